@@ -1,0 +1,3 @@
+from keyaccount_cli.cli import main
+
+main()

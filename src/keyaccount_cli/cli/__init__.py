@@ -1,0 +1,85 @@
+"""The `kam` command line: one small module per command group, joined here."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from .. import __version__
+from . import admin, checking, contacts, exporting, importing, mapping
+from .common import State, fail
+
+app = typer.Typer(
+    name="kam",
+    help=(
+        "Key-account relationship maps: who decides, who supports us, who is leaving — "
+        "and a warning before a relationship walks out with one person.\n\n"
+        "Example: kam import contacts.csv && kam check --due 30d"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"kam {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option("--db", help="Database file (or SQLAlchemy URL). Default: $KAM_DB, else kam.db in the app directory.", metavar="PATH")] = None,
+    config: Annotated[str | None, typer.Option("--config", help="YAML config. Default: $KAM_CONFIG, else kam.yaml beside the database.", metavar="PATH")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Take this date (YYYY-MM-DD) as today for every date computation.", metavar="DATE")] = None,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)] = False,
+) -> None:  # fmt: skip
+    from datetime import date
+
+    day = None
+    if as_of is not None:
+        try:
+            day = date.fromisoformat(as_of.strip())
+        except ValueError:
+            raise fail(f"--as-of: not a date {as_of!r}; use YYYY-MM-DD") from None
+    ctx.obj = State(db_option=db, config_option=config, as_of=day)
+
+
+for module in (importing, contacts, mapping, checking, exporting, admin):
+    module.register(app)
+
+GLOBAL_WITH_VALUE = ("--db", "--config", "--as-of")
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """Let global options stand anywhere: `kam check --as-of 2026-12-01` works like `kam --as-of … check`."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_WITH_VALUE and rest:
+            if "=" in arg:
+                front.append(arg)
+            elif i + 1 < len(argv):
+                front.extend(argv[i : i + 2])
+                i += 1
+            else:
+                rest.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
+def main() -> None:
+    app(args=hoist_global_options(sys.argv[1:]), prog_name="kam")

@@ -1,0 +1,59 @@
+"""`kam check`: the cron job."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from .common import Format, FormatOption, err, guarded, state
+
+
+class Severity(str, Enum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+    critical = "critical"
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        "check",
+        epilog="Example (crontab): 0 7 * * 1-5  kam check --due 30d --quiet",
+    )(check)
+
+
+@guarded
+def check(
+    ctx: typer.Context,
+    account: Annotated[list[str] | None, typer.Option("--account", "-a", help="Check only this account (repeatable).")] = None,
+    due: Annotated[str | None, typer.Option("--due", help="Look-ahead window: 30d, 2w, 3m or a date. Default 30d (config: due).")] = None,
+    fail_on: Annotated[Severity, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.", case_sensitive=False)] = Severity.low,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing when there is nothing to report.")] = False,
+    format: FormatOption = Format.table,
+) -> None:  # fmt: skip
+    """Single points, departing key people without successor, overdue handovers. Exit 1 when something is found."""
+    from ..checks import check_accounts, fails
+    from ..render import emit
+    from ..store import load_accounts
+    from .contacts import _check_options
+
+    st = state(ctx)
+    opts = _check_options(st, due)
+    with st.db().session() as s:
+        views = load_accounts(s, account)
+    findings = check_accounts(views, opts)
+    if not findings:
+        if not quiet:
+            if format is Format.table:
+                err(f"no findings: {len(views)} account{'s' if len(views) != 1 else ''} checked up to {opts.horizon.isoformat()}")
+            else:
+                emit([], format.value, [])
+        raise typer.Exit(0)
+    records = [f.as_record() for f in findings]
+    style = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
+    emit(records, format.value, [("severity", "Severity"), ("code", "Code"), ("account", "Account"),
+         ("contact", "Contact"), ("date", "Date"), ("message", "Message")],
+         style=lambda r: style[r["severity"]])  # fmt: skip
+    raise typer.Exit(1 if fails(findings, fail_on.value) else 0)

@@ -1,0 +1,145 @@
+"""What every command shares: global state, option aliases, the error boundary.
+
+Only typer and the standard library are imported at module level, so that
+`kam --help` stays fast; the core is imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..db import Database
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOption = Annotated[
+    Format, typer.Option("--format", "-f", help="Output format: table, json or csv.", case_sensitive=False)
+]
+AccountOption = Annotated[
+    str | None, typer.Option("--account", "-a", help="The account, when a contact's name is not unique.")
+]
+
+
+@dataclass
+class State:
+    db_option: str | None = None
+    config_option: str | None = None
+    as_of: date | None = None
+    _db: Any = field(default=None, repr=False)
+    _config: Any = field(default=None, repr=False)
+    _now: datetime | None = None
+
+    @property
+    def location(self) -> str:
+        from ..db import resolve_location
+
+        return resolve_location(self.db_option, typer.get_app_dir("kam"))
+
+    def config(self) -> Config:
+        if self._config is None:
+            from ..config import find_config, load_config
+
+            self._config = load_config(find_config(self.config_option, self.location))
+        return self._config  # type: ignore[no-any-return]
+
+    def db(self, *, create: bool = False) -> Database:
+        if self._db is None:
+            from ..db import open_database
+
+            self.config()
+            self._db = open_database(self.location, create=create)
+        return self._db  # type: ignore[no-any-return]
+
+    @property
+    def now(self) -> datetime:
+        """One clock for the whole run."""
+        if self._now is None:
+            self._now = datetime.now(UTC).replace(microsecond=0)
+        return self._now
+
+    @property
+    def today(self) -> date:
+        return self.as_of or date.today()
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    if obj is None:
+        obj = ctx.find_root().obj = State()
+    return obj  # type: ignore[no-any-return]
+
+
+def err(message: str) -> None:
+    sys.stderr.write(message + "\n")
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    err(f"kam: {message}")
+    return typer.Exit(code)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def guarded(func: F) -> F:
+    """The error boundary: the core's errors become a message on stderr and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+        from ..errors import InputError, KamError
+
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            for problem in exc.problems:
+                err(f"kam: {problem}")
+            err(f"kam: {exc.summary or 'nothing was written'}")
+            raise typer.Exit(2) from None
+        except KamError as exc:
+            raise fail(str(exc)) from None
+        except OperationalError as exc:
+            from ..db import translate_operational
+
+            location = kwargs.get("ctx") and state(kwargs["ctx"]).location or "the database"
+            raise fail(str(translate_operational(exc, location))) from None
+        except SQLAlchemyError as exc:
+            raise fail(f"database error: {exc.__class__.__name__}: {exc}") from None
+        except OSError as exc:
+            raise fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug: still no traceback for the user
+            if os.environ.get("KAM_DEBUG"):
+                raise
+            raise fail(f"internal error: {exc.__class__.__name__}: {exc} (set KAM_DEBUG=1 for details)") from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    from ..vocab import VocabError, parse_date
+
+    try:
+        return parse_date(value)
+    except VocabError as exc:
+        raise fail(f"{option}: {exc}") from None

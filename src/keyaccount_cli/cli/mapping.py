@@ -1,0 +1,66 @@
+"""`kam map`."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from .common import guarded, state
+
+
+class MapFormat(str, Enum):
+    tree = "tree"
+    json = "json"
+    mermaid = "mermaid"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("map", epilog="Example: kam map ACME   |   kam map ACME --format mermaid > acme.mmd")(map_account)
+
+
+@guarded
+def map_account(
+    ctx: typer.Context,
+    account: Annotated[str, typer.Argument(help="Account name (case-insensitive).", show_default=False)],
+    format: Annotated[MapFormat, typer.Option("--format", "-f", help="tree, json or mermaid.", case_sensitive=False)] = MapFormat.tree,
+    focus: Annotated[str | None, typer.Option("--focus", help="Show one person's neighbourhood: manager, peers, reports, referrals, trusted colleagues.")] = None,
+) -> None:  # fmt: skip
+    """The decision chain as a tree: roles, power, attitude, who is leaving, single points."""
+    from ..graph import coverage, decision_tree, focus_view, single_points, walk
+    from ..render import mermaid, render_tree
+    from ..store import contact_names, load_accounts, resolve_contact
+
+    st = state(ctx)
+    with st.db().session() as s:
+        (view,) = load_accounts(s, [account])
+        focused = resolve_contact(s, focus, view.name).id if focus else None
+        names = contact_names(s, [c.moved_to_id for c in view.contacts])
+    points = single_points(view)
+    cov = coverage(view, points)
+    shown = focus_view(view, focused) if focused is not None else view
+    nodes = decision_tree(shown, points, names)
+    if format is MapFormat.json:
+        import json
+
+        by_name = {c.id: c.name for c in view.contacts}
+        records = []
+        for n in walk(nodes):
+            c = n.contact
+            records.append({
+                "id": c.id, "name": c.name, "email": c.email, "title": c.title, "department": c.department,
+                "roles": list(c.roles), "decision_power": c.decision_power, "attitude": c.attitude,
+                "status": c.status, "change_risk": c.change_risk,
+                "change_date": c.change_date.isoformat() if c.change_date else None,
+                "change_kind": c.change_kind, "reports_to": by_name.get(c.reports_to_id) if c.reports_to_id else None,
+                "successor": by_name.get(c.successor_id) if c.successor_id else None,
+                "depth": n.depth, "single_point": c.id in points, "single_point_reasons": points.get(c.id, []),
+                "flags": n.flags,
+            })  # fmt: skip
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+    elif format is MapFormat.mermaid:
+        print(mermaid(view.name, nodes, [(r.from_id, r.to_id, r.kind) for r in shown.relations]), end="")
+    else:
+        title = view.name if focused is None else f"{view.name} — around {shown.by_id()[focused].name}"
+        render_tree(title, nodes, cov)

@@ -1,0 +1,212 @@
+"""Reading a user's CSV (encoding, delimiter, header aliases) and writing spreadsheet-safe CSV.
+
+Shared by every importer and exporter, so they agree on what a cell means.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from .errors import InputError, KamError, Problem
+
+# A spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SNIFF_BYTES = 1 << 16
+
+
+def spreadsheet_safe(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def unquote_formula(cell: str) -> str:
+    """Undo `spreadsheet_safe`: a leading `'` before a formula character is dropped."""
+    if len(cell) > 1 and cell[0] == "'" and cell[1] in "=+-@\t\r":
+        return cell[1:]
+    return cell
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(path: Path, head: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, else GB18030 (a superset of GBK).
+
+    The whole file is decoded once (in blocks, at C speed) so a GBK character far
+    down a mostly-ASCII file cannot be misread.
+    """
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head:
+        raise KamError(f"{name}: this is not a CSV text file (it contains NUL bytes)")
+    for encoding in ("utf-8", "gb18030"):
+        if _decodes(path, encoding):
+            return encoding
+    raise KamError(f"{name}: cannot tell the text encoding (neither UTF-8 nor GBK/GB18030); "
+                   "pass --encoding, e.g. --encoding big5")
+
+
+def detect_delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+@dataclass
+class Header:
+    """The file's columns mapped to canonical field names."""
+
+    fields: list[str | None]  # per column: canonical name, or None for an ignored column
+    names: list[str]  # per column: the header as written
+
+    def column(self, field: str) -> int | None:
+        try:
+            return self.fields.index(field) + 1
+        except ValueError:
+            return None
+
+
+def map_header(
+    cells: Sequence[str], columns: Mapping[str, Sequence[str]], required: Sequence[str], *,
+    file: str, ignore_unknown: bool,
+) -> Header:  # fmt: skip
+    lookup = {}
+    for canonical, aliases in columns.items():
+        lookup[canonical.casefold()] = canonical
+        for alias in aliases:
+            lookup[alias.strip().casefold()] = canonical
+    problems: list[Problem] = []
+    fields: list[str | None] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(cells, start=1):
+        name = raw.strip().lstrip("\ufeff")
+        field = lookup.get(name.casefold())
+        if field is None:
+            if name and not ignore_unknown:
+                problems.append(Problem(file, 1, i, None, name,
+                    f"unknown column {name!r}; known: {', '.join(columns)} (or pass --ignore-unknown)"))  # fmt: skip
+            fields.append(None)
+            continue
+        if field in seen:
+            problems.append(Problem(file, 1, i, None, name,
+                f"column {name!r} repeats {field!r} (already column {seen[field]})"))  # fmt: skip
+            fields.append(None)
+            continue
+        seen[field] = i
+        fields.append(field)
+    for field in required:
+        if field not in seen:
+            aliases = ", ".join(columns[field])
+            problems.append(Problem(file, 1, None, None, None,
+                f"missing the required column {field!r} (or {aliases})"))  # fmt: skip
+    if problems:
+        raise InputError(problems)
+    return Header(fields, [c.strip() for c in cells])
+
+
+@dataclass
+class SourceInfo:
+    """What was detected about a file, filled in by `read_records`."""
+
+    encoding: str = ""
+    delimiter: str = ","
+
+
+def read_records(
+    path: Path, *, encoding: str | None = None, display: str | None = None,
+    progress: Callable[[int], None] | None = None, info: SourceInfo | None = None,
+) -> Iterator[tuple[int, list[str]]]:  # fmt: skip
+    """Yield (line number, cells) for every record, the header first; blank lines are skipped.
+
+    The line number is where the record starts. Decoding and CSV errors become
+    located `InputError`s.
+    """
+    name = display or str(path)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+    except IsADirectoryError:
+        raise KamError(f"{name} is a directory, not a CSV file") from None
+    except OSError as exc:
+        raise KamError(f"cannot read {name}: {exc.strerror}") from None
+    if not head.strip():
+        raise KamError(f"{name} is empty")
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise KamError(f"unknown encoding {encoding!r}") from None
+    else:
+        encoding = detect_encoding(path, head, name)
+    first_line = head.decode(encoding, errors="replace").lstrip("\ufeff").splitlines()[0]
+    delimiter = detect_delimiter(first_line)
+    if info is not None:
+        info.encoding, info.delimiter = encoding, delimiter
+    reader_line = 0
+    count = 0
+    with path.open("r", encoding=encoding, errors="strict", newline="") as text:
+        reader = csv.reader(text, delimiter=delimiter, strict=True)
+        while True:
+            start = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError:
+                raise InputError([Problem(name, reader.line_num + 1, None, None, None,
+                    f"cannot be decoded as {encoding}; pass another --encoding (e.g. gb18030, big5, utf-16)")]) from None  # fmt: skip
+            except csv.Error as exc:
+                msg = str(exc)
+                if "field larger than field limit" in msg:
+                    msg = f"a cell is larger than {csv.field_size_limit()} characters"
+                elif "unexpected end of data" in msg:
+                    msg = "a quoted cell is never closed (unterminated quote)"
+                raise InputError([Problem(name, start, None, None, None, f"malformed CSV: {msg}")]) from None
+            reader_line = start
+            if not any(c.strip() for c in cells):
+                continue
+            for i, cell in enumerate(cells, start=1):
+                if "\x00" in cell:
+                    raise InputError([Problem(name, reader_line, i, None, None, "contains a NUL byte; not a CSV text file")])
+            count += 1
+            if progress is not None and count % 1000 == 0:
+                progress(count)
+            yield reader_line, cells
+
+
+def write_csv(
+    rows: Iterable[Sequence[Any]], header: Sequence[str], *, out: IO[str] | None = None,
+) -> None:  # fmt: skip
+    """CSV with formula-safe cells; None is written as an empty cell."""
+    writer = csv.writer(out or sys.stdout, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else spreadsheet_safe(str(v)) for v in row])
+
+
+def open_output(path: str | None, *, excel: bool) -> IO[str]:
+    if path is None or path == "-":
+        if excel:
+            sys.stdout.write("\ufeff")
+        return sys.stdout
+    try:
+        return open(path, "w", encoding="utf-8-sig" if excel else "utf-8", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise KamError(f"cannot write {path}: {exc.strerror}") from None
+

@@ -1,0 +1,178 @@
+"""Where the database lives, how it is opened, and how its schema is kept current."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+
+from sqlalchemy import event, inspect, select, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlmodel import Session, SQLModel, create_engine
+
+from . import models
+from .errors import KamError
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def resolve_location(option: str | None, app_dir: str) -> str:
+    """`--db`, then `KAM_DB`, then `kam.db` in the application directory."""
+    if option:
+        return option
+    env = os.environ.get("KAM_DB")
+    if env:
+        return env
+    return str(Path(app_dir) / "kam.db")
+
+
+def is_url(location: str) -> bool:
+    return "://" in location
+
+
+# Migrations are named and applied in order; each name is recorded in the
+# `migration` table. A new database gets the current schema from the models and
+# every name recorded at once; an older one runs the names it lacks.
+MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
+    ("0001_initial", lambda conn: SQLModel.metadata.create_all(conn)),
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _create_private_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # pysqlite runs in autocommit mode here (isolation_level=None) so that we
+    # choose how a transaction starts: a writer takes the write lock at once
+    # (BEGIN IMMEDIATE) and so waits for another writer instead of failing
+    # half-way; a reader starts a plain snapshot and never waits.
+    if conn.get_execution_options().get("kam_write"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+@dataclass
+class Database:
+    location: str
+    engine: Engine
+
+    @cached_property
+    def writer(self) -> Engine:
+        """The engine for transactions that write."""
+        return self.engine.execution_options(kam_write=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def session(self, *, write: bool = False) -> Session:
+        return Session(self.writer if write else self.engine, expire_on_commit=False)
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            return len(conn.execute(select(models.Migration.name)).all())
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        with self.engine.connect() as conn:
+            for table in ("account", "contact", "relation", "change", "handover", "interaction"):
+                out[table] = conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one()
+        return out
+
+
+def open_database(location: str, *, create: bool = True) -> Database:
+    """Open (and if need be create, then upgrade) the database at `location`.
+
+    A missing SQLite file is an error for read-only commands (`create=False`).
+    """
+    if is_url(location):
+        url = location
+        connect_args: dict = {}
+    else:
+        path = Path(location).expanduser()
+        if not path.exists():
+            if not create:
+                raise KamError(f"no database at {path}; import contacts first (kam import FILE.csv) or pass --db")
+            try:
+                _create_private_file(path)
+            except OSError as exc:
+                raise KamError(f"cannot create the database {path}: {exc.strerror}") from None
+        elif path.is_dir():
+            raise KamError(f"{path} is a directory, not a kam database")
+        url = f"sqlite:///{path}"
+        connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None}
+    try:
+        engine = create_engine(url, connect_args=connect_args)
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        raise KamError(f"cannot open database {location}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    db = Database(location, engine)
+    try:
+        migrate(db)
+    except OperationalError as exc:
+        raise translate_operational(exc, location) from None
+    return db
+
+
+def translate_operational(exc: OperationalError, location: str) -> KamError:
+    msg = str(exc.orig) if exc.orig is not None else str(exc)
+    if "locked" in msg or "busy" in msg:
+        return KamError(f"the database {location} is busy (another kam is writing); try again in a moment")
+    if "not a database" in msg or "malformed" in msg:
+        return KamError(f"{location} is not a kam database (or it is damaged): {msg}")
+    if "readonly" in msg or "read-only" in msg:
+        return KamError(f"the database {location} is read-only: {msg}")
+    return KamError(f"database error on {location}: {msg}")
+
+
+def _pending(conn: Connection) -> list[str] | None:
+    """Names of migrations not yet applied; None for a database with no schema yet."""
+    if not inspect(conn).has_table(models.Migration.__tablename__):
+        return None
+    done = set(conn.execute(select(models.Migration.name)).scalars())
+    return [name for name, _ in MIGRATIONS if name not in done]
+
+
+def migrate(db: Database) -> list[str]:
+    """Bring the schema up to date; returns the names of the migrations applied.
+
+    The check is a plain read, so commands on a current database never wait for
+    a writer; only an actual upgrade takes the write lock.
+    """
+    with db.engine.connect() as conn:
+        if _pending(conn) == []:
+            return []
+    with db.writer.begin() as conn:
+        pending = _pending(conn)
+        now = datetime.now(UTC)
+        if pending is None:
+            SQLModel.metadata.create_all(conn)
+            pending = [name for name, _ in MIGRATIONS]
+        else:
+            steps = dict(MIGRATIONS)
+            for name in pending:
+                steps[name](conn)
+        for name in pending:
+            conn.execute(models.Migration.__table__.insert().values(name=name, applied_at=now))
+    return pending

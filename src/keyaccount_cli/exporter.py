@@ -1,0 +1,49 @@
+"""Rows for `kam export`: contacts in exactly the import columns, accounts, findings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from .checks import CheckOptions, check_account, check_accounts
+from .graph import coverage
+from .importer import EXPORT_HEADER
+from .store import contacts_for_export, history_text, load_accounts
+
+Rows = tuple[list[str], list[list[Any]]]
+
+
+def contact_rows(session: Session) -> Rows:
+    pairs = list(contacts_for_export(session))
+    # a reference is written as the email when there is one, else the name, as import reads it
+    ref = {c.id: c.email or c.name for _, c in pairs}
+    rows = []
+    for account, c in pairs:
+        values = {
+            "account": account, "reports_to": ref.get(c.reports_to_id) if c.reports_to_id else None,
+            "successor": ref.get(c.successor_id) if c.successor_id else None,
+        }  # fmt: skip
+        rows.append([values[f] if f in values else history_text(getattr(c, f)) for f in EXPORT_HEADER])
+    return EXPORT_HEADER, rows
+
+
+ACCOUNT_HEADER = ["account", "industry", "tier", "owner", "annual_revenue", "notes",
+                  "contacts", "departments", "supporters", "decision_makers", "findings"]  # fmt: skip
+
+
+def account_rows(session: Session, opts: CheckOptions) -> Rows:
+    rows = []
+    for a in load_accounts(session):
+        cov = coverage(a)
+        rows.append([a.name, a.industry, a.tier, a.owner, a.annual_revenue, a.notes, cov.active,
+                     cov.departments, cov.supporters, cov.decision_makers, len(check_account(a, opts))])  # fmt: skip
+    return ACCOUNT_HEADER, rows
+
+
+FINDING_HEADER = ["code", "severity", "account", "contact", "date", "message"]
+
+
+def finding_rows(session: Session, opts: CheckOptions) -> Rows:
+    findings = check_accounts(load_accounts(session), opts)
+    return FINDING_HEADER, [[f.as_record()[k] for k in FINDING_HEADER] for f in findings]

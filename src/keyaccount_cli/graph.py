@@ -1,0 +1,154 @@
+"""networkx views of one account: the decision chain, single points, coverage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .snapshot import AccountView, ContactView
+from .vocab import ATTITUDE_SCORE, POWER_RANK
+
+
+def network(account: AccountView):  # type: ignore[no-untyped-def]
+    """The undirected graph of reports-to and relations between active contacts."""
+    import networkx as nx
+
+    active = {c.id for c in account.active_contacts}
+    g = nx.Graph()
+    g.add_nodes_from(active)
+    for c in account.active_contacts:
+        if c.reports_to_id in active:
+            g.add_edge(c.id, c.reports_to_id)
+    for r in account.relations:
+        if r.from_id in active and r.to_id in active and r.from_id != r.to_id:
+            g.add_edge(r.from_id, r.to_id)
+    return g
+
+
+def single_points(account: AccountView) -> dict[int, list[str]]:
+    """Contacts whose loss would cut the account's network, with the reasons (SPEC §4)."""
+    import networkx as nx
+
+    reasons: dict[int, list[str]] = {}
+    for cid in nx.articulation_points(network(account)):
+        reasons.setdefault(cid, []).append("holds the network together")
+    active = account.active_contacts
+    supporters = [c for c in active if c.supporter]
+    if len(supporters) == 1:
+        reasons.setdefault(supporters[0].id, []).append("only supporter")
+    finals = [c for c in active if c.decision_power == "final"]
+    if len(finals) == 1:
+        reasons.setdefault(finals[0].id, []).append("only contact with final say")
+    return reasons
+
+
+@dataclass
+class Coverage:
+    active: int
+    departments: int
+    supporters: int
+    decision_makers: int
+    single_points: list[str] = field(default_factory=list)
+
+
+def coverage(account: AccountView, points: dict[int, list[str]] | None = None) -> Coverage:
+    active = account.active_contacts
+    if points is None:
+        points = single_points(account)
+    by_id = account.by_id()
+    return Coverage(
+        active=len(active),
+        departments=len({c.department for c in active if c.department}),
+        supporters=sum(1 for c in active if c.supporter),
+        decision_makers=sum(1 for c in active if c.decision_maker),
+        single_points=[by_id[i].name for i in sorted(points)],
+    )
+
+
+@dataclass
+class MapNode:
+    contact: ContactView
+    depth: int
+    flags: list[str]
+    children: list[MapNode] = field(default_factory=list)
+
+
+def _rank(c: ContactView) -> tuple[int, int, int, str]:
+    return (
+        0 if c.active else 1,
+        -POWER_RANK.get(c.decision_power or "", 0),
+        -ATTITUDE_SCORE.get(c.attitude or "", 0),
+        c.name,
+    )
+
+
+def flags(c: ContactView, account: AccountView, points: dict[int, list[str]], names: dict[int, str]) -> list[str]:
+    """The flags the map shows next to a person (SPEC §4)."""
+    out: list[str] = []
+    if c.status == "left":
+        out.append(f"left {c.change_date.isoformat()}" if c.change_date else "left")
+    elif c.leaving:
+        out.append(f"leaving {c.change_date.isoformat()}" if c.change_date else "leaving")
+    elif c.change_date:
+        out.append(f"may change {c.change_date.isoformat()} (risk {c.change_risk or 'unknown'})")
+    elif c.change_risk == "high":
+        out.append("change risk high")
+    if c.moved_to_id is not None and c.moved_to_id in names:
+        out.append(f"moved to {names[c.moved_to_id]}")
+    if c.successor_id is not None and c.successor_id in names:
+        out.append(f"successor → {names[c.successor_id]}")
+    elif c.status == "left" or c.leaving:
+        out.append("no successor")
+    if "only supporter" in points.get(c.id, []):
+        out.append("sole supporter")
+    if c.id in points:
+        out.append("single point")
+    return out
+
+
+def decision_tree(account: AccountView, points: dict[int, list[str]] | None = None,
+                  names: dict[int, str] | None = None) -> list[MapNode]:  # fmt: skip
+    """The reports-to hierarchy; roots are contacts without a manager in the account."""
+    if points is None:
+        points = single_points(account)
+    by_id = account.by_id()
+    names = {**{c.id: c.name for c in account.contacts}, **(names or {})}
+    children: dict[int | None, list[ContactView]] = {}
+    for c in account.contacts:
+        parent = c.reports_to_id if c.reports_to_id in by_id else None
+        children.setdefault(parent, []).append(c)
+
+    def build(c: ContactView, depth: int, seen: frozenset[int]) -> MapNode:
+        node = MapNode(c, depth, flags(c, account, points, names))
+        for child in sorted(children.get(c.id, []), key=_rank):
+            if child.id not in seen:
+                node.children.append(build(child, depth + 1, seen | {child.id}))
+        return node
+
+    return [build(c, 0, frozenset({c.id})) for c in sorted(children.get(None, []), key=_rank)]
+
+
+def walk(nodes: list[MapNode]):  # type: ignore[no-untyped-def]
+    for n in nodes:
+        yield n
+        yield from walk(n.children)
+
+
+def focus_view(account: AccountView, contact_id: int) -> AccountView:
+    """One person's neighbourhood: manager, peers (same manager), reports, and relations either way."""
+    by_id = account.by_id()
+    me = by_id[contact_id]
+    keep = {contact_id}
+    if me.reports_to_id in by_id:
+        keep.add(me.reports_to_id)  # type: ignore[arg-type]
+    for c in account.contacts:
+        if c.reports_to_id == contact_id or (me.reports_to_id is not None and c.reports_to_id == me.reports_to_id):
+            keep.add(c.id)
+    for r in account.relations:
+        if contact_id in (r.from_id, r.to_id):
+            keep.update((r.from_id, r.to_id))
+    return AccountView(
+        id=account.id, name=account.name, industry=account.industry, tier=account.tier, owner=account.owner,
+        annual_revenue=account.annual_revenue, notes=account.notes,
+        contacts=[c for c in account.contacts if c.id in keep],
+        relations=[r for r in account.relations if r.from_id in keep and r.to_id in keep],
+    )  # fmt: skip

@@ -1,0 +1,142 @@
+"""The schema, in one place.
+
+Multi-valued fields (roles, concerns) are stored as `;`-joined canonical values,
+which keeps the schema portable between SQLite and PostgreSQL and the import a
+single-table write. Names and emails carry a case-folded key for matching.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Account(SQLModel, table=True):
+    __tablename__ = "account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    name_key: str = Field(unique=True)
+    industry: str | None = None
+    tier: str | None = None
+    owner: str | None = None
+    annual_revenue: float | None = None
+    usage: float | None = None
+    renewal_intent: str | None = None
+    p1_tickets: int | None = None
+    nps: int | None = None
+    notes: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Contact(SQLModel, table=True):
+    __tablename__ = "contact"
+    __table_args__ = (Index("ix_contact_account_name", "account_id", "name_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    name: str
+    name_key: str
+    email: str | None = Field(default=None, unique=True)
+    phone: str | None = None
+    title: str | None = None
+    department: str | None = None
+    roles: str | None = None
+    decision_power: str | None = None
+    attitude: str | None = None
+    concerns: str | None = None
+    can_sign: bool | None = None
+    project_owner: bool | None = None
+    reports_to_id: int | None = Field(default=None, foreign_key="contact.id")
+    status: str = "active"
+    change_risk: str | None = None
+    change_date: date | None = None
+    change_kind: str | None = None
+    successor_id: int | None = Field(default=None, foreign_key="contact.id")
+    moved_to_id: int | None = Field(default=None, foreign_key="contact.id")
+    notes: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Relation(SQLModel, table=True):
+    __tablename__ = "relation"
+    __table_args__ = (UniqueConstraint("from_id", "to_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    from_id: int = Field(foreign_key="contact.id", index=True)
+    to_id: int = Field(foreign_key="contact.id", index=True)
+    kind: str
+    created_at: datetime
+
+
+class Change(SQLModel, table=True):
+    """Append-only: one row for every field that changes on a contact or account."""
+
+    __tablename__ = "change"
+    __table_args__ = (Index("ix_change_entity", "entity", "entity_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    entity: str  # "contact" or "account"
+    entity_id: int
+    account_id: int = Field(index=True)
+    field: str
+    old: str | None = None
+    new: str | None = None
+    source: str
+
+
+class Handover(SQLModel, table=True):
+    __tablename__ = "handover"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", index=True)
+    kind: str | None = None
+    change_date: date | None = None
+    status: str = "open"  # open | closed
+    opened_at: datetime
+
+
+class HandoverStep(SQLModel, table=True):
+    __tablename__ = "handover_step"
+
+    id: int | None = Field(default=None, primary_key=True)
+    handover_id: int = Field(foreign_key="handover.id", index=True)
+    position: int
+    step: str
+    owner: str | None = None
+    deadline: date | None = None
+    status: str = "open"  # open | done
+    done_on: date | None = None
+    notes: str | None = None
+
+
+class Interaction(SQLModel, table=True):
+    __tablename__ = "interaction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    on: date
+    kind: str
+    summary: str
+    created_at: datetime
+
+
+class InteractionContact(SQLModel, table=True):
+    __tablename__ = "interaction_contact"
+
+    interaction_id: int = Field(foreign_key="interaction.id", primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True, index=True)
+
+
+class Migration(SQLModel, table=True):
+    """Named schema migrations applied to this database, in order."""
+
+    __tablename__ = "migration"
+
+    name: str = Field(primary_key=True)
+    applied_at: datetime

@@ -1,0 +1,77 @@
+"""Plain, database-free views of an account, for the graph, the checks and the renderers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .vocab import ATTITUDE_SCORE
+
+
+@dataclass(slots=True)
+class ContactView:
+    id: int
+    account_id: int
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    title: str | None = None
+    department: str | None = None
+    roles: tuple[str, ...] = ()
+    decision_power: str | None = None
+    attitude: str | None = None
+    concerns: tuple[str, ...] = ()
+    can_sign: bool | None = None
+    project_owner: bool | None = None
+    reports_to_id: int | None = None
+    status: str = "active"
+    change_risk: str | None = None
+    change_date: date | None = None
+    change_kind: str | None = None
+    successor_id: int | None = None
+    moved_to_id: int | None = None
+    notes: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.status != "left"
+
+    @property
+    def supporter(self) -> bool:
+        return self.attitude is not None and ATTITUDE_SCORE[self.attitude] >= 1
+
+    @property
+    def decision_maker(self) -> bool:
+        return self.decision_power == "final" or "decision_maker" in self.roles
+
+    @property
+    def leaving(self) -> bool:
+        """Status `leaving`, or a change that is confirmed."""
+        return self.status == "leaving" or self.change_risk == "confirmed"
+
+
+@dataclass(slots=True)
+class RelationView:
+    from_id: int
+    to_id: int
+    kind: str
+
+
+@dataclass
+class AccountView:
+    id: int
+    name: str
+    industry: str | None = None
+    tier: str | None = None
+    owner: str | None = None
+    annual_revenue: float | None = None
+    notes: str | None = None
+    contacts: list[ContactView] = field(default_factory=list)
+    relations: list[RelationView] = field(default_factory=list)
+
+    def by_id(self) -> dict[int, ContactView]:
+        return {c.id: c for c in self.contacts}
+
+    @property
+    def active_contacts(self) -> list[ContactView]:
+        return [c for c in self.contacts if c.active]

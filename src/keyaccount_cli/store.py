@@ -1,0 +1,268 @@
+"""Queries and updates. No Typer, no Rich: everything here is usable from tests and other front ends."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from .errors import KamError
+from .models import Account, Change, Contact, Relation
+from .snapshot import AccountView, ContactView, RelationView
+from .vocab import split_multi
+
+# Contact fields a user can set, in the order of the import columns.
+CONTACT_FIELDS = (
+    "name", "email", "phone", "title", "department", "roles", "decision_power", "attitude",
+    "concerns", "can_sign", "project_owner", "reports_to", "status", "change_risk",
+    "change_date", "change_kind", "successor", "notes",
+)  # fmt: skip
+REFERENCE_FIELDS = {"reports_to": "reports_to_id", "successor": "successor_id"}
+
+
+def name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def email_key(email: str) -> str:
+    return email.strip().lower()
+
+
+def history_text(value: Any) -> str | None:
+    """How a value is written into the change history."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def record_change(
+    session: Session, *, entity: str, entity_id: int, account_id: int, field: str,
+    old: Any, new: Any, source: str, at: datetime,
+) -> None:  # fmt: skip
+    session.add(Change(
+        at=at, entity=entity, entity_id=entity_id, account_id=account_id, field=field,
+        old=history_text(old), new=history_text(new), source=source,
+    ))  # fmt: skip
+
+
+# --- accounts -------------------------------------------------------------
+
+
+def find_account(session: Session, name: str) -> Account | None:
+    return session.exec(select(Account).where(Account.name_key == name_key(name))).scalars().first()
+
+
+def find_account_name(session: Session, account_id: int) -> str:
+    account = session.get(Account, account_id)
+    assert account is not None
+    return account.name
+
+
+def require_account(session: Session, name: str) -> Account:
+    account = find_account(session, name)
+    if account is None:
+        known = session.exec(select(Account.name).order_by(Account.name_key).limit(20)).scalars().all()
+        hint = f"; known accounts: {', '.join(known)}" if known else "; the database has no accounts yet"
+        raise KamError(f"no account named {name!r}{hint}")
+    return account
+
+
+def ensure_account(session: Session, name: str, *, source: str, at: datetime) -> tuple[Account, bool]:
+    name = " ".join(name.split())
+    if not name:
+        raise KamError("an account name cannot be empty")
+    account = find_account(session, name)
+    if account is not None:
+        return account, False
+    account = Account(name=name, name_key=name_key(name), created_at=at, updated_at=at)
+    session.add(account)
+    session.flush()
+    assert account.id is not None
+    record_change(session, entity="account", entity_id=account.id, account_id=account.id,
+                  field="*", old=None, new="created", source=source, at=at)
+    return account, True
+
+
+# --- contacts -------------------------------------------------------------
+
+
+def resolve_contact(session: Session, ref: str, account: str | None = None) -> Contact:
+    """A CONTACT argument: an email, a numeric id, or a name (narrowed by `account`)."""
+    ref = ref.strip()
+    if not ref:
+        raise KamError("a contact must be named by email, id or name")
+    query = select(Contact)
+    acc = require_account(session, account) if account else None
+    if acc is not None:
+        query = query.where(Contact.account_id == acc.id)
+    if ref.isdigit():
+        found = session.exec(query.where(Contact.id == int(ref))).scalars().first()
+        if found is not None:
+            return found
+    if "@" in ref:
+        found = session.exec(query.where(Contact.email == email_key(ref))).scalars().first()
+        if found is not None:
+            return found
+    matches = session.exec(query.where(Contact.name_key == name_key(ref)).order_by(Contact.id)).scalars().all()
+    if len(matches) == 1:
+        return matches[0]
+    where = f" at {acc.name}" if acc else ""
+    if not matches:
+        raise KamError(f"no contact {ref!r}{where}; name one by email, id or name (kam contacts ACCOUNT lists them)")
+    accounts = {a.id: a.name for a in session.exec(select(Account)).scalars()}
+    candidates = "; ".join(
+        f"#{c.id} {c.name} <{c.email or 'no email'}> at {accounts[c.account_id]}" for c in matches
+    )
+    raise KamError(f"{ref!r} is ambiguous ({len(matches)} contacts): {candidates}. Use the email or id, or --account")
+
+
+def contact_label(session: Session, contact_id: int | None) -> str | None:
+    if contact_id is None:
+        return None
+    c = session.get(Contact, contact_id)
+    return c.name if c else None
+
+
+def update_contact(
+    session: Session, contact: Contact, values: dict[str, Any], *, source: str, at: datetime,
+) -> list[str]:  # fmt: skip
+    """Apply `values` (model attribute names) to `contact`; one history row per field that changes."""
+    changed = []
+    for attr, new in values.items():
+        old = getattr(contact, attr)
+        if old == new:
+            continue
+        field = attr.removesuffix("_id") if attr in ("reports_to_id", "successor_id", "moved_to_id") else attr
+        old_h, new_h = old, new
+        if attr.endswith("_id") and attr != "account_id":
+            old_h, new_h = contact_label(session, old), contact_label(session, new)
+        setattr(contact, attr, new)
+        assert contact.id is not None
+        record_change(session, entity="contact", entity_id=contact.id, account_id=contact.account_id,
+                      field=field, old=old_h, new=new_h, source=source, at=at)
+        changed.append(field)
+    if changed:
+        contact.updated_at = at
+        session.add(contact)
+    return changed
+
+
+def check_reference(session: Session, contact: Contact, other: Contact, field: str) -> None:
+    if other.id == contact.id:
+        raise KamError(f"{field}: {contact.name} cannot be their own {field.replace('_', ' ')}")
+    if other.account_id != contact.account_id:
+        raise KamError(f"{field}: {other.name} is at another account; {field.replace('_', ' ')} must be at the same account")
+    if field == "reports_to":
+        seen = {contact.id}
+        cur: Contact | None = other
+        while cur is not None and cur.reports_to_id is not None:
+            if cur.reports_to_id in seen or cur.id in seen:
+                raise KamError(f"reports_to: {contact.name} → {other.name} would make a reports-to cycle")
+            seen.add(cur.id)  # type: ignore[arg-type]
+            cur = session.get(Contact, cur.reports_to_id)
+        if cur is not None and cur.id in seen and cur.id != other.id:
+            raise KamError(f"reports_to: {contact.name} → {other.name} would make a reports-to cycle")
+
+
+def add_relation(session: Session, a: Contact, b: Contact, kind: str, *, source: str, at: datetime) -> bool:
+    if a.id == b.id:
+        raise KamError(f"a relation needs two different people ({a.name} twice)")
+    if a.account_id != b.account_id:
+        raise KamError(f"{a.name} and {b.name} are at different accounts; relations are within one account")
+    exists = session.exec(select(Relation).where(
+        Relation.from_id == a.id, Relation.to_id == b.id, Relation.kind == kind)).scalars().first()  # fmt: skip
+    if exists:
+        return False
+    session.add(Relation(from_id=a.id, to_id=b.id, kind=kind, created_at=at))  # type: ignore[arg-type]
+    record_change(session, entity="contact", entity_id=a.id, account_id=a.account_id,  # type: ignore[arg-type]
+                  field=f"relation {kind}", old=None, new=b.name, source=source, at=at)
+    return True
+
+
+def remove_relation(session: Session, a: Contact, b: Contact, kind: str, *, source: str, at: datetime) -> bool:
+    rows = session.exec(select(Relation).where(
+        Relation.from_id == a.id, Relation.to_id == b.id, Relation.kind == kind)).scalars().all()  # fmt: skip
+    for row in rows:
+        session.delete(row)
+    if rows:
+        record_change(session, entity="contact", entity_id=a.id, account_id=a.account_id,  # type: ignore[arg-type]
+                      field=f"relation {kind}", old=b.name, new=None, source=source, at=at)
+    return bool(rows)
+
+
+# --- snapshots for analysis -----------------------------------------------
+
+_CONTACT_COLUMNS = (
+    Contact.id, Contact.account_id, Contact.name, Contact.email, Contact.phone, Contact.title,
+    Contact.department, Contact.roles, Contact.decision_power, Contact.attitude, Contact.concerns,
+    Contact.can_sign, Contact.project_owner, Contact.reports_to_id, Contact.status,
+    Contact.change_risk, Contact.change_date, Contact.change_kind, Contact.successor_id,
+    Contact.moved_to_id, Contact.notes,
+)  # fmt: skip
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(split_multi(value)) if value else ()
+
+
+def load_accounts(session: Session, names: Sequence[str] | None = None) -> list[AccountView]:
+    """Every account (or the named ones) with its contacts and relations, ordered by name."""
+    query = select(Account).order_by(Account.name_key)
+    if names:
+        ids = [require_account(session, n).id for n in names]
+        query = query.where(Account.id.in_(ids))  # type: ignore[union-attr]
+    views: dict[int, AccountView] = {}
+    for a in session.exec(query).scalars():
+        views[a.id] = AccountView(id=a.id, name=a.name, industry=a.industry, tier=a.tier, owner=a.owner,  # type: ignore[arg-type]
+                                  annual_revenue=a.annual_revenue, notes=a.notes)
+    if not views:
+        return []
+    contact_query = select(*_CONTACT_COLUMNS).order_by(Contact.id)
+    relation_query = select(Relation.from_id, Relation.to_id, Relation.kind, Contact.account_id).join(
+        Contact, Contact.id == Relation.from_id).order_by(Relation.id)  # fmt: skip
+    if names:
+        contact_query = contact_query.where(Contact.account_id.in_(list(views)))  # type: ignore[attr-defined]
+        relation_query = relation_query.where(Contact.account_id.in_(list(views)))  # type: ignore[attr-defined]
+    for row in session.exec(contact_query):
+        values = list(row)
+        values[7] = _split(values[7])
+        values[10] = _split(values[10])
+        views[row[1]].contacts.append(ContactView(*values))
+    for f, t, kind, account_id in session.exec(relation_query):
+        views[account_id].relations.append(RelationView(f, t, kind))
+    return list(views.values())
+
+
+def contacts_for_export(session: Session) -> Iterable[tuple[str, Contact]]:
+    query = select(Account.name, Contact).join(Account, Account.id == Contact.account_id).order_by(
+        Account.name_key, Contact.id)  # fmt: skip
+    return session.exec(query).all()  # type: ignore[return-value]
+
+
+def history(session: Session, *, contact: Contact | None = None, account: Account | None = None) -> list[Change]:
+    query = select(Change).order_by(Change.at, Change.id)
+    if contact is not None:
+        query = query.where(Change.entity == "contact", Change.entity_id == contact.id)
+    elif account is not None:
+        query = query.where(Change.account_id == account.id)
+    return list(session.exec(query).scalars())
+
+
+def contact_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.exec(select(Contact.id, Contact.name).where(Contact.id.in_(wanted)))  # type: ignore[union-attr]
+    return {i: n for i, n in rows}
+
+
+def count_contacts(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Contact)).scalar_one()
+

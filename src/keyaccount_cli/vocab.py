@@ -1,0 +1,179 @@
+"""The controlled vocabularies of SPEC §1, with their English and Chinese aliases.
+
+Everything that turns a user's word into a canonical value lives here, so the
+importer, the `set`/`add` options and the YAML config all agree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from .errors import KamError
+
+# canonical value -> aliases (the canonical value itself is always accepted)
+VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
+    "roles": {
+        "decision_maker": ("决策者", "KDM", "decision maker", "economic buyer"),
+        "influencer": ("影响者",),
+        "user": ("使用者", "end user"),
+        "procurement": ("采购",),
+        "finance": ("财务",),
+        "it": ("IT", "技术"),
+        "legal": ("法务",),
+        "champion": ("支持者", "内部支持者", "coach", "sponsor"),
+        "blocker": ("阻碍者", "反对者"),
+    },
+    "decision_power": {
+        "final": ("最终拍板", "final say"),
+        "major": ("重要影响", "strong influence"),
+        "execution": ("执行反馈", "feedback"),
+    },
+    "attitude": {
+        "strong_support": ("+2", "强力支持"),
+        "support": ("+1", "中度支持", "supportive"),
+        "neutral": ("0", "中立"),
+        "reserved": ("-1", "有保留", "skeptical"),
+        "opposed": ("-2", "潜在反对", "反对"),
+    },
+    "concerns": {
+        "price": ("价格",),
+        "features": ("功能",),
+        "stability": ("稳定性",),
+        "compliance": ("合规",),
+        "integration": ("集成",),
+    },
+    "status": {
+        "active": ("在职",),
+        "leaving": ("即将离职", "即将变动"),
+        "left": ("已离职",),
+    },
+    "change_risk": {
+        "low": ("低",),
+        "medium": ("中",),
+        "high": ("高",),
+        "confirmed": ("已确定将变动", "已确定"),
+    },
+    "change_kind": {
+        "resignation": ("离职",),
+        "transfer": ("内部调岗", "调岗", "轮岗"),
+        "promotion": ("晋升",),
+    },
+    "relation_kind": {
+        "referred": ("引荐",),
+        "trusts": ("信任",),
+        "peer": ("同级", "同事"),
+    },
+    "interaction_kind": {
+        "meeting": ("会议", "会面"),
+        "call": ("电话",),
+        "email": ("邮件",),
+        "visit": ("拜访",),
+        "note": ("备注", "记录"),
+    },
+}
+
+MULTI_VALUED = frozenset({"roles", "concerns"})
+
+ATTITUDE_SCORE = {"strong_support": 2, "support": 1, "neutral": 0, "reserved": -1, "opposed": -2}
+POWER_RANK = {"final": 3, "major": 2, "execution": 1}
+ATTITUDE_SIGN = {"strong_support": "++", "support": "+", "neutral": "0", "reserved": "-", "opposed": "--"}
+
+_TRUE = ("yes", "true", "y", "1", "是")
+_FALSE = ("no", "false", "n", "0", "否")
+
+# `;` `,` `/` `|` `、` `，`
+_MULTI_SPLIT = re.compile(r"[;,/|、，]")
+
+
+def _key(value: str) -> str:
+    return value.strip().casefold()
+
+
+class VocabError(KamError):
+    """A word that is not in a vocabulary; the message lists the accepted ones."""
+
+
+@dataclass
+class Vocabulary:
+    """The lookup tables, optionally extended by `aliases:` in the YAML config."""
+
+    tables: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, extra: Mapping[str, Mapping[str, Iterable[str]]] | None = None) -> Vocabulary:
+        tables: dict[str, dict[str, str]] = {}
+        for name, values in VOCABULARIES.items():
+            table = tables.setdefault(name, {})
+            for canonical, aliases in values.items():
+                table[_key(canonical)] = canonical
+                for alias in aliases:
+                    table[_key(alias)] = canonical
+        for name, values in (extra or {}).items():
+            if name not in VOCABULARIES:
+                raise KamError(f"aliases: unknown vocabulary {name!r} (known: {', '.join(VOCABULARIES)})")
+            for canonical, aliases in values.items():
+                if canonical not in VOCABULARIES[name]:
+                    known = ", ".join(VOCABULARIES[name])
+                    raise KamError(f"aliases.{name}: unknown value {canonical!r} (known: {known})")
+                for alias in aliases:
+                    tables[name][_key(str(alias))] = canonical
+        return cls(tables)
+
+    def accepted(self, name: str) -> str:
+        canon = list(VOCABULARIES[name])
+        aliases = sorted({a for a in self.tables[name] if a not in canon})
+        return ", ".join(canon) + (f" (or {', '.join(aliases)})" if aliases else "")
+
+    def one(self, name: str, value: str) -> str:
+        """Canonical value of one word; raises VocabError listing what is accepted."""
+        found = self.tables[name].get(_key(value))
+        if found is None:
+            raise VocabError(f"unknown {name} {value.strip()!r}; accepted: {self.accepted(name)}")
+        return found
+
+    def many(self, name: str, value: str | Iterable[str]) -> list[str]:
+        """Canonical values of a multi-valued cell, in the order given, without repeats."""
+        parts = split_multi(value) if isinstance(value, str) else [p for v in value for p in split_multi(v)]
+        out: list[str] = []
+        for part in parts:
+            canonical = self.one(name, part)
+            if canonical not in out:
+                out.append(canonical)
+        return out
+
+
+def split_multi(value: str) -> list[str]:
+    return [p.strip() for p in _MULTI_SPLIT.split(value) if p.strip()]
+
+
+def parse_bool(value: str) -> bool:
+    key = _key(value)
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise VocabError(f"not a yes/no value {value.strip()!r}; accepted: yes/no, true/false, y/n, 1/0, 是/否")
+
+
+_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?$")
+
+
+def parse_date(value: str) -> date:
+    """`YYYY-MM-DD`, `YYYY/MM/DD` or `YYYY-MM` (the first of the month)."""
+    m = _DATE.match(value.strip())
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+        except ValueError:
+            pass
+    raise VocabError(f"not a date {value.strip()!r}; use YYYY-MM-DD, YYYY/MM/DD or YYYY-MM")
+
+
+def join_multi(values: Iterable[str]) -> str:
+    return ";".join(values)
+
+
+DEFAULT_VOCABULARY = Vocabulary.build()
