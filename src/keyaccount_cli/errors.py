@@ -28,6 +28,8 @@ class Problem:
             where += f", column {self.column}"
             if self.header:
                 where += f" ({self.header})"
+        if self.value:
+            where += f", value {self.value!r}"
         return f"{where}: {self.message}"
 
 

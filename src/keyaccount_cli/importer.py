@@ -184,7 +184,8 @@ class _Plan:
             elif row.account_id is not None:
                 candidates = [
                     cid for cid in by_name.get((row.account_id, nkey), [])
-                    if not self.existing[cid]["email"] or self.existing[cid]["email"] == email
+                    # two different emails are two different people of the same name
+                    if not email or not self.existing[cid]["email"]
                 ]  # fmt: skip
                 if len(candidates) > 1:
                     problems.append(self.problem(row, "name", row.values["name"],
@@ -192,6 +193,14 @@ class _Plan:
                     continue
                 if candidates:
                     row.target = candidates[0]
+            if email and email in seen_email:
+                first = seen_email[email]
+                if (first.account_key, name_key(first.values["name"])) == (row.account_key, nkey):
+                    message = f"the same contact as line {first.line} ({row.values['name']} at {row.account})"
+                else:
+                    message = f"duplicate email: line {first.line} gives it to {first.values['name']} at {first.account}"
+                problems.append(self.problem(row, "email", email, message))
+                continue
             identity: Any = row.target if row.target is not None else ("new", row.account_key, email or nkey)
             if identity in seen_target:
                 first = seen_target[identity]
@@ -199,11 +208,6 @@ class _Plan:
                     f"the same contact as line {first.line} ({row.values['name']} at {row.account})"))  # fmt: skip
                 continue
             if email:
-                if email in seen_email:
-                    first = seen_email[email]
-                    problems.append(self.problem(row, "email", email,
-                        f"duplicate email: line {first.line} gives {email!r} to {first.values['name']} at {first.account}"))  # fmt: skip
-                    continue
                 seen_email[email] = row
             seen_target[identity] = row
 
@@ -243,7 +247,8 @@ class _Plan:
             for ref_field, raw in row.refs.items():
                 target, message = self._lookup(row, raw, emails_in, names_in, account_of_email, skipped_names)
                 if message is None and target == node:
-                    message = f"{row.values['name']} cannot be their own {ref_field.replace('_', ' ')}"
+                    message = (f"{row.values['name']} cannot report to themselves" if ref_field == "reports_to"
+                               else f"{row.values['name']} cannot be their own successor")
                 if message is not None:
                     problems.append(self.problem(row, ref_field, raw, message))
                     continue
@@ -474,6 +479,8 @@ def _write(conn: Connection, plan: _Plan, rows: list[Row], result: ImportResult,
             continue
         current = plan.existing[cid]
         for f, value in r.values.items():
+            if f == "name" and name_key(value) == current["name_key"]:
+                continue  # the same name in other capitals or spacing is not a rename
             if current[f] != value:
                 updates.setdefault(cid, {})[f] = value
                 change("contact", cid, current["account_id"], f, current[f], value)

@@ -1,0 +1,219 @@
+"""`kam import` through the CLI: encodings, aliases, upsert, history, located errors, one transaction."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .conftest import EXAMPLE
+
+HEADER = "account,name,email,title,department,roles,decision_power,attitude,reports_to,status,change_risk,change_date,successor\n"
+
+
+def contacts_json(kam, account):
+    result = kam("contacts", account, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return {c["name"]: c for c in json.loads(result.stdout)}
+
+
+def exported(kam):
+    result = kam("export", "contacts")
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_gbk_sample_imports_with_no_options(kam, sample_gbk):
+    result = kam("import", sample_gbk)
+    assert result.exit_code == 0, result.stderr
+    assert "5 created, 0 updated, 0 unchanged, 0 skipped" in result.stdout
+    east = contacts_json(kam, "东方物流集团")
+    zhou = east["周建国"]
+    assert zhou["roles"] == ["decision_maker", "it"]
+    assert zhou["decision_power"] == "final"
+    assert zhou["attitude"] == "support"
+    assert zhou["concerns"] == ["stability", "integration"]
+    assert zhou["can_sign"] is True
+    assert zhou["change_date"] == "2027-03-01"  # YYYY-MM is the first of the month
+    assert east["吴晓燕"]["reports_to"] == "周建国"
+    assert east["冯婷"]["concerns"] == ["price", "compliance"]
+    he = contacts_json(kam, "南山医疗")["何志强"]
+    assert he["change_risk"] == "confirmed"
+    # the unquoted comma in the last (notes) column stays part of the note
+    assert he["notes"] == "已提离职,去向未知"
+
+
+def test_reimport_is_harmless(kam, sample_gbk):
+    kam("import", sample_gbk)
+    before = exported(kam)
+    result = kam("import", sample_gbk)
+    assert result.exit_code == 0
+    assert "0 created, 0 updated, 5 unchanged" in result.stdout
+    assert exported(kam) == before
+    history = json.loads(kam("history", "zhoujg@eastlog.example", "--format", "json").stdout)
+    assert [h["field"] for h in history] == ["*"]  # created once, never touched again
+
+
+def test_update_records_history_and_absent_cells_never_erase(kam, write_csv):
+    kam("import", write_csv(HEADER + "ACME,Li Lei,lilei@acme.example,CIO,IT,decision_maker,final,neutral,,,,,\n"))
+    update = write_csv(HEADER + "acme,LI LEI,,CTO,,,,support,,,,,\n", name="update.csv")
+    result = kam("import", update)
+    assert "0 created, 1 updated" in result.stdout, result.stderr
+    li = contacts_json(kam, "ACME")["Li Lei"]
+    assert li["title"] == "CTO" and li["attitude"] == "support"
+    assert li["email"] == "lilei@acme.example" and li["department"] == "IT" and li["roles"] == ["decision_maker"]
+    history = json.loads(kam("history", "lilei@acme.example", "--format", "json").stdout)
+    changes = {h["field"]: (h["old"], h["new"], h["source"]) for h in history if h["field"] != "*"}
+    assert changes == {
+        "title": ("CIO", "CTO", "import update.csv"),
+        "attitude": ("neutral", "support", "import update.csv"),
+    }
+
+
+def test_match_by_email_first_then_account_and_name(kam, write_csv):
+    kam("import", write_csv(HEADER + "ACME,Li Lei,lilei@acme.example,CIO,,,,,,,,,\nACME,Han Mei,,Buyer,,,,,,,,,\n"))
+    result = kam("import", write_csv(HEADER + "ACME,Lei Li,lilei@acme.example,CIO,,,,,,,,,\nACME,han mei,hanmei@acme.example,,,,,,,,,,\n"))
+    assert "0 created, 2 updated" in result.stdout, result.stderr
+    people = contacts_json(kam, "ACME")
+    assert set(people) == {"Lei Li", "Han Mei"}  # renamed by email; email added by name
+    assert people["Han Mei"]["email"] == "hanmei@acme.example"
+
+
+def test_forward_references_and_aliases(kam, write_csv):
+    text = (
+        "客户;姓名;邮箱;直属上级;继任人;角色;态度\n"
+        "ACME;Deputy;dep@acme.example;boss@acme.example;;采购;+1\n"
+        "ACME;Boss;boss@acme.example;;Deputy;KDM、coach;强力支持\n"
+    )
+    result = kam("import", write_csv(text))
+    assert result.exit_code == 0, result.stderr
+    people = contacts_json(kam, "ACME")
+    assert people["Deputy"]["reports_to"] == "Boss"
+    assert people["Boss"]["successor"] == "Deputy"
+    assert people["Boss"]["roles"] == ["decision_maker", "champion"]
+    assert people["Deputy"]["attitude"] == "support"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix", "delimiter"),
+    [("utf-8", b"", ","), ("utf-8", b"\xef\xbb\xbf", ","), ("gb18030", b"", "\t"), ("utf-16", b"", ";")],
+)
+def test_encodings_and_delimiters(kam, tmp_path, encoding, prefix, delimiter):
+    text = delimiter.join(["客户", "姓名", "职位"]) + "\n" + delimiter.join(["华为", "张三", "采购经理"]) + "\n"
+    path = tmp_path / "in.csv"
+    path.write_bytes(prefix + text.encode(encoding))
+    result = kam("import", path)
+    assert result.exit_code == 0, result.stderr
+    assert contacts_json(kam, "华为")["张三"]["title"] == "采购经理"
+
+
+BAD_CASES = {
+    "unknown vocabulary": ("ACME,A,,,,,,lukewarm,,,,,\n", 2, 8, "lukewarm", "strong_support"),
+    "reports_to names nobody": ("ACME,A,,,,,,,Ghost,,,,\n", 2, 9, "Ghost", "names nobody"),
+    "reports to self": ("ACME,A,a@x.example,,,,,,a@x.example,,,,\n", 2, 9, "a@x.example", "themselves"),
+    "bad date": ("ACME,A,,,,,,,,,,2026-13-45,\n", 2, 12, "2026-13-45", "not a date"),
+    "missing name": ("ACME,,,,,,,,,,,,\n", 2, 2, None, "name is required"),
+    "missing account": (",A,,,,,,,,,,,\n", 2, 1, None, "account is required"),
+    "bad email": ("ACME,A,not-an-email,,,,,,,,,,\n", 2, 3, "not-an-email", "not an email"),
+    "duplicate email": ("ACME,A,a@x.example,,,,,,,,,,\nACME,B,A@X.example,,,,,,,,,,\n", 3, 3, "a@x.example", "duplicate email"),
+    "cross-account reference": ("ACME,A,a@x.example,,,,,,,,,,\nOther,B,,,,,,,a@x.example,,,,\n", 3, 9, "a@x.example", "another account"),
+    "reports-to cycle": ("ACME,A,,,,,,,B,,,,\nACME,B,,,,,,,A,,,,\n", 2, 9, "B", "cycle"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_CASES))
+def test_bad_rows_are_located_and_nothing_is_written(kam, write_csv, case):
+    kam("import", write_csv(HEADER + "Keep,Existing,keep@x.example,,,,,,,,,,\n", name="seed.csv"))
+    before = exported(kam)
+    rows, line, column, value, words = BAD_CASES[case]
+    path = write_csv(HEADER + "ACME,Good,good@x.example,,,,,,,,,,\n" + rows, name="bad.csv")
+    result = kam("import", path)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr + result.stdout
+    first = result.stderr.splitlines()[0]
+    assert f"{path}, line {line + 1}, column {column}" in first, result.stderr
+    if value:
+        assert value in first
+    assert words in result.stderr
+    assert exported(kam) == before
+
+
+def test_skip_invalid_writes_good_rows_and_reports_the_rest(kam, write_csv):
+    path = write_csv(HEADER + "ACME,Good,,,,,,,,,,,\nACME,Bad,,,,,,meh,,,,,\nACME,Follower,,,,,,,Bad,,,,\n")
+    result = kam("import", path, "--skip-invalid")
+    assert result.exit_code == 0
+    assert "1 created, 0 updated, 0 unchanged, 2 skipped" in result.stdout
+    assert "line 3" in result.stderr and "line 4" in result.stderr
+    assert set(contacts_json(kam, "ACME")) == {"Good"}
+
+
+def test_dry_run_writes_nothing(kam, write_csv, isolated_db):
+    result = kam("import", EXAMPLE, "--dry-run")
+    assert result.exit_code == 0
+    assert "would import contacts.csv: 16 created" in result.stdout
+    assert not isolated_db.exists()
+    kam("import", write_csv(HEADER + "ACME,A,,,,,,,,,,,\n"))
+    before = exported(kam)
+    assert "16 created" in kam("import", EXAMPLE, "--dry-run").stdout
+    assert exported(kam) == before
+
+
+def test_unknown_columns(kam, write_csv):
+    path = write_csv("account,name,shoe size\nACME,A,42\n")
+    result = kam("import", path)
+    assert result.exit_code == 2
+    assert f"{path}, line 1, column 3" in result.stderr and "shoe size" in result.stderr
+    assert kam("import", path, "--ignore-unknown").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"", "empty"),
+        (b"account,name\n", "no data rows"),
+        (b"name,title\nA,B\n", "missing the required column 'account'"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "NUL"),
+        (b'account,name,notes\nACME,A,"never closed\n', "unterminated quote"),
+        (b"account,name\nACME,A,extra\n", "header has 2 columns"),
+        (b"account,name,can_sign\nACME,A,perhaps\n", "yes/no"),
+    ],
+)
+def test_broken_files_get_one_clean_error(kam, tmp_path, content, words):
+    path = tmp_path / "broken.csv"
+    path.write_bytes(content)
+    result = kam("import", path)
+    assert result.exit_code == 2
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_file(kam, tmp_path):
+    result = kam("import", tmp_path / "nope.csv")
+    assert result.exit_code == 2
+    assert "nope.csv" in result.stderr
+
+
+def test_export_import_roundtrip_is_identical(kam, tmp_path, monkeypatch):
+    kam("import", EXAMPLE)
+    kam("set", "lina@ecpower.example", "--notes", "=HYPERLINK(\"http://x\")")
+    first = tmp_path / "first.csv"
+    assert kam("export", "contacts", "-o", first).exit_code == 0
+    assert "'=HYPERLINK" in first.read_text(encoding="utf-8")
+    monkeypatch.setenv("KAM_DB", str(tmp_path / "empty.db"))
+    assert kam("import", first).exit_code == 0
+    assert contacts_json(kam, "华东电力集团")["李娜"]["notes"] == '=HYPERLINK("http://x")'
+    second = tmp_path / "second.csv"
+    kam("export", "contacts", "-o", second)
+    assert second.read_bytes() == first.read_bytes()
+
+
+def test_excel_export_has_bom(kam, tmp_path):
+    kam("import", EXAMPLE)
+    out = tmp_path / "x.csv"
+    kam("export", "contacts", "-o", out, "--excel")
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfaccount,name,")
+
+
+def test_database_is_owner_only(kam, isolated_db):
+    kam("import", EXAMPLE)
+    assert isolated_db.stat().st_mode & 0o777 == 0o600
