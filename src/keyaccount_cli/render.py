@@ -144,7 +144,7 @@ def mermaid(account_name: str, nodes: list[MapNode], relations: Sequence[tuple[i
         present.add(c.id)
         text = c.name + (f"<br/>{c.title}" if c.title else "")
         if c.attitude:
-            text += f"<br/>{ATTITUDE_SIGN[c.attitude]} {c.attitude}"
+            text += f"<br/>{ATTITUDE_SIGN[c.attitude]} {c.attitude.replace('_', ' ')}"
         if n.flags:
             text += "<br/>" + ", ".join(n.flags)
         lines.append(f'  c{c.id}["{text.replace(chr(34), "#quot;")}"]')

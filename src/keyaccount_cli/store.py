@@ -260,7 +260,7 @@ def contact_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]
     if not wanted:
         return {}
     rows = session.exec(select(Contact.id, Contact.name).where(Contact.id.in_(wanted)))  # type: ignore[union-attr]
-    return {i: n for i, n in rows}
+    return {i: n for i, n in rows}  # noqa: C416 - a Result has .keys(), so dict(rows) would misread it
 
 
 def count_contacts(session: Session) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -10,7 +10,7 @@ import typer
 from .common import err, guarded, state
 
 
-class What(str, Enum):
+class What(StrEnum):
     contacts = "contacts"
     accounts = "accounts"
     findings = "findings"

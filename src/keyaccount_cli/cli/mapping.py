@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -10,7 +10,7 @@ import typer
 from .common import guarded, state
 
 
-class MapFormat(str, Enum):
+class MapFormat(StrEnum):
     tree = "tree"
     json = "json"
     mermaid = "mermaid"

@@ -1,0 +1,185 @@
+"""`kam check`: the rules on snapshots, and the cron contract through the CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from keyaccount_cli.checks import CheckOptions, check_account, window_end
+from keyaccount_cli.errors import KamError
+from keyaccount_cli.snapshot import AccountView, ContactView
+
+from .conftest import EXAMPLE
+
+TODAY = date(2026, 11, 22)
+OPTS = CheckOptions(today=TODAY, horizon=window_end("30d", TODAY))
+
+
+def person(id_, **kw):
+    return ContactView(id=id_, account_id=1, name=kw.pop("name", f"P{id_}"), **kw)
+
+
+def codes(*contacts, opts=OPTS):
+    return sorted(f.code for f in check_account(AccountView(id=1, name="ACME", contacts=list(contacts)), opts))
+
+
+def healthy():
+    return [
+        person(1, decision_power="final", attitude="support", department="IT"),
+        person(2, attitude="strong_support", department="Finance", reports_to_id=1),
+    ]
+
+
+def test_a_well_covered_account_has_no_findings():
+    assert codes(*healthy()) == []
+
+
+def test_single_contact_and_single_supporter():
+    assert codes(person(1, decision_power="final", attitude="support")) == ["SINGLE_CONTACT", "SINGLE_SUPPORTER"]
+
+
+def test_min_contacts_threshold_is_configurable():
+    opts = CheckOptions(today=TODAY, horizon=OPTS.horizon, min_contacts=3)
+    assert codes(*healthy(), opts=opts) == ["SINGLE_CONTACT"]
+
+
+def test_left_contacts_do_not_count_as_active():
+    a, b = healthy()
+    b.status = "left"
+    b.successor_id = 1
+    assert codes(a, b) == ["SINGLE_CONTACT", "SINGLE_SUPPORTER"]
+
+
+def test_no_decision_maker_and_single_department():
+    a = person(1, attitude="support", department="IT")
+    b = person(2, attitude="support", department="it", roles=("decision_maker",))
+    assert codes(a, b) == []
+    b.roles = ()
+    b.department = "IT"
+    assert codes(a, b) == ["NO_DECISION_MAKER", "SINGLE_DEPARTMENT"]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"change_date": date(2026, 12, 22)}, ["KEY_PERSON_LEAVING"]),  # the last day of the window
+        ({"change_date": date(2026, 12, 23)}, []),  # one day beyond it
+        ({"change_risk": "high"}, ["KEY_PERSON_LEAVING"]),
+        ({"change_risk": "medium"}, []),
+        ({"change_risk": "confirmed", "change_date": date(2026, 12, 10)}, ["KEY_PERSON_LEAVING", "NO_SUCCESSOR"]),
+        ({"status": "leaving", "change_date": date(2027, 3, 1)}, []),  # leaving, but outside the window
+        ({"status": "leaving", "change_date": date(2026, 12, 1), "successor_id": 2}, ["KEY_PERSON_LEAVING"]),
+    ],
+)
+def test_key_person_leaving_and_no_successor(change, expected):
+    boss, other = healthy()
+    for k, v in change.items():
+        setattr(boss, k, v)
+    assert codes(boss, other) == expected
+
+
+def test_a_champion_is_a_key_person_but_a_plain_user_is_not():
+    boss, other = healthy()
+    extra = person(3, roles=("user",), attitude="support", change_risk="high")
+    assert codes(boss, other, extra) == []
+    extra.roles = ("champion",)
+    assert codes(boss, other, extra) == ["KEY_PERSON_LEAVING"]
+
+
+def test_someone_who_left_without_successor():
+    boss, other = healthy()
+    gone = person(3, status="left", change_date=date(2025, 1, 1), attitude="support")
+    assert codes(boss, other, gone) == ["NO_SUCCESSOR"]
+
+
+@pytest.mark.parametrize(
+    ("spec", "end"),
+    [("30d", date(2026, 12, 22)), ("2w", date(2026, 12, 6)), ("3m", date(2027, 2, 22)), ("2027-01-31", date(2027, 1, 31))],
+)
+def test_due_windows(spec, end):
+    assert window_end(spec, TODAY) == end
+
+
+def test_a_month_window_stops_at_the_end_of_a_short_month():
+    assert window_end("1m", date(2027, 1, 31)) == date(2027, 2, 28)
+
+
+def test_bad_due_window():
+    with pytest.raises(KamError, match="30d"):
+        window_end("soon", TODAY)
+
+
+# --- through the CLI -------------------------------------------------------
+
+
+def test_check_on_the_example_finds_every_core_code(kam):
+    kam("import", EXAMPLE)
+    result = kam("--as-of", "2026-11-22", "check", "--format", "json")
+    assert result.exit_code == 1
+    findings = json.loads(result.stdout)
+    assert all(list(f) == ["code", "severity", "account", "contact", "date", "message"] for f in findings)
+    assert {f["code"] for f in findings} == {
+        "SINGLE_CONTACT", "SINGLE_SUPPORTER", "NO_DECISION_MAKER", "SINGLE_DEPARTMENT", "KEY_PERSON_LEAVING", "NO_SUCCESSOR",
+    }  # fmt: skip
+    order = ["critical", "high", "medium", "low"]
+    ranks = [order.index(f["severity"]) for f in findings]
+    assert ranks == sorted(ranks)
+    leaving = [f for f in findings if f["code"] == "KEY_PERSON_LEAVING" and f["account"] == "华东电力集团"]
+    assert leaving == [{
+        "code": "KEY_PERSON_LEAVING", "severity": "critical", "account": "华东电力集团", "contact": "王建华",
+        "date": "2026-12-10", "message": leaving[0]["message"],
+    }]  # fmt: skip
+
+
+def test_check_csv_has_the_same_columns(kam):
+    kam("import", EXAMPLE)
+    result = kam("check", "--format", "csv", "--account", "星河零售")
+    assert result.stdout.splitlines()[0] == "code,severity,account,contact,date,message"
+    assert len(result.stdout.splitlines()) == 3  # SINGLE_SUPPORTER, SINGLE_DEPARTMENT
+
+
+def test_quiet_is_silent_with_exit_0_when_all_is_well(kam, write_csv):
+    kam("import", write_csv("account,name,department,decision_power,attitude\nACME,A,IT,final,support\nACME,B,Sales,,support\n"))
+    result = kam("check", "--quiet")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert kam("check", "--format", "json").stdout.strip() == "[]"
+    assert "no findings" in kam("check").stderr
+
+
+def test_fail_on_sets_the_threshold_for_exit_1(kam):
+    kam("import", EXAMPLE)
+    assert kam("check", "--account", "星河零售", "--fail-on", "low").exit_code == 1
+    result = kam("check", "--account", "星河零售", "--fail-on", "critical")
+    assert result.exit_code == 0
+    assert "SINGLE_SUPPORTER" in result.stdout  # still reported, only the exit code changes
+
+
+def test_due_window_moves_findings_in_and_out(kam):
+    kam("import", EXAMPLE)
+    args = ("--as-of", "2026-11-01", "check", "--account", "华东电力集团", "--format", "json")
+    assert {f["code"] for f in json.loads(kam(*args, "--due", "2w").stdout)} >= {"KEY_PERSON_LEAVING"}
+    assert "NO_SUCCESSOR" not in {f["code"] for f in json.loads(kam(*args, "--due", "2w").stdout)}
+    assert "NO_SUCCESSOR" in {f["code"] for f in json.loads(kam(*args, "--due", "6w").stdout)}
+    assert "NO_SUCCESSOR" in {f["code"] for f in json.loads(kam(*args, "--due", "2026-12-10").stdout)}
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("check", "--due", "soon"), "--due"),
+    (("--as-of", "yesterday", "check"), "--as-of"),
+    (("check", "--account", "Nobody Inc"), "no account named 'Nobody Inc'"),
+    (("check", "--fail-on", "urgent"), "urgent"),
+])  # fmt: skip
+def test_check_usage_errors_exit_2(kam, args, words):
+    kam("import", EXAMPLE)
+    result = kam(*args)
+    assert result.exit_code == 2
+    assert words in result.stderr
+
+
+def test_read_commands_on_a_missing_database(kam, isolated_db):
+    result = kam("check")
+    assert result.exit_code == 2
+    assert "no database" in result.stderr
+    assert not isolated_db.exists()
