@@ -122,6 +122,10 @@ def guarded(func: F) -> F:
             raise fail(str(translate_operational(exc, location))) from None
         except SQLAlchemyError as exc:
             raise fail(f"database error: {exc.__class__.__name__}: {exc}") from None
+        except BrokenPipeError:
+            # the reader (e.g. `| head`) has gone: stop quietly, as other Unix tools do
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+            raise typer.Exit(0) from None
         except OSError as exc:
             raise fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):

@@ -286,7 +286,8 @@ def history(
             title = f"History of {c.name}"
         names = contact_names(s, [r.entity_id for r in rows if r.entity == "contact"])
     records = [{
-        "at": r.at.isoformat(sep=" "), "entity": r.entity,
+        "at": r.at.isoformat() if format is not Format.table else r.at.astimezone().strftime("%Y-%m-%d %H:%M"),
+        "entity": r.entity,
         "name": names.get(r.entity_id, acc.name if acc else "") if r.entity == "contact" else (acc.name if acc else ""),
         "field": r.field, "old": r.old, "new": r.new, "source": r.source,
     } for r in rows]  # fmt: skip
