@@ -122,6 +122,7 @@ def test_check_on_the_example_finds_every_core_code(kam):
     assert all(list(f) == ["code", "severity", "account", "contact", "date", "message"] for f in findings)
     assert {f["code"] for f in findings} == {
         "SINGLE_CONTACT", "SINGLE_SUPPORTER", "NO_DECISION_MAKER", "SINGLE_DEPARTMENT", "KEY_PERSON_LEAVING", "NO_SUCCESSOR",
+        "HANDOVER_DUE", "HANDOVER_OVERDUE",
     }  # fmt: skip
     order = ["critical", "high", "medium", "low"]
     ranks = [order.index(f["severity"]) for f in findings]

@@ -131,7 +131,7 @@ def test_accounts_listing(kam):
     kam("import", EXAMPLE)
     rows = json.loads(kam("--as-of", "2026-11-22", "accounts", "--format", "json").stdout)
     east = next(r for r in rows if r["account"] == "华东电力集团")
-    assert (east["contacts"], east["departments"], east["supporters"], east["decision_makers"], east["findings"]) == (6, 4, 4, 2, 2)
+    assert (east["contacts"], east["departments"], east["supporters"], east["decision_makers"], east["findings"]) == (6, 4, 4, 2, 5)
     csv_lines = kam("accounts", "--format", "csv").stdout.splitlines()
     assert csv_lines[0].startswith("account,industry,tier,owner,contacts")
     assert len(csv_lines) == 6

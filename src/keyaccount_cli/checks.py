@@ -106,6 +106,18 @@ def check_account(account: AccountView, opts: CheckOptions) -> list[Finding]:
         elif c.leaving and c.change_date is not None and c.change_date <= opts.horizon:
             add("NO_SUCCESSOR", "high", c, c.change_date,
                 f"{c.name} leaves on {c.change_date.isoformat()} and has no successor")  # fmt: skip
+    by_id = account.by_id()
+    for step in account.open_steps:
+        if step.deadline is None or step.deadline > opts.horizon:
+            continue
+        who = by_id[step.contact_id].name
+        owner = f" (owner {step.owner})" if step.owner else ""
+        if step.deadline < opts.today:
+            add("HANDOVER_OVERDUE", "high", by_id[step.contact_id], step.deadline,
+                f"handover of {who}: step {step.step} was due {step.deadline.isoformat()}{owner}")  # fmt: skip
+        else:
+            add("HANDOVER_DUE", "medium", by_id[step.contact_id], step.deadline,
+                f"handover of {who}: step {step.step} is due {step.deadline.isoformat()}{owner}")  # fmt: skip
     return out
 
 

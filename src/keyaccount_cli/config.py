@@ -20,14 +20,21 @@ class Config:
     min_contacts: int = 2
     due: str = "30d"
     aliases: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    step_deadlines: dict[str, int] = field(default_factory=dict)
     source: str | None = None
+
+    @property
+    def deadlines(self) -> dict[str, int]:
+        from .succession import DEFAULT_DEADLINES
+
+        return {**DEFAULT_DEADLINES, **self.step_deadlines}
 
     @property
     def vocabulary(self) -> Vocabulary:
         return Vocabulary.build(self.aliases)
 
 
-_TYPES: dict[str, type] = {"min_contacts": int, "due": str, "aliases": dict}
+_TYPES: dict[str, type] = {"min_contacts": int, "due": str, "aliases": dict, "step_deadlines": dict}
 
 
 def find_config(option: str | None, db_location: str) -> Path | None:
@@ -80,5 +87,15 @@ def load_config(path: Path | None) -> Config:
                 mapping[canonical] = [aliases]
             elif not isinstance(aliases, list):
                 raise KamError(f"config {path}: aliases.{vocab}.{canonical} must be a list")
-    cfg.vocabulary  # noqa: B018 - validates vocabulary names and canonical values now
+    from .succession import STEPS
+
+    for step, days in cfg.step_deadlines.items():
+        if step not in STEPS:
+            raise KamError(f"config {path}: step_deadlines: unknown step {step!r} (steps: {', '.join(STEPS)})")
+        if not isinstance(days, int) or isinstance(days, bool):
+            raise KamError(f"config {path}: step_deadlines.{step} must be a whole number of days, got {days!r}")
+    try:
+        cfg.vocabulary  # noqa: B018 - validates vocabulary names and canonical values now
+    except KamError as exc:
+        raise KamError(f"config {path}: {exc}") from None
     return cfg

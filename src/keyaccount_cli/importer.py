@@ -18,7 +18,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from .db import Database
 from .errors import InputError, Problem
 from .models import Account, Change, Contact
 from .store import email_key, history_text, name_key
+from .succession import DEFAULT_DEADLINES, sync_plans
 from .vocab import VocabError, Vocabulary, join_multi, parse_bool, parse_date
 
 CONTACT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -87,8 +88,8 @@ class ImportResult:
     accounts_created: int = 0
     problems: list[Problem] = field(default_factory=list)
     dry_run: bool = False
-    # rows that open a succession plan: (contact id, change date) — consumed by the succession module
-    leaving: list[int] = field(default_factory=list)
+    leaving: list[int] = field(default_factory=list)  # contacts whose rows speak of a change
+    plans_opened: int = 0
 
 
 def parse_cell(field_name: str, raw: str, vocab: Vocabulary) -> Any:
@@ -389,7 +390,8 @@ _UPDATABLE = (*SCALAR_FIELDS, "name_key")
 def import_contacts(
     db: Database, path: Path, *, vocab: Vocabulary, now: datetime, encoding: str | None = None,
     dry_run: bool = False, skip_invalid: bool = False, ignore_unknown: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None, today: date | None = None,
+    deadlines: dict[str, int] | None = None,
 ) -> ImportResult:  # fmt: skip
     display = str(path)
     source = f"import {path.name}"
@@ -413,6 +415,8 @@ def import_contacts(
                 excluded |= {p.line for p in found}
             live = [r for r in rows if r.line not in excluded]
             _write(conn, plan, live, result, source=source, now=now)
+            result.plans_opened = len(sync_plans(conn, result.leaving, offsets=deadlines or DEFAULT_DEADLINES,
+                                                 today=today or now.date(), at=now))  # fmt: skip
             result.skipped = len(excluded)
             result.problems = sorted(problems, key=lambda p: (p.line, p.column or 0))
             if dry_run:
@@ -514,10 +518,11 @@ def _write(conn: Connection, plan: _Plan, rows: list[Row], result: ImportResult,
     result.unchanged = len(rows) - result.created - result.updated
     if changes:
         conn.execute(insert(Change.__table__), changes)
-    for r in rows:
-        v = r.values
-        if v.get("status") == "leaving" or v.get("change_risk") == "confirmed" or "change_date" in v:
-            result.leaving.append(r.target)  # type: ignore[arg-type]
+    # rows that speak of a change, or name a successor, open or update a handover plan
+    result.leaving = [
+        r.target for r in rows  # type: ignore[misc]
+        if {"status", "change_risk", "change_date", "change_kind"} & r.values.keys() or "successor" in r.refs
+    ]
 
 
 

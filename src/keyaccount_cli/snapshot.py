@@ -57,6 +57,16 @@ class RelationView:
     kind: str
 
 
+@dataclass(slots=True)
+class StepView:
+    """An open step of an open handover plan."""
+
+    contact_id: int
+    step: str
+    deadline: date | None
+    owner: str | None
+
+
 @dataclass
 class AccountView:
     id: int
@@ -68,6 +78,7 @@ class AccountView:
     notes: str | None = None
     contacts: list[ContactView] = field(default_factory=list)
     relations: list[RelationView] = field(default_factory=list)
+    open_steps: list[StepView] = field(default_factory=list)
 
     def by_id(self) -> dict[int, ContactView]:
         return {c.id: c for c in self.contacts}

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from .errors import KamError
-from .models import Account, Change, Contact, Relation
-from .snapshot import AccountView, ContactView, RelationView
+from .models import Account, Change, Contact, Handover, HandoverStep, Relation
+from .snapshot import AccountView, ContactView, RelationView, StepView
 from .vocab import split_multi
 
 # Contact fields a user can set, in the order of the import columns.
@@ -237,6 +237,17 @@ def load_accounts(session: Session, names: Sequence[str] | None = None) -> list[
         views[row[1]].contacts.append(ContactView(*values))
     for f, t, kind, account_id in session.exec(relation_query):
         views[account_id].relations.append(RelationView(f, t, kind))
+    step_query = (
+        select(Contact.account_id, Handover.contact_id, HandoverStep.step, HandoverStep.deadline, HandoverStep.owner)
+        .join(Handover, Handover.id == HandoverStep.handover_id)
+        .join(Contact, Contact.id == Handover.contact_id)
+        .where(Handover.status == "open", HandoverStep.status == "open")
+        .order_by(HandoverStep.deadline, HandoverStep.position)
+    )
+    if names:
+        step_query = step_query.where(Contact.account_id.in_(list(views)))  # type: ignore[attr-defined]
+    for account_id, contact_id, step, deadline, owner in session.exec(step_query):
+        views[account_id].open_steps.append(StepView(contact_id, step, deadline, owner))
     return list(views.values())
 
 
@@ -266,3 +277,69 @@ def contact_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]
 def count_contacts(session: Session) -> int:
     return session.exec(select(func.count()).select_from(Contact)).scalar_one()
 
+
+
+FORGOTTEN = "[forgotten]"
+
+
+def forget_contact(db: Any, contact_id: int, *, at: datetime) -> dict[str, int]:
+    """Erase a person: their row, relations, handovers, interaction links and history rows;
+    their name in other people's history becomes "[forgotten]". On SQLite the file is then
+    vacuumed and the write-ahead log truncated, so the data is gone from disk, not only hidden."""
+    from sqlalchemy import delete, update
+
+    from .models import InteractionContact
+
+    c_t, ch_t = Contact.__table__, Change.__table__
+    counts: dict[str, int] = {}
+    with db.writer.begin() as conn:
+        row = conn.execute(select(c_t.c.name, c_t.c.account_id).where(c_t.c.id == contact_id)).first()
+        if row is None:
+            raise KamError(f"no contact #{contact_id}")
+        name, account_id = row
+        for column in ("reports_to_id", "successor_id", "moved_to_id"):
+            conn.execute(update(c_t).where(c_t.c[column] == contact_id).values({column: None}))
+        r_t = Relation.__table__
+        counts["relations"] = conn.execute(
+            delete(r_t).where((r_t.c.from_id == contact_id) | (r_t.c.to_id == contact_id))).rowcount  # fmt: skip
+        h_t, s_t = Handover.__table__, HandoverStep.__table__
+        plans = [r[0] for r in conn.execute(select(h_t.c.id).where(h_t.c.contact_id == contact_id))]
+        if plans:
+            conn.execute(delete(s_t).where(s_t.c.handover_id.in_(plans)))
+            conn.execute(delete(h_t).where(h_t.c.id.in_(plans)))
+        counts["handover plans"] = len(plans)
+        ic_t = InteractionContact.__table__
+        conn.execute(delete(ic_t).where(ic_t.c.contact_id == contact_id))
+        counts["history rows"] = conn.execute(
+            delete(ch_t).where(ch_t.c.entity == "contact", ch_t.c.entity_id == contact_id)).rowcount  # fmt: skip
+        for column in ("old", "new"):
+            conn.execute(update(ch_t).where(ch_t.c[column] == name, ch_t.c.account_id == account_id)
+                         .values({column: FORGOTTEN}))  # fmt: skip
+        conn.execute(delete(c_t).where(c_t.c.id == contact_id))
+        conn.execute(ch_t.insert().values(at=at, entity="contact", entity_id=contact_id, account_id=account_id,
+                                          field="*", old=None, new="forgotten", source="forget"))  # fmt: skip
+    if db.is_sqlite:
+        raw = db.engine.raw_connection()
+        try:
+            raw.execute("VACUUM")
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
+    return counts
+
+
+def recent_interactions(session: Session, account_id: int, limit: int = 10) -> list[dict[str, Any]]:
+    from .models import Interaction, InteractionContact
+
+    items = session.exec(
+        select(Interaction).where(Interaction.account_id == account_id)
+        .order_by(Interaction.on.desc(), Interaction.id.desc()).limit(limit)  # type: ignore[attr-defined]
+    ).scalars().all()  # fmt: skip
+    out = []
+    for it in items:
+        names = session.exec(
+            select(Contact.name).join(InteractionContact, InteractionContact.contact_id == Contact.id)
+            .where(InteractionContact.interaction_id == it.id).order_by(Contact.name)  # fmt: skip
+        ).scalars().all()
+        out.append({"date": it.on.isoformat(), "kind": it.kind, "contacts": list(names), "summary": it.summary})
+    return out

@@ -206,6 +206,10 @@ def set_fields(
             if clash is not None:
                 raise KamError(f"email {values['email']!r} already belongs to {clash.name} (#{clash.id})")
         changed = update_contact(s, c, values, source="set", at=st.now)
+        s.flush()
+        from ..succession import sync_plans
+
+        sync_plans(s.connection(), [c.id], offsets=st.config().deadlines, today=st.today, at=st.now)  # type: ignore[list-item]
         s.commit()
     err(f"{c.name}: " + (f"changed {', '.join(changed)}" if changed else "nothing changed"))
 
@@ -242,24 +246,56 @@ def successor(
     ctx: typer.Context,
     contact: Annotated[str, typer.Argument(help="The departing contact.", show_default=False)],
     other: Annotated[str | None, typer.Argument(help="Who takes over.", show_default=False)] = None,
+    suggest: Annotated[bool, typer.Option("--suggest", help="Rank candidates from the map instead.")] = False,
     account: AccountOption = None,
-) -> None:
-    """Record who takes over from a departing contact."""
+    format: FormatOption = Format.table,
+) -> None:  # fmt: skip
+    """Record who takes over from a departing contact, or rank candidates with --suggest."""
     from ..errors import KamError
-    from ..store import check_reference, resolve_contact, update_contact
+    from ..store import check_reference, find_account_name, resolve_contact, update_contact
+    from ..succession import sync_plans
 
-    if other is None:
-        raise KamError("name the successor: kam successor CONTACT OTHER")
     st = state(ctx)
+    if suggest:
+        if other is not None:
+            raise KamError("give either OTHER or --suggest, not both")
+        return _suggest(st, contact, account, format)
+    if other is None:
+        raise KamError("name the successor (kam successor CONTACT OTHER) or ask for --suggest")
     with st.db().session(write=True) as s:
         c = resolve_contact(s, contact, account)
-        from ..store import find_account_name
-
         o = resolve_contact(s, other, find_account_name(s, c.account_id))
         check_reference(s, c, o, "successor")
         changed = update_contact(s, c, {"successor_id": o.id}, source="successor", at=st.now)
+        s.flush()
+        sync_plans(s.connection(), [c.id], offsets=st.config().deadlines, today=st.today, at=st.now)  # type: ignore[list-item]
         s.commit()
     err(f"{c.name}: successor → {o.name}" + ("" if changed else " (already recorded)"))
+
+
+def _suggest(st: Any, contact: str, account: str | None, format: Format) -> None:
+    from ..errors import KamError
+    from ..render import emit
+    from ..store import find_account_name, load_accounts, resolve_contact
+    from ..succession import suggest_successors
+
+    with st.db().session() as s:
+        c = resolve_contact(s, contact, account)
+        (view,) = load_accounts(s, [find_account_name(s, c.account_id)])
+    ranked = suggest_successors(view, c.id)  # type: ignore[arg-type]
+    if not ranked:
+        raise KamError(f"no candidates: {view.name} has nobody else who is active and staying; kam add a contact first")
+    records = [{
+        "rank": i, "id": k.contact.id, "name": k.contact.name, "email": k.contact.email, "title": k.contact.title,
+        "department": k.contact.department, "decision_power": k.contact.decision_power,
+        "attitude": k.contact.attitude, "score": k.score, "reasons": k.reasons,
+    } for i, k in enumerate(ranked, 1)]  # fmt: skip
+    if format is Format.table:
+        for r in records:
+            r["reasons"] = "; ".join(r["reasons"])
+    emit(records, format.value, [("rank", "#"), ("name", "Name"), ("title", "Title"), ("department", "Department"),
+         ("decision_power", "Power"), ("attitude", "Attitude"), ("reasons", "Why")],
+         title=f"Successor candidates for {c.name} ({view.name})")  # fmt: skip
 
 
 @guarded

@@ -38,6 +38,7 @@ def import_file(
         result = import_contacts(
             db, file, vocab=vocab, now=st.now, encoding=encoding, dry_run=dry_run,
             skip_invalid=skip_invalid, ignore_unknown=ignore_unknown, progress=progress,
+            today=st.today, deadlines=st.config().deadlines,
         )  # fmt: skip
     for problem in result.problems:
         err(f"kam: skipped: {problem}")
@@ -47,6 +48,8 @@ def import_file(
         f"{result.unchanged} unchanged, {result.skipped} skipped"
         + (f" ({result.accounts_created} new account{'s' if result.accounts_created != 1 else ''})" if result.accounts_created else "")
     )  # fmt: skip
+    if result.plans_opened:
+        err(f"{'would open' if dry_run else 'opened'} {result.plans_opened} handover plan{'s' if result.plans_opened != 1 else ''} (kam handover CONTACT shows one)")
 
 
 class _progress:
