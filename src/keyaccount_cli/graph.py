@@ -81,8 +81,9 @@ def _rank(c: ContactView) -> tuple[int, int, int, str]:
     )
 
 
-def flags(c: ContactView, account: AccountView, points: dict[int, list[str]], names: dict[int, str]) -> list[str]:
-    """The flags the map shows next to a person (SPEC §4)."""
+def flags(c: ContactView, account: AccountView, points: dict[int, list[str]], names: dict[int, str],
+          moved: dict[int, str] | None = None) -> list[str]:  # fmt: skip
+    """The flags the map shows next to a person (SPEC §4); `moved` maps moved_to ids to accounts."""
     out: list[str] = []
     if c.status == "left":
         out.append(f"left {c.change_date.isoformat()}" if c.change_date else "left")
@@ -92,8 +93,8 @@ def flags(c: ContactView, account: AccountView, points: dict[int, list[str]], na
         out.append(f"may change {c.change_date.isoformat()} (risk {c.change_risk or 'unknown'})")
     elif c.change_risk == "high":
         out.append("change risk high")
-    if c.moved_to_id is not None and c.moved_to_id in names:
-        out.append(f"moved to {names[c.moved_to_id]}")
+    if moved and c.moved_to_id in moved:
+        out.append(f"moved to {moved[c.moved_to_id]}")  # type: ignore[index]
     if c.successor_id is not None and c.successor_id in names:
         out.append(f"successor → {names[c.successor_id]}")
     elif c.status == "left" or c.leaving:
@@ -106,19 +107,19 @@ def flags(c: ContactView, account: AccountView, points: dict[int, list[str]], na
 
 
 def decision_tree(account: AccountView, points: dict[int, list[str]] | None = None,
-                  names: dict[int, str] | None = None) -> list[MapNode]:  # fmt: skip
+                  moved: dict[int, str] | None = None) -> list[MapNode]:  # fmt: skip
     """The reports-to hierarchy; roots are contacts without a manager in the account."""
     if points is None:
         points = single_points(account)
     by_id = account.by_id()
-    names = {**{c.id: c.name for c in account.contacts}, **(names or {})}
+    names = {c.id: c.name for c in account.contacts}
     children: dict[int | None, list[ContactView]] = {}
     for c in account.contacts:
         parent = c.reports_to_id if c.reports_to_id in by_id else None
         children.setdefault(parent, []).append(c)
 
     def build(c: ContactView, depth: int, seen: frozenset[int]) -> MapNode:
-        node = MapNode(c, depth, flags(c, account, points, names))
+        node = MapNode(c, depth, flags(c, account, points, names, moved))
         for child in sorted(children.get(c.id, []), key=_rank):
             if child.id not in seen:
                 node.children.append(build(child, depth + 1, seen | {child.id}))

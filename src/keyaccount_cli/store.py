@@ -343,3 +343,13 @@ def recent_interactions(session: Session, account_id: int, limit: int = 10) -> l
         ).scalars().all()
         out.append({"date": it.on.isoformat(), "kind": it.kind, "contacts": list(names), "summary": it.summary})
     return out
+
+
+def moved_to_accounts(session: Session, contacts: Iterable[Any]) -> dict[int, str]:
+    """For contacts who moved: their new record's id → the account they moved to."""
+    ids = {c.moved_to_id for c in contacts if c.moved_to_id is not None}
+    if not ids:
+        return {}
+    rows = session.exec(select(Contact.id, Account.name).join(Account, Account.id == Contact.account_id)
+                        .where(Contact.id.in_(ids)))  # type: ignore[union-attr]  # fmt: skip
+    return {i: n for i, n in rows}  # noqa: C416 - a Result has .keys(), so dict(rows) would misread it

@@ -43,7 +43,7 @@ def _fields(**given: Any) -> dict[str, Any]:
     return {rename.get(k, k): v for k, v in given.items()}
 
 
-def _contact_record(c: Any, account: str, names: dict[int, str]) -> dict[str, Any]:
+def _contact_record(c: Any, account: str, names: dict[int, str], moved: dict[int, str]) -> dict[str, Any]:
     return {
         "id": c.id, "account": account, "name": c.name, "email": c.email, "phone": c.phone,
         "title": c.title, "department": c.department, "roles": list(c.roles),
@@ -53,7 +53,7 @@ def _contact_record(c: Any, account: str, names: dict[int, str]) -> dict[str, An
         "status": c.status, "change_risk": c.change_risk,
         "change_date": c.change_date.isoformat() if c.change_date else None,
         "change_kind": c.change_kind, "successor": names.get(c.successor_id) if c.successor_id else None,
-        "moved_to": names.get(c.moved_to_id) if c.moved_to_id else None, "notes": c.notes,
+        "moved_to": moved.get(c.moved_to_id) if c.moved_to_id else None, "notes": c.notes,
     }  # fmt: skip
 
 
@@ -98,13 +98,14 @@ def contacts(
 ) -> None:
     """The account's relationship table."""
     from ..render import attitude_text, emit
-    from ..store import load_accounts
+    from ..store import load_accounts, moved_to_accounts
 
     db = state(ctx).db()
     with db.session() as s:
         (view,) = load_accounts(s, [account])
+        moved = moved_to_accounts(s, view.contacts)
     names = {c.id: c.name for c in view.contacts}
-    records = [_contact_record(c, view.name, names) for c in view.contacts]
+    records = [_contact_record(c, view.name, names, moved) for c in view.contacts]
     if format is Format.table:
         for r in records:
             r["roles"] = ", ".join(r["roles"])

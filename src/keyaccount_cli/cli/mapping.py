@@ -30,17 +30,17 @@ def map_account(
     """The decision chain as a tree: roles, power, attitude, who is leaving, single points."""
     from ..graph import coverage, decision_tree, focus_view, single_points, walk
     from ..render import mermaid, render_tree
-    from ..store import contact_names, load_accounts, resolve_contact
+    from ..store import load_accounts, moved_to_accounts, resolve_contact
 
     st = state(ctx)
     with st.db().session() as s:
         (view,) = load_accounts(s, [account])
         focused = resolve_contact(s, focus, view.name).id if focus else None
-        names = contact_names(s, [c.moved_to_id for c in view.contacts])
+        moved = moved_to_accounts(s, view.contacts)
     points = single_points(view)
     cov = coverage(view, points)
     shown = focus_view(view, focused) if focused is not None else view
-    nodes = decision_tree(shown, points, names)
+    nodes = decision_tree(shown, points, moved)
     if format is MapFormat.json:
         import json
 

@@ -22,7 +22,7 @@ def show(
     """The 360° page: profile, coverage, relationship table, open handovers, recent interactions, findings."""
     from ..checks import check_account, sort_findings
     from ..graph import coverage, single_points
-    from ..store import contact_names, load_accounts, recent_interactions
+    from ..store import load_accounts, moved_to_accounts, recent_interactions
     from ..succession import load_plan
     from .contacts import _check_options, _contact_record
 
@@ -30,7 +30,8 @@ def show(
     opts = _check_options(st)
     with st.db().session() as s:
         (view,) = load_accounts(s, [account])
-        names = contact_names(s, [c.moved_to_id for c in view.contacts]) | {c.id: c.name for c in view.contacts}
+        moved = moved_to_accounts(s, view.contacts)
+        names = {c.id: c.name for c in view.contacts}
         plans = []
         for cid in dict.fromkeys(step.contact_id for step in view.open_steps):
             plan = load_plan(s.connection(), cid, latest_closed=False)
@@ -52,7 +53,7 @@ def show(
         "annual_revenue": view.annual_revenue, "notes": view.notes,
         "coverage": {"active_contacts": cov.active, "departments": cov.departments, "supporters": cov.supporters,
                      "decision_makers": cov.decision_makers, "single_points": cov.single_points},
-        "contacts": [_contact_record(c, view.name, names) for c in view.contacts],
+        "contacts": [_contact_record(c, view.name, names, moved) for c in view.contacts],
         "handovers": handovers, "interactions": interactions, "findings": findings,
     }  # fmt: skip
     if format is not Format.table:

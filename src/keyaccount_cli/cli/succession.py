@@ -28,7 +28,14 @@ def leave(
 ) -> None:  # fmt: skip
     """Record a coming or past change of a contact and open their handover plan."""
     from ..models import Contact
-    from ..store import check_reference, ensure_account, find_account_name, record_change, resolve_contact, update_contact
+    from ..store import (
+        check_reference,
+        ensure_account,
+        find_account_name,
+        record_change,
+        resolve_contact,
+        update_contact,
+    )
     from ..succession import sync_plans
 
     st = state(ctx)
