@@ -1,28 +1,30 @@
 """Contacts CSV → validated rows → one-transaction upsert with history (SPEC §3).
 
-Three passes over rows held compactly in memory:
+The file is streamed in chunks, so memory stays flat however long it is:
 
-1. parse: every cell to its canonical value (per-cell problems);
-2. plan: match each row to an existing contact (email, else account + name),
-   resolve `reports_to` / `successor` (forward references allowed), find
-   duplicates, cross-account references and reports-to cycles;
-3. write: bulk statements in one transaction — accounts, new contacts,
-   changed fields, references, history.
+1. each chunk is parsed (every cell to its canonical value), matched to existing
+   contacts (by email, else by account + name) and written with bulk
+   statements: new accounts, new contacts, changed fields, history rows; each
+   row's references (`reports_to`, `successor`) go to a staging table;
+2. once the whole file is in, the references are resolved in SQL (so a row may
+   point further down the file), checked (nobody, several people, another
+   account, oneself, cycles) and applied.
 
-Nothing is written unless the whole file is valid (or `skip_invalid`).
+All of it is one transaction: any problem and nothing is written.
 """
 
 from __future__ import annotations
 
 import re
+from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
 from .csvio import SourceInfo, map_header, read_records, unquote_formula
@@ -30,7 +32,7 @@ from .db import Database
 from .errors import InputError, Problem
 from .models import Account, Change, Contact
 from .store import email_key, history_text, name_key
-from .succession import DEFAULT_DEADLINES, sync_plans
+from .succession import DEFAULT_DEADLINES, needs_plan, sync_plans
 from .vocab import VocabError, Vocabulary, join_multi, parse_bool, parse_date
 
 CONTACT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -66,31 +68,8 @@ REFERENCES = {"reports_to": "reports_to_id", "successor": "successor_id"}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 _SINGLE = ("decision_power", "attitude", "status", "change_risk", "change_kind")
 _MULTI = ("roles", "concerns")
-
-
-@dataclass(slots=True)
-class Row:
-    line: int
-    account: str
-    values: dict[str, Any]  # scalar fields present in the file (non-empty cells)
-    refs: dict[str, str]  # reports_to / successor as written
-    account_key: str = ""
-    target: int | None = None  # matched contact id, or None for a new contact
-    account_id: int | None = None
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    accounts_created: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    dry_run: bool = False
-    leaving: list[int] = field(default_factory=list)  # contacts whose rows speak of a change
-    plans_opened: int = 0
-
+CHUNK = 5000
+MAX_PROBLEMS = 10_000  # reported one by one; beyond this only counted
 
 def parse_cell(field_name: str, raw: str, vocab: Vocabulary) -> Any:
     """The canonical value of one non-empty cell; raises VocabError with the reason."""
@@ -112,221 +91,410 @@ def parse_cell(field_name: str, raw: str, vocab: Vocabulary) -> Any:
     return raw
 
 
-class _Plan:
-    """Matching and reference resolution for a set of parsed rows against the database."""
 
-    def __init__(self, conn: Connection, rows: list[Row], file: str, header_cols: dict[str, int]) -> None:
+@dataclass(slots=True)
+class Row:
+    line: int
+    account: str
+    account_key: str
+    name_key: str
+    email: str | None
+    values: dict[str, Any]  # scalar fields with a non-empty cell
+    refs: dict[str, str]  # reports_to / successor as written
+    account_id: int | None = None
+    target: int | None = None  # the matched contact's id; None for a new contact
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    accounts_created: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    plans_opened: int = 0
+
+
+class _Sql:
+    """Driver-level statements (no per-row SQL compilation), in the dialect's parameter style."""
+
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self.file = file
-        self.cols = header_cols
-        self.rows = rows
+        self.qmark = conn.dialect.paramstyle == "qmark"
+        dialect = conn.dialect
+        columns = [c for table in (Contact.__table__, Account.__table__, Change.__table__) for c in table.c]
+        self.proc = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns}
+        self.result_proc = {c.name: c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns}
+
+    def text(self, sql: str) -> str:
+        return sql if self.qmark else sql.replace("?", "%s")
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self.conn.exec_driver_sql(self.text(sql), tuple(params))
+
+    def many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            self.conn.exec_driver_sql(self.text(sql), rows)
+
+    def value(self, column: str, v: Any) -> Any:
+        """A Python value as the driver stores it."""
+        p = self.proc.get(column)
+        return p(v) if p is not None and v is not None else v
+
+    def python(self, column: str, v: Any) -> Any:
+        """A value as the driver returned it, as Python sees it."""
+        p = self.result_proc.get(column)
+        return p(v) if p is not None and v is not None else v
+
+    def in_list(self, sql: str, items: Sequence[Any], size: int = 500) -> Iterator[Any]:
+        """Run `sql` (with one `(?)` placeholder list) over `items` in batches."""
+        for i in range(0, len(items), size):
+            batch = items[i : i + size]
+            yield from self.run(sql.replace("(?)", "(" + ",".join("?" * len(batch)) + ")"), batch)
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+class _Import:
+    """One pass of the import over the file, inside the caller's transaction."""
+
+    def __init__(self, conn: Connection, *, display: str, source: str, now: datetime, excluded: set[int]) -> None:
+        self.sql = _Sql(conn)
+        self.display = display
+        self.source = source
+        self.now = now
+        self.excluded = excluded
+        self.cols: dict[str, int] = {}
+        self.problems: list[Problem] = []
+        self.problem_count = 0
+        self.bad_rows: dict[tuple[str, str], int] = {}  # (account key, email or name key) → line, for messages
         self.accounts: dict[str, int] = {}
-        self.existing: dict[int, dict[str, Any]] = {}
-        self._load()
+        self.created = self.updated = self.unchanged = self.accounts_created = 0
+        self.plan_ids: list[int] = []
+        self.now_db = self.sql.value("created_at", now)
 
-    def problem(self, row: Row, field_name: str | None, value: str | None, message: str) -> Problem:
-        col = self.cols.get(field_name) if field_name else None
-        return Problem(self.file, row.line, col, field_name, value, message)
+    # --- problems -----------------------------------------------------------
 
-    def _load(self) -> None:
-        keys = sorted({r.account_key for r in self.rows})
-        acc = Account.__table__
-        for chunk in _chunks(keys, 500):
-            for id_, key in self.conn.execute(select(acc.c.id, acc.c.name_key).where(acc.c.name_key.in_(chunk))):
+    def problem(self, line: int, field_name: str | None, value: str | None, message: str) -> None:
+        self.problem_count += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            col = self.cols.get(field_name) if field_name else None
+            self.problems.append(Problem(self.display, line, col, field_name, value, message))
+
+    def _bad(self, row: Row) -> None:
+        self.bad_rows[(row.account_key, row.name_key)] = row.line
+        if row.email:
+            self.bad_rows[(row.account_key, row.email)] = row.line
+
+    # --- pass 1 -------------------------------------------------------------
+
+    def begin(self) -> None:
+        self.sql.run(
+            "CREATE TEMP TABLE IF NOT EXISTS kam_stage (line INTEGER, contact_id INTEGER, account_id INTEGER, "
+            "field TEXT, raw TEXT, ref_key TEXT, by_email INTEGER, target_id INTEGER, matches INTEGER)"
+        )
+        self.sql.run("DELETE FROM kam_stage")
+        self.sql.run("CREATE INDEX IF NOT EXISTS kam_stage_line ON kam_stage (line)")
+        self.touched: dict[int, int] = {}  # contact id → line of the row that matched or created it
+
+    def add_chunk(self, rows: list[Row]) -> None:
+        rows = [r for r in rows if r.line not in self.excluded]
+        self._accounts(rows)
+        matched = self._match(rows)
+        self._write(matched)
+
+    def _accounts(self, rows: list[Row]) -> None:
+        missing = list({r.account_key: r.account for r in rows if r.account_key not in self.accounts}.items())
+        if missing:
+            keys = [k for k, _ in missing]
+            for id_, key in self.sql.in_list("SELECT id, name_key FROM account WHERE name_key IN (?)", keys):
                 self.accounts[key] = id_
-        con = Contact.__table__
-        ids = list(self.accounts.values())
-        for chunk in _chunks(ids, 500):
-            for r in self.conn.execute(select(con).where(con.c.account_id.in_(chunk))):
-                self.existing[r.id] = dict(r._mapping)
-        # emails in the file that belong to contacts of other accounts
-        loaded = {c["email"] for c in self.existing.values() if c["email"]}
-        wanted = sorted({r.values["email"] for r in self.rows if "email" in r.values} - loaded)
-        acc_names = {}
-        for chunk in _chunks(wanted, 500):
-            q = select(con.c.id, con.c.email, con.c.name, con.c.account_id, acc.c.name.label("account")).join(
-                acc, acc.c.id == con.c.account_id).where(con.c.email.in_(chunk))  # fmt: skip
-            for r in self.conn.execute(q):
-                acc_names[r.email] = (r.name, r.account)
-        self.foreign_emails: dict[str, tuple[str, str]] = acc_names
+            new = [(k, n) for k, n in missing if k not in self.accounts]
+            if new:
+                self.sql.many("INSERT INTO account (name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                              [(n, k, self.now_db, self.now_db) for k, n in new])  # fmt: skip
+                created = [k for k, _ in new]
+                for id_, key in self.sql.in_list("SELECT id, name_key FROM account WHERE name_key IN (?)", created):
+                    self.accounts[key] = id_
+                self._history([("account", self.accounts[k], self.accounts[k], "*", None, "created") for k in created])
+                self.accounts_created += len(new)
+        for r in rows:
+            r.account_id = self.accounts[r.account_key]
 
-    def resolve(self, excluded: set[int]) -> list[Problem]:
-        """Match rows and resolve references, ignoring rows whose line is in `excluded`."""
-        problems: list[Problem] = []
-        live = [r for r in self.rows if r.line not in excluded]
-        by_email: dict[str, int] = {}
-        by_name: dict[tuple[int, str], list[int]] = defaultdict(list)
-        for cid, c in self.existing.items():
-            if c["email"]:
-                by_email[c["email"]] = cid
-            by_name[(c["account_id"], c["name_key"])].append(cid)
-
-        # 1. identity: which contact each row is
-        seen_target: dict[Any, Row] = {}
-        seen_email: dict[str, Row] = {}
-        for row in live:
-            row.account_id = self.accounts.get(row.account_key)
-            row.target = None
-            email = row.values.get("email")
-            nkey = name_key(row.values["name"])
-            if email in self.foreign_emails:
-                who, where = self.foreign_emails[email]
-                problems.append(self.problem(row, "email", email,
-                    f"email {email!r} belongs to {who} at {where}, another account"))  # fmt: skip
-                continue
-            if email and email in by_email:
-                cid = by_email[email]
-                if self.existing[cid]["account_id"] != row.account_id:
-                    other = self.existing[cid]
-                    problems.append(self.problem(row, "email", email,
-                        f"email {email!r} belongs to {other['name']} at another account"))  # fmt: skip
-                    continue
-                row.target = cid
-            elif row.account_id is not None:
-                candidates = [
-                    cid for cid in by_name.get((row.account_id, nkey), [])
-                    # two different emails are two different people of the same name
-                    if not email or not self.existing[cid]["email"]
-                ]  # fmt: skip
-                if len(candidates) > 1:
-                    problems.append(self.problem(row, "name", row.values["name"],
-                        f"{len(candidates)} contacts at {row.account} are called {row.values['name']!r}; add the email to say which"))  # fmt: skip
-                    continue
-                if candidates:
-                    row.target = candidates[0]
-            if email and email in seen_email:
-                first = seen_email[email]
-                if (first.account_key, name_key(first.values["name"])) == (row.account_key, nkey):
-                    message = f"the same contact as line {first.line} ({row.values['name']} at {row.account})"
+    def _match(self, rows: list[Row]) -> list[Row]:
+        """Decide which contact each row is; rows with a problem are dropped."""
+        cols = ", ".join(("id", "account_id", "name_key", "reports_to_id", "successor_id", *SCALAR_FIELDS))
+        by_email: dict[str, Any] = {}
+        emails = [r.email for r in rows if r.email]
+        for c in self.sql.in_list(f"SELECT {cols} FROM contact WHERE email IN (?)", emails):
+            by_email[c.email] = c
+        by_name: dict[tuple[int, str], list[Any]] = defaultdict(list)
+        wanted = {(r.account_id, r.name_key) for r in rows if not (r.email and r.email in by_email)}
+        by_account: dict[int, list[str]] = defaultdict(list)
+        for account_id, nkey in wanted:
+            by_account[account_id].append(nkey)
+        for account_id, nkeys in by_account.items():
+            query = f"SELECT {cols} FROM contact WHERE account_id = {int(account_id)} AND name_key IN (?)"
+            for c in self.sql.in_list(query, nkeys):
+                by_name[(c.account_id, c.name_key)].append(c)
+        self.existing: dict[int, Any] = {c.id: c for c in by_email.values()}
+        new_by_email: dict[str, Row] = {}
+        new_by_name: dict[tuple[int, str], Row] = {}
+        out: list[Row] = []
+        for r in rows:
+            before = self.problem_count
+            key = (r.account_id, r.name_key)
+            if r.email and r.email in by_email:
+                c = by_email[r.email]
+                if c.account_id != r.account_id:
+                    self.problem(r.line, "email", r.email, f"{r.email} belongs to {c.name} at another account")
+                elif c.id in self.touched:
+                    first = self.touched[c.id]
+                    same = c.name_key == r.name_key
+                    self.problem(r.line, "email", r.email, f"the same contact as line {first}" if same
+                                 else f"duplicate email: line {first} gives it to {c.name}")  # fmt: skip
                 else:
-                    message = f"duplicate email: line {first.line} gives it to {first.values['name']} at {first.account}"
-                problems.append(self.problem(row, "email", email, message))
+                    r.target = c.id
+            elif r.email and r.email in new_by_email:
+                first_row = new_by_email[r.email]
+                same = (first_row.account_key, first_row.name_key) == (r.account_key, r.name_key)
+                self.problem(r.line, "email", r.email, f"the same contact as line {first_row.line}" if same
+                             else f"duplicate email: line {first_row.line} gives it to {first_row.values['name']}")  # fmt: skip
+            else:
+                candidates = by_name.get(key, [])
+                taken = [c for c in candidates if c.id in self.touched]
+                free = [c for c in candidates if c.id not in self.touched]
+                if not r.email and (taken or key in new_by_name):
+                    first = self.touched[taken[0].id] if taken else new_by_name[key].line
+                    self.problem(r.line, "name", r.values["name"], f"the same contact as line {first}")
+                elif len(free) > 1:
+                    self.problem(r.line, "name", r.values["name"],
+                                 f"{len(free)} contacts at {r.account} are called {r.values['name']!r}; "
+                                 "add their email to say which")  # fmt: skip
+                elif free:
+                    r.target = free[0].id
+                    self.existing[free[0].id] = free[0]
+            if self.problem_count > before:
+                self._bad(r)
                 continue
-            identity: Any = row.target if row.target is not None else ("new", row.account_key, email or nkey)
-            if identity in seen_target:
-                first = seen_target[identity]
-                problems.append(self.problem(row, "name", row.values["name"],
-                    f"the same contact as line {first.line} ({row.values['name']} at {row.account})"))  # fmt: skip
+            if r.target is None:
+                new_by_name[key] = r
+                if r.email:
+                    new_by_email[r.email] = r
+            else:
+                self.touched[r.target] = r.line
+            out.append(r)
+        return out
+
+    def _write(self, rows: list[Row]) -> None:
+        sql = self.sql
+        history: list[tuple[Any, ...]] = []
+        fresh = [r for r in rows if r.target is None]
+        if fresh:
+            columns = ("account_id", "name_key", "created_at", "updated_at", *SCALAR_FIELDS)
+            procs = [(f, sql.proc.get(f)) for f in SCALAR_FIELDS]
+            params = []
+            for r in fresh:
+                v = r.values
+                v.setdefault("status", "active")
+                params.append((r.account_id, r.name_key, self.now_db, self.now_db, *(
+                    (p(v[f]) if p is not None and v.get(f) is not None else v.get(f)) for f, p in procs)))  # fmt: skip
+            before = sql.run("SELECT coalesce(max(id), 0) FROM contact").scalar_one()
+            sql.many(f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", params)
+            ids = {}
+            for id_, acc, nkey, email in sql.run(
+                "SELECT id, account_id, name_key, email FROM contact WHERE id > ? ORDER BY id", (before,)
+            ):  # fmt: skip
+                ids[email or (acc, nkey)] = id_
+            for r in fresh:
+                r.target = ids[r.email or (r.account_id, r.name_key)]
+                self.touched[r.target] = r.line
+                history.append(("contact", r.target, r.account_id, "*", None, "created"))
+            self.created += len(fresh)
+        grouped: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
+        state: dict[int, str] = {r.line: "new" for r in fresh}
+        for r in rows:
+            if r.line in state:
                 continue
-            if email:
-                seen_email[email] = row
-            seen_target[identity] = row
+            c = self.existing[r.target]  # type: ignore[index]
+            changed = []
+            for f, value in r.values.items():
+                old = getattr(c, f)
+                if f == "name" and r.name_key == c.name_key:
+                    continue  # the same name in other capitals or spacing is not a rename
+                if old != sql.value(f, value):
+                    changed.append(f)
+                    history.append(("contact", c.id, c.account_id, f, sql.python(f, old), value))
+            if changed:
+                if "name" in changed:
+                    changed.append("name_key")
+                cols = tuple(changed)
+                values = [sql.value(f, r.name_key if f == "name_key" else r.values[f]) for f in cols]
+                grouped[cols].append((*values, self.now_db, c.id))
+                self.updated += 1
+                state[r.line] = "updated"
+            else:
+                self.unchanged += 1
+                state[r.line] = "same"
+            if changed and needs_plan(r.values.get("status", c.status), r.values.get("change_risk", c.change_risk),
+                                      r.values.get("change_date", c.change_date)):  # fmt: skip
+                self.plan_ids.append(c.id)
+        for cols, params in grouped.items():
+            sets = ", ".join(f"{c} = ?" for c in cols)
+            sql.many(f"UPDATE contact SET {sets}, updated_at = ? WHERE id = ?", params)
+        for r in fresh:
+            v = r.values
+            if needs_plan(v.get("status"), v.get("change_risk"), v.get("change_date")):
+                self.plan_ids.append(r.target)  # type: ignore[arg-type]
+        self._history(history)
+        stage = []
+        for r in rows:
+            stage.append((r.line, r.target, r.account_id, None, state[r.line], None, None))
+            for f, raw in r.refs.items():
+                by_email = "@" in raw
+                stage.append((r.line, r.target, r.account_id, f, raw, email_key(raw) if by_email else name_key(raw), int(by_email)))
+        # the row itself is staged with field NULL and its outcome (new / updated / same) in `raw`
+        sql.many("INSERT INTO kam_stage (line, contact_id, account_id, field, raw, ref_key, by_email) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?)", stage)  # fmt: skip
 
-        bad = {p.line for p in problems}
-        live = [r for r in live if r.line not in bad]
+    def _history(self, rows: list[tuple[Any, ...]]) -> None:
+        at = self.sql.value("at", self.now)
+        self.sql.many(
+            'INSERT INTO "change" (at, entity, entity_id, account_id, field, old, new, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            [(at, e, i, a, f, history_text(o), history_text(n), self.source) for e, i, a, f, o, n in rows],
+        )
 
-        # 2. references: who each reports_to / successor names, within the same account
-        node_of: dict[int, Any] = {}
-        emails_in: dict[tuple[str, str], set[Any]] = defaultdict(set)
-        names_in: dict[tuple[str, str], set[Any]] = defaultdict(set)
-        account_of_email: dict[str, str] = {}
-        for cid, c in self.existing.items():
-            key = self._account_key_of(c["account_id"])
-            if c["email"]:
-                emails_in[(key, c["email"])].add(cid)
-                account_of_email[c["email"]] = key
-            names_in[(key, c["name_key"])].add(cid)
-        for row in live:
-            node = row.target if row.target is not None else ("new", row.line)
-            node_of[row.line] = node
-            email = row.values.get("email")
-            if email:
-                emails_in[(row.account_key, email)].add(node)
-                account_of_email[email] = row.account_key
-            names_in[(row.account_key, name_key(row.values["name"]))].add(node)
-        skipped_names = {(r.account_key, name_key(r.values["name"])): r.line for r in self.rows if r.line in excluded}
-        skipped_names.update({(r.account_key, r.values["email"]): r.line
-                              for r in self.rows if r.line in excluded and "email" in r.values})  # fmt: skip
+    # --- pass 2: references -------------------------------------------------
 
-        self.ref_nodes: dict[tuple[int, str], Any] = {}
-        manager: dict[Any, Any] = {}
-        for cid, c in self.existing.items():
-            if c["reports_to_id"] is not None:
-                manager[cid] = c["reports_to_id"]
-        for row in live:
-            node = node_of[row.line]
-            for ref_field, raw in row.refs.items():
-                target, message = self._lookup(row, raw, emails_in, names_in, account_of_email, skipped_names)
-                if message is None and target == node:
-                    message = (f"{row.values['name']} cannot report to themselves" if ref_field == "reports_to"
-                               else f"{row.values['name']} cannot be their own successor")
-                if message is not None:
-                    problems.append(self.problem(row, ref_field, raw, message))
-                    continue
-                self.ref_nodes[(row.line, ref_field)] = target
-                if ref_field == "reports_to":
-                    manager[node] = target
+    def resolve(self) -> None:
+        sql = self.sql
+        sql.run(
+            "UPDATE kam_stage SET target_id = (SELECT min(c.id) FROM contact c WHERE c.account_id = kam_stage.account_id"
+            " AND c.email = kam_stage.ref_key), matches = 1 WHERE field IS NOT NULL AND by_email = 1"
+        )
+        sql.run(
+            "UPDATE kam_stage SET target_id = (SELECT min(c.id) FROM contact c WHERE c.account_id = kam_stage.account_id"
+            " AND c.name_key = kam_stage.ref_key), matches = (SELECT count(*) FROM contact c WHERE"
+            " c.account_id = kam_stage.account_id AND c.name_key = kam_stage.ref_key)"
+            " WHERE field IS NOT NULL AND by_email = 0"
+        )
+        for line, contact_id, account_id, f, raw, ref_key, by_email, target, matches in sql.run(
+            "SELECT s.line, s.contact_id, s.account_id, s.field, s.raw, s.ref_key, s.by_email, s.target_id, s.matches"
+            " FROM kam_stage s WHERE s.field IS NOT NULL AND (s.target_id IS NULL OR s.matches > 1 OR s.target_id = s.contact_id)"
+        ):  # fmt: skip
+            account = self._account_name(account_id)
+            if target is None:
+                elsewhere = None
+                if by_email:
+                    elsewhere = sql.run("SELECT a.name FROM contact c JOIN account a ON a.id = c.account_id "
+                                        "WHERE c.email = ?", (ref_key,)).scalar()  # fmt: skip
+                bad = self.bad_rows.get((name_key(account), ref_key))
+                if elsewhere is not None:
+                    msg = f"{raw!r} is at another account ({elsewhere}); it must be a contact of {account}"
+                elif bad is not None:
+                    msg = f"{raw!r} is on line {bad}, which is invalid"
+                else:
+                    msg = f"{raw!r} names nobody at {account}"
+            elif matches > 1:
+                msg = f"{raw!r} names {matches} contacts at {account}; use the email"
+            else:
+                name = sql.run("SELECT name FROM contact WHERE id = ?", (contact_id,)).scalar()
+                msg = f"{name} cannot report to themselves" if f == "reports_to" else f"{name} cannot be their own successor"
+            self.problem(line, f, raw, msg)
+        if self.problem_count:
+            return
+        self._apply_references()
 
-        # 3. reports-to cycles, reported on the file's rows that take part in them
-        line_of_node = {node_of[r.line]: r for r in live if (r.line, "reports_to") in self.ref_nodes}
-        state: dict[Any, int] = {}
-        for start in list(manager):
-            path: list[Any] = []
-            cur = start
-            while cur is not None and state.get(cur, 0) == 0:
-                state[cur] = 1
-                path.append(cur)
-                cur = manager.get(cur)
-            if cur is not None and state.get(cur) == 1:
-                cycle = path[path.index(cur):]
-                names = [self._node_name(n, live) for n in cycle]
-                loop = " → ".join([*names, names[0]])
-                for n in cycle:
-                    row = line_of_node.get(n)
-                    if row is not None:
-                        problems.append(self.problem(row, "reports_to", row.refs["reports_to"],
-                                                     f"reports-to cycle: {loop}"))  # fmt: skip
+    def _account_name(self, account_id: int) -> str:
+        return str(self.sql.run("SELECT name FROM account WHERE id = ?", (account_id,)).scalar_one())
+
+    def _apply_references(self) -> None:
+        sql = self.sql
+        history = []
+        changed: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        rows = sql.run(
+            "SELECT s.field, s.contact_id, s.account_id, s.target_id, c.reports_to_id, c.successor_id,"
+            " b.raw, t.name, o.name FROM kam_stage s JOIN contact c ON c.id = s.contact_id"
+            " JOIN kam_stage b ON b.line = s.line AND b.field IS NULL"
+            " JOIN contact t ON t.id = s.target_id"
+            " LEFT JOIN contact o ON o.id = (CASE WHEN s.field = 'reports_to' THEN c.reports_to_id ELSE c.successor_id END)"
+            " WHERE s.field IS NOT NULL"
+        )
+        newly_updated = set()
+        for f, cid, account_id, target, reports_to, successor, outcome, target_name, old_name in rows:
+            current = reports_to if f == "reports_to" else successor
+            if current == target:
+                continue
+            changed[f].append((target, cid))
+            if outcome != "new":
+                history.append(("contact", cid, account_id, f, old_name, target_name))
+            if outcome == "same":
+                newly_updated.add(cid)
+        self.unchanged -= len(newly_updated)
+        self.updated += len(newly_updated)
+        for f, params in changed.items():
+            sql.many(f"UPDATE contact SET {REFERENCES[f]} = ?, updated_at = ? WHERE id = ?",
+                     [(t, self.now_db, c) for t, c in params])  # fmt: skip
+        self._history(history)
+        self.plan_ids.extend(cid for _, cid in changed.get("successor", []))
+        self._cycles([cid for _, cid in changed.get("reports_to", [])])
+
+    def _cycles(self, starts: list[int]) -> None:
+        """Reports-to cycles through a manager this file set; reported on the file's rows."""
+        if not starts:
+            return
+        top = self.sql.run("SELECT coalesce(max(id), 0) FROM contact").scalar_one()
+        parent = array("q", bytes(8 * (top + 1)))
+        accounts = sorted({a for (a,) in self.sql.in_list("SELECT DISTINCT account_id FROM contact WHERE id IN (?)", starts)})
+        for cid, boss in self.sql.in_list(
+            "SELECT id, reports_to_id FROM contact WHERE reports_to_id IS NOT NULL AND account_id IN (?)", accounts
+        ):  # fmt: skip
+            parent[cid] = boss
+        state = bytearray(top + 1)  # 0 unseen, 1 on the current path, 2 done
+        for start in starts:
+            path = []
+            node = start
+            while node and state[node] == 0:
+                state[node] = 1
+                path.append(node)
+                node = parent[node]
+            if node and state[node] == 1:
+                cycle = path[path.index(node) :]
+                names = dict(self.sql.in_list("SELECT id, name FROM contact WHERE id IN (?)", cycle))
+                loop = " → ".join([*(names[n] for n in cycle), names[cycle[0]]])
+                lines = self.sql.in_list("SELECT line, raw FROM kam_stage WHERE field = 'reports_to' AND contact_id IN (?)", cycle)
+                for line, raw in sorted(lines):
+                    self.problem(line, "reports_to", raw, f"reports-to cycle: {loop}")
             for n in path:
                 state[n] = 2
-        return problems
-
-    def _account_key_of(self, account_id: int) -> str:
-        if not hasattr(self, "_acc_keys"):
-            self._acc_keys = {v: k for k, v in self.accounts.items()}
-        return self._acc_keys[account_id]
-
-    def _node_name(self, node: Any, live: list[Row]) -> str:
-        if isinstance(node, int):
-            return str(self.existing[node]["name"])
-        for r in live:
-            if r.line == node[1]:
-                return str(r.values["name"])
-        return "?"
-
-    def _lookup(self, row: Row, raw: str, emails_in, names_in, account_of_email, skipped) -> tuple[Any, str | None]:  # type: ignore[no-untyped-def]
-        value = raw.strip()
-        if "@" in value:
-            key = (row.account_key, email_key(value))
-            found = emails_in.get(key, set())
-            if not found:
-                other = account_of_email.get(email_key(value)) or (
-                    self.foreign_emails.get(email_key(value), (None, None))[1])
-                if other is not None and other != row.account_key:
-                    return None, f"{value!r} is at another account; must be a contact of {row.account}"
-                if key in skipped:
-                    return None, f"{value!r} is on line {skipped[key]}, which is invalid"
-                return None, f"{value!r} names nobody at {row.account}"
-        else:
-            key = (row.account_key, name_key(value))
-            found = names_in.get(key, set())
-            if not found:
-                if key in skipped:
-                    return None, f"{value!r} is on line {skipped[key]}, which is invalid"
-                return None, f"{value!r} names nobody at {row.account}"
-            if len(found) > 1:
-                return None, f"{value!r} names {len(found)} contacts at {row.account}; use the email"
-        return next(iter(found)), None
 
 
-def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+def _cell_parser(f: str, vocab: Vocabulary) -> Callable[[str], Any]:
+    table = vocab.tables.get(f)
+    if f in _SINGLE and table is not None:
+
+        def one(raw: str) -> Any:
+            found = table.get(raw.casefold())
+            return found if found is not None else vocab.one(f, raw)
+
+        return one
+    return lambda raw: parse_cell(f, raw, vocab)
 
 
-def parse_rows(
-    path: Path, vocab: Vocabulary, *, encoding: str | None, ignore_unknown: bool, display: str,
-    progress: Callable[[int], None] | None = None,
-) -> tuple[list[Row], list[Problem], dict[str, int]]:  # fmt: skip
+def read_rows(
+    imp: _Import, path: Path, vocab: Vocabulary, *, encoding: str | None, ignore_unknown: bool,
+    progress: Callable[[int], None] | None, warnings: list[str],
+) -> Iterator[Row]:  # fmt: skip
+    """Parse the file into rows; cell problems go to `imp`, rows with one are not yielded."""
+    display = imp.display
     info = SourceInfo()
     records = read_records(path, encoding=encoding, display=display, progress=progress, info=info)
     try:
@@ -334,57 +502,67 @@ def parse_rows(
     except StopIteration:
         raise InputError([Problem(display, 1, None, None, None, "the file is empty")]) from None
     header = map_header(header_cells, CONTACT_COLUMNS, ("account", "name"), file=display, ignore_unknown=ignore_unknown)
-    cols = {f: i for i, f in enumerate(header.fields, start=1) if f is not None}
+    imp.cols = {f: i for i, f in enumerate(header.fields, start=1) if f is not None}
     width = len(header.fields)
-    rows: list[Row] = []
-    problems: list[Problem] = []
+    columns = [(i, f, _cell_parser(f, vocab)) for i, f in enumerate(header.fields) if f is not None]
+    seen_data = False
     for line, cells in records:
+        seen_data = True
+        if line in imp.excluded:
+            continue
         if len(cells) > width and any(c.strip() for c in cells[width:]):
             if header.fields[-1] == "notes":
                 # an unquoted delimiter inside the last, free-text column: keep the text whole
+                warnings.append(f"{display}, line {line}: {len(cells)} cells for {width} columns; "
+                                f"the cells after column {width - 1} were kept together as the note")  # fmt: skip
                 cells = [*cells[: width - 1], info.delimiter.join(cells[width - 1 :])]
             else:
                 extra = next(c for c in cells[width:] if c.strip())
-                problems.append(Problem(display, line, width + 1, None, extra,
-                    f"this row has {len(cells)} cells but the header has {width} columns "
-                    "(a value with an unquoted delimiter?)"))  # fmt: skip
+                imp.problem(line, None, extra, f"this row has {len(cells)} cells but the header has {width} columns "
+                            "(a value with an unquoted delimiter?)")  # fmt: skip
                 continue
         values: dict[str, Any] = {}
         refs: dict[str, str] = {}
         account = ""
-        row_problems = []
-        for i, f in enumerate(header.fields):
-            if f is None or i >= len(cells):
-                continue
-            raw = unquote_formula(cells[i]).strip()
+        ok = True
+        for i, f, parse in columns:
+            if i >= len(cells):
+                break
+            raw = cells[i]
+            if raw[:1] == "'":
+                raw = unquote_formula(raw)
+            raw = raw.strip()
             if not raw:
                 continue
             if f in REFERENCES:
                 refs[f] = raw
                 continue
             try:
-                value = parse_cell(f, raw, vocab)
+                value = parse(raw)
             except VocabError as exc:
-                row_problems.append(Problem(display, line, i + 1, f, raw, str(exc)))
+                imp.problem(line, f, raw, str(exc))
+                ok = False
                 continue
             if f == "account":
                 account = value
             else:
                 values[f] = value
-        for f in ("account", "name"):
-            if (f == "account" and not account) or (f == "name" and "name" not in values):
-                if not any(p.header == f for p in row_problems):
-                    row_problems.append(Problem(display, line, cols[f], f, "", f"{f} is required"))
-        if row_problems:
-            problems.extend(row_problems)
+        if not account:
+            imp.problem(line, "account", None, "account is required")
+            ok = False
+        if "name" not in values:
+            imp.problem(line, "name", None, "name is required")
+            ok = False
+        if not ok:
+            if account and "name" in values:
+                imp.bad_rows[(name_key(account), name_key(values["name"]))] = line
+                if "email" in values:
+                    imp.bad_rows[(name_key(account), values["email"])] = line
             continue
-        rows.append(Row(line=line, account=account, values=values, refs=refs, account_key=name_key(account)))
-    if not rows and not problems:
+        yield Row(line=line, account=account, account_key=name_key(account), name_key=name_key(values["name"]),
+                  email=values.get("email"), values=values, refs=refs)  # fmt: skip
+    if not seen_data:
         raise InputError([Problem(display, 2, None, None, None, "no data rows below the header")])
-    return rows, problems, cols
-
-
-_UPDATABLE = (*SCALAR_FIELDS, "name_key")
 
 
 def import_contacts(
@@ -393,137 +571,55 @@ def import_contacts(
     progress: Callable[[int], None] | None = None, today: date | None = None,
     deadlines: dict[str, int] | None = None,
 ) -> ImportResult:  # fmt: skip
+    """Import a contacts CSV in one transaction.
+
+    With `skip_invalid`, a pass that finds bad rows is rolled back and the file
+    is imported again without them (rows that pointed at them fail in turn),
+    until a pass is clean.
+    """
     display = str(path)
-    source = f"import {path.name}"
-    rows, problems, cols = parse_rows(path, vocab, encoding=encoding, ignore_unknown=ignore_unknown,
-                                      display=display, progress=progress)  # fmt: skip
-    if problems and not skip_invalid:
-        raise InputError(problems)
-    result = ImportResult(dry_run=dry_run)
-    with db.writer.connect() as conn:
-        trans = conn.begin()
-        try:
-            plan = _Plan(conn, rows, display, cols)
-            excluded = {p.line for p in problems}
-            while True:
-                found = plan.resolve(excluded)
-                if not found:
-                    break
-                if not skip_invalid:
-                    raise InputError(sorted(problems + found, key=lambda p: (p.line, p.column or 0)))
-                problems.extend(found)
-                excluded |= {p.line for p in found}
-            live = [r for r in rows if r.line not in excluded]
-            _write(conn, plan, live, result, source=source, now=now)
-            result.plans_opened = len(sync_plans(conn, result.leaving, offsets=deadlines or DEFAULT_DEADLINES,
-                                                 today=today or now.date(), at=now))  # fmt: skip
-            result.skipped = len(excluded)
-            result.problems = sorted(problems, key=lambda p: (p.line, p.column or 0))
-            if dry_run:
-                trans.rollback()
-            else:
-                trans.commit()
-        except BaseException:
-            if trans.is_active:
-                trans.rollback()
-            raise
-    return result
-
-
-def _write(conn: Connection, plan: _Plan, rows: list[Row], result: ImportResult, *, source: str, now: datetime) -> None:
-    acc = Account.__table__
-    con = Contact.__table__
-    changes: list[dict[str, Any]] = []
-
-    def change(entity: str, entity_id: int, account_id: int, field_name: str, old: Any, new: Any) -> None:
-        changes.append({"at": now, "entity": entity, "entity_id": entity_id, "account_id": account_id,
-                        "field": field_name, "old": history_text(old), "new": history_text(new), "source": source})  # fmt: skip
-
-    # accounts
-    new_accounts: dict[str, str] = {}
-    for r in rows:
-        if r.account_key not in plan.accounts and r.account_key not in new_accounts:
-            new_accounts[r.account_key] = r.account
-    if new_accounts:
-        params = [{"name": n, "name_key": k, "created_at": now, "updated_at": now} for k, n in new_accounts.items()]
-        ids = conn.execute(insert(acc).returning(acc.c.id, sort_by_parameter_order=True), params).scalars().all()
-        for (k, _), id_ in zip(new_accounts.items(), ids, strict=True):
-            plan.accounts[k] = id_
-            change("account", id_, id_, "*", None, "created")
-        result.accounts_created = len(new_accounts)
-    for r in rows:
-        r.account_id = plan.accounts[r.account_key]
-
-    # contacts: new ones inserted, existing ones compared field by field
-    node_id: dict[Any, int] = {}
-    fresh = [r for r in rows if r.target is None]
-    if fresh:
-        params = []
-        for r in fresh:
-            p = dict.fromkeys(SCALAR_FIELDS)
-            p.update(r.values)
-            p.update(account_id=r.account_id, name_key=name_key(r.values["name"]), created_at=now, updated_at=now,
-                     status=r.values.get("status", "active"))  # fmt: skip
-            params.append(p)
-        ids = conn.execute(insert(con).returning(con.c.id, sort_by_parameter_order=True), params).scalars().all()
-        for r, id_ in zip(fresh, ids, strict=True):
-            node_id[("new", r.line)] = id_
-            r.target = id_
-            change("contact", id_, r.account_id, "*", None, "created")  # type: ignore[arg-type]
-        result.created = len(fresh)
-    names = {cid: c["name"] for cid, c in plan.existing.items()}
-    names.update({r.target: r.values["name"] for r in rows})  # type: ignore[misc]
-
-    updates: dict[int, dict[str, Any]] = {}
-    fresh_ids = {r.target for r in fresh}
-    for r in rows:
-        cid = r.target
-        assert cid is not None
-        if cid in fresh_ids:
-            continue
-        current = plan.existing[cid]
-        for f, value in r.values.items():
-            if f == "name" and name_key(value) == current["name_key"]:
-                continue  # the same name in other capitals or spacing is not a rename
-            if current[f] != value:
-                updates.setdefault(cid, {})[f] = value
-                change("contact", cid, current["account_id"], f, current[f], value)
-        if "name" in updates.get(cid, {}):
-            updates[cid]["name_key"] = name_key(updates[cid]["name"])
-    for r in rows:
-        cid = r.target
-        assert cid is not None
-        current = plan.existing.get(cid)
-        for ref_field, column in REFERENCES.items():
-            if (r.line, ref_field) not in plan.ref_nodes:
-                continue
-            ref = plan.ref_nodes[(r.line, ref_field)]
-            target = ref if isinstance(ref, int) else node_id[ref]
-            old = current[column] if current else None
-            if old != target:
-                updates.setdefault(cid, {})[column] = target
-                if current is not None:
-                    change("contact", cid, r.account_id, ref_field, names.get(old) if old else None, names[target])  # type: ignore[arg-type]
-    # one executemany per set of changed columns
-    grouped: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-    for cid, values in updates.items():
-        if cid not in fresh_ids:
-            values["updated_at"] = now
-        cols = tuple(sorted(values))
-        grouped[cols].append({"_id": cid, **{f"v_{c}": values[c] for c in cols}})
-    for cols, params in grouped.items():
-        stmt = update(con).where(con.c.id == bindparam("_id")).values({c: bindparam(f"v_{c}") for c in cols})
-        conn.execute(stmt, params)
-    result.updated = sum(1 for cid in updates if cid not in fresh_ids)
-    result.unchanged = len(rows) - result.created - result.updated
-    if changes:
-        conn.execute(insert(Change.__table__), changes)
-    # rows that speak of a change, or name a successor, open or update a handover plan
-    result.leaving = [
-        r.target for r in rows  # type: ignore[misc]
-        if {"status", "change_risk", "change_date", "change_kind"} & r.values.keys() or "successor" in r.refs
-    ]
-
+    excluded: set[int] = set()
+    skipped: list[Problem] = []
+    skipped_count = 0
+    while True:
+        with db.writer.connect() as conn:
+            trans = conn.begin()
+            try:
+                imp = _Import(conn, display=display, source=f"import {path.name}", now=now, excluded=excluded)
+                warnings: list[str] = []
+                imp.begin()
+                rows = read_rows(imp, path, vocab, encoding=encoding, ignore_unknown=ignore_unknown,
+                                 progress=progress, warnings=warnings)  # fmt: skip
+                for chunk in _chunks(rows, CHUNK):
+                    imp.add_chunk(chunk)
+                imp.resolve()
+                if imp.problem_count:
+                    trans.rollback()
+                    problems = sorted(imp.problems, key=lambda p: (p.line, p.column or 0))
+                    if not skip_invalid:
+                        more = imp.problem_count - len(problems)
+                        raise InputError(problems, f"nothing was written ({imp.problem_count} problem"
+                                         f"{'s' if imp.problem_count != 1 else ''}{f'; {more} not shown' if more else ''})")  # fmt: skip
+                    excluded |= {p.line for p in problems}
+                    skipped.extend(problems)
+                    skipped_count += imp.problem_count
+                    continue
+                opened = sync_plans(conn, imp.plan_ids, offsets=deadlines or DEFAULT_DEADLINES,
+                                    today=today or now.date(), at=now)  # fmt: skip
+                result = ImportResult(
+                    created=imp.created, updated=imp.updated, unchanged=imp.unchanged, skipped=len(excluded),
+                    accounts_created=imp.accounts_created, problems=sorted(skipped, key=lambda p: (p.line, p.column or 0)),
+                    problem_count=skipped_count, warnings=warnings, dry_run=dry_run, plans_opened=len(opened),
+                )  # fmt: skip
+                if dry_run:
+                    trans.rollback()
+                else:
+                    trans.commit()
+                return result
+            except BaseException:
+                if trans.is_active:
+                    trans.rollback()
+                raise
 
 
 def option_values(vocab: Vocabulary, given: dict[str, Any]) -> dict[str, Any]:

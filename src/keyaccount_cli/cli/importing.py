@@ -40,8 +40,12 @@ def import_file(
             skip_invalid=skip_invalid, ignore_unknown=ignore_unknown, progress=progress,
             today=st.today, deadlines=st.config().deadlines,
         )  # fmt: skip
+    for warning in result.warnings:
+        err(f"kam: warning: {warning}")
     for problem in result.problems:
         err(f"kam: skipped: {problem}")
+    if result.problem_count > len(result.problems):
+        err(f"kam: … and {result.problem_count - len(result.problems)} more problems")
     verb = "would import" if dry_run else "imported"
     print(
         f"{verb} {file.name}: {result.created} created, {result.updated} updated, "
