@@ -184,3 +184,20 @@ def test_read_commands_on_a_missing_database(kam, isolated_db):
     assert result.exit_code == 2
     assert "no database" in result.stderr
     assert not isolated_db.exists()
+
+
+@pytest.mark.parametrize(("spec", "words"), [
+    ("99999999d", "beyond the calendar"), ("", "cannot read"), ("2020-01-01", "before today"),
+])  # fmt: skip
+def test_due_window_errors(spec, words):
+    with pytest.raises(KamError, match=words):
+        window_end(spec, TODAY)
+
+
+def test_due_accepts_a_slashed_date():
+    assert window_end("2026/12/31", TODAY) == date(2026, 12, 31)
+
+
+def test_empty_csv_still_has_the_header(kam, write_csv):
+    kam("import", write_csv("account,name,department,decision_power,attitude\nACME,A,IT,final,support\nACME,B,Sales,,support\n"))
+    assert kam("check", "--format", "csv").stdout == "code,severity,account,contact,date,message\n"

@@ -157,3 +157,43 @@ def test_config_beside_the_database_sets_thresholds_and_aliases(kam, tmp_path, w
     kam("import", write_csv("account,name,department,decision_power,attitude\nACME,A,IT,final,温和支持\nACME,B,Sales,,support\n"))
     codes = {f["code"] for f in json.loads(kam("check", "--format", "json").stdout)}
     assert codes == {"SINGLE_CONTACT"}
+
+
+def test_namesakes_need_emails_so_export_import_can_tell_them_apart(kam, tmp_path, monkeypatch):
+    kam("add", "ACME", "王五")
+    result = kam("add", "ACME", "王五")
+    assert result.exit_code == 2 and "already has a contact called 王五" in result.stderr
+    kam("set", "王五", "--email", "w1@acme.example")
+    assert kam("add", "ACME", "王五", "--email", "w2@acme.example").exit_code == 0
+    out = tmp_path / "x.csv"
+    kam("export", "contacts", "-o", out)
+    monkeypatch.setenv("KAM_DB", str(tmp_path / "empty.db"))
+    assert kam("import", out).exit_code == 0
+    assert len(json.loads(kam("contacts", "ACME", "--format", "json").stdout)) == 2
+
+
+def test_a_damaged_database_gets_one_line(kam, tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_text("not a database at all")
+    result = kam("--db", str(bad), "accounts")
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0 and "not a kam database" in result.stderr
+
+
+def test_a_database_url_never_shows_its_password(kam):
+    result = kam("--db", "postgresql+psycopg://kam:s3cret@127.0.0.1:1/kam", "accounts")
+    assert result.exit_code == 2
+    assert "s3cret" not in result.stderr and "***" in result.stderr
+
+
+def test_db_on_a_missing_database_says_where_it_would_be(kam, isolated_db):
+    (info,) = json.loads(kam("db", "--format", "json").stdout)
+    assert info["location"] == str(isolated_db) and info["exists"] is False
+    assert not isolated_db.exists()
+
+
+def test_mermaid_escapes_markup_and_shows_roles_and_power(kam):
+    kam("add", "ACME", 'A "<b>" & co', "--title", "VP<script>", "--role", "champion", "--power", "major")
+    out = kam("map", "ACME", "--format", "mermaid").stdout
+    assert "<b>" not in out and "<script>" not in out and "#60;script#62;" in out
+    assert "champion" in out and "power major" in out

@@ -217,3 +217,10 @@ def test_excel_export_has_bom(kam, tmp_path):
 def test_database_is_owner_only(kam, isolated_db):
     kam("import", EXAMPLE)
     assert isolated_db.stat().st_mode & 0o777 == 0o600
+
+
+def test_an_unquoted_comma_in_the_last_notes_column_is_kept_with_a_warning(kam, write_csv):
+    result = kam("import", write_csv("account,name,notes\nACME,Ann,a,b,c\n"))
+    assert result.exit_code == 0
+    assert "warning" in result.stderr and "line 2" in result.stderr
+    assert contacts_json(kam, "ACME")["Ann"]["notes"] == "a,b,c"

@@ -48,19 +48,28 @@ def add_months(day: date, months: int) -> date:
 
 
 def window_end(spec: str, today: date) -> date:
-    """`30d`, `2w`, `3m` from today, or an ISO date."""
+    """`30d`, `2w`, `3m` from today, or a date (YYYY-MM-DD or YYYY/MM/DD) not before today."""
+    from .vocab import VocabError, parse_date
+
+    usage = f"--due: cannot read {spec!r}; use e.g. 30d, 2w, 3m or a date YYYY-MM-DD"
     m = _WINDOW.match(spec)
-    if m:
-        n, unit = int(m.group(1)), m.group(2).lower()
-        if unit == "d":
-            return today + timedelta(days=n)
-        if unit == "w":
-            return today + timedelta(weeks=n)
-        return add_months(today, n)
     try:
-        end = date.fromisoformat(spec.strip())
-    except ValueError:
-        raise KamError(f"--due: cannot read {spec!r}; use e.g. 30d, 2w, 3m or a date YYYY-MM-DD") from None
+        if m:
+            n, unit = int(m.group(1)), m.group(2).lower()
+            if unit == "d":
+                return today + timedelta(days=n)
+            if unit == "w":
+                return today + timedelta(weeks=n)
+            return add_months(today, n)
+        if spec.strip().count("-") + spec.strip().count("/") != 2:
+            raise KamError(usage)
+        end = parse_date(spec)
+    except (OverflowError, ValueError):
+        raise KamError(f"--due: {spec!r} reaches beyond the calendar") from None
+    except VocabError:
+        raise KamError(usage) from None
+    if end < today:
+        raise KamError(f"--due: {end.isoformat()} is before today ({today.isoformat()}); the window looks ahead")
     return end
 
 
@@ -95,9 +104,14 @@ def check_account(account: AccountView, opts: CheckOptions) -> list[Finding]:
         in_window = c.change_date is not None and c.change_date <= opts.horizon
         if _is_key_person(c, sole) and (in_window or c.change_risk in ("high", "confirmed")):
             what = "decision maker" if c.decision_maker else "champion" if "champion" in c.roles else "sole supporter"
-            when = f"on {c.change_date.isoformat()}" if c.change_date else f"(change risk {c.change_risk})"
             kind = f" ({c.change_kind})" if c.change_kind else ""
-            add("KEY_PERSON_LEAVING", "critical", c, c.change_date, f"{what} {c.name} may change{kind} {when}")
+            if c.change_date is None:
+                text = f"{what} {c.name} may change{kind} (change risk {c.change_risk})"
+            elif c.change_date < opts.today:
+                text = f"{what} {c.name} was due to change{kind} on {c.change_date.isoformat()} and is not marked as left"
+            else:
+                text = f"{what} {c.name} {'changes' if c.leaving else 'may change'}{kind} on {c.change_date.isoformat()}"
+            add("KEY_PERSON_LEAVING", "critical", c, c.change_date, text)
     for c in account.contacts:
         if c.successor_id is not None:
             continue

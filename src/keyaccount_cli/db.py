@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import event, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, create_engine
 
 from . import models
@@ -21,13 +21,22 @@ BUSY_TIMEOUT_MS = 10_000
 
 
 def resolve_location(option: str | None, app_dir: str) -> str:
-    """`--db`, then `KAM_DB`, then `kam.db` in the application directory."""
-    if option:
-        return option
-    env = os.environ.get("KAM_DB")
-    if env:
-        return env
-    return str(Path(app_dir) / "kam.db")
+    """`--db`, then `KAM_DB`, then `kam.db` in the application directory; a file as an absolute path."""
+    location = option or os.environ.get("KAM_DB") or str(Path(app_dir) / "kam.db")
+    return location if is_url(location) else str(Path(location).expanduser().absolute())
+
+
+def display_location(location: str) -> str:
+    """The location as it may be shown: a URL without its password."""
+    if not is_url(location):
+        return location
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(location).render_as_string(hide_password=True)
+    except ArgumentError:
+        return location.split("://", 1)[0] + "://…"
 
 
 def is_url(location: str) -> bool:
@@ -120,23 +129,28 @@ def open_database(location: str, *, create: bool = True) -> Database:
             raise KamError(f"{path} is a directory, not a kam database")
         url = f"sqlite:///{path}"
         connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None}
+    shown = display_location(location)
     try:
         engine = create_engine(url, connect_args=connect_args)
-    except (SQLAlchemyError, ImportError, ValueError) as exc:
-        raise KamError(f"cannot open database {location}: {exc}") from None
+    except ImportError as exc:
+        hint = " (pip install 'keyaccount-cli[postgres]')" if url.startswith("postgresql") else ""
+        raise KamError(f"cannot open database {shown}: the driver is not installed: {exc.name or exc}{hint}") from None
+    except (SQLAlchemyError, ValueError) as exc:
+        raise KamError(f"cannot open database {shown}: {exc.__class__.__name__}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     db = Database(location, engine)
     try:
         migrate(db)
-    except OperationalError as exc:
-        raise translate_operational(exc, location) from None
+    except DBAPIError as exc:
+        raise translate_operational(exc, shown) from None
     return db
 
 
-def translate_operational(exc: OperationalError, location: str) -> KamError:
-    msg = str(exc.orig) if exc.orig is not None else str(exc)
+def translate_operational(exc: DBAPIError, location: str) -> KamError:
+    """A driver error as one line; `location` is already safe to show."""
+    msg = str(exc.orig).splitlines()[0] if exc.orig is not None else exc.__class__.__name__
     if "locked" in msg or "busy" in msg:
         return KamError(f"the database {location} is busy (another kam is writing); try again in a moment")
     if "not a database" in msg or "malformed" in msg:

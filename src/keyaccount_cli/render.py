@@ -142,12 +142,12 @@ def mermaid(account_name: str, nodes: list[MapNode], relations: Sequence[tuple[i
     for n in walk(nodes):
         c = n.contact
         present.add(c.id)
-        text = c.name + (f"<br/>{c.title}" if c.title else "")
+        parts = [c.name, c.title or "", ", ".join(c.roles), f"power {c.decision_power}" if c.decision_power else ""]
         if c.attitude:
-            text += f"<br/>{ATTITUDE_SIGN[c.attitude]} {c.attitude.replace('_', ' ')}"
-        if n.flags:
-            text += "<br/>" + ", ".join(n.flags)
-        lines.append(f'  c{c.id}["{text.replace(chr(34), "#quot;")}"]')
+            parts.append(f"{ATTITUDE_SIGN[c.attitude]} {c.attitude.replace('_', ' ')}")
+        parts.append(", ".join(n.flags))
+        text = "<br/>".join(_mermaid_escape(p) for p in parts if p)
+        lines.append(f'  c{c.id}["{text}"]')
     for n in walk(nodes):
         for child in n.children:
             lines.append(f"  c{n.contact.id} --> c{child.contact.id}")
@@ -155,3 +155,7 @@ def mermaid(account_name: str, nodes: list[MapNode], relations: Sequence[tuple[i
         if f in present and t in present:
             lines.append(f"  c{f} -.->|{kind}| c{t}")
     return "\n".join(lines) + "\n"
+
+
+def _mermaid_escape(text: str) -> str:
+    return "".join(f"#{ord(ch)};" if ch in '"<>&#' else ch for ch in text)

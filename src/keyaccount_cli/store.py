@@ -155,20 +155,20 @@ def update_contact(
 
 
 def check_reference(session: Session, contact: Contact, other: Contact, field: str) -> None:
+    """`other` may be `contact`'s manager (`reports_to`) or successor: same account, not themselves, no cycle."""
     if other.id == contact.id:
-        raise KamError(f"{field}: {contact.name} cannot be their own {field.replace('_', ' ')}")
+        who = "report to themselves" if field == "reports_to" else "be their own successor"
+        raise KamError(f"{field}: {contact.name} cannot {who}")
     if other.account_id != contact.account_id:
-        raise KamError(f"{field}: {other.name} is at another account; {field.replace('_', ' ')} must be at the same account")
+        raise KamError(f"{field}: {other.name} is at another account; it must be a contact of the same account")
     if field == "reports_to":
-        seen = {contact.id}
+        seen: set[int | None] = set()
         cur: Contact | None = other
-        while cur is not None and cur.reports_to_id is not None:
-            if cur.reports_to_id in seen or cur.id in seen:
+        while cur is not None and cur.id not in seen:
+            if cur.reports_to_id == contact.id:
                 raise KamError(f"reports_to: {contact.name} → {other.name} would make a reports-to cycle")
-            seen.add(cur.id)  # type: ignore[arg-type]
-            cur = session.get(Contact, cur.reports_to_id)
-        if cur is not None and cur.id in seen and cur.id != other.id:
-            raise KamError(f"reports_to: {contact.name} → {other.name} would make a reports-to cycle")
+            seen.add(cur.id)
+            cur = session.get(Contact, cur.reports_to_id) if cur.reports_to_id is not None else None
 
 
 def add_relation(session: Session, a: Contact, b: Contact, kind: str, *, source: str, at: datetime) -> bool:

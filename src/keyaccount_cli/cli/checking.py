@@ -44,16 +44,16 @@ def check(
     with st.db().session() as s:
         views = load_accounts(s, account)
     findings = check_accounts(views, opts)
+    columns = [("code", "Code"), ("severity", "Severity"), ("account", "Account"), ("contact", "Contact"),
+               ("date", "Date"), ("message", "Message")]  # fmt: skip
     if not findings:
         if not quiet:
             if format is Format.table:
                 err(f"no findings: {len(views)} account{'s' if len(views) != 1 else ''} checked up to {opts.horizon.isoformat()}")
             else:
-                emit([], format.value, [])
+                emit([], format.value, columns)
         raise typer.Exit(0)
     records = [f.as_record() for f in findings]
     style = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
-    emit(records, format.value, [("severity", "Severity"), ("code", "Code"), ("account", "Account"),
-         ("contact", "Contact"), ("date", "Date"), ("message", "Message")],
-         style=lambda r: style[r["severity"]])  # fmt: skip
+    emit(records, format.value, [columns[1], columns[0], *columns[2:]], style=lambda r: style[r["severity"]])
     raise typer.Exit(1 if fails(findings, fail_on.value) else 0)

@@ -102,7 +102,7 @@ def guarded(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from sqlalchemy.exc import OperationalError, SQLAlchemyError
+        from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
         from ..errors import InputError, KamError
 
@@ -115,13 +115,14 @@ def guarded(func: F) -> F:
             raise typer.Exit(2) from None
         except KamError as exc:
             raise fail(str(exc)) from None
-        except OperationalError as exc:
-            from ..db import translate_operational
+        except DBAPIError as exc:
+            from ..db import display_location, translate_operational
 
-            location = kwargs.get("ctx") and state(kwargs["ctx"]).location or "the database"
+            ctx = kwargs.get("ctx")
+            location = display_location(state(ctx).location) if ctx is not None else "the database"
             raise fail(str(translate_operational(exc, location))) from None
         except SQLAlchemyError as exc:
-            raise fail(f"database error: {exc.__class__.__name__}: {exc}") from None
+            raise fail(f"database error: {exc.__class__.__name__}") from None
         except BrokenPipeError:
             # the reader (e.g. `| head`) has gone: stop quietly, as other Unix tools do
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115

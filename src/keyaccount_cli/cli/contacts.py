@@ -87,7 +87,8 @@ def _check_options(st: Any, due: str | None = None) -> Any:
     from ..checks import CheckOptions, window_end
 
     cfg = st.config()
-    return CheckOptions(today=st.today, horizon=window_end(due or cfg.due, st.today), min_contacts=cfg.min_contacts)
+    return CheckOptions(today=st.today, horizon=window_end(cfg.due if due is None else due, st.today),
+                        min_contacts=cfg.min_contacts)  # fmt: skip
 
 
 @guarded
@@ -148,6 +149,11 @@ def add(
             clash = s.exec(select(Contact).where(Contact.email == values["email"])).scalars().first()
             if clash is not None:
                 raise KamError(f"email {values['email']!r} already belongs to {clash.name} (#{clash.id}); use kam set to change them")
+        namesake = s.exec(select(Contact).where(Contact.account_id == acc.id, Contact.name_key == values["name_key"])).scalars().first()
+        if namesake is not None and not (values.get("email") and namesake.email):
+            # without emails on both, an export could not tell the two apart on import
+            raise KamError(f"{acc.name} already has a contact called {namesake.name} (#{namesake.id}); "
+                           "give both an email to add a namesake, or use kam set")
         contact = Contact(account_id=acc.id, created_at=st.now, updated_at=st.now,  # type: ignore[arg-type]
                           **{k: v for k, v in values.items() if v is not None})  # fmt: skip
         s.add(contact)

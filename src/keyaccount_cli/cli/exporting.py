@@ -49,4 +49,5 @@ def export(
         if output not in (None, "-"):
             out.close()
     if output not in (None, "-"):
-        err(f"wrote {len(rows)} {what.value} to {output}")
+        noun = what.value if len(rows) != 1 else what.value.removesuffix("s")
+        err(f"wrote {len(rows)} {noun} to {output}")
