@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .errors import KamError
@@ -25,9 +25,10 @@ class Finding:
     message: str
 
     def as_record(self) -> dict[str, str | None]:
-        d = asdict(self)
-        d["date"] = self.date.isoformat() if self.date else None
-        return d
+        return {
+            "code": self.code, "severity": self.severity, "account": self.account, "contact": self.contact,
+            "date": self.date.isoformat() if self.date else None, "message": self.message,
+        }  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from .checks import CheckOptions, check_account, check_accounts
 from .graph import coverage
 from .importer import EXPORT_HEADER
-from .store import contacts_for_export, history_text, load_accounts
+from .store import contacts_for_export, history_text, iter_accounts, name_key
 
 Rows = tuple[list[str], list[list[Any]]]
 
@@ -34,16 +34,16 @@ ACCOUNT_HEADER = ["account", "industry", "tier", "owner", "annual_revenue", "not
 
 def account_rows(session: Session, opts: CheckOptions) -> Rows:
     rows = []
-    for a in load_accounts(session):
+    for a in iter_accounts(session):
         cov = coverage(a)
         rows.append([a.name, a.industry, a.tier, a.owner, a.annual_revenue, a.notes, cov.active,
                      cov.departments, cov.supporters, cov.decision_makers, len(check_account(a, opts))])  # fmt: skip
-    return ACCOUNT_HEADER, rows
+    return ACCOUNT_HEADER, sorted(rows, key=lambda r: name_key(r[0]))
 
 
 FINDING_HEADER = ["code", "severity", "account", "contact", "date", "message"]
 
 
 def finding_rows(session: Session, opts: CheckOptions) -> Rows:
-    findings = check_accounts(load_accounts(session), opts)
+    findings = check_accounts(iter_accounts(session), opts)
     return FINDING_HEADER, [[f.as_record()[k] for k in FINDING_HEADER] for f in findings]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -12,7 +13,6 @@ from sqlmodel import Session
 from .errors import KamError
 from .models import Account, Change, Contact, Handover, HandoverStep, Relation
 from .snapshot import AccountView, ContactView, RelationView, StepView
-from .vocab import split_multi
 
 # Contact fields a user can set, in the order of the import columns.
 CONTACT_FIELDS = (
@@ -209,34 +209,24 @@ _CONTACT_COLUMNS = (
 
 
 def _split(value: str | None) -> tuple[str, ...]:
-    return tuple(split_multi(value)) if value else ()
+    # stored as canonical values joined with ";"
+    return tuple(value.split(";")) if value else ()
 
 
-def load_accounts(session: Session, names: Sequence[str] | None = None) -> list[AccountView]:
-    """Every account (or the named ones) with its contacts and relations, ordered by name."""
-    query = select(Account).order_by(Account.name_key)
+def iter_accounts(session: Session, names: Sequence[str] | None = None) -> Iterator[AccountView]:
+    """Every account (or the named ones) with its contacts, relations and open handover steps,
+    one at a time in id order, so that memory holds one account, not the whole book."""
+    a_t = Account.__table__
+    query = select(a_t.c.id, a_t.c.name, a_t.c.industry, a_t.c.tier, a_t.c.owner, a_t.c.annual_revenue,
+                   a_t.c.notes).order_by(a_t.c.id)  # fmt: skip
+    wanted: list[int] | None = None
     if names:
-        ids = [require_account(session, n).id for n in names]
-        query = query.where(Account.id.in_(ids))  # type: ignore[union-attr]
-    views: dict[int, AccountView] = {}
-    for a in session.exec(query).scalars():
-        views[a.id] = AccountView(id=a.id, name=a.name, industry=a.industry, tier=a.tier, owner=a.owner,  # type: ignore[arg-type]
-                                  annual_revenue=a.annual_revenue, notes=a.notes)
-    if not views:
-        return []
-    contact_query = select(*_CONTACT_COLUMNS).order_by(Contact.id)
+        wanted = sorted({require_account(session, n).id for n in names})  # type: ignore[misc]
+        query = query.where(a_t.c.id.in_(wanted))
+    relations: dict[int, list[RelationView]] = defaultdict(list)
     relation_query = select(Relation.from_id, Relation.to_id, Relation.kind, Contact.account_id).join(
         Contact, Contact.id == Relation.from_id).order_by(Relation.id)  # fmt: skip
-    if names:
-        contact_query = contact_query.where(Contact.account_id.in_(list(views)))  # type: ignore[attr-defined]
-        relation_query = relation_query.where(Contact.account_id.in_(list(views)))  # type: ignore[attr-defined]
-    for row in session.exec(contact_query):
-        values = list(row)
-        values[7] = _split(values[7])
-        values[10] = _split(values[10])
-        views[row[1]].contacts.append(ContactView(*values))
-    for f, t, kind, account_id in session.exec(relation_query):
-        views[account_id].relations.append(RelationView(f, t, kind))
+    steps: dict[int, list[StepView]] = defaultdict(list)
     step_query = (
         select(Contact.account_id, Handover.contact_id, HandoverStep.step, HandoverStep.deadline, HandoverStep.owner)
         .join(Handover, Handover.id == HandoverStep.handover_id)
@@ -244,11 +234,35 @@ def load_accounts(session: Session, names: Sequence[str] | None = None) -> list[
         .where(Handover.status == "open", HandoverStep.status == "open")
         .order_by(HandoverStep.deadline, HandoverStep.position)
     )
-    if names:
-        step_query = step_query.where(Contact.account_id.in_(list(views)))  # type: ignore[attr-defined]
-    for account_id, contact_id, step, deadline, owner in session.exec(step_query):
-        views[account_id].open_steps.append(StepView(contact_id, step, deadline, owner))
-    return list(views.values())
+    contact_query = select(*_CONTACT_COLUMNS).order_by(Contact.account_id, Contact.id)
+    if wanted is not None:
+        relation_query = relation_query.where(Contact.account_id.in_(wanted))  # type: ignore[attr-defined]
+        step_query = step_query.where(Contact.account_id.in_(wanted))  # type: ignore[attr-defined]
+        contact_query = contact_query.where(Contact.account_id.in_(wanted))  # type: ignore[attr-defined]
+    conn = session.connection()  # Core rows: no ORM bookkeeping for a million contacts
+    for f, t, kind, account_id in conn.execute(relation_query):
+        relations[account_id].append(RelationView(f, t, kind))
+    for account_id, contact_id, step, deadline, owner in conn.execute(step_query):
+        steps[account_id].append(StepView(contact_id, step, deadline, owner))
+    # contacts arrive sorted by account: walk both streams side by side
+    contacts = iter(conn.execute(contact_query.execution_options(yield_per=5000)))
+    pending = next(contacts, None)
+    for id_, name, industry, tier, owner, revenue, notes in conn.execute(query).all():
+        view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
+                           notes=notes, relations=relations.get(id_, []), open_steps=steps.get(id_, []))  # fmt: skip
+        while pending is not None and pending[1] <= id_:
+            if pending[1] == id_:
+                values = list(pending)
+                values[7] = _split(values[7])
+                values[10] = _split(values[10])
+                view.contacts.append(ContactView(*values))
+            pending = next(contacts, None)
+        yield view
+
+
+def load_accounts(session: Session, names: Sequence[str] | None = None) -> list[AccountView]:
+    """Every account (or the named ones), ordered by name."""
+    return sorted(iter_accounts(session, names), key=lambda a: name_key(a.name))
 
 
 def contacts_for_export(session: Session) -> Iterable[tuple[str, Contact]]:

@@ -36,20 +36,27 @@ def check(
     """Single points, departing key people without successor, overdue handovers. Exit 1 when something is found."""
     from ..checks import check_accounts, fails
     from ..render import emit
-    from ..store import load_accounts
+    from ..store import iter_accounts
     from .contacts import _check_options
 
     st = state(ctx)
     opts = _check_options(st, due)
+    checked = 0
+
+    def counted(views):  # type: ignore[no-untyped-def]
+        nonlocal checked
+        for v in views:
+            checked += 1
+            yield v
+
     with st.db().session() as s:
-        views = load_accounts(s, account)
-    findings = check_accounts(views, opts)
+        findings = check_accounts(counted(iter_accounts(s, account)), opts)
     columns = [("code", "Code"), ("severity", "Severity"), ("account", "Account"), ("contact", "Contact"),
                ("date", "Date"), ("message", "Message")]  # fmt: skip
     if not findings:
         if not quiet:
             if format is Format.table:
-                err(f"no findings: {len(views)} account{'s' if len(views) != 1 else ''} checked up to {opts.horizon.isoformat()}")
+                err(f"no findings: {checked} account{'s' if checked != 1 else ''} checked up to {opts.horizon.isoformat()}")
             else:
                 emit([], format.value, columns)
         raise typer.Exit(0)

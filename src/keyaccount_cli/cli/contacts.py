@@ -62,20 +62,21 @@ def accounts(ctx: typer.Context, format: FormatOption = Format.table) -> None:
     """One row per account: contacts, departments, supporters, decision makers, open findings."""
     from ..checks import check_account
     from ..graph import coverage
-    from ..store import load_accounts
+    from ..store import iter_accounts, name_key
 
     st = state(ctx)
     db = st.db()
     opts = _check_options(st)
     records = []
     with db.session() as s:
-        for a in load_accounts(s):
+        for a in iter_accounts(s):
             cov = coverage(a)
             records.append({
                 "account": a.name, "industry": a.industry, "tier": a.tier, "owner": a.owner,
                 "contacts": cov.active, "departments": cov.departments, "supporters": cov.supporters,
                 "decision_makers": cov.decision_makers, "findings": len(check_account(a, opts)),
             })  # fmt: skip
+    records.sort(key=lambda r: name_key(r["account"]))
     from ..render import emit
 
     emit(records, format.value, [("account", "Account"), ("owner", "Owner"), ("contacts", "Contacts"),
