@@ -1,0 +1,189 @@
+"""kam benchmarks against their targets: import, re-import, check, --help, map.
+
+Each measurement runs in a fresh child process: wall-clock time and the child's
+peak RSS. Files and databases live in a temporary directory.
+
+    .venv/bin/python bench/run.py [--rows N ...] [--check-rows N] [--map-contacts N] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from generate import AS_OF, SINGLE_ACCOUNT, generate
+
+BENCH = Path(__file__).resolve().parent
+KAM = [str(Path(sys.executable).with_name("kam")), "--as-of", AS_OF.isoformat()]
+ENV = {key: value for key, value in os.environ.items() if key not in ("KAM_DB", "KAM_CONFIG")}
+ENV["NO_COLOR"] = "1"
+MB = 1024 * 1024
+REPEATS = 5  # best-of for the start-up measurements
+
+
+@dataclass
+class Measurement:
+    seconds: float
+    peak_bytes: int
+
+
+@dataclass
+class Result:
+    name: str
+    figure: str
+    target: str = ""
+    ok: bool | None = None
+
+
+def measure(command: list[str], *, ok_codes: tuple[int, ...] = (0,)) -> Measurement:
+    """Run `command` with its output discarded: wall time and peak RSS (ru_maxrss is KiB on Linux)."""
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=ENV)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        code = child.returncode = os.waitstatus_to_exitcode(status)
+        if code not in ok_codes:
+            errors.seek(0)
+            sys.exit(f"{' '.join(command)} exited {code}:\n{errors.read().decode()[-2000:]}")
+    return Measurement(seconds, usage.ru_maxrss * 1024)
+
+
+def best(command: list[str]) -> float:
+    """Best wall time of several runs, for start-up-bound commands."""
+    return min(measure(command).seconds for _ in range(REPEATS))
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def bench_import(rows: int, work: Path) -> tuple[list[Result], Path]:
+    """Baseline, first kam import and re-import of `rows` contacts; the kam database."""
+    csv, db = work / f"contacts-{rows}.csv", work / f"kam-{rows}.db"
+    progress(f"generating {rows:,} rows")
+    generate(str(csv), rows)
+    progress("baseline import")
+    base = measure([sys.executable, str(BENCH / "baseline.py"), str(csv), str(work / f"baseline-{rows}.db")])
+    progress("kam import")
+    first = measure([*KAM, "--db", str(db), "import", str(csv)])
+    progress("kam re-import")
+    again = measure([*KAM, "--db", str(db), "import", str(csv)])
+    memory_limit = 150 if rows <= 100_000 else 300
+
+    def kam_row(name: str, run: Measurement) -> Result:
+        ratio = run.seconds / base.seconds
+        return Result(
+            f"{name} {rows:,}",
+            f"{run.seconds:.2f} s = {ratio:.2f}× baseline, {run.peak_bytes / MB:.0f} MB",
+            f"≤ 1.5× baseline, ≤ {memory_limit} MB",
+            ratio <= 1.5 and run.peak_bytes <= memory_limit * MB,
+        )
+
+    return [
+        Result(f"baseline import {rows:,}", f"{base.seconds:.2f} s, {base.peak_bytes / MB:.0f} MB"),
+        kam_row("kam import", first),
+        kam_row("kam re-import", again),
+        Result(
+            f"re-import vs import {rows:,}",
+            f"{again.seconds:.2f} s vs {first.seconds:.2f} s",
+            "≤ first import",
+            again.seconds <= first.seconds,
+        ),
+    ], db
+
+
+def bench_check(rows: int, work: Path, databases: dict[int, Path]) -> Result:
+    """`kam check` over a database of `rows` contacts (reusing an imported one)."""
+    db = databases.get(rows)
+    if db is None:
+        csv, db = work / f"check-{rows}.csv", work / f"check-{rows}.db"
+        progress(f"generating and importing {rows:,} rows for check")
+        generate(str(csv), rows)
+        measure([*KAM, "--db", str(db), "import", str(csv)])
+    progress("kam check")
+    run = measure([*KAM, "--db", str(db), "check", "--due", "30d", "--format", "json"], ok_codes=(0, 1))
+    return Result(
+        f"kam check {rows:,}",
+        f"{run.seconds:.2f} s, {run.peak_bytes / MB:.0f} MB",
+        "≤ 3 s, ≤ 600 MB",
+        run.seconds <= 3 and run.peak_bytes <= 600 * MB,
+    )
+
+
+def bench_startup(contacts: int, work: Path) -> list[Result]:
+    """`kam --help` against `import typer`; `kam map` beyond interpreter start."""
+    progress("kam --help")
+    help_seconds = best([*KAM, "--help"])
+    typer_seconds = best([sys.executable, "-c", "import typer"])
+    csv, db = work / "map.csv", work / "map.db"
+    progress(f"kam map of {contacts:,} contacts")
+    generate(str(csv), contacts, single_account=True)
+    measure([*KAM, "--db", str(db), "import", str(csv)])
+    map_seconds = best([*KAM, "--db", str(db), "map", SINGLE_ACCOUNT])
+    beyond = map_seconds - best([sys.executable, "-c", "pass"])
+    ratio = help_seconds / typer_seconds
+    return [
+        Result(
+            "kam --help",
+            f"{help_seconds:.3f} s = {ratio:.2f}× import typer ({typer_seconds:.3f} s)",
+            "≤ 2.5× import typer",
+            ratio <= 2.5,
+        ),
+        Result(
+            f"kam map {contacts:,} contacts",
+            f"{map_seconds:.3f} s, {beyond:.3f} s beyond interpreter start",
+            "≤ 0.5 s beyond interpreter start",
+            beyond <= 0.5,
+        ),
+    ]
+
+
+def print_table(results: list[Result]) -> None:
+    """An aligned plain-text table: benchmark, figure, target, pass/FAIL."""
+    lines = [("benchmark", "figure", "target", "result")]
+    lines += [(r.name, r.figure, r.target, {True: "pass", False: "FAIL", None: ""}[r.ok]) for r in results]
+    widths = [max(len(line[i]) for line in lines) for i in range(4)]
+    for line in lines:
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
+
+
+def counts(text: str) -> list[int]:
+    """`--rows` value: one count or a comma list (`100000,1_000_000`)."""
+    return [int(part.replace("_", "")) for part in text.split(",") if part]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--rows", type=counts, action="append", help="rows to import (repeatable or 1,2,3); default 100000"
+    )
+    parser.add_argument("--check-rows", type=int, help="rows in the database for kam check; default 0 = skip")
+    parser.add_argument("--map-contacts", type=int, help="contacts of the mapped account; default 2000")
+    parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
+    args = parser.parse_args()
+    row_counts = [n for group in args.rows for n in group] if args.rows else [5_000 if args.quick else 100_000]
+    check_rows = args.check_rows if args.check_rows is not None else (5_000 if args.quick else 0)
+    map_contacts = args.map_contacts or 2_000
+
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="kam-bench-") as tmp:
+        work = Path(tmp)
+        databases = {}
+        for rows in row_counts:
+            imported, databases[rows] = bench_import(rows, work)
+            results += imported
+        if check_rows:
+            results.append(bench_check(check_rows, work, databases))
+        results += bench_startup(map_contacts, work)
+    print_table(results)
+
+
+if __name__ == "__main__":
+    main()
