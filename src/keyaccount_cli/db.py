@@ -17,7 +17,15 @@ from sqlmodel import Session, SQLModel, create_engine
 from . import models
 from .errors import KamError
 
-BUSY_TIMEOUT_MS = 10_000
+DEFAULT_BUSY_SECONDS = 10.0
+
+
+def busy_timeout() -> float:
+    """How long a command waits for another writer (`KAM_BUSY_TIMEOUT` seconds, default 10)."""
+    try:
+        return max(0.0, float(os.environ.get("KAM_BUSY_TIMEOUT", DEFAULT_BUSY_SECONDS)))
+    except ValueError:
+        raise KamError(f"KAM_BUSY_TIMEOUT must be a number of seconds, not {os.environ['KAM_BUSY_TIMEOUT']!r}") from None
 
 
 def resolve_location(option: str | None, app_dir: str) -> str:
@@ -46,8 +54,16 @@ def is_url(location: str) -> bool:
 # Migrations are named and applied in order; each name is recorded in the
 # `migration` table. A new database gets the current schema from the models and
 # every name recorded at once; an older one runs the names it lacks.
+def _reference_indexes(conn: Connection) -> None:
+    """Who reports to, succeeds or moved to a contact: looked up by handovers and `forget`."""
+    for index in models.Contact.__table__.indexes:
+        if index.name in ("ix_contact_reports_to_id", "ix_contact_successor_id", "ix_contact_moved_to_id"):
+            index.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_initial", lambda conn: SQLModel.metadata.create_all(conn)),
+    ("0002_reference_indexes", _reference_indexes),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -61,7 +77,7 @@ def _create_private_file(path: Path) -> None:
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
     cur = dbapi_conn.cursor()
-    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = NORMAL")
     cur.execute("PRAGMA foreign_keys = ON")
@@ -130,7 +146,7 @@ def open_database(location: str, *, create: bool = True) -> Database:
         elif path.is_dir():
             raise KamError(f"{path} is a directory, not a kam database")
         url = f"sqlite:///{path}"
-        connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None}
+        connect_args = {"timeout": busy_timeout(), "isolation_level": None}
     shown = display_location(location)
     try:
         engine = create_engine(url, connect_args=connect_args)
@@ -192,3 +208,33 @@ def migrate(db: Database) -> list[str]:
         for name in pending:
             conn.execute(models.Migration.__table__.insert().values(name=name, applied_at=now))
     return pending
+
+
+def backup(db: Database, target: Path) -> int:
+    """A consistent copy of a SQLite database through SQLite's online backup, safe while other
+    commands read and write; written owner-only beside the target, then moved into place.
+    Returns the size in bytes."""
+    import sqlite3
+
+    if not db.is_sqlite:
+        raise KamError("kam backup copies SQLite files; back up a server database with its own tools (pg_dump)")
+    source = Path(db.location)
+    target = target.expanduser().absolute()
+    if target.exists() and target.samefile(source):
+        raise KamError(f"{target} is the database itself; choose another file")
+    if target.is_dir():
+        raise KamError(f"{target} is a directory; name the backup file")
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        _create_private_file(partial)
+        with sqlite3.connect(source, timeout=busy_timeout()) as src, sqlite3.connect(partial) as dst:
+            src.backup(dst)
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise KamError(f"cannot write the backup {target}: {exc.strerror}") from None
+    except sqlite3.Error as exc:
+        partial.unlink(missing_ok=True)
+        raise KamError(f"backup failed: {exc}") from None
+    return target.stat().st_size

@@ -50,13 +50,13 @@ class Contact(SQLModel, table=True):
     concerns: str | None = None
     can_sign: bool | None = None
     project_owner: bool | None = None
-    reports_to_id: int | None = Field(default=None, foreign_key="contact.id")
+    reports_to_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
     status: str = "active"
     change_risk: str | None = None
     change_date: date | None = None
     change_kind: str | None = None
-    successor_id: int | None = Field(default=None, foreign_key="contact.id")
-    moved_to_id: int | None = Field(default=None, foreign_key="contact.id")
+    successor_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
+    moved_to_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
     notes: str | None = None
     created_at: datetime
     updated_at: datetime

@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-from .common import Format, FormatOption, guarded, state
+from .common import Format, FormatOption, err, guarded, state
 
 
 def register(app: typer.Typer) -> None:
     app.command("db", epilog="Example: kam db --format json")(db_info)
+    app.command("backup", epilog="Example (crontab): 30 6 * * *  kam backup ~/backups/kam-$(date +\\%a).db")(backup)
+
+
+@guarded
+def backup(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Where to write the copy (replaced if it exists).", show_default=False)],
+) -> None:
+    """A consistent copy of the database, safe while other kam commands run; created owner-only."""
+    from ..db import backup as copy_database
+
+    st = state(ctx)
+    size = copy_database(st.db(), file)
+    err(f"backed up {st.location} to {file} ({size:,} bytes)")
 
 
 @guarded
