@@ -202,6 +202,7 @@ class _Import:
             "field TEXT, raw TEXT, ref_key TEXT, by_email INTEGER, target_id INTEGER, matches INTEGER)"
         )
         self.sql.run("DELETE FROM kam_stage")
+        self.sql.run("CREATE TEMP TABLE IF NOT EXISTS kam_wanted (account_id INTEGER, name_key TEXT)")
         self.sql.run("CREATE INDEX IF NOT EXISTS kam_stage_line ON kam_stage (line)")
         self.touched: dict[int, int] = {}  # contact id → line of the row that matched or created it
 
@@ -238,13 +239,12 @@ class _Import:
             by_email[c.email] = c
         by_name: dict[tuple[int, str], list[Any]] = defaultdict(list)
         wanted = {(r.account_id, r.name_key) for r in rows if not (r.email and r.email in by_email)}
-        by_account: dict[int, list[str]] = defaultdict(list)
-        for account_id, nkey in wanted:
-            by_account[account_id].append(nkey)
-        for account_id, nkeys in by_account.items():
-            query = f"SELECT {cols} FROM contact WHERE account_id = {int(account_id)} AND name_key IN (?)"
-            for c in self.sql.in_list(query, nkeys):
-                by_name[(c.account_id, c.name_key)].append(c)
+        self.sql.run("DELETE FROM kam_wanted")
+        self.sql.many("INSERT INTO kam_wanted (account_id, name_key) VALUES (?, ?)", list(wanted))
+        joined = ", ".join(f"c.{c}" for c in cols.split(", "))
+        for c in self.sql.run(f"SELECT {joined} FROM kam_wanted w JOIN contact c"
+                              " ON c.account_id = w.account_id AND c.name_key = w.name_key"):  # fmt: skip
+            by_name[(c.account_id, c.name_key)].append(c)
         self.existing: dict[int, Any] = {c.id: c for c in by_email.values()}
         new_by_email: dict[str, Row] = {}
         new_by_name: dict[tuple[int, str], Row] = {}
@@ -478,15 +478,28 @@ class _Import:
 
 
 def _cell_parser(f: str, vocab: Vocabulary) -> Callable[[str], Any]:
+    """The parser for one column: the common cases straight from the lookup tables, anything
+    unusual (and every error message) through `parse_cell`."""
     table = vocab.tables.get(f)
+    slow = lambda raw: parse_cell(f, raw, vocab)  # noqa: E731
     if f in _SINGLE and table is not None:
+        return lambda raw: table.get(raw.casefold()) or slow(raw)
+    if f in _MULTI and table is not None:
 
-        def one(raw: str) -> Any:
-            found = table.get(raw.casefold())
-            return found if found is not None else vocab.one(f, raw)
+        def many(raw: str) -> Any:
+            words = [table.get(w.strip().casefold()) for w in raw.split(";")]
+            if None in words or len(set(words)) != len(words):
+                return slow(raw)  # other separators, unknown words or repeats
+            return ";".join(words)  # type: ignore[arg-type]
 
-        return one
-    return lambda raw: parse_cell(f, raw, vocab)
+        return many
+    if f == "email":
+        return lambda raw: (v if _EMAIL.match(v := raw.lower()) else slow(raw))
+    if f in ("name", "account"):
+        return lambda raw: raw if "  " not in raw and "\t" not in raw and "\n" not in raw else slow(raw)
+    if f in ("phone", "title", "department", "notes"):
+        return lambda raw: raw
+    return slow
 
 
 def read_rows(

@@ -65,36 +65,53 @@ def sync_plans(
 ) -> list[int]:  # fmt: skip
     """Open a plan for each contact who needs one and has none; keep open steps' deadlines on the
     change date; mark `successor` done once a successor is recorded. Returns the contacts whose
-    plan was opened now."""
-    opened = []
-    for cid in contact_ids:
-        c = conn.execute(
-            select(_C.c.status, _C.c.change_risk, _C.c.change_date, _C.c.change_kind, _C.c.successor_id,
-                   _A.c.owner).join(_A, _A.c.id == _C.c.account_id).where(_C.c.id == cid)  # fmt: skip
-        ).first()
-        if c is None or not needs_plan(c.status, c.change_risk, c.change_date):
-            continue
-        plan = open_plan_id(conn, cid)
-        if plan is None:
-            plan = conn.execute(_H.insert().values(contact_id=cid, kind=c.change_kind, change_date=c.change_date,
-                                                   status="open", opened_at=at)).inserted_primary_key[0]  # fmt: skip
-            conn.execute(_S.insert(), [
-                {"handover_id": plan, "position": i, "step": s, "owner": c.owner,
-                 "deadline": deadline(c.change_date, s, offsets), "status": "open"}
-                for i, s in enumerate(STEPS, 1)
-            ])  # fmt: skip
-            opened.append(cid)
-        else:
-            current = conn.execute(select(_H.c.change_date, _H.c.kind).where(_H.c.id == plan)).first()
-            assert current is not None
-            if current.change_date != c.change_date or current.kind != c.change_kind:
-                conn.execute(update(_H).where(_H.c.id == plan).values(change_date=c.change_date, kind=c.change_kind))
-                for s in STEPS:
-                    conn.execute(update(_S).where(_S.c.handover_id == plan, _S.c.step == s, _S.c.status == "open")
-                                 .values(deadline=deadline(c.change_date, s, offsets)))  # fmt: skip
-        if c.successor_id is not None:
-            complete_step(conn, plan, "successor", on=today, notes=None, only_if_open=True)
+    plan was opened now. Works in batches: an import may hand over thousands of contacts."""
+    ids = sorted(set(contact_ids))
+    opened: list[int] = []
+    for i in range(0, len(ids), 500):
+        opened += _sync_batch(conn, ids[i : i + 500], offsets=offsets, today=today, at=at)
     return opened
+
+
+def _sync_batch(conn: Connection, ids: list[int], *, offsets: Mapping[str, int], today: date, at: datetime) -> list[int]:
+    people = {
+        r.id: r for r in conn.execute(
+            select(_C.c.id, _C.c.status, _C.c.change_risk, _C.c.change_date, _C.c.change_kind, _C.c.successor_id,
+                   _A.c.owner).join(_A, _A.c.id == _C.c.account_id).where(_C.c.id.in_(ids)))
+        if needs_plan(r.status, r.change_risk, r.change_date)
+    }  # fmt: skip
+    if not people:
+        return []
+    plans = {
+        r.contact_id: r for r in conn.execute(
+            select(_H.c.id, _H.c.contact_id, _H.c.change_date, _H.c.kind)
+            .where(_H.c.contact_id.in_(list(people)), _H.c.status == "open"))
+    }  # fmt: skip
+    new = [c for cid, c in people.items() if cid not in plans]
+    if new:
+        conn.execute(_H.insert(), [{"contact_id": c.id, "kind": c.change_kind, "change_date": c.change_date,
+                                    "status": "open", "opened_at": at} for c in new])  # fmt: skip
+        created = conn.execute(select(_H.c.id, _H.c.contact_id).where(
+            _H.c.contact_id.in_([c.id for c in new]), _H.c.status == "open"))  # fmt: skip
+        plan_of = {contact_id: plan_id for plan_id, contact_id in created}
+        done = {"status": "done", "done_on": today}
+        conn.execute(_S.insert(), [
+            {"handover_id": plan_of[c.id], "position": i, "step": s, "owner": c.owner,
+             "deadline": deadline(c.change_date, s, offsets), "status": "open", "done_on": None,
+             **(done if s == "successor" and c.successor_id is not None else {})}
+            for c in new for i, s in enumerate(STEPS, 1)
+        ])  # fmt: skip
+    moved = [(people[cid], plan) for cid, plan in plans.items()
+             if (plan.change_date, plan.kind) != (people[cid].change_date, people[cid].change_kind)]  # fmt: skip
+    for c, plan in moved:
+        conn.execute(update(_H).where(_H.c.id == plan.id).values(change_date=c.change_date, kind=c.change_kind))
+        for s in STEPS:
+            conn.execute(update(_S).where(_S.c.handover_id == plan.id, _S.c.step == s, _S.c.status == "open")
+                         .values(deadline=deadline(c.change_date, s, offsets)))  # fmt: skip
+    for cid, plan in plans.items():
+        if people[cid].successor_id is not None:
+            complete_step(conn, plan.id, "successor", on=today, notes=None, only_if_open=True)
+    return [c.id for c in new]
 
 
 def complete_step(
