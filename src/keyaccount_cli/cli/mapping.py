@@ -29,14 +29,19 @@ def map_account(
 ) -> None:  # fmt: skip
     """The decision chain as a tree: roles, power, attitude, who is leaving, single points."""
     from ..graph import coverage, decision_tree, focus_view, single_points, walk
+    from ..reading import load_accounts, moved_to_accounts
     from ..render import mermaid, render_tree
-    from ..store import load_accounts, moved_to_accounts, resolve_contact
 
     st = state(ctx)
-    with st.db().session() as s:
-        (view,) = load_accounts(s, [account])
-        focused = resolve_contact(s, focus, view.name).id if focus else None
-        moved = moved_to_accounts(s, view.contacts)
+    reader = st.reader()
+    (view,) = load_accounts(reader, [account])
+    moved = moved_to_accounts(reader, view.contacts)
+    focused = None
+    if focus:
+        from ..store import resolve_contact
+
+        with st.db().session() as s:
+            focused = resolve_contact(s, focus, view.name).id
     points = single_points(view)
     cov = coverage(view, points)
     shown = focus_view(view, focused) if focused is not None else view
