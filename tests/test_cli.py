@@ -52,6 +52,14 @@ def test_map_and_check_on_a_current_sqlite_file_read_it_without_sqlalchemy_or_ne
     assert loaded_by("--db", str(isolated_db), "map", "华东电力集团") == []
     assert loaded_by("--db", str(isolated_db), "check", "--quiet") == []
     assert loaded_by("--db", str(isolated_db), "successor", "王建华", "--suggest") == ["networkx", "sqlalchemy", "sqlmodel"]
+    (isolated_db.parent / "kam.yaml").write_text("min_contacts: 3\nstep_deadlines:\n  confirm: -21\n")
+    assert loaded_by("--db", str(isolated_db), "check", "--quiet") == ["yaml"]
+
+
+def test_the_fast_reader_knows_the_current_schema_version():
+    from keyaccount_cli import db, reading
+
+    assert reading.SCHEMA_VERSION == db.SCHEMA_VERSION
 
 
 def test_global_options_may_follow_the_command():

@@ -17,18 +17,9 @@ from sqlalchemy.engine import Connection
 from .errors import KamError
 from .models import Account, Contact, Handover, HandoverStep
 from .snapshot import AccountView, ContactView
-from .vocab import ATTITUDE_SCORE, POWER_RANK
+from .vocab import ATTITUDE_SCORE, DEFAULT_DEADLINES, POWER_RANK, STEP_TEXT, STEPS
 
-STEPS = ("confirm", "successor", "exit_talk", "first_meeting", "map_updated")
-STEP_TEXT = {
-    "confirm": "change kind confirmed; is the person still influential after the change?",
-    "successor": "successor identified (name, title, department, who appointed them, attitude)",
-    "exit_talk": "a farewell conversation with the departing contact, if possible",
-    "first_meeting": "first formal meeting with the successor, notes recorded",
-    "map_updated": "primary contact, roles and attitudes updated",
-}
-# days relative to the change date
-DEFAULT_DEADLINES = {"confirm": -14, "successor": -14, "exit_talk": 0, "first_meeting": 14, "map_updated": 14}
+__all__ = ["DEFAULT_DEADLINES", "STEPS", "STEP_TEXT"]  # defined with the vocabularies, re-exported
 
 _H = Handover.__table__
 _S = HandoverStep.__table__
