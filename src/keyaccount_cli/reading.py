@@ -141,9 +141,16 @@ def _in(column: str, ids: list[int] | None) -> str:
     return "" if ids is None else f" WHERE {column} IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})"
 
 
-def iter_accounts(source: Any, names: Sequence[str] | None = None) -> Iterator[AccountView]:
+_CHECK_SQL = (
+    "SELECT id, account_id, name, department, roles, decision_power, attitude, status, change_risk,"
+    " change_date, change_kind, successor_id FROM contact"
+)
+
+
+def iter_accounts(source: Any, names: Sequence[str] | None = None, *, for_checks: bool = False) -> Iterator[AccountView]:
     """Every account (or the named ones) with its contacts, relations and open handover steps, one
-    at a time in id order, so that memory holds one account, not the whole book."""
+    at a time in id order, so that memory holds one account, not the whole book. `for_checks`
+    reads only the fields the checks look at (a cron check over a million contacts)."""
     reader = as_reader(source)
     wanted = account_ids(reader, names) if names else None
     relations: dict[int, list[RelationView]] = defaultdict(list)
@@ -165,20 +172,30 @@ def iter_accounts(source: Any, names: Sequence[str] | None = None) -> Iterator[A
         "SELECT id, name, industry, tier, owner, annual_revenue, notes FROM account" + _in("id", wanted) + " ORDER BY id"
     ))  # fmt: skip
     # contacts arrive sorted by account: walk both streams side by side
-    contacts = iter(reader.rows(_CONTACT_SQL + _in("account_id", wanted) + " ORDER BY account_id, id"))
+    contacts = iter(reader.rows((_CHECK_SQL if for_checks else _CONTACT_SQL) + _in("account_id", wanted)
+                                + " ORDER BY account_id, id"))  # fmt: skip
     pending = next(contacts, None)
     for id_, name, industry, tier, owner, revenue, notes in accounts:
         view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
                            notes=notes, relations=relations.get(id_, []), open_steps=steps.get(id_, []))  # fmt: skip
+        people = view.contacts
         while pending is not None and pending[1] <= id_:
             if pending[1] == id_:
-                (cid, aid, cname, email, phone, title, dept, roles, power, attitude, concerns, can_sign, owner_,
-                 boss, status, risk, change_date, kind, successor, moved, cnotes) = pending  # fmt: skip
-                view.contacts.append(ContactView(
-                    cid, aid, cname, email, phone, title, dept, _split(roles), power, attitude, _split(concerns),
-                    _flag(can_sign), _flag(owner_), boss, status, risk, _day(change_date), kind, successor, moved,
-                    cnotes,
-                ))  # fmt: skip
+                if for_checks:
+                    cid, aid, cname, dept, roles, power, attitude, status, risk, change_date, kind, successor = pending
+                    people.append(ContactView(
+                        cid, aid, cname, department=dept, roles=_split(roles), decision_power=power, attitude=attitude,
+                        status=status, change_risk=risk, change_date=_day(change_date), change_kind=kind,
+                        successor_id=successor,
+                    ))  # fmt: skip
+                else:
+                    (cid, aid, cname, email, phone, title, dept, roles, power, attitude, concerns, can_sign, owner_,
+                     boss, status, risk, change_date, kind, successor, moved, cnotes) = pending  # fmt: skip
+                    people.append(ContactView(
+                        cid, aid, cname, email, phone, title, dept, _split(roles), power, attitude,
+                        _split(concerns), _flag(can_sign), _flag(owner_), boss, status, risk, _day(change_date), kind,
+                        successor, moved, cnotes,
+                    ))  # fmt: skip
             pending = next(contacts, None)
         yield view
 

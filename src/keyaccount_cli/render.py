@@ -56,7 +56,7 @@ def emit(
 ) -> None:  # fmt: skip
     """One record per row (table), object (json) or line (csv). JSON and CSV carry every key."""
     if fmt == "json":
-        (out or sys.stdout).write(json.dumps(list(records), ensure_ascii=False, indent=2, default=str) + "\n")
+        write_json_list(records, out or sys.stdout)
         return
     if fmt == "csv":
         keys = list(records[0]) if records else [k for k, _ in columns]
@@ -72,6 +72,17 @@ def emit(
     for r in records:
         table.add_row(*(escape(_cell(r.get(k))) for k, _ in columns), style=style(r) if style else None)
     con.print(table)
+
+
+def write_json_list(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
+    """A JSON list with one object per line: still one JSON document, readable and greppable, and
+    written by the C encoder (an indented dump goes through the pure-Python one, ten times slower)."""
+    out.write("[")
+    sep = "\n"
+    for r in records:
+        out.write(sep + json.dumps(r, ensure_ascii=False, default=str))
+        sep = ",\n"
+    out.write("\n]\n" if sep != "\n" else "]\n")
 
 
 def _csv(value: Any) -> Any:

@@ -49,7 +49,7 @@ def check(
             checked += 1
             yield v
 
-    findings = check_accounts(counted(iter_accounts(st.reader(), account)), opts)
+    findings = check_accounts(counted(iter_accounts(st.reader(), account, for_checks=True)), opts)
     columns = [("code", "Code"), ("severity", "Severity"), ("account", "Account"), ("contact", "Contact"),
                ("date", "Date"), ("message", "Message")]  # fmt: skip
     if not findings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from typing import Annotated
 
@@ -30,7 +31,7 @@ def map_account(
     """The decision chain as a tree: roles, power, attitude, who is leaving, single points."""
     from ..graph import coverage, decision_tree, focus_view, single_points, walk
     from ..reading import load_accounts, moved_to_accounts
-    from ..render import mermaid, render_tree
+    from ..render import mermaid, render_tree, write_json_list
 
     st = state(ctx)
     reader = st.reader()
@@ -47,8 +48,6 @@ def map_account(
     shown = focus_view(view, focused) if focused is not None else view
     nodes = decision_tree(shown, points, moved)
     if format is MapFormat.json:
-        import json
-
         by_name = {c.id: c.name for c in view.contacts}
         records = []
         for n in walk(nodes):
@@ -63,7 +62,7 @@ def map_account(
                 "depth": n.depth, "single_point": c.id in points, "single_point_reasons": points.get(c.id, []),
                 "flags": n.flags,
             })  # fmt: skip
-        print(json.dumps(records, ensure_ascii=False, indent=2))
+        write_json_list(records, sys.stdout)
     elif format is MapFormat.mermaid:
         print(mermaid(view.name, nodes, [(r.from_id, r.to_id, r.kind) for r in shown.relations]), end="")
     else:
