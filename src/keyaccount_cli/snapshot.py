@@ -86,3 +86,26 @@ class AccountView:
     @property
     def active_contacts(self) -> list[ContactView]:
         return [c for c in self.contacts if c.active]
+
+
+@dataclass(slots=True)
+class AccountFacts:
+    """What the checks look at in one account: counts over its active contacts, and the few people
+    with a change ahead or behind them. Built from an AccountView (`checks.facts_of`) or straight
+    from SQL aggregates (`reading.iter_account_facts`), so that a check over a million contacts
+    does not load each of them; the rules (`checks.check_facts`) are the same either way."""
+
+    name: str
+    active: int = 0
+    only_active: str | None = None  # the only active contact's name, when there is exactly one
+    supporters: int = 0
+    sole_supporter: tuple[int, str] | None = None  # (id, name) when exactly one active contact supports us
+    has_decision_maker: bool = False
+    departments: int = 0  # distinct departments given among active contacts (2 stands for two or more)
+    department: str | None = None  # the department, when there is exactly one
+    watch: list[ContactView] = field(default_factory=list)  # change date, high/confirmed risk, leaving or left
+    steps: list[tuple[StepView, str]] = field(default_factory=list)  # open handover steps, departing contact's name
+
+    @staticmethod
+    def watched(c: ContactView) -> bool:
+        return c.change_date is not None or c.change_risk in ("high", "confirmed") or c.status in ("leaving", "left")

@@ -35,7 +35,7 @@ def check(
 ) -> None:  # fmt: skip
     """Single points, departing key people without successor, overdue handovers. Exit 1 when something is found."""
     from ..checks import check_accounts, fails
-    from ..reading import iter_accounts
+    from ..reading import iter_account_facts
     from ..render import emit
     from .contacts import _check_options
 
@@ -49,7 +49,7 @@ def check(
             checked += 1
             yield v
 
-    findings = check_accounts(counted(iter_accounts(st.reader(), account, for_checks=True)), opts)
+    findings = check_accounts(counted(iter_account_facts(st.reader(), account)), opts)
     columns = [("code", "Code"), ("severity", "Severity"), ("account", "Account"), ("contact", "Contact"),
                ("date", "Date"), ("message", "Message")]  # fmt: skip
     if not findings:
