@@ -152,7 +152,9 @@ def check_facts(account: AccountFacts, opts: CheckOptions) -> list[Finding]:
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: (SEVERITY_RANK[f.severity], f.account.casefold(), f.date or date.max, f.code))
+    """Severity, account, date (SPEC §6); then code, contact and message, so the order never varies."""
+    return sorted(findings, key=lambda f: (SEVERITY_RANK[f.severity], f.account.casefold(), f.date or date.max, f.code,
+                                           f.contact or "", f.message))  # fmt: skip
 
 
 def check_accounts(accounts: Iterable[AccountView | AccountFacts], opts: CheckOptions) -> list[Finding]:

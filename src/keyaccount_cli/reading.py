@@ -169,7 +169,7 @@ def iter_accounts(source: Any, names: Sequence[str] | None = None, *, for_checks
         " JOIN handover h ON h.id = s.handover_id JOIN contact c ON c.id = h.contact_id"
         " WHERE h.status = 'open' AND s.status = 'open'"
         + ("" if wanted is None else _in("c.account_id", wanted).replace(" WHERE ", " AND "))
-        + " ORDER BY s.deadline, s.position"
+        + " ORDER BY s.deadline, s.position, s.id"
     ):  # fmt: skip
         steps[account_id].append(StepView(contact_id, step, _day(deadline), owner))
     accounts = list(reader.rows(
@@ -259,7 +259,7 @@ def iter_account_facts(source: Any, names: Sequence[str] | None = None) -> Itera
         "SELECT c.account_id, h.contact_id, c.name, s.step, s.deadline, s.owner FROM handover_step s"
         " JOIN handover h ON h.id = s.handover_id JOIN contact c ON c.id = h.contact_id"
         " WHERE h.status = 'open' AND s.status = 'open'" + where.replace("account_id", "c.account_id")
-        + " ORDER BY s.deadline, s.position"
+        + " ORDER BY s.deadline, s.position, s.id"
     ):  # fmt: skip
         steps[account_id].append((StepView(contact_id, step, _day(deadline), owner), name))
     for id_, name in list(reader.rows("SELECT id, name FROM account" + _in("id", wanted) + " ORDER BY id")):
