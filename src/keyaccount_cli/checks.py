@@ -5,10 +5,12 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .errors import KamError
+from .portfolio import Policy
+from .portfolio import findings as portfolio_findings
 from .snapshot import AccountView, ContactView
 
 SEVERITIES = ("critical", "high", "medium", "low")
@@ -36,6 +38,7 @@ class CheckOptions:
     today: date
     horizon: date
     min_contacts: int = 2
+    policy: Policy = field(default_factory=Policy)  # tiers, cadences, min_amount, HEALTH_LOW threshold
 
 
 _WINDOW = re.compile(r"^\s*(\d+)\s*([dwm])\s*$", re.IGNORECASE)
@@ -133,6 +136,8 @@ def check_account(account: AccountView, opts: CheckOptions) -> list[Finding]:
         else:
             add("HANDOVER_DUE", "medium", by_id[step.contact_id], step.deadline,
                 f"handover of {who}: step {step.step} is due {step.deadline.isoformat()}{owner}")  # fmt: skip
+    for code, severity, contact, when, message in portfolio_findings(account, opts.today, opts.policy):
+        add(code, severity, contact, when, message)
     return out
 
 

@@ -240,6 +240,9 @@ def iter_accounts(session: Session, names: Sequence[str] | None = None) -> Itera
         step_query = step_query.where(Contact.account_id.in_(wanted))  # type: ignore[attr-defined]
         contact_query = contact_query.where(Contact.account_id.in_(wanted))  # type: ignore[attr-defined]
     conn = session.connection()  # Core rows: no ORM bookkeeping for a million contacts
+    from .extras import load_extras
+
+    extras = load_extras(conn, wanted)
     for f, t, kind, account_id in conn.execute(relation_query):
         relations[account_id].append(RelationView(f, t, kind))
     for account_id, contact_id, step, deadline, owner in conn.execute(step_query):
@@ -250,6 +253,7 @@ def iter_accounts(session: Session, names: Sequence[str] | None = None) -> Itera
     for id_, name, industry, tier, owner, revenue, notes in conn.execute(query).all():
         view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
                            notes=notes, relations=relations.get(id_, []), open_steps=steps.get(id_, []))  # fmt: skip
+        extras.fill(view)
         while pending is not None and pending[1] <= id_:
             if pending[1] == id_:
                 values = list(pending)
