@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from .models import Account, Change, Contact, HealthScore, Interaction, Opportunity, OpportunityContact
+from .models import Account, Change, HealthScore, Interaction, Opportunity, OpportunityContact
 from .snapshot import AccountView, OpportunityView
 
 
@@ -66,13 +66,3 @@ def load_extras(conn: Connection, wanted: list[int] | None) -> Extras:
         out.left_on[account_id][contact_id] = at.date()
     return out
 
-
-def opportunity_contact_ids(conn: Connection, account_id: int) -> dict[str, int]:
-    """Contacts of one account by email and by name key (for resolving an import's contacts cell)."""
-    c = Contact.__table__  # type: ignore[attr-defined]
-    out: dict[str, int] = {}
-    for id_, email, nkey in conn.execute(select(c.c.id, c.c.email, c.c.name_key).where(c.c.account_id == account_id)):
-        if email:
-            out[email] = id_
-        out[nkey] = id_
-    return out
