@@ -66,3 +66,26 @@ def load_extras(conn: Connection, wanted: list[int] | None) -> Extras:
         out.left_on[account_id][contact_id] = at.date()
     return out
 
+
+
+def record_health(conn: Connection, scores: list[tuple[int, float | None, str | None, str]], *, on: date, at: datetime) -> int:
+    """Store (account id, score, band, detail JSON) as the scores of `on`; a day recorded again is replaced."""
+    from sqlalchemy import delete
+
+    h = HealthScore.__table__  # type: ignore[attr-defined]
+    ids = [s[0] for s in scores]
+    for i in range(0, len(ids), 500):
+        conn.execute(delete(h).where(h.c.on == on, h.c.account_id.in_(ids[i : i + 500])))
+    if scores:
+        conn.execute(h.insert(), [{"account_id": a, "on": on, "score": s, "band": b, "detail": d, "recorded_at": at}
+                                  for a, s, b, d in scores])  # fmt: skip
+    return len(scores)
+
+
+def health_trend(conn: Connection, account_ids: list[int] | None) -> list[tuple[int, date, float | None, str | None, str | None]]:
+    """Recorded scores (account id, day, score, band, detail JSON), by account then day."""
+    h = HealthScore.__table__  # type: ignore[attr-defined]
+    query = select(h.c.account_id, h.c.on, h.c.score, h.c.band, h.c.detail).order_by(h.c.account_id, h.c.on)
+    if account_ids is not None:
+        query = query.where(h.c.account_id.in_(account_ids))
+    return [tuple(r) for r in conn.execute(query)]  # type: ignore[misc]

@@ -111,10 +111,10 @@ class HealthResult:
         parts = [f"{DIMENSION_LABEL[d]} {_show(self.inputs[d])} → {_show(self.points[d])} pts × {_show(w)}"
                  for d, w in self.weights_used.items()]  # fmt: skip
         total = sum(self.weights_used.values())
-        text = f"({' + '.join(parts)}) / {_show(total)} × 10 = {_show(round_half_up(self.base))}"  # type: ignore[arg-type]
+        text = f"({' + '.join(parts)}) / {_show(total)} × 10 = {_show(round_half_up(self.base, 2))}"  # type: ignore[arg-type]
         for d in self.deductions:
             text += f" − {_show(d.points)} ({d.reason})"
-        if self.deductions:
+        if self.deductions or round_half_up(self.base, 2) != self.score:  # type: ignore[arg-type]
             text += f" = {_show(self.score)}"
         return text
 
@@ -160,3 +160,32 @@ def score(
     result.score = round_half_up(min(Fraction(100), max(Fraction(0), final)))
     result.band = card.band(result.score)
     return result
+
+
+# --- one account, from its snapshot ------------------------------------------
+
+THIN_CODES = ("SINGLE_CONTACT", "SINGLE_SUPPORTER")
+
+
+def assess(account: Any, card: Scorecard, opts: Any) -> HealthResult:
+    """The score of an account snapshot (`AccountView`) as of `opts.today` (`CheckOptions`)."""
+    from .checks import check_account
+    from .portfolio import key_person_changes
+
+    thin = sorted({f.code for f in check_account(account, opts) if f.code in THIN_CODES}, key=THIN_CODES.index)
+    changes = key_person_changes(account, opts.today, card.key_people_months)
+    return score(account.health_inputs, card, key_people_changed=[f"{c.name} {d.isoformat()}" for c, d in changes],
+                 thin_coverage=thin)  # fmt: skip
+
+
+def record(account: str, tier: str | None, result: HealthResult) -> dict[str, Any]:
+    """One flat record per account: the same keys in table, JSON and CSV."""
+    out: dict[str, Any] = {"account": account, "tier": tier, "score": result.score, "band": result.band}
+    for d in DIMENSIONS:
+        out[d] = result.inputs[d]
+        out[f"{d}_points"] = result.points[d] if d in result.weights_used else None
+    out["base"] = round_half_up(result.base, 2) if result.base is not None else None
+    out["deductions"] = sum(d.points for d in result.deductions)
+    out["deduction_reasons"] = [f"{d.reason} (−{_show(d.points)})" for d in result.deductions]
+    out["explanation"] = result.explanation()
+    return out
