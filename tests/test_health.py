@@ -4,6 +4,7 @@ snapshots and trend; HEALTH_LOW, FOLLOW_UP_OVERDUE and SINGLE_THREADED_DEAL on t
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from datetime import date
 
@@ -190,13 +191,30 @@ def test_opportunity_coverage_and_stability():
 # --- through the CLI ----------------------------------------------------------
 
 
-def load_example(kam):
-    kam("import", EXAMPLE)
+@pytest.fixture(scope="module")
+def example_db(tmp_path_factory):
+    """The four example files imported once; each test gets its own copy."""
+    from .conftest import Kam
+
+    db = tmp_path_factory.mktemp("example") / "kam.db"
+    kam = Kam()
+    assert kam("--db", db, "import", EXAMPLE).exit_code == 0
     for kind in ("accounts", "opportunities", "interactions"):
-        assert kam("import", ROOT / "examples" / f"{kind}.csv", "--kind", kind).exit_code == 0
+        assert kam("--db", db, "import", ROOT / "examples" / f"{kind}.csv", "--kind", kind).exit_code == 0
+    return db
 
 
-def test_health_json_explains_each_score(kam):
+@pytest.fixture
+def load_example(example_db, isolated_db):
+    def load(kam):
+        with sqlite3.connect(example_db) as src, sqlite3.connect(isolated_db) as dst:
+            src.backup(dst)
+        os.chmod(isolated_db, 0o600)
+
+    return load
+
+
+def test_health_json_explains_each_score(kam, load_example):
     load_example(kam)
     records = {r["account"]: r for r in json.loads(kam("--as-of", "2026-11-23", "health", "--format", "json").stdout)}
     assert set(records) == {"华东电力集团", "星河零售", "蓝海科技", "云帆医药", "北辰制造"}
@@ -215,7 +233,7 @@ def test_health_json_explains_each_score(kam):
     assert "/ 80 × 10 = 31.25 − 10 (SINGLE_SUPPORTER) = 21.3" in table
 
 
-def test_the_scorecard_comes_from_the_config(kam, tmp_path):
+def test_the_scorecard_comes_from_the_config(kam, tmp_path, load_example):
     load_example(kam)
     (tmp_path / "kam.yaml").write_text("health:\n  weights: {usage: 100, renewal_intent: 0, p1_tickets: 0, nps: 0}\n"
                                        "  coverage_deduction: 0\n")  # fmt: skip
@@ -223,7 +241,7 @@ def test_the_scorecard_comes_from_the_config(kam, tmp_path):
     assert records["星河零售"]["score"] == 30.0 and records["云帆医药"]["score"] == 100.0
 
 
-def test_record_trend_and_health_low_through_the_cli(kam, write_csv, isolated_db):
+def test_record_trend_and_health_low_through_the_cli(kam, write_csv, isolated_db, load_example):
     load_example(kam)
     assert "recorded 4 health scores for 2026-11-16 (1 without data)" in kam("--as-of", "2026-11-16", "health", "--record").stderr
     check = ("check", "--account", "星河零售", "--format", "json")
@@ -244,7 +262,7 @@ def test_record_trend_and_health_low_through_the_cli(kam, write_csv, isolated_db
     assert "HEALTH_LOW" not in {f["code"] for f in json.loads(kam("--as-of", "2026-11-30", *check).stdout)}
 
 
-def test_follow_up_overdue_through_log_and_as_of(kam):
+def test_follow_up_overdue_through_log_and_as_of(kam, load_example):
     load_example(kam)
     check = ("check", "--account", "华东电力集团", "--format", "json")
     assert "FOLLOW_UP_OVERDUE" not in {f["code"] for f in json.loads(kam("--as-of", "2026-11-25", *check).stdout)}
@@ -254,7 +272,7 @@ def test_follow_up_overdue_through_log_and_as_of(kam):
     assert "FOLLOW_UP_OVERDUE" not in {f["code"] for f in json.loads(kam("--as-of", "2026-11-26", *check).stdout)}
 
 
-def test_health_usage_errors(kam):
+def test_health_usage_errors(kam, load_example):
     load_example(kam)
     assert "do not go together" in kam("health", "--record", "--trend").stderr
     missing = kam("health", "Nobody")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pytest
 
@@ -31,11 +32,24 @@ Gamma,Done,9000000,won,G1
 """
 
 
+@pytest.fixture(scope="module")
+def dataset_db(tmp_path_factory):
+    """The three files imported once; each test gets its own copy."""
+    from .conftest import Kam
+
+    folder = tmp_path_factory.mktemp("dataset")
+    db, kam = folder / "kam.db", Kam()
+    for text, name, kind in ((CONTACTS, "c.csv", "contacts"), (ACCOUNTS, "a.csv", "accounts"),
+                             (OPPORTUNITIES, "o.csv", "opportunities")):  # fmt: skip
+        (folder / name).write_text(text, encoding="utf-8")
+        assert kam("--db", db, "import", folder / name, "--kind", kind).exit_code == 0
+    return db
+
+
 @pytest.fixture
-def dataset(kam, write_csv):
-    assert kam("import", write_csv(CONTACTS, name="c.csv")).exit_code == 0
-    assert kam("import", write_csv(ACCOUNTS, name="a.csv"), "--kind", "accounts").exit_code == 0
-    assert kam("import", write_csv(OPPORTUNITIES, name="o.csv"), "--kind", "opportunities").exit_code == 0
+def dataset(dataset_db, isolated_db):
+    with sqlite3.connect(dataset_db) as src, sqlite3.connect(isolated_db) as dst:
+        src.backup(dst)
 
 
 def board(kam, *args, as_of="2026-11-23"):

@@ -95,7 +95,7 @@ def test_opportunities_link_contacts_by_email_or_name(kam, write_csv, isolated_d
                        ("opportunity 续约: contacts", "李娜, 王建华", "李娜")]  # fmt: skip
 
 
-@pytest.mark.parametrize(("row", "message"), [
+OPPORTUNITY_ERRORS = [
     ("华东电力集团,X,1,,,nobody@ecpower.example", "column 6 (contacts), value 'nobody@ecpower.example': 'nobody@ecpower.example' names nobody at 华东电力集团"),
     ("华东电力集团,X,1,,,周敏", "value '周敏': '周敏' names nobody at 华东电力集团"),
     ("华东电力集团,X,1,,,zhoumin@xinghe.example", "is a contact of another account"),
@@ -103,12 +103,16 @@ def test_opportunities_link_contacts_by_email_or_name(kam, write_csv, isolated_d
     ("华东电力集团,X,lots,,,", "column 3 (amount), value 'lots': not a number 'lots'"),
     ("华东电力集团,X,1,,next week,", "column 5 (close_date), value 'next week': not a date"),
     ("华东电力集团,,1,,,", "line 2, column 2 (name): name is required"),
-])  # fmt: skip
-def test_opportunity_errors(kam, write_csv, isolated_db, row, message):
+]  # fmt: skip
+
+
+def test_opportunity_errors(kam, write_csv, isolated_db):
     kam("import", EXAMPLE)
-    result = kam("import", write_csv("客户,商机,金额,阶段,预计成交,联系人\n" + row + "\n", name="opps.csv"), "--kind", "opportunities")
-    assert result.exit_code == 2
-    assert message in result.stderr
+    for row, message in OPPORTUNITY_ERRORS:
+        path = write_csv("客户,商机,金额,阶段,预计成交,联系人\n" + row + "\n", name="opps.csv")
+        result = kam("import", path, "--kind", "opportunities")
+        assert result.exit_code == 2, row
+        assert f"kam: {path}, line 2" in result.stderr and message in result.stderr, row
     assert rows(isolated_db, "select count(*) from opportunity") == [(0,)]
 
 
