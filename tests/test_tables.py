@@ -159,3 +159,23 @@ def test_numbers(raw, kw, value):
 def test_not_whole_numbers(raw):
     with pytest.raises(KamError):
         parse_number(raw, whole=True)
+
+
+@pytest.mark.parametrize("kind", ["accounts", "opportunities", "interactions"])
+@pytest.mark.parametrize(("content", "words"), [
+    (b"", "is empty"),
+    (b"{header}\n", "no data rows below the header"),
+    (b"\x00\x01\x02binary", "not a CSV text file"),
+    (b'{header}\n"ACME,x\n', "unterminated quote"),
+    (b"{header}\nACME,x,extra\n", "this row has 3 cells but the header has 2 columns"),
+])  # fmt: skip
+def test_hostile_files_get_one_line_and_exit_2(kam, tmp_path, isolated_db, kind, content, words):
+    kam("add", "ACME", "A")
+    before = rows(isolated_db, 'select count(*) from "change"')
+    path = tmp_path / "bad.csv"
+    header = {"accounts": "account,industry", "opportunities": "account,name", "interactions": "account,date"}[kind]
+    path.write_bytes(content.replace(b"{header}", header.encode()))
+    result = kam("import", path, "--kind", kind)
+    assert result.exit_code == 2 and words in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert rows(isolated_db, 'select count(*) from "change"') == before
