@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
 def health(
     ctx: typer.Context,
     account: Annotated[str | None, typer.Argument(help="One account (default: every account).", show_default=False)] = None,
-    record: Annotated[bool, typer.Option("--record", help="Store today's scores (re-recording a day replaces it); run it weekly.")] = False,
+    record: Annotated[bool, typer.Option("--record", help="Store today's scores (re-recording a day replaces it) and print only a summary line; run it weekly.")] = False,
     trend: Annotated[bool, typer.Option("--trend", help="Show the recorded scores instead of today's.")] = False,
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
@@ -54,8 +54,8 @@ def health(
                                                          "nps_points", "deductions", "explanation")}})  # fmt: skip
         records.sort(key=lambda r: (name_key(r["account"]), r["date"]))
         emit(records, format.value, [("account", "Account"), ("date", "Date"), ("score", "Score"), ("band", "Band"),
-             ("usage_points", "Usage"), ("renewal_intent_points", "Renewal"), ("p1_tickets_points", "P1"),
-             ("nps_points", "NPS"), ("deductions", "Deducted")], title="Recorded health scores",
+             ("usage_points", "Usage pts"), ("renewal_intent_points", "Renewal pts"), ("p1_tickets_points", "P1 pts"),
+             ("nps_points", "NPS pts"), ("deductions", "Deducted")], title="Recorded health scores",
              empty="no health scores recorded yet; kam health --record stores today's", style=_style)  # fmt: skip
         return
     results: list[tuple[int, dict[str, Any]]] = []
@@ -69,6 +69,7 @@ def health(
             n = record_health(conn, scored, on=st.today, at=st.now)
         err(f"recorded {n} health score{'s' if n != 1 else ''} for {st.today.isoformat()}"
             + (f" ({len(results) - n} without data)" if len(results) > n else ""))  # fmt: skip
+        return  # a cron job: one line, no table (kam health shows the scores, --trend the recorded ones)
     records = [r for _, r in results]
     if format is not Format.table:
         emit(records, format.value, [])
