@@ -278,3 +278,23 @@ def test_health_usage_errors(kam, load_example):
     assert "do not go together" in kam("health", "--record", "--trend").stderr
     missing = kam("health", "Nobody")
     assert missing.exit_code == 2 and "no account named 'Nobody'" in missing.stderr
+
+
+def test_forget_also_erases_the_person_from_deals_and_recorded_scores(kam, write_csv, isolated_db):
+    kam("import", write_csv("account,name,email,roles,decision_power,attitude,status,change_date\n"
+                            "ACME,Boss,boss@acme.example,,final,support,,\n"
+                            "ACME,Fan,fan@acme.example,,,support,,\n"
+                            "ACME,Zebediah,z@acme.example,champion,,support,left,2026-10-01\n"
+                            "ACME,Yolanda,y@acme.example,decision_maker,,,left,2026-09-01\n"))  # fmt: skip
+    kam("import", write_csv("account,usage\nACME,90\n", name="a.csv"), "--kind", "accounts")
+    kam("import", write_csv("account,name,contacts\nACME,Deal,Zebediah;Boss\n", name="o.csv"), "--kind", "opportunities")
+    kam("import", write_csv("account,name,contacts\nACME,Deal,Boss;Fan\n", name="o2.csv"), "--kind", "opportunities")
+    kam("--as-of", "2026-11-23", "health", "--record")
+    (before,) = json.loads(kam("health", "ACME", "--trend", "--format", "json").stdout)
+    assert "Zebediah" in before["explanation"]
+    result = kam("forget", "z@acme.example", "--yes")
+    assert result.exit_code == 0, result.stderr
+    (after,) = json.loads(kam("health", "ACME", "--trend", "--format", "json").stdout)
+    assert "[forgotten] 2026-10-01" in after["explanation"]
+    raw = b"".join(p.read_bytes() for p in isolated_db.parent.glob("kam.db*"))
+    assert b"Zebediah" not in raw and b"z@acme.example" not in raw
