@@ -298,3 +298,15 @@ def test_forget_also_erases_the_person_from_deals_and_recorded_scores(kam, write
     assert "[forgotten] 2026-10-01" in after["explanation"]
     raw = b"".join(p.read_bytes() for p in isolated_db.parent.glob("kam.db*"))
     assert b"Zebediah" not in raw and b"z@acme.example" not in raw
+
+
+def test_show_has_tier_cadence_health_and_opportunities(kam, load_example):
+    load_example(kam)
+    (page,) = json.loads(kam("--as-of", "2026-11-23", "show", "北辰制造", "--format", "json").stdout)
+    assert page["follow_up"] == {"tier": "strategic", "tier_from_revenue": True, "cadence_days": 7, "last_interaction": None}
+    assert page["health"]["score"] is None
+    assert [(o["opportunity"], o["open"], o["coverage"], o["stability"]) for o in page["opportunities"]] == [
+        ("设备预测性维护", True, "single", "changed"), ("2026年度备件", False, "single", "stable")]
+    table = kam("--as-of", "2026-11-23", "show", "星河零售").stdout
+    assert "Tier: key (from annual revenue), follow up every 14 days; last interaction: 2026-10-20" in table
+    assert "Health: 21.3 (red): (usage 45 → 3 pts × 30" in table and "annual_revenue: 4,500,000" in table
