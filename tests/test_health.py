@@ -310,3 +310,28 @@ def test_show_has_tier_cadence_health_and_opportunities(kam, load_example):
     table = kam("--as-of", "2026-11-23", "show", "星河零售").stdout
     assert "Tier: key (from annual revenue), follow up every 14 days; last interaction: 2026-10-20" in table
     assert "Health: 21.3 (red): (usage 45 → 3 pts × 30" in table and "annual_revenue: 4,500,000" in table
+
+
+def test_single_threaded_deal_through_the_cli(kam, write_csv):
+    kam("import", write_csv("account,name,department,decision_power,attitude\nACME,A,IT,final,support\n"
+                            "ACME,B,Sales,,support\nACME,C,Finance,,support\n"))  # fmt: skip
+    deal = lambda contacts, stage="proposal": write_csv(  # noqa: E731
+        f"account,name,amount,stage,close_date,contacts\nACME,Renewal,2000000,{stage},2027-01-31,{contacts}\n", name="o.csv")
+    kam("import", deal("A;B"), "--kind", "opportunities")
+
+    def found(as_of="2026-11-23"):
+        return [(f["code"], f["contact"], f["date"]) for f in json.loads(kam("--as-of", as_of, "check", "--format", "json").stdout)
+                if f["code"] == "SINGLE_THREADED_DEAL"]  # fmt: skip
+
+    assert found() == []
+    kam("--as-of", "2026-11-23", "leave", "B", "--on", "2026-11-20", "--successor", "C")
+    assert found() == [("SINGLE_THREADED_DEAL", "A", "2027-01-31")]
+    kam("import", deal("A;C"), "--kind", "opportunities")
+    assert found() == []
+    kam("import", deal("A", stage="赢单"), "--kind", "opportunities")
+    assert found() == []
+    cfg = write_csv("min_amount: 3000000\n", name="big-deals.yaml")
+    kam("import", deal("A", stage="proposal"), "--kind", "opportunities")
+    assert found() == [("SINGLE_THREADED_DEAL", "A", "2027-01-31")]
+    with_config = json.loads(kam("--as-of", "2026-11-23", "--config", cfg, "check", "--format", "json").stdout)
+    assert "SINGLE_THREADED_DEAL" not in {f["code"] for f in with_config}
