@@ -20,7 +20,7 @@ from .vocab import Vocabulary
 
 
 def _default_deadlines() -> dict[str, int]:
-    from .succession import DEFAULT_DEADLINES
+    from .vocab import DEFAULT_DEADLINES
 
     return dict(DEFAULT_DEADLINES)
 
@@ -57,7 +57,7 @@ class Config:
 
     @property
     def deadlines(self) -> dict[str, int]:
-        from .succession import DEFAULT_DEADLINES
+        from .vocab import DEFAULT_DEADLINES
 
         return {**DEFAULT_DEADLINES, **self.step_deadlines}
 

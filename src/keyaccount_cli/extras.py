@@ -1,7 +1,10 @@
 """What account snapshots carry beyond the contacts: health inputs, interaction days,
 opportunities with their contacts, recorded health scores, and when people left.
 
-Loaded once per run for the accounts wanted, then attached to each snapshot as it streams by.
+Loaded once per run for the accounts wanted (through the same plain-SQL reader as the
+rest of a snapshot, so `kam check` on a SQLite file still needs no SQLAlchemy), then
+attached to each snapshot as it streams by. The writers below it (recording scores,
+`kam forget`) take a SQLAlchemy connection and import it when called.
 """
 
 from __future__ import annotations
@@ -11,11 +14,23 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.engine import Connection
-
-from .models import Account, Change, HealthScore, Interaction, Opportunity, OpportunityContact
+from .reading import Reader, _in
 from .snapshot import AccountView, OpportunityView
+
+
+def _day(value: Any) -> date | None:
+    """A date as sqlite3 (text) or a server driver (date, datetime) returns it."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _and(column: str, ids: list[int] | None) -> str:
+    return _in(column, ids).replace(" WHERE ", " AND ")
 
 
 @dataclass
@@ -34,43 +49,40 @@ class Extras:
         view.left_on = self.left_on.get(view.id, {})
 
 
-def load_extras(conn: Connection, wanted: list[int] | None) -> Extras:
-    a, i, o, oc, h, ch = (t.__table__ for t in (Account, Interaction, Opportunity, OpportunityContact, HealthScore, Change))  # type: ignore[attr-defined]
+def load_extras(reader: Reader, wanted: list[int] | None) -> Extras:
     out = Extras()
-
-    def only(query: Any, column: Any) -> Any:
-        return query if wanted is None else query.where(column.in_(wanted))
-
-    for id_, *values in conn.execute(only(select(a.c.id, a.c.usage, a.c.renewal_intent, a.c.p1_tickets, a.c.nps), a.c.id)):
+    for id_, *values in reader.rows("SELECT id, usage, renewal_intent, p1_tickets, nps FROM account" + _in("id", wanted)):
         if any(v is not None for v in values):
             out.inputs[id_] = tuple(values)
-    for account_id, day in conn.execute(only(select(i.c.account_id, i.c.on).distinct().order_by(i.c.on), i.c.account_id)):
-        out.interaction_days[account_id].append(day)
+    for account_id, day in reader.rows('SELECT DISTINCT account_id, "on" FROM interaction' + _in("account_id", wanted)
+                                       + ' ORDER BY "on"'):  # fmt: skip
+        out.interaction_days[account_id].append(_day(day))  # type: ignore[arg-type]
     links: dict[int, list[int]] = defaultdict(list)
-    link_query = select(oc.c.opportunity_id, oc.c.contact_id).join(o, o.c.id == oc.c.opportunity_id)
-    for opp_id, contact_id in conn.execute(only(link_query, o.c.account_id).order_by(oc.c.contact_id)):
+    for opp_id, contact_id in reader.rows(
+        "SELECT oc.opportunity_id, oc.contact_id FROM opportunity_contact oc JOIN opportunity o ON o.id = oc.opportunity_id"
+        + _in("o.account_id", wanted) + " ORDER BY oc.contact_id"
+    ):  # fmt: skip
         links[opp_id].append(contact_id)
-    opp_query = select(o.c.id, o.c.account_id, o.c.name, o.c.amount, o.c.stage, o.c.close_date).order_by(o.c.id)
-    for id_, account_id, name, amount, stage, close_date in conn.execute(only(opp_query, o.c.account_id)):
-        out.opportunities[account_id].append(OpportunityView(id_, name, amount, stage, close_date, tuple(links[id_])))
-    for account_id, day, value in conn.execute(only(select(h.c.account_id, h.c.on, h.c.score).order_by(h.c.on), h.c.account_id)):
-        out.health_scores[account_id].append((day, value))
-    left_query = (
-        select(ch.c.account_id, ch.c.entity_id, func.max(ch.c.at))
-        .where(ch.c.entity == "contact", ch.c.field == "status", ch.c.new == "left")
-        .group_by(ch.c.account_id, ch.c.entity_id)
-    )
-    for account_id, contact_id, at in conn.execute(only(left_query, ch.c.account_id)):
-        if isinstance(at, str):  # an aggregate over a DateTime column comes back as text on SQLite
-            at = datetime.fromisoformat(at)
-        out.left_on[account_id][contact_id] = at.date()
+    for id_, account_id, name, amount, stage, close_date in reader.rows(
+        "SELECT id, account_id, name, amount, stage, close_date FROM opportunity" + _in("account_id", wanted) + " ORDER BY id"
+    ):  # fmt: skip
+        out.opportunities[account_id].append(OpportunityView(id_, name, amount, stage, _day(close_date), tuple(links[id_])))
+    for account_id, day, value in reader.rows('SELECT account_id, "on", score FROM health_score'
+                                              + _in("account_id", wanted) + ' ORDER BY "on"'):  # fmt: skip
+        out.health_scores[account_id].append((_day(day), value))  # type: ignore[arg-type]
+    for account_id, contact_id, at in reader.rows(
+        "SELECT account_id, entity_id, max(at) FROM \"change\" WHERE entity = 'contact' AND field = 'status'"
+        " AND new = 'left'" + _and("account_id", wanted) + " GROUP BY account_id, entity_id"
+    ):  # fmt: skip
+        out.left_on[account_id][contact_id] = _day(at)  # type: ignore[assignment]
     return out
 
 
-
-def record_health(conn: Connection, scores: list[tuple[int, float | None, str | None, str]], *, on: date, at: datetime) -> int:
+def record_health(conn: Any, scores: list[tuple[int, float | None, str | None, str]], *, on: date, at: datetime) -> int:
     """Store (account id, score, band, detail JSON) as the scores of `on`; a day recorded again is replaced."""
     from sqlalchemy import delete
+
+    from .models import HealthScore
 
     h = HealthScore.__table__  # type: ignore[attr-defined]
     ids = [s[0] for s in scores]
@@ -82,8 +94,12 @@ def record_health(conn: Connection, scores: list[tuple[int, float | None, str | 
     return len(scores)
 
 
-def health_trend(conn: Connection, account_ids: list[int] | None) -> list[tuple[int, date, float | None, str | None, str | None]]:
+def health_trend(conn: Any, account_ids: list[int] | None) -> list[tuple[int, date, float | None, str | None, str | None]]:
     """Recorded scores (account id, day, score, band, detail JSON), by account then day."""
+    from sqlalchemy import select
+
+    from .models import HealthScore
+
     h = HealthScore.__table__  # type: ignore[attr-defined]
     query = select(h.c.account_id, h.c.on, h.c.score, h.c.band, h.c.detail).order_by(h.c.account_id, h.c.on)
     if account_ids is not None:
@@ -91,13 +107,15 @@ def health_trend(conn: Connection, account_ids: list[int] | None) -> list[tuple[
     return [tuple(r) for r in conn.execute(query)]  # type: ignore[misc]
 
 
-def forget_in_portfolio(conn: Connection, contact_id: int, name: str, account_id: int, placeholder: str) -> int:
+def forget_in_portfolio(conn: Any, contact_id: int, name: str, account_id: int, placeholder: str) -> int:
     """For `kam forget`: drop the person's opportunity links, and put `placeholder` for their name
     where it sits inside longer texts: the contact lists of opportunity history rows and the
     reasons of recorded health scores. Returns the number of links dropped."""
     import json
 
-    from sqlalchemy import delete, update
+    from sqlalchemy import delete, select, update
+
+    from .models import Change, HealthScore, OpportunityContact
 
     oc, ch, h = OpportunityContact.__table__, Change.__table__, HealthScore.__table__  # type: ignore[attr-defined]
     links = conn.execute(delete(oc).where(oc.c.contact_id == contact_id)).rowcount

@@ -285,7 +285,7 @@ class _Writer:
 
 
 def _rows(kind: str, path: Path, vocab: Vocabulary, *, encoding: str | None, ignore_unknown: bool,
-          progress: Callable[[int], None] | None, problem: Callable[[Problem], None]):  # type: ignore[no-untyped-def]  # fmt: skip
+          progress: Callable[[int, int], None] | None, problem: Callable[[Problem], None]):  # type: ignore[no-untyped-def]  # fmt: skip
     """(line, values, columns) for each row whose cells all parse; the others go to `problem`."""
     display = str(path)
     records = read_records(path, encoding=encoding, display=display, progress=progress)
@@ -333,7 +333,7 @@ def _had(cells: list[str], col: int) -> bool:
 def import_table(
     db: Database, path: Path, kind: str, *, vocab: Vocabulary, now: datetime, encoding: str | None = None,
     dry_run: bool = False, skip_invalid: bool = False, ignore_unknown: bool = False,
-    progress: Callable[[int], None] | None = None, today: date | None = None,
+    progress: Callable[[int, int], None] | None = None, today: date | None = None,
 ) -> TableResult:  # fmt: skip
     """Import an accounts, opportunities or interactions CSV in one transaction.
 
