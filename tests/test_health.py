@@ -335,3 +335,12 @@ def test_single_threaded_deal_through_the_cli(kam, write_csv):
     assert found() == [("SINGLE_THREADED_DEAL", "A", "2027-01-31")]
     with_config = json.loads(kam("--as-of", "2026-11-23", "--config", cfg, "check", "--format", "json").stdout)
     assert "SINGLE_THREADED_DEAL" not in {f["code"] for f in with_config}
+
+
+def test_check_health_and_report_read_a_current_sqlite_file_without_sqlalchemy(kam, load_example, isolated_db):
+    from .test_cli import loaded_by
+
+    load_example(kam)
+    kam("--as-of", "2026-11-23", "health", "--record")
+    for command in (("check", "--quiet"), ("health",), ("health", "星河零售", "--trend"), ("report",)):
+        assert loaded_by("--db", str(isolated_db), "--as-of", "2026-11-23", *command) == [], command

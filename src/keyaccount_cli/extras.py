@@ -94,17 +94,11 @@ def record_health(conn: Any, scores: list[tuple[int, float | None, str | None, s
     return len(scores)
 
 
-def health_trend(conn: Any, account_ids: list[int] | None) -> list[tuple[int, date, float | None, str | None, str | None]]:
+def health_trend(reader: Reader, account_ids: list[int] | None) -> list[tuple[int, date, float | None, str | None, str | None]]:
     """Recorded scores (account id, day, score, band, detail JSON), by account then day."""
-    from sqlalchemy import select
-
-    from .models import HealthScore
-
-    h = HealthScore.__table__  # type: ignore[attr-defined]
-    query = select(h.c.account_id, h.c.on, h.c.score, h.c.band, h.c.detail).order_by(h.c.account_id, h.c.on)
-    if account_ids is not None:
-        query = query.where(h.c.account_id.in_(account_ids))
-    return [tuple(r) for r in conn.execute(query)]  # type: ignore[misc]
+    rows = reader.rows('SELECT account_id, "on", score, band, detail FROM health_score' + _in("account_id", account_ids)
+                       + ' ORDER BY account_id, "on"')  # fmt: skip
+    return [(a, _day(d), s, b, detail) for a, d, s, b, detail in rows]  # type: ignore[misc]
 
 
 def forget_in_portfolio(conn: Any, contact_id: int, name: str, account_id: int, placeholder: str) -> int:

@@ -11,8 +11,8 @@ from .checks import CheckOptions, check_account
 from .graph import coverage as account_coverage
 from .health import BANDS, Scorecard, assess
 from .portfolio import TIERS, key_person_changes, opportunity_record
+from .reading import name_key
 from .snapshot import AccountView
-from .store import name_key
 
 NO_TIER = "none"
 NO_SCORE = "no_score"

@@ -31,8 +31,8 @@ def health(
     from ..extras import health_trend, record_health
     from ..health import assess
     from ..health import record as health_record
+    from ..reading import account_ids, iter_accounts, name_key
     from ..render import emit
-    from ..store import iter_accounts, name_key
     from .contacts import _check_options
 
     if record and trend:
@@ -40,12 +40,12 @@ def health(
     st = state(ctx)
     cfg = st.config()
     card, opts = cfg.scorecard, _check_options(st)
-    db = st.db()
+    reader = st.reader()
     names = [account] if account else None
     if trend:
-        with db.session() as s:
-            views = {v.id: v.name for v in iter_accounts(s, names)}
-            rows = health_trend(s.connection(), list(views) if names else None)
+        wanted = account_ids(reader, names) if names else None
+        views = dict(reader.rows("SELECT id, name FROM account"))
+        rows = health_trend(reader, wanted)
         records = []
         for account_id, day, value, band, detail in rows:
             extra = json.loads(detail) if detail else {}
@@ -59,13 +59,12 @@ def health(
              empty="no health scores recorded yet; kam health --record stores today's", style=_style)  # fmt: skip
         return
     results: list[tuple[int, dict[str, Any]]] = []
-    with db.session() as s:
-        for v in iter_accounts(s, names):
-            results.append((v.id, health_record(v.name, opts.policy.tier(v), assess(v, card, opts))))
+    for v in iter_accounts(reader, names):
+        results.append((v.id, health_record(v.name, opts.policy.tier(v), assess(v, card, opts))))
     results.sort(key=lambda p: name_key(p[1]["account"]))
     if record:
         scored = [(i, r["score"], r["band"], json.dumps(r, ensure_ascii=False)) for i, r in results if r["score"] is not None]
-        with db.writer.begin() as conn:
+        with st.db(create=False).writer.begin() as conn:
             n = record_health(conn, scored, on=st.today, at=st.now)
         err(f"recorded {n} health score{'s' if n != 1 else ''} for {st.today.isoformat()}"
             + (f" ({len(results) - n} without data)" if len(results) > n else ""))  # fmt: skip
@@ -108,16 +107,16 @@ def report(
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """The team lead's dashboard: accounts by tier and health band, single-threaded deals, deals whose key person changed, key-people churn, coverage per owner."""
+    from ..reading import iter_accounts
     from ..render import emit
     from ..report import dashboard, long_rows
-    from ..store import iter_accounts
     from .contacts import _check_options
 
     st = state(ctx)
     cfg = st.config()
     opts = _check_options(st)
-    with st.db().session() as s:
-        board = dashboard(iter_accounts(s), cfg.scorecard, opts, min_amount=cfg.min_amount if min_amount is None else min_amount)
+    amount = cfg.min_amount if min_amount is None else min_amount
+    board = dashboard(iter_accounts(st.reader(), for_checks=True), cfg.scorecard, opts, min_amount=amount)
     if format is Format.json:
         emit([board], "json", [])
         return
