@@ -17,7 +17,8 @@ COMMANDS = [c.name for c in app.registered_commands]
 
 
 def test_every_command_has_help_with_an_example(kam):
-    assert {"import", "accounts", "contacts", "add", "set", "relate", "successor", "map", "check", "history", "export", "db"} <= set(COMMANDS)
+    assert {"import", "accounts", "contacts", "add", "set", "relate", "successor", "map", "check", "history", "export", "db",
+            "health", "report"} <= set(COMMANDS)
     for name in COMMANDS:
         result = kam(name, "--help")
         assert result.exit_code == 0

@@ -5,10 +5,12 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .errors import KamError
+from .portfolio import Policy
+from .portfolio import findings as portfolio_findings
 from .snapshot import AccountFacts, AccountView
 
 SEVERITIES = ("critical", "high", "medium", "low")
@@ -36,6 +38,7 @@ class CheckOptions:
     today: date
     horizon: date
     min_contacts: int = 2
+    policy: Policy = field(default_factory=Policy)  # tiers, cadences, min_amount, HEALTH_LOW threshold
 
 
 _WINDOW = re.compile(r"^\s*(\d+)\s*([dwm])\s*$", re.IGNORECASE)
@@ -87,7 +90,7 @@ def facts_of(account: AccountView) -> AccountFacts:
         has_decision_maker=any(c.decision_maker for c in active),
         departments=len(departments), department=departments[0] if len(departments) == 1 else None,
         watch=[c for c in account.contacts if AccountFacts.watched(c)],
-        steps=[(s, names[s.contact_id]) for s in account.open_steps],
+        steps=[(s, names[s.contact_id]) for s in account.open_steps], view=account,
     )  # fmt: skip
 
 
@@ -148,6 +151,9 @@ def check_facts(account: AccountFacts, opts: CheckOptions) -> list[Finding]:
         else:
             add("HANDOVER_DUE", "medium", who, step.deadline,
                 f"handover of {who}: step {step.step} is due {step.deadline.isoformat()}{owner}")  # fmt: skip
+    if account.view is not None:
+        for code, severity, contact, when, message in portfolio_findings(account.view, opts.today, opts.policy):
+            add(code, severity, contact.name if contact else None, when, message)
     return out
 
 

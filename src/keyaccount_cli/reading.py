@@ -22,7 +22,7 @@ from .snapshot import AccountFacts, AccountView, ContactView, RelationView, Step
 from .vocab import ATTITUDE_SCORE
 
 # The number of named migrations (db.MIGRATIONS); a test keeps the two in step.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def name_key(name: str) -> str:
@@ -151,6 +151,15 @@ _CHECK_SQL = (
 )
 
 
+def _check_contact(row: Sequence[Any]) -> ContactView:
+    """A contact from a `_CHECK_SQL` row: the fields the checks look at."""
+    cid, aid, name, dept, roles, power, attitude, status, risk, change_date, kind, successor = row
+    return ContactView(
+        cid, aid, name, department=dept, roles=_split(roles), decision_power=power, attitude=attitude, status=status,
+        change_risk=risk, change_date=_day(change_date), change_kind=kind, successor_id=successor,
+    )  # fmt: skip
+
+
 def iter_accounts(source: Any, names: Sequence[str] | None = None, *, for_checks: bool = False) -> Iterator[AccountView]:
     """Every account (or the named ones) with its contacts, relations and open handover steps, one
     at a time in id order, so that memory holds one account, not the whole book. `for_checks`
@@ -175,6 +184,9 @@ def iter_accounts(source: Any, names: Sequence[str] | None = None, *, for_checks
     accounts = list(reader.rows(
         "SELECT id, name, industry, tier, owner, annual_revenue, notes FROM account" + _in("id", wanted) + " ORDER BY id"
     ))  # fmt: skip
+    from .extras import load_extras  # interactions, opportunities, health inputs and scores (SPEC §7)
+
+    extras = load_extras(reader, wanted)
     # contacts arrive sorted by account: walk both streams side by side
     contacts = iter(reader.rows((_CHECK_SQL if for_checks else _CONTACT_SQL) + _in("account_id", wanted)
                                 + " ORDER BY account_id, id"))  # fmt: skip
@@ -182,16 +194,12 @@ def iter_accounts(source: Any, names: Sequence[str] | None = None, *, for_checks
     for id_, name, industry, tier, owner, revenue, notes in accounts:
         view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
                            notes=notes, relations=relations.get(id_, []), open_steps=steps.get(id_, []))  # fmt: skip
+        extras.fill(view)
         people = view.contacts
         while pending is not None and pending[1] <= id_:
             if pending[1] == id_:
                 if for_checks:
-                    cid, aid, cname, dept, roles, power, attitude, status, risk, change_date, kind, successor = pending
-                    people.append(ContactView(
-                        cid, aid, cname, department=dept, roles=_split(roles), decision_power=power, attitude=attitude,
-                        status=status, change_risk=risk, change_date=_day(change_date), change_kind=kind,
-                        successor_id=successor,
-                    ))  # fmt: skip
+                    people.append(_check_contact(pending))
                 else:
                     (cid, aid, cname, email, phone, title, dept, roles, power, attitude, concerns, can_sign, owner_,
                      boss, status, risk, change_date, kind, successor, moved, cnotes) = pending  # fmt: skip
@@ -246,14 +254,11 @@ def iter_account_facts(source: Any, names: Sequence[str] | None = None) -> Itera
     for i in range(0, len(named), 5000):
         names_of.update((cid, n) for cid, n in reader.rows("SELECT id, name FROM contact" + _in("id", named[i : i + 5000])))
     watch: dict[int, list[ContactView]] = defaultdict(list)
-    for cid, aid, cname, dept, roles, power, attitude, status, risk, change_date, kind, successor in reader.rows(
+    for row in reader.rows(
         _CHECK_SQL + " WHERE (change_date IS NOT NULL OR change_risk IN ('high', 'confirmed')"
         f" OR status IN ('leaving', 'left')){where} ORDER BY account_id, id"
     ):  # fmt: skip
-        watch[aid].append(ContactView(
-            cid, aid, cname, department=dept, roles=_split(roles), decision_power=power, attitude=attitude,
-            status=status, change_risk=risk, change_date=_day(change_date), change_kind=kind, successor_id=successor,
-        ))  # fmt: skip
+        watch[row[1]].append(_check_contact(row))
     steps: dict[int, list[tuple[StepView, str]]] = defaultdict(list)
     for account_id, contact_id, name, step, deadline, owner in reader.rows(
         "SELECT c.account_id, h.contact_id, c.name, s.step, s.deadline, s.owner FROM handover_step s"
@@ -262,8 +267,21 @@ def iter_account_facts(source: Any, names: Sequence[str] | None = None) -> Itera
         + " ORDER BY s.deadline, s.position, s.id"
     ):  # fmt: skip
         steps[account_id].append((StepView(contact_id, step, _day(deadline), owner), name))
-    for id_, name in list(reader.rows("SELECT id, name FROM account" + _in("id", wanted) + " ORDER BY id")):
-        facts = AccountFacts(name=name, watch=watch.get(id_, []), steps=steps.get(id_, []))
+    from .extras import load_extras  # interactions, opportunities, health inputs and scores (SPEC §7)
+
+    extras = load_extras(reader, wanted)
+    linked = sorted({i for opps in extras.opportunities.values() for o in opps for i in o.contact_ids})
+    people: dict[int, list[ContactView]] = defaultdict(list)  # the contacts linked to opportunities
+    for i in range(0, len(linked), 5000):
+        for row in reader.rows(_CHECK_SQL + _in("id", linked[i : i + 5000]) + " ORDER BY id"):
+            people[row[1]].append(_check_contact(row))
+    for id_, name, industry, tier, owner, revenue in list(reader.rows(
+        "SELECT id, name, industry, tier, owner, annual_revenue FROM account" + _in("id", wanted) + " ORDER BY id"
+    )):  # fmt: skip
+        view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
+                           contacts=people.get(id_, []))  # fmt: skip
+        extras.fill(view)
+        facts = AccountFacts(name=name, watch=watch.get(id_, []), steps=steps.get(id_, []), view=view)
         row = counts.get(id_)
         if row is not None:
             _, active, first_id, supporters, sup_id, dm, low_dept, high_dept = row

@@ -251,6 +251,9 @@ def forget_contact(db: Any, contact_id: int, *, at: datetime) -> dict[str, int]:
         counts["handover plans"] = len(plans)
         ic_t = InteractionContact.__table__
         conn.execute(delete(ic_t).where(ic_t.c.contact_id == contact_id))
+        from .extras import forget_in_portfolio
+
+        counts["opportunity links"] = forget_in_portfolio(conn, contact_id, name, account_id, FORGOTTEN)
         counts["history rows"] = conn.execute(
             delete(ch_t).where(ch_t.c.entity == "contact", ch_t.c.entity_id == contact_id)).rowcount  # fmt: skip
         for column in ("old", "new"):

@@ -89,7 +89,7 @@ def _check_options(st: Any, due: str | None = None) -> Any:
 
     cfg = st.config()
     return CheckOptions(today=st.today, horizon=window_end(cfg.due if due is None else due, st.today),
-                        min_contacts=cfg.min_contacts)  # fmt: skip
+                        min_contacts=cfg.min_contacts, policy=cfg.policy)  # fmt: skip
 
 
 @guarded
