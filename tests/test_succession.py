@@ -173,3 +173,33 @@ def test_forget_asks_first(kam, write_csv, answer):
     kam("import", write_csv(SEED))
     assert kam("forget", "Engineer", input=answer).exit_code == 0
     assert "Engineer" not in kam("export", "contacts").stdout
+
+
+def test_a_departure_called_off_cancels_the_plan(kam, write_csv):
+    kam("import", write_csv(SEED))
+    kam("set", "Wang", "--status", "leaving", "--change-date", "2026-12-05")
+    assert ("HANDOVER_OVERDUE", "2026-11-21") in findings(kam, "2026-11-23")
+    assert kam("set", "Wang", "--status", "active", "--change-date", "").exit_code == 0
+    assert not {code for code, _ in findings(kam, "2026-11-23")} & {"HANDOVER_DUE", "HANDOVER_OVERDUE"}
+    shown = kam("--as-of", "2026-11-23", "handover", "Wang")
+    assert "plan cancelled" in shown.stdout and "OVERDUE" not in shown.stdout
+    kam("set", "Wang", "--change-date", "2027-03-01")  # a new change later gets a new plan
+    assert plan(kam)["confirm"]["deadline"] == "2027-02-15" and plan(kam)["confirm"]["status"] == "open"
+
+
+def test_leaving_twice_for_the_same_new_account_keeps_one_lead(kam, write_csv):
+    kam("import", write_csv(SEED))
+    for _ in range(2):
+        result = kam("--as-of", "2026-11-22", "leave", "wang@acme.example", "--on", "2026-11-01", "--moved-to", "NewCo")
+        assert result.exit_code == 0, result.stderr
+    assert [c["name"] for c in json.loads(kam("contacts", "NewCo", "--format", "json").stdout)] == ["Wang"]
+
+
+def test_forget_erases_the_person_at_every_account_they_moved_between(kam, write_csv, isolated_db):
+    kam("import", write_csv(SEED))
+    kam("--as-of", "2026-11-22", "leave", "wang@acme.example", "--on", "2026-11-01", "--moved-to", "NewCo")
+    result = kam("forget", "wang@acme.example", "--yes")
+    assert result.exit_code == 0 and "1 record(s) at other accounts" in result.stderr
+    assert json.loads(kam("contacts", "NewCo", "--format", "json").stdout) == []
+    assert "Wang" not in {c["name"] for c in json.loads(kam("contacts", "ACME", "--format", "json").stdout)}
+    assert b"Wang" not in isolated_db.read_bytes()
