@@ -100,7 +100,7 @@ def test_someone_who_left_without_successor():
 
 @pytest.mark.parametrize(
     ("spec", "end"),
-    [("30d", date(2026, 12, 22)), ("2w", date(2026, 12, 6)), ("3m", date(2027, 2, 22)), ("2027-01-31", date(2027, 1, 31))],
+    [("30d", date(2026, 12, 22)), ("2w", date(2026, 12, 6)), ("3m", date(2027, 2, 22)), ("2027-01-31", date(2027, 1, 31)), ("2027-01", date(2027, 1, 1))],
 )
 def test_due_windows(spec, end):
     assert window_end(spec, TODAY) == end
@@ -159,6 +159,11 @@ def test_fail_on_sets_the_threshold_for_exit_1(kam):
     result = kam("check", "--account", "星河零售", "--fail-on", "critical")
     assert result.exit_code == 0
     assert "SINGLE_SUPPORTER" in result.stdout  # still reported, only the exit code changes
+    # with --quiet, cron mails only what --fail-on asks for
+    quiet = kam("check", "--account", "星河零售", "--fail-on", "critical", "--quiet")
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+    loud = kam("check", "--account", "星河零售", "--fail-on", "high", "--quiet", "--format", "csv")
+    assert loud.exit_code == 1 and "SINGLE_DEPARTMENT" in loud.stdout  # then everything found is shown
 
 
 def test_due_window_moves_findings_in_and_out(kam):

@@ -279,3 +279,11 @@ def test_an_email_given_to_a_contact_matched_by_name_cannot_go_to_a_second_row(k
     assert skipped.exit_code == 0 and "0 created, 1 updated" in skipped.stdout and "line 3" in skipped.stderr
     people = json.loads(kam("contacts", "ACME", "--format", "json").stdout)
     assert [(p["name"], p["email"]) for p in people] == [("Li Wei", "new@acme.example")]
+
+
+def test_a_failed_first_import_leaves_no_database_file(kam, write_csv, tmp_path):
+    db = tmp_path / "typo.db"
+    result = kam("--db", db, "import", write_csv("account,name,attitude\nACME,A,lukewarm\n"))
+    assert result.exit_code == 2 and "nothing was written" in result.stderr
+    assert not db.exists() and not list(tmp_path.glob("typo.db*"))
+    assert "no database at" in kam("--db", db, "accounts").stderr

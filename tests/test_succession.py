@@ -203,3 +203,11 @@ def test_forget_erases_the_person_at_every_account_they_moved_between(kam, write
     assert json.loads(kam("contacts", "NewCo", "--format", "json").stdout) == []
     assert "Wang" not in {c["name"] for c in json.loads(kam("contacts", "ACME", "--format", "json").stdout)}
     assert b"Wang" not in isolated_db.read_bytes()
+
+
+def test_no_successor_candidates_is_an_empty_list_not_an_error(kam, write_csv):
+    kam("import", write_csv("account,name,status,change_date\nSolo,Only One,leaving,2026-12-01\n"))
+    result = kam("successor", "Only One", "--suggest", "--format", "json")
+    assert (result.exit_code, result.stdout.strip()) == (0, "[]")
+    table = kam("successor", "Only One", "--suggest")
+    assert table.exit_code == 0 and "no candidates" in table.stderr

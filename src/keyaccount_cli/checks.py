@@ -65,7 +65,7 @@ def window_end(spec: str, today: date) -> date:
             if unit == "w":
                 return today + timedelta(weeks=n)
             return add_months(today, n)
-        if spec.strip().count("-") + spec.strip().count("/") != 2:
+        if spec.strip().count("-") + spec.strip().count("/") not in (1, 2):  # a date, or YYYY-MM (its first day)
             raise KamError(usage)
         end = parse_date(spec)
     except (OverflowError, ValueError):

@@ -291,8 +291,9 @@ def _suggest(st: Any, contact: str, account: str | None, format: Format) -> None
         c = resolve_contact(s, contact, account)
         (view,) = load_accounts(s, [find_account_name(s, c.account_id)])
     ranked = suggest_successors(view, c.id)  # type: ignore[arg-type]
-    if not ranked:
-        raise KamError(f"no candidates: {view.name} has nobody else who is active and staying; kam add a contact first")
+    if not ranked and format is Format.table:
+        err(f"no candidates: {view.name} has nobody else who is active and staying; kam add a contact first")
+        return
     records = [{
         "rank": i, "id": k.contact.id, "name": k.contact.name, "email": k.contact.email, "title": k.contact.title,
         "department": k.contact.department, "decision_power": k.contact.decision_power,

@@ -40,11 +40,12 @@ def import_file(
 
     st = state(ctx)
     vocab = st.config().vocabulary
-    if dry_run and not is_url(st.location) and not Path(st.location).expanduser().exists():
+    fresh = not is_url(st.location) and not Path(st.location).expanduser().exists()
+    if dry_run and fresh:
         db = open_database("sqlite://")  # validate against an empty database; create no file
     else:
         db = st.db(create=True)
-    with _progress(file) as progress:
+    with _progress(file) as progress, _no_empty_database_left(db if fresh and not dry_run else None):
         if kind is not Kind.contacts:
             result = import_table(
                 db, file, kind.value, vocab=vocab, now=st.now, encoding=encoding, dry_run=dry_run,
@@ -72,6 +73,24 @@ def import_file(
         err(f"{'would complete' if dry_run else 'completed'} {result.steps_done} first_meeting handover step{'s' if result.steps_done != 1 else ''} (a meeting with a successor)")
     if result.plans_opened:
         err(f"{'would open' if dry_run else 'opened'} {result.plans_opened} handover plan{'s' if result.plans_opened != 1 else ''} (kam handover CONTACT shows one)")
+
+
+class _no_empty_database_left:
+    """A first import that fails leaves no database file behind: a mistyped --db stays visible
+    (read commands then say there is no database), and nothing half-made lingers."""
+
+    def __init__(self, db: object | None) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is None or self.db is None:
+            return
+        self.db.engine.dispose()  # type: ignore[attr-defined]
+        for suffix in ("", "-wal", "-shm"):
+            Path(self.db.location + suffix).unlink(missing_ok=True)  # type: ignore[attr-defined]
 
 
 class _progress:
