@@ -139,6 +139,8 @@ def test_show_is_the_360_page(kam):
     kam("import", EXAMPLE)
     kam("log", "华东电力集团", "季度回顾", "--contact", "陈志远", "--kind", "visit", "--on", "2026-11-20")
     (page,) = json.loads(kam("--as-of", "2026-11-22", "show", "华东电力集团", "--format", "json").stdout)
+    # as CSV, the page is its relationship table, the same as kam contacts gives
+    assert kam("show", "华东电力集团", "--format", "csv").stdout == kam("contacts", "华东电力集团", "--format", "csv").stdout
     assert page["coverage"]["active_contacts"] == 6
     assert page["coverage"]["single_points"] == ["陈志远", "王建华", "赵强"]
     assert [h["contact"] for h in page["handovers"]] == ["王建华", "赵强"]

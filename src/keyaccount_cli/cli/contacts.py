@@ -81,7 +81,9 @@ def accounts(ctx: typer.Context, format: FormatOption = Format.table) -> None:
 
     emit(records, format.value, [("account", "Account"), ("owner", "Owner"), ("contacts", "Contacts"),
          ("departments", "Departments"), ("supporters", "Supporters"), ("decision_makers", "Decision makers"),
-         ("findings", "Findings")], empty="no accounts yet; start with kam import FILE.csv")  # fmt: skip
+         ("findings", "Findings")], empty="no accounts yet; start with kam import FILE.csv",
+         fields=("account", "industry", "tier", "owner", "contacts", "departments", "supporters", "decision_makers",
+                 "findings"))  # fmt: skip
 
 
 def _check_options(st: Any, due: str | None = None) -> Any:
@@ -282,7 +284,6 @@ def successor(
 
 
 def _suggest(st: Any, contact: str, account: str | None, format: Format) -> None:
-    from ..errors import KamError
     from ..render import emit
     from ..store import find_account_name, load_accounts, resolve_contact
     from ..succession import suggest_successors

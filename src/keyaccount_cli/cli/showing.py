@@ -72,7 +72,10 @@ def show(
     if format is not Format.table:
         from ..render import emit
 
-        emit([page], format.value, [])
+        if format is Format.csv:  # a page does not fit one sheet: its relationship table does
+            emit(page["contacts"], "csv", [])
+        else:
+            emit([page], format.value, [])
         return
     _render(page)
 
