@@ -287,3 +287,21 @@ def test_a_failed_first_import_leaves_no_database_file(kam, write_csv, tmp_path)
     assert result.exit_code == 2 and "nothing was written" in result.stderr
     assert not db.exists() and not list(tmp_path.glob("typo.db*"))
     assert "no database at" in kam("--db", db, "accounts").stderr
+
+
+def test_every_bad_row_is_reported_in_one_run(kam, write_csv):
+    """A cycle and a duplicate email are found beside other problems, not in a later round."""
+    bad = write_csv(
+        "account,name,email,attitude,reports_to\n"
+        "ACME,Ann,ann@x.example,lukewarm,\n"      # line 2: bad attitude
+        "ACME,Bob,,,Cid\n"                         # line 3: Bob → Cid → Bob
+        "ACME,Cid,,,Bob\n"                         # line 4
+        "ACME,Dan,ann@x.example,support,\n"       # line 5: Ann's email
+    )  # fmt: skip
+    result = kam("import", bad)
+    assert result.exit_code == 2
+    lines = {line.split(", line ")[1].split(",")[0] for line in result.stderr.splitlines() if ", line " in line}
+    assert {"2", "5"} <= lines and ({"3", "4"} & lines), result.stderr
+    assert "cycle" in result.stderr and "duplicate email: line 2 gives it to Ann" in result.stderr
+    skipped = kam("import", bad, "--skip-invalid")
+    assert "ann@x.example" not in kam("export", "contacts").stdout, skipped.stderr

@@ -176,6 +176,7 @@ class _Import:
         self.problems: list[Problem] = []
         self.problem_count = 0
         self.bad_rows: dict[tuple[str, str], int] = {}  # (account key, email or name key) → line, for messages
+        self.bad_emails: dict[str, tuple[int, str, str, str]] = {}  # invalid row's email → line, account, name keys, name
         self.accounts: dict[str, int] = {}
         self.created = self.updated = self.unchanged = self.accounts_created = 0
         self.plan_ids: list[int] = []
@@ -191,6 +192,8 @@ class _Import:
 
     def _bad(self, row: Row) -> None:
         self.bad_rows[(row.account_key, row.name_key)] = row.line
+        if row.email:
+            self.bad_emails.setdefault(row.email, (row.line, row.account_key, row.name_key, row.values["name"]))
         if row.email:
             self.bad_rows[(row.account_key, row.email)] = row.line
 
@@ -263,6 +266,10 @@ class _Import:
                                  else f"duplicate email: line {first} gives it to {c.name}")  # fmt: skip
                 else:
                     r.target = c.id
+            elif r.email and r.email in self.bad_emails and (
+                (bad := self.bad_emails[r.email])[1:3] != (r.account_key, r.name_key)
+            ):  # the same email on an invalid row for someone else: which one is right is for the user to say
+                self.problem(r.line, "email", r.email, f"duplicate email: line {bad[0]} gives it to {bad[3]}")
             elif r.email and r.email in claimed:
                 first_row = claimed[r.email]
                 same = (first_row.account_key, first_row.name_key) == (r.account_key, r.name_key)
@@ -410,8 +417,8 @@ class _Import:
                 name = sql.run("SELECT name FROM contact WHERE id = ?", (contact_id,)).scalar()
                 msg = f"{name} cannot report to themselves" if f == "reports_to" else f"{name} cannot be their own successor"
             self.problem(line, f, raw, msg)
-        if self.problem_count:
-            return
+        # even with problems, apply the good references (rolled back later) so that reports-to cycles
+        # are found in the same run: every bad row is reported at once
         self._apply_references()
 
     def _account_name(self, account_id: int) -> str:
@@ -427,7 +434,7 @@ class _Import:
             " JOIN kam_stage b ON b.line = s.line AND b.field IS NULL"
             " JOIN contact t ON t.id = s.target_id"
             " LEFT JOIN contact o ON o.id = (CASE WHEN s.field = 'reports_to' THEN c.reports_to_id ELSE c.successor_id END)"
-            " WHERE s.field IS NOT NULL"
+            " WHERE s.field IS NOT NULL AND coalesce(s.matches, 1) = 1 AND s.target_id <> s.contact_id"
         )
         newly_updated = set()
         for f, cid, account_id, target, reports_to, successor, outcome, target_name, old_name in rows:
@@ -572,6 +579,8 @@ def read_rows(
                 imp.bad_rows[(name_key(account), name_key(values["name"]))] = line
                 if "email" in values:
                     imp.bad_rows[(name_key(account), values["email"])] = line
+                    imp.bad_emails.setdefault(
+                        values["email"], (line, name_key(account), name_key(values["name"]), values["name"]))  # fmt: skip
             continue
         yield Row(line=line, account=account, account_key=name_key(account), name_key=name_key(values["name"]),
                   email=values.get("email"), values=values, refs=refs)  # fmt: skip
