@@ -128,7 +128,9 @@ class _Sql:
         dialect = conn.dialect
         columns = [c for table in (Contact.__table__, Account.__table__, Change.__table__) for c in table.c]
         self.proc = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns}
-        self.result_proc = {c.name: c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns}
+        # only the contact's own fields are read back raw (numeric result processors need the server's type code)
+        self.result_proc = {c.name: c.type.dialect_impl(dialect).result_processor(dialect, None)
+                            for c in Contact.__table__.c if c.name in SCALAR_FIELDS}  # fmt: skip
 
     def text(self, sql: str) -> str:
         return sql if self.qmark else sql.replace("?", "%s")

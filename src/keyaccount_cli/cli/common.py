@@ -66,6 +66,11 @@ class State:
             self._db = open_database(self.location, create=create)
         return self._db  # type: ignore[no-any-return]
 
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
     @property
     def now(self) -> datetime:
         """One clock for the whole run."""

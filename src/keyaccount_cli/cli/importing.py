@@ -25,15 +25,15 @@ def import_file(
     encoding: Annotated[str | None, typer.Option("--encoding", help="Override the detected text encoding (e.g. gb18030, big5).")] = None,
 ) -> None:  # fmt: skip
     """Import contacts from a CRM or Excel export: one transaction, upsert by email, then account + name."""
-    from ..db import is_url, open_database
+    from ..db import NoDatabase, open_database
     from ..importer import import_contacts
 
     st = state(ctx)
     vocab = st.config().vocabulary
-    if dry_run and not is_url(st.location) and not Path(st.location).expanduser().exists():
-        db = open_database("sqlite://")  # validate against an empty database; create no file
-    else:
-        db = st.db(create=True)
+    try:
+        db = st.db(create=not dry_run)
+    except NoDatabase:
+        db = open_database("sqlite://")  # validate against an empty database; create nothing
     with _progress() as progress:
         result = import_contacts(
             db, file, vocab=vocab, now=st.now, encoding=encoding, dry_run=dry_run,
