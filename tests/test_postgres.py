@@ -126,10 +126,12 @@ def _downgrade(db: TestDatabase) -> None:
         db.admin.execute("DELETE FROM migration WHERE name = '0002_reference_indexes'")
 
 
-def test_backup_points_at_the_servers_own_tools(kam, tmp_path):
+def test_backup_points_at_the_servers_own_tools(kam, tmp_path, isolated_db):
     assert kam("import", EXAMPLE).exit_code == 0
-    result = kam("backup", tmp_path / "copy.db")
-    assert result.exit_code == 2 and "pg_dump" in result.stderr
+    with_password = make_url(isolated_db.location).set(password="s3cret-word").render_as_string(hide_password=False)
+    result = kam("--db", with_password, "backup", tmp_path / "copy.db")
+    assert result.exit_code == 2 and f"pg_dump --format=custom --file {tmp_path / 'copy.db'} 'postgresql://" in result.stderr
+    assert "s3cret-word" not in result.stderr and "***" not in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert not (tmp_path / "copy.db").exists()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -232,6 +233,8 @@ def translate_operational(exc: DBAPIError, location: str) -> KamError:
         return KamError(f"the database {location} is busy (another kam is writing); try again in a moment")
     if "not a database" in msg or "malformed" in msg:
         return KamError(f"{location} is not a kam database (or it is damaged): {msg}")
+    if msg.startswith("permission denied"):
+        return KamError(f"the database {location} does not let this role change it: {msg}")
     if "readonly" in msg or "read-only" in msg:
         return KamError(f"the database {location} is read-only: {msg}")
     return KamError(f"database error on {location}: {msg}")
@@ -276,7 +279,12 @@ def backup(db: Database, target: Path) -> int:
     import sqlite3
 
     if not db.is_sqlite:
-        raise KamError("kam backup copies SQLite files; back up a server database with its own tools (pg_dump)")
+        from sqlalchemy.engine import make_url
+
+        # the URL as pg_dump takes it: no driver name, and no password (pg_dump asks, or reads ~/.pgpass)
+        server = make_url(db.location).set(drivername=db.engine.dialect.name)._replace(password=None)
+        raise KamError("kam backup copies SQLite files; back up a server database with its own tools, e.g. "
+                       f"pg_dump --format=custom --file {shlex.quote(str(target))} {shlex.quote(server.render_as_string())}")  # fmt: skip
     source = Path(db.location)
     target = target.expanduser().absolute()
     if target.exists() and target.samefile(source):
