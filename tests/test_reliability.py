@@ -142,7 +142,7 @@ def test_an_import_killed_at_any_moment_leaves_the_database_as_it_was(tmp_path, 
 
 
 def test_readers_beside_a_writer_see_before_or_after_never_half(tmp_path, seeded):
-    rows = 15_000 if BACKEND == "sqlite" else 8_000
+    rows = 15_000 if BACKEND == "sqlite" else 5_000
     data = big_file(tmp_path / "big.csv", rows)
     before = contact_count(seeded)
     writer = subprocess.Popen([*KAM, "--db", str(seeded), "import", str(data)],
