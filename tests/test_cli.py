@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -30,15 +31,36 @@ def test_version(kam):
 
 
 def test_help_does_not_load_the_heavy_modules():
+    assert loaded_by("--help") == []
+
+
+def loaded_by(*args: str) -> list[str]:
+    """Which heavy libraries a kam command imports, run in a fresh interpreter."""
     code = (
         "import sys\n"
         "from keyaccount_cli.cli import app, main\n"
-        "sys.argv = ['kam', '--help']\n"
+        f"sys.argv = ['kam', *{list(args)!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in ('sqlmodel', 'sqlalchemy', 'networkx', 'yaml') if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip().splitlines()[-1] == "[]"
+    return ast.literal_eval(out.strip().splitlines()[-1])
+
+
+@pytest.mark.sqlite_only
+def test_map_and_check_on_a_current_sqlite_file_read_it_without_sqlalchemy_or_networkx(kam, isolated_db):
+    kam("import", EXAMPLE)
+    assert loaded_by("--db", str(isolated_db), "map", "华东电力集团") == []
+    assert loaded_by("--db", str(isolated_db), "check", "--quiet") == []
+    assert loaded_by("--db", str(isolated_db), "successor", "王建华", "--suggest") == ["networkx", "sqlalchemy", "sqlmodel"]
+    (isolated_db.path.parent / "kam.yaml").write_text("min_contacts: 3\nstep_deadlines:\n  confirm: -21\n")
+    assert loaded_by("--db", str(isolated_db), "check", "--quiet") == ["yaml"]
+
+
+def test_the_fast_reader_knows_the_current_schema_version():
+    from keyaccount_cli import db, reading
+
+    assert reading.SCHEMA_VERSION == db.SCHEMA_VERSION
 
 
 def test_global_options_may_follow_the_command():

@@ -225,3 +225,35 @@ def test_an_unquoted_comma_in_the_last_notes_column_is_kept_with_a_warning(kam, 
     assert result.exit_code == 0
     assert "warning" in result.stderr and "line 2" in result.stderr
     assert contacts_json(kam, "ACME")["Ann"]["notes"] == "a,b,c"
+
+
+def test_progress_bar_on_a_terminal_and_none_in_a_pipe(tmp_path, kam, isolated_db):
+    big = tmp_path / "big.csv"
+    big.write_text("account,name\n" + "".join(f"A{i % 50},P{i}\n" for i in range(5000)), encoding="utf-8")
+    piped = kam("import", big)
+    assert piped.exit_code == 0 and piped.stderr == ""  # cron mail stays clean
+
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "KAM_DB": str(tmp_path / "tty.db"), "COLUMNS": "100"}
+    env.pop("NO_COLOR", None)
+    child = subprocess.run([sys.executable, "-m", "keyaccount_cli", "import", str(big)],
+                           stdout=subprocess.PIPE, stderr=follower, env=env, timeout=60)  # fmt: skip
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert child.returncode == 0
+    assert b"5000 created" in child.stdout
+    assert b"importing" in seen and b"rows" in seen and b"%" in seen

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
-from keyaccount_cli.graph import single_points
+import networkx as nx
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from keyaccount_cli.graph import articulation_points, single_points
 from keyaccount_cli.snapshot import AccountView, ContactView, RelationView
 
 from .conftest import EXAMPLE
@@ -74,3 +78,32 @@ def test_single_points_are_cut_vertices_sole_supporters_and_the_only_final_say()
     # a trust relation around the middle manager removes the cut
     account.relations.append(RelationView(3, 1, "trusts"))
     assert 2 not in single_points(account)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 30).flatmap(lambda n: st.tuples(
+    st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=60))))  # fmt: skip
+def test_cut_vertices_agree_with_networkx(graph):
+    n, edges = graph
+    adjacency: dict[int, set[int]] = {i: set() for i in range(n)}
+    for a, b in edges:
+        if a != b:
+            adjacency[a].add(b)
+            adjacency[b].add(a)
+    g = nx.Graph()
+    g.add_nodes_from(range(n))
+    g.add_edges_from((a, b) for a, b in edges if a != b)
+    assert articulation_points(adjacency) == set(nx.articulation_points(g))
+
+
+def test_a_reports_to_chain_thousands_deep_draws(kam, tmp_path):
+    rows = ["account,name,reports_to"] + [f"Deep,P{i},{f'P{i - 1}' if i else ''}" for i in range(3000)]
+    (tmp_path / "deep.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert kam("import", tmp_path / "deep.csv").exit_code == 0
+    result = kam("map", "Deep")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1] == "└── P0 attitude ?"
+    assert lines[3000].startswith(" " * 4 * 2999 + "└── P2999")
+    # every inner link of a chain is a cut vertex; the two ends are not
+    assert lines[-1].endswith("2998 single points (" + ", ".join(f"P{i}" for i in range(1, 2999)) + ")")

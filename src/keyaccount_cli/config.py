@@ -25,7 +25,7 @@ class Config:
 
     @property
     def deadlines(self) -> dict[str, int]:
-        from .succession import DEFAULT_DEADLINES
+        from .vocab import DEFAULT_DEADLINES
 
         return {**DEFAULT_DEADLINES, **self.step_deadlines}
 
@@ -87,7 +87,7 @@ def load_config(path: Path | None) -> Config:
                 mapping[canonical] = [aliases]
             elif not isinstance(aliases, list):
                 raise KamError(f"config {path}: aliases.{vocab}.{canonical} must be a list")
-    from .succession import STEPS
+    from .vocab import STEPS
 
     for step, days in cfg.step_deadlines.items():
         if step not in STEPS:

@@ -130,12 +130,12 @@ class SourceInfo:
 
 def read_records(
     path: Path, *, encoding: str | None = None, display: str | None = None,
-    progress: Callable[[int], None] | None = None, info: SourceInfo | None = None,
+    progress: Callable[[int, int], None] | None = None, info: SourceInfo | None = None,
 ) -> Iterator[tuple[int, list[str]]]:  # fmt: skip
     """Yield (line number, cells) for every record, the header first; blank lines are skipped.
 
     The line number is where the record starts. Decoding and CSV errors become
-    located `InputError`s.
+    located `InputError`s. `progress(records, bytes read)` is called every 1000 records.
     """
     name = display or str(path)
     try:
@@ -186,7 +186,7 @@ def read_records(
                     raise InputError([Problem(name, reader_line, i, None, None, "contains a NUL byte; not a CSV text file")])
             count += 1
             if progress is not None and count % 1000 == 0:
-                progress(count)
+                progress(count, text.buffer.tell())
             yield reader_line, cells
 
 

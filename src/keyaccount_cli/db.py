@@ -17,40 +17,9 @@ from sqlmodel import Session, SQLModel, create_engine
 
 from . import models
 from .errors import KamError
+from .location import busy_timeout, describe_error, display_location, is_url, resolve_location
 
-DEFAULT_BUSY_SECONDS = 10.0
-
-
-def busy_timeout() -> float:
-    """How long a command waits for another writer (`KAM_BUSY_TIMEOUT` seconds, default 10)."""
-    try:
-        return max(0.0, float(os.environ.get("KAM_BUSY_TIMEOUT", DEFAULT_BUSY_SECONDS)))
-    except ValueError:
-        raise KamError(f"KAM_BUSY_TIMEOUT must be a number of seconds, not {os.environ['KAM_BUSY_TIMEOUT']!r}") from None
-
-
-def resolve_location(option: str | None, app_dir: str) -> str:
-    """`--db`, then `KAM_DB`, then `kam.db` in the application directory; a file as an absolute path."""
-    location = option or os.environ.get("KAM_DB") or str(Path(app_dir) / "kam.db")
-    return location if is_url(location) else str(Path(location).expanduser().absolute())
-
-
-def display_location(location: str) -> str:
-    """The location as it may be shown: a URL without its password."""
-    if not is_url(location):
-        return location
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        return make_url(location).render_as_string(hide_password=True)
-    except ArgumentError:
-        return location.split("://", 1)[0] + "://…"
-
-
-def is_url(location: str) -> bool:
-    return "://" in location
-
+__all__ = ["busy_timeout", "display_location", "is_url", "resolve_location"]  # re-exported
 
 # Migrations are named and applied in order; each name is recorded in the
 # `migration` table. A new database gets the current schema from the models and
@@ -222,22 +191,7 @@ def has_schema(db: Database) -> bool:
 
 def translate_operational(exc: DBAPIError, location: str) -> KamError:
     """A driver error as one line; `location` is already safe to show."""
-    msg = str(exc.orig).splitlines()[0] if exc.orig is not None else exc.__class__.__name__
-    if msg.startswith("connection failed:"):
-        # psycopg: 'connection failed: connection to server at "h", port p failed: FATAL:  <reason>'
-        reason = msg.rsplit(" failed: ", 1)[-1].removeprefix("FATAL:").strip()
-        return KamError(f"cannot connect to {location}: {reason}")
-    if msg.startswith("failed to resolve host"):
-        return KamError(f"cannot connect to {location}: {msg}")
-    if "locked" in msg or "busy" in msg or "lock timeout" in msg:
-        return KamError(f"the database {location} is busy (another kam is writing); try again in a moment")
-    if "not a database" in msg or "malformed" in msg:
-        return KamError(f"{location} is not a kam database (or it is damaged): {msg}")
-    if msg.startswith("permission denied"):
-        return KamError(f"the database {location} does not let this role change it: {msg}")
-    if "readonly" in msg or "read-only" in msg:
-        return KamError(f"the database {location} is read-only: {msg}")
-    return KamError(f"database error on {location}: {msg}")
+    return describe_error(str(exc.orig) if exc.orig is not None else exc.__class__.__name__, location)
 
 
 def _pending(conn: Connection) -> list[str] | None:

@@ -2,34 +2,76 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .snapshot import AccountView, ContactView
 from .vocab import ATTITUDE_SCORE, POWER_RANK
 
 
+def adjacency(account: AccountView) -> dict[int, set[int]]:
+    """The undirected graph of reports-to lines and relations between active contacts."""
+    active = {c.id for c in account.active_contacts}
+    graph: dict[int, set[int]] = {cid: set() for cid in active}
+    edges = [(c.id, c.reports_to_id) for c in account.active_contacts]
+    edges += [(r.from_id, r.to_id) for r in account.relations]
+    for a, b in edges:
+        if a in active and b in active and a != b:
+            graph[a].add(b)
+            graph[b].add(a)
+    return graph
+
+
 def network(account: AccountView):  # type: ignore[no-untyped-def]
-    """The undirected graph of reports-to and relations between active contacts."""
+    """The same graph as a networkx Graph, for the analyses that need more than cut vertices."""
     import networkx as nx
 
-    active = {c.id for c in account.active_contacts}
     g = nx.Graph()
-    g.add_nodes_from(active)
-    for c in account.active_contacts:
-        if c.reports_to_id in active:
-            g.add_edge(c.id, c.reports_to_id)
-    for r in account.relations:
-        if r.from_id in active and r.to_id in active and r.from_id != r.to_id:
-            g.add_edge(r.from_id, r.to_id)
+    for a, near in adjacency(account).items():
+        g.add_node(a)
+        g.add_edges_from((a, b) for b in near)
     return g
+
+
+def articulation_points(graph: dict[int, set[int]]) -> set[int]:
+    """Cut vertices: nodes whose removal disconnects their part of the graph (Hopcroft–Tarjan,
+    with an explicit stack so a chain of thousands does not hit the recursion limit). The map
+    needs only this, and computing it here spares `kam map` the import of networkx."""
+    order: dict[int, int] = {}
+    low: dict[int, int] = {}
+    cut: set[int] = set()
+    for root in graph:
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        root_children = 0
+        stack = [(root, iter(graph[root]))]
+        while stack:
+            parent, neighbours = stack[-1]
+            for node in neighbours:
+                if node not in order:
+                    order[node] = low[node] = len(order)
+                    stack.append((node, iter(graph[node])))
+                    if parent == root:
+                        root_children += 1
+                    break
+                low[parent] = min(low[parent], order[node])
+            else:
+                stack.pop()
+                if stack:
+                    grand = stack[-1][0]
+                    low[grand] = min(low[grand], low[parent])
+                    if grand != root and low[parent] >= order[grand]:
+                        cut.add(grand)
+        if root_children > 1:
+            cut.add(root)
+    return cut
 
 
 def single_points(account: AccountView) -> dict[int, list[str]]:
     """Contacts whose loss would cut the account's network, with the reasons (SPEC §4)."""
-    import networkx as nx
-
     reasons: dict[int, list[str]] = {}
-    for cid in nx.articulation_points(network(account)):
+    for cid in sorted(articulation_points(adjacency(account))):
         reasons.setdefault(cid, []).append("holds the network together")
     active = account.active_contacts
     supporters = [c for c in active if c.supporter]
@@ -118,20 +160,27 @@ def decision_tree(account: AccountView, points: dict[int, list[str]] | None = No
         parent = c.reports_to_id if c.reports_to_id in by_id else None
         children.setdefault(parent, []).append(c)
 
-    def build(c: ContactView, depth: int, seen: frozenset[int]) -> MapNode:
-        node = MapNode(c, depth, flags(c, account, points, names, moved))
-        for child in sorted(children.get(c.id, []), key=_rank):
+    roots = [MapNode(c, 0, flags(c, account, points, names, moved)) for c in sorted(children.get(None, []), key=_rank)]
+    # a work list, not recursion: a reports-to chain may be thousands deep
+    queue, seen = list(roots), {n.contact.id for n in roots}
+    while queue:
+        node = queue.pop()
+        for child in sorted(children.get(node.contact.id, []), key=_rank):
             if child.id not in seen:
-                node.children.append(build(child, depth + 1, seen | {child.id}))
-        return node
+                seen.add(child.id)
+                kid = MapNode(child, node.depth + 1, flags(child, account, points, names, moved))
+                node.children.append(kid)
+                queue.append(kid)
+    return roots
 
-    return [build(c, 0, frozenset({c.id})) for c in sorted(children.get(None, []), key=_rank)]
 
-
-def walk(nodes: list[MapNode]):  # type: ignore[no-untyped-def]
-    for n in nodes:
-        yield n
-        yield from walk(n.children)
+def walk(nodes: list[MapNode]) -> Iterator[MapNode]:
+    """Every node, depth first in display order."""
+    stack = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(node.children))
 
 
 def focus_view(account: AccountView, contact_id: int) -> AccountView:

@@ -565,7 +565,7 @@ def _cell_parser(f: str, vocab: Vocabulary) -> Callable[[str], Any]:
 
 def read_rows(
     imp: _Import, path: Path, vocab: Vocabulary, *, encoding: str | None, ignore_unknown: bool,
-    progress: Callable[[int], None] | None, warnings: list[str],
+    progress: Callable[[int, int], None] | None, warnings: list[str],
 ) -> Iterator[Row]:  # fmt: skip
     """Parse the file into rows; cell problems go to `imp`, rows with one are not yielded."""
     display = imp.display
@@ -642,7 +642,7 @@ def read_rows(
 def import_contacts(
     db: Database, path: Path, *, vocab: Vocabulary, now: datetime, encoding: str | None = None,
     dry_run: bool = False, skip_invalid: bool = False, ignore_unknown: bool = False,
-    progress: Callable[[int], None] | None = None, today: date | None = None,
+    progress: Callable[[int, int], None] | None = None, today: date | None = None,
     deadlines: dict[str, int] | None = None,
 ) -> ImportResult:  # fmt: skip
     """Import a contacts CSV in one transaction.

@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
-from rich.tree import Tree
 
 from .csvio import write_csv
 from .graph import Coverage, MapNode
@@ -57,7 +56,7 @@ def emit(
 ) -> None:  # fmt: skip
     """One record per row (table), object (json) or line (csv). JSON and CSV carry every key."""
     if fmt == "json":
-        (out or sys.stdout).write(json.dumps(list(records), ensure_ascii=False, indent=2, default=str) + "\n")
+        write_json_list(records, out or sys.stdout)
         return
     if fmt == "csv":
         keys = list(records[0]) if records else [k for k, _ in columns]
@@ -75,6 +74,17 @@ def emit(
     con.print(table)
 
 
+def write_json_list(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
+    """A JSON list with one object per line: still one JSON document, readable and greppable, and
+    written by the C encoder (an indented dump goes through the pure-Python one, ten times slower)."""
+    out.write("[")
+    sep = "\n"
+    for r in records:
+        out.write(sep + json.dumps(r, ensure_ascii=False, default=str))
+        sep = ",\n"
+    out.write("\n]\n" if sep != "\n" else "]\n")
+
+
 def _csv(value: Any) -> Any:
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -83,54 +93,86 @@ def _csv(value: Any) -> Any:
     return value
 
 
-def attitude_text(attitude: str | None) -> Text:
+Piece = tuple[str, str]  # (text, Rich style)
+
+
+def attitude_pieces(attitude: str | None) -> list[Piece]:
     if not attitude:
-        return Text("attitude ?", style="dim")
-    return Text(f"{ATTITUDE_SIGN[attitude]} {attitude.replace('_', ' ')}", style=ATTITUDE_STYLE[attitude])
+        return [("attitude ?", "dim")]
+    return [(f"{ATTITUDE_SIGN[attitude]} {attitude.replace('_', ' ')}", ATTITUDE_STYLE[attitude])]
 
 
-def node_label(node: MapNode) -> Text:
+def attitude_text(attitude: str | None) -> Text:
+    (text, style), = attitude_pieces(attitude)
+    return Text(text, style=style)
+
+
+def node_pieces(node: MapNode) -> list[Piece]:
+    """One person on the map: name, title, department, roles, power, attitude, flags."""
     c = node.contact
-    label = Text()
-    label.append(c.name, style="bold" if c.active else "dim strike")
+    out: list[Piece] = [(c.name, "bold" if c.active else "dim strike")]
     if c.title:
-        label.append(f" · {c.title}")
+        out.append((f" · {c.title}", ""))
     if c.department:
-        label.append(f" · {c.department}", style="cyan")
+        out.append((f" · {c.department}", "cyan"))
     if c.roles:
-        label.append(f" [{', '.join(c.roles)}]", style="blue")
+        out.append((f" [{', '.join(c.roles)}]", "blue"))
     if c.decision_power:
-        label.append(f" power:{c.decision_power}", style="bold" if c.decision_power == "final" else "")
-    label.append(" ")
-    label.append_text(attitude_text(c.attitude))
+        out.append((f" power:{c.decision_power}", "bold" if c.decision_power == "final" else ""))
+    out.append((" ", ""))
+    out += attitude_pieces(c.attitude)
     for flag in node.flags:
-        label.append("  ")
-        label.append(f"⚑ {flag}", style=FLAG_STYLE.get(flag, "bold yellow" if flag.startswith("leaving") else "dim"))
-    return label
+        out.append(("  ", ""))
+        out.append((f"⚑ {flag}", FLAG_STYLE.get(flag, "bold yellow" if flag.startswith("leaving") else "dim")))
+    return out
+
+
+def tree_lines(account_name: str, nodes: list[MapNode]) -> Iterator[list[Piece]]:
+    """The decision chain with tree guides (├── │ └──), one list of pieces per line; iterative,
+    so a reports-to chain thousands deep draws as well as a flat one."""
+    yield [(account_name, "bold underline")]
+    stack = [(n, "", i == len(nodes) - 1) for i, n in reversed(list(enumerate(nodes)))]
+    while stack:
+        node, prefix, last = stack.pop()
+        yield [(prefix + ("└── " if last else "├── "), "dim"), *node_pieces(node)]
+        inner = prefix + ("    " if last else "│   ")
+        kids = node.children
+        stack.extend((child, inner, i == len(kids) - 1) for i, child in reversed(list(enumerate(kids))))
+
+
+def write_pieces(con: Console, lines: Iterable[list[Piece]]) -> None:
+    """Write styled lines without Rich's layout pass (no wrapping: the terminal wraps), so that
+    thousands of lines print at once. Plain text when colour is off (NO_COLOR, pipes, cron)."""
+    from rich.console import COLOR_SYSTEMS
+    from rich.style import Style
+
+    system = None if con.no_color or con.color_system is None else COLOR_SYSTEMS[con.color_system]
+    if system is None:
+        con.file.write("".join("".join(t for t, _ in line) + "\n" for line in lines))
+        return
+    styles: dict[str, Style] = {}
+
+    def paint(text: str, style: str) -> str:
+        if not style:
+            return text
+        if style not in styles:
+            styles[style] = con.get_style(style)
+        return styles[style].render(text, color_system=system)
+
+    con.file.write("".join("".join(paint(t, s) for t, s in line) + "\n" for line in lines))
 
 
 def render_tree(account_name: str, nodes: list[MapNode], cov: Coverage) -> None:
-    tree = Tree(Text(account_name, style="bold underline"))
-
-    def add(parent: Tree, node: MapNode) -> None:
-        branch = parent.add(node_label(node))
-        for child in node.children:
-            add(branch, child)
-
-    for n in nodes:
-        add(tree, n)
-    con = console()
-    con.print(tree)
-    footer = Text(
+    footer: list[Piece] = [(
         f"Coverage: {cov.active} active contact{'s' if cov.active != 1 else ''}, "
         f"{cov.departments} department{'s' if cov.departments != 1 else ''}, "
         f"{cov.supporters} supporter{'s' if cov.supporters != 1 else ''}, "
         f"{cov.decision_makers} decision maker{'s' if cov.decision_makers != 1 else ''}, "
-        f"{len(cov.single_points)} single point{'s' if len(cov.single_points) != 1 else ''}"
-    )
+        f"{len(cov.single_points)} single point{'s' if len(cov.single_points) != 1 else ''}", ""
+    )]  # fmt: skip
     if cov.single_points:
-        footer.append(f" ({', '.join(cov.single_points)})", style="magenta")
-    con.print(footer)
+        footer.append((f" ({', '.join(cov.single_points)})", "magenta"))
+    write_pieces(console(), [*tree_lines(account_name, nodes), footer])
 
 
 def mermaid(account_name: str, nodes: list[MapNode], relations: Sequence[tuple[int, int, str]]) -> str:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -12,7 +11,9 @@ from sqlmodel import Session
 
 from .errors import KamError
 from .models import Account, Change, Contact, Handover, HandoverStep, Relation
-from .snapshot import AccountView, ContactView, RelationView, StepView
+from .reading import email_key, iter_accounts, load_accounts, moved_to_accounts, name_key
+
+__all__ = ["email_key", "iter_accounts", "load_accounts", "moved_to_accounts", "name_key"]  # read side, re-exported
 
 # Contact fields a user can set, in the order of the import columns.
 CONTACT_FIELDS = (
@@ -21,14 +22,6 @@ CONTACT_FIELDS = (
     "change_date", "change_kind", "successor", "notes",
 )  # fmt: skip
 REFERENCE_FIELDS = {"reports_to": "reports_to_id", "successor": "successor_id"}
-
-
-def name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
-def email_key(email: str) -> str:
-    return email.strip().lower()
 
 
 def text_order(session: Session, column: Any) -> Any:
@@ -205,72 +198,6 @@ def remove_relation(session: Session, a: Contact, b: Contact, kind: str, *, sour
 
 # --- snapshots for analysis -----------------------------------------------
 
-_CONTACT_COLUMNS = (
-    Contact.id, Contact.account_id, Contact.name, Contact.email, Contact.phone, Contact.title,
-    Contact.department, Contact.roles, Contact.decision_power, Contact.attitude, Contact.concerns,
-    Contact.can_sign, Contact.project_owner, Contact.reports_to_id, Contact.status,
-    Contact.change_risk, Contact.change_date, Contact.change_kind, Contact.successor_id,
-    Contact.moved_to_id, Contact.notes,
-)  # fmt: skip
-
-
-def _split(value: str | None) -> tuple[str, ...]:
-    # stored as canonical values joined with ";"
-    return tuple(value.split(";")) if value else ()
-
-
-def iter_accounts(session: Session, names: Sequence[str] | None = None) -> Iterator[AccountView]:
-    """Every account (or the named ones) with its contacts, relations and open handover steps,
-    one at a time in id order, so that memory holds one account, not the whole book."""
-    a_t = Account.__table__
-    query = select(a_t.c.id, a_t.c.name, a_t.c.industry, a_t.c.tier, a_t.c.owner, a_t.c.annual_revenue,
-                   a_t.c.notes).order_by(a_t.c.id)  # fmt: skip
-    wanted: list[int] | None = None
-    if names:
-        wanted = sorted({require_account(session, n).id for n in names})  # type: ignore[misc]
-        query = query.where(a_t.c.id.in_(wanted))
-    relations: dict[int, list[RelationView]] = defaultdict(list)
-    relation_query = select(Relation.from_id, Relation.to_id, Relation.kind, Contact.account_id).join(
-        Contact, Contact.id == Relation.from_id).order_by(Relation.id)  # fmt: skip
-    steps: dict[int, list[StepView]] = defaultdict(list)
-    step_query = (
-        select(Contact.account_id, Handover.contact_id, HandoverStep.step, HandoverStep.deadline, HandoverStep.owner)
-        .join(Handover, Handover.id == HandoverStep.handover_id)
-        .join(Contact, Contact.id == Handover.contact_id)
-        .where(Handover.status == "open", HandoverStep.status == "open")
-        .order_by(HandoverStep.deadline, HandoverStep.position)
-    )
-    contact_query = select(*_CONTACT_COLUMNS).order_by(Contact.account_id, Contact.id)
-    if wanted is not None:
-        relation_query = relation_query.where(Contact.account_id.in_(wanted))  # type: ignore[attr-defined]
-        step_query = step_query.where(Contact.account_id.in_(wanted))  # type: ignore[attr-defined]
-        contact_query = contact_query.where(Contact.account_id.in_(wanted))  # type: ignore[attr-defined]
-    conn = session.connection()  # Core rows: no ORM bookkeeping for a million contacts
-    for f, t, kind, account_id in conn.execute(relation_query):
-        relations[account_id].append(RelationView(f, t, kind))
-    for account_id, contact_id, step, deadline, owner in conn.execute(step_query):
-        steps[account_id].append(StepView(contact_id, step, deadline, owner))
-    # contacts arrive sorted by account: walk both streams side by side
-    contacts = iter(conn.execute(contact_query.execution_options(yield_per=5000)))
-    pending = next(contacts, None)
-    for id_, name, industry, tier, owner, revenue, notes in conn.execute(query).all():
-        view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
-                           notes=notes, relations=relations.get(id_, []), open_steps=steps.get(id_, []))  # fmt: skip
-        while pending is not None and pending[1] <= id_:
-            if pending[1] == id_:
-                values = list(pending)
-                values[7] = _split(values[7])
-                values[10] = _split(values[10])
-                view.contacts.append(ContactView(*values))
-            pending = next(contacts, None)
-        yield view
-
-
-def load_accounts(session: Session, names: Sequence[str] | None = None) -> list[AccountView]:
-    """Every account (or the named ones), ordered by name."""
-    return sorted(iter_accounts(session, names), key=lambda a: name_key(a.name))
-
-
 def contacts_for_export(session: Session) -> Iterable[tuple[str, Contact]]:
     query = select(Account.name, Contact).join(Account, Account.id == Contact.account_id).order_by(
         text_order(session, Account.name_key), Contact.id)  # fmt: skip
@@ -363,13 +290,3 @@ def recent_interactions(session: Session, account_id: int, limit: int = 10) -> l
         ).scalars().all()
         out.append({"date": it.on.isoformat(), "kind": it.kind, "contacts": list(names), "summary": it.summary})
     return out
-
-
-def moved_to_accounts(session: Session, contacts: Iterable[Any]) -> dict[int, str]:
-    """For contacts who moved: their new record's id → the account they moved to."""
-    ids = {c.moved_to_id for c in contacts if c.moved_to_id is not None}
-    if not ids:
-        return {}
-    rows = session.exec(select(Contact.id, Account.name).join(Account, Account.id == Contact.account_id)
-                        .where(Contact.id.in_(ids)))  # type: ignore[union-attr]  # fmt: skip
-    return {i: n for i, n in rows}  # noqa: C416 - a Result has .keys(), so dict(rows) would misread it

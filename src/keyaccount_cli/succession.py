@@ -17,18 +17,9 @@ from sqlalchemy.engine import Connection
 from .errors import KamError
 from .models import Account, Contact, Handover, HandoverStep
 from .snapshot import AccountView, ContactView
-from .vocab import ATTITUDE_SCORE, POWER_RANK
+from .vocab import ATTITUDE_SCORE, DEFAULT_DEADLINES, POWER_RANK, STEP_TEXT, STEPS
 
-STEPS = ("confirm", "successor", "exit_talk", "first_meeting", "map_updated")
-STEP_TEXT = {
-    "confirm": "change kind confirmed; is the person still influential after the change?",
-    "successor": "successor identified (name, title, department, who appointed them, attitude)",
-    "exit_talk": "a farewell conversation with the departing contact, if possible",
-    "first_meeting": "first formal meeting with the successor, notes recorded",
-    "map_updated": "primary contact, roles and attitudes updated",
-}
-# days relative to the change date
-DEFAULT_DEADLINES = {"confirm": -14, "successor": -14, "exit_talk": 0, "first_meeting": 14, "map_updated": 14}
+__all__ = ["DEFAULT_DEADLINES", "STEPS", "STEP_TEXT"]  # defined with the vocabularies, re-exported
 
 _H = Handover.__table__
 _S = HandoverStep.__table__
@@ -183,7 +174,14 @@ class Candidate:
 def suggest_successors(account: AccountView, departing_id: int) -> list[Candidate]:
     """Ranked candidates (SPEC §4): direct reports and same-department peers, then people the
     departing contact trusts or referred, then their manager; power and attitude raise the rank;
-    people who are leaving themselves are left out."""
+    people who are leaving themselves are left out. Within a rank, people closer to the departing
+    contact in the account's network (reports-to lines and relations) come first."""
+    import networkx as nx
+
+    from .graph import network
+
+    g = network(account)
+    distance = nx.single_source_shortest_path_length(g, departing_id) if departing_id in g else {}
     by_id = account.by_id()
     me = by_id[departing_id]
     trusted = {r.to_id for r in account.relations if r.from_id == departing_id and r.kind == "trusts"}
@@ -213,7 +211,8 @@ def suggest_successors(account: AccountView, departing_id: int) -> list[Candidat
             tier = max(tier, 1)
             reasons.append("their manager")
         if tier == 0:
-            reasons.append("same account")
+            steps = distance.get(c.id)
+            reasons.append(f"{steps} steps away in the map" if steps else "same account, not connected")
         power = POWER_RANK.get(c.decision_power or "", 0)
         attitude = ATTITUDE_SCORE.get(c.attitude or "", 0)
         if c.decision_power:
@@ -221,5 +220,5 @@ def suggest_successors(account: AccountView, departing_id: int) -> list[Candidat
         if c.attitude:
             reasons.append(f"attitude {c.attitude}")
         out.append(Candidate(c, tier * 10 + power + attitude, reasons))
-    out.sort(key=lambda k: (-k.score, k.contact.name))
+    out.sort(key=lambda k: (-k.score, distance.get(k.contact.id, len(by_id)), k.contact.name))
     return out

@@ -177,3 +177,18 @@ def join_multi(values: Iterable[str]) -> str:
 
 
 DEFAULT_VOCABULARY = Vocabulary.build()
+
+
+# --- handover plans (SPEC §5) ---
+
+STEPS = ("confirm", "successor", "exit_talk", "first_meeting", "map_updated")
+STEP_TEXT = {
+    "confirm": "change kind confirmed; is the person still influential after the change?",
+    "successor": "successor identified (name, title, department, who appointed them, attitude)",
+    "exit_talk": "a farewell conversation with the departing contact, if possible",
+    "first_meeting": "first formal meeting with the successor, notes recorded",
+    "map_updated": "primary contact, roles and attitudes updated",
+}
+# deadlines in days relative to the change date
+DEFAULT_DEADLINES = {"confirm": -14, "successor": -14, "exit_talk": 0, "first_meeting": 14, "map_updated": 14}
+

@@ -35,8 +35,8 @@ def check(
 ) -> None:  # fmt: skip
     """Single points, departing key people without successor, overdue handovers. Exit 1 when something is found."""
     from ..checks import check_accounts, fails
+    from ..reading import iter_accounts
     from ..render import emit
-    from ..store import iter_accounts
     from .contacts import _check_options
 
     st = state(ctx)
@@ -49,8 +49,7 @@ def check(
             checked += 1
             yield v
 
-    with st.db().session() as s:
-        findings = check_accounts(counted(iter_accounts(s, account)), opts)
+    findings = check_accounts(counted(iter_accounts(st.reader(), account, for_checks=True)), opts)
     columns = [("code", "Code"), ("severity", "Severity"), ("account", "Account"), ("contact", "Contact"),
                ("date", "Date"), ("message", "Message")]  # fmt: skip
     if not findings:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import functools
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -20,6 +22,7 @@ import typer
 if TYPE_CHECKING:
     from ..config import Config
     from ..db import Database
+    from ..reading import Reader
 
 
 class Format(StrEnum):
@@ -43,11 +46,12 @@ class State:
     as_of: date | None = None
     _db: Any = field(default=None, repr=False)
     _config: Any = field(default=None, repr=False)
+    _reader: Any = field(default=None, repr=False)
     _now: datetime | None = None
 
     @property
     def location(self) -> str:
-        from ..db import resolve_location
+        from ..location import resolve_location
 
         return resolve_location(self.db_option, typer.get_app_dir("kam"))
 
@@ -65,6 +69,21 @@ class State:
             self.config()
             self._db = open_database(self.location, create=create)
         return self._db  # type: ignore[no-any-return]
+
+    def reader(self) -> Reader:
+        """For a command that only reads: sqlite3 straight on a current SQLite file (no SQLAlchemy
+        to import, one snapshot), else the full open, which upgrades an older schema and gives
+        the messages for a missing or foreign file. Closed with the command."""
+        if self._reader is None:
+            from ..location import busy_timeout, is_url
+            from ..reading import SqlaReader, open_sqlite_reader
+
+            self.config()
+            if not is_url(self.location):
+                self._reader = open_sqlite_reader(Path(self.location), busy_timeout())
+            if self._reader is None:
+                self._reader = SqlaReader(self.db().engine.connect())
+        return self._reader  # type: ignore[no-any-return]
 
     def close(self) -> None:
         if self._db is not None:
@@ -107,8 +126,6 @@ def guarded(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-
         from ..errors import InputError, KamError
 
         try:
@@ -120,14 +137,8 @@ def guarded(func: F) -> F:
             raise typer.Exit(2) from None
         except KamError as exc:
             raise fail(str(exc)) from None
-        except DBAPIError as exc:
-            from ..db import display_location, translate_operational
-
-            ctx = kwargs.get("ctx")
-            location = display_location(state(ctx).location) if ctx is not None else "the database"
-            raise fail(str(translate_operational(exc, location))) from None
-        except SQLAlchemyError as exc:
-            raise fail(f"database error: {exc.__class__.__name__}") from None
+        except sqlite3.Error as exc:
+            raise fail(str(_database_error(str(exc), kwargs.get("ctx")))) from None
         except BrokenPipeError:
             # the reader (e.g. `| head`) has gone: stop quietly, as other Unix tools do
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
@@ -136,12 +147,30 @@ def guarded(func: F) -> F:
             raise fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
-        except Exception as exc:  # a bug: still no traceback for the user
-            if os.environ.get("KAM_DEBUG"):
+        except Exception as exc:
+            sqla = sys.modules.get("sqlalchemy.exc")  # only loaded if the command used SQLAlchemy
+            if sqla is not None and isinstance(exc, sqla.DBAPIError):
+                message = str(exc.orig) if exc.orig is not None else exc.__class__.__name__
+                raise fail(str(_database_error(message, kwargs.get("ctx")))) from None
+            if sqla is not None and isinstance(exc, sqla.SQLAlchemyError):
+                raise fail(f"database error: {exc.__class__.__name__}") from None
+            if os.environ.get("KAM_DEBUG"):  # a bug: still no traceback for the user
                 raise
             raise fail(f"internal error: {exc.__class__.__name__}: {exc} (set KAM_DEBUG=1 for details)") from None
+        finally:
+            ctx = kwargs.get("ctx")
+            if ctx is not None and state(ctx)._reader is not None:
+                state(ctx)._reader.conn.close()
+                state(ctx)._reader = None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _database_error(message: str, ctx: typer.Context | None) -> Exception:
+    from ..location import describe_error, display_location
+
+    location = display_location(state(ctx).location) if ctx is not None else "the database"
+    return describe_error(message, location)
 
 
 def parse_day(value: str | None, option: str) -> date | None:

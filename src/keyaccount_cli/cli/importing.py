@@ -34,7 +34,7 @@ def import_file(
         db = st.db(create=not dry_run)
     except NoDatabase:
         db = open_database("sqlite://")  # validate against an empty database; create nothing
-    with _progress() as progress:
+    with _progress(file) as progress:
         result = import_contacts(
             db, file, vocab=vocab, now=st.now, encoding=encoding, dry_run=dry_run,
             skip_invalid=skip_invalid, ignore_unknown=ignore_unknown, progress=progress,
@@ -57,19 +57,27 @@ def import_file(
 
 
 class _progress:
-    """A Rich progress line on stderr while rows are read, only when stderr is a terminal."""
+    """A progress bar on stderr while the file is read (by bytes, with the rows so far), only when
+    stderr is a terminal: none in pipes and cron mail."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
 
     def __enter__(self):  # type: ignore[no-untyped-def]
         if not sys.stderr.isatty():
             return None
         from rich.console import Console
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
-        self._bar = Progress(SpinnerColumn(), TextColumn("reading rows: {task.completed:,}"), TimeElapsedColumn(),
-                             console=Console(stderr=True), transient=True)  # fmt: skip
+        try:
+            size = self.file.stat().st_size
+        except OSError:
+            return None  # the importer reports the unreadable file
+        self._bar = Progress(TextColumn("importing {task.fields[rows]:,} rows"), BarColumn(), TaskProgressColumn(),
+                             TimeRemainingColumn(), console=Console(stderr=True), transient=True)  # fmt: skip
         self._bar.start()
-        task = self._bar.add_task("import", total=None)
-        return lambda n: self._bar.update(task, completed=n)
+        task = self._bar.add_task("import", total=size, rows=0)
+        return lambda rows, done: self._bar.update(task, completed=done, rows=rows)
 
     def __exit__(self, *exc: object) -> None:
         if hasattr(self, "_bar"):

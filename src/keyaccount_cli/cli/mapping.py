@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from typing import Annotated
 
@@ -29,21 +30,24 @@ def map_account(
 ) -> None:  # fmt: skip
     """The decision chain as a tree: roles, power, attitude, who is leaving, single points."""
     from ..graph import coverage, decision_tree, focus_view, single_points, walk
-    from ..render import mermaid, render_tree
-    from ..store import load_accounts, moved_to_accounts, resolve_contact
+    from ..reading import load_accounts, moved_to_accounts
+    from ..render import mermaid, render_tree, write_json_list
 
     st = state(ctx)
-    with st.db().session() as s:
-        (view,) = load_accounts(s, [account])
-        focused = resolve_contact(s, focus, view.name).id if focus else None
-        moved = moved_to_accounts(s, view.contacts)
+    reader = st.reader()
+    (view,) = load_accounts(reader, [account])
+    moved = moved_to_accounts(reader, view.contacts)
+    focused = None
+    if focus:
+        from ..store import resolve_contact
+
+        with st.db().session() as s:
+            focused = resolve_contact(s, focus, view.name).id
     points = single_points(view)
     cov = coverage(view, points)
     shown = focus_view(view, focused) if focused is not None else view
     nodes = decision_tree(shown, points, moved)
     if format is MapFormat.json:
-        import json
-
         by_name = {c.id: c.name for c in view.contacts}
         records = []
         for n in walk(nodes):
@@ -58,7 +62,7 @@ def map_account(
                 "depth": n.depth, "single_point": c.id in points, "single_point_reasons": points.get(c.id, []),
                 "flags": n.flags,
             })  # fmt: skip
-        print(json.dumps(records, ensure_ascii=False, indent=2))
+        write_json_list(records, sys.stdout)
     elif format is MapFormat.mermaid:
         print(mermaid(view.name, nodes, [(r.from_id, r.to_id, r.kind) for r in shown.relations]), end="")
     else:

@@ -1,0 +1,223 @@
+"""Reading accounts for the commands that only read: map, check, accounts, export.
+
+The queries are plain SQL with `:name` parameters, which both the standard
+library's sqlite3 and SQLAlchemy's `text()` understand. On a SQLite file that is
+already at the current schema they run through sqlite3 directly, so that a
+`kam map` or a cron `kam check` does not pay for importing SQLAlchemy and
+SQLModel; on a server URL (or a database that needs an upgrade) they run
+through SQLAlchemy's connection. Nothing here imports SQLAlchemy at module level.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+from .errors import KamError
+from .snapshot import AccountView, ContactView, RelationView, StepView
+
+# The number of named migrations (db.MIGRATIONS); a test keeps the two in step.
+SCHEMA_VERSION = 2
+
+
+def name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def email_key(email: str) -> str:
+    return email.strip().lower()
+
+
+class Reader(Protocol):
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterable[Sequence[Any]]: ...
+
+
+class SqliteReader:
+    """sqlite3 on a kam database file; every query of one command sees one snapshot."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterable[Sequence[Any]]:
+        cursor = self.conn.execute(sql, params or {})
+        cursor.arraysize = 5000
+        while batch := cursor.fetchmany():
+            yield from batch
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class SqlaReader:
+    """The same queries through a SQLAlchemy connection (a server URL, or within a session)."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterable[Sequence[Any]]:
+        from sqlalchemy import text
+
+        return self.conn.execute(text(sql).execution_options(yield_per=5000), dict(params or {}))
+
+
+def as_reader(source: Any) -> Reader:
+    """A Reader from a Reader or a SQLModel/SQLAlchemy session."""
+    if hasattr(source, "rows"):
+        return source  # type: ignore[no-any-return]
+    return SqlaReader(source.connection())
+
+
+def open_sqlite_reader(path: Path, busy_seconds: float) -> SqliteReader | None:
+    """A direct reader on a current kam SQLite file, or None when the file must go through the full
+    open (missing, not yet created, older schema to upgrade, or not a kam database: the full open
+    gives the right message or upgrades it)."""
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(path, timeout=busy_seconds, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error:
+        return None
+    try:
+        conn.execute("PRAGMA query_only = ON")
+        conn.execute("PRAGMA cache_size = -65536")
+        conn.execute("BEGIN")  # one snapshot for every query; WAL readers never wait for a writer
+        (applied,) = conn.execute("SELECT count(*) FROM migration").fetchone()
+    except sqlite3.Error:
+        conn.close()
+        return None
+    if applied != SCHEMA_VERSION:
+        conn.close()
+        return None
+    return SqliteReader(conn)
+
+
+def _text_order(reader: Reader, column: str) -> str:
+    """`column` for ORDER BY in code-point order (as SQLite and Python compare), whatever collation
+    a server database was created with."""
+    server = isinstance(reader, SqlaReader) and reader.conn.dialect.name == "postgresql"
+    return f'{column} COLLATE "C"' if server else column
+
+
+# --- values as stored --------------------------------------------------------
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _flag(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    # multi-valued fields are stored as canonical values joined with ";"
+    return tuple(value.split(";")) if value else ()
+
+
+# --- accounts ------------------------------------------------------------------
+
+
+def account_ids(reader: Reader, names: Iterable[str]) -> list[int]:
+    """The ids of the named accounts; an unknown name is an error listing known accounts."""
+    ids = set()
+    for name in names:
+        found = list(reader.rows("SELECT id FROM account WHERE name_key = :key", {"key": name_key(name)}))
+        if not found:
+            known = [n for (n,) in reader.rows(f"SELECT name FROM account ORDER BY {_text_order(reader, 'name_key')} LIMIT 20")]
+            hint = f"; known accounts: {', '.join(known)}" if known else "; the database has no accounts yet"
+            raise KamError(f"no account named {name!r}{hint}")
+        ids.add(found[0][0])
+    return sorted(ids)
+
+
+_CONTACT_SQL = (
+    "SELECT id, account_id, name, email, phone, title, department, roles, decision_power, attitude,"
+    " concerns, can_sign, project_owner, reports_to_id, status, change_risk, change_date, change_kind,"
+    " successor_id, moved_to_id, notes FROM contact"
+)
+
+
+def _in(column: str, ids: list[int] | None) -> str:
+    # ids are integers from the database itself, so they are safe to inline
+    return "" if ids is None else f" WHERE {column} IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})"
+
+
+_CHECK_SQL = (
+    "SELECT id, account_id, name, department, roles, decision_power, attitude, status, change_risk,"
+    " change_date, change_kind, successor_id FROM contact"
+)
+
+
+def iter_accounts(source: Any, names: Sequence[str] | None = None, *, for_checks: bool = False) -> Iterator[AccountView]:
+    """Every account (or the named ones) with its contacts, relations and open handover steps, one
+    at a time in id order, so that memory holds one account, not the whole book. `for_checks`
+    reads only the fields the checks look at (a cron check over a million contacts)."""
+    reader = as_reader(source)
+    wanted = account_ids(reader, names) if names else None
+    relations: dict[int, list[RelationView]] = defaultdict(list)
+    for f, t, kind, account_id in reader.rows(
+        "SELECT r.from_id, r.to_id, r.kind, c.account_id FROM relation r JOIN contact c ON c.id = r.from_id"
+        + _in("c.account_id", wanted) + " ORDER BY r.id"
+    ):  # fmt: skip
+        relations[account_id].append(RelationView(f, t, kind))
+    steps: dict[int, list[StepView]] = defaultdict(list)
+    for account_id, contact_id, step, deadline, owner in reader.rows(
+        "SELECT c.account_id, h.contact_id, s.step, s.deadline, s.owner FROM handover_step s"
+        " JOIN handover h ON h.id = s.handover_id JOIN contact c ON c.id = h.contact_id"
+        " WHERE h.status = 'open' AND s.status = 'open'"
+        + ("" if wanted is None else _in("c.account_id", wanted).replace(" WHERE ", " AND "))
+        + " ORDER BY s.deadline, s.position"
+    ):  # fmt: skip
+        steps[account_id].append(StepView(contact_id, step, _day(deadline), owner))
+    accounts = list(reader.rows(
+        "SELECT id, name, industry, tier, owner, annual_revenue, notes FROM account" + _in("id", wanted) + " ORDER BY id"
+    ))  # fmt: skip
+    # contacts arrive sorted by account: walk both streams side by side
+    contacts = iter(reader.rows((_CHECK_SQL if for_checks else _CONTACT_SQL) + _in("account_id", wanted)
+                                + " ORDER BY account_id, id"))  # fmt: skip
+    pending = next(contacts, None)
+    for id_, name, industry, tier, owner, revenue, notes in accounts:
+        view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
+                           notes=notes, relations=relations.get(id_, []), open_steps=steps.get(id_, []))  # fmt: skip
+        people = view.contacts
+        while pending is not None and pending[1] <= id_:
+            if pending[1] == id_:
+                if for_checks:
+                    cid, aid, cname, dept, roles, power, attitude, status, risk, change_date, kind, successor = pending
+                    people.append(ContactView(
+                        cid, aid, cname, department=dept, roles=_split(roles), decision_power=power, attitude=attitude,
+                        status=status, change_risk=risk, change_date=_day(change_date), change_kind=kind,
+                        successor_id=successor,
+                    ))  # fmt: skip
+                else:
+                    (cid, aid, cname, email, phone, title, dept, roles, power, attitude, concerns, can_sign, owner_,
+                     boss, status, risk, change_date, kind, successor, moved, cnotes) = pending  # fmt: skip
+                    people.append(ContactView(
+                        cid, aid, cname, email, phone, title, dept, _split(roles), power, attitude,
+                        _split(concerns), _flag(can_sign), _flag(owner_), boss, status, risk, _day(change_date), kind,
+                        successor, moved, cnotes,
+                    ))  # fmt: skip
+            pending = next(contacts, None)
+        yield view
+
+
+def load_accounts(source: Any, names: Sequence[str] | None = None) -> list[AccountView]:
+    """Every account (or the named ones), ordered by name."""
+    return sorted(iter_accounts(source, names), key=lambda a: name_key(a.name))
+
+
+def moved_to_accounts(source: Any, contacts: Iterable[Any]) -> dict[int, str]:
+    """For contacts who moved: their new record's id → the account they moved to."""
+    ids = sorted({c.moved_to_id for c in contacts if c.moved_to_id is not None})
+    if not ids:
+        return {}
+    rows = as_reader(source).rows(
+        "SELECT c.id, a.name FROM contact c JOIN account a ON a.id = c.account_id" + _in("c.id", ids)
+    )
+    return {i: n for i, n in rows}  # noqa: C416 - rows may be a SQLAlchemy Result
