@@ -257,3 +257,14 @@ def test_progress_bar_on_a_terminal_and_none_in_a_pipe(tmp_path, kam, isolated_d
     assert child.returncode == 0
     assert b"5000 created" in child.stdout
     assert b"importing" in seen and b"rows" in seen and b"%" in seen
+
+
+def test_export_orders_accounts_the_same_on_every_backend(kam, write_csv):
+    """By the name's code points, as on a SQLite file, whatever collation a server database has
+    (a Chinese collation would put 北辰 before 云帆, by pinyin)."""
+    names = ["云帆医药", "北辰制造", "华东电力", "b-Co", "B Co", "Alpha", "alpha2", "Zeta", "Éclair"]
+    kam("import", write_csv("account,name\n" + "".join(f"{n},P{i}\n" for i, n in enumerate(names))))
+    rows = kam("export", "contacts").stdout.splitlines()[1:]
+    assert [r.split(",")[0] for r in rows] == sorted(names, key=lambda n: n.casefold())
+    unknown = kam("map", "Nobody")
+    assert unknown.exit_code == 2 and ", ".join(sorted(names, key=lambda n: n.casefold())) in unknown.stderr
