@@ -184,6 +184,15 @@ def test_server_errors_are_one_line_without_the_password(kam):
     assert "does not exist" in result.stderr or "password authentication failed" in result.stderr
 
 
+def test_a_plain_postgresql_url_works_too(kam, isolated_db):
+    """As psql and pg_dump write it, without the driver name."""
+    assert kam("import", EXAMPLE).exit_code == 0
+    plain = "postgresql://" + isolated_db.location.split("://", 1)[1]
+    result = kam("--db", plain, "accounts", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert len(json.loads(result.stdout)) == 5
+
+
 def test_a_read_command_on_an_empty_server_database_creates_nothing(kam, isolated_db):
     result = kam("check")
     assert result.exit_code == 2 and "import contacts first" in result.stderr

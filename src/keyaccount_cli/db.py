@@ -138,7 +138,9 @@ def open_database(location: str, *, create: bool = True) -> Database:
     read-only commands (`create=False`).
     """
     if is_url(location):
-        url = location
+        scheme, rest = location.split("://", 1)
+        # the URL as PostgreSQL's own tools write it means the driver kam ships with (psycopg 3)
+        url = f"postgresql+psycopg://{rest}" if scheme in ("postgresql", "postgres") else location
         connect_args: dict = {}
         engine_args: dict = {"isolation_level": "REPEATABLE READ"} if url.startswith("postgresql") else {}
     else:
