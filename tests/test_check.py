@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from keyaccount_cli.checks import CheckOptions, check_account, window_end
+from keyaccount_cli.checks import CheckOptions, check_account, check_accounts, window_end
 from keyaccount_cli.errors import KamError
+from keyaccount_cli.reading import iter_account_facts, iter_accounts, open_sqlite_reader
 from keyaccount_cli.snapshot import AccountView, ContactView
 
 from .conftest import EXAMPLE
@@ -96,7 +100,7 @@ def test_someone_who_left_without_successor():
 
 @pytest.mark.parametrize(
     ("spec", "end"),
-    [("30d", date(2026, 12, 22)), ("2w", date(2026, 12, 6)), ("3m", date(2027, 2, 22)), ("2027-01-31", date(2027, 1, 31))],
+    [("30d", date(2026, 12, 22)), ("2w", date(2026, 12, 6)), ("3m", date(2027, 2, 22)), ("2027-01-31", date(2027, 1, 31)), ("2027-01", date(2027, 1, 1))],
 )
 def test_due_windows(spec, end):
     assert window_end(spec, TODAY) == end
@@ -155,6 +159,11 @@ def test_fail_on_sets_the_threshold_for_exit_1(kam):
     result = kam("check", "--account", "星河零售", "--fail-on", "critical")
     assert result.exit_code == 0
     assert "SINGLE_SUPPORTER" in result.stdout  # still reported, only the exit code changes
+    # with --quiet, cron mails only what --fail-on asks for
+    quiet = kam("check", "--account", "星河零售", "--fail-on", "critical", "--quiet")
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+    loud = kam("check", "--account", "星河零售", "--fail-on", "high", "--quiet", "--format", "csv")
+    assert loud.exit_code == 1 and "SINGLE_DEPARTMENT" in loud.stdout  # then everything found is shown
 
 
 def test_due_window_moves_findings_in_and_out(kam):
@@ -201,3 +210,46 @@ def test_due_accepts_a_slashed_date():
 def test_empty_csv_still_has_the_header(kam, write_csv):
     kam("import", write_csv("account,name,department,decision_power,attitude\nACME,A,IT,final,support\nACME,B,Sales,,support\n"))
     assert kam("check", "--format", "csv").stdout == "code,severity,account,contact,date,message\n"
+
+
+PEOPLE = st.lists(
+    st.tuples(
+        st.sampled_from(["A", "B", "C"]),
+        st.sampled_from(["", "IT", "Sales", "Finance"]),
+        st.sampled_from(["", "decision_maker", "champion", "user;decision_maker", "influencer"]),
+        st.sampled_from(["", "final", "major", "execution"]),
+        st.sampled_from(["", "strong_support", "support", "neutral", "opposed"]),
+        st.sampled_from(["active", "active", "leaving", "left"]),
+        st.sampled_from(["", "low", "high", "confirmed"]),
+        st.sampled_from(["", "2026-11-01", "2026-12-01", "2027-03-01"]),
+        st.booleans(),
+    ),
+    max_size=14,
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(people=PEOPLE)
+def test_findings_from_sql_aggregates_equal_findings_from_whole_accounts(kam, tmp_path, people):
+    """`kam check` computes counts in SQL; `kam accounts`/`show` compute them from loaded accounts."""
+    db = tmp_path / f"facts-{uuid.uuid4().hex}.db"
+    lines = ["account,name,department,roles,decision_power,attitude,status,change_risk,change_date,successor"]
+    for i, (account, dept, roles, power, attitude, status, risk, day, with_successor) in enumerate(people):
+        successor = f"P{i - 1}" if with_successor and i and people[i - 1][0] == account else ""
+        lines.append(f"{account},P{i},{dept},{roles},{power},{attitude},{status},{risk},{day},{successor}")
+    lines.append("D,Nobody,,,,,left,,,")  # an account whose every contact has left
+    (tmp_path / "people.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert kam("--db", db, "import", tmp_path / "people.csv").exit_code == 0
+    opts = CheckOptions(today=date(2026, 11, 22), horizon=date(2026, 12, 22))
+    reader = open_sqlite_reader(db, 1.0)
+    assert reader is not None
+    try:
+        from_sql = check_accounts(iter_account_facts(reader), opts)
+        whole = list(iter_accounts(reader))
+        from_views = check_accounts(whole, opts)
+        assert from_sql == from_views
+        picked = [a.name for a in whole][-2:]
+        only = check_accounts(iter_account_facts(reader, [n.lower() for n in picked]), opts)
+        assert only == [f for f in from_views if f.account in picked]
+    finally:
+        reader.close()

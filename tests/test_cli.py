@@ -17,7 +17,8 @@ COMMANDS = [c.name for c in app.registered_commands]
 
 
 def test_every_command_has_help_with_an_example(kam):
-    assert {"import", "accounts", "contacts", "add", "set", "relate", "successor", "map", "check", "history", "export", "db"} <= set(COMMANDS)
+    assert {"import", "accounts", "contacts", "add", "set", "relate", "successor", "map", "check", "history", "export", "db",
+            "health", "report"} <= set(COMMANDS)
     for name in COMMANDS:
         result = kam(name, "--help")
         assert result.exit_code == 0
@@ -221,3 +222,13 @@ def test_mermaid_escapes_markup_and_shows_roles_and_power(kam):
     out = kam("map", "ACME", "--format", "mermaid").stdout
     assert "<b>" not in out and "<script>" not in out and "#60;script#62;" in out
     assert "champion" in out and "power major" in out
+
+
+def test_accounts_csv_has_the_same_header_empty_or_not(kam, isolated_db):
+    from keyaccount_cli.db import open_database
+
+    open_database(str(isolated_db)).engine.dispose()  # a database with no accounts yet
+    empty = kam("accounts", "--format", "csv")
+    assert empty.exit_code == 0
+    kam("add", "ACME", "Li Lei")
+    assert kam("accounts", "--format", "csv").stdout.splitlines()[0] == empty.stdout.strip()

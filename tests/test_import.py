@@ -259,6 +259,37 @@ def test_progress_bar_on_a_terminal_and_none_in_a_pipe(tmp_path, kam, isolated_d
     assert b"importing" in seen and b"rows" in seen and b"%" in seen
 
 
+def test_a_namesake_with_another_email_is_another_person_across_imports(kam, write_csv):
+    kam("import", write_csv("account,name,email,title\nACME,Li Wei,li@acme.example,CFO\n", name="one.csv"))
+    result = kam("import", write_csv("account,name,email,title\nACME,Li Wei,liwei2@acme.example,Engineer\n",
+                                     name="two.csv"))  # fmt: skip
+    assert "1 created, 0 updated" in result.stdout, result.stderr
+    people = json.loads(kam("contacts", "ACME", "--format", "json").stdout)
+    assert sorted((p["email"], p["title"]) for p in people) == [
+        ("li@acme.example", "CFO"), ("liwei2@acme.example", "Engineer")]  # fmt: skip
+
+
+def test_an_email_given_to_a_contact_matched_by_name_cannot_go_to_a_second_row(kam, write_csv):
+    kam("import", write_csv("account,name\nACME,Li Wei\n", name="one.csv"))
+    bad = write_csv("account,name,email\nACME,Li Wei,new@acme.example\nACME,Zhang San,new@acme.example\n")
+    for extra in ([], ["--dry-run"]):
+        result = kam("import", bad, *extra)
+        assert result.exit_code == 2
+        assert "contacts.csv, line 3, column 3 (email), value 'new@acme.example': duplicate email: line 2 gives it to Li Wei" in result.stderr
+    skipped = kam("import", bad, "--skip-invalid")
+    assert skipped.exit_code == 0 and "0 created, 1 updated" in skipped.stdout and "line 3" in skipped.stderr
+    people = json.loads(kam("contacts", "ACME", "--format", "json").stdout)
+    assert [(p["name"], p["email"]) for p in people] == [("Li Wei", "new@acme.example")]
+
+
+def test_a_failed_first_import_leaves_no_database_file(kam, write_csv, tmp_path):
+    db = tmp_path / "typo.db"
+    result = kam("--db", db, "import", write_csv("account,name,attitude\nACME,A,lukewarm\n"))
+    assert result.exit_code == 2 and "nothing was written" in result.stderr
+    assert not db.exists() and not list(tmp_path.glob("typo.db*"))
+    assert "no database at" in kam("--db", db, "accounts").stderr
+
+
 def test_export_orders_accounts_the_same_on_every_backend(kam, write_csv):
     """By the name's code points, as on a SQLite file, whatever collation a server database has
     (a Chinese collation would put 北辰 before 云帆, by pinyin)."""

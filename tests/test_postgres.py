@@ -122,29 +122,31 @@ def test_a_database_from_the_first_schema_is_upgraded_in_place(kam, isolated_db)
     _downgrade(isolated_db)
     assert [r[0] for r in isolated_db.rows("select name from migration")] == ["0001_initial"]
     (info,) = json.loads(kam("db", "--format", "json").stdout)
-    assert info["schema_version"] == SCHEMA_VERSION == 2
+    assert info["schema_version"] == SCHEMA_VERSION == 3
     indexes = {r[0] for r in isolated_db.rows("select indexname from pg_indexes where schemaname = current_schema()")}
     assert {"ix_contact_reports_to_id", "ix_contact_successor_id", "ix_contact_moved_to_id"} <= indexes
+    assert isolated_db.count("opportunity") == isolated_db.count("health_score") == 0
     assert kam("export", "contacts").stdout == exported
 
 
 def _downgrade(db: TestDatabase) -> None:
-    """Back to the first schema: the same tables without migration 0002's indexes."""
+    """Back to the first schema: without migration 0002's indexes and 0003's tables."""
     with db.admin.transaction():
         db.admin.execute(f'SET LOCAL search_path TO "{db.schema}"')
         for index in ("ix_contact_reports_to_id", "ix_contact_successor_id", "ix_contact_moved_to_id"):
             db.admin.execute(f"DROP INDEX {index}")
-        db.admin.execute("DELETE FROM migration WHERE name = '0002_reference_indexes'")
+        db.admin.execute("DROP TABLE opportunity_contact, opportunity, health_score")
+        db.admin.execute("DELETE FROM migration WHERE name <> '0001_initial'")
 
 
 def test_backup_points_at_the_servers_own_tools(kam, tmp_path, isolated_db):
     assert kam("import", EXAMPLE).exit_code == 0
-    with_password = make_url(isolated_db.location).set(password="s3cret-word").render_as_string(hide_password=False)
-    result = kam("--db", with_password, "backup", tmp_path / "copy.db")
+    result = kam("backup", tmp_path / "copy.db")
     assert result.exit_code == 2 and f"pg_dump --format=custom --file {tmp_path / 'copy.db'} 'postgresql://" in result.stderr
-    assert "s3cret-word" not in result.stderr and "***" not in result.stderr
-    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
-    assert not (tmp_path / "copy.db").exists()
+    assert result.stderr.count("\n") == 1 and not (tmp_path / "copy.db").exists()
+    # the command to copy leaves the password out (CI's server has one): pg_dump asks or reads ~/.pgpass
+    password = make_url(isolated_db.location).password
+    assert "***" not in result.stderr and (not password or password not in result.stderr)
 
 
 def test_a_read_only_role_reports_but_cannot_write(kam, isolated_db):

@@ -139,6 +139,8 @@ def test_show_is_the_360_page(kam):
     kam("import", EXAMPLE)
     kam("log", "华东电力集团", "季度回顾", "--contact", "陈志远", "--kind", "visit", "--on", "2026-11-20")
     (page,) = json.loads(kam("--as-of", "2026-11-22", "show", "华东电力集团", "--format", "json").stdout)
+    # as CSV, the page is its relationship table, the same as kam contacts gives
+    assert kam("show", "华东电力集团", "--format", "csv").stdout == kam("contacts", "华东电力集团", "--format", "csv").stdout
     assert page["coverage"]["active_contacts"] == 6
     assert page["coverage"]["single_points"] == ["陈志远", "王建华", "赵强"]
     assert [h["contact"] for h in page["handovers"]] == ["王建华", "赵强"]
@@ -182,3 +184,43 @@ def test_forget_asks_first(kam, write_csv, answer):
     kam("import", write_csv(SEED))
     assert kam("forget", "Engineer", input=answer).exit_code == 0
     assert "Engineer" not in kam("export", "contacts").stdout
+
+
+def test_a_departure_called_off_cancels_the_plan(kam, write_csv):
+    kam("import", write_csv(SEED))
+    kam("set", "Wang", "--status", "leaving", "--change-date", "2026-12-05")
+    assert ("HANDOVER_OVERDUE", "2026-11-21") in findings(kam, "2026-11-23")
+    assert kam("set", "Wang", "--status", "active", "--change-date", "").exit_code == 0
+    assert not {code for code, _ in findings(kam, "2026-11-23")} & {"HANDOVER_DUE", "HANDOVER_OVERDUE"}
+    shown = kam("--as-of", "2026-11-23", "handover", "Wang")
+    assert "plan cancelled" in shown.stdout and "OVERDUE" not in shown.stdout
+    kam("set", "Wang", "--change-date", "2027-03-01")  # a new change later gets a new plan
+    assert plan(kam)["confirm"]["deadline"] == "2027-02-15" and plan(kam)["confirm"]["status"] == "open"
+
+
+def test_leaving_twice_for_the_same_new_account_keeps_one_lead(kam, write_csv):
+    kam("import", write_csv(SEED))
+    for _ in range(2):
+        result = kam("--as-of", "2026-11-22", "leave", "wang@acme.example", "--on", "2026-11-01", "--moved-to", "NewCo")
+        assert result.exit_code == 0, result.stderr
+    assert [c["name"] for c in json.loads(kam("contacts", "NewCo", "--format", "json").stdout)] == ["Wang"]
+
+
+def test_forget_erases_the_person_at_every_account_they_moved_between(kam, write_csv, isolated_db):
+    kam("import", write_csv(SEED))
+    kam("--as-of", "2026-11-22", "leave", "wang@acme.example", "--on", "2026-11-01", "--moved-to", "NewCo")
+    result = kam("forget", "wang@acme.example", "--yes")
+    assert result.exit_code == 0 and "1 record(s) at other accounts" in result.stderr
+    assert json.loads(kam("contacts", "NewCo", "--format", "json").stdout) == []
+    assert "Wang" not in {c["name"] for c in json.loads(kam("contacts", "ACME", "--format", "json").stdout)}
+    if isolated_db.path is not None:  # a SQLite file is vacuumed: the bytes are gone too
+        assert b"Wang" not in isolated_db.path.read_bytes()
+    assert isolated_db.rows("select count(*) from contact where name = 'Wang'") == [(0,)]
+
+
+def test_no_successor_candidates_is_an_empty_list_not_an_error(kam, write_csv):
+    kam("import", write_csv("account,name,status,change_date\nSolo,Only One,leaving,2026-12-01\n"))
+    result = kam("successor", "Only One", "--suggest", "--format", "json")
+    assert (result.exit_code, result.stdout.strip()) == (0, "[]")
+    table = kam("successor", "Only One", "--suggest")
+    assert table.exit_code == 0 and "no candidates" in table.stderr

@@ -5,11 +5,13 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .errors import KamError
-from .snapshot import AccountView, ContactView
+from .portfolio import Policy
+from .portfolio import findings as portfolio_findings
+from .snapshot import AccountFacts, AccountView
 
 SEVERITIES = ("critical", "high", "medium", "low")
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
@@ -36,6 +38,7 @@ class CheckOptions:
     today: date
     horizon: date
     min_contacts: int = 2
+    policy: Policy = field(default_factory=Policy)  # tiers, cadences, min_amount, HEALTH_LOW threshold
 
 
 _WINDOW = re.compile(r"^\s*(\d+)\s*([dwm])\s*$", re.IGNORECASE)
@@ -62,7 +65,7 @@ def window_end(spec: str, today: date) -> date:
             if unit == "w":
                 return today + timedelta(weeks=n)
             return add_months(today, n)
-        if spec.strip().count("-") + spec.strip().count("/") != 2:
+        if spec.strip().count("-") + spec.strip().count("/") not in (1, 2):  # a date, or YYYY-MM (its first day)
             raise KamError(usage)
         end = parse_date(spec)
     except (OverflowError, ValueError):
@@ -74,36 +77,53 @@ def window_end(spec: str, today: date) -> date:
     return end
 
 
-def _is_key_person(c: ContactView, sole_supporter: ContactView | None) -> bool:
-    return c.decision_maker or "champion" in c.roles or c is sole_supporter
+def facts_of(account: AccountView) -> AccountFacts:
+    """The facts the checks need, from an account loaded whole."""
+    active = account.active_contacts
+    supporters = [c for c in active if c.supporter]
+    departments = sorted({c.department for c in active if c.department})
+    names = {c.id: c.name for c in account.contacts}
+    return AccountFacts(
+        name=account.name, active=len(active), only_active=active[0].name if len(active) == 1 else None,
+        supporters=len(supporters),
+        sole_supporter=(supporters[0].id, supporters[0].name) if len(supporters) == 1 else None,
+        has_decision_maker=any(c.decision_maker for c in active),
+        departments=len(departments), department=departments[0] if len(departments) == 1 else None,
+        watch=[c for c in account.contacts if AccountFacts.watched(c)],
+        steps=[(s, names[s.contact_id]) for s in account.open_steps], view=account,
+    )  # fmt: skip
 
 
 def check_account(account: AccountView, opts: CheckOptions) -> list[Finding]:
+    return check_facts(facts_of(account), opts)
+
+
+def check_facts(account: AccountFacts, opts: CheckOptions) -> list[Finding]:
+    """The findings of SPEC §6 for one account."""
     out: list[Finding] = []
-    active = account.active_contacts
 
-    def add(code: str, severity: str, contact: ContactView | None, when: date | None, message: str) -> None:
-        out.append(Finding(code, severity, account.name, contact.name if contact else None, when, message))
+    def add(code: str, severity: str, contact: str | None, when: date | None, message: str) -> None:
+        out.append(Finding(code, severity, account.name, contact, when, message))
 
-    if len(active) < opts.min_contacts:
-        only = active[0] if len(active) == 1 else None
-        add("SINGLE_CONTACT", "high", only, None,
-            f"{len(active)} active contact{'s' if len(active) != 1 else ''} (fewer than {opts.min_contacts}); "
+    active = account.active
+    if active < opts.min_contacts:
+        add("SINGLE_CONTACT", "high", account.only_active, None,
+            f"{active} active contact{'s' if active != 1 else ''} (fewer than {opts.min_contacts}); "
             "the relationship hangs on too few people")  # fmt: skip
-    supporters = [c for c in active if c.supporter]
-    sole = supporters[0] if len(supporters) == 1 else None
+    sole = account.sole_supporter
     if sole is not None:
-        add("SINGLE_SUPPORTER", "high", sole, None, f"{sole.name} is the only contact who supports us")
-    if active and not any(c.decision_maker for c in active):
+        add("SINGLE_SUPPORTER", "high", sole[1], None, f"{sole[1]} is the only contact who supports us")
+    if active and not account.has_decision_maker:
         add("NO_DECISION_MAKER", "medium", None, None, "no active contact has final say or the decision_maker role")
-    departments = {c.department for c in active if c.department}
-    if len(active) >= 2 and len(departments) == 1:
-        add("SINGLE_DEPARTMENT", "low", None, None,
-            f"all {len(active)} active contacts are in {next(iter(departments))}")  # fmt: skip
+    if active >= 2 and account.departments == 1:
+        add("SINGLE_DEPARTMENT", "low", None, None, f"all {active} active contacts are in {account.department}")
 
-    for c in active:
+    for c in account.watch:
+        if not c.active:
+            continue
+        key = c.decision_maker or "champion" in c.roles or (sole is not None and c.id == sole[0])
         in_window = c.change_date is not None and c.change_date <= opts.horizon
-        if _is_key_person(c, sole) and (in_window or c.change_risk in ("high", "confirmed")):
+        if key and (in_window or c.change_risk in ("high", "confirmed")):
             what = "decision maker" if c.decision_maker else "champion" if "champion" in c.roles else "sole supporter"
             kind = f" ({c.change_kind})" if c.change_kind else ""
             if c.change_date is None:
@@ -112,36 +132,41 @@ def check_account(account: AccountView, opts: CheckOptions) -> list[Finding]:
                 text = f"{what} {c.name} was due to change{kind} on {c.change_date.isoformat()} and is not marked as left"
             else:
                 text = f"{what} {c.name} {'changes' if c.leaving else 'may change'}{kind} on {c.change_date.isoformat()}"
-            add("KEY_PERSON_LEAVING", "critical", c, c.change_date, text)
-    for c in account.contacts:
+            add("KEY_PERSON_LEAVING", "critical", c.name, c.change_date, text)
+    for c in account.watch:
         if c.successor_id is not None:
             continue
         if c.status == "left":
-            add("NO_SUCCESSOR", "high", c, c.change_date, f"{c.name} has left and nobody has taken over")
+            add("NO_SUCCESSOR", "high", c.name, c.change_date, f"{c.name} has left and nobody has taken over")
         elif c.leaving and c.change_date is not None and c.change_date <= opts.horizon:
-            add("NO_SUCCESSOR", "high", c, c.change_date,
+            add("NO_SUCCESSOR", "high", c.name, c.change_date,
                 f"{c.name} leaves on {c.change_date.isoformat()} and has no successor")  # fmt: skip
-    by_id = account.by_id()
-    for step in account.open_steps:
+    for step, who in account.steps:
         if step.deadline is None or step.deadline > opts.horizon:
             continue
-        who = by_id[step.contact_id].name
         owner = f" (owner {step.owner})" if step.owner else ""
         if step.deadline < opts.today:
-            add("HANDOVER_OVERDUE", "high", by_id[step.contact_id], step.deadline,
+            add("HANDOVER_OVERDUE", "high", who, step.deadline,
                 f"handover of {who}: step {step.step} was due {step.deadline.isoformat()}{owner}")  # fmt: skip
         else:
-            add("HANDOVER_DUE", "medium", by_id[step.contact_id], step.deadline,
+            add("HANDOVER_DUE", "medium", who, step.deadline,
                 f"handover of {who}: step {step.step} is due {step.deadline.isoformat()}{owner}")  # fmt: skip
+    if account.view is not None:
+        for code, severity, contact, when, message in portfolio_findings(account.view, opts.today, opts.policy):
+            add(code, severity, contact.name if contact else None, when, message)
     return out
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: (SEVERITY_RANK[f.severity], f.account.casefold(), f.date or date.max, f.code))
+    """Severity, account, date (SPEC §6); then code, contact and message, so the order never varies."""
+    return sorted(findings, key=lambda f: (SEVERITY_RANK[f.severity], f.account.casefold(), f.date or date.max, f.code,
+                                           f.contact or "", f.message))  # fmt: skip
 
 
-def check_accounts(accounts: Iterable[AccountView], opts: CheckOptions) -> list[Finding]:
-    return sort_findings(f for a in accounts for f in check_account(a, opts))
+def check_accounts(accounts: Iterable[AccountView | AccountFacts], opts: CheckOptions) -> list[Finding]:
+    return sort_findings(
+        f for a in accounts for f in check_facts(a if isinstance(a, AccountFacts) else facts_of(a), opts)
+    )
 
 
 def fails(findings: Iterable[Finding], fail_on: str) -> bool:

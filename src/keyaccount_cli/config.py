@@ -1,11 +1,15 @@
-"""The optional YAML configuration (SPEC §2): thresholds, due window, aliases.
+"""The optional YAML configuration (SPEC §2): thresholds, due window, tiers, health scorecard, aliases.
 
 Found at `--config PATH`, `KAM_CONFIG`, or `kam.yaml` beside the database.
-Unknown keys and wrong types are errors that name the key.
+Unknown keys and wrong types are errors that name the key (nested keys by their
+dotted path, e.g. `health.weights.usage`). A mapping given in part keeps the
+defaults of the keys it leaves out. `examples/kam.yaml` lists every key with its
+default.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,12 +19,40 @@ from .errors import KamError
 from .vocab import Vocabulary
 
 
+def _default_deadlines() -> dict[str, int]:
+    from .vocab import DEFAULT_DEADLINES
+
+    return dict(DEFAULT_DEADLINES)
+
+
+def _default_tiers() -> dict[str, dict[str, int]]:
+    from .portfolio import DEFAULT_TIERS
+
+    return copy.deepcopy(DEFAULT_TIERS)
+
+
+def _default_closed_stages() -> list[str]:
+    from .portfolio import DEFAULT_CLOSED_STAGES
+
+    return list(DEFAULT_CLOSED_STAGES)
+
+
+def _default_health() -> dict[str, Any]:
+    from .health import DEFAULT_HEALTH
+
+    return copy.deepcopy(DEFAULT_HEALTH)
+
+
 @dataclass
 class Config:
     min_contacts: int = 2
     due: str = "30d"
+    min_amount: float = 1_000_000
     aliases: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-    step_deadlines: dict[str, int] = field(default_factory=dict)
+    step_deadlines: dict[str, int] = field(default_factory=_default_deadlines)
+    tiers: dict[str, dict[str, int]] = field(default_factory=_default_tiers)
+    closed_stages: list[str] = field(default_factory=_default_closed_stages)
+    health: dict[str, Any] = field(default_factory=_default_health)
     source: str | None = None
 
     @property
@@ -33,8 +65,24 @@ class Config:
     def vocabulary(self) -> Vocabulary:
         return Vocabulary.build(self.aliases)
 
+    @property
+    def scorecard(self) -> Any:
+        from .health import Scorecard
 
-_TYPES: dict[str, type] = {"min_contacts": int, "due": str, "aliases": dict, "step_deadlines": dict}
+        return Scorecard.from_config(self.health)
+
+    @property
+    def policy(self) -> Any:
+        from .portfolio import Policy
+
+        return Policy(tiers=self.tiers, min_amount=self.min_amount,
+                      closed_stages=frozenset(" ".join(s.split()).casefold() for s in self.closed_stages),
+                      health_low=self.health["low"])  # fmt: skip
+
+
+KEYS = ("min_contacts", "due", "min_amount", "aliases", "step_deadlines", "tiers", "closed_stages", "health")
+# numbers that must be whole (everything else numeric may have a fraction)
+_WHOLE = {"min_contacts", "step_deadlines", "cadence_days", "changes", "months"}
 
 
 def find_config(option: str | None, db_location: str) -> Path | None:
@@ -48,6 +96,80 @@ def find_config(option: str | None, db_location: str) -> Path | None:
         if beside.is_file():
             return beside
     return None
+
+
+class _Bad(Exception):
+    """A problem at a dotted key path; turned into a KamError naming the file."""
+
+
+def _number(value: Any, key: str, whole: bool) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float) or (whole and not isinstance(value, int)):
+        raise _Bad(f"{key} must be {'a whole number' if whole else 'a number'}, got {value!r}")
+    return value
+
+
+def _merge(value: Any, default: Any, key: str) -> Any:
+    """`value` checked against the shape of `default`; mappings merged over the default."""
+    leaf = key.rsplit(".", 1)[-1].split("[")[0]
+    if isinstance(default, dict):
+        if not isinstance(value, dict):
+            raise _Bad(f"{key} must be a mapping, got {value!r}")
+        for k in value:
+            if k not in default:
+                raise _Bad(f"unknown key {f'{key}.{k}'!r} (known: {', '.join(map(str, default))})")
+        return {k: _merge(value[k], d, f"{key}.{k}") if k in value else copy.deepcopy(d) for k, d in default.items()}
+    if isinstance(default, list):
+        if not isinstance(value, list):
+            raise _Bad(f"{key} must be a list, got {value!r}")
+        if all(isinstance(d, str) for d in default):
+            for i, v in enumerate(value):
+                if not isinstance(v, str):
+                    raise _Bad(f"{key}[{i}] must be text, got {v!r}")
+            return list(value)
+        return [_rule(v, f"{key}[{i}]") for i, v in enumerate(value)]
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise _Bad(f"{key} must be text, got {value!r}")
+        return value
+    return _number(value, key, whole=leaf in _WHOLE or key.startswith("step_deadlines."))
+
+
+def _rule(value: Any, key: str) -> dict[str, Any]:
+    from .health import RULE_BOUNDS
+
+    if not isinstance(value, dict):
+        raise _Bad(f"{key} must be a mapping like {{min: 50, points: 7}}, got {value!r}")
+    for k, v in value.items():
+        if k not in (*RULE_BOUNDS, "points"):
+            raise _Bad(f"unknown key {f'{key}.{k}'!r} (known: {', '.join((*RULE_BOUNDS, 'points'))})")
+        _number(v, f"{key}.{k}", whole=False)
+    if "points" not in value:
+        raise _Bad(f"{key} needs points")
+    return dict(value)
+
+
+def _check(cfg: Config) -> None:
+    if cfg.min_contacts < 1:
+        raise _Bad("min_contacts must be at least 1")
+    if cfg.min_amount < 0:
+        raise _Bad("min_amount cannot be negative")
+    for tier, rule in cfg.tiers.items():
+        if rule["cadence_days"] < 1:
+            raise _Bad(f"tiers.{tier}.cadence_days must be at least 1")
+        if rule["min_revenue"] < 0:
+            raise _Bad(f"tiers.{tier}.min_revenue cannot be negative")
+    weights = cfg.health["weights"]
+    for dim, w in weights.items():
+        if w < 0:
+            raise _Bad(f"health.weights.{dim} cannot be negative")
+    if not sum(weights.values()):
+        raise _Bad("health.weights: at least one weight must be above 0")
+    bands = cfg.health["bands"]
+    if bands["red"] > bands["yellow"]:
+        raise _Bad("health.bands.red must not be above health.bands.yellow")
+    for dim, rules in cfg.health["points"].items():
+        if isinstance(rules, list) and not rules:
+            raise _Bad(f"health.points.{dim} needs at least one rule")
 
 
 def load_config(path: Path | None) -> Config:
@@ -70,32 +192,36 @@ def load_config(path: Path | None) -> Config:
     if not isinstance(raw, dict):
         raise KamError(f"config {path}: expected a mapping of keys to values")
     cfg = Config(source=str(path))
-    for key, value in raw.items():
-        expected = _TYPES.get(key)
-        if expected is None:
-            raise KamError(f"config {path}: unknown key {key!r} (known: {', '.join(_TYPES)})")
-        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise KamError(f"config {path}: {key} must be {expected.__name__}, got {value!r}")
-        setattr(cfg, key, value)
-    if cfg.min_contacts < 1:
-        raise KamError(f"config {path}: min_contacts must be at least 1")
-    for vocab, mapping in cfg.aliases.items():
-        if not isinstance(mapping, dict):
-            raise KamError(f"config {path}: aliases.{vocab} must map canonical values to lists of aliases")
-        for canonical, aliases in mapping.items():
-            if isinstance(aliases, str):
-                mapping[canonical] = [aliases]
-            elif not isinstance(aliases, list):
-                raise KamError(f"config {path}: aliases.{vocab}.{canonical} must be a list")
-    from .vocab import STEPS
-
-    for step, days in cfg.step_deadlines.items():
-        if step not in STEPS:
-            raise KamError(f"config {path}: step_deadlines: unknown step {step!r} (steps: {', '.join(STEPS)})")
-        if not isinstance(days, int) or isinstance(days, bool):
-            raise KamError(f"config {path}: step_deadlines.{step} must be a whole number of days, got {days!r}")
+    try:
+        for key, value in raw.items():
+            if key not in KEYS:
+                raise _Bad(f"unknown key {key!r} (known: {', '.join(KEYS)})")
+            if key == "aliases":
+                cfg.aliases = _aliases(value)
+            else:
+                setattr(cfg, key, _merge(value, getattr(cfg, key), key))
+        _check(cfg)
+    except _Bad as exc:
+        raise KamError(f"config {path}: {exc}") from None
     try:
         cfg.vocabulary  # noqa: B018 - validates vocabulary names and canonical values now
     except KamError as exc:
         raise KamError(f"config {path}: {exc}") from None
     return cfg
+
+
+def _aliases(value: Any) -> dict[str, dict[str, list[str]]]:
+    if not isinstance(value, dict):
+        raise _Bad(f"aliases must be a mapping, got {value!r}")
+    out: dict[str, dict[str, list[str]]] = {}
+    for vocab, mapping in value.items():
+        if not isinstance(mapping, dict):
+            raise _Bad(f"aliases.{vocab} must map canonical values to lists of aliases")
+        out[vocab] = {}
+        for canonical, aliases in mapping.items():
+            if isinstance(aliases, str):
+                aliases = [aliases]
+            elif not isinstance(aliases, list):
+                raise _Bad(f"aliases.{vocab}.{canonical} must be a list")
+            out[vocab][canonical] = aliases
+    return out

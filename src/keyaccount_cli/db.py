@@ -31,9 +31,16 @@ def _reference_indexes(conn: Connection) -> None:
             index.create(conn, checkfirst=True)
 
 
+def _portfolio_tables(conn: Connection) -> None:
+    """Opportunities with their contacts, and recorded health scores (SPEC §7)."""
+    for table in (models.Opportunity, models.OpportunityContact, models.HealthScore):
+        table.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_initial", lambda conn: SQLModel.metadata.create_all(conn)),
     ("0002_reference_indexes", _reference_indexes),
+    ("0003_opportunities_and_health", _portfolio_tables),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -122,7 +129,8 @@ class Database:
     def counts(self) -> dict[str, int]:
         out = {}
         with self.engine.connect() as conn:
-            for table in ("account", "contact", "relation", "change", "handover", "interaction"):
+            for table in ("account", "contact", "relation", "change", "handover", "interaction", "opportunity",
+                          "health_score"):
                 out[table] = conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one()
         return out
 

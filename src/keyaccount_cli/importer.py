@@ -309,7 +309,7 @@ class _Import:
                               " ON c.account_id = w.account_id AND c.name_key = w.name_key"):  # fmt: skip
             by_name[(c.account_id, c.name_key)].append(c)
         self.existing: dict[int, Any] = {c.id: c for c in by_email.values()}
-        new_by_email: dict[str, Row] = {}
+        claimed: dict[str, Row] = {}  # emails given by earlier accepted rows of this chunk, new or matched
         new_by_name: dict[tuple[int, str], Row] = {}
         out: list[Row] = []
         for r in rows:
@@ -326,15 +326,16 @@ class _Import:
                                  else f"duplicate email: line {first} gives it to {c.name}")  # fmt: skip
                 else:
                     r.target = c.id
-            elif r.email and r.email in new_by_email:
-                first_row = new_by_email[r.email]
+            elif r.email and r.email in claimed:
+                first_row = claimed[r.email]
                 same = (first_row.account_key, first_row.name_key) == (r.account_key, r.name_key)
                 self.problem(r.line, "email", r.email, f"the same contact as line {first_row.line}" if same
                              else f"duplicate email: line {first_row.line} gives it to {first_row.values['name']}")  # fmt: skip
             else:
                 candidates = by_name.get(key, [])
                 taken = [c for c in candidates if c.id in self.touched]
-                free = [c for c in candidates if c.id not in self.touched]
+                # a namesake with another email is another person (README: Upsert)
+                free = [c for c in candidates if c.id not in self.touched and not (r.email and c.email)]
                 if not r.email and (taken or key in new_by_name):
                     first = self.touched[taken[0].id] if taken else new_by_name[key].line
                     self.problem(r.line, "name", r.values["name"], f"the same contact as line {first}")
@@ -350,10 +351,10 @@ class _Import:
                 continue
             if r.target is None:
                 new_by_name[key] = r
-                if r.email:
-                    new_by_email[r.email] = r
             else:
                 self.touched[r.target] = r.line
+            if r.email:
+                claimed[r.email] = r
             out.append(r)
         return out
 

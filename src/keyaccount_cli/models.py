@@ -140,3 +140,42 @@ class Migration(SQLModel, table=True):
 
     name: str = Field(primary_key=True)
     applied_at: datetime
+
+
+class Opportunity(SQLModel, table=True):
+    """A sales opportunity at an account; matched by (account, name) on import."""
+
+    __tablename__ = "opportunity"
+    __table_args__ = (UniqueConstraint("account_id", "name_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    name: str
+    name_key: str
+    amount: float | None = None
+    stage: str | None = None
+    close_date: date | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class OpportunityContact(SQLModel, table=True):
+    __tablename__ = "opportunity_contact"
+
+    opportunity_id: int = Field(foreign_key="opportunity.id", primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True, index=True)
+
+
+class HealthScore(SQLModel, table=True):
+    """A recorded health score: one per account and day (re-recording a day replaces it)."""
+
+    __tablename__ = "health_score"
+    __table_args__ = (UniqueConstraint("account_id", "on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    on: date
+    score: float | None = None
+    band: str | None = None
+    detail: str | None = None  # JSON: points per dimension and deductions
+    recorded_at: datetime

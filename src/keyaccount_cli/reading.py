@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .errors import KamError
-from .snapshot import AccountView, ContactView, RelationView, StepView
+from .snapshot import AccountFacts, AccountView, ContactView, RelationView, StepView
+from .vocab import ATTITUDE_SCORE
 
 # The number of named migrations (db.MIGRATIONS); a test keeps the two in step.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def name_key(name: str) -> str:
@@ -38,6 +39,8 @@ class Reader(Protocol):
 
 class SqliteReader:
     """sqlite3 on a kam database file; every query of one command sees one snapshot."""
+
+    dialect = "sqlite"
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -57,11 +60,22 @@ class SqlaReader:
 
     def __init__(self, conn: Any) -> None:
         self.conn = conn
+        self.dialect = conn.dialect.name
+        self._results: list[Any] = []
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterable[Sequence[Any]]:
         from sqlalchemy import text
 
-        return self.conn.execute(text(sql).execution_options(yield_per=5000), dict(params or {}))
+        result = self.conn.execute(text(sql).execution_options(yield_per=5000), dict(params or {}))
+        self._results.append(result)
+        return result  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        # on a server, a result read only in part holds a server-side cursor: close it first
+        for result in self._results:
+            result.close()
+        self._results.clear()
+        self.conn.close()
 
 
 def as_reader(source: Any) -> Reader:
@@ -154,6 +168,15 @@ _CHECK_SQL = (
 )
 
 
+def _check_contact(row: Sequence[Any]) -> ContactView:
+    """A contact from a `_CHECK_SQL` row: the fields the checks look at."""
+    cid, aid, name, dept, roles, power, attitude, status, risk, change_date, kind, successor = row
+    return ContactView(
+        cid, aid, name, department=dept, roles=_split(roles), decision_power=power, attitude=attitude, status=status,
+        change_risk=risk, change_date=_day(change_date), change_kind=kind, successor_id=successor,
+    )  # fmt: skip
+
+
 def iter_accounts(source: Any, names: Sequence[str] | None = None, *, for_checks: bool = False) -> Iterator[AccountView]:
     """Every account (or the named ones) with its contacts, relations and open handover steps, one
     at a time in id order, so that memory holds one account, not the whole book. `for_checks`
@@ -172,12 +195,15 @@ def iter_accounts(source: Any, names: Sequence[str] | None = None, *, for_checks
         " JOIN handover h ON h.id = s.handover_id JOIN contact c ON c.id = h.contact_id"
         " WHERE h.status = 'open' AND s.status = 'open'"
         + ("" if wanted is None else _in("c.account_id", wanted).replace(" WHERE ", " AND "))
-        + " ORDER BY s.deadline, s.position"
+        + " ORDER BY s.deadline, s.position, s.id"
     ):  # fmt: skip
         steps[account_id].append(StepView(contact_id, step, _day(deadline), owner))
     accounts = list(reader.rows(
         "SELECT id, name, industry, tier, owner, annual_revenue, notes FROM account" + _in("id", wanted) + " ORDER BY id"
     ))  # fmt: skip
+    from .extras import load_extras  # interactions, opportunities, health inputs and scores (SPEC §7)
+
+    extras = load_extras(reader, wanted)
     # contacts arrive sorted by account: walk both streams side by side
     contacts = iter(reader.rows((_CHECK_SQL if for_checks else _CONTACT_SQL) + _in("account_id", wanted)
                                 + " ORDER BY account_id, id"))  # fmt: skip
@@ -185,16 +211,12 @@ def iter_accounts(source: Any, names: Sequence[str] | None = None, *, for_checks
     for id_, name, industry, tier, owner, revenue, notes in accounts:
         view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
                            notes=notes, relations=relations.get(id_, []), open_steps=steps.get(id_, []))  # fmt: skip
+        extras.fill(view)
         people = view.contacts
         while pending is not None and pending[1] <= id_:
             if pending[1] == id_:
                 if for_checks:
-                    cid, aid, cname, dept, roles, power, attitude, status, risk, change_date, kind, successor = pending
-                    people.append(ContactView(
-                        cid, aid, cname, department=dept, roles=_split(roles), decision_power=power, attitude=attitude,
-                        status=status, change_risk=risk, change_date=_day(change_date), change_kind=kind,
-                        successor_id=successor,
-                    ))  # fmt: skip
+                    people.append(_check_contact(pending))
                 else:
                     (cid, aid, cname, email, phone, title, dept, roles, power, attitude, concerns, can_sign, owner_,
                      boss, status, risk, change_date, kind, successor, moved, cnotes) = pending  # fmt: skip
@@ -221,3 +243,69 @@ def moved_to_accounts(source: Any, contacts: Iterable[Any]) -> dict[int, str]:
         "SELECT c.id, a.name FROM contact c JOIN account a ON a.id = c.account_id" + _in("c.id", ids)
     )
     return {i: n for i, n in rows}  # noqa: C416 - rows may be a SQLAlchemy Result
+
+
+def iter_account_facts(source: Any, names: Sequence[str] | None = None) -> Iterator[AccountFacts]:
+    """What the checks need of every account (or the named ones), computed in SQL: counts per
+    account in one grouped pass, and only the people with a change ahead or behind them loaded
+    whole. Equivalent to `checks.facts_of` on each account loaded whole (a test holds them so)."""
+    reader = as_reader(source)
+    wanted = account_ids(reader, names) if names else None
+    where = "" if wanted is None else _in("account_id", wanted).replace(" WHERE ", " AND ")
+    supports = ", ".join(f"'{a}'" for a, score in ATTITUDE_SCORE.items() if score >= 1)
+    supporter = f"attitude IN ({supports})"
+    decides = "decision_power = 'final' OR ';' || roles || ';' LIKE '%;decision_maker;%'"
+    # one sequential pass; through the (account, name) index SQLite would visit rows in random order
+    scan = " NOT INDEXED" if getattr(reader, "dialect", "sqlite") == "sqlite" else ""
+    counts = {
+        row[0]: row for row in reader.rows(
+            f"SELECT account_id, count(*), min(id), sum(CASE WHEN {supporter} THEN 1 ELSE 0 END),"
+            f" min(CASE WHEN {supporter} THEN id END), max(CASE WHEN {decides} THEN 1 ELSE 0 END),"
+            " min(nullif(department, '')), max(nullif(department, ''))"
+            f" FROM contact{scan} WHERE coalesce(status, 'active') <> 'left'{where} GROUP BY account_id"
+        )
+    }  # fmt: skip
+    # names only where a finding may need them: the only active contact, the sole supporter
+    named = sorted({r[2] for r in counts.values() if r[1] == 1} | {r[4] for r in counts.values() if r[3] == 1})
+    names_of: dict[int, str] = {}
+    for i in range(0, len(named), 5000):
+        names_of.update((cid, n) for cid, n in reader.rows("SELECT id, name FROM contact" + _in("id", named[i : i + 5000])))
+    watch: dict[int, list[ContactView]] = defaultdict(list)
+    for row in reader.rows(
+        _CHECK_SQL + " WHERE (change_date IS NOT NULL OR change_risk IN ('high', 'confirmed')"
+        f" OR status IN ('leaving', 'left')){where} ORDER BY account_id, id"
+    ):  # fmt: skip
+        watch[row[1]].append(_check_contact(row))
+    steps: dict[int, list[tuple[StepView, str]]] = defaultdict(list)
+    for account_id, contact_id, name, step, deadline, owner in reader.rows(
+        "SELECT c.account_id, h.contact_id, c.name, s.step, s.deadline, s.owner FROM handover_step s"
+        " JOIN handover h ON h.id = s.handover_id JOIN contact c ON c.id = h.contact_id"
+        " WHERE h.status = 'open' AND s.status = 'open'" + where.replace("account_id", "c.account_id")
+        + " ORDER BY s.deadline, s.position, s.id"
+    ):  # fmt: skip
+        steps[account_id].append((StepView(contact_id, step, _day(deadline), owner), name))
+    from .extras import load_extras  # interactions, opportunities, health inputs and scores (SPEC §7)
+
+    extras = load_extras(reader, wanted)
+    linked = sorted({i for opps in extras.opportunities.values() for o in opps for i in o.contact_ids})
+    people: dict[int, list[ContactView]] = defaultdict(list)  # the contacts linked to opportunities
+    for i in range(0, len(linked), 5000):
+        for row in reader.rows(_CHECK_SQL + _in("id", linked[i : i + 5000]) + " ORDER BY id"):
+            people[row[1]].append(_check_contact(row))
+    for id_, name, industry, tier, owner, revenue in list(reader.rows(
+        "SELECT id, name, industry, tier, owner, annual_revenue FROM account" + _in("id", wanted) + " ORDER BY id"
+    )):  # fmt: skip
+        view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
+                           contacts=people.get(id_, []))  # fmt: skip
+        extras.fill(view)
+        facts = AccountFacts(name=name, watch=watch.get(id_, []), steps=steps.get(id_, []), view=view)
+        row = counts.get(id_)
+        if row is not None:
+            _, active, first_id, supporters, sup_id, dm, low_dept, high_dept = row
+            facts.active, facts.supporters = active, supporters or 0
+            facts.only_active = names_of[first_id] if active == 1 else None
+            facts.sole_supporter = (sup_id, names_of[sup_id]) if supporters == 1 else None
+            facts.has_decision_maker = bool(dm)
+            facts.departments = 0 if low_dept is None else 1 if low_dept == high_dept else 2  # 2: two or more
+            facts.department = low_dept if facts.departments == 1 else None
+        yield facts

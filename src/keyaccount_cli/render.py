@@ -52,14 +52,15 @@ def _cell(value: Any) -> str:
 def emit(
     records: Sequence[dict[str, Any]], fmt: str, columns: Sequence[Column], *,
     title: str | None = None, out: IO[str] | None = None, empty: str = "nothing to show",
-    style: Callable[[dict[str, Any]], str | None] | None = None,
+    style: Callable[[dict[str, Any]], str | None] | None = None, fields: Sequence[str] | None = None,
 ) -> None:  # fmt: skip
-    """One record per row (table), object (json) or line (csv). JSON and CSV carry every key."""
+    """One record per row (table), object (json) or line (csv). JSON and CSV carry every key;
+    `fields` names them for the CSV header when there are no records."""
     if fmt == "json":
         write_json_list(records, out or sys.stdout)
         return
     if fmt == "csv":
-        keys = list(records[0]) if records else [k for k, _ in columns]
+        keys = list(records[0]) if records else list(fields or (k for k, _ in columns))
         write_csv(([_csv(r.get(k)) for k in keys] for r in records), keys, out=out)
         return
     con = console()

@@ -67,6 +67,16 @@ class StepView:
     owner: str | None
 
 
+@dataclass(slots=True)
+class OpportunityView:
+    id: int
+    name: str
+    amount: float | None = None
+    stage: str | None = None
+    close_date: date | None = None
+    contact_ids: tuple[int, ...] = ()
+
+
 @dataclass
 class AccountView:
     id: int
@@ -79,6 +89,20 @@ class AccountView:
     contacts: list[ContactView] = field(default_factory=list)
     relations: list[RelationView] = field(default_factory=list)
     open_steps: list[StepView] = field(default_factory=list)
+    # health inputs, interactions, opportunities and recorded scores (SPEC §7)
+    usage: float | None = None
+    renewal_intent: str | None = None
+    p1_tickets: int | None = None
+    nps: int | None = None
+    interaction_days: list[date] = field(default_factory=list)
+    opportunities: list[OpportunityView] = field(default_factory=list)
+    health_scores: list[tuple[date, float | None]] = field(default_factory=list)  # oldest first
+    left_on: dict[int, date] = field(default_factory=dict)  # contact id → day the history marked them left
+
+    @property
+    def health_inputs(self) -> dict[str, object]:
+        return {"usage": self.usage, "renewal_intent": self.renewal_intent, "p1_tickets": self.p1_tickets,
+                "nps": self.nps}  # fmt: skip
 
     def by_id(self) -> dict[int, ContactView]:
         return {c.id: c for c in self.contacts}
@@ -86,3 +110,29 @@ class AccountView:
     @property
     def active_contacts(self) -> list[ContactView]:
         return [c for c in self.contacts if c.active]
+
+
+@dataclass(slots=True)
+class AccountFacts:
+    """What the checks look at in one account: counts over its active contacts, and the few people
+    with a change ahead or behind them. Built from an AccountView (`checks.facts_of`) or straight
+    from SQL aggregates (`reading.iter_account_facts`), so that a check over a million contacts
+    does not load each of them; the rules (`checks.check_facts`) are the same either way."""
+
+    name: str
+    active: int = 0
+    only_active: str | None = None  # the only active contact's name, when there is exactly one
+    supporters: int = 0
+    sole_supporter: tuple[int, str] | None = None  # (id, name) when exactly one active contact supports us
+    has_decision_maker: bool = False
+    departments: int = 0  # distinct departments given among active contacts (2 stands for two or more)
+    department: str | None = None  # the department, when there is exactly one
+    watch: list[ContactView] = field(default_factory=list)  # change date, high/confirmed risk, leaving or left
+    steps: list[tuple[StepView, str]] = field(default_factory=list)  # open handover steps, departing contact's name
+    # the account's profile, interactions, opportunities and health scores (SPEC §7), with at least the
+    # contacts linked to its opportunities
+    view: AccountView | None = None
+
+    @staticmethod
+    def watched(c: ContactView) -> bool:
+        return c.change_date is not None or c.change_risk in ("high", "confirmed") or c.status in ("leaving", "left")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -229,42 +230,61 @@ def count_contacts(session: Session) -> int:
 FORGOTTEN = "[forgotten]"
 
 
-def forget_contact(db: Any, contact_id: int, *, at: datetime) -> dict[str, int]:
-    """Erase a person: their row, relations, handovers, interaction links and history rows;
-    their name in other people's history becomes "[forgotten]". On SQLite the file is then
-    vacuumed and the write-ahead log truncated, so the data is gone from disk, not only hidden."""
+def same_person(session: Session, contact_id: int) -> list[int]:
+    """The contact and the records of the same person at other accounts, linked by moved-to
+    (relationship migration), in id order."""
+    group, todo = {contact_id}, [contact_id]
+    while todo:
+        cid = todo.pop()
+        links = session.exec(select(Contact.id).where(Contact.moved_to_id == cid)).scalars().all()
+        target = session.exec(select(Contact.moved_to_id).where(Contact.id == cid)).scalars().first()
+        for other in [*links, target]:
+            if other is not None and other not in group:
+                group.add(other)
+                todo.append(other)
+    return sorted(group)
+
+
+def forget_contact(db: Any, contact_ids: Sequence[int], *, at: datetime) -> dict[str, int]:
+    """Erase a person (`contact_ids`: their record at each account): the rows, relations, handovers,
+    interaction links and history rows; their name in other people's history becomes "[forgotten]".
+    One transaction. On SQLite the file is then vacuumed and the write-ahead log truncated, so the
+    data is gone from disk, not only hidden."""
     from sqlalchemy import delete, update
 
+    from .extras import forget_in_portfolio
     from .models import InteractionContact
 
     c_t, ch_t = Contact.__table__, Change.__table__
-    counts: dict[str, int] = {}
+    counts: dict[str, int] = defaultdict(int)
     with db.writer.begin() as conn:
-        row = conn.execute(select(c_t.c.name, c_t.c.account_id).where(c_t.c.id == contact_id)).first()
-        if row is None:
-            raise KamError(f"no contact #{contact_id}")
-        name, account_id = row
-        for column in ("reports_to_id", "successor_id", "moved_to_id"):
-            conn.execute(update(c_t).where(c_t.c[column] == contact_id).values({column: None}))
-        r_t = Relation.__table__
-        counts["relations"] = conn.execute(
-            delete(r_t).where((r_t.c.from_id == contact_id) | (r_t.c.to_id == contact_id))).rowcount  # fmt: skip
-        h_t, s_t = Handover.__table__, HandoverStep.__table__
-        plans = [r[0] for r in conn.execute(select(h_t.c.id).where(h_t.c.contact_id == contact_id))]
-        if plans:
-            conn.execute(delete(s_t).where(s_t.c.handover_id.in_(plans)))
-            conn.execute(delete(h_t).where(h_t.c.id.in_(plans)))
-        counts["handover plans"] = len(plans)
-        ic_t = InteractionContact.__table__
-        conn.execute(delete(ic_t).where(ic_t.c.contact_id == contact_id))
-        counts["history rows"] = conn.execute(
-            delete(ch_t).where(ch_t.c.entity == "contact", ch_t.c.entity_id == contact_id)).rowcount  # fmt: skip
-        for column in ("old", "new"):
-            conn.execute(update(ch_t).where(ch_t.c[column] == name, ch_t.c.account_id == account_id)
-                         .values({column: FORGOTTEN}))  # fmt: skip
-        conn.execute(delete(c_t).where(c_t.c.id == contact_id))
-        conn.execute(ch_t.insert().values(at=at, entity="contact", entity_id=contact_id, account_id=account_id,
-                                          field="*", old=None, new="forgotten", source="forget"))  # fmt: skip
+        for contact_id in contact_ids:
+            row = conn.execute(select(c_t.c.name, c_t.c.account_id).where(c_t.c.id == contact_id)).first()
+            if row is None:
+                raise KamError(f"no contact #{contact_id}")
+            name, account_id = row
+            for column in ("reports_to_id", "successor_id", "moved_to_id"):
+                conn.execute(update(c_t).where(c_t.c[column] == contact_id).values({column: None}))
+            r_t = Relation.__table__
+            counts["relations"] += conn.execute(
+                delete(r_t).where((r_t.c.from_id == contact_id) | (r_t.c.to_id == contact_id))).rowcount  # fmt: skip
+            h_t, s_t = Handover.__table__, HandoverStep.__table__
+            plans = [r[0] for r in conn.execute(select(h_t.c.id).where(h_t.c.contact_id == contact_id))]
+            if plans:
+                conn.execute(delete(s_t).where(s_t.c.handover_id.in_(plans)))
+                conn.execute(delete(h_t).where(h_t.c.id.in_(plans)))
+            counts["handover plans"] += len(plans)
+            ic_t = InteractionContact.__table__
+            conn.execute(delete(ic_t).where(ic_t.c.contact_id == contact_id))
+            counts["opportunity links"] += forget_in_portfolio(conn, contact_id, name, account_id, FORGOTTEN)
+            counts["history rows"] += conn.execute(
+                delete(ch_t).where(ch_t.c.entity == "contact", ch_t.c.entity_id == contact_id)).rowcount  # fmt: skip
+            for column in ("old", "new"):
+                conn.execute(update(ch_t).where(ch_t.c[column] == name, ch_t.c.account_id == account_id)
+                             .values({column: FORGOTTEN}))  # fmt: skip
+            conn.execute(delete(c_t).where(c_t.c.id == contact_id))
+            conn.execute(ch_t.insert().values(at=at, entity="contact", entity_id=contact_id, account_id=account_id,
+                                              field="*", old=None, new="forgotten", source="forget"))  # fmt: skip
     if db.is_sqlite:
         raw = db.engine.raw_connection()
         try:
@@ -272,7 +292,7 @@ def forget_contact(db: Any, contact_id: int, *, at: datetime) -> dict[str, int]:
             raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             raw.close()
-    return counts
+    return dict(counts)
 
 
 def recent_interactions(session: Session, account_id: int, limit: int = 10) -> list[dict[str, Any]]:

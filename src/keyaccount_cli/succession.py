@@ -65,12 +65,14 @@ def sync_plans(
 
 
 def _sync_batch(conn: Connection, ids: list[int], *, offsets: Mapping[str, int], today: date, at: datetime) -> list[int]:
-    people = {
-        r.id: r for r in conn.execute(
-            select(_C.c.id, _C.c.status, _C.c.change_risk, _C.c.change_date, _C.c.change_kind, _C.c.successor_id,
-                   _A.c.owner).join(_A, _A.c.id == _C.c.account_id).where(_C.c.id.in_(ids)))
-        if needs_plan(r.status, r.change_risk, r.change_date)
-    }  # fmt: skip
+    rows = conn.execute(
+        select(_C.c.id, _C.c.status, _C.c.change_risk, _C.c.change_date, _C.c.change_kind, _C.c.successor_id,
+               _A.c.owner).join(_A, _A.c.id == _C.c.account_id).where(_C.c.id.in_(ids))
+    ).all()  # fmt: skip
+    people = {r.id: r for r in rows if needs_plan(r.status, r.change_risk, r.change_date)}
+    called_off = [r.id for r in rows if r.id not in people]
+    if called_off:  # back to active with no change ahead: the open plan is cancelled, not left to alarm
+        conn.execute(update(_H).where(_H.c.contact_id.in_(called_off), _H.c.status == "open").values(status="cancelled"))
     if not people:
         return []
     plans = {

@@ -66,6 +66,16 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
         "trusts": ("信任",),
         "peer": ("同级", "同事"),
     },
+    "tier": {
+        "strategic": ("战略级", "战略", "战略客户"),
+        "key": ("重点成长型", "重点", "重点客户"),
+        "standard": ("普通", "普通客户"),
+    },
+    "renewal_intent": {
+        "proactive": ("主动提出续约", "主动续约"),
+        "satisfied": ("访谈表示满意", "满意"),
+        "unclear": ("无明确表态", "不明确"),
+    },
     "interaction_kind": {
         "meeting": ("会议", "会面"),
         "call": ("电话",),

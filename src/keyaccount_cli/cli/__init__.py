@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import admin, checking, contacts, exporting, importing, mapping, showing, succession
+from . import admin, checking, contacts, dashboard, exporting, importing, mapping, showing, succession
 from .common import State, fail
 
 app = typer.Typer(
@@ -51,7 +51,7 @@ def main_options(
     ctx.call_on_close(ctx.obj.close)
 
 
-for module in (importing, contacts, succession, mapping, showing, checking, exporting, admin):
+for module in (importing, contacts, succession, mapping, showing, checking, dashboard, exporting, admin):
     module.register(app)
 
 GLOBAL_WITH_VALUE = ("--db", "--config", "--as-of")

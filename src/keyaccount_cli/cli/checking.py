@@ -30,12 +30,12 @@ def check(
     account: Annotated[list[str] | None, typer.Option("--account", "-a", help="Check only this account (repeatable).")] = None,
     due: Annotated[str | None, typer.Option("--due", help="Look-ahead window: 30d, 2w, 3m or a date. Default 30d (config: due).")] = None,
     fail_on: Annotated[Severity, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.", case_sensitive=False)] = Severity.low,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing when there is nothing to report.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing unless a finding is at or above --fail-on (for cron mail).")] = False,
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """Single points, departing key people without successor, overdue handovers. Exit 1 when something is found."""
     from ..checks import check_accounts, fails
-    from ..reading import iter_accounts
+    from ..reading import iter_account_facts
     from ..render import emit
     from .contacts import _check_options
 
@@ -49,7 +49,7 @@ def check(
             checked += 1
             yield v
 
-    findings = check_accounts(counted(iter_accounts(st.reader(), account, for_checks=True)), opts)
+    findings = check_accounts(counted(iter_account_facts(st.reader(), account)), opts)
     columns = [("code", "Code"), ("severity", "Severity"), ("account", "Account"), ("contact", "Contact"),
                ("date", "Date"), ("message", "Message")]  # fmt: skip
     if not findings:
@@ -59,7 +59,10 @@ def check(
             else:
                 emit([], format.value, columns)
         raise typer.Exit(0)
+    failing = fails(findings, fail_on.value)
+    if quiet and not failing:
+        raise typer.Exit(0)  # cron mails only what --fail-on asks for
     records = [f.as_record() for f in findings]
     style = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
     emit(records, format.value, [columns[1], columns[0], *columns[2:]], style=lambda r: style[r["severity"]])
-    raise typer.Exit(1 if fails(findings, fail_on.value) else 0)
+    raise typer.Exit(1 if failing else 0)

@@ -160,7 +160,7 @@ def guarded(func: F) -> F:
         finally:
             ctx = kwargs.get("ctx")
             if ctx is not None and state(ctx)._reader is not None:
-                state(ctx)._reader.conn.close()
+                state(ctx)._reader.close()
                 state(ctx)._reader = None
 
     return wrapper  # type: ignore[return-value]

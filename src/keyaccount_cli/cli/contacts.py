@@ -81,7 +81,9 @@ def accounts(ctx: typer.Context, format: FormatOption = Format.table) -> None:
 
     emit(records, format.value, [("account", "Account"), ("owner", "Owner"), ("contacts", "Contacts"),
          ("departments", "Departments"), ("supporters", "Supporters"), ("decision_makers", "Decision makers"),
-         ("findings", "Findings")], empty="no accounts yet; start with kam import FILE.csv")  # fmt: skip
+         ("findings", "Findings")], empty="no accounts yet; start with kam import FILE.csv",
+         fields=("account", "industry", "tier", "owner", "contacts", "departments", "supporters", "decision_makers",
+                 "findings"))  # fmt: skip
 
 
 def _check_options(st: Any, due: str | None = None) -> Any:
@@ -89,7 +91,7 @@ def _check_options(st: Any, due: str | None = None) -> Any:
 
     cfg = st.config()
     return CheckOptions(today=st.today, horizon=window_end(cfg.due if due is None else due, st.today),
-                        min_contacts=cfg.min_contacts)  # fmt: skip
+                        min_contacts=cfg.min_contacts, policy=cfg.policy)  # fmt: skip
 
 
 @guarded
@@ -282,7 +284,6 @@ def successor(
 
 
 def _suggest(st: Any, contact: str, account: str | None, format: Format) -> None:
-    from ..errors import KamError
     from ..render import emit
     from ..store import find_account_name, load_accounts, resolve_contact
     from ..succession import suggest_successors
@@ -291,8 +292,9 @@ def _suggest(st: Any, contact: str, account: str | None, format: Format) -> None
         c = resolve_contact(s, contact, account)
         (view,) = load_accounts(s, [find_account_name(s, c.account_id)])
     ranked = suggest_successors(view, c.id)  # type: ignore[arg-type]
-    if not ranked:
-        raise KamError(f"no candidates: {view.name} has nobody else who is active and staying; kam add a contact first")
+    if not ranked and format is Format.table:
+        err(f"no candidates: {view.name} has nobody else who is active and staying; kam add a contact first")
+        return
     records = [{
         "rank": i, "id": k.contact.id, "name": k.contact.name, "email": k.contact.email, "title": k.contact.title,
         "department": k.contact.department, "decision_power": k.contact.decision_power,

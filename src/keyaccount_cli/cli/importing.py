@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -11,35 +12,51 @@ import typer
 from .common import err, guarded, state
 
 
+class Kind(StrEnum):
+    contacts = "contacts"
+    accounts = "accounts"
+    opportunities = "opportunities"
+    interactions = "interactions"
+
+
 def register(app: typer.Typer) -> None:
-    app.command("import", epilog="Example: kam import contacts.csv --dry-run")(import_file)
+    app.command("import", epilog="Example: kam import contacts.csv --dry-run   |   kam import accounts.csv --kind accounts")(import_file)
 
 
 @guarded
 def import_file(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Contacts CSV (UTF-8, UTF-8 with BOM or GBK/GB18030; comma, semicolon or tab).", show_default=False)],
+    file: Annotated[Path, typer.Argument(help="The CSV (UTF-8, UTF-8 with BOM or GBK/GB18030; comma, semicolon or tab).", show_default=False)],
+    kind: Annotated[Kind, typer.Option("--kind", help="What the file holds: contacts, accounts, opportunities or interactions.", case_sensitive=False)] = Kind.contacts,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and report what would change; write nothing.")] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Write the valid rows and report the others.")] = False,
     ignore_unknown: Annotated[bool, typer.Option("--ignore-unknown", help="Ignore columns kam does not know.")] = False,
     encoding: Annotated[str | None, typer.Option("--encoding", help="Override the detected text encoding (e.g. gb18030, big5).")] = None,
 ) -> None:  # fmt: skip
-    """Import contacts from a CRM or Excel export: one transaction, upsert by email, then account + name."""
-    from ..db import NoDatabase, open_database
+    """Import contacts (or accounts, opportunities, interactions) from a CRM or Excel export: one transaction, upsert."""
+    from ..db import NoDatabase, is_url, open_database
     from ..importer import import_contacts
+    from ..tables import import_table
 
     st = state(ctx)
     vocab = st.config().vocabulary
+    fresh = not is_url(st.location) and not Path(st.location).expanduser().exists()
     try:
         db = st.db(create=not dry_run)
     except NoDatabase:
         db = open_database("sqlite://")  # validate against an empty database; create nothing
-    with _progress(file) as progress:
-        result = import_contacts(
-            db, file, vocab=vocab, now=st.now, encoding=encoding, dry_run=dry_run,
-            skip_invalid=skip_invalid, ignore_unknown=ignore_unknown, progress=progress,
-            today=st.today, deadlines=st.config().deadlines,
-        )  # fmt: skip
+    with _progress(file) as progress, _no_empty_database_left(db if fresh and not dry_run else None):
+        if kind is not Kind.contacts:
+            result = import_table(
+                db, file, kind.value, vocab=vocab, now=st.now, encoding=encoding, dry_run=dry_run,
+                skip_invalid=skip_invalid, ignore_unknown=ignore_unknown, progress=progress, today=st.today,
+            )  # fmt: skip
+        else:
+            result = import_contacts(
+                db, file, vocab=vocab, now=st.now, encoding=encoding, dry_run=dry_run,
+                skip_invalid=skip_invalid, ignore_unknown=ignore_unknown, progress=progress,
+                today=st.today, deadlines=st.config().deadlines,
+            )  # fmt: skip
     for warning in result.warnings:
         err(f"kam: warning: {warning}")
     for problem in result.problems:
@@ -52,8 +69,28 @@ def import_file(
         f"{result.unchanged} unchanged, {result.skipped} skipped"
         + (f" ({result.accounts_created} new account{'s' if result.accounts_created != 1 else ''})" if result.accounts_created else "")
     )  # fmt: skip
+    if getattr(result, "steps_done", 0):
+        err(f"{'would complete' if dry_run else 'completed'} {result.steps_done} first_meeting handover step{'s' if result.steps_done != 1 else ''} (a meeting with a successor)")
     if result.plans_opened:
         err(f"{'would open' if dry_run else 'opened'} {result.plans_opened} handover plan{'s' if result.plans_opened != 1 else ''} (kam handover CONTACT shows one)")
+
+
+class _no_empty_database_left:
+    """A first import that fails leaves no database file behind: a mistyped --db stays visible
+    (read commands then say there is no database), and nothing half-made lingers."""
+
+    def __init__(self, db: object | None) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is None or self.db is None:
+            return
+        self.db.engine.dispose()  # type: ignore[attr-defined]
+        for suffix in ("", "-wal", "-shm"):
+            Path(self.db.location + suffix).unlink(missing_ok=True)  # type: ignore[attr-defined]
 
 
 class _progress:

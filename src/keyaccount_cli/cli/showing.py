@@ -40,6 +40,17 @@ def show(
         interactions = recent_interactions(s, view.id)
     cov = coverage(view, single_points(view))
     findings = [f.as_record() for f in sort_findings(check_account(view, opts))]
+    from ..health import assess
+    from ..health import record as health_record
+    from ..portfolio import last_interaction, opportunity_record
+
+    policy = opts.policy
+    tier = policy.tier(view)
+    health = health_record(view.name, tier, assess(view, st.config().scorecard, opts))
+    last = last_interaction(view, opts.today)
+    follow_up = {"tier": tier, "tier_from_revenue": tier is not None and view.tier is None,
+                 "cadence_days": policy.cadence(tier), "last_interaction": last.isoformat() if last else None}  # fmt: skip
+    opportunities = [opportunity_record(o, view, policy, opts.today) for o in view.opportunities]
     handovers = []
     for p in plans:
         nxt = p.next_step or {}
@@ -55,11 +66,16 @@ def show(
                      "decision_makers": cov.decision_makers, "single_points": cov.single_points},
         "contacts": [_contact_record(c, view.name, names, moved) for c in view.contacts],
         "handovers": handovers, "interactions": interactions, "findings": findings,
+        "follow_up": follow_up, "health": {k: v for k, v in health.items() if k not in ("account", "tier")},
+        "opportunities": opportunities,
     }  # fmt: skip
     if format is not Format.table:
         from ..render import emit
 
-        emit([page], format.value, [])
+        if format is Format.csv:  # a page does not fit one sheet: its relationship table does
+            emit(page["contacts"], "csv", [])
+        else:
+            emit([page], format.value, [])
         return
     _render(page)
 
@@ -71,11 +87,19 @@ def _render(page: dict[str, Any]) -> None:
 
     con = console()
     con.print(f"[bold underline]{escape(page['account'])}[/]")
-    profile = [f"{k}: {page[k]}" for k in ("industry", "tier", "owner", "annual_revenue") if page[k] is not None]
+    shown = {**page, "annual_revenue": f"{page['annual_revenue']:,.0f}" if page["annual_revenue"] is not None else None}
+    profile = [f"{k}: {shown[k]}" for k in ("industry", "tier", "owner", "annual_revenue") if shown[k] is not None]
     if profile:
         con.print(escape(" · ".join(profile)))
     if page["notes"]:
         con.print(escape(page["notes"]))
+    fu, health = page["follow_up"], page["health"]
+    if fu["tier"]:
+        derived = " (from annual revenue)" if fu["tier_from_revenue"] else ""
+        con.print(escape(f"Tier: {fu['tier']}{derived}, follow up every {fu['cadence_days']} days; "
+                         f"last interaction: {fu['last_interaction'] or 'none'}"))  # fmt: skip
+    if health["score"] is not None:
+        con.print(escape(f"Health: {health['score']} ({health['band']}): {health['explanation']}"))
     cov = page["coverage"]
     con.print(escape(
         f"Coverage: {cov['active_contacts']} active contacts, {cov['departments']} departments, "
@@ -87,6 +111,11 @@ def _render(page: dict[str, Any]) -> None:
          ("decision_power", "Power"), ("attitude", "Attitude"), ("reports_to", "Reports to"), ("status", "Status"),
          ("change_date", "Change date"), ("successor", "Successor")], title="Relationships",
          empty="no contacts")  # fmt: skip
+    emit([dict(o, contacts=", ".join(o["contacts"]), amount=f"{o['amount']:,.0f}" if o["amount"] is not None else None,
+               open="open" if o["open"] else "closed") for o in page["opportunities"]], "table",
+         [("opportunity", "Opportunity"), ("amount", "Amount"), ("stage", "Stage"), ("open", "Open"),
+          ("close_date", "Close"), ("contacts", "Contacts"), ("coverage", "Coverage"), ("stability", "Stability")],
+         title="Opportunities", empty="no opportunities")  # fmt: skip
     emit(page["handovers"], "table", [("contact", "Departing"), ("change_date", "Change date"),
          ("next_step", "Next step"), ("deadline", "Deadline"), ("owner", "Owner"), ("steps_done", "Steps done")],
          title="Open handovers", empty="no open handovers")  # fmt: skip

@@ -60,15 +60,20 @@ def leave(
 
                 raise KamError(f"--moved-to: {c.name} is already at {new_account.name}")
             old_account = find_account_name(s, c.account_id)
-            lead = Contact(
-                account_id=new_account.id, name=c.name, name_key=c.name_key, phone=c.phone,  # type: ignore[arg-type]
-                attitude=c.attitude, roles=None,
-                notes=f"lead: formerly {c.title or 'contact'} at {old_account}", created_at=st.now, updated_at=st.now,
-            )  # fmt: skip
-            s.add(lead)
-            s.flush()
-            record_change(s, entity="contact", entity_id=lead.id, account_id=new_account.id,  # type: ignore[arg-type]
-                          field="*", old=None, new=f"created (moved from {old_account})", source="leave", at=st.now)
+            earlier = s.get(Contact, c.moved_to_id) if c.moved_to_id is not None else None
+            if earlier is not None and earlier.account_id == new_account.id:
+                lead = earlier  # recorded before: keep the one lead
+            else:
+                lead = Contact(
+                    account_id=new_account.id, name=c.name, name_key=c.name_key, phone=c.phone,  # type: ignore[arg-type]
+                    attitude=c.attitude, roles=None,
+                    notes=f"lead: formerly {c.title or 'contact'} at {old_account}", created_at=st.now,
+                    updated_at=st.now,
+                )  # fmt: skip
+                s.add(lead)
+                s.flush()
+                record_change(s, entity="contact", entity_id=lead.id, account_id=new_account.id,  # type: ignore[arg-type]
+                              field="*", old=None, new=f"created (moved from {old_account})", source="leave", at=st.now)
             values["moved_to_id"] = lead.id
         changed = update_contact(s, c, values, source="leave", at=st.now)  # type: ignore[arg-type]
         s.flush()
@@ -117,7 +122,8 @@ def handover(
     records = [{
         "step": p["step"], "description": p["description"], "owner": p["owner"],
         "deadline": p["deadline"].isoformat() if p["deadline"] else None, "status": p["status"],
-        "overdue": p["status"] == "open" and p["deadline"] is not None and p["deadline"] < st.today,
+        "overdue": plan.status == "open" and p["status"] == "open" and p["deadline"] is not None
+                   and p["deadline"] < st.today,
         "done_on": p["done_on"].isoformat() if p["done_on"] else None, "notes": p["notes"],
     } for p in plan.steps]  # fmt: skip
     when = f"{plan.kind or 'change'} on {plan.change_date.isoformat()}" if plan.change_date else (plan.kind or "change")
@@ -179,21 +185,24 @@ def forget(
     account: AccountOption = None,
 ) -> None:
     """Erase a person and their history from the database file (a data-subject request)."""
-    from ..store import forget_contact, resolve_contact
+    from ..store import forget_contact, resolve_contact, same_person
 
     st = state(ctx)
     db = st.db(create=False)
     with db.session() as s:
         c = resolve_contact(s, contact, account)
         name, cid = c.name, c.id
+        records = same_person(s, cid)  # type: ignore[arg-type]
+    also = f" and their {len(records) - 1} record(s) at other accounts (moved to/from)" if len(records) > 1 else ""
     if not yes:
         try:
-            sure = typer.confirm(f"Erase {name} (#{cid}), their relations, handovers and history for good?", err=True)
+            sure = typer.confirm(f"Erase {name} (#{cid}){also}, their relations, handovers and history for good?",
+                                 err=True)  # fmt: skip
         except typer.Abort:  # no answer (no terminal, end of input)
             sure = False
         if not sure:
             err(f"kam: {name} was not forgotten (answer y, or pass --yes)")
             raise typer.Exit(2)
-    counts = forget_contact(db, cid, at=st.now)  # type: ignore[arg-type]
-    err(f"forgot {name}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+    counts = forget_contact(db, records, at=st.now)
+    err(f"forgot {name}{also}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
 

@@ -1,0 +1,162 @@
+"""`kam health` (scores, --record, --trend) and `kam report` (the team lead's dashboard)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from .common import Format, FormatOption, err, guarded, state
+
+BAND_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("health", epilog="Example (weekly crontab): 0 6 * * 1  kam health --record   |   kam health 华东电力集团 --trend")(health)
+    app.command("report", epilog="Example: kam report --min-amount 1000000 --format json")(report)
+
+
+@guarded
+def health(
+    ctx: typer.Context,
+    account: Annotated[str | None, typer.Argument(help="One account (default: every account).", show_default=False)] = None,
+    record: Annotated[bool, typer.Option("--record", help="Store today's scores (re-recording a day replaces it) and print only a summary line; run it weekly.")] = False,
+    trend: Annotated[bool, typer.Option("--trend", help="Show the recorded scores instead of today's.")] = False,
+    format: FormatOption = Format.table,
+) -> None:  # fmt: skip
+    """Health scores 0–100 from the scorecard (config: health), with the points per dimension and the deductions."""
+    import json
+
+    from ..errors import KamError
+    from ..extras import health_trend, record_health
+    from ..health import assess
+    from ..health import record as health_record
+    from ..reading import account_ids, iter_accounts, name_key
+    from ..render import emit
+    from .contacts import _check_options
+
+    if record and trend:
+        raise KamError("--record and --trend do not go together")
+    st = state(ctx)
+    cfg = st.config()
+    card, opts = cfg.scorecard, _check_options(st)
+    reader = st.reader()
+    names = [account] if account else None
+    if trend:
+        wanted = account_ids(reader, names) if names else None
+        views = {i: n for i, n in reader.rows("SELECT id, name FROM account")}  # noqa: C416 - a SQLAlchemy Result has .keys(), so dict() would misread it
+        rows = health_trend(reader, wanted)
+        records = []
+        for account_id, day, value, band, detail in rows:
+            extra = json.loads(detail) if detail else {}
+            records.append({"account": views[account_id], "date": day.isoformat(), "score": value, "band": band,
+                            **{k: extra.get(k) for k in ("usage_points", "renewal_intent_points", "p1_tickets_points",
+                                                         "nps_points", "deductions", "explanation")}})  # fmt: skip
+        records.sort(key=lambda r: (name_key(r["account"]), r["date"]))
+        emit(records, format.value, [("account", "Account"), ("date", "Date"), ("score", "Score"), ("band", "Band"),
+             ("usage_points", "Usage pts"), ("renewal_intent_points", "Renewal pts"), ("p1_tickets_points", "P1 pts"),
+             ("nps_points", "NPS pts"), ("deductions", "Deducted")], title="Recorded health scores",
+             empty="no health scores recorded yet; kam health --record stores today's", style=_style)  # fmt: skip
+        return
+    results: list[tuple[int, dict[str, Any]]] = []
+    for v in iter_accounts(reader, names):
+        results.append((v.id, health_record(v.name, opts.policy.tier(v), assess(v, card, opts))))
+    results.sort(key=lambda p: name_key(p[1]["account"]))
+    if record:
+        scored = [(i, r["score"], r["band"], json.dumps(r, ensure_ascii=False)) for i, r in results if r["score"] is not None]
+        with st.db(create=False).writer.begin() as conn:
+            n = record_health(conn, scored, on=st.today, at=st.now)
+        err(f"recorded {n} health score{'s' if n != 1 else ''} for {st.today.isoformat()}"
+            + (f" ({len(results) - n} without data)" if len(results) > n else ""))  # fmt: skip
+        return  # a cron job: one line, no table (kam health shows the scores, --trend the recorded ones)
+    records = [r for _, r in results]
+    if format is not Format.table:
+        emit(records, format.value, [])
+        return
+    rows = [dict(r, usage=_dim(r, "usage"), renewal_intent=_dim(r, "renewal_intent"), p1_tickets=_dim(r, "p1_tickets"),
+                 nps=_dim(r, "nps"), deductions=", ".join(r["deduction_reasons"]) or None) for r in records]  # fmt: skip
+    columns = [("account", "Account"), ("tier", "Tier"), ("score", "Score"), ("band", "Band"), ("usage", "Usage"),
+               ("renewal_intent", "Renewal"), ("p1_tickets", "P1 tickets"), ("nps", "NPS"), ("base", "Points × 10"),
+               ("deductions", "Deductions")]  # fmt: skip
+    emit(rows, "table", columns, empty="no accounts yet; start with kam import FILE.csv", style=_style)
+    if account and records and records[0]["score"] is not None:
+        from rich.markup import escape
+
+        from ..render import console
+
+        console().print(escape(f"{records[0]['account']}: {records[0]['explanation']}"))
+
+
+def _dim(r: dict[str, Any], d: str) -> str | None:
+    if r[d] is None:
+        return None
+    value = r[d]
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value} → {r[f'{d}_points']}" if r[f"{d}_points"] is not None else str(value)
+
+
+def _style(r: dict[str, Any]) -> str | None:
+    return BAND_STYLE.get(r.get("band") or "")
+
+
+@guarded
+def report(
+    ctx: typer.Context,
+    min_amount: Annotated[float | None, typer.Option("--min-amount", help="Opportunities at or above this amount count as big (default: config min_amount).", min=0)] = None,
+    format: FormatOption = Format.table,
+) -> None:  # fmt: skip
+    """The team lead's dashboard: accounts by tier and health band, single-threaded deals, deals whose key person changed, key-people churn, coverage per owner."""
+    from ..reading import iter_accounts
+    from ..render import emit
+    from ..report import dashboard, long_rows
+    from .contacts import _check_options
+
+    st = state(ctx)
+    cfg = st.config()
+    opts = _check_options(st)
+    amount = cfg.min_amount if min_amount is None else min_amount
+    board = dashboard(iter_accounts(st.reader(), for_checks=True), cfg.scorecard, opts, min_amount=amount)
+    if format is Format.json:
+        emit([board], "json", [])
+        return
+    if format is Format.csv:
+        emit(long_rows(board), "csv", [("section", ""), ("item", ""), ("measure", ""), ("value", "")])
+        return
+    _render(board)
+
+
+def _money(value: float | None) -> str:
+    return "" if value is None else f"{value:,.0f}"
+
+
+def _render(board: dict[str, Any]) -> None:
+    from rich.markup import escape
+
+    from ..render import console, emit
+
+    con = console()
+    con.print(f"[bold underline]Key-account dashboard as of {board['as_of']}[/]")
+    emit(board["tiers"], "table", [("tier", "Tier"), ("red", "Red"), ("yellow", "Yellow"), ("green", "Green"),
+         ("no_score", "No score"), ("total", "Total")], title="Accounts by tier and health band")  # fmt: skip
+    st = board["single_threaded"]
+    share = f"{st['share']:.0%}" if st["share"] is not None else "–"
+    con.print(escape(f"Single-threaded deals (open, at least {_money(st['min_amount'])}): {st['count']} of "
+                     f"{st['open_opportunities']} ({share}), amount {_money(st['amount'])}"))  # fmt: skip
+    opp_columns = [("account", "Account"), ("opportunity", "Opportunity"), ("amount", "Amount"), ("stage", "Stage"),
+                   ("close_date", "Close"), ("contacts", "Contacts"), ("stability", "Stability")]  # fmt: skip
+    money = lambda rows: [dict(r, amount=_money(r["amount"])) for r in rows]  # noqa: E731
+    if st["opportunities"]:
+        emit(money(st["opportunities"]), "table", opp_columns)
+    kc = board["key_person_changed"]
+    con.print(escape(f"Open deals whose key person changed in the last {kc['days']} days: {kc['count']}, "
+                     f"amount {_money(kc['amount'])}"))  # fmt: skip
+    if kc["opportunities"]:
+        emit(money(kc["opportunities"]), "table", opp_columns[:-1] + [("coverage", "Coverage")])
+    emit([dict(m, people=", ".join(m["people"])) for m in board["key_people_changes"]], "table",
+         [("account", "Account"), ("changes", "Changes"), ("people", "Who (left or replaced)")],
+         title="Key-people changes, 12 months", empty="no key-person changes in 12 months")  # fmt: skip
+    emit(board["owners"], "table", [("owner", "Owner"), ("accounts", "Accounts"), ("active_contacts", "Contacts"),
+         ("contacts_per_account", "Per account"), ("thin_accounts", "Thin accounts"),
+         ("no_decision_maker", "No decision maker"), ("open_opportunities", "Open deals"),
+         ("single_threaded", "Single-threaded")], title="Coverage per account owner")  # fmt: skip

@@ -1,0 +1,191 @@
+"""The health scorecard (SPEC §7): account inputs → a 0–100 score that explains itself.
+
+Pure functions on plain values; the scorecard comes from the YAML config
+(`health:`), the default being the one in SPEC §7.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+DIMENSIONS = ("usage", "renewal_intent", "p1_tickets", "nps")
+DIMENSION_LABEL = {"usage": "usage", "renewal_intent": "renewal intent", "p1_tickets": "P1 tickets", "nps": "NPS"}
+BANDS = ("red", "yellow", "green")
+
+# The default scorecard, exactly as the YAML config spells it (examples/kam.yaml documents it).
+# A numeric rule gives its points when every bound it names holds: `above` (>), `min` (≥),
+# `below` (<), `max` (≤); the first rule that holds wins, a rule without bounds always holds.
+DEFAULT_HEALTH: dict[str, Any] = {
+    "weights": {"usage": 30, "renewal_intent": 30, "p1_tickets": 20, "nps": 20},
+    "points": {
+        "usage": [{"above": 80, "points": 10}, {"min": 50, "points": 7}, {"points": 3}],
+        "renewal_intent": {"proactive": 10, "satisfied": 7, "unclear": 4},
+        "p1_tickets": [{"max": 0, "points": 10}, {"max": 2, "points": 6}, {"points": 2}],
+        "nps": [{"min": 9, "points": 10}, {"min": 7, "points": 7}, {"points": 1}],
+    },
+    "key_people": {"changes": 2, "months": 12, "deduction": 10},
+    "coverage_deduction": 10,
+    "bands": {"red": 60, "yellow": 76},
+    "low": 60,
+}
+RULE_BOUNDS = ("above", "min", "below", "max")
+
+
+def _holds(rule: Mapping[str, float], value: float) -> bool:
+    return (
+        ("above" not in rule or value > rule["above"]) and ("min" not in rule or value >= rule["min"])
+        and ("below" not in rule or value < rule["below"]) and ("max" not in rule or value <= rule["max"])
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    weights: Mapping[str, float]
+    points: Mapping[str, Any]
+    key_people_changes: int = 2
+    key_people_months: int = 12
+    key_people_deduction: float = 10
+    coverage_deduction: float = 10
+    red_below: float = 60
+    yellow_below: float = 76
+    low: float = 60
+
+    @classmethod
+    def from_config(cls, health: Mapping[str, Any]) -> Scorecard:
+        kp = health["key_people"]
+        return cls(
+            weights=dict(health["weights"]), points=dict(health["points"]), key_people_changes=kp["changes"],
+            key_people_months=kp["months"], key_people_deduction=kp["deduction"],
+            coverage_deduction=health["coverage_deduction"], red_below=health["bands"]["red"],
+            yellow_below=health["bands"]["yellow"], low=health["low"],
+        )  # fmt: skip
+
+    def points_for(self, dimension: str, value: Any) -> float | None:
+        """The points a value earns on one dimension; None when there is no value."""
+        if value is None:
+            return None
+        rules = self.points[dimension]
+        if isinstance(rules, Mapping):
+            return rules.get(value)
+        for rule in rules:
+            if _holds(rule, value):
+                return rule["points"]  # type: ignore[no-any-return]
+        return 0
+
+    def band(self, score: float | None) -> str | None:
+        if score is None:
+            return None
+        if score < self.red_below:
+            return "red"
+        if score < self.yellow_below:
+            return "yellow"
+        return "green"
+
+
+DEFAULT_SCORECARD = Scorecard.from_config(DEFAULT_HEALTH)
+
+
+@dataclass
+class Deduction:
+    points: float
+    reason: str
+
+
+@dataclass
+class HealthResult:
+    inputs: dict[str, Any]
+    points: dict[str, float | None]
+    weights_used: dict[str, float]
+    base: float | None  # weighted points × 10, before deductions
+    deductions: list[Deduction] = field(default_factory=list)
+    score: float | None = None
+    band: str | None = None
+
+    def explanation(self) -> str:
+        if self.score is None:
+            return "no health data (usage, renewal intent, P1 tickets, NPS)"
+        parts = [f"{DIMENSION_LABEL[d]} {_show(self.inputs[d])} → {_show(self.points[d])} pts × {_show(w)}"
+                 for d, w in self.weights_used.items()]  # fmt: skip
+        total = sum(self.weights_used.values())
+        text = f"({' + '.join(parts)}) / {_show(total)} × 10 = {_show(round_half_up(self.base, 2))}"  # type: ignore[arg-type]
+        for d in self.deductions:
+            text += f" − {_show(d.points)} ({d.reason})"
+        if self.deductions or round_half_up(self.base, 2) != self.score:  # type: ignore[arg-type]
+            text += f" = {_show(self.score)}"
+        return text
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def round_half_up(value: float | Fraction, places: int = 1) -> float:
+    scale = 10**places
+    return math.floor(Fraction(value) * scale + Fraction(1, 2)) / scale
+
+
+def score(
+    inputs: Mapping[str, Any], card: Scorecard = DEFAULT_SCORECARD, *,
+    key_people_changed: Sequence[str] = (), thin_coverage: Sequence[str] = (),
+) -> HealthResult:  # fmt: skip
+    """The score of one account.
+
+    `key_people_changed` names the key people who changed within the scorecard's
+    months; `thin_coverage` the SINGLE_CONTACT / SINGLE_SUPPORTER findings the
+    account has. A dimension without a value is left out and the other weights
+    are rescaled; without any value there is no score.
+    """
+    values = {d: inputs.get(d) for d in DIMENSIONS}
+    points = {d: card.points_for(d, values[d]) for d in DIMENSIONS}
+    used = {d: card.weights[d] for d in DIMENSIONS if points[d] is not None and card.weights.get(d, 0) > 0}
+    result = HealthResult(inputs=values, points=points, weights_used=used, base=None)
+    total = sum(used.values())
+    if not total:
+        return result
+    base = Fraction(sum(Fraction(used[d]) * Fraction(points[d]) for d in used)) / Fraction(total) * 10  # type: ignore[arg-type]
+    result.base = float(base)
+    if len(key_people_changed) >= card.key_people_changes and card.key_people_deduction:
+        result.deductions.append(Deduction(card.key_people_deduction,
+            f"{len(key_people_changed)} key-person changes in {card.key_people_months} months: "
+            f"{', '.join(key_people_changed)}"))  # fmt: skip
+    if thin_coverage and card.coverage_deduction:
+        result.deductions.append(Deduction(card.coverage_deduction, " and ".join(thin_coverage)))
+    final = base - sum(Fraction(d.points) for d in result.deductions)
+    result.score = round_half_up(min(Fraction(100), max(Fraction(0), final)))
+    result.band = card.band(result.score)
+    return result
+
+
+# --- one account, from its snapshot ------------------------------------------
+
+THIN_CODES = ("SINGLE_CONTACT", "SINGLE_SUPPORTER")
+
+
+def assess(account: Any, card: Scorecard, opts: Any) -> HealthResult:
+    """The score of an account snapshot (`AccountView`) as of `opts.today` (`CheckOptions`)."""
+    from .checks import check_account
+    from .portfolio import key_person_changes
+
+    thin = sorted({f.code for f in check_account(account, opts) if f.code in THIN_CODES}, key=THIN_CODES.index)
+    changes = key_person_changes(account, opts.today, card.key_people_months)
+    return score(account.health_inputs, card, key_people_changed=[f"{c.name} {d.isoformat()}" for c, d in changes],
+                 thin_coverage=thin)  # fmt: skip
+
+
+def record(account: str, tier: str | None, result: HealthResult) -> dict[str, Any]:
+    """One flat record per account: the same keys in table, JSON and CSV."""
+    out: dict[str, Any] = {"account": account, "tier": tier, "score": result.score, "band": result.band}
+    for d in DIMENSIONS:
+        out[d] = result.inputs[d]
+        out[f"{d}_points"] = result.points[d] if d in result.weights_used else None
+    out["base"] = round_half_up(result.base, 2) if result.base is not None else None
+    out["deductions"] = sum(d.points for d in result.deductions)
+    out["deduction_reasons"] = [f"{d.reason} (−{_show(d.points)})" for d in result.deductions]
+    out["explanation"] = result.explanation()
+    return out

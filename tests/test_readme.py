@@ -1,0 +1,34 @@
+"""The README's weekly routine is real output: every `$ kam …` line of that section is run again
+in a new database and must print exactly what the README shows."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+
+from .conftest import ROOT
+
+
+def console_blocks(section: str) -> list[tuple[list[str], str]]:
+    """(argv, expected output) for each `$ kam …` line of the section's console blocks."""
+    out = []
+    for block in re.findall(r"```console\n(.*?)```", section, flags=re.S):
+        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, expected = chunk.partition("\n")
+            out.append((shlex.split(command)[1:], expected))
+    return out
+
+
+def test_the_weekly_routine_in_the_readme_is_real_output(kam, monkeypatch):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Accounts, opportunities, health and the weekly routine")
+    section = text[start : text.index("\n## ", start + 1)]
+    commands = console_blocks(section)
+    assert len(commands) >= 10
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setitem(os.environ, "COLUMNS", "200")
+    for argv, expected in commands:
+        result = kam(*argv)
+        shown = "".join(line.rstrip() + "\n" for line in (result.stdout + result.stderr).splitlines())
+        assert shown == expected, " ".join(argv)
