@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from keyaccount_cli.db import SCHEMA_VERSION, WRITER_LOCK
 
 from .conftest import EXAMPLE, PG_URL, TestDatabase
+from .test_reliability import another_writer
 
 pytestmark = pytest.mark.postgresql_only
 
@@ -31,9 +32,9 @@ def run(*args, db, timeout=120, env=None):
                           timeout=timeout, env={**os.environ, **(env or {})})  # fmt: skip
 
 
-def start(*args, db):
+def start(*args, db, env=None):
     return subprocess.Popen([*KAM, "--db", str(db), *map(str, args)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})  # fmt: skip
 
 
 def team_file(path: Path, who: str, rows: int) -> Path:
@@ -55,21 +56,27 @@ def test_two_imports_at_once_keep_both_sets_of_rows_and_a_consistent_history(kam
     files = {who: team_file(tmp_path / f"{who}.csv", who, rows) for who in ("Ann", "Bob")}
     assert kam("import", EXAMPLE).exit_code == 0
     before = isolated_db.count("contact")
-    imports = [start("import", f, db=isolated_db) for f in files.values()]
+    imports: list[subprocess.Popen] = []
     checks: list[subprocess.Popen] = []
-    at_once = False
-    while any(p.poll() is None for p in imports):
-        at_once = at_once or writer_lock_awaited(isolated_db)
-        if not checks or checks[-1].poll() is not None:
-            checks.append(start("check", "--format", "json", db=isolated_db))
-        time.sleep(0.02)
-    for p in imports:
-        out, err = p.communicate()
+    try:
+        # a third member is writing as both imports start, so that both are under way at once
+        with another_writer(isolated_db):
+            imports = [start("import", f, db=isolated_db, env={"KAM_BUSY_TIMEOUT": "120"}) for f in files.values()]
+            deadline = time.monotonic() + 60
+            while writers_waiting(isolated_db) < 2 and time.monotonic() < deadline:
+                assert all(p.poll() is None for p in imports), "an import ended while another member was writing"
+                time.sleep(0.02)
+            assert writers_waiting(isolated_db) == 2
+        while any(p.poll() is None for p in imports):
+            if not checks or checks[-1].poll() is not None:
+                checks.append(start("check", "--format", "json", db=isolated_db))
+            time.sleep(0.02)
+    finally:
+        outcomes = [(p, *p.communicate()) for p in imports + checks]
+    for p, _, err in outcomes[: len(imports)]:
         assert p.returncode == 0, err
-    assert at_once, "one import ended before the other began; the test proved nothing"
-    for check in checks:
-        out, err = check.communicate()
-        assert check.returncode in (0, 1), err
+    for p, out, err in outcomes[len(imports) :]:
+        assert p.returncode in (0, 1), err
         json.loads(out)
     # both sets of rows; Lin (in both files) once
     assert isolated_db.count("contact") == before + 2 * rows - 1
@@ -86,10 +93,10 @@ def test_two_imports_at_once_keep_both_sets_of_rows_and_a_consistent_history(kam
     assert run("check", "--format", "json", db=isolated_db).returncode in (0, 1)
 
 
-def writer_lock_awaited(db: TestDatabase) -> bool:
-    """Whether a kam writer is waiting for another one."""
-    return bool(db.rows("select count(*) from pg_locks where locktype = 'advisory' and not granted"
-                        f" and objid = {WRITER_LOCK}")[0][0])  # fmt: skip
+def writers_waiting(db: TestDatabase) -> int:
+    """How many kam writers wait for another one."""
+    return int(db.rows("select count(*) from pg_locks where locktype = 'advisory' and not granted"
+                       f" and objid = {WRITER_LOCK}")[0][0])  # fmt: skip
 
 
 def writer_lock_held(db: TestDatabase) -> bool:
