@@ -3,10 +3,13 @@
 Each measurement runs in a fresh child process: wall-clock time and the child's
 peak RSS. Files and databases live in a temporary directory.
 
-    .venv/bin/python bench/run.py [--rows N ...] [--check-rows N] [--map-contacts N] [--quick]
+    .venv/bin/python bench/run.py [--rows N ...] [--check-rows N] [--map-contacts N] [--quick] [--pg-url URL]
 
 With no options: import of 100,000 and 1,000,000 rows (each beside the baseline), re-import,
 `kam check` over the million, `kam --help` and `kam map` of 2,000 contacts; a few minutes.
+With `--pg-url` (or KAM_BENCH_PG_URL), a SQLAlchemy URL of a PostgreSQL database, the
+imports also run against that server, each into a schema of its own that is dropped
+afterwards.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ class Result:
     figure: str
     target: str = ""
     ok: bool | None = None
+    seconds: float = 0.0
 
 
 def measure(command: list[str], *, ok_codes: tuple[int, ...] = (0,)) -> Measurement:
@@ -57,8 +61,18 @@ def measure(command: list[str], *, ok_codes: tuple[int, ...] = (0,)) -> Measurem
         code = child.returncode = os.waitstatus_to_exitcode(status)
         if code not in ok_codes:
             errors.seek(0)
-            sys.exit(f"{' '.join(command)} exited {code}:\n{errors.read().decode()[-2000:]}")
+            shown = " ".join(shown_arg(arg) for arg in command)
+            sys.exit(f"{shown} exited {code}:\n{errors.read().decode()[-2000:]}")
     return Measurement(seconds, usage.ru_maxrss * 1024)
+
+
+def shown_arg(arg: str) -> str:
+    """A command-line word as it may be printed: a database URL without its password."""
+    if "://" not in arg:
+        return arg
+    from keyaccount_cli.db import display_location
+
+    return display_location(arg)
 
 
 def best(command: list[str]) -> float:
@@ -93,7 +107,7 @@ def bench_import(rows: int, work: Path) -> tuple[list[Result], Path]:
         )
 
     return [
-        Result(f"baseline import {rows:,}", f"{base.seconds:.2f} s, {base.peak_bytes / MB:.0f} MB"),
+        Result(f"baseline import {rows:,}", f"{base.seconds:.2f} s, {base.peak_bytes / MB:.0f} MB", seconds=base.seconds),
         kam_row("kam import", first),
         kam_row("kam re-import", again),
         Result(
@@ -103,6 +117,33 @@ def bench_import(rows: int, work: Path) -> tuple[list[Result], Path]:
             again.seconds <= first.seconds,
         ),
     ], db
+
+
+def bench_pg_import(rows: int, work: Path, url: str, baseline: float) -> list[Result]:
+    """First import and re-import of `rows` contacts into a fresh schema on a PostgreSQL server."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    csv = work / f"contacts-{rows}.csv"
+    server = make_url(url)
+    schema = f"kam_bench_{os.getpid()}_{rows}"
+    admin = psycopg.connect(server.set(drivername="postgresql").render_as_string(hide_password=False), autocommit=True)
+    try:
+        admin.execute(f'CREATE SCHEMA "{schema}"')
+        db = server.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+        progress("kam import (PostgreSQL)")
+        first = measure([*KAM, "--db", db, "import", str(csv)])
+        progress("kam re-import (PostgreSQL)")
+        again = measure([*KAM, "--db", db, "import", str(csv)])
+    finally:
+        admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        admin.close()
+    return [
+        Result(f"kam import {rows:,} (PostgreSQL)",
+               f"{first.seconds:.2f} s = {first.seconds / baseline:.2f}× SQLite baseline, {first.peak_bytes / MB:.0f} MB"),
+        Result(f"kam re-import {rows:,} (PostgreSQL)",
+               f"{again.seconds:.2f} s = {again.seconds / baseline:.2f}× SQLite baseline, {again.peak_bytes / MB:.0f} MB"),
+    ]  # fmt: skip
 
 
 def bench_check(rows: int, work: Path, databases: dict[int, Path]) -> Result:
@@ -173,6 +214,8 @@ def main() -> None:
     parser.add_argument("--check-rows", type=int, help="contacts in the database for kam check; default 1000000, 0 = skip")
     parser.add_argument("--map-contacts", type=int, help="contacts of the mapped account; default 2000")
     parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
+    parser.add_argument("--pg-url", default=os.environ.get("KAM_BENCH_PG_URL"),
+                        help="also import into this PostgreSQL database (SQLAlchemy URL); default $KAM_BENCH_PG_URL")  # fmt: skip
     args = parser.parse_args()
     row_counts = [n for group in args.rows for n in group] if args.rows else (
         [5_000] if args.quick else [100_000, 1_000_000])  # fmt: skip
@@ -186,6 +229,8 @@ def main() -> None:
         for rows in row_counts:
             imported, databases[rows] = bench_import(rows, work)
             results += imported
+            if args.pg_url:
+                results += bench_pg_import(rows, work, args.pg_url, imported[0].seconds)
         if check_rows:
             results.append(bench_check(check_rows, work, databases))
         results += bench_startup(map_contacts, work)

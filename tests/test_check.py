@@ -191,7 +191,7 @@ def test_check_usage_errors_exit_2(kam, args, words):
 def test_read_commands_on_a_missing_database(kam, isolated_db):
     result = kam("check")
     assert result.exit_code == 2
-    assert "no database" in result.stderr
+    assert "import contacts first" in result.stderr
     assert not isolated_db.exists()
 
 

@@ -48,12 +48,13 @@ def loaded_by(*args: str) -> list[str]:
     return ast.literal_eval(out.strip().splitlines()[-1])
 
 
+@pytest.mark.sqlite_only
 def test_map_and_check_on_a_current_sqlite_file_read_it_without_sqlalchemy_or_networkx(kam, isolated_db):
     kam("import", EXAMPLE)
     assert loaded_by("--db", str(isolated_db), "map", "华东电力集团") == []
     assert loaded_by("--db", str(isolated_db), "check", "--quiet") == []
     assert loaded_by("--db", str(isolated_db), "successor", "王建华", "--suggest") == ["networkx", "sqlalchemy", "sqlmodel"]
-    (isolated_db.parent / "kam.yaml").write_text("min_contacts: 3\nstep_deadlines:\n  confirm: -21\n")
+    (isolated_db.path.parent / "kam.yaml").write_text("min_contacts: 3\nstep_deadlines:\n  confirm: -21\n")
     assert loaded_by("--db", str(isolated_db), "check", "--quiet") == ["yaml"]
 
 
@@ -162,7 +163,7 @@ def test_accounts_listing(kam):
 def test_db_reports_location_and_counts(kam, isolated_db):
     kam("import", EXAMPLE)
     (info,) = json.loads(kam("db", "--format", "json").stdout)
-    assert info["location"] == str(isolated_db)
+    assert info["location"] == isolated_db.shown
     assert info["contact"] == 16 and info["account"] == 5 and info["schema_version"] == info["latest_schema"]
 
 
@@ -174,6 +175,7 @@ def test_config_unknown_key_is_named(kam, tmp_path):
     assert result.exit_code == 2 and "unknown key 'colour'" in result.stderr
 
 
+@pytest.mark.sqlite_only
 def test_config_beside_the_database_sets_thresholds_and_aliases(kam, tmp_path, write_csv):
     (tmp_path / "kam.yaml").write_text("min_contacts: 3\naliases:\n  attitude:\n    support: [温和支持]\n")
     kam("import", write_csv("account,name,department,decision_power,attitude\nACME,A,IT,final,温和支持\nACME,B,Sales,,support\n"))
@@ -181,7 +183,7 @@ def test_config_beside_the_database_sets_thresholds_and_aliases(kam, tmp_path, w
     assert codes == {"SINGLE_CONTACT"}
 
 
-def test_namesakes_need_emails_so_export_import_can_tell_them_apart(kam, tmp_path, monkeypatch):
+def test_namesakes_need_emails_so_export_import_can_tell_them_apart(kam, tmp_path, monkeypatch, new_db):
     kam("add", "ACME", "王五")
     result = kam("add", "ACME", "王五")
     assert result.exit_code == 2 and "already has a contact called 王五" in result.stderr
@@ -189,11 +191,12 @@ def test_namesakes_need_emails_so_export_import_can_tell_them_apart(kam, tmp_pat
     assert kam("add", "ACME", "王五", "--email", "w2@acme.example").exit_code == 0
     out = tmp_path / "x.csv"
     kam("export", "contacts", "-o", out)
-    monkeypatch.setenv("KAM_DB", str(tmp_path / "empty.db"))
+    monkeypatch.setenv("KAM_DB", new_db("empty.db").location)
     assert kam("import", out).exit_code == 0
     assert len(json.loads(kam("contacts", "ACME", "--format", "json").stdout)) == 2
 
 
+@pytest.mark.sqlite_only
 def test_a_damaged_database_gets_one_line(kam, tmp_path):
     bad = tmp_path / "bad.db"
     bad.write_text("not a database at all")
@@ -210,7 +213,7 @@ def test_a_database_url_never_shows_its_password(kam):
 
 def test_db_on_a_missing_database_says_where_it_would_be(kam, isolated_db):
     (info,) = json.loads(kam("db", "--format", "json").stdout)
-    assert info["location"] == str(isolated_db) and info["exists"] is False
+    assert info["location"] == isolated_db.shown and info["exists"] is False
     assert not isolated_db.exists()
 
 

@@ -193,13 +193,13 @@ def test_missing_file(kam, tmp_path):
     assert "nope.csv" in result.stderr
 
 
-def test_export_import_roundtrip_is_identical(kam, tmp_path, monkeypatch):
+def test_export_import_roundtrip_is_identical(kam, tmp_path, monkeypatch, new_db):
     kam("import", EXAMPLE)
     kam("set", "lina@ecpower.example", "--notes", "=HYPERLINK(\"http://x\")")
     first = tmp_path / "first.csv"
     assert kam("export", "contacts", "-o", first).exit_code == 0
     assert "'=HYPERLINK" in first.read_text(encoding="utf-8")
-    monkeypatch.setenv("KAM_DB", str(tmp_path / "empty.db"))
+    monkeypatch.setenv("KAM_DB", new_db("empty.db").location)
     assert kam("import", first).exit_code == 0
     assert contacts_json(kam, "华东电力集团")["李娜"]["notes"] == '=HYPERLINK("http://x")'
     second = tmp_path / "second.csv"
@@ -214,9 +214,10 @@ def test_excel_export_has_bom(kam, tmp_path):
     assert out.read_bytes().startswith(b"\xef\xbb\xbfaccount,name,")
 
 
+@pytest.mark.sqlite_only
 def test_database_is_owner_only(kam, isolated_db):
     kam("import", EXAMPLE)
-    assert isolated_db.stat().st_mode & 0o777 == 0o600
+    assert isolated_db.path.stat().st_mode & 0o777 == 0o600
 
 
 def test_an_unquoted_comma_in_the_last_notes_column_is_kept_with_a_warning(kam, write_csv):
@@ -305,3 +306,14 @@ def test_every_bad_row_is_reported_in_one_run(kam, write_csv):
     assert "cycle" in result.stderr and "duplicate email: line 2 gives it to Ann" in result.stderr
     skipped = kam("import", bad, "--skip-invalid")
     assert "ann@x.example" not in kam("export", "contacts").stdout, skipped.stderr
+
+
+def test_export_orders_accounts_the_same_on_every_backend(kam, write_csv):
+    """By the name's code points, as on a SQLite file, whatever collation a server database has
+    (a Chinese collation would put 北辰 before 云帆, by pinyin)."""
+    names = ["云帆医药", "北辰制造", "华东电力", "b-Co", "B Co", "Alpha", "alpha2", "Zeta", "Éclair"]
+    kam("import", write_csv("account,name\n" + "".join(f"{n},P{i}\n" for i, n in enumerate(names))))
+    rows = kam("export", "contacts").stdout.splitlines()[1:]
+    assert [r.split(",")[0] for r in rows] == sorted(names, key=lambda n: n.casefold())
+    unknown = kam("map", "Nobody")
+    assert unknown.exit_code == 2 and ", ".join(sorted(names, key=lambda n: n.casefold())) in unknown.stderr

@@ -1,5 +1,8 @@
 """Nothing lost, nothing half-written: real processes killed mid-import, readers beside a writer,
-a busy database, upgrades from the first schema, backups, permissions, hostile files."""
+a busy database, upgrades from the first schema, backups, permissions, hostile files.
+
+Tests marked `sqlite_only` are about the SQLite file itself; tests/test_postgres.py has the
+server's counterparts."""
 
 from __future__ import annotations
 
@@ -12,15 +15,16 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from keyaccount_cli.db import SCHEMA_VERSION
+from keyaccount_cli.db import SCHEMA_VERSION, WRITER_LOCK
 
-from .conftest import EXAMPLE, FIXTURES
+from .conftest import BACKEND, EXAMPLE, FIXTURES, PG_URL, TestDatabase
 
 KAM = [sys.executable, "-m", "keyaccount_cli"]
 
@@ -67,7 +71,9 @@ def copy_db(source: Path, target: Path) -> None:
         src.backup(dst)
 
 
-def contact_count(db: Path) -> int:
+def contact_count(db: Path | TestDatabase) -> int:
+    if isinstance(db, TestDatabase):
+        return db.count("contact")
     with sqlite3.connect(db) as conn:
         return int(conn.execute("select count(*) from contact").fetchone()[0])
 
@@ -78,13 +84,38 @@ def integrity(db: Path) -> str:
 
 
 @pytest.fixture
-def seeded(tmp_path):
-    db = tmp_path / "kam.db"
-    assert local("import", EXAMPLE, db=db).exit_code == 0
-    return db
+def seeded(isolated_db):
+    assert local("import", EXAMPLE, db=isolated_db).exit_code == 0
+    return isolated_db
 
 
-def test_an_import_killed_at_any_moment_leaves_the_database_as_it_was(tmp_path, seeded):
+@pytest.fixture
+def seeded_file(seeded):
+    return seeded.path
+
+
+@contextmanager
+def another_writer(db: TestDatabase):
+    """Someone else in the middle of a write transaction."""
+    if db.path is not None:
+        holder = sqlite3.connect(db.path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+    else:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        holder = psycopg.connect(make_url(PG_URL).set(drivername="postgresql").render_as_string(hide_password=False))
+        holder.execute(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+    try:
+        yield
+    finally:
+        holder.rollback()
+        holder.close()
+
+
+@pytest.mark.sqlite_only
+def test_an_import_killed_at_any_moment_leaves_the_database_as_it_was(tmp_path, seeded_file):
+    seeded = seeded_file
     data = big_file(tmp_path / "big.csv", 12_000)
     before = snapshot(seeded)
     # a whole import on a copy: how long it takes here, and what "after" looks like
@@ -111,7 +142,8 @@ def test_an_import_killed_at_any_moment_leaves_the_database_as_it_was(tmp_path, 
 
 
 def test_readers_beside_a_writer_see_before_or_after_never_half(tmp_path, seeded):
-    data = big_file(tmp_path / "big.csv", 15_000)
+    rows = 15_000 if BACKEND == "sqlite" else 5_000
+    data = big_file(tmp_path / "big.csv", rows)
     before = contact_count(seeded)
     writer = subprocess.Popen([*KAM, "--db", str(seeded), "import", str(data)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
@@ -123,25 +155,21 @@ def test_readers_beside_a_writer_see_before_or_after_never_half(tmp_path, seeded
         seen.add(info["contact"])
     _, errors = writer.communicate()
     assert writer.returncode == 0, errors
-    assert seen <= {before, before + 15_000}
-    assert contact_count(seeded) == before + 15_000
+    assert seen <= {before, before + rows}
+    assert contact_count(seeded) == before + rows
 
 
 def test_a_second_writer_waits_then_says_the_database_is_busy(seeded):
-    holder = sqlite3.connect(seeded, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
+    with another_writer(seeded):
         result = run("add", "ACME", "Someone", db=seeded, env={"KAM_BUSY_TIMEOUT": "0.3"})
         assert result.returncode == 2
         assert "busy" in result.stderr and "Traceback" not in result.stderr
         # a reader is not held up by the writer
         assert run("accounts", db=seeded, env={"KAM_BUSY_TIMEOUT": "0.3"}).returncode == 0
-    finally:
-        holder.rollback()
-        holder.close()
     assert run("add", "ACME", "Someone", db=seeded).returncode == 0
 
 
+@pytest.mark.sqlite_only
 def test_a_database_from_the_first_schema_is_upgraded_in_place(tmp_path):
     db = tmp_path / "old.db"
     shutil.copy(FIXTURES / "kam-schema-0001.db", db)
@@ -159,7 +187,9 @@ def test_a_database_from_the_first_schema_is_upgraded_in_place(tmp_path):
     assert history[0]["new"] == "created"
 
 
-def test_backup_is_a_consistent_private_copy(tmp_path, seeded):
+@pytest.mark.sqlite_only
+def test_backup_is_a_consistent_private_copy(tmp_path, seeded_file):
+    seeded = seeded_file
     target = tmp_path / "backups" / "kam-mon.db"
     target.parent.mkdir()
     result = local("backup", target, db=seeded)
@@ -172,7 +202,9 @@ def test_backup_is_a_consistent_private_copy(tmp_path, seeded):
     assert local("backup", seeded, db=seeded).exit_code == 2
 
 
-def test_backup_while_an_import_runs(tmp_path, seeded):
+@pytest.mark.sqlite_only
+def test_backup_while_an_import_runs(tmp_path, seeded_file):
+    seeded = seeded_file
     data = big_file(tmp_path / "big.csv", 15_000)
     before = contact_count(seeded)
     writer = subprocess.Popen([*KAM, "--db", str(seeded), "import", str(data)],
@@ -188,7 +220,9 @@ def test_backup_while_an_import_runs(tmp_path, seeded):
         assert contact_count(copy) in (before, before + 15_000)
 
 
-def test_database_and_its_journal_files_are_owner_only(seeded):
+@pytest.mark.sqlite_only
+def test_database_and_its_journal_files_are_owner_only(seeded_file):
+    seeded = seeded_file
     for path in seeded.parent.glob("kam.db*"):
         assert path.stat().st_mode & 0o777 == 0o600, path
 
@@ -223,15 +257,14 @@ CELLS = st.sampled_from([
 ])  # fmt: skip
 
 
-def _import_keeps_its_promise(tmp_path, content: bytes) -> None:
+def _import_keeps_its_promise(tmp_path, db: TestDatabase, content: bytes) -> None:
     """In-process (fast enough for many examples): exit 0 or 2, no exception, and on 2 no change."""
     from typer.testing import CliRunner
 
     from keyaccount_cli.cli import app
 
     runner = CliRunner()
-    db = tmp_path / "prop.db"
-    env = {"KAM_DB": str(db)}
+    env = {"KAM_DB": db.location}
     if not db.exists():
         assert runner.invoke(app, ["import", str(EXAMPLE)], env=env).exit_code == 0
     before = runner.invoke(app, ["export", "contacts"], env=env).stdout
@@ -248,22 +281,27 @@ def _import_keeps_its_promise(tmp_path, content: bytes) -> None:
         assert runner.invoke(app, ["export", "contacts"], env=env).stdout == before
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# The parsing is the same code on both backends; on the server fewer examples check the
+# all-or-nothing promise, each costing a few round trips.
+EXAMPLES = 1.0 if BACKEND == "sqlite" else 0.4
+
+
+@settings(max_examples=int(25 * EXAMPLES), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=300))
-def test_arbitrary_bytes_exit_0_or_2_and_never_half_write(tmp_path, content):
-    _import_keeps_its_promise(tmp_path, content)
+def test_arbitrary_bytes_exit_0_or_2_and_never_half_write(tmp_path, isolated_db, content):
+    _import_keeps_its_promise(tmp_path, isolated_db, content)
 
 
 def _cell(value: str, delimiter: str) -> str:
     return '"' + value.replace('"', '""') + '"' if delimiter in value or '"' in value or "\n" in value else value
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(30 * EXAMPLES), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(st.sampled_from(HEADERS), min_size=1, max_size=6, unique=True),
     st.lists(st.lists(CELLS, min_size=0, max_size=7), min_size=0, max_size=6),
     st.sampled_from([",", ";", "\t"]),
 )
-def test_well_formed_but_wrong_csv_exits_0_or_2_and_never_half_writes(tmp_path, header, rows, delimiter):
+def test_well_formed_but_wrong_csv_exits_0_or_2_and_never_half_writes(tmp_path, isolated_db, header, rows, delimiter):
     lines = [delimiter.join(header)] + [delimiter.join(_cell(c, delimiter) for c in row) for row in rows]
-    _import_keeps_its_promise(tmp_path, ("\n".join(lines) + "\n").encode("utf-8"))
+    _import_keeps_its_promise(tmp_path, isolated_db, ("\n".join(lines) + "\n").encode("utf-8"))

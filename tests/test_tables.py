@@ -4,7 +4,7 @@ located errors, one transaction, --dry-run / --skip-invalid / --ignore-unknown."
 from __future__ import annotations
 
 import json
-import sqlite3
+from datetime import date
 
 import pytest
 
@@ -17,8 +17,8 @@ ACCOUNTS = "客户,行业,客户分层,客户经理,年采购额,核心功能活
 
 
 def rows(db, sql):
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql).fetchall()
+    """Rows as a SQLite file gives them (a server returns dates as dates)."""
+    return [tuple(v.isoformat() if isinstance(v, date) else v for v in row) for row in db.rows(sql)]
 
 
 def test_accounts_with_chinese_headers_in_gbk_upsert_and_record_history(kam, write_csv, isolated_db):
@@ -141,8 +141,9 @@ def test_the_example_files_import_cleanly(kam):
         assert result.exit_code == 0 and created in result.stdout, result.stderr
 
 
-def test_config_aliases_extend_the_tier_vocabulary(kam, write_csv, tmp_path, isolated_db):
-    (tmp_path / "kam.yaml").write_text("aliases:\n  tier:\n    key: [成长型]\n", encoding="utf-8")
+def test_config_aliases_extend_the_tier_vocabulary(kam, write_csv, tmp_path, isolated_db, monkeypatch):
+    (tmp_path / "tiers.yaml").write_text("aliases:\n  tier:\n    key: [成长型]\n", encoding="utf-8")
+    monkeypatch.setenv("KAM_CONFIG", str(tmp_path / "tiers.yaml"))
     assert kam("import", write_csv("客户,客户分层\nACME,成长型\n", name="a.csv"), "--kind", "accounts").exit_code == 0
     assert rows(isolated_db, "select tier from account") == [("key",)]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -62,6 +63,31 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.close()
 
 
+# Every kam writer on a server takes this transaction-level advisory lock first, so writers
+# queue one behind the other as they do on SQLite (BEGIN IMMEDIATE): two imports at once
+# run one after the other, each seeing the other's accounts and contacts.
+WRITER_LOCK = 0x6B616D  # "kam"
+
+
+def _server_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    # timestamps are stored as UTC wall-clock times, whatever the server's own time zone
+    autocommit = dbapi_conn.autocommit
+    dbapi_conn.autocommit = True
+    cur = dbapi_conn.cursor()
+    cur.execute("SET TIME ZONE 'UTC'")
+    cur.close()
+    dbapi_conn.autocommit = autocommit
+
+
+def _server_begin(conn: Connection) -> None:
+    # readers run at REPEATABLE READ (one snapshot for the whole command, as on SQLite);
+    # writers at READ COMMITTED, so that after the lock they see what the writer before them committed
+    if conn.get_execution_options().get("kam_write"):
+        # wait for another writer at most KAM_BUSY_TIMEOUT (0 would mean "for ever" to the server)
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(busy_timeout() * 1000))}")
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+
+
 def _sqlite_begin(conn: Connection) -> None:
     # pysqlite runs in autocommit mode here (isolation_level=None) so that we
     # choose how a transaction starts: a writer takes the write lock at once
@@ -81,7 +107,13 @@ class Database:
     @cached_property
     def writer(self) -> Engine:
         """The engine for transactions that write."""
-        return self.engine.execution_options(kam_write=True)
+        if self.is_sqlite:
+            return self.engine.execution_options(kam_write=True)
+        return self.engine.execution_options(kam_write=True, isolation_level="READ COMMITTED")
+
+    def close(self) -> None:
+        """Close the pooled connections (a server counts them)."""
+        self.engine.dispose()
 
     @property
     def is_sqlite(self) -> bool:
@@ -103,19 +135,27 @@ class Database:
         return out
 
 
+class NoDatabase(KamError):
+    """A read-only command found no kam database where it looked."""
+
+
 def open_database(location: str, *, create: bool = True) -> Database:
     """Open (and if need be create, then upgrade) the database at `location`.
 
-    A missing SQLite file is an error for read-only commands (`create=False`).
+    A missing SQLite file, or a server database without kam's tables, is an error for
+    read-only commands (`create=False`).
     """
     if is_url(location):
-        url = location
+        scheme, rest = location.split("://", 1)
+        # the URL as PostgreSQL's own tools write it means the driver kam ships with (psycopg 3)
+        url = f"postgresql+psycopg://{rest}" if scheme in ("postgresql", "postgres") else location
         connect_args: dict = {}
+        engine_args: dict = {"isolation_level": "REPEATABLE READ"} if url.startswith("postgresql") else {}
     else:
         path = Path(location).expanduser()
         if not path.exists():
             if not create:
-                raise KamError(f"no database at {path}; import contacts first (kam import FILE.csv) or pass --db")
+                raise NoDatabase(f"no database at {path}; import contacts first (kam import FILE.csv) or pass --db")
             try:
                 _create_private_file(path)
             except OSError as exc:
@@ -124,9 +164,10 @@ def open_database(location: str, *, create: bool = True) -> Database:
             raise KamError(f"{path} is a directory, not a kam database")
         url = f"sqlite:///{path}"
         connect_args = {"timeout": busy_timeout(), "isolation_level": None}
+        engine_args = {}
     shown = display_location(location)
     try:
-        engine = create_engine(url, connect_args=connect_args)
+        engine = create_engine(url, connect_args=connect_args, **engine_args)
     except ImportError as exc:
         hint = " (pip install 'keyaccount-cli[postgres]')" if url.startswith("postgresql") else ""
         raise KamError(f"cannot open database {shown}: the driver is not installed: {exc.name or exc}{hint}") from None
@@ -135,12 +176,27 @@ def open_database(location: str, *, create: bool = True) -> Database:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _server_connect)
+        event.listen(engine, "begin", _server_begin)
     db = Database(location, engine)
     try:
+        if not create and not db.is_sqlite and not has_schema(db):
+            raise NoDatabase(f"the database {shown} has no kam tables yet; import contacts first (kam import FILE.csv)")
         migrate(db)
     except DBAPIError as exc:
+        db.close()
         raise translate_operational(exc, shown) from None
+    except BaseException:
+        db.close()
+        raise
     return db
+
+
+def has_schema(db: Database) -> bool:
+    """Whether kam's tables are there (a server database starts empty)."""
+    with db.engine.connect() as conn:
+        return _pending(conn) is not None
 
 
 def translate_operational(exc: DBAPIError, location: str) -> KamError:
@@ -187,7 +243,12 @@ def backup(db: Database, target: Path) -> int:
     import sqlite3
 
     if not db.is_sqlite:
-        raise KamError("kam backup copies SQLite files; back up a server database with its own tools (pg_dump)")
+        from sqlalchemy.engine import make_url
+
+        # the URL as pg_dump takes it: no driver name, and no password (pg_dump asks, or reads ~/.pgpass)
+        server = make_url(db.location).set(drivername=db.engine.dialect.name)._replace(password=None)
+        raise KamError("kam backup copies SQLite files; back up a server database with its own tools, e.g. "
+                       f"pg_dump --format=custom --file {shlex.quote(str(target))} {shlex.quote(server.render_as_string())}")  # fmt: skip
     source = Path(db.location)
     target = target.expanduser().absolute()
     if target.exists() and target.samefile(source):

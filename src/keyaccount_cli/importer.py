@@ -119,16 +119,27 @@ class ImportResult:
     plans_opened: int = 0
 
 
+_INSERT = re.compile(r"^(INSERT INTO .+ VALUES )(\([?, ]+\))$", re.S)
+MAX_PARAMETERS = 30_000  # per statement; PostgreSQL's protocol allows 65,535
+
+
 class _Sql:
-    """Driver-level statements (no per-row SQL compilation), in the dialect's parameter style."""
+    """Driver-level statements (no per-row SQL compilation), in the dialect's parameter style.
+
+    Bulk writes are one `executemany` on SQLite (an in-process library: a statement per row
+    costs nothing); on a server they are multi-row statements, a batch of rows per round trip.
+    """
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.qmark = conn.dialect.paramstyle == "qmark"
         dialect = conn.dialect
+        self.types = {c.name: c.type.compile(dialect) for c in Contact.__table__.c}
         columns = [c for table in (Contact.__table__, Account.__table__, Change.__table__) for c in table.c]
         self.proc = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns}
-        self.result_proc = {c.name: c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns}
+        # only the contact's own fields are read back raw (numeric result processors need the server's type code)
+        self.result_proc = {c.name: c.type.dialect_impl(dialect).result_processor(dialect, None)
+                            for c in Contact.__table__.c if c.name in SCALAR_FIELDS}  # fmt: skip
 
     def text(self, sql: str) -> str:
         return sql if self.qmark else sql.replace("?", "%s")
@@ -137,8 +148,60 @@ class _Sql:
         return self.conn.exec_driver_sql(self.text(sql), tuple(params))
 
     def many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
-        if rows:
+        """`INSERT … VALUES (?, …)` (or any statement, on SQLite) for each of `rows`."""
+        if not rows:
+            return
+        if self.qmark:
+            self.conn.exec_driver_sql(sql, rows)
+            return
+        m = _INSERT.match(sql)
+        if m is None:
             self.conn.exec_driver_sql(self.text(sql), rows)
+            return
+        head, width = m.group(1), m.group(2).count("?")
+        for batch in self._batches(rows):
+            self._raw(head + self._values(len(batch), width), [v for row in batch for v in row])
+
+    def update_contacts(self, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        """`UPDATE contact SET col = ?, … WHERE id = ?` for each row of (*values, id)."""
+        if not rows:
+            return
+        if self.qmark:
+            sets = ", ".join(f"{c} = ?" for c in columns)
+            self.conn.exec_driver_sql(f"UPDATE contact SET {sets} WHERE id = ?", rows)
+            return
+        # one statement per batch: the new values joined in as a VALUES list, each typed
+        names = [*columns, "id"]
+        sets = ", ".join(f"{c} = v.{c}" for c in columns)
+        types = [self.types[c] for c in names]
+        for batch in self._batches(rows):
+            self._raw(f"UPDATE contact SET {sets} FROM (VALUES {self._values(len(batch), len(names), types)})"
+                      f" AS v ({', '.join(names)}) WHERE contact.id = v.id", [v for row in batch for v in row])  # fmt: skip
+
+    @staticmethod
+    def _values(count: int, width: int, types: Sequence[str] | None = None) -> str:
+        """`($1, $2), ($3, $4), …`: the server's own placeholders, which the driver
+        passes on without parsing a statement of thousands of parameters."""
+        casts = [f"::{t}" for t in types] if types else [""] * width
+        return ", ".join(
+            "(" + ", ".join(f"${r * width + k + 1}{casts[k]}" for k in range(width)) + ")" for r in range(count)
+        )
+
+    def _raw(self, sql: str, params: list[Any]) -> None:
+        import psycopg
+        from sqlalchemy.exc import DBAPIError
+
+        driver = self.conn.connection.driver_connection
+        try:
+            with psycopg.RawCursor(driver) as cur:
+                cur.execute(sql, params)
+        except psycopg.Error as exc:
+            raise DBAPIError(sql[:200], None, exc) from None
+
+    def _batches(self, rows: list[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+        size = max(1, MAX_PARAMETERS // len(rows[0]))
+        for i in range(0, len(rows), size):
+            yield rows[i : i + size]
 
     def value(self, column: str, v: Any) -> Any:
         """A Python value as the driver stores it."""
@@ -356,8 +419,7 @@ class _Import:
                                       r.values.get("change_date", c.change_date)):  # fmt: skip
                 self.plan_ids.append(c.id)
         for cols, params in grouped.items():
-            sets = ", ".join(f"{c} = ?" for c in cols)
-            sql.many(f"UPDATE contact SET {sets}, updated_at = ? WHERE id = ?", params)
+            sql.update_contacts((*cols, "updated_at"), params)
         for r in fresh:
             v = r.values
             if needs_plan(v.get("status"), v.get("change_risk"), v.get("change_date")):
@@ -449,8 +511,7 @@ class _Import:
         self.unchanged -= len(newly_updated)
         self.updated += len(newly_updated)
         for f, params in changed.items():
-            sql.many(f"UPDATE contact SET {REFERENCES[f]} = ?, updated_at = ? WHERE id = ?",
-                     [(t, self.now_db, c) for t, c in params])  # fmt: skip
+            sql.update_contacts((REFERENCES[f], "updated_at"), [(t, self.now_db, c) for t, c in params])
         self._history(history)
         self.plan_ids.extend(cid for _, cid in changed.get("successor", []))
         self._cycles([cid for _, cid in changed.get("reports_to", [])])

@@ -44,10 +44,18 @@ def is_url(location: str) -> bool:
 def describe_error(message: str, location: str) -> KamError:
     """A database driver's error as one line; `location` is already safe to show."""
     msg = message.splitlines()[0] if message else "unknown error"
-    if "locked" in msg or "busy" in msg:
+    if msg.startswith("connection failed:"):
+        # psycopg: 'connection failed: connection to server at "h", port p failed: FATAL:  <reason>'
+        reason = msg.rsplit(" failed: ", 1)[-1].removeprefix("FATAL:").strip()
+        return KamError(f"cannot connect to {location}: {reason}")
+    if msg.startswith("failed to resolve host"):
+        return KamError(f"cannot connect to {location}: {msg}")
+    if "locked" in msg or "busy" in msg or "lock timeout" in msg:
         return KamError(f"the database {location} is busy (another kam is writing); try again in a moment")
     if "not a database" in msg or "malformed" in msg:
         return KamError(f"{location} is not a kam database (or it is damaged): {msg}")
+    if msg.startswith("permission denied"):
+        return KamError(f"the database {location} does not let this role change it: {msg}")
     if "readonly" in msg or "read-only" in msg:
         return KamError(f"the database {location} is read-only: {msg}")
     return KamError(f"database error on {location}: {msg}")

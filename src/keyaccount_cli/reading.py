@@ -61,11 +61,21 @@ class SqlaReader:
     def __init__(self, conn: Any) -> None:
         self.conn = conn
         self.dialect = conn.dialect.name
+        self._results: list[Any] = []
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterable[Sequence[Any]]:
         from sqlalchemy import text
 
-        return self.conn.execute(text(sql).execution_options(yield_per=5000), dict(params or {}))
+        result = self.conn.execute(text(sql).execution_options(yield_per=5000), dict(params or {}))
+        self._results.append(result)
+        return result  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        # on a server, a result read only in part holds a server-side cursor: close it first
+        for result in self._results:
+            result.close()
+        self._results.clear()
+        self.conn.close()
 
 
 def as_reader(source: Any) -> Reader:
@@ -99,6 +109,13 @@ def open_sqlite_reader(path: Path, busy_seconds: float) -> SqliteReader | None:
     return SqliteReader(conn)
 
 
+def _text_order(reader: Reader, column: str) -> str:
+    """`column` for ORDER BY in code-point order (as SQLite and Python compare), whatever collation
+    a server database was created with."""
+    server = isinstance(reader, SqlaReader) and reader.conn.dialect.name == "postgresql"
+    return f'{column} COLLATE "C"' if server else column
+
+
 # --- values as stored --------------------------------------------------------
 
 
@@ -126,7 +143,7 @@ def account_ids(reader: Reader, names: Iterable[str]) -> list[int]:
     for name in names:
         found = list(reader.rows("SELECT id FROM account WHERE name_key = :key", {"key": name_key(name)}))
         if not found:
-            known = [n for (n,) in reader.rows("SELECT name FROM account ORDER BY name_key LIMIT 20")]
+            known = [n for (n,) in reader.rows(f"SELECT name FROM account ORDER BY {_text_order(reader, 'name_key')} LIMIT 20")]
             hint = f"; known accounts: {', '.join(known)}" if known else "; the database has no accounts yet"
             raise KamError(f"no account named {name!r}{hint}")
         ids.add(found[0][0])

@@ -25,6 +25,12 @@ CONTACT_FIELDS = (
 REFERENCE_FIELDS = {"reports_to": "reports_to_id", "successor": "successor_id"}
 
 
+def text_order(session: Session, column: Any) -> Any:
+    """`column` for ORDER BY in code-point order, as Python sorts and SQLite compares, whatever
+    collation a server database was created with."""
+    return column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
+
+
 def history_text(value: Any) -> str | None:
     """How a value is written into the change history."""
     if value is None or value == "":
@@ -62,7 +68,7 @@ def find_account_name(session: Session, account_id: int) -> str:
 def require_account(session: Session, name: str) -> Account:
     account = find_account(session, name)
     if account is None:
-        known = session.exec(select(Account.name).order_by(Account.name_key).limit(20)).scalars().all()
+        known = session.exec(select(Account.name).order_by(text_order(session, Account.name_key)).limit(20)).scalars().all()
         hint = f"; known accounts: {', '.join(known)}" if known else "; the database has no accounts yet"
         raise KamError(f"no account named {name!r}{hint}")
     return account
@@ -195,7 +201,7 @@ def remove_relation(session: Session, a: Contact, b: Contact, kind: str, *, sour
 
 def contacts_for_export(session: Session) -> Iterable[tuple[str, Contact]]:
     query = select(Account.name, Contact).join(Account, Account.id == Contact.account_id).order_by(
-        Account.name_key, Contact.id)  # fmt: skip
+        text_order(session, Account.name_key), Contact.id)  # fmt: skip
     return session.exec(query).all()  # type: ignore[return-value]
 
 
@@ -300,7 +306,7 @@ def recent_interactions(session: Session, account_id: int, limit: int = 10) -> l
     for it in items:
         names = session.exec(
             select(Contact.name).join(InteractionContact, InteractionContact.contact_id == Contact.id)
-            .where(InteractionContact.interaction_id == it.id).order_by(Contact.name)  # fmt: skip
+            .where(InteractionContact.interaction_id == it.id).order_by(text_order(session, Contact.name))  # fmt: skip
         ).scalars().all()
         out.append({"date": it.on.isoformat(), "kind": it.kind, "contacts": list(names), "summary": it.summary})
     return out

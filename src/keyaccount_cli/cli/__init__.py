@@ -48,6 +48,7 @@ def main_options(
         except ValueError:
             raise fail(f"--as-of: not a date {as_of!r}; use YYYY-MM-DD") from None
     ctx.obj = State(db_option=db, config_option=config, as_of=day)
+    ctx.call_on_close(ctx.obj.close)
 
 
 for module in (importing, contacts, succession, mapping, showing, checking, dashboard, exporting, admin):

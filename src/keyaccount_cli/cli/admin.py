@@ -31,18 +31,17 @@ def backup(
 @guarded
 def db_info(ctx: typer.Context, format: FormatOption = Format.table) -> None:
     """Where the database is, its schema version and row counts."""
-    from pathlib import Path
-
-    from ..db import SCHEMA_VERSION, display_location, is_url
+    from ..db import SCHEMA_VERSION, NoDatabase, display_location
     from ..render import emit
 
     st = state(ctx)
     record: dict[str, object] = {"location": display_location(st.location), "exists": True,
                                  "schema_version": None, "latest_schema": SCHEMA_VERSION, "config": st.config().source}  # fmt: skip
-    if not is_url(st.location) and not Path(st.location).exists():
+    try:
+        db = st.db()
+    except NoDatabase:
         record["exists"] = False  # where it would be; kam import creates it
     else:
-        db = st.db()
         record["schema_version"] = db.schema_version()
         record.update(db.counts())
     if format is Format.table:

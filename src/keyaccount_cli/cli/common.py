@@ -85,6 +85,11 @@ class State:
                 self._reader = SqlaReader(self.db().engine.connect())
         return self._reader  # type: ignore[no-any-return]
 
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
     @property
     def now(self) -> datetime:
         """One clock for the whole run."""
@@ -155,7 +160,7 @@ def guarded(func: F) -> F:
         finally:
             ctx = kwargs.get("ctx")
             if ctx is not None and state(ctx)._reader is not None:
-                state(ctx)._reader.conn.close()
+                state(ctx)._reader.close()
                 state(ctx)._reader = None
 
     return wrapper  # type: ignore[return-value]

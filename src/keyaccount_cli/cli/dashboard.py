@@ -44,7 +44,7 @@ def health(
     names = [account] if account else None
     if trend:
         wanted = account_ids(reader, names) if names else None
-        views = dict(reader.rows("SELECT id, name FROM account"))
+        views = {i: n for i, n in reader.rows("SELECT id, name FROM account")}  # noqa: C416 - a SQLAlchemy Result has .keys(), so dict() would misread it
         rows = health_trend(reader, wanted)
         records = []
         for account_id, day, value, band, detail in rows:

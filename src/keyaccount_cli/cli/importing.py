@@ -34,17 +34,17 @@ def import_file(
     encoding: Annotated[str | None, typer.Option("--encoding", help="Override the detected text encoding (e.g. gb18030, big5).")] = None,
 ) -> None:  # fmt: skip
     """Import contacts (or accounts, opportunities, interactions) from a CRM or Excel export: one transaction, upsert."""
-    from ..db import is_url, open_database
+    from ..db import NoDatabase, is_url, open_database
     from ..importer import import_contacts
     from ..tables import import_table
 
     st = state(ctx)
     vocab = st.config().vocabulary
     fresh = not is_url(st.location) and not Path(st.location).expanduser().exists()
-    if dry_run and fresh:
-        db = open_database("sqlite://")  # validate against an empty database; create no file
-    else:
-        db = st.db(create=True)
+    try:
+        db = st.db(create=not dry_run)
+    except NoDatabase:
+        db = open_database("sqlite://")  # validate against an empty database; create nothing
     with _progress(file) as progress, _no_empty_database_left(db if fresh and not dry_run else None):
         if kind is not Kind.contacts:
             result = import_table(
