@@ -228,7 +228,7 @@ PEOPLE = st.lists(
 )
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(people=PEOPLE)
 def test_findings_from_sql_aggregates_equal_findings_from_whole_accounts(kam, tmp_path, people):
     """`kam check` computes counts in SQL; `kam accounts`/`show` compute them from loaded accounts."""

@@ -80,7 +80,7 @@ def test_single_points_are_cut_vertices_sole_supporters_and_the_only_final_say()
     assert 2 not in single_points(account)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.integers(1, 30).flatmap(lambda n: st.tuples(
     st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=60))))  # fmt: skip
 def test_cut_vertices_agree_with_networkx(graph):

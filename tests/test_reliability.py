@@ -286,7 +286,7 @@ def _import_keeps_its_promise(tmp_path, db: TestDatabase, content: bytes) -> Non
 EXAMPLES = 1.0 if BACKEND == "sqlite" else 0.4
 
 
-@settings(max_examples=int(25 * EXAMPLES), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(15 * EXAMPLES), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_exit_0_or_2_and_never_half_write(tmp_path, isolated_db, content):
     _import_keeps_its_promise(tmp_path, isolated_db, content)
@@ -296,7 +296,7 @@ def _cell(value: str, delimiter: str) -> str:
     return '"' + value.replace('"', '""') + '"' if delimiter in value or '"' in value or "\n" in value else value
 
 
-@settings(max_examples=int(30 * EXAMPLES), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(20 * EXAMPLES), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(st.sampled_from(HEADERS), min_size=1, max_size=6, unique=True),
     st.lists(st.lists(CELLS, min_size=0, max_size=7), min_size=0, max_size=6),
