@@ -215,6 +215,8 @@ def test_backup_while_an_import_runs(tmp_path, seeded_file):
         assert local("backup", target, db=seeded).exit_code == 0
         copies.append(target)
     writer.wait()
+    assert copies, "the import ended before a backup ran; use a bigger file"
+    assert contact_count(seeded) == before + 15_000
     for copy in copies:
         assert integrity(copy) == "ok"
         assert contact_count(copy) in (before, before + 15_000)

@@ -21,8 +21,9 @@ from .errors import KamError
 from .snapshot import AccountFacts, AccountView, ContactView, RelationView, StepView
 from .vocab import ATTITUDE_SCORE
 
-# The number of named migrations (db.MIGRATIONS); a test keeps the two in step.
-SCHEMA_VERSION = 3
+# The names of the schema migrations (db.MIGRATIONS); a test keeps the two in step.
+MIGRATION_NAMES = ("0001_initial", "0002_reference_indexes", "0003_opportunities_and_health")
+SCHEMA_VERSION = len(MIGRATION_NAMES)
 
 
 def name_key(name: str) -> str:
@@ -99,11 +100,11 @@ def open_sqlite_reader(path: Path, busy_seconds: float) -> SqliteReader | None:
         conn.execute("PRAGMA query_only = ON")
         conn.execute("PRAGMA cache_size = -65536")
         conn.execute("BEGIN")  # one snapshot for every query; WAL readers never wait for a writer
-        (applied,) = conn.execute("SELECT count(*) FROM migration").fetchone()
+        applied = {name for (name,) in conn.execute("SELECT name FROM migration")}
     except sqlite3.Error:
         conn.close()
         return None
-    if applied != SCHEMA_VERSION:
+    if applied != set(MIGRATION_NAMES):  # older (to upgrade) or unknown: the full open decides
         conn.close()
         return None
     return SqliteReader(conn)
