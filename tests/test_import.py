@@ -220,6 +220,15 @@ def test_database_is_owner_only(kam, isolated_db):
     assert isolated_db.path.stat().st_mode & 0o777 == 0o600
 
 
+@pytest.mark.sqlite_only
+def test_a_sqlite_url_and_new_folders_are_owner_only_too(kam, tmp_path):
+    url = f"sqlite:///{tmp_path}/new/sub/kam.db"
+    assert kam("--db", url, "import", EXAMPLE).exit_code == 0
+    assert (tmp_path / "new" / "sub" / "kam.db").stat().st_mode & 0o777 == 0o600
+    assert all((tmp_path / d).stat().st_mode & 0o777 == 0o700 for d in ("new", "new/sub"))
+    assert kam("--db", url, "db", "--format", "json").exit_code == 0
+
+
 def test_an_unquoted_comma_in_the_last_notes_column_is_kept_with_a_warning(kam, write_csv):
     result = kam("import", write_csv("account,name,notes\nACME,Ann,a,b,c\n"))
     assert result.exit_code == 0

@@ -21,6 +21,8 @@ def busy_timeout() -> float:
 def resolve_location(option: str | None, app_dir: str) -> str:
     """`--db`, then `KAM_DB`, then `kam.db` in the application directory; a file as an absolute path."""
     location = option or os.environ.get("KAM_DB") or str(Path(app_dir) / "kam.db")
+    if location.startswith("sqlite:///") and "?" not in location:
+        location = location[len("sqlite:///") :]  # a file all the same: owner-only, WAL, the fast reader
     return location if is_url(location) else str(Path(location).expanduser().absolute())
 
 
