@@ -214,6 +214,13 @@ def test_a_database_url_never_shows_its_password(kam):
     assert "s3cret" not in result.stderr and "***" in result.stderr
 
 
+def test_an_unknown_kind_of_database_url_is_one_clear_line(kam):
+    result = kam("--db", "foo://bar", "accounts")
+    assert result.exit_code == 2
+    assert result.stderr == ("kam: cannot open database foo://bar: not a database kam knows; give a file path, "
+                             "or a URL such as postgresql://user@host/kam\n")  # fmt: skip
+
+
 def test_db_on_a_missing_database_says_where_it_would_be(kam, isolated_db):
     (info,) = json.loads(kam("db", "--format", "json").stdout)
     assert info["location"] == isolated_db.shown and info["exists"] is False

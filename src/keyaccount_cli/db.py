@@ -175,6 +175,9 @@ def open_database(location: str, *, create: bool = True) -> Database:
         hint = " (pip install 'keyaccount-cli[postgres]')" if url.startswith("postgresql") else ""
         raise KamError(f"cannot open database {shown}: the driver is not installed: {exc.name or exc}{hint}") from None
     except (SQLAlchemyError, ValueError) as exc:
+        if exc.__class__.__name__ in ("NoSuchModuleError", "ArgumentError"):
+            raise KamError(f"cannot open database {shown}: not a database kam knows; give a file path, or a URL "
+                           "such as postgresql://user@host/kam") from None  # fmt: skip
         raise KamError(f"cannot open database {shown}: {exc.__class__.__name__}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
