@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection
 from .csvio import map_header, read_records, unquote_formula
 from .db import Database
 from .errors import InputError, Problem
+from .importer import ImportResult
 from .models import Account, Change, Contact, Interaction, InteractionContact, Opportunity, OpportunityContact
 from .store import email_key, history_text, name_key
 from .vocab import VocabError, Vocabulary, parse_date, split_multi
@@ -109,18 +110,11 @@ def parse_table_cell(kind: str, f: str, raw: str, vocab: Vocabulary) -> Any:
 
 
 @dataclass
-class TableResult:
-    kind: str
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    accounts_created: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    problem_count: int = 0
-    warnings: list[str] = field(default_factory=list)
-    dry_run: bool = False
-    plans_opened: int = 0
+class TableResult(ImportResult):
+    """What an import of accounts, opportunities or interactions did: the contacts import's counts,
+    plus the kind and the handover steps a meeting with a successor completed."""
+
+    kind: str = ""
     steps_done: int = 0
 
 
