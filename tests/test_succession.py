@@ -126,6 +126,19 @@ def test_suggestions_rank_from_the_map():
     assert ranked == ["Colleague", "Report", "Trusted", "Manager", "Stranger"]
 
 
+def test_among_equals_the_one_closer_in_the_map_ranks_first():
+    people = [
+        ContactView(1, 1, "Leaving", department="Sales", reports_to_id=2),
+        ContactView(2, 1, "Boss", department="Board"),
+        ContactView(3, 1, "Aaron Far", department="IT", reports_to_id=4, attitude="support"),
+        ContactView(4, 1, "Middle", department="IT", reports_to_id=2, attitude="reserved"),
+        ContactView(5, 1, "Zed Near", department="Legal", reports_to_id=2, attitude="support"),
+    ]
+    ranked = suggest_successors(AccountView(1, "ACME", contacts=people), 1)
+    assert [c.contact.name for c in ranked][1:3] == ["Zed Near", "Aaron Far"]  # 2 steps away before 3
+    assert "2 steps away in the map" in ranked[1].reasons[0]
+
+
 def test_handover_errors(kam, write_csv):
     kam("import", write_csv(SEED))
     assert "no handover plan" in kam("handover", "Boss").stderr
