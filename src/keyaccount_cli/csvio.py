@@ -158,36 +158,33 @@ def read_records(
     delimiter = detect_delimiter(first_line)
     if info is not None:
         info.encoding, info.delimiter = encoding, delimiter
-    reader_line = 0
     count = 0
+    end = 0  # the line the previous record ended on
     with path.open("r", encoding=encoding, errors="strict", newline="") as text:
         reader = csv.reader(text, delimiter=delimiter, strict=True)
-        while True:
-            start = reader.line_num + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except UnicodeDecodeError:
-                raise InputError([Problem(name, reader.line_num + 1, None, None, None,
-                    f"cannot be decoded as {encoding}; pass another --encoding (e.g. gb18030, big5, utf-16)")]) from None  # fmt: skip
-            except csv.Error as exc:
-                msg = str(exc)
-                if "field larger than field limit" in msg:
-                    msg = f"a cell is larger than {csv.field_size_limit()} characters"
-                elif "unexpected end of data" in msg:
-                    msg = "a quoted cell is never closed (unterminated quote)"
-                raise InputError([Problem(name, start, None, None, None, f"malformed CSV: {msg}")]) from None
-            reader_line = start
-            if not any(c.strip() for c in cells):
-                continue
-            for i, cell in enumerate(cells, start=1):
-                if "\x00" in cell:
-                    raise InputError([Problem(name, reader_line, i, None, None, "contains a NUL byte; not a CSV text file")])
-            count += 1
-            if progress is not None and count % 1000 == 0:
-                progress(count, text.buffer.tell())
-            yield reader_line, cells
+        try:
+            for cells in reader:
+                start, end = end + 1, reader.line_num
+                joined = "".join(cells)
+                if not joined or joined.isspace():
+                    continue
+                if "\x00" in joined:
+                    column = next(i for i, cell in enumerate(cells, start=1) if "\x00" in cell)
+                    raise InputError([Problem(name, start, column, None, None, "contains a NUL byte; not a CSV text file")])
+                count += 1
+                if progress is not None and count % 1000 == 0:
+                    progress(count, text.buffer.tell())
+                yield start, cells
+        except UnicodeDecodeError:
+            raise InputError([Problem(name, reader.line_num + 1, None, None, None,
+                f"cannot be decoded as {encoding}; pass another --encoding (e.g. gb18030, big5, utf-16)")]) from None  # fmt: skip
+        except csv.Error as exc:
+            msg = str(exc)
+            if "field larger than field limit" in msg:
+                msg = f"a cell is larger than {csv.field_size_limit()} characters"
+            elif "unexpected end of data" in msg:
+                msg = "a quoted cell is never closed (unterminated quote)"
+            raise InputError([Problem(name, end + 1, None, None, None, f"malformed CSV: {msg}")]) from None
 
 
 def write_csv(
