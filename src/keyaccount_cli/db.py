@@ -24,10 +24,13 @@ __all__ = ["busy_timeout", "display_location", "is_url", "resolve_location"]  # 
 # Migrations are named and applied in order; each name is recorded in the
 # `migration` table. A new database gets the current schema from the models and
 # every name recorded at once; an older one runs the names it lacks.
+REFERENCE_INDEXES = ("ix_contact_reports_to_id", "ix_contact_successor_id", "ix_contact_moved_to_id")
+
+
 def _reference_indexes(conn: Connection) -> None:
     """Who reports to, succeeds or moved to a contact: looked up by handovers and `forget`."""
     for index in models.Contact.__table__.indexes:
-        if index.name in ("ix_contact_reports_to_id", "ix_contact_successor_id", "ix_contact_moved_to_id"):
+        if index.name in REFERENCE_INDEXES:
             index.create(conn, checkfirst=True)
 
 
