@@ -478,6 +478,7 @@ class _Import:
         self.contacts_before = sql.run("SELECT coalesce(max(id), 0) FROM contact").scalar_one()
         self.accounts_before = sql.run("SELECT coalesce(max(id), 0) FROM account").scalar_one()
         self.top = self.contacts_before
+        self.account_top = self.accounts_before
         # Into an empty SQLite database the indexes of who-reports-to-whom are built at the end, in one
         # sorted pass: row by row they cost a third of a million-row import, and the import itself
         # never reads them. (Other connections read the last committed state, indexes and all.)
@@ -493,19 +494,25 @@ class _Import:
         self._write(matched)
 
     def _accounts(self, rows: list[Row]) -> None:
-        missing = list({r.account_key: r.account for r in rows if r.account_key not in self.accounts}.items())
-        if missing:
-            keys = [k for k, _ in missing]
-            for id_, key in self.sql.in_list("SELECT id, name_key FROM account WHERE name_key IN (?)", keys):
+        missing = {r.account_key: r.account for r in rows if r.account_key not in self.accounts}
+        if missing and self.accounts_before:  # those this import created are all in self.accounts
+            for id_, key in self.sql.in_list("SELECT id, name_key FROM account WHERE name_key IN (?)", list(missing)):
                 self.accounts[key] = id_
-            new = [(k, n) for k, n in missing if k not in self.accounts]
-            if new:
+                del missing[key]
+        if missing:
+            new = list(missing.items())
+            if self.sql.qmark:  # ids chosen here, as for contacts (see `_insert`)
+                ids = range(self.account_top + 1, self.account_top + 1 + len(new))
+                self.sql.many("INSERT INTO account (id, name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                              [(i, n, k, self.now_db, self.now_db) for i, (k, n) in zip(ids, new, strict=True)])  # fmt: skip
+                self.accounts.update(zip(missing, ids, strict=True))
+                self.account_top = ids[-1]
+            else:
                 self.sql.many("INSERT INTO account (name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?)",
                               [(n, k, self.now_db, self.now_db) for k, n in new])  # fmt: skip
-                created = [k for k, _ in new]
-                for id_, key in self.sql.in_list("SELECT id, name_key FROM account WHERE name_key IN (?)", created):
+                for id_, key in self.sql.in_list("SELECT id, name_key FROM account WHERE name_key IN (?)", list(missing)):
                     self.accounts[key] = id_
-                self.accounts_created += len(new)
+            self.accounts_created += len(new)
         accounts = self.accounts
         for r in rows:
             r.account_id = accounts[r.account_key]
