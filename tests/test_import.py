@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from .conftest import EXAMPLE
 
@@ -326,3 +328,25 @@ def test_export_orders_accounts_the_same_on_every_backend(kam, write_csv):
     assert [r.split(",")[0] for r in rows] == sorted(names, key=lambda n: n.casefold())
     unknown = kam("map", "Nobody")
     assert unknown.exit_code == 2 and ", ".join(sorted(names, key=lambda n: n.casefold())) in unknown.stderr
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab@ .\t\u3000é", max_size=8), min_size=1, max_size=12))
+def test_the_whole_column_email_check_agrees_with_checking_each_cell(cells):
+    """The import checks a chunk's email column in one pass; it must find a bad cell exactly when one is there."""
+    from keyaccount_cli.importer import _EMAIL, _NOT_EMAIL
+
+    lowered = [c.strip().lower() for c in cells]
+    one_by_one = any(c and not _EMAIL.match(c) for c in lowered)
+    assert bool(_NOT_EMAIL.search("\x00".join(lowered))) == one_by_one
+
+
+def test_bad_emails_among_many_good_ones_are_each_located(kam, write_csv):
+    rows = [f"ACME,Person {i},p{i}@acme.example" for i in range(2000)]
+    rows[7] = "ACME,Person 7,not-an-email"
+    rows[1500] = "ACME,Person 1500,two@@acme.example"
+    result = kam("import", write_csv("account,name,email\n" + "\n".join(rows) + "\n"))
+    assert result.exit_code == 2
+    assert "line 9, column 3 (email), value 'not-an-email'" in result.stderr
+    assert "line 1502, column 3 (email), value 'two@@acme.example'" in result.stderr
+    assert "nothing was written (2 problems)" in result.stderr

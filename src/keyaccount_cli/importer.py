@@ -446,6 +446,7 @@ class _Import:
         self.plan_ids: list[int] = []
         self.now_db = self.sql.value("created_at", now)
         self.touched = _Lines()
+        self.claimed: dict[str, Row] = {}  # the current chunk's accepted rows by email
         self.manager_set = array("q")  # contacts whose manager this import set: cycles are looked for from them
         self.written: dict[int, str] = {}  # such a contact's reports-to cell, where it differs from the email
 
@@ -540,13 +541,21 @@ class _Import:
                 by_name[(c[1], c[2])].append(c)
         self.existing: dict[int, Any] = {c[0]: c for c in by_email.values()}
         touched = self.touched
-        claimed: dict[str, Row] = {}  # emails given by earlier accepted rows of this chunk, new or matched
+        # emails given by earlier accepted rows of this chunk, new or matched
+        claimed: dict[str, Row] = {}
+        self.claimed = claimed
         new_by_name: dict[tuple[int, str], Row] = {}
         out: list[Row] = []
+        bad_emails = self.bad_emails
         for r in rows:
-            before = self.problem_count
             key = (r.account_id, r.name_key)
             email = r.email
+            if email and email not in by_email and email not in claimed and email not in bad_emails and key not in by_name:
+                new_by_name[key] = r  # the common case: a new contact, nobody to match or clash with
+                claimed[email] = r
+                out.append(r)
+                continue
+            before = self.problem_count
             if email and (c := by_email.get(email)) is not None:
                 name = c[_OLD]
                 if c[1] != r.account_id:
@@ -648,7 +657,7 @@ class _Import:
         """(reports_to_id, successor_id) of each new contact whose reference is an email of a contact
         at its account that is already known (in the database or in this chunk). The row's
         reference is then cleared, so it is not staged; the rest is resolved at the end."""
-        known = {r.email: (r.target, r.account_id) for r in rows if r.email}
+        known = {email: (r.target, r.account_id) for email, r in self.claimed.items()}
         by_email = []  # (row, 0 for reports_to or 1 for successor, cell, email)
         for r in fresh:
             if r.reports_to and "@" in r.reports_to:
