@@ -236,7 +236,7 @@ class _Sql:
         """Run `sql` (with one `(?)` placeholder list) over `items` in batches."""
         for i in range(0, len(items), size):
             batch = items[i : i + size]
-            yield from self.run(sql.replace("(?)", "(" + ",".join("?" * len(batch)) + ")"), batch)
+            yield from self.stream(sql.replace("(?)", "(" + ",".join("?" * len(batch)) + ")"), batch)
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -418,8 +418,8 @@ class _Lines:
 
 
 # the columns `_match` reads of an existing contact; its scalar fields start at OLD
-_EXISTING = ("id", "account_id", "name_key", "email", *SCALAR_FIELDS)
-_OLD = 4
+_EXISTING = ("id", "account_id", "name_key", "email", "reports_to_id", "successor_id", *SCALAR_FIELDS)
+_OLD = 6
 _STATUS = SCALAR_FIELDS.index("status")
 _CHANGE_RISK = SCALAR_FIELDS.index("change_risk")
 _CHANGE_DATE = SCALAR_FIELDS.index("change_date")
@@ -536,7 +536,7 @@ class _Import:
             sql.run("DELETE FROM kam_wanted")
             sql.many("INSERT INTO kam_wanted (account_id, name_key) VALUES (?, ?)", list(wanted))
             joined = ", ".join(f"c.{c}" for c in _EXISTING)
-            for c in sql.run(f"SELECT {joined} FROM kam_wanted w JOIN contact c"
+            for c in sql.stream(f"SELECT {joined} FROM kam_wanted w JOIN contact c"
                              " ON c.account_id = w.account_id AND c.name_key = w.name_key"):  # fmt: skip
                 by_name[(c[1], c[2])].append(c)
         self.existing: dict[int, Any] = {c[0]: c for c in by_email.values()}
@@ -605,8 +605,15 @@ class _Import:
     def _write(self, rows: list[Row]) -> None:
         fresh = [r for r in rows if r.target is None]
         self._update([r for r in rows if r.target is not None])
+        known: dict[int, list[int | None]] = {}
+        if self.sql.qmark:
+            # SQLite: the new contacts' ids are chosen here, above the largest, so that references by
+            # email to a contact already known are settled now (see `_known_references`)
+            for r, id_ in zip(fresh, range(self.top + 1, self.top + 1 + len(fresh)), strict=True):
+                r.target = id_
+            known = self._known_references(rows)
         if fresh:
-            self._insert(fresh, rows)
+            self._insert(fresh, known)
         stage = []
         for r in rows:
             if r.reports_to:
@@ -617,35 +624,28 @@ class _Import:
         self.sql.many("INSERT INTO kam_ref (contact_id, field, account_id, raw, ref_key, by_email) "
                       "VALUES (?, ?, ?, ?, ?, ?)", stage)  # fmt: skip
 
-    def _insert(self, fresh: list[Row], rows: list[Row]) -> None:
+    def _insert(self, fresh: list[Row], known: dict[int, list[int | None]]) -> None:
         sql, now, touched = self.sql, self.now_db, self.touched
         for r in fresh:
             if r.values[_STATUS] is None:
                 r.values = (*r.values[:_STATUS], "active", *r.values[_STATUS + 1 :])
         columns = ("account_id", "name_key", "created_at", "updated_at", *SCALAR_FIELDS)
-        if sql.qmark:
-            # SQLite: the new contacts' ids are chosen here, above the largest, so that a reference by
-            # email to a contact already known is set in the same statement (a row may name one further
-            # down the chunk: see `_own_reference_checks`)
-            ids: Sequence[int] = range(self.top + 1, self.top + 1 + len(fresh))
-            for r, id_ in zip(fresh, ids, strict=True):
-                r.target = id_
-            refs = self._known_references(fresh, rows)
-            params = [(r.target, *ref, r.account_id, r.name_key, now, now, *r.values)
-                      for r, ref in zip(fresh, refs, strict=True)]  # fmt: skip
+        if sql.qmark:  # the ids are the import's (see `_write`); a row may name one further down the chunk
+            nothing = (None, None)
+            params = [(r.target, *known.get(r.target, nothing), r.account_id, r.name_key, now, now, *r.values)  # type: ignore[arg-type]
+                      for r in fresh]  # fmt: skip
             columns = ("id", "reports_to_id", "successor_id", *columns)
             sql.many(f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", params)
-            top = ids[-1]
+            top = fresh[-1].target
         else:
             params = [(r.account_id, r.name_key, now, now, *r.values) for r in fresh]
             sql.many(f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", params)
             found = {email or (account_id, key): id_ for id_, account_id, key, email in sql.run(
                 "SELECT id, account_id, name_key, email FROM contact WHERE id > ?", (self.top,))}  # fmt: skip
-            ids = [found[r.email or (r.account_id, r.name_key)] for r in fresh]
-            top = max(ids)
-            for r, id_ in zip(fresh, ids, strict=True):
-                r.target = id_
-        self.top = top
+            for r in fresh:
+                r.target = found[r.email or (r.account_id, r.name_key)]
+            top = max(found.values())
+        self.top = top  # type: ignore[assignment]
         for r in fresh:
             touched.set(r.target, r.line)  # type: ignore[arg-type]
             v = r.values
@@ -653,13 +653,14 @@ class _Import:
                 self.plan_ids.append(r.target)  # type: ignore[arg-type]
         self.created += len(fresh)
 
-    def _known_references(self, fresh: list[Row], rows: list[Row]) -> list[Sequence[int | None]]:
-        """(reports_to_id, successor_id) of each new contact whose reference is an email of a contact
-        at its account that is already known (in the database or in this chunk). The row's
-        reference is then cleared, so it is not staged; the rest is resolved at the end."""
+    def _known_references(self, rows: list[Row]) -> dict[int, list[int | None]]:
+        """References by email to a contact at the row's account that is already known (in the
+        database or in this chunk) are settled at once: a new contact's go into its INSERT (returned:
+        contact id → [reports_to_id, successor_id]); a matched contact's that name whom it names
+        already are dropped. The rest is staged and resolved once the whole file is in."""
         known = {email: (r.target, r.account_id) for email, r in self.claimed.items()}
         by_email = []  # (row, 0 for reports_to or 1 for successor, cell, email)
-        for r in fresh:
+        for r in rows:
             if r.reports_to and "@" in r.reports_to:
                 by_email.append((r, 0, r.reports_to, r.reports_to.lower()))
             if r.successor and "@" in r.successor:
@@ -670,20 +671,26 @@ class _Import:
         ):
             known[email] = (id_, account_id)
         found: dict[int, list[int | None]] = {}
+        existing = self.existing
         for r, k, raw, email in by_email:
             target = known.get(email)
             if target is None or target[1] != r.account_id or target[0] == r.target:
                 continue  # someone further down the file, or a problem the end reports
-            found.setdefault(r.target, [None, None])[k] = target[0]  # type: ignore[arg-type]
+            c = existing.get(r.target)  # type: ignore[arg-type]
+            if c is not None:  # a matched contact: only a reference that stays as it is is settled here
+                if c[4 + k] != target[0]:
+                    continue
+            else:
+                found.setdefault(r.target, [None, None])[k] = target[0]  # type: ignore[arg-type]
+                if k == 0:
+                    self.manager_set.append(r.target)  # type: ignore[arg-type]
+                    if raw != email:
+                        self.written[r.target] = raw  # type: ignore[index]
             if k == 0:
                 r.reports_to = None
-                self.manager_set.append(r.target)  # type: ignore[arg-type]
-                if raw != email:
-                    self.written[r.target] = raw  # type: ignore[index]
             else:
                 r.successor = None
-        nothing = (None, None)
-        return [found.get(r.target, nothing) for r in fresh]  # type: ignore[misc, arg-type]
+        return found
 
     def _update(self, rows: list[Row]) -> None:
         """Compare matched rows with their contacts; write and record what changed."""
