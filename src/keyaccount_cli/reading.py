@@ -257,7 +257,7 @@ def iter_account_facts(source: Any, names: Sequence[str] | None = None) -> Itera
     supporter = f"attitude IN ({supports})"
     decides = "decision_power = 'final' OR ';' || roles || ';' LIKE '%;decision_maker;%'"
     # one sequential pass; through the (account, name) index SQLite would visit rows in random order
-    scan = " NOT INDEXED" if getattr(reader, "dialect", "sqlite") == "sqlite" else ""
+    scan = " NOT INDEXED" if wanted is None and getattr(reader, "dialect", "sqlite") == "sqlite" else ""
     counts = {
         row[0]: row for row in reader.rows(
             f"SELECT account_id, count(*), min(id), sum(CASE WHEN {supporter} THEN 1 ELSE 0 END),"
@@ -273,7 +273,7 @@ def iter_account_facts(source: Any, names: Sequence[str] | None = None) -> Itera
         names_of.update((cid, n) for cid, n in reader.rows("SELECT id, name FROM contact" + _in("id", named[i : i + 5000])))
     watch: dict[int, list[ContactView]] = defaultdict(list)
     for row in reader.rows(
-        _CHECK_SQL + " WHERE (change_date IS NOT NULL OR change_risk IN ('high', 'confirmed')"
+        _CHECK_SQL + f"{scan} WHERE (change_date IS NOT NULL OR change_risk IN ('high', 'confirmed')"
         f" OR status IN ('leaving', 'left')){where} ORDER BY account_id, id"
     ):  # fmt: skip
         watch[row[1]].append(_check_contact(row))
@@ -287,7 +287,7 @@ def iter_account_facts(source: Any, names: Sequence[str] | None = None) -> Itera
         steps[account_id].append((StepView(contact_id, step, _day(deadline), owner), name))
     from .extras import load_extras  # interactions, opportunities, health inputs and scores (SPEC §7)
 
-    extras = load_extras(reader, wanted)
+    extras = load_extras(reader, wanted, for_checks=True)
     linked = sorted({i for opps in extras.opportunities.values() for o in opps for i in o.contact_ids})
     people: dict[int, list[ContactView]] = defaultdict(list)  # the contacts linked to opportunities
     for i in range(0, len(linked), 5000):
