@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from typing import Annotated
 
@@ -34,9 +35,10 @@ def check(
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """Single points, departing key people without successor, overdue handovers. Exit 1 when something is found."""
-    from ..checks import check_accounts, fails
+    from ..checks import FINDING_KEYS, check_accounts, fails
+    from ..csvio import write_csv
     from ..reading import iter_account_facts
-    from ..render import emit
+    from ..render import emit, write_json_rows
     from .contacts import _check_options
 
     st = state(ctx)
@@ -62,7 +64,12 @@ def check(
     failing = fails(findings, fail_on.value)
     if quiet and not failing:
         raise typer.Exit(0)  # cron mails only what --fail-on asks for
-    records = [f.as_record() for f in findings]
-    style = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
-    emit(records, format.value, [columns[1], columns[0], *columns[2:]], style=lambda r: style[r["severity"]])
+    if format is Format.json:  # what emit writes, without a dict per finding
+        write_json_rows(FINDING_KEYS, findings, sys.stdout)  # a finding is a tuple in key order
+    elif format is Format.csv:
+        write_csv((f.as_row() for f in findings), FINDING_KEYS)
+    else:
+        style = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
+        emit([f.as_record() for f in findings], format.value, [columns[1], columns[0], *columns[2:]],
+             style=lambda r: style[r["severity"]])  # fmt: skip
     raise typer.Exit(1 if failing else 0)
