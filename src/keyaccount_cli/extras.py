@@ -41,6 +41,10 @@ class Extras:
     health_scores: dict[int, list[tuple[date, float | None]]] = field(default_factory=lambda: defaultdict(list))
     left_on: dict[int, dict[int, date]] = field(default_factory=lambda: defaultdict(dict))
 
+    def holds(self, account_id: int) -> bool:
+        """Whether the account has interactions, opportunities or recorded scores."""
+        return account_id in self.interaction_days or account_id in self.opportunities or account_id in self.health_scores
+
     def fill(self, view: AccountView) -> None:
         view.usage, view.renewal_intent, view.p1_tickets, view.nps = self.inputs.get(view.id, (None,) * 4)
         view.interaction_days = self.interaction_days.get(view.id, [])
