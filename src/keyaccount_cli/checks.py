@@ -105,9 +105,10 @@ def check_account(account: AccountView, opts: CheckOptions) -> list[Finding]:
 def check_facts(account: AccountFacts, opts: CheckOptions) -> list[Finding]:
     """The findings of SPEC §6 for one account."""
     out: list[Finding] = []
+    name = account.name
 
     def add(code: str, severity: str, contact: str | None, when: date | None, message: str) -> None:
-        out.append(Finding(code, severity, account.name, contact, when, message))
+        out.append(Finding(code, severity, name, contact, when, message))
 
     active = account.active
     if active < opts.min_contacts:

@@ -52,7 +52,7 @@ class SqliteReader:
         self._ahead: threading.Thread | None = None
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterable[Sequence[Any]]:
-        return _fetch(self.conn.execute(sql, params or {}))
+        yield from _fetch(self.conn.execute(sql, params or {}))
 
     def ahead(self, sql: str) -> Callable[[], Iterable[Sequence[Any]]]:
         """Start `sql` now and return what gives its rows. On the second connection, which sees the
