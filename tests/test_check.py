@@ -253,3 +253,11 @@ def test_findings_from_sql_aggregates_equal_findings_from_whole_accounts(kam, tm
         assert only == [f for f in from_views if f.account in picked]
     finally:
         reader.close()
+
+
+def test_json_findings_keep_quotes_and_backslashes_in_names(kam, write_csv):
+    kam("import", write_csv('account,name\n"Say ""Hi"" \\ Co","Li ""Lei"" \\ 李"\n'))
+    result = kam("check", "--format", "json")
+    findings = json.loads(result.stdout)
+    assert {(f["account"], f["contact"]) for f in findings if f["code"] == "SINGLE_CONTACT"} == {('Say "Hi" \\ Co', 'Li "Lei" \\ 李')}
+    assert result.stdout == kam("check", "--format", "json", "--account", 'say "hi" \\ co').stdout

@@ -41,6 +41,10 @@ class Extras:
     health_scores: dict[int, list[tuple[date, float | None]]] = field(default_factory=lambda: defaultdict(list))
     left_on: dict[int, dict[int, date]] = field(default_factory=lambda: defaultdict(dict))
 
+    def holds(self, account_id: int) -> bool:
+        """Whether the account has interactions, opportunities or recorded scores."""
+        return account_id in self.interaction_days or account_id in self.opportunities or account_id in self.health_scores
+
     def fill(self, view: AccountView) -> None:
         view.usage, view.renewal_intent, view.p1_tickets, view.nps = self.inputs.get(view.id, (None,) * 4)
         view.interaction_days = self.interaction_days.get(view.id, [])
@@ -49,11 +53,14 @@ class Extras:
         view.left_on = self.left_on.get(view.id, {})
 
 
-def load_extras(reader: Reader, wanted: list[int] | None) -> Extras:
+def load_extras(reader: Reader, wanted: list[int] | None, *, for_checks: bool = False) -> Extras:
+    """`for_checks` leaves out what the checks never look at (`portfolio.findings`): the health
+    inputs, and when people left, which would take a pass over the whole change history."""
     out = Extras()
-    for id_, *values in reader.rows("SELECT id, usage, renewal_intent, p1_tickets, nps FROM account" + _in("id", wanted)):
-        if any(v is not None for v in values):
-            out.inputs[id_] = tuple(values)
+    if not for_checks:
+        for id_, *values in reader.rows("SELECT id, usage, renewal_intent, p1_tickets, nps FROM account" + _in("id", wanted)):
+            if any(v is not None for v in values):
+                out.inputs[id_] = tuple(values)
     for account_id, day in reader.rows('SELECT DISTINCT account_id, "on" FROM interaction' + _in("account_id", wanted)
                                        + ' ORDER BY "on"'):  # fmt: skip
         out.interaction_days[account_id].append(_day(day))  # type: ignore[arg-type]
@@ -70,6 +77,8 @@ def load_extras(reader: Reader, wanted: list[int] | None) -> Extras:
     for account_id, day, value in reader.rows('SELECT account_id, "on", score FROM health_score'
                                               + _in("account_id", wanted) + ' ORDER BY "on"'):  # fmt: skip
         out.health_scores[account_id].append((_day(day), value))  # type: ignore[arg-type]
+    if for_checks:
+        return out
     for account_id, contact_id, at in reader.rows(
         "SELECT account_id, entity_id, max(at) FROM \"change\" WHERE entity = 'contact' AND field = 'status'"
         " AND new = 'left'" + _and("account_id", wanted) + " GROUP BY account_id, entity_id"

@@ -11,8 +11,9 @@ through SQLAlchemy's connection. Nothing here imports SQLAlchemy at module level
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
@@ -37,23 +38,64 @@ def email_key(email: str) -> str:
 class Reader(Protocol):
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterable[Sequence[Any]]: ...
 
+    def ahead(self, sql: str) -> Callable[[], Iterable[Sequence[Any]]]: ...
+
 
 class SqliteReader:
     """sqlite3 on a kam database file; every query of one command sees one snapshot."""
 
     dialect = "sqlite"
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, spare: sqlite3.Connection | None = None) -> None:
         self.conn = conn
+        self._spare = spare  # a second connection on the same snapshot, for `ahead`
+        self._ahead: threading.Thread | None = None
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterable[Sequence[Any]]:
-        cursor = self.conn.execute(sql, params or {})
-        cursor.arraysize = 5000
-        while batch := cursor.fetchmany():
-            yield from batch
+        yield from _fetch(self.conn.execute(sql, params or {}))
+
+    def ahead(self, sql: str) -> Callable[[], Iterable[Sequence[Any]]]:
+        """Start `sql` now and return what gives its rows. On the second connection, which sees the
+        same snapshot, a thread runs the statement's first step, and SQLite runs a step without
+        holding Python's lock: a statement that sorts its result does all its work there, while
+        the command goes on with other queries and its own Python. Else it runs when asked."""
+        spare = self._spare
+        if spare is None or self._ahead is not None:
+            return lambda: self.rows(sql)
+        outcome: list[Any] = []
+
+        def first_step() -> None:
+            try:
+                outcome.append(spare.execute(sql))
+            except BaseException as exc:  # noqa: B036 - raised again in the command's thread
+                outcome.append(exc)
+
+        self._ahead = threading.Thread(target=first_step, name="kam-ahead", daemon=True)
+        self._ahead.start()
+
+        def rows() -> Iterable[Sequence[Any]]:
+            assert self._ahead is not None
+            self._ahead.join()
+            (result,) = outcome
+            if isinstance(result, BaseException):
+                raise result
+            return _fetch(result)
+
+        return rows
 
     def close(self) -> None:
+        if self._spare is not None:
+            if self._ahead is not None and self._ahead.is_alive():
+                self._spare.interrupt()  # the command has failed: stop the statement started ahead
+                self._ahead.join()
+            self._spare.close()
         self.conn.close()
+
+
+def _fetch(cursor: sqlite3.Cursor) -> Iterator[Sequence[Any]]:
+    cursor.arraysize = 5000
+    while batch := cursor.fetchmany():
+        yield from batch
 
 
 class SqlaReader:
@@ -70,6 +112,10 @@ class SqlaReader:
         result = self.conn.execute(text(sql).execution_options(yield_per=5000), dict(params or {}))
         self._results.append(result)
         return result  # type: ignore[no-any-return]
+
+    def ahead(self, sql: str) -> Callable[[], Iterable[Sequence[Any]]]:
+        """As `SqliteReader.ahead`; here the statement runs when its rows are asked for."""
+        return lambda: self.rows(sql)
 
     def close(self) -> None:
         # on a server, a result read only in part holds a server-side cursor: close it first
@@ -93,21 +139,62 @@ def open_sqlite_reader(path: Path, busy_seconds: float) -> SqliteReader | None:
     if not path.is_file():
         return None
     try:
-        conn = sqlite3.connect(path, timeout=busy_seconds, isolation_level=None, check_same_thread=False)
+        conn = _connect(path, busy_seconds)
     except sqlite3.Error:
         return None
+    spare = _spare(path, busy_seconds)
     try:
-        conn.execute("PRAGMA query_only = ON")
-        conn.execute("PRAGMA cache_size = -65536")
         conn.execute("BEGIN")  # one snapshot for every query; WAL readers never wait for a writer
         applied = {name for (name,) in conn.execute("SELECT name FROM migration")}
     except sqlite3.Error:
         conn.close()
+        if spare is not None:
+            spare[0].close()
         return None
     if applied != set(MIGRATION_NAMES):  # older (to upgrade) or unknown: the full open decides
         conn.close()
+        if spare is not None:
+            spare[0].close()
         return None
-    return SqliteReader(conn)
+    return SqliteReader(conn, _same_snapshot(spare))
+
+
+def _connect(path: Path, busy_seconds: float) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=busy_seconds, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA query_only = ON")
+    conn.execute("PRAGMA cache_size = -65536")
+    return conn
+
+
+def _spare(path: Path, busy_seconds: float) -> tuple[sqlite3.Connection, int] | None:
+    """A second connection, and the data version it sees before the first one's snapshot begins."""
+    try:
+        conn = _connect(path, busy_seconds)
+    except sqlite3.Error:
+        return None
+    try:
+        return conn, conn.execute("PRAGMA data_version").fetchone()[0]
+    except sqlite3.Error:
+        conn.close()
+        return None
+
+
+def _same_snapshot(spare: tuple[sqlite3.Connection, int] | None) -> sqlite3.Connection | None:
+    """The second connection in a snapshot of its own, when no other connection committed between
+    its first look and that snapshot; the first connection's snapshot began in between, so the two
+    see the same data. Else (a writer was busy) None: the command makes do with one connection."""
+    if spare is None:
+        return None
+    conn, before = spare
+    try:
+        conn.execute("BEGIN")
+        conn.execute("SELECT count(*) FROM migration").fetchone()
+        if conn.execute("PRAGMA data_version").fetchone()[0] == before:
+            return conn
+    except sqlite3.Error:
+        pass
+    conn.close()
+    return None
 
 
 def _text_order(reader: Reader, column: str) -> str:
@@ -253,27 +340,29 @@ def iter_account_facts(source: Any, names: Sequence[str] | None = None) -> Itera
     reader = as_reader(source)
     wanted = account_ids(reader, names) if names else None
     where = "" if wanted is None else _in("account_id", wanted).replace(" WHERE ", " AND ")
+    sqlite = getattr(reader, "dialect", "sqlite") == "sqlite"
     supports = ", ".join(f"'{a}'" for a, score in ATTITUDE_SCORE.items() if score >= 1)
     supporter = f"attitude IN ({supports})"
-    decides = "decision_power = 'final' OR ';' || roles || ';' LIKE '%;decision_maker;%'"
+    # roles are canonical values joined with ";", and no other role's name contains "decision_maker"
+    decides = f"decision_power = 'final' OR {'instr' if sqlite else 'strpos'}(roles, 'decision_maker') > 0"
     # one sequential pass; through the (account, name) index SQLite would visit rows in random order
-    scan = " NOT INDEXED" if getattr(reader, "dialect", "sqlite") == "sqlite" else ""
-    counts = {
-        row[0]: row for row in reader.rows(
-            f"SELECT account_id, count(*), min(id), sum(CASE WHEN {supporter} THEN 1 ELSE 0 END),"
-            f" min(CASE WHEN {supporter} THEN id END), max(CASE WHEN {decides} THEN 1 ELSE 0 END),"
-            " min(nullif(department, '')), max(nullif(department, ''))"
-            f" FROM contact{scan} WHERE coalesce(status, 'active') <> 'left'{where} GROUP BY account_id"
-        )
-    }  # fmt: skip
-    # names only where a finding may need them: the only active contact, the sole supporter
-    named = sorted({r[2] for r in counts.values() if r[1] == 1} | {r[4] for r in counts.values() if r[3] == 1})
-    names_of: dict[int, str] = {}
-    for i in range(0, len(named), 5000):
-        names_of.update((cid, n) for cid, n in reader.rows("SELECT id, name FROM contact" + _in("id", named[i : i + 5000])))
+    scan = " NOT INDEXED" if wanted is None and sqlite else ""
+    # the counts over active contacts, with the names a finding may need: the only active contact's,
+    # the sole supporter's; sorted once more at the end, so that SQLite does all of it in one step
+    counts = reader.ahead(
+        "SELECT g.account_id, g.active, g.supporters, g.sup_id, g.dm, g.low_dept, g.high_dept, c1.name, c2.name FROM"
+        f" (SELECT account_id, count(*) AS active, min(id) AS first_id, sum(CASE WHEN {supporter} THEN 1 ELSE 0 END)"
+        f" AS supporters, min(CASE WHEN {supporter} THEN id END) AS sup_id, max(CASE WHEN {decides} THEN 1 ELSE 0 END)"
+        " AS dm, min(CASE WHEN department <> '' THEN department END) AS low_dept,"
+        " max(CASE WHEN department <> '' THEN department END) AS high_dept"
+        f" FROM contact{scan} WHERE coalesce(status, 'active') <> 'left'{where} GROUP BY account_id) g"
+        " LEFT JOIN contact c1 ON c1.id = CASE WHEN g.active = 1 THEN g.first_id END"
+        " LEFT JOIN contact c2 ON c2.id = CASE WHEN g.supporters = 1 THEN g.sup_id END"
+        " ORDER BY g.account_id DESC"
+    )  # fmt: skip
     watch: dict[int, list[ContactView]] = defaultdict(list)
     for row in reader.rows(
-        _CHECK_SQL + " WHERE (change_date IS NOT NULL OR change_risk IN ('high', 'confirmed')"
+        _CHECK_SQL + f"{scan} WHERE (change_date IS NOT NULL OR change_risk IN ('high', 'confirmed')"
         f" OR status IN ('leaving', 'left')){where} ORDER BY account_id, id"
     ):  # fmt: skip
         watch[row[1]].append(_check_contact(row))
@@ -287,26 +376,30 @@ def iter_account_facts(source: Any, names: Sequence[str] | None = None) -> Itera
         steps[account_id].append((StepView(contact_id, step, _day(deadline), owner), name))
     from .extras import load_extras  # interactions, opportunities, health inputs and scores (SPEC §7)
 
-    extras = load_extras(reader, wanted)
+    extras = load_extras(reader, wanted, for_checks=True)
     linked = sorted({i for opps in extras.opportunities.values() for o in opps for i in o.contact_ids})
     people: dict[int, list[ContactView]] = defaultdict(list)  # the contacts linked to opportunities
     for i in range(0, len(linked), 5000):
         for row in reader.rows(_CHECK_SQL + _in("id", linked[i : i + 5000]) + " ORDER BY id"):
             people[row[1]].append(_check_contact(row))
-    for id_, name, industry, tier, owner, revenue in list(reader.rows(
+    accounts = list(reader.rows(
         "SELECT id, name, industry, tier, owner, annual_revenue FROM account" + _in("id", wanted) + " ORDER BY id"
-    )):  # fmt: skip
-        view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
-                           contacts=people.get(id_, []))  # fmt: skip
-        extras.fill(view)
-        facts = AccountFacts(name=name, watch=watch.get(id_, []), steps=steps.get(id_, []), view=view)
-        row = counts.get(id_)
-        if row is not None:
-            _, active, first_id, supporters, sup_id, dm, low_dept, high_dept = row
-            facts.active, facts.supporters = active, supporters or 0
-            facts.only_active = names_of[first_id] if active == 1 else None
-            facts.sole_supporter = (sup_id, names_of[sup_id]) if supporters == 1 else None
-            facts.has_decision_maker = bool(dm)
-            facts.departments = 0 if low_dept is None else 1 if low_dept == high_dept else 2  # 2: two or more
-            facts.department = low_dept if facts.departments == 1 else None
-        yield facts
+    ))  # fmt: skip
+    found = {row[0]: row for row in counts()}
+    for id_, name, industry, tier, owner, revenue in accounts:
+        view = None  # without a tier, revenue, interactions, opportunities or scores: nothing for portfolio.findings
+        if tier or revenue is not None or extras.holds(id_):
+            view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
+                               contacts=people.get(id_, []))  # fmt: skip
+            extras.fill(view)
+        row = found.get(id_)
+        if row is None:
+            yield AccountFacts(name, watch=watch.get(id_, []), steps=steps.get(id_, []), view=view)
+            continue
+        _, active, supporters, sup_id, dm, low_dept, high_dept, only_active, sole_supporter = row
+        departments = 0 if low_dept is None else 1 if low_dept == high_dept else 2  # 2: two or more
+        yield AccountFacts(
+            name, active, only_active if active == 1 else None, supporters or 0,
+            (sup_id, sole_supporter) if supporters == 1 else None, bool(dm), departments,
+            low_dept if departments == 1 else None, watch.get(id_, []), steps.get(id_, []), view,
+        )  # fmt: skip

@@ -130,7 +130,7 @@ class AccountFacts:
     watch: list[ContactView] = field(default_factory=list)  # change date, high/confirmed risk, leaving or left
     steps: list[tuple[StepView, str]] = field(default_factory=list)  # open handover steps, departing contact's name
     # the account's profile, interactions, opportunities and health scores (SPEC §7), with at least the
-    # contacts linked to its opportunities
+    # contacts linked to its opportunities; None when it has none of these (then §7 finds nothing)
     view: AccountView | None = None
 
     @staticmethod
