@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import NamedTuple
 
 from .errors import KamError
@@ -169,9 +170,20 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def check_accounts(accounts: Iterable[AccountView | AccountFacts], opts: CheckOptions) -> list[Finding]:
-    return sort_findings(
-        f for a in accounts for f in check_facts(a if isinstance(a, AccountFacts) else facts_of(a), opts)
-    )
+    """Every account's findings in the order of `sort_findings`, without one sort of them all: each
+    account's few findings are sorted, the accounts by name (no two have the same), and the
+    findings dealt out by severity in that order."""
+    found = []
+    for a in accounts:
+        findings = check_facts(a if isinstance(a, AccountFacts) else facts_of(a), opts)
+        if findings:
+            found.append((findings[0].account.casefold(), findings))
+    found.sort(key=itemgetter(0))
+    by_severity: dict[int, list[Finding]] = {rank: [] for rank in sorted(set(SEVERITY_RANK.values()))}
+    for _, findings in found:
+        for f in sort_findings(findings) if len(findings) > 1 else findings:
+            by_severity[SEVERITY_RANK[f.severity]].append(f)
+    return [f for findings in by_severity.values() for f in findings]
 
 
 def fails(findings: Iterable[Finding], fail_on: str) -> bool:

@@ -40,10 +40,18 @@ def _portfolio_tables(conn: Connection) -> None:
         table.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
 
 
+def _watched_contacts(conn: Connection) -> None:
+    """A partial index of the contacts with a change ahead or behind them, for `kam check`."""
+    for index in models.Contact.__table__.indexes:
+        if index.name == "ix_contact_watched":
+            index.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_initial", lambda conn: SQLModel.metadata.create_all(conn)),
     ("0002_reference_indexes", _reference_indexes),
     ("0003_opportunities_and_health", _portfolio_tables),
+    ("0004_watched_contacts", _watched_contacts),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

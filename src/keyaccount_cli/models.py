@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
+
+from .reading import WATCHED
 
 
 class Account(SQLModel, table=True):
@@ -34,7 +36,10 @@ class Account(SQLModel, table=True):
 
 class Contact(SQLModel, table=True):
     __tablename__ = "contact"
-    __table_args__ = (Index("ix_contact_account_name", "account_id", "name_key"),)
+    __table_args__ = (
+        Index("ix_contact_account_name", "account_id", "name_key"),
+        Index("ix_contact_watched", "account_id", "id", sqlite_where=text(WATCHED), postgresql_where=text(WATCHED)),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id")

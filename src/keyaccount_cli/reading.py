@@ -23,7 +23,10 @@ from .snapshot import AccountFacts, AccountView, ContactView, RelationView, Step
 from .vocab import ATTITUDE_SCORE
 
 # The names of the schema migrations (db.MIGRATIONS); a test keeps the two in step.
-MIGRATION_NAMES = ("0001_initial", "0002_reference_indexes", "0003_opportunities_and_health")
+MIGRATION_NAMES = ("0001_initial", "0002_reference_indexes", "0003_opportunities_and_health", "0004_watched_contacts")
+# The contacts `kam check` looks at one by one: a change ahead or behind them. A partial index holds
+# just these (a few in a hundred), so the check reads them without a pass over every contact.
+WATCHED = "change_date IS NOT NULL OR change_risk IN ('high', 'confirmed') OR status IN ('leaving', 'left')"
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
 
@@ -333,10 +336,13 @@ def moved_to_accounts(source: Any, contacts: Iterable[Any]) -> dict[int, str]:
     return {i: n for i, n in rows}  # noqa: C416 - rows may be a SQLAlchemy Result
 
 
-def iter_account_facts(source: Any, names: Sequence[str] | None = None) -> Iterator[AccountFacts]:
+def iter_account_facts(
+    source: Any, names: Sequence[str] | None = None, *, due: date | None = None
+) -> Iterator[AccountFacts]:
     """What the checks need of every account (or the named ones), computed in SQL: counts per
     account in one grouped pass, and only the people with a change ahead or behind them loaded
-    whole. Equivalent to `checks.facts_of` on each account loaded whole (a test holds them so)."""
+    whole. Equivalent to `checks.facts_of` on each account loaded whole (a test holds them so).
+    With `due`, the open handover steps are only those due by then: the checks look no further."""
     reader = as_reader(source)
     wanted = account_ids(reader, names) if names else None
     where = "" if wanted is None else _in("account_id", wanted).replace(" WHERE ", " AND ")
@@ -361,17 +367,15 @@ def iter_account_facts(source: Any, names: Sequence[str] | None = None) -> Itera
         " ORDER BY g.account_id DESC"
     )  # fmt: skip
     watch: dict[int, list[ContactView]] = defaultdict(list)
-    for row in reader.rows(
-        _CHECK_SQL + f"{scan} WHERE (change_date IS NOT NULL OR change_risk IN ('high', 'confirmed')"
-        f" OR status IN ('leaving', 'left')){where} ORDER BY account_id, id"
-    ):  # fmt: skip
+    for row in reader.rows(_CHECK_SQL + f" WHERE ({WATCHED}){where} ORDER BY account_id, id"):
         watch[row[1]].append(_check_contact(row))
     steps: dict[int, list[tuple[StepView, str]]] = defaultdict(list)
+    by = "" if due is None else " AND s.deadline <= :due"
     for account_id, contact_id, name, step, deadline, owner in reader.rows(
         "SELECT c.account_id, h.contact_id, c.name, s.step, s.deadline, s.owner FROM handover_step s"
         " JOIN handover h ON h.id = s.handover_id JOIN contact c ON c.id = h.contact_id"
-        " WHERE h.status = 'open' AND s.status = 'open'" + where.replace("account_id", "c.account_id")
-        + " ORDER BY s.deadline, s.position, s.id"
+        " WHERE h.status = 'open' AND s.status = 'open'" + by + where.replace("account_id", "c.account_id")
+        + " ORDER BY s.deadline, s.position, s.id", {"due": due.isoformat() if sqlite else due} if due else None
     ):  # fmt: skip
         steps[account_id].append((StepView(contact_id, step, _day(deadline), owner), name))
     from .extras import load_extras  # interactions, opportunities, health inputs and scores (SPEC §7)

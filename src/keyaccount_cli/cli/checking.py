@@ -68,7 +68,7 @@ def check(
             yield v
 
     with _without_cyclic_gc():
-        findings = check_accounts(counted(iter_account_facts(st.reader(), account)), opts)
+        findings = check_accounts(counted(iter_account_facts(st.reader(), account, due=opts.horizon)), opts)
     columns = [("code", "Code"), ("severity", "Severity"), ("account", "Account"), ("contact", "Contact"),
                ("date", "Date"), ("message", "Message")]  # fmt: skip
     if not findings:
