@@ -350,3 +350,14 @@ def test_bad_emails_among_many_good_ones_are_each_located(kam, write_csv):
     assert "line 9, column 3 (email), value 'not-an-email'" in result.stderr
     assert "line 1502, column 3 (email), value 'two@@acme.example'" in result.stderr
     assert "nothing was written (2 problems)" in result.stderr
+
+
+def test_a_duplicate_email_in_another_chunk_of_a_large_file_is_found(kam, write_csv):
+    """The import reads 5,000 rows at a time; a repeat thousands of rows later is still caught."""
+    rows = [f"ACME,Person {i},p{i}@acme.example,p0@acme.example" for i in range(7000)]
+    rows[0] = "ACME,Person 0,p0@acme.example,"
+    rows[6500] = "ACME,Someone Else,P10@acme.example,p0@acme.example"
+    result = kam("import", write_csv("account,name,email,reports_to\n" + "\n".join(rows) + "\n"))
+    assert result.exit_code == 2
+    assert "line 6502, column 3 (email), value 'p10@acme.example': duplicate email: line 12 gives it to Person 10" in result.stderr
+    assert "nothing was written (1 problem)" in result.stderr

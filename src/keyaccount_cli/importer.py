@@ -401,6 +401,25 @@ class _Columns:
         return values
 
 
+class _EmailFilter:
+    """The emails given so far, as a Bloom filter of one hash over 2**26 bits (8 MB): an email it
+    has not seen is certainly new; one it has seen may be a false alarm (about one in seventy
+    after a million), which only costs a look in the database."""
+
+    BITS = 1 << 26
+
+    def __init__(self) -> None:
+        self.bits = bytearray(self.BITS >> 3)
+
+    def add(self, email: str) -> None:
+        h = hash(email) & (self.BITS - 1)
+        self.bits[h >> 3] |= 1 << (h & 7)
+
+    def __contains__(self, email: str) -> bool:
+        h = hash(email) & (self.BITS - 1)
+        return bool(self.bits[h >> 3] & (1 << (h & 7)))
+
+
 class _Lines:
     """Contact id → line of the row that matched or created it in this import (negative once
     the row updated the contact); a flat array, as an import may touch a million contacts."""
@@ -480,6 +499,9 @@ class _Import:
         self.accounts_before = sql.run("SELECT coalesce(max(id), 0) FROM account").scalar_one()
         self.top = self.contacts_before
         self.account_top = self.accounts_before
+        # into an empty database, the only contacts are this import's: it knows (almost) which
+        # emails they have, and the database need not be asked about every row's
+        self.given = _EmailFilter() if not self.contacts_before else None
         # Into an empty SQLite database the indexes of who-reports-to-whom are built at the end, in one
         # sorted pass: row by row they cost a third of a million-row import, and the import itself
         # never reads them. (Other connections read the last committed state, indexes and all.)
@@ -523,7 +545,7 @@ class _Import:
         sql = self.sql
         cols = ", ".join(_EXISTING)
         by_email: dict[str, Any] = {}
-        emails = [r.email for r in rows if r.email]
+        emails = self._maybe_stored(r.email for r in rows if r.email)
         for c in sql.in_list(f"SELECT {cols} FROM contact WHERE email IN (?)", emails):
             by_email[c[3]] = c
         # A row with an email that no contact has is a new contact, unless its account had a
@@ -600,7 +622,17 @@ class _Import:
             if email:
                 claimed[email] = r
             out.append(r)
+        if self.given is not None:
+            for email in claimed:
+                self.given.add(email)
         return out
+
+    def _maybe_stored(self, emails: Iterable[str]) -> list[str]:
+        """Of these emails, those a contact in the database may have: all of them, unless the
+        import began on an empty database; then only those an earlier chunk may have given."""
+        if self.given is None:
+            return list(emails)
+        return [e for e in emails if e in self.given]
 
     def _write(self, rows: list[Row]) -> None:
         fresh = [r for r in rows if r.target is None]
@@ -665,7 +697,7 @@ class _Import:
                 by_email.append((r, 0, r.reports_to, r.reports_to.lower()))
             if r.successor and "@" in r.successor:
                 by_email.append((r, 1, r.successor, r.successor.lower()))
-        missing = list({email for *_, email in by_email if email not in known})
+        missing = self._maybe_stored({email for *_, email in by_email if email not in known})
         for email, id_, account_id in self.sql.in_list(
             "SELECT email, id, account_id FROM contact WHERE email IN (?)", missing
         ):
