@@ -402,21 +402,21 @@ class _Columns:
 
 
 class _EmailFilter:
-    """The emails given so far, as a Bloom filter of one hash over 2**26 bits (8 MB): an email it
-    has not seen is certainly new; one it has seen may be a false alarm (about one in seventy
-    after a million), which only costs a look in the database."""
+    """The emails given so far, as a Bloom filter of one hash: an email it has not seen is certainly
+    new; one it has seen may be a false alarm, which only costs a look in the database. With 64 bits
+    an email (up to 2**26 bits, 8 MB), about one in seventy is."""
 
-    BITS = 1 << 26
-
-    def __init__(self) -> None:
-        self.bits = bytearray(self.BITS >> 3)
+    def __init__(self, emails: int) -> None:
+        size = 1 << (min(max(64 * emails, 1 << 16), 1 << 26) - 1).bit_length()  # a power of two
+        self.mask = size - 1
+        self.bits = bytearray(size >> 3)
 
     def add(self, email: str) -> None:
-        h = hash(email) & (self.BITS - 1)
+        h = hash(email) & self.mask
         self.bits[h >> 3] |= 1 << (h & 7)
 
     def __contains__(self, email: str) -> bool:
-        h = hash(email) & (self.BITS - 1)
+        h = hash(email) & self.mask
         return bool(self.bits[h >> 3] & (1 << (h & 7)))
 
 
@@ -447,8 +447,11 @@ _CHANGE_DATE = SCALAR_FIELDS.index("change_date")
 class _Import:
     """One pass of the import over the file, inside the caller's transaction."""
 
-    def __init__(self, conn: Connection, *, display: str, source: str, now: datetime, excluded: set[int]) -> None:
+    def __init__(
+        self, conn: Connection, *, display: str, source: str, now: datetime, excluded: set[int], expected_rows: int = 0
+    ) -> None:
         self.sql = _Sql(conn)
+        self.expected_rows = expected_rows
         self.display = display
         self.source = source
         self.now = now
@@ -501,7 +504,7 @@ class _Import:
         self.account_top = self.accounts_before
         # into an empty database, the only contacts are this import's: it knows (almost) which
         # emails they have, and the database need not be asked about every row's
-        self.given = _EmailFilter() if not self.contacts_before else None
+        self.given = _EmailFilter(self.expected_rows) if not self.contacts_before else None
         # Into an empty SQLite database the indexes of who-reports-to-whom are built at the end, in one
         # sorted pass: row by row they cost a third of a million-row import, and the import itself
         # never reads them. (Other connections read the last committed state, indexes and all.)
@@ -993,7 +996,8 @@ def import_contacts(
         with _without_cyclic_gc(), db.writer.connect() as conn, _own_reference_checks(conn):
             trans = conn.begin()
             try:
-                imp = _Import(conn, display=display, source=f"import {path.name}", now=now, excluded=excluded)
+                imp = _Import(conn, display=display, source=f"import {path.name}", now=now, excluded=excluded,
+                              expected_rows=path.stat().st_size // 100)  # a contact row is rarely shorter
                 warnings: list[str] = []
                 imp.begin()
                 rows = read_rows(imp, path, vocab, encoding=encoding, ignore_unknown=ignore_unknown,
