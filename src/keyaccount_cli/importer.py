@@ -431,9 +431,14 @@ class _Lines:
         return self.lines[contact_id] if contact_id < len(self.lines) else 0
 
     def set(self, contact_id: int, line: int) -> None:
-        if contact_id >= len(self.lines):
-            self.lines.frombytes(bytes(4 * (max(contact_id + 1, 2 * len(self.lines)) - len(self.lines))))
+        self.reserve(contact_id)
         self.lines[contact_id] = line
+
+    def reserve(self, top: int) -> array[int]:
+        """Room for ids up to `top`; the array, to be written straight into."""
+        if top >= len(self.lines):
+            self.lines.frombytes(bytes(4 * (max(top + 1, 2 * len(self.lines)) - len(self.lines))))
+        return self.lines
 
 
 # the columns `_match` reads of an existing contact; its scalar fields start at OLD
@@ -681,11 +686,11 @@ class _Import:
                 r.target = found[r.email or (r.account_id, r.name_key)]
             top = max(found.values())
         self.top = top  # type: ignore[assignment]
+        lines = touched.reserve(top)  # type: ignore[arg-type]
         for r in fresh:
-            touched.set(r.target, r.line)  # type: ignore[arg-type]
-            v = r.values
-            if needs_plan(v[_STATUS], v[_CHANGE_RISK], v[_CHANGE_DATE]):
-                self.plan_ids.append(r.target)  # type: ignore[arg-type]
+            lines[r.target] = r.line  # type: ignore[index]
+        self.plan_ids += [r.target for r in fresh if needs_plan(r.values[_STATUS], r.values[_CHANGE_RISK],  # type: ignore[misc]
+                                                                 r.values[_CHANGE_DATE])]  # fmt: skip
         self.created += len(fresh)
 
     def _known_references(self, rows: list[Row]) -> dict[int, list[int | None]]:
