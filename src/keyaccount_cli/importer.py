@@ -475,7 +475,7 @@ class _Import:
         self.touched = _Lines()
         self.claimed: dict[str, Row] = {}  # the current chunk's accepted rows by email
         self.manager_set = array("q")  # contacts whose manager this import set: cycles are looked for from them
-        self.written: dict[int, str] = {}  # such a contact's reports-to cell, where it differs from the email
+        self.settled = _Lines()  # contacts whose reports-to cell (an email) was settled in its chunk, not staged
 
     # --- problems -----------------------------------------------------------
 
@@ -699,12 +699,12 @@ class _Import:
         contact id → [reports_to_id, successor_id]); a matched contact's that name whom it names
         already are dropped. The rest is staged and resolved once the whole file is in."""
         known = {email: (r.target, r.account_id) for email, r in self.claimed.items()}
-        by_email = []  # (row, 0 for reports_to or 1 for successor, cell, email)
+        by_email = []  # (row, 0 for reports_to or 1 for successor, email)
         for r in rows:
             if r.reports_to and "@" in r.reports_to:
-                by_email.append((r, 0, r.reports_to, r.reports_to.lower()))
+                by_email.append((r, 0, r.reports_to.lower()))
             if r.successor and "@" in r.successor:
-                by_email.append((r, 1, r.successor, r.successor.lower()))
+                by_email.append((r, 1, r.successor.lower()))
         missing = self._maybe_stored({email for *_, email in by_email if email not in known})
         for email, id_, account_id in self.sql.in_list(
             "SELECT email, id, account_id FROM contact WHERE email IN (?)", missing
@@ -712,7 +712,7 @@ class _Import:
             known[email] = (id_, account_id)
         found: dict[int, list[int | None]] = {}
         existing = self.existing
-        for r, k, raw, email in by_email:
+        for r, k, email in by_email:
             target = known.get(email)
             if target is None or target[1] != r.account_id or target[0] == r.target:
                 continue  # someone further down the file, or a problem the end reports
@@ -724,8 +724,8 @@ class _Import:
                 found.setdefault(r.target, [None, None])[k] = target[0]  # type: ignore[arg-type]
                 if k == 0:
                     self.manager_set.append(r.target)  # type: ignore[arg-type]
-                    if raw != email:
-                        self.written[r.target] = raw  # type: ignore[index]
+            if k == 0:  # remembered, so that a cycle through this row's cell is reported on its line
+                self.settled.set(r.target, 1)  # type: ignore[arg-type]
             if k == 0:
                 r.reports_to = None
             else:
@@ -892,10 +892,10 @@ class _Import:
                         "SELECT contact_id, raw FROM kam_ref WHERE field = 'reports_to' AND contact_id IN (?)", cycle
                     )
                 )
-                direct = [n for n in cycle if n > self.contacts_before and n not in raws]
+                direct = [n for n in cycle if n not in raws and self.settled.get(n)]
                 for cid, email in sql.in_list("SELECT c.id, t.email FROM contact c JOIN contact t ON t.id = c.reports_to_id"
                                               " WHERE c.id IN (?)", direct):  # fmt: skip
-                    raws[cid] = self.written.get(cid, email)
+                    raws[cid] = email  # the cell named the manager by this email (in any case)
                 for line, raw in sorted((abs(self.touched.get(cid)), raw) for cid, raw in raws.items()):
                     self.problem(line, "reports_to", raw, f"reports-to cycle: {loop}")
             for n in path:
