@@ -10,16 +10,15 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import IO, Any
-
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
+from typing import IO, TYPE_CHECKING, Any
 
 from .csvio import write_csv
 from .graph import Coverage, MapNode
 from .vocab import ATTITUDE_SIGN
+
+if TYPE_CHECKING:  # Rich is imported where a table or tree is drawn: JSON and CSV output need none of it
+    from rich.console import Console
+    from rich.text import Text
 
 ATTITUDE_STYLE = {
     "strong_support": "bold green", "support": "green", "neutral": "yellow",
@@ -29,6 +28,8 @@ FLAG_STYLE = {"single point": "bold magenta", "sole supporter": "magenta", "no s
 
 
 def console(*, stderr: bool = False) -> Console:
+    from rich.console import Console
+
     stream = sys.stderr if stderr else sys.stdout
     width = None
     if not stream.isatty() and "COLUMNS" not in os.environ:
@@ -63,6 +64,9 @@ def emit(
         keys = list(records[0]) if records else list(fields or (k for k, _ in columns))
         write_csv(([_csv(r.get(k)) for k in keys] for r in records), keys, out=out)
         return
+    from rich.markup import escape
+    from rich.table import Table
+
     con = console()
     if not records:
         console(stderr=True).print(escape(empty))
@@ -136,6 +140,8 @@ def attitude_pieces(attitude: str | None) -> list[Piece]:
 
 
 def attitude_text(attitude: str | None) -> Text:
+    from rich.text import Text
+
     (text, style), = attitude_pieces(attitude)
     return Text(text, style=style)
 
