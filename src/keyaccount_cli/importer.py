@@ -2,13 +2,15 @@
 
 The file is streamed in chunks, so memory stays flat however long it is:
 
-1. each chunk is parsed (every cell to its canonical value), matched to existing
-   contacts (by email, else by account + name) and written with bulk
-   statements: new accounts, new contacts, changed fields, history rows; each
-   row's references (`reports_to`, `successor`) go to a staging table;
-2. once the whole file is in, the references are resolved in SQL (so a row may
-   point further down the file), checked (nobody, several people, another
-   account, oneself, cycles) and applied.
+1. each chunk is parsed column by column (every cell to its canonical value),
+   matched to existing contacts (by email, else by account + name) and written
+   with bulk statements: new accounts, new contacts, changed fields, history
+   rows. A reference (`reports_to`, `successor`) by email to a contact already
+   known is settled there (on SQLite, where the import picks the new ids); the
+   others go to a staging table;
+2. once the whole file is in, the staged references are resolved in SQL (so a
+   row may point further down the file), checked (nobody, several people,
+   another account, oneself, cycles) and applied, with their history.
 
 All of it is one transaction: any problem and nothing is written.
 """
