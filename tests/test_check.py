@@ -262,3 +262,45 @@ def test_json_findings_keep_quotes_and_backslashes_in_names(kam, write_csv):
     findings = json.loads(result.stdout)
     assert {(f["account"], f["contact"]) for f in findings if f["code"] == "SINGLE_CONTACT"} == {('Say "Hi" \\ Co', 'Li "Lei" \\ 李')}
     assert result.stdout == kam("check", "--format", "json", "--account", 'say "hi" \\ co').stdout
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    # labels as kam's: plain words (Rich reads markup and :emoji: codes in them; none in kam's)
+    st.lists(st.text(alphabet="ab Z/-", min_size=1, max_size=6), min_size=1, max_size=4, unique=True),
+    st.lists(st.lists(st.text(alphabet="ab 1[]é王建华😀\t\u200b-", max_size=12), min_size=4, max_size=4), max_size=6),
+    st.integers(min_value=20, max_value=120),
+)
+def test_the_fast_table_is_the_table_rich_draws(labels, rows, width):
+    """Findings in a pipe are drawn without Rich's layout (minutes for 200,000 rows); the text must not change.
+    (Cells have no ":name:" here: Rich would draw an emoji for one, the fast table shows the text as it is.)"""
+    import io
+
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from keyaccount_cli.render import plain_table
+
+    rows = [row[: len(labels)] for row in rows]
+    fast = plain_table(labels, rows, width)
+    if fast is None:  # Rich's own drawing is used: a tab, a zero-width character, or too wide
+        return
+    out = io.StringIO()
+    table = Table(title_justify="left", header_style="bold")
+    for label in labels:
+        table.add_column(label)
+    for row in rows:
+        table.add_row(*(escape(c) for c in row), style="red")
+    Console(file=out, width=width, highlight=False, soft_wrap=False).print(table)
+    assert fast == out.getvalue()
+
+
+def test_a_big_book_of_findings_in_a_pipe_is_drawn_quickly_and_whole(kam, write_csv):
+    rows = [f"Account {i},Only {i}" for i in range(3000)]  # 3,000 accounts of one contact: two findings each
+    assert kam("import", write_csv("account,name\n" + "\n".join(rows) + "\n")).exit_code == 0
+    result = kam("check")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("┏") and lines[-1].startswith("└") and len(lines) == 4 + 6000
+    assert lines[3].startswith("│ high     │ SINGLE_CONTACT    │ Account 0    │ Only 0    │      │ 1 active contact")
