@@ -72,10 +72,8 @@ def emit(
         console(stderr=True).print(escape(empty))
         return
     if title is None and con.color_system is None:  # no colours to draw (a pipe, cron): maybe the fast way
-        text = plain_table([label for _, label in columns], [[_cell(r.get(k)) for k, _ in columns] for r in records],
-                           con.width)  # fmt: skip
-        if text is not None:
-            con.file.write(text)
+        rows = [[_cell(r.get(k)) for k, _ in columns] for r in records]
+        if write_plain_table([label for _, label in columns], rows, con.width, con.file):
             return
     table = Table(title=escape(title) if title else None, title_justify="left", header_style="bold")
     for _, label in columns:
@@ -86,41 +84,44 @@ def emit(
 
 
 def plain_table(labels: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> str | None:
-    """The text Rich draws for a table without title or colours (its default heavy-head box), when
-    every cell is one line of printable text and the table fits in `width` columns; else None, and
-    Rich draws it (wrapping cells). Rich lays out every cell on its own: minutes for the 200,000
-    findings of a big book, where this takes a second."""
+    """`write_plain_table` into a string; None where Rich must draw the table."""
+    import io
+
+    out = io.StringIO()
+    return out.getvalue() if write_plain_table(labels, rows, width, out) else None
+
+
+def write_plain_table(labels: Sequence[str], rows: Sequence[Sequence[str]], width: int, out: IO[str]) -> bool:
+    """Write the text Rich draws for a table without title or colours (its default heavy-head box),
+    when every cell is one line of printable text and the table fits in `width` columns; else write
+    nothing and return False, and Rich draws it (wrapping cells). Rich lays out every cell on its
+    own: minutes for the 200,000 findings of a big book, where this takes seconds."""
     from rich.cells import cell_len
 
     def length(text: str) -> int:
         return len(text) if text.isascii() else cell_len(text)
 
     widths = [length(label) for label in labels]
-    sizes = []
     for row in rows:
-        row_sizes = []
         for i, text in enumerate(row):
             if not text.isprintable():  # tabs, line breaks, control and zero-width characters
-                return None
+                return False
             n = length(text)
-            row_sizes.append(n)
             if n > widths[i]:
                 widths[i] = n
-        sizes.append(row_sizes)
     if sum(widths) + 3 * len(widths) + 1 > width or not all(label.isprintable() for label in labels):
-        return None
+        return False
 
-    def line(cells: Sequence[str], lengths: Sequence[int], side: str) -> str:
-        return side + side.join(f" {c}{' ' * (w - n)} " for c, n, w in zip(cells, lengths, widths, strict=True)) + side
+    def line(cells: Sequence[str], side: str) -> str:
+        return side + side.join(f" {c}{' ' * (w - length(c))} " for c, w in zip(cells, widths, strict=True)) + side + "\n"
 
-    out = [
-        "┏" + "┳".join("━" * (w + 2) for w in widths) + "┓",
-        line(labels, [length(label) for label in labels], "┃"),
-        "┡" + "╇".join("━" * (w + 2) for w in widths) + "┩",
-        *(line(row, row_sizes, "│") for row, row_sizes in zip(rows, sizes, strict=True)),
-        "└" + "┴".join("─" * (w + 2) for w in widths) + "┘",
-    ]
-    return "\n".join(out) + "\n"
+    out.write("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓\n")
+    out.write(line(labels, "┃"))
+    out.write("┡" + "╇".join("━" * (w + 2) for w in widths) + "┩\n")
+    for start in range(0, len(rows), 5000):
+        out.write("".join(line(row, "│") for row in rows[start : start + 5000]))
+    out.write("└" + "┴".join("─" * (w + 2) for w in widths) + "┘\n")
+    return True
 
 
 def write_json_list(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
