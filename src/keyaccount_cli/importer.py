@@ -17,7 +17,6 @@ All of it is one transaction: any problem and nothing is written.
 
 from __future__ import annotations
 
-import gc
 import re
 from array import array
 from collections import defaultdict
@@ -32,6 +31,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from .bulk import pause_cyclic_gc
 from .csvio import SourceInfo, map_header, read_records, unquote_formula
 from .db import REFERENCE_INDEXES, Database
 from .errors import InputError, Problem
@@ -945,25 +945,6 @@ def read_rows(
 
 
 @contextmanager
-def _without_cyclic_gc() -> Iterator[None]:
-    """Pause Python's cycle collector while the import runs.
-
-    The import allocates millions of short-lived tuples and lists, none of them in a reference
-    cycle, and every few hundred allocations the collector would walk the objects alive at the
-    time: the loaded libraries' hundreds of thousands of them. That was a third of the import's
-    time. Reference counting still frees everything at once; the collector resumes afterwards.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-@contextmanager
 def _own_reference_checks(conn: Connection) -> Iterator[None]:
     """Switch SQLite's per-row foreign-key checks off for the import's transaction, and on again.
 
@@ -1000,46 +981,39 @@ def import_contacts(
     skipped: list[Problem] = []
     skipped_count = 0
     while True:
-        with _without_cyclic_gc(), db.writer.connect() as conn, _own_reference_checks(conn):
-            trans = conn.begin()
-            try:
-                imp = _Import(conn, display=display, source=f"import {path.name}", now=now, excluded=excluded,
-                              expected_rows=path.stat().st_size // 100)  # a contact row is rarely shorter
-                warnings: list[str] = []
-                imp.begin()
-                rows = read_rows(imp, path, vocab, encoding=encoding, ignore_unknown=ignore_unknown,
-                                 progress=progress, warnings=warnings)  # fmt: skip
-                for chunk in rows:
-                    imp.add_chunk(chunk)
-                imp.resolve()
-                if imp.problem_count:
-                    trans.rollback()
-                    problems = sorted(imp.problems, key=lambda p: (p.line, p.column or 0))
-                    if not skip_invalid:
-                        more = imp.problem_count - len(problems)
-                        raise InputError(problems, f"nothing was written ({imp.problem_count} problem"
-                                         f"{'s' if imp.problem_count != 1 else ''}{f'; {more} not shown' if more else ''})")  # fmt: skip
-                    excluded |= {p.line for p in problems}
-                    skipped.extend(problems)
-                    skipped_count += imp.problem_count
-                    continue
-                imp.finish()
-                opened = sync_plans(conn, imp.plan_ids, offsets=deadlines or DEFAULT_DEADLINES,
-                                    today=today or now.date(), at=now)  # fmt: skip
-                result = ImportResult(
-                    created=imp.created, updated=imp.updated, unchanged=imp.unchanged, skipped=len(excluded),
-                    accounts_created=imp.accounts_created, problems=sorted(skipped, key=lambda p: (p.line, p.column or 0)),
-                    problem_count=skipped_count, warnings=warnings, dry_run=dry_run, plans_opened=len(opened),
-                )  # fmt: skip
-                if dry_run:
-                    trans.rollback()
-                else:
-                    trans.commit()
-                return result
-            except BaseException:
-                if trans.is_active:
-                    trans.rollback()
-                raise
+        # committed at the end of the block; rolled back on any exception, or here for a dry run
+        with pause_cyclic_gc(), db.writer.connect() as conn, _own_reference_checks(conn), conn.begin() as trans:
+            imp = _Import(conn, display=display, source=f"import {path.name}", now=now, excluded=excluded,
+                          expected_rows=path.stat().st_size // 100)  # a contact row is rarely shorter
+            warnings: list[str] = []
+            imp.begin()
+            rows = read_rows(imp, path, vocab, encoding=encoding, ignore_unknown=ignore_unknown,
+                             progress=progress, warnings=warnings)  # fmt: skip
+            for chunk in rows:
+                imp.add_chunk(chunk)
+            imp.resolve()
+            if imp.problem_count:
+                trans.rollback()  # before the error, or the next pass without the bad lines
+                problems = sorted(imp.problems, key=lambda p: (p.line, p.column or 0))
+                if not skip_invalid:
+                    more = imp.problem_count - len(problems)
+                    raise InputError(problems, f"nothing was written ({imp.problem_count} problem"
+                                     f"{'s' if imp.problem_count != 1 else ''}{f'; {more} not shown' if more else ''})")  # fmt: skip
+                excluded |= {p.line for p in problems}
+                skipped.extend(problems)
+                skipped_count += imp.problem_count
+                continue
+            imp.finish()
+            opened = sync_plans(conn, imp.plan_ids, offsets=deadlines or DEFAULT_DEADLINES,
+                                today=today or now.date(), at=now)  # fmt: skip
+            result = ImportResult(
+                created=imp.created, updated=imp.updated, unchanged=imp.unchanged, skipped=len(excluded),
+                accounts_created=imp.accounts_created, problems=sorted(skipped, key=lambda p: (p.line, p.column or 0)),
+                problem_count=skipped_count, warnings=warnings, dry_run=dry_run, plans_opened=len(opened),
+            )  # fmt: skip
+            if dry_run:
+                trans.rollback()
+            return result
 
 
 def option_values(vocab: Vocabulary, given: dict[str, Any]) -> dict[str, Any]:

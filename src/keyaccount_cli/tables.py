@@ -342,34 +342,26 @@ def import_table(
         problems.append(p)
         bad_lines.add(p.line)
 
-    with db.writer.connect() as conn:
-        trans = conn.begin()
-        try:
-            writer = _Writer(conn, kind, source=f"import {path.name}", now=now, result=result)
-            write_row = getattr(writer, kind)
-            for line, values, cols in _rows(kind, path, vocab, encoding=encoding, ignore_unknown=ignore_unknown,
-                                            progress=progress, problem=problem):  # fmt: skip
-                savepoint = conn.begin_nested()
-                try:
-                    write_row(line, values)
-                except _Bad as bad:
-                    savepoint.rollback()
-                    problem(Problem(str(path), line, cols.get(bad.field) if bad.field else None, bad.field,
-                                    bad.value, bad.message))  # fmt: skip
-                else:
-                    savepoint.commit()
-            problems.sort(key=lambda p: (p.line, p.column or 0))
-            if problems and not skip_invalid:
-                trans.rollback()
-                n = len(problems)
-                raise InputError(problems, f"nothing was written ({n} problem{'s' if n != 1 else ''})")
-            result.problems, result.problem_count, result.skipped = problems, len(problems), len(bad_lines)
-            if dry_run:
-                trans.rollback()
+    # committed at the end of the block; rolled back on any exception, or here for a dry run
+    with db.writer.connect() as conn, conn.begin() as trans:
+        writer = _Writer(conn, kind, source=f"import {path.name}", now=now, result=result)
+        write_row = getattr(writer, kind)
+        for line, values, cols in _rows(kind, path, vocab, encoding=encoding, ignore_unknown=ignore_unknown,
+                                        progress=progress, problem=problem):  # fmt: skip
+            savepoint = conn.begin_nested()
+            try:
+                write_row(line, values)
+            except _Bad as bad:
+                savepoint.rollback()
+                problem(Problem(str(path), line, cols.get(bad.field) if bad.field else None, bad.field,
+                                bad.value, bad.message))  # fmt: skip
             else:
-                trans.commit()
-            return result
-        except BaseException:
-            if trans.is_active:
-                trans.rollback()
-            raise
+                savepoint.commit()
+        problems.sort(key=lambda p: (p.line, p.column or 0))
+        if problems and not skip_invalid:
+            n = len(problems)
+            raise InputError(problems, f"nothing was written ({n} problem{'s' if n != 1 else ''})")
+        result.problems, result.problem_count, result.skipped = problems, len(problems), len(bad_lines)
+        if dry_run:
+            trans.rollback()
+        return result

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from typing import Annotated
 
@@ -19,19 +16,6 @@ class Severity(StrEnum):
     medium = "medium"
     high = "high"
     critical = "critical"
-
-
-@contextmanager
-def _without_cyclic_gc() -> Iterator[None]:
-    """A check over a million contacts makes millions of small objects and no reference cycles:
-    the cyclic collector would only walk the growing heap again and again. Back on afterwards."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def register(app: typer.Typer) -> None:
@@ -51,6 +35,7 @@ def check(
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """Single points, departing key people without successor, overdue handovers. Exit 1 when something is found."""
+    from ..bulk import pause_cyclic_gc
     from ..checks import FINDING_KEYS, check_accounts, fails
     from ..csvio import write_csv
     from ..reading import iter_account_facts
@@ -67,7 +52,7 @@ def check(
             checked += 1
             yield v
 
-    with _without_cyclic_gc():
+    with pause_cyclic_gc():
         findings = check_accounts(counted(iter_account_facts(st.reader(), account, due=opts.horizon)), opts)
     columns = [("code", "Code"), ("severity", "Severity"), ("account", "Account"), ("contact", "Contact"),
                ("date", "Date"), ("message", "Message")]  # fmt: skip
