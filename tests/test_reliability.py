@@ -169,6 +169,18 @@ def test_a_second_writer_waits_then_says_the_database_is_busy(seeded):
     assert run("add", "ACME", "Someone", db=seeded).returncode == 0
 
 
+def test_an_import_waits_for_another_writer_then_says_the_database_is_busy(seeded, tmp_path):
+    data = big_file(tmp_path / "some.csv", 30)
+    before = contact_count(seeded)
+    with another_writer(seeded):
+        result = run("import", data, db=seeded, env={"KAM_BUSY_TIMEOUT": "0.3"})
+        assert result.returncode == 2
+        assert "busy" in result.stderr and "Traceback" not in result.stderr
+    assert contact_count(seeded) == before
+    assert run("import", data, db=seeded).returncode == 0
+    assert contact_count(seeded) == before + 30
+
+
 @pytest.mark.sqlite_only
 def test_a_database_from_the_first_schema_is_upgraded_in_place(tmp_path):
     db = tmp_path / "old.db"

@@ -18,13 +18,14 @@ from sqlmodel import Session, SQLModel, create_engine
 from . import models
 from .errors import KamError
 from .location import busy_timeout, describe_error, display_location, is_url, resolve_location
+from .schema import REFERENCE_INDEXES
+from .sqlitefile import create_private_file, sqlite_pragmas
 
 __all__ = ["busy_timeout", "display_location", "is_url", "resolve_location"]  # re-exported
 
 # Migrations are named and applied in order; each name is recorded in the
 # `migration` table. A new database gets the current schema from the models and
 # every name recorded at once; an older one runs the names it lacks.
-REFERENCE_INDEXES = ("ix_contact_reports_to_id", "ix_contact_successor_id", "ix_contact_moved_to_id")
 
 
 def _reference_indexes(conn: Connection) -> None:
@@ -57,24 +58,8 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def _create_private_file(path: Path) -> None:
-    """An empty file only its owner can read, in folders (created as needed) only its owner can enter."""
-    missing = [p for p in [path.parent, *path.parent.parents] if not p.exists()]
-    for folder in reversed(missing):
-        folder.mkdir(mode=0o700, exist_ok=True)
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
-
-
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
-    cur = dbapi_conn.cursor()
-    cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")
-    cur.execute("PRAGMA journal_mode = WAL")
-    cur.execute("PRAGMA synchronous = NORMAL")
-    cur.execute("PRAGMA foreign_keys = ON")
-    # a bulk import inserts into indexes in random order: a larger page cache keeps that linear
-    cur.execute("PRAGMA cache_size = -65536")
-    cur.close()
+    sqlite_pragmas(dbapi_conn)
 
 
 # Every kam writer on a server takes this transaction-level advisory lock first, so writers
@@ -171,7 +156,7 @@ def open_database(location: str, *, create: bool = True) -> Database:
             if not create:
                 raise NoDatabase(f"no database at {path}; import contacts first (kam import FILE.csv) or pass --db")
             try:
-                _create_private_file(path)
+                create_private_file(path)
             except OSError as exc:
                 raise KamError(f"cannot create the database {path}: {exc.strerror}") from None
         elif path.is_dir():
@@ -275,7 +260,7 @@ def backup(db: Database, target: Path) -> int:
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
     try:
-        _create_private_file(partial)
+        create_private_file(partial)
         with sqlite3.connect(source, timeout=busy_timeout()) as src, sqlite3.connect(partial) as dst:
             src.backup(dst)
         os.replace(partial, target)

@@ -18,6 +18,7 @@ All of it is one transaction: any problem and nothing is written.
 from __future__ import annotations
 
 import re
+import sqlite3
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,16 +30,14 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import Connection
-
 from .bulk import pause_cyclic_gc
 from .csvio import SourceInfo, map_header, read_records, unquote_formula
-from .db import REFERENCE_INDEXES, Database
+from .driver import Sql
 from .errors import InputError, Problem
-from .models import Account, Change, Contact
-from .store import email_key, history_text, name_key
+from .reading import email_key, name_key
+from .schema import REFERENCE_INDEXES
 from .succession import DEFAULT_DEADLINES, needs_plan, sync_plans
-from .vocab import VocabError, Vocabulary, join_multi, parse_bool, parse_date
+from .vocab import VocabError, Vocabulary, history_text, join_multi, parse_bool, parse_date
 
 CONTACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "account": ("客户", "公司", "客户公司", "company"),
@@ -129,118 +128,6 @@ class ImportResult:
     plans_opened: int = 0
 
 
-_INSERT = re.compile(r"^(INSERT INTO .+ VALUES )(\([?, ]+\))$", re.S)
-MAX_PARAMETERS = 30_000  # per statement; PostgreSQL's protocol allows 65,535
-
-
-class _Sql:
-    """Driver-level statements (no per-row SQL compilation), in the dialect's parameter style.
-
-    Bulk writes are one `executemany` on SQLite (an in-process library: a statement per row
-    costs nothing); on a server they are multi-row statements, a batch of rows per round trip.
-    """
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.qmark = conn.dialect.paramstyle == "qmark"
-        dialect = conn.dialect
-        self.types = {c.name: c.type.compile(dialect) for c in Contact.__table__.c}
-        columns = [c for table in (Contact.__table__, Account.__table__, Change.__table__) for c in table.c]
-        self.proc = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns}
-        # only the contact's own fields are read back raw (numeric result processors need the server's type code)
-        self.result_proc = {c.name: c.type.dialect_impl(dialect).result_processor(dialect, None)
-                            for c in Contact.__table__.c if c.name in SCALAR_FIELDS}  # fmt: skip
-
-    def text(self, sql: str) -> str:
-        return sql if self.qmark else sql.replace("?", "%s")
-
-    def run(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self.conn.exec_driver_sql(self.text(sql), tuple(params))
-
-    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
-        """The rows of a query one by one as plain tuples, for results too long to hold."""
-        if self.qmark:
-            yield from self.conn.connection.driver_connection.execute(sql, tuple(params))  # type: ignore[union-attr]
-        else:
-            yield from self.run(sql, params)
-
-    def distinct(self, a: str, b: str) -> str:
-        """`a` and `b` differ, NULL being a value like any other."""
-        return f"{a} IS NOT {b}" if self.qmark else f"{a} IS DISTINCT FROM {b}"
-
-    def many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
-        """`INSERT … VALUES (?, …)` (or any statement, on SQLite) for each of `rows`."""
-        if not rows:
-            return
-        if self.qmark:
-            self.conn.exec_driver_sql(sql, rows)
-            return
-        m = _INSERT.match(sql)
-        if m is None:
-            self.conn.exec_driver_sql(self.text(sql), rows)
-            return
-        head, width = m.group(1), m.group(2).count("?")
-        for batch in self._batches(rows):
-            self._raw(head + self._values(len(batch), width), [v for row in batch for v in row])
-
-    def update_contacts(self, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-        """`UPDATE contact SET col = ?, … WHERE id = ?` for each row of (*values, id)."""
-        if not rows:
-            return
-        if self.qmark:
-            sets = ", ".join(f"{c} = ?" for c in columns)
-            self.conn.exec_driver_sql(f"UPDATE contact SET {sets} WHERE id = ?", rows)
-            return
-        # one statement per batch: the new values joined in as a VALUES list, each typed
-        names = [*columns, "id"]
-        sets = ", ".join(f"{c} = v.{c}" for c in columns)
-        types = [self.types[c] for c in names]
-        for batch in self._batches(rows):
-            self._raw(f"UPDATE contact SET {sets} FROM (VALUES {self._values(len(batch), len(names), types)})"
-                      f" AS v ({', '.join(names)}) WHERE contact.id = v.id", [v for row in batch for v in row])  # fmt: skip
-
-    @staticmethod
-    def _values(count: int, width: int, types: Sequence[str] | None = None) -> str:
-        """`($1, $2), ($3, $4), …`: the server's own placeholders, which the driver
-        passes on without parsing a statement of thousands of parameters."""
-        casts = [f"::{t}" for t in types] if types else [""] * width
-        return ", ".join(
-            "(" + ", ".join(f"${r * width + k + 1}{casts[k]}" for k in range(width)) + ")" for r in range(count)
-        )
-
-    def _raw(self, sql: str, params: list[Any]) -> None:
-        import psycopg
-        from sqlalchemy.exc import DBAPIError
-
-        driver = self.conn.connection.driver_connection
-        try:
-            with psycopg.RawCursor(driver) as cur:
-                cur.execute(sql, params)
-        except psycopg.Error as exc:
-            raise DBAPIError(sql[:200], None, exc) from None
-
-    def _batches(self, rows: list[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
-        size = max(1, MAX_PARAMETERS // len(rows[0]))
-        for i in range(0, len(rows), size):
-            yield rows[i : i + size]
-
-    def value(self, column: str, v: Any) -> Any:
-        """A Python value as the driver stores it."""
-        p = self.proc.get(column)
-        return p(v) if p is not None and v is not None else v
-
-    def python(self, column: str, v: Any) -> Any:
-        """A value as the driver returned it, as Python sees it."""
-        p = self.result_proc.get(column)
-        return p(v) if p is not None and v is not None else v
-
-    def in_list(self, sql: str, items: Sequence[Any], size: int = 500) -> Iterator[Any]:
-        """Run `sql` (with one `(?)` placeholder list) over `items` in batches."""
-        for i in range(0, len(items), size):
-            batch = items[i : i + size]
-            yield from self.stream(sql.replace("(?)", "(" + ",".join("?" * len(batch)) + ")"), batch)
-
-
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
@@ -302,11 +189,11 @@ class _Columns:
     """Turns a chunk of CSV records into rows, column by column: the common work is a `map` of a
     string method or a dictionary lookup over the whole column, which runs in C."""
 
-    def __init__(self, fields: Sequence[str | None], vocab: Vocabulary, sql: _Sql) -> None:
+    def __init__(self, fields: Sequence[str | None], vocab: Vocabulary, sql: Sql) -> None:
         self.width = len(fields)
         self.fields = [(i, f) for i, f in enumerate(fields) if f is not None]
         self.last_is_notes = fields[-1] == "notes"
-        self.cached = {f: _Parsed(lambda raw, f=f: sql.value(f, parse_cell(f, raw, vocab))) for f in _CACHED}
+        self.cached = {f: _Parsed(lambda raw, f=f: sql.value(parse_cell(f, raw, vocab))) for f in _CACHED}
         self.accounts = _Parsed(_account)
 
     def rows(
@@ -455,9 +342,9 @@ class _Import:
     """One pass of the import over the file, inside the caller's transaction."""
 
     def __init__(
-        self, conn: Connection, *, display: str, source: str, now: datetime, excluded: set[int], expected_rows: int = 0
+        self, conn: Any, *, display: str, source: str, now: datetime, excluded: set[int], expected_rows: int = 0
     ) -> None:
-        self.sql = _Sql(conn)
+        self.sql = Sql(conn)
         self.expected_rows = expected_rows
         self.display = display
         self.source = source
@@ -473,7 +360,7 @@ class _Import:
         self.accounts: dict[str, int] = {}
         self.created = self.updated = self.unchanged = self.accounts_created = 0
         self.plan_ids: list[int] = []
-        self.now_db = self.sql.value("created_at", now)
+        self.now_db = self.sql.value(now)
         self.touched = _Lines()
         self.claimed: dict[str, Row] = {}  # the current chunk's accepted rows by email
         self.manager_set = array("q")  # contacts whose manager this import set: cycles are looked for from them
@@ -505,8 +392,8 @@ class _Import:
         sql.run("DELETE FROM kam_ref")
         sql.run("CREATE TEMP TABLE IF NOT EXISTS kam_wanted (account_id INTEGER, name_key TEXT)")
         # what was there before: everything above these ids is this import's own
-        self.contacts_before = sql.run("SELECT coalesce(max(id), 0) FROM contact").scalar_one()
-        self.accounts_before = sql.run("SELECT coalesce(max(id), 0) FROM account").scalar_one()
+        self.contacts_before = sql.scalar("SELECT coalesce(max(id), 0) FROM contact")
+        self.accounts_before = sql.scalar("SELECT coalesce(max(id), 0) FROM account")
         self.top = self.contacts_before
         self.account_top = self.accounts_before
         # into an empty database, the only contacts are this import's: it knows (almost) which
@@ -515,11 +402,12 @@ class _Import:
         # Into an empty SQLite database the indexes of who-reports-to-whom are built at the end, in one
         # sorted pass: row by row they cost a third of a million-row import, and the import itself
         # never reads them. (Other connections read the last committed state, indexes and all.)
-        self.deferred = []
+        self.deferred: list[tuple[str, str]] = []
         if sql.qmark and not self.contacts_before:
-            self.deferred = [i for i in Contact.__table__.indexes if i.name in REFERENCE_INDEXES]
-            for index in self.deferred:
-                index.drop(sql.conn)
+            self.deferred = sql.all("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (?, ?, ?)",
+                                    REFERENCE_INDEXES)  # fmt: skip
+            for name, _ in self.deferred:
+                sql.run(f"DROP INDEX {name}")
 
     def add_chunk(self, rows: list[Row]) -> None:
         self._accounts(rows)
@@ -775,7 +663,7 @@ class _Import:
         return (r.target, f, r.account_id, raw, name_key(raw), 0)
 
     def _history(self, rows: list[tuple[Any, ...]]) -> None:
-        at = self.sql.value("at", self.now)
+        at = self.sql.value(self.now)
         self.sql.many(
             'INSERT INTO "change" (at, entity, entity_id, account_id, field, old, new, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
             [(at, e, i, a, f, history_text(o), history_text(n), self.source) for e, i, a, f, o, n in rows],
@@ -795,15 +683,15 @@ class _Import:
             " c.account_id = kam_ref.account_id AND c.name_key = kam_ref.ref_key) WHERE by_email = 0"
         )
         wrong = "s.target_id IS NULL OR s.matches > 1 OR s.target_id = s.contact_id"
-        found = sql.run(f"SELECT s.contact_id, s.field, s.account_id, s.raw, s.ref_key, s.by_email, s.target_id,"
-                        f" s.matches FROM kam_ref s WHERE {wrong}").all()  # fmt: skip
+        found = sql.all(f"SELECT s.contact_id, s.field, s.account_id, s.raw, s.ref_key, s.by_email, s.target_id,"
+                        f" s.matches FROM kam_ref s WHERE {wrong}")  # fmt: skip
         for contact_id, f, account_id, raw, ref_key, by_email, target, matches in found:
             account = self._account_name(account_id)
             if target is None:
                 elsewhere = None
                 if by_email:
-                    elsewhere = sql.run("SELECT a.name FROM contact c JOIN account a ON a.id = c.account_id "
-                                        "WHERE c.email = ?", (ref_key,)).scalar()  # fmt: skip
+                    elsewhere = sql.scalar("SELECT a.name FROM contact c JOIN account a ON a.id = c.account_id "
+                                        "WHERE c.email = ?", (ref_key,))  # fmt: skip
                 bad = self.bad_rows.get((name_key(account), ref_key))
                 if elsewhere is not None:
                     msg = f"{raw!r} is at another account ({elsewhere}); it must be a contact of {account}"
@@ -814,7 +702,7 @@ class _Import:
             elif matches > 1:
                 msg = f"{raw!r} names {matches} contacts at {account}; use the email"
             else:
-                name = sql.run("SELECT name FROM contact WHERE id = ?", (contact_id,)).scalar()
+                name = sql.scalar("SELECT name FROM contact WHERE id = ?", (contact_id,))
                 msg = (
                     f"{name} cannot report to themselves"
                     if f == "reports_to"
@@ -828,13 +716,13 @@ class _Import:
         self._apply_references()
 
     def _account_name(self, account_id: int) -> str:
-        return str(self.sql.run("SELECT name FROM account WHERE id = ?", (account_id,)).scalar_one())
+        return str(self.sql.scalar("SELECT name FROM account WHERE id = ?", (account_id,)))
 
     def _apply_references(self) -> None:
         """Set the resolved references that differ from the contacts' own, all in SQL; each change
         to a contact that was there before this import is recorded in history."""
         sql, touched = self.sql, self.touched
-        at = sql.value("at", self.now)
+        at = sql.value(self.now)
         for f, col in REFERENCES.items():
             differs = f"s.field = '{f}' AND s.target_id IS NOT NULL AND {sql.distinct(f'c.{col}', 's.target_id')}"
             sql.run(
@@ -907,9 +795,9 @@ class _Import:
         """History of what this import created, one row per account and contact, written in SQL;
         the indexes `begin` left out."""
         sql = self.sql
-        for index in self.deferred:
-            index.create(sql.conn)
-        at = sql.value("at", self.now)
+        for _, create in self.deferred:
+            sql.run(create)
+        at = sql.value(self.now)
         for entity, table, account in (("account", "account", "id"), ("contact", "contact", "account_id")):
             before = self.accounts_before if table == "account" else self.contacts_before
             sql.run(
@@ -945,32 +833,57 @@ def read_rows(
 
 
 @contextmanager
-def _own_reference_checks(conn: Connection) -> Iterator[None]:
+def _transaction(db: Any) -> Iterator[tuple[Any, Callable[[], None]]]:
+    """The import's connection in a write transaction, committed at the end of the block, and a
+    function that rolls it back at once (problems found, a dry run); an exception rolls it back.
+    `db`: a `sqlite3` connection of the import's own (`sqlitefile`), or the full `Database`."""
+    if isinstance(db, sqlite3.Connection):
+        with _own_reference_checks(db):
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db, lambda: _rollback(db)
+            except BaseException:
+                _rollback(db)
+                raise
+            if db.in_transaction:
+                db.execute("COMMIT")
+        return
+    with db.writer.connect() as conn, _own_reference_checks(Sql(conn).raw), conn.begin() as trans:
+        yield conn, trans.rollback
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+
+
+@contextmanager
+def _own_reference_checks(raw: sqlite3.Connection | None) -> Iterator[None]:
     """Switch SQLite's per-row foreign-key checks off for the import's transaction, and on again.
 
     The import never writes a reference it has not found: accounts and managers are looked up,
     new contacts' ids are chosen above the largest. The database's own checks would cost a third
     of the bulk insert, and a new contact may name one inserted later in the same statement.
-    (The pragma only takes effect outside a transaction, hence on the driver's connection.)
+    (The pragma only takes effect outside a transaction.) A server checks its own.
     """
-    if conn.dialect.name != "sqlite":
+    if raw is None:
         yield
         return
-    driver = conn.connection.driver_connection
-    driver.execute("PRAGMA foreign_keys = OFF")
+    raw.execute("PRAGMA foreign_keys = OFF")
     try:
         yield
     finally:
-        driver.execute("PRAGMA foreign_keys = ON")
+        raw.execute("PRAGMA foreign_keys = ON")
 
 
 def import_contacts(
-    db: Database, path: Path, *, vocab: Vocabulary, now: datetime, encoding: str | None = None,
+    db: Any, path: Path, *, vocab: Vocabulary, now: datetime, encoding: str | None = None,
     dry_run: bool = False, skip_invalid: bool = False, ignore_unknown: bool = False,
     progress: Callable[[int, int], None] | None = None, today: date | None = None,
     deadlines: dict[str, int] | None = None,
 ) -> ImportResult:  # fmt: skip
-    """Import a contacts CSV in one transaction.
+    """Import a contacts CSV in one transaction into `db`: the `Database`, or on a SQLite file a
+    `sqlite3` connection from `sqlitefile.open_sqlite_writer`.
 
     With `skip_invalid`, a pass that finds bad rows is rolled back and the file
     is imported again without them (rows that pointed at them fail in turn),
@@ -982,7 +895,7 @@ def import_contacts(
     skipped_count = 0
     while True:
         # committed at the end of the block; rolled back on any exception, or here for a dry run
-        with pause_cyclic_gc(), db.writer.connect() as conn, _own_reference_checks(conn), conn.begin() as trans:
+        with pause_cyclic_gc(), _transaction(db) as (conn, rollback):
             imp = _Import(conn, display=display, source=f"import {path.name}", now=now, excluded=excluded,
                           expected_rows=path.stat().st_size // 100)  # a contact row is rarely shorter
             warnings: list[str] = []
@@ -993,7 +906,7 @@ def import_contacts(
                 imp.add_chunk(chunk)
             imp.resolve()
             if imp.problem_count:
-                trans.rollback()  # before the error, or the next pass without the bad lines
+                rollback()  # before the error, or the next pass without the bad lines
                 problems = sorted(imp.problems, key=lambda p: (p.line, p.column or 0))
                 if not skip_invalid:
                     more = imp.problem_count - len(problems)
@@ -1012,7 +925,7 @@ def import_contacts(
                 problem_count=skipped_count, warnings=warnings, dry_run=dry_run, plans_opened=len(opened),
             )  # fmt: skip
             if dry_run:
-                trans.rollback()
+                rollback()
             return result
 
 

@@ -19,11 +19,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .errors import KamError
+from .schema import MIGRATION_NAMES
 from .snapshot import AccountFacts, AccountView, ContactView, RelationView, StepView
 from .vocab import ATTITUDE_SCORE
 
-# The names of the schema migrations (db.MIGRATIONS); a test keeps the two in step.
-MIGRATION_NAMES = ("0001_initial", "0002_reference_indexes", "0003_opportunities_and_health", "0004_watched_contacts")
 # The contacts `kam check` looks at one by one: a change ahead or behind them. A partial index holds
 # just these (a few in a hundred), so the check reads them without a pass over every contact.
 WATCHED = "change_date IS NOT NULL OR change_risk IN ('high', 'confirmed') OR status IN ('leaving', 'left')"

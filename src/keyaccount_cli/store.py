@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,8 +13,9 @@ from sqlmodel import Session
 from .errors import KamError
 from .models import Account, Change, Contact, Handover, HandoverStep, Relation
 from .reading import email_key, iter_accounts, load_accounts, moved_to_accounts, name_key
+from .vocab import history_text
 
-__all__ = ["email_key", "iter_accounts", "load_accounts", "moved_to_accounts", "name_key"]  # read side, re-exported
+__all__ = ["email_key", "history_text", "iter_accounts", "load_accounts", "moved_to_accounts", "name_key"]  # re-exported
 
 # Contact fields a user can set, in the order of the import columns.
 CONTACT_FIELDS = (
@@ -29,17 +30,6 @@ def text_order(session: Session, column: Any) -> Any:
     """`column` for ORDER BY in code-point order, as Python sorts and SQLite compares, whatever
     collation a server database was created with."""
     return column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
-
-
-def history_text(value: Any) -> str | None:
-    """How a value is written into the change history."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
 
 
 def record_change(

@@ -1,7 +1,8 @@
 """Succession (SPEC §5): handover plans, their steps and deadlines, successor suggestions.
 
-Plan upkeep works on a Core connection so that the importer's transaction and
-the commands' sessions (via `session.connection()`) share one implementation.
+Plan upkeep (`sync_plans`, `complete_step`) runs driver-level SQL on the caller's connection: the
+importer's own `sqlite3` connection, or a command's SQLAlchemy connection (`session.connection()`),
+so one implementation serves both and the import never loads SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -9,22 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import select, update
-from sqlalchemy.engine import Connection
-
+from .driver import Sql
 from .errors import KamError
-from .models import Account, Contact, Handover, HandoverStep
 from .snapshot import AccountView, ContactView
 from .vocab import ATTITUDE_SCORE, DEFAULT_DEADLINES, POWER_RANK, STEP_TEXT, STEPS
 
-__all__ = ["DEFAULT_DEADLINES", "STEPS", "STEP_TEXT"]  # defined with the vocabularies, re-exported
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
-_H = Handover.__table__
-_S = HandoverStep.__table__
-_C = Contact.__table__
-_A = Account.__table__
+__all__ = ["DEFAULT_DEADLINES", "STEPS", "STEP_TEXT"]  # defined with the vocabularies, re-exported
 
 
 def needs_plan(status: str | None, change_risk: str | None, change_date: date | None) -> bool:
@@ -47,90 +43,109 @@ def step_name(value: str) -> str:
 
 
 def open_plan_id(conn: Connection, contact_id: int) -> int | None:
-    row = conn.execute(select(_H.c.id).where(_H.c.contact_id == contact_id, _H.c.status == "open")).first()
-    return row[0] if row else None
+    return Sql(conn).scalar("SELECT id FROM handover WHERE contact_id = ? AND status = 'open'", (contact_id,))  # type: ignore[no-any-return]
+
+
+class _Person(NamedTuple):
+    id: int
+    status: str
+    change_risk: str | None
+    change_date: date | None
+    change_kind: str | None
+    successor_id: int | None
+    owner: str | None
 
 
 def sync_plans(
-    conn: Connection, contact_ids: Iterable[int], *, offsets: Mapping[str, int], today: date, at: datetime,
+    conn: Any, contact_ids: Iterable[int], *, offsets: Mapping[str, int], today: date, at: datetime,
 ) -> list[int]:  # fmt: skip
     """Open a plan for each contact who needs one and has none; keep open steps' deadlines on the
     change date; mark `successor` done once a successor is recorded. Returns the contacts whose
-    plan was opened now. Works in batches: an import may hand over thousands of contacts."""
+    plan was opened now. Works in batches: an import may hand over thousands of contacts.
+    `conn`: a `sqlite3` or SQLAlchemy connection inside the caller's transaction."""
+    sql = Sql(conn)
     ids = sorted(set(contact_ids))
     opened: list[int] = []
     for i in range(0, len(ids), 500):
-        opened += _sync_batch(conn, ids[i : i + 500], offsets=offsets, today=today, at=at)
+        opened += _sync_batch(sql, ids[i : i + 500], offsets=offsets, today=today, at=at)
     return opened
 
 
-def _sync_batch(conn: Connection, ids: list[int], *, offsets: Mapping[str, int], today: date, at: datetime) -> list[int]:
-    rows = conn.execute(
-        select(_C.c.id, _C.c.status, _C.c.change_risk, _C.c.change_date, _C.c.change_kind, _C.c.successor_id,
-               _A.c.owner).join(_A, _A.c.id == _C.c.account_id).where(_C.c.id.in_(ids))
-    ).all()  # fmt: skip
+def _marks(items: list[Any]) -> str:
+    return ", ".join("?" * len(items))
+
+
+def _sync_batch(sql: Sql, ids: list[int], *, offsets: Mapping[str, int], today: date, at: datetime) -> list[int]:
+    rows = [
+        _Person(cid, status, risk, sql.python("change_date", day), kind, successor, owner)
+        for cid, status, risk, day, kind, successor, owner in sql.run(
+            "SELECT c.id, c.status, c.change_risk, c.change_date, c.change_kind, c.successor_id, a.owner"
+            f" FROM contact c JOIN account a ON a.id = c.account_id WHERE c.id IN ({_marks(ids)})", ids)
+    ]  # fmt: skip
     people = {r.id: r for r in rows if needs_plan(r.status, r.change_risk, r.change_date)}
     called_off = [r.id for r in rows if r.id not in people]
     if called_off:  # back to active with no change ahead: the open plan is cancelled, not left to alarm
-        conn.execute(update(_H).where(_H.c.contact_id.in_(called_off), _H.c.status == "open").values(status="cancelled"))
+        sql.run(f"UPDATE handover SET status = 'cancelled' WHERE contact_id IN ({_marks(called_off)})"
+                " AND status = 'open'", called_off)  # fmt: skip
     if not people:
         return []
+    wanted = list(people)
     plans = {
-        r.contact_id: r for r in conn.execute(
-            select(_H.c.id, _H.c.contact_id, _H.c.change_date, _H.c.kind)
-            .where(_H.c.contact_id.in_(list(people)), _H.c.status == "open"))
+        contact_id: (plan_id, sql.python("change_date", day), kind)
+        for plan_id, contact_id, day, kind in sql.all(
+            "SELECT id, contact_id, change_date, kind FROM handover"
+            f" WHERE contact_id IN ({_marks(wanted)}) AND status = 'open'", wanted)
     }  # fmt: skip
     new = [c for cid, c in people.items() if cid not in plans]
     if new:
-        conn.execute(_H.insert(), [{"contact_id": c.id, "kind": c.change_kind, "change_date": c.change_date,
-                                    "status": "open", "opened_at": at} for c in new])  # fmt: skip
-        created = conn.execute(select(_H.c.id, _H.c.contact_id).where(
-            _H.c.contact_id.in_([c.id for c in new]), _H.c.status == "open"))  # fmt: skip
-        plan_of = {contact_id: plan_id for plan_id, contact_id in created}
-        done = {"status": "done", "done_on": today}
-        conn.execute(_S.insert(), [
-            {"handover_id": plan_of[c.id], "position": i, "step": s, "owner": c.owner,
-             "deadline": deadline(c.change_date, s, offsets), "status": "open", "done_on": None,
-             **(done if s == "successor" and c.successor_id is not None else {})}
-            for c in new for i, s in enumerate(STEPS, 1)
-        ])  # fmt: skip
-    moved = [(people[cid], plan) for cid, plan in plans.items()
-             if (plan.change_date, plan.kind) != (people[cid].change_date, people[cid].change_kind)]  # fmt: skip
-    for c, plan in moved:
-        conn.execute(update(_H).where(_H.c.id == plan.id).values(change_date=c.change_date, kind=c.change_kind))
-        for s in STEPS:
-            conn.execute(update(_S).where(_S.c.handover_id == plan.id, _S.c.step == s, _S.c.status == "open")
-                         .values(deadline=deadline(c.change_date, s, offsets)))  # fmt: skip
-    for cid, plan in plans.items():
+        opened_at = sql.value(at)
+        sql.many("INSERT INTO handover (contact_id, kind, change_date, status, opened_at) VALUES (?, ?, ?, ?, ?)",
+                 [(c.id, c.change_kind, sql.value(c.change_date), "open", opened_at) for c in new])  # fmt: skip
+        new_ids = [c.id for c in new]
+        plan_of = {contact_id: plan_id for plan_id, contact_id in sql.all(
+            f"SELECT id, contact_id FROM handover WHERE contact_id IN ({_marks(new_ids)}) AND status = 'open'", new_ids)}  # fmt: skip
+        done_on = sql.value(today)
+        sql.many(
+            "INSERT INTO handover_step (handover_id, position, step, owner, deadline, status, done_on, notes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(plan_of[c.id], i, s, c.owner, sql.value(deadline(c.change_date, s, offsets)),
+              *(("done", done_on) if s == "successor" and c.successor_id is not None else ("open", None)), None)
+             for c in new for i, s in enumerate(STEPS, 1)],
+        )  # fmt: skip
+    for cid, (plan_id, day, kind) in plans.items():
+        c = people[cid]
+        if (day, kind) != (c.change_date, c.change_kind):
+            sql.run("UPDATE handover SET change_date = ?, kind = ? WHERE id = ?", (sql.value(c.change_date), c.change_kind, plan_id))
+            sql.many("UPDATE handover_step SET deadline = ? WHERE handover_id = ? AND step = ? AND status = 'open'",
+                     [(sql.value(deadline(c.change_date, s, offsets)), plan_id, s) for s in STEPS])  # fmt: skip
+    for cid, (plan_id, _, _) in plans.items():
         if people[cid].successor_id is not None:
-            complete_step(conn, plan.id, "successor", on=today, notes=None, only_if_open=True)
+            complete_step(sql, plan_id, "successor", on=today, notes=None, only_if_open=True)
     return [c.id for c in new]
 
 
 def complete_step(
-    conn: Connection, plan_id: int, step: str, *, on: date, notes: str | None, only_if_open: bool = False,
+    conn: Any, plan_id: int, step: str, *, on: date, notes: str | None, only_if_open: bool = False,
 ) -> bool:  # fmt: skip
-    """Mark a step done; the plan closes when every step is done. Returns whether anything changed."""
-    where = [_S.c.handover_id == plan_id, _S.c.step == step]
-    if only_if_open:
-        where.append(_S.c.status == "open")
-    values: dict[str, Any] = {"status": "done", "done_on": on}
+    """Mark a step done; the plan closes when every step is done. Returns whether anything changed.
+    `conn`: a `sqlite3` or SQLAlchemy connection (or a `Sql` on one)."""
+    sql = conn if isinstance(conn, Sql) else Sql(conn)
+    sets, params = "status = 'done', done_on = ?", [sql.value(on)]
     if notes is not None:
-        values["notes"] = notes
-    changed = conn.execute(update(_S).where(*where).values(**values)).rowcount > 0
-    left = conn.execute(select(_S.c.id).where(_S.c.handover_id == plan_id, _S.c.status == "open")).first()
-    if left is None:
-        conn.execute(update(_H).where(_H.c.id == plan_id).values(status="closed"))
+        sets += ", notes = ?"
+        params.append(notes)
+    where = "handover_id = ? AND step = ?" + (" AND status = 'open'" if only_if_open else "")
+    changed = sql.run(f"UPDATE handover_step SET {sets} WHERE {where}", (*params, plan_id, step)).rowcount > 0
+    if sql.scalar("SELECT id FROM handover_step WHERE handover_id = ? AND status = 'open' LIMIT 1", (plan_id,)) is None:
+        sql.run("UPDATE handover SET status = 'closed' WHERE id = ?", (plan_id,))
     return changed
 
 
 def plans_waiting_for(conn: Connection, successor_id: int) -> list[int]:
     """Open plans of the people whose successor this contact is."""
-    rows = conn.execute(
-        select(_H.c.id).join(_C, _C.c.id == _H.c.contact_id)
-        .where(_C.c.successor_id == successor_id, _H.c.status == "open")  # fmt: skip
-    )
-    return [r[0] for r in rows]
+    return [plan_id for (plan_id,) in Sql(conn).all(
+        "SELECT h.id FROM handover h JOIN contact c ON c.id = h.contact_id WHERE c.successor_id = ? AND h.status = 'open'",
+        (successor_id,))]  # fmt: skip
 
 
 @dataclass
@@ -149,17 +164,20 @@ class PlanView:
 
 def load_plan(conn: Connection, contact_id: int, *, latest_closed: bool = True) -> PlanView | None:
     """The contact's open plan, else (with `latest_closed`) the last closed one."""
-    q = select(_H).where(_H.c.contact_id == contact_id).order_by((_H.c.status == "open").desc(), _H.c.id.desc())
-    h = conn.execute(q).first()
-    if h is None or (h.status != "open" and not latest_closed):
+    sql = Sql(conn)
+    plans = sql.all("SELECT h.id, h.kind, h.change_date, h.status, c.name, a.name FROM handover h"
+                    " JOIN contact c ON c.id = h.contact_id JOIN account a ON a.id = c.account_id"
+                    " WHERE h.contact_id = ? ORDER BY (h.status = 'open') DESC, h.id DESC LIMIT 1", (contact_id,))  # fmt: skip
+    if not plans or (plans[0][3] != "open" and not latest_closed):
         return None
-    who = conn.execute(select(_C.c.name, _A.c.name).join(_A, _A.c.id == _C.c.account_id).where(_C.c.id == contact_id)).first()
-    assert who is not None
-    plan = PlanView(contact=who[0], account=who[1], kind=h.kind, change_date=h.change_date, status=h.status)
-    for s in conn.execute(select(_S).where(_S.c.handover_id == h.id).order_by(_S.c.position)):
-        plan.steps.append({"step": s.step, "position": s.position, "description": STEP_TEXT[s.step],
-                           "owner": s.owner, "deadline": s.deadline, "status": s.status,
-                           "done_on": s.done_on, "notes": s.notes})  # fmt: skip
+    plan_id, kind, day, status, contact, account = plans[0]
+    plan = PlanView(contact=contact, account=account, kind=kind, change_date=sql.python("change_date", day), status=status)
+    for step, position, owner, due, step_status, done_on, notes in sql.run(
+        "SELECT step, position, owner, deadline, status, done_on, notes FROM handover_step"
+        " WHERE handover_id = ? ORDER BY position", (plan_id,)):  # fmt: skip
+        plan.steps.append({"step": step, "position": position, "description": STEP_TEXT[step],
+                           "owner": owner, "deadline": sql.python("deadline", due), "status": step_status,
+                           "done_on": sql.python("done_on", done_on), "notes": notes})  # fmt: skip
     return plan
 
 

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from .errors import KamError
 
@@ -202,3 +203,13 @@ STEP_TEXT = {
 # deadlines in days relative to the change date
 DEFAULT_DEADLINES = {"confirm": -14, "successor": -14, "exit_talk": 0, "first_meeting": 14, "map_updated": 14}
 
+
+def history_text(value: Any) -> str | None:
+    """How a value is written into the change history."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

@@ -34,29 +34,45 @@ def import_file(
     encoding: Annotated[str | None, typer.Option("--encoding", help="Override the detected text encoding (e.g. gb18030, big5).")] = None,
 ) -> None:  # fmt: skip
     """Import contacts (or accounts, opportunities, interactions) from a CRM or Excel export: one transaction, upsert."""
-    from ..db import NoDatabase, is_url, open_database
-    from ..importer import import_contacts
-    from ..tables import import_table
+    from ..location import is_url
 
     st = state(ctx)
     vocab = st.config().vocabulary
-    fresh = not is_url(st.location) and not Path(st.location).expanduser().exists()
-    try:
-        db = st.db(create=not dry_run)
-    except NoDatabase:
-        db = open_database("sqlite://")  # validate against an empty database; create nothing
-    with _progress(file) as progress, _no_empty_database_left(db if fresh and not dry_run else None):
+    location = None if is_url(st.location) else Path(st.location)
+    fresh = location is not None and not location.exists()
+    db = None
+    if kind is Kind.contacts and location is not None:
+        # a SQLite file at the current schema (or none yet): the standard library alone, no SQLAlchemy
+        from ..sqlitefile import memory_database, open_sqlite_writer
+
+        db = memory_database() if dry_run and fresh else open_sqlite_writer(location)
+    if db is None:
+        from ..db import NoDatabase, open_database
+
+        try:
+            db = st.db(create=not dry_run)
+        except NoDatabase:
+            db = open_database("sqlite://")  # validate against an empty database; create nothing
+    with _progress(file) as progress, _no_empty_database_left(db if fresh and not dry_run else None, st.location):
         if kind is not Kind.contacts:
+            from ..tables import import_table
+
             result = import_table(
                 db, file, kind.value, vocab=vocab, now=st.now, encoding=encoding, dry_run=dry_run,
                 skip_invalid=skip_invalid, ignore_unknown=ignore_unknown, progress=progress, today=st.today,
             )  # fmt: skip
         else:
-            result = import_contacts(
-                db, file, vocab=vocab, now=st.now, encoding=encoding, dry_run=dry_run,
-                skip_invalid=skip_invalid, ignore_unknown=ignore_unknown, progress=progress,
-                today=st.today, deadlines=st.config().deadlines,
-            )  # fmt: skip
+            from ..importer import import_contacts
+
+            try:
+                result = import_contacts(
+                    db, file, vocab=vocab, now=st.now, encoding=encoding, dry_run=dry_run,
+                    skip_invalid=skip_invalid, ignore_unknown=ignore_unknown, progress=progress,
+                    today=st.today, deadlines=st.config().deadlines,
+                )  # fmt: skip
+            finally:
+                if db is not st._db:
+                    db.close()
     for warning in result.warnings:
         err(f"kam: warning: {warning}")
     for problem in result.problems:
@@ -79,8 +95,9 @@ class _no_empty_database_left:
     """A first import that fails leaves no database file behind: a mistyped --db stays visible
     (read commands then say there is no database), and nothing half-made lingers."""
 
-    def __init__(self, db: object | None) -> None:
+    def __init__(self, db: object | None, location: str) -> None:
         self.db = db
+        self.location = location
 
     def __enter__(self) -> None:
         return None
@@ -88,9 +105,9 @@ class _no_empty_database_left:
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         if kind is None or self.db is None:
             return
-        self.db.engine.dispose()  # type: ignore[attr-defined]
+        self.db.close()  # type: ignore[attr-defined]
         for suffix in ("", "-wal", "-shm"):
-            Path(self.db.location + suffix).unlink(missing_ok=True)  # type: ignore[attr-defined]
+            Path(self.location + suffix).unlink(missing_ok=True)
 
 
 class _progress:
