@@ -100,7 +100,10 @@ def test_import_into_a_new_or_current_file_loads_no_sqlalchemy(kam, isolated_db,
     assert loaded_by("--db", str(isolated_db), "import", str(EXAMPLE)) == []  # again: all unchanged
     assert loaded_by("--db", str(tmp_path / "none.db"), "import", str(EXAMPLE), "--dry-run") == []
     assert not (tmp_path / "none.db").exists()
-    # the file it made is a kam database like any other
+    # the file it made is a kam database like any other, with every index (some are built at the end)
+    open_database(str(tmp_path / "made_by_models.db")).close()
+    with sqlite3.connect(isolated_db.path) as imported, sqlite3.connect(tmp_path / "made_by_models.db") as models:
+        assert schema_of(imported) == schema_of(models)
     (info,) = json.loads(kam("db", "--format", "json").stdout)
     assert info["schema_version"] == len(MIGRATION_NAMES)
     assert info["contact"] > 10 and info["handover"] > 0

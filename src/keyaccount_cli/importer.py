@@ -17,6 +17,7 @@ All of it is one transaction: any problem and nothing is written.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from array import array
@@ -25,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import islice
+from itertools import compress, islice
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from typing import Any
 from .bulk import pause_cyclic_gc
 from .csvio import SourceInfo, map_header, read_records, unquote_formula
 from .driver import Sql
-from .errors import InputError, Problem
+from .errors import InputError, KamError, Problem
 from .reading import email_key, name_key
 from .schema import REFERENCE_INDEXES
 from .succession import DEFAULT_DEADLINES, needs_plan, sync_plans
@@ -170,7 +171,6 @@ class _Parsed(dict[str, Any]):
 # a non-empty cell, between NULs, that is not an email address
 _NOT_EMAIL = re.compile(r"(?:^|\x00)(?![^@\s\x00]+@[^@\s\x00]+(?:\x00|$))[^\x00]")
 _first, _second = itemgetter(0), itemgetter(1)
-_NO_ACCOUNT = (None, None)
 
 
 def _squash(text: str) -> str:
@@ -181,6 +181,9 @@ def _account(raw: str) -> tuple[str, str]:
     account = _squash(raw)
     return account, name_key(account)
 
+
+# a chunk's valid rows, field by field of `Row` (up to `account_id`): plain lists, cheap to pickle
+Chunk = tuple[list[Any], ...]
 
 _CACHED = (*_SINGLE, *_MULTI, "can_sign", "project_owner", "change_date")
 
@@ -196,12 +199,10 @@ class _Columns:
         self.cached = {f: _Parsed(lambda raw, f=f: sql.value(parse_cell(f, raw, vocab))) for f in _CACHED}
         self.accounts = _Parsed(_account)
 
-    def rows(
-        self, imp: _Import, records: list[tuple[int, list[str]]], delimiter: str, warnings: list[str]
-    ) -> list[Row]:
-        """The chunk's valid rows; every problem goes to `imp`."""
+    def parse(self, imp: Any, records: list[tuple[int, list[str]]], delimiter: str, warnings: list[str]) -> Chunk:
+        """The chunk's valid rows, as the columns of `Row`'s fields; every problem goes to `imp`."""
         if not records:
-            return []
+            return ([],) * 8
         width = self.width
         lines = [line for line, _ in records]
         table = [cells for _, cells in records]
@@ -250,15 +251,17 @@ class _Columns:
         name_keys = list(map(str.casefold, names))
         nothing = [None] * n
         scalars = list(zip(*(values.get(f, nothing) for f in SCALAR_FIELDS), strict=True))
+        emails, reports, successors = (values.get(f, nothing) for f in ("email", "reports_to", "successor"))
         if any(bad):
             for k in (k for k, b in enumerate(bad) if b):
                 account, vals = accounts[k], scalars[k]
                 if account is not None and vals[0]:
                     imp.bad_row(lines[k], account[1], name_keys[k], vals[0], vals[1])
-            accounts = [_NO_ACCOUNT if b else a for a, b in zip(accounts, bad, strict=True)]  # dropped below
-        rows = map(Row, lines, map(_first, accounts), map(_second, accounts), name_keys, values.get("email", nothing),
-                   scalars, values.get("reports_to", nothing), values.get("successor", nothing))  # fmt: skip
-        return [r for r in rows if r.account is not None]
+            good = [not b for b in bad]
+            lines, accounts, name_keys, emails, scalars, reports, successors = (
+                list(compress(column, good)) for column in (lines, accounts, name_keys, emails, scalars, reports, successors))  # fmt: skip
+        return (lines, list(map(_first, accounts)), list(map(_second, accounts)), name_keys, emails, scalars, reports,
+                successors)  # fmt: skip
 
     def _column(self, imp: _Import, f: str, texts: list[str], lines: list[int], bad: bytearray) -> list[Any]:
         """One column's values (None for an empty cell or one with a problem). Checks run over the
@@ -399,13 +402,14 @@ class _Import:
         # into an empty database, the only contacts are this import's: it knows (almost) which
         # emails they have, and the database need not be asked about every row's
         self.given = _EmailFilter(self.expected_rows) if not self.contacts_before else None
-        # Into an empty SQLite database the indexes of who-reports-to-whom are built at the end, in one
-        # sorted pass: row by row they cost a third of a million-row import, and the import itself
-        # never reads them. (Other connections read the last committed state, indexes and all.)
+        # Into an empty SQLite database the indexes of who-reports-to-whom (and `kam check`'s index of
+        # the contacts with a change ahead) are built at the end, in one sorted pass: row by row they
+        # cost a third of a million-row import, and the import itself never reads them. (Other
+        # connections read the last committed state, indexes and all.)
         self.deferred: list[tuple[str, str]] = []
         if sql.qmark and not self.contacts_before:
-            self.deferred = sql.all("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (?, ?, ?)",
-                                    REFERENCE_INDEXES)  # fmt: skip
+            self.deferred = sql.all("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (?, ?, ?, ?)",
+                                    (*REFERENCE_INDEXES, "ix_contact_watched"))  # fmt: skip
             for name, _ in self.deferred:
                 sql.run(f"DROP INDEX {name}")
 
@@ -811,7 +815,23 @@ def read_rows(
     imp: _Import, path: Path, vocab: Vocabulary, *, encoding: str | None, ignore_unknown: bool,
     progress: Callable[[int, int], None] | None, warnings: list[str],
 ) -> Iterator[list[Row]]:  # fmt: skip
-    """Parse the file into chunks of valid rows; problems go to `imp`."""
+    """Parse the file into chunks of valid rows; problems go to `imp`.
+
+    A large file is read and parsed in a worker process, a chunk ahead of this one's matching
+    and writing: with a second core the two overlap. Small files, and systems without `fork`
+    or a second core, are parsed here. Either way the rows, problems and warnings are the same."""
+    args = {"encoding": encoding, "ignore_unknown": ignore_unknown, "progress": progress, "warnings": warnings}
+    chunks = _from_worker(imp, path, vocab, **args) if _worth_a_worker(path) else _parse_chunks(imp, path, vocab, **args)
+    for chunk in chunks:
+        yield list(map(Row, *chunk))
+
+
+def _parse_chunks(
+    imp: Any, path: Path, vocab: Vocabulary, *, encoding: str | None, ignore_unknown: bool,
+    progress: Callable[[int, int], None] | None, warnings: list[str],
+) -> Iterator[Chunk]:  # fmt: skip
+    """The file's chunks of valid rows, field by field; `imp` (the import, or a `_Recorder`) is
+    told the header's columns and every problem."""
     display = imp.display
     info = SourceInfo()
     records = read_records(path, encoding=encoding, display=display, progress=progress, info=info)
@@ -827,9 +847,116 @@ def read_rows(
         seen_data = True
         if imp.excluded:  # rows a --skip-invalid pass set aside
             chunk = [record for record in chunk if record[0] not in imp.excluded]
-        yield columns.rows(imp, chunk, info.delimiter, warnings)
+        yield columns.parse(imp, chunk, info.delimiter, warnings)
     if not seen_data:
         raise InputError([Problem(display, 2, None, None, None, "no data rows below the header")])
+
+
+WORKER_MIN_BYTES = 2 << 20  # about 20,000 contacts: below this a worker is not worth starting
+
+
+def _worth_a_worker(path: Path) -> bool:
+    try:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        return hasattr(os, "fork") and cores > 1 and path.stat().st_size >= WORKER_MIN_BYTES
+    except OSError:
+        return False  # the parse here reports the unreadable file
+
+
+class _Recorder:
+    """The import as the worker's parse sees it: the problems it finds are kept, to be sent
+    with the chunk and told to the import in the parent."""
+
+    def __init__(self, imp: _Import) -> None:
+        self.display, self.excluded, self.sql = imp.display, imp.excluded, imp.sql
+        self.cols: dict[str, int] = {}
+        self.events: list[tuple[Any, ...]] = []
+        self.progress: tuple[int, int] | None = None
+
+    def problem(self, line: int, field_name: str | None, value: str | None, message: str) -> None:
+        self.events.append(("problem", line, field_name, value, message))
+
+    def bad_row(self, line: int, account_key: str, name_key: str, name: str, email: str | None) -> None:
+        self.events.append(("bad_row", line, account_key, name_key, name, email))
+
+    def seen(self, records: int, read: int) -> None:
+        self.progress = (records, read)
+
+
+def _from_worker(
+    imp: _Import, path: Path, vocab: Vocabulary, *, encoding: str | None, ignore_unknown: bool,
+    progress: Callable[[int, int], None] | None, warnings: list[str],
+) -> Iterator[Chunk]:  # fmt: skip
+    """`_parse_chunks` run in a forked child, which sends each chunk (with its problems, warnings
+    and progress) down a pipe as it is parsed; the pipe's buffer keeps it at most a chunk ahead.
+    The child only reads the file: the database stays this process's alone."""
+    import pickle
+    import signal
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: never returns
+        code = 1
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as out:
+                _work(out, _Recorder(imp), path, vocab, encoding=encoding, ignore_unknown=ignore_unknown,
+                      progress=progress is not None)  # fmt: skip
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    finished = False
+    try:
+        with os.fdopen(read_end, "rb") as feed:
+            while True:
+                try:
+                    kind, *message = pickle.load(feed)
+                except EOFError:
+                    raise KamError(f"reading {imp.display} failed: the worker process stopped") from None
+                if kind == "chunk":
+                    chunk, imp.cols, events, new_warnings, seen = message
+                    for method, *event in events:
+                        getattr(imp, method)(*event)
+                    warnings += new_warnings
+                    if progress is not None and seen is not None:
+                        progress(*seen)
+                    yield chunk
+                    continue
+                finished = True
+                if kind == "input":
+                    raise InputError(*message)
+                if kind == "kam":
+                    raise KamError(*message)
+                if kind == "failure":
+                    raise RuntimeError(*message)
+                return
+    finally:
+        if not finished:  # this process stopped early: the worker is not needed
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+
+
+def _work(out: Any, recorder: _Recorder, path: Path, vocab: Vocabulary, *, encoding: str | None,
+          ignore_unknown: bool, progress: bool) -> None:  # fmt: skip
+    """The worker's part: parse, and send each chunk, then how the parse ended."""
+    import pickle
+
+    warnings: list[str] = []
+    try:
+        for chunk in _parse_chunks(recorder, path, vocab, encoding=encoding, ignore_unknown=ignore_unknown,
+                                   progress=recorder.seen if progress else None, warnings=warnings):  # fmt: skip
+            pickle.dump(("chunk", chunk, recorder.cols, recorder.events, warnings, recorder.progress), out, protocol=5)
+            out.flush()
+            recorder.events, warnings[:] = [], []
+        message: tuple[Any, ...] = ("end",)
+    except InputError as exc:
+        message = ("input", exc.problems, exc.summary)
+    except KamError as exc:
+        message = ("kam", str(exc))
+    except Exception as exc:
+        message = ("failure", f"{exc.__class__.__name__}: {exc}")
+    pickle.dump(message, out, protocol=5)
 
 
 @contextmanager
