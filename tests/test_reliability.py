@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from keyaccount_cli import importer
 from keyaccount_cli.db import SCHEMA_VERSION, WRITER_LOCK
 
 from .conftest import BACKEND, EXAMPLE, FIXTURES, PG_URL, TestDatabase
@@ -76,6 +77,13 @@ def contact_count(db: Path | TestDatabase) -> int:
         return db.count("contact")
     with sqlite3.connect(db) as conn:
         return int(conn.execute("select count(*) from contact").fetchone()[0])
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:  # the process has gone
+        return b""
 
 
 def integrity(db: Path) -> str:
@@ -139,6 +147,43 @@ def test_an_import_killed_at_any_moment_leaves_the_database_as_it_was(tmp_path, 
         assert state == before or len(state) == len(after), "a killed import left half its rows"
         outcomes.append(state == before)
     assert any(outcomes), "every import finished before the kill; the test proved nothing"
+
+
+@pytest.mark.sqlite_only
+def test_a_first_import_killed_midway_leaves_an_empty_database_that_imports_again(tmp_path):
+    """The first import into a new file writes it directly (a rollback journal, no WAL) and, at this
+    size, parses in a worker process: a kill still leaves nothing half-written, and no process behind."""
+    data = big_file(tmp_path / "big.csv", 32_000)
+    assert data.stat().st_size >= importer.WORKER_MIN_BYTES
+    start = time.monotonic()
+    run("import", data, db=tmp_path / "trial.db", check=True)
+    duration = time.monotonic() - start
+    outcomes = []
+    for fraction in (0.5, 0.5):
+        victim = tmp_path / "victim.db"
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{victim}{suffix}").unlink(missing_ok=True)
+        proc = subprocess.Popen([*KAM, "--db", str(victim), "import", str(data)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        time.sleep(duration * fraction)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if not victim.exists():
+            continue  # killed before it made the file
+        assert integrity(victim) == "ok"
+        count = contact_count(victim)
+        assert count in (0, 32_000), "a killed import left half its rows"
+        outcomes.append(count == 0)
+        if count == 0:
+            break
+    assert any(outcomes), "every import finished before the kill; the test proved nothing"
+    result = run("import", data, db=victim)
+    assert result.returncode == 0, result.stderr
+    assert contact_count(victim) == 32_000
+    with sqlite3.connect(victim) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    time.sleep(0.2)  # the orphaned worker stops at its next write to the closed pipe
+    assert not [cmd for cmd in Path("/proc").glob("[0-9]*/cmdline") if str(data).encode() in read_bytes(cmd)]
 
 
 def test_readers_beside_a_writer_see_before_or_after_never_half(tmp_path, seeded):

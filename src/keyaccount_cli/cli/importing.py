@@ -106,7 +106,7 @@ class _no_empty_database_left:
         if kind is None or self.db is None:
             return
         self.db.close()  # type: ignore[attr-defined]
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", "-journal"):
             Path(self.location + suffix).unlink(missing_ok=True)
 
 
