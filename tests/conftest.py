@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import shutil
@@ -9,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer.main
+import typer.testing
 from typer.testing import CliRunner
 
 from keyaccount_cli.cli import app, hoist_global_options
@@ -24,6 +27,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 PG_URL = os.environ.get("KAM_TEST_PG_URL")
 BACKEND = "postgresql" if PG_URL else "sqlite"
 _names = itertools.count()
+
+# Typer's CliRunner rebuilds the whole click command tree from the commands' signatures on
+# every invoke (about 50 ms here, several hundred invokes in the suite), where `kam` builds it
+# once per process. The tests build it once per test session: the same command, same parsing.
+if getattr(typer.testing, "_get_command", None) is typer.main.get_command:
+    typer.testing._get_command = functools.cache(typer.main.get_command)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -52,13 +52,13 @@ def big_file(path: Path, rows: int) -> Path:
     return path
 
 
-def local(*args, db):
+def local(*args, db, env=None):
     """The same command in-process: for everything that needs no second process."""
     from typer.testing import CliRunner
 
     from keyaccount_cli.cli import app
 
-    return CliRunner().invoke(app, ["--db", str(db), *map(str, args)])
+    return CliRunner().invoke(app, ["--db", str(db), *map(str, args)], env=env)
 
 
 def snapshot(db: Path) -> list[tuple]:
@@ -193,10 +193,13 @@ def test_readers_beside_a_writer_see_before_or_after_never_half(tmp_path, seeded
     writer = subprocess.Popen([*KAM, "--db", str(seeded), "import", str(data)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     seen = set()
+    # cron's check in a process of its own, and `kam db` in this one: both beside the writer's process
     while writer.poll() is None:
         check = run("check", "--format", "json", db=seeded)
         assert check.returncode in (0, 1), check.stderr
-        (info,) = json.loads(run("db", "--format", "json", db=seeded, check=True).stdout)
+        db = local("db", "--format", "json", db=seeded)
+        assert db.exit_code == 0, db.stderr
+        (info,) = json.loads(db.stdout)
         seen.add(info["contact"])
     _, errors = writer.communicate()
     assert writer.returncode == 0, errors
@@ -206,12 +209,15 @@ def test_readers_beside_a_writer_see_before_or_after_never_half(tmp_path, seeded
 
 def test_a_second_writer_waits_then_says_the_database_is_busy(seeded):
     with another_writer(seeded):
+        # a real process: its exit code and stderr are what cron sees
         result = run("add", "ACME", "Someone", db=seeded, env={"KAM_BUSY_TIMEOUT": "0.3"})
         assert result.returncode == 2
         assert "busy" in result.stderr and "Traceback" not in result.stderr
         # a reader is not held up by the writer
-        assert run("accounts", db=seeded, env={"KAM_BUSY_TIMEOUT": "0.3"}).returncode == 0
-    assert run("add", "ACME", "Someone", db=seeded).returncode == 0
+        reader = local("accounts", db=seeded, env={"KAM_BUSY_TIMEOUT": "0.3"})
+        assert reader.exit_code == 0, reader.stderr
+    added = local("add", "ACME", "Someone", db=seeded)
+    assert added.exit_code == 0, added.stderr
 
 
 def test_an_import_waits_for_another_writer_then_says_the_database_is_busy(seeded, tmp_path):
