@@ -246,26 +246,39 @@ def check_book(book: AccountBook, opts: CheckOptions, json: bool = False) -> dic
         if found or later:
             early[id_] = (found, later)
     order = sorted(book.accounts, key=lambda a: a[1].casefold())  # no two accounts have the same name
-    lines = JsonLines(opts) if json else None
-    counts = book.counts()
     by_severity: dict[str, list[Any]] = {severity: [] for severity in SEVERITIES}
+    lines = JsonLines(opts, by_severity) if json else None
+    if lines is not None:  # the accounts' names as JSON, while the counts are computed
+        named = [(id_, name, encode_string(name)) for id_, name in order]
+    counts = book.counts()
+    if lines is not None:
+        add = lines.counts
+        for id_, name, account in named:
+            if id_ not in early:  # most of a hundred thousand accounts: one or two lines from the counts
+                add(account, counts.get(id_, _NO_COUNTS))
+            else:
+                lines.extend(_merged(name, counts.get(id_, _NO_COUNTS), early[id_], opts))
+        return by_severity
     for id_, name in order:
-        row = counts.get(id_, _NO_COUNTS)
-        if lines is not None and id_ not in early:
-            lines.counts(name, row, by_severity)  # most of a hundred thousand accounts: one or two lines
-            continue
-        _, active, only_active, _, sole_id, sole_name, dm, departments, department = row
-        sole = None if sole_id is None else (sole_id, sole_name)
-        found = count_findings(name, active, only_active, sole, bool(dm), departments, department, opts)
-        if id_ in early:
-            changes, later = early[id_]
-            found += changes
-            found += (_leaving(c, name, opts) for c in later if c.id == sole_id)
-            if len(found) > 1:
-                found = sort_findings(found)
-        for f in found:
-            by_severity[f.severity].append(f if lines is None else lines.line(f))
+        for f in _merged(name, counts.get(id_, _NO_COUNTS), early.get(id_), opts):
+            by_severity[f.severity].append(f)
     return by_severity
+
+
+def _merged(
+    name: str, counts: Counts, early: tuple[list[Finding], list[ContactView]] | None, opts: CheckOptions
+) -> list[Finding]:  # fmt: skip
+    """An account's findings from its counts and from what `check_book` found before them, in the
+    order of `sort_findings`."""
+    _, active, only_active, _, sole_id, sole_name, dm, departments, department = counts
+    sole = None if sole_id is None else (sole_id, sole_name)
+    found = count_findings(name, active, only_active, sole, bool(dm), departments, department, opts)
+    if early is None:
+        return found  # in order: within a severity, by code, and none has a date
+    changes, later = early
+    found += changes
+    found += (_leaving(c, name, opts) for c in later if c.id == sole_id)
+    return sort_findings(found) if len(found) > 1 else found
 
 
 class JsonLines:
@@ -273,12 +286,18 @@ class JsonLines:
     ensure_ascii=False)` writes, without the dict, and for the findings from the counts without the
     finding."""
 
-    def __init__(self, opts: CheckOptions) -> None:
+    def __init__(self, opts: CheckOptions, out: dict[str, list[str]]) -> None:
+        self._out = out  # the lines by severity
+        self._high, self._medium, self._low = out["high"], out["medium"], out["low"]
         self._least = opts.min_contacts
         self._heads: dict[tuple[str, str], str] = {}
         self._dates: dict[date, str] = {}
         self._account = ("", "")  # the last account's name, and as JSON
         self._too_few = [encode_string(_too_few(n, opts.min_contacts)) for n in range(opts.min_contacts)]
+
+    def extend(self, findings: Iterable[Finding]) -> None:
+        for f in findings:
+            self._out[f.severity].append(self.line(f))
 
     def line(self, f: Finding) -> str:
         code, severity, account, contact, day, message = f
@@ -294,27 +313,26 @@ class JsonLines:
         return (f'{head}{self._account[1]}, "contact": {"null" if contact is None else encode_string(contact)}, '
                 f'"date": {when}, "message": {encode_string(message)}}}')  # fmt: skip
 
-    def counts(self, name: str, row: Counts, out: dict[str, list[str]]) -> None:
-        """The lines of `count_findings` for the account's `Counts`, added to `out` by severity."""
+    def counts(self, account: str, row: Counts) -> None:
+        """The lines of `count_findings` for an account (its name as JSON) and its `Counts`."""
         _, active, only_active, _, _, sole_name, dm, departments, department = row
-        account = encode_string(name)
         if active < self._least:
-            out["high"].append(
+            self._high.append(
                 f'{{"code": "SINGLE_CONTACT", "severity": "high", "account": {account}, "contact": '
                 f'{"null" if only_active is None else encode_string(only_active)}, "date": null, "message": {self._too_few[active]}}}'
             )  # fmt: skip
         if sole_name is not None:
-            out["high"].append(
+            self._high.append(
                 f'{{"code": "SINGLE_SUPPORTER", "severity": "high", "account": {account}, "contact": {encode_string(sole_name)}, '
                 f'"date": null, "message": {encode_string(_sole_supporter(sole_name))}}}'
             )  # fmt: skip
         if active and not dm:
-            out["medium"].append(
+            self._medium.append(
                 f'{{"code": "NO_DECISION_MAKER", "severity": "medium", "account": {account}, "contact": null, '
                 f'"date": null, "message": "{_NO_DECISION_MAKER}"}}'
             )  # fmt: skip
         if active >= 2 and departments == 1:
-            out["low"].append(
+            self._low.append(
                 f'{{"code": "SINGLE_DEPARTMENT", "severity": "low", "account": {account}, "contact": null, '
                 f'"date": null, "message": {encode_string(_one_department(active, department))}}}'
             )  # fmt: skip
