@@ -248,8 +248,9 @@ def check_book(book: AccountBook, opts: CheckOptions, json: bool = False) -> dic
     order = sorted(book.accounts, key=lambda a: a[1].casefold())  # no two accounts have the same name
     by_severity: dict[str, list[Any]] = {severity: [] for severity in SEVERITIES}
     lines = JsonLines(opts, by_severity) if json else None
-    if lines is not None:  # the accounts' names as JSON, while the counts are computed
+    if lines is not None:  # the accounts' names and the findings so far as JSON, while the counts are computed
         named = [(id_, name, encode_string(name)) for id_, name in order]
+        ready = {id_: lines.ready(found) for id_, (found, _) in early.items()}
     counts = book.counts()
     if lines is not None:
         add = lines.counts
@@ -257,7 +258,7 @@ def check_book(book: AccountBook, opts: CheckOptions, json: bool = False) -> dic
             if id_ not in early:  # most of a hundred thousand accounts: one or two lines from the counts
                 add(account, counts.get(id_, _NO_COUNTS))
             else:
-                lines.extend(_merged(name, counts.get(id_, _NO_COUNTS), early[id_], opts))
+                lines.merge(ready[id_], _merged(name, counts.get(id_, _NO_COUNTS), ([], early[id_][1]), opts))
         return by_severity
     for id_, name in order:
         for f in _merged(name, counts.get(id_, _NO_COUNTS), early.get(id_), opts):
@@ -278,7 +279,14 @@ def _merged(
     changes, later = early
     found += changes
     found += (_leaving(c, name, opts) for c in later if c.id == sole_id)
-    return sort_findings(found) if len(found) > 1 else found
+    if len(found) > 1:  # as sort_findings: the account is the same
+        found.sort(key=_order)
+    return found
+
+
+def _order(f: Finding) -> tuple[int, date, str, str, str]:
+    """Where `sort_findings` puts a finding among its account's."""
+    return SEVERITY_RANK[f.severity], f.date or date.max, f.code, f.contact or "", f.message
 
 
 class JsonLines:
@@ -295,9 +303,17 @@ class JsonLines:
         self._account = ("", "")  # the last account's name, and as JSON
         self._too_few = [encode_string(_too_few(n, opts.min_contacts)) for n in range(opts.min_contacts)]
 
-    def extend(self, findings: Iterable[Finding]) -> None:
-        for f in findings:
-            self._out[f.severity].append(self.line(f))
+    def ready(self, findings: list[Finding]) -> list[tuple[tuple[int, date, str, str, str], str]]:
+        """The findings' lines ahead, each after its place among the account's (`_order`), in order."""
+        return sorted((_order(f), self.line(f)) for f in findings)  # the same place: the same finding
+
+    def merge(self, ready: list[tuple[tuple[int, date, str, str, str], str]], findings: list[Finding]) -> None:
+        """An account's lines from `ready` and its other findings, in order."""
+        if findings:
+            ready = sorted([*ready, *((_order(f), self.line(f)) for f in findings)])
+        out = [self._out[severity] for severity in SEVERITIES]
+        for (rank, *_), line in ready:
+            out[rank].append(line)
 
     def line(self, f: Finding) -> str:
         code, severity, account, contact, day, message = f
