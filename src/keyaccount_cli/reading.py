@@ -382,16 +382,20 @@ def read_account_book(source: Any, names: Sequence[str] | None = None, *, due: d
         watch[row[1]].append(_check_contact(row))
     steps: dict[int, list[tuple[StepView, str]]] = defaultdict(list)
     by = "" if due is None else " AND s.deadline <= :due"
+    days: dict[Any, date | None] = {}  # tens of thousands of steps, due on a few hundred days
     for account_id, contact_id, name, step, deadline, owner in reader.rows(
         "SELECT c.account_id, h.contact_id, c.name, s.step, s.deadline, s.owner FROM handover_step s"
         " JOIN handover h ON h.id = s.handover_id JOIN contact c ON c.id = h.contact_id"
         " WHERE h.status = 'open' AND s.status = 'open'" + by + where.replace("account_id", "c.account_id")
         + " ORDER BY s.deadline, s.position, s.id", {"due": due.isoformat() if sqlite else due} if due else None
     ):  # fmt: skip
-        steps[account_id].append((StepView(contact_id, step, _day(deadline), owner), name))
+        if deadline not in days:
+            days[deadline] = _day(deadline)
+        steps[account_id].append((StepView(contact_id, step, days[deadline], owner), name))
     from .extras import load_extras  # interactions, opportunities, health inputs and scores (SPEC §7)
 
     extras = load_extras(reader, wanted, for_checks=True)
+    holds = extras.holds if extras.interaction_days or extras.opportunities or extras.health_scores else None
     linked = sorted({i for opps in extras.opportunities.values() for o in opps for i in o.contact_ids})
     people: dict[int, list[ContactView]] = defaultdict(list)  # the contacts linked to opportunities
     for i in range(0, len(linked), 5000):
@@ -404,7 +408,7 @@ def read_account_book(source: Any, names: Sequence[str] | None = None, *, due: d
     ):  # fmt: skip
         accounts.append((id_, name))
         # without a tier, revenue, interactions, opportunities or scores: nothing for portfolio.findings
-        if tier or revenue is not None or extras.holds(id_):
+        if tier or revenue is not None or (holds is not None and holds(id_)):
             view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
                                contacts=people.get(id_, []))  # fmt: skip
             extras.fill(view)
