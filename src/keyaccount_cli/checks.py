@@ -150,8 +150,8 @@ def _one_department(active: int, department: str | None) -> str:
 def change_findings(account: AccountFacts, opts: CheckOptions, sole_id: int | None, later: list[ContactView] | None = None) -> list[Finding]:
     """The findings from the people with a change ahead or behind them, the handover steps and the
     account's portfolio (SPEC §7): all but the counts. With `later`, the sole supporter is not known
-    yet: the people who are a key person only if they are the sole supporter go there instead, for
-    `sole_supporter_leaving` once it is known."""
+    yet: the people who are a key person only if they are the sole supporter go there instead, and
+    `check_book` adds their finding once it knows."""
     out: list[Finding] = []
     name = account.name
 
@@ -258,6 +258,7 @@ def check_book(book: AccountBook, opts: CheckOptions, json: bool = False) -> dic
             if id_ not in early:  # most of a hundred thousand accounts: one or two lines from the counts
                 add(account, counts.get(id_, _NO_COUNTS))
             else:
+                # the counts' findings and a sole supporter's leaving, among the lines made ahead
                 lines.merge(ready[id_], _merged(name, counts.get(id_, _NO_COUNTS), ([], early[id_][1]), opts))
         return by_severity
     for id_, name in order:
