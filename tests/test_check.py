@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from keyaccount_cli.checks import CheckOptions, check_account, check_accounts, window_end
+from keyaccount_cli.checks import SEVERITIES, CheckOptions, check_account, check_accounts, check_book, window_end
 from keyaccount_cli.errors import KamError
-from keyaccount_cli.reading import iter_account_facts, iter_accounts, open_sqlite_reader
+from keyaccount_cli.reading import iter_account_facts, iter_accounts, open_sqlite_reader, read_account_book
 from keyaccount_cli.snapshot import AccountView, ContactView
 
 from .conftest import EXAMPLE
@@ -214,8 +214,8 @@ def test_empty_csv_still_has_the_header(kam, write_csv):
 
 PEOPLE = st.lists(
     st.tuples(
-        st.sampled_from(["A", "B", "C"]),
-        st.sampled_from(["", "IT", "Sales", "Finance"]),
+        st.sampled_from(["A", "B", "C", "ölwerk \\ 李"]),
+        st.sampled_from(["", "IT", "Sales", "Finance", "R\tD"]),
         st.sampled_from(["", "decision_maker", "champion", "user;decision_maker", "influencer"]),
         st.sampled_from(["", "final", "major", "execution"]),
         st.sampled_from(["", "strong_support", "support", "neutral", "opposed"]),
@@ -240,20 +240,43 @@ def test_findings_from_sql_aggregates_equal_findings_from_whole_accounts(kam, tm
     lines.append("D,Nobody,,,,,left,,,")  # an account whose every contact has left
     (tmp_path / "people.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert kam("--db", db, "import", tmp_path / "people.csv").exit_code == 0
-    opts = CheckOptions(today=date(2026, 11, 22), horizon=date(2026, 12, 22))
     reader = open_sqlite_reader(db, 1.0)
     assert reader is not None
     try:
-        from_sql = check_accounts(iter_account_facts(reader, due=opts.horizon), opts)  # as `kam check` asks
-        assert check_accounts(iter_account_facts(reader), opts) == from_sql
-        whole = list(iter_accounts(reader))
-        from_views = check_accounts(whole, opts)
-        assert from_sql == from_views
-        picked = [a.name for a in whole][-2:]
-        only = check_accounts(iter_account_facts(reader, [n.lower() for n in picked]), opts)
-        assert only == [f for f in from_views if f.account in picked]
+        for least in (2, 3):
+            opts = CheckOptions(today=date(2026, 11, 22), horizon=date(2026, 12, 22), min_contacts=least)
+            from_sql = check_accounts(iter_account_facts(reader, due=opts.horizon), opts)
+            assert check_accounts(iter_account_facts(reader), opts) == from_sql
+            whole = list(iter_accounts(reader))
+            from_views = check_accounts(whole, opts)
+            assert from_sql == from_views
+            picked = [a.name for a in whole][-2:]
+            only = check_accounts(iter_account_facts(reader, [n.lower() for n in picked]), opts)
+            assert only == [f for f in from_views if f.account in picked]
+            # as `kam check` asks: the findings by severity, or their JSON lines
+            by_severity = check_book(read_account_book(reader, due=opts.horizon), opts)
+            assert [f for severity in SEVERITIES for f in by_severity[severity]] == from_views
+            lines = check_book(read_account_book(reader, due=opts.horizon), opts, json=True)
+            assert [line for severity in SEVERITIES for line in lines[severity]] == [
+                json.dumps(f.as_record(), ensure_ascii=False) for f in from_views
+            ]
+            if least == 2:
+                expected = emitted(from_views)
     finally:
         reader.close()
+    result = kam("--db", db, "--as-of", "2026-11-22", "check", "--due", "2026-12-22", "--format", "json")
+    assert result.stdout == expected
+
+
+def emitted(findings):
+    """What `kam check --format json` wrote before it wrote lines itself: `render.write_json_list`."""
+    import io
+
+    from keyaccount_cli.render import write_json_list
+
+    out = io.StringIO()
+    write_json_list([f.as_record() for f in findings], out)
+    return out.getvalue()
 
 
 def test_json_findings_keep_quotes_and_backslashes_in_names(kam, write_csv):

@@ -7,13 +7,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from json.encoder import encode_basestring as encode_string  # type: ignore[attr-defined]
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .errors import KamError
 from .portfolio import Policy
 from .portfolio import findings as portfolio_findings
-from .snapshot import AccountFacts, AccountView
+from .snapshot import AccountBook, AccountFacts, AccountView, ContactView, Counts
 
 SEVERITIES = ("critical", "high", "medium", "low")
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
@@ -105,40 +106,68 @@ def check_account(account: AccountView, opts: CheckOptions) -> list[Finding]:
 
 def check_facts(account: AccountFacts, opts: CheckOptions) -> list[Finding]:
     """The findings of SPEC §6 for one account."""
+    sole = account.sole_supporter
+    out = count_findings(account.name, account.active, account.only_active, sole, account.has_decision_maker,
+                         account.departments, account.department, opts)  # fmt: skip
+    out += change_findings(account, opts, None if sole is None else sole[0])
+    return out
+
+
+def count_findings(
+    name: str, active: int, only_active: str | None, sole: tuple[int, str] | None, has_decision_maker: bool,
+    departments: int, department: str | None, opts: CheckOptions,
+) -> list[Finding]:  # fmt: skip
+    """The findings from the counts over the account's active contacts (fields of `AccountFacts`).
+    Within a severity they come in the order of `sort_findings` (none has a date; by code).
+    `JsonLines.counts` writes the same as JSON lines."""
+    out = []
+    if active < opts.min_contacts:
+        out.append(Finding("SINGLE_CONTACT", "high", name, only_active, None, _too_few(active, opts.min_contacts)))
+    if sole is not None:
+        out.append(Finding("SINGLE_SUPPORTER", "high", name, sole[1], None, _sole_supporter(sole[1])))
+    if active and not has_decision_maker:
+        out.append(Finding("NO_DECISION_MAKER", "medium", name, None, None, _NO_DECISION_MAKER))
+    if active >= 2 and departments == 1:
+        out.append(Finding("SINGLE_DEPARTMENT", "low", name, None, None, _one_department(active, department)))
+    return out
+
+
+def _too_few(active: int, least: int) -> str:
+    return f"{active} active contact{'s' if active != 1 else ''} (fewer than {least}); the relationship hangs on too few people"
+
+
+def _sole_supporter(name: str) -> str:
+    return f"{name} is the only contact who supports us"
+
+
+_NO_DECISION_MAKER = "no active contact has final say or the decision_maker role"
+
+
+def _one_department(active: int, department: str | None) -> str:
+    return f"all {active} active contacts are in {department}"
+
+
+def change_findings(account: AccountFacts, opts: CheckOptions, sole_id: int | None, later: list[ContactView] | None = None) -> list[Finding]:
+    """The findings from the people with a change ahead or behind them, the handover steps and the
+    account's portfolio (SPEC §7): all but the counts. With `later`, the sole supporter is not known
+    yet: the people who are a key person only if they are the sole supporter go there instead, and
+    `check_book` adds their finding once it knows."""
     out: list[Finding] = []
     name = account.name
 
     def add(code: str, severity: str, contact: str | None, when: date | None, message: str) -> None:
         out.append(Finding(code, severity, name, contact, when, message))
 
-    active = account.active
-    if active < opts.min_contacts:
-        add("SINGLE_CONTACT", "high", account.only_active, None,
-            f"{active} active contact{'s' if active != 1 else ''} (fewer than {opts.min_contacts}); "
-            "the relationship hangs on too few people")  # fmt: skip
-    sole = account.sole_supporter
-    if sole is not None:
-        add("SINGLE_SUPPORTER", "high", sole[1], None, f"{sole[1]} is the only contact who supports us")
-    if active and not account.has_decision_maker:
-        add("NO_DECISION_MAKER", "medium", None, None, "no active contact has final say or the decision_maker role")
-    if active >= 2 and account.departments == 1:
-        add("SINGLE_DEPARTMENT", "low", None, None, f"all {active} active contacts are in {account.department}")
-
     for c in account.watch:
-        if not c.active:
+        if not c.active or not (c.change_date is not None and c.change_date <= opts.horizon
+                                or c.change_risk in ("high", "confirmed")):  # fmt: skip
             continue
-        key = c.decision_maker or "champion" in c.roles or (sole is not None and c.id == sole[0])
-        in_window = c.change_date is not None and c.change_date <= opts.horizon
-        if key and (in_window or c.change_risk in ("high", "confirmed")):
-            what = "decision maker" if c.decision_maker else "champion" if "champion" in c.roles else "sole supporter"
-            kind = f" ({c.change_kind})" if c.change_kind else ""
-            if c.change_date is None:
-                text = f"{what} {c.name} may change{kind} (change risk {c.change_risk})"
-            elif c.change_date < opts.today:
-                text = f"{what} {c.name} was due to change{kind} on {c.change_date.isoformat()} and is not marked as left"
-            else:
-                text = f"{what} {c.name} {'changes' if c.leaving else 'may change'}{kind} on {c.change_date.isoformat()}"
-            add("KEY_PERSON_LEAVING", "critical", c.name, c.change_date, text)
+        if c.decision_maker or "champion" in c.roles:
+            out.append(_leaving(c, name, opts))
+        elif later is not None:
+            later.append(c)
+        elif c.id == sole_id:
+            out.append(_leaving(c, name, opts))
     for c in account.watch:
         if c.successor_id is not None:
             continue
@@ -161,6 +190,19 @@ def check_facts(account: AccountFacts, opts: CheckOptions) -> list[Finding]:
         for code, severity, contact, when, message in portfolio_findings(account.view, opts.today, opts.policy):
             add(code, severity, contact.name if contact else None, when, message)
     return out
+
+
+def _leaving(c: ContactView, account: str, opts: CheckOptions) -> Finding:
+    """KEY_PERSON_LEAVING for an active key person with a change in the window or a high or confirmed risk."""
+    what = "decision maker" if c.decision_maker else "champion" if "champion" in c.roles else "sole supporter"
+    kind = f" ({c.change_kind})" if c.change_kind else ""
+    if c.change_date is None:
+        text = f"{what} {c.name} may change{kind} (change risk {c.change_risk})"
+    elif c.change_date < opts.today:
+        text = f"{what} {c.name} was due to change{kind} on {c.change_date.isoformat()} and is not marked as left"
+    else:
+        text = f"{what} {c.name} {'changes' if c.leaving else 'may change'}{kind} on {c.change_date.isoformat()}"
+    return Finding("KEY_PERSON_LEAVING", "critical", account, c.name, c.change_date, text)
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -186,6 +228,128 @@ def check_accounts(accounts: Iterable[AccountView | AccountFacts], opts: CheckOp
     return [f for findings in by_severity.values() for f in findings]
 
 
-def fails(findings: Iterable[Finding], fail_on: str) -> bool:
-    limit = SEVERITY_RANK[fail_on]
-    return any(SEVERITY_RANK[f.severity] <= limit for f in findings)
+_NO_COUNTS = (None, 0, None, 0, None, None, 0, 0, None)  # `Counts` of an account without an active contact
+
+
+def check_book(book: AccountBook, opts: CheckOptions, json: bool = False) -> dict[str, list[Any]]:
+    """`check_accounts` of the book's accounts by severity, in the order of SEVERITIES: findings, or
+    with `json` their lines as `JsonLines` writes them. In two parts: while the counts are computed,
+    the findings that do not need them (the few accounts with a change, a handover step or a
+    portfolio) and the accounts' order by name; then, with the counts, the rest, dealt out as they
+    are made. An account's findings are sorted only where it has more than the counts' (which come
+    in order: see count_findings)."""
+    names = dict(book.accounts)
+    early: dict[int, tuple[list[Finding], list[ContactView]]] = {}
+    for id_ in book.watch.keys() | book.steps.keys() | book.views.keys():
+        later: list[ContactView] = []
+        found = change_findings(book.facts(id_, names[id_]), opts, None, later)
+        if found or later:
+            early[id_] = (found, later)
+    order = sorted(book.accounts, key=lambda a: a[1].casefold())  # no two accounts have the same name
+    by_severity: dict[str, list[Any]] = {severity: [] for severity in SEVERITIES}
+    lines = JsonLines(opts, by_severity) if json else None
+    if lines is not None:  # the accounts' names and the findings so far as JSON, while the counts are computed
+        named = [(id_, name, encode_string(name)) for id_, name in order]
+        ready = {id_: lines.ready(found) for id_, (found, _) in early.items()}
+    counts = book.counts()
+    if lines is not None:
+        add = lines.counts
+        for id_, name, account in named:
+            if id_ not in early:  # most of a hundred thousand accounts: one or two lines from the counts
+                add(account, counts.get(id_, _NO_COUNTS))
+            else:
+                # the counts' findings and a sole supporter's leaving, among the lines made ahead
+                lines.merge(ready[id_], _merged(name, counts.get(id_, _NO_COUNTS), ([], early[id_][1]), opts))
+        return by_severity
+    for id_, name in order:
+        for f in _merged(name, counts.get(id_, _NO_COUNTS), early.get(id_), opts):
+            by_severity[f.severity].append(f)
+    return by_severity
+
+
+def _merged(
+    name: str, counts: Counts, early: tuple[list[Finding], list[ContactView]] | None, opts: CheckOptions
+) -> list[Finding]:  # fmt: skip
+    """An account's findings from its counts and from what `check_book` found before them, in the
+    order of `sort_findings`."""
+    _, active, only_active, _, sole_id, sole_name, dm, departments, department = counts
+    sole = None if sole_id is None else (sole_id, sole_name)
+    found = count_findings(name, active, only_active, sole, bool(dm), departments, department, opts)
+    if early is None:
+        return found  # in order: within a severity, by code, and none has a date
+    changes, later = early
+    found += changes
+    found += (_leaving(c, name, opts) for c in later if c.id == sole_id)
+    if len(found) > 1:  # as sort_findings: the account is the same
+        found.sort(key=_order)
+    return found
+
+
+def _order(f: Finding) -> tuple[int, date, str, str, str]:
+    """Where `sort_findings` puts a finding among its account's."""
+    return SEVERITY_RANK[f.severity], f.date or date.max, f.code, f.contact or "", f.message
+
+
+class JsonLines:
+    """Findings as the lines of `kam check --format json`: what `json.dumps(f.as_record(),
+    ensure_ascii=False)` writes, without the dict, and for the findings from the counts without the
+    finding."""
+
+    def __init__(self, opts: CheckOptions, out: dict[str, list[str]]) -> None:
+        self._out = out  # the lines by severity
+        self._high, self._medium, self._low = out["high"], out["medium"], out["low"]
+        self._least = opts.min_contacts
+        self._heads: dict[tuple[str, str], str] = {}
+        self._dates: dict[date, str] = {}
+        self._account = ("", "")  # the last account's name, and as JSON
+        self._too_few = [encode_string(_too_few(n, opts.min_contacts)) for n in range(opts.min_contacts)]
+
+    def ready(self, findings: list[Finding]) -> list[tuple[tuple[int, date, str, str, str], str]]:
+        """The findings' lines ahead, each after its place among the account's (`_order`), in order."""
+        return sorted((_order(f), self.line(f)) for f in findings)  # the same place: the same finding
+
+    def merge(self, ready: list[tuple[tuple[int, date, str, str, str], str]], findings: list[Finding]) -> None:
+        """An account's lines from `ready` and its other findings, in order."""
+        if findings:
+            ready = sorted([*ready, *((_order(f), self.line(f)) for f in findings)])
+        out = [self._out[severity] for severity in SEVERITIES]
+        for (rank, *_), line in ready:
+            out[rank].append(line)
+
+    def line(self, f: Finding) -> str:
+        code, severity, account, contact, day, message = f
+        head = self._heads.get((code, severity))
+        if head is None:
+            head = self._heads[code, severity] = f'{{"code": {encode_string(code)}, "severity": {encode_string(severity)}, "account": '
+        if account is not self._account[0]:
+            self._account = account, encode_string(account)
+        if day is None:
+            when = "null"
+        elif (when := self._dates.get(day)) is None:  # type: ignore[assignment]
+            when = self._dates[day] = encode_string(day.isoformat())
+        return (f'{head}{self._account[1]}, "contact": {"null" if contact is None else encode_string(contact)}, '
+                f'"date": {when}, "message": {encode_string(message)}}}')  # fmt: skip
+
+    def counts(self, account: str, row: Counts) -> None:
+        """The lines of `count_findings` for an account (its name as JSON) and its `Counts`."""
+        _, active, only_active, _, _, sole_name, dm, departments, department = row
+        if active < self._least:
+            self._high.append(
+                f'{{"code": "SINGLE_CONTACT", "severity": "high", "account": {account}, "contact": '
+                f'{"null" if only_active is None else encode_string(only_active)}, "date": null, "message": {self._too_few[active]}}}'
+            )  # fmt: skip
+        if sole_name is not None:
+            self._high.append(
+                f'{{"code": "SINGLE_SUPPORTER", "severity": "high", "account": {account}, "contact": {encode_string(sole_name)}, '
+                f'"date": null, "message": {encode_string(_sole_supporter(sole_name))}}}'
+            )  # fmt: skip
+        if active and not dm:
+            self._medium.append(
+                f'{{"code": "NO_DECISION_MAKER", "severity": "medium", "account": {account}, "contact": null, '
+                f'"date": null, "message": "{_NO_DECISION_MAKER}"}}'
+            )  # fmt: skip
+        if active >= 2 and departments == 1:
+            self._low.append(
+                f'{{"code": "SINGLE_DEPARTMENT", "severity": "low", "account": {account}, "contact": null, '
+                f'"date": null, "message": {encode_string(_one_department(active, department))}}}'
+            )  # fmt: skip

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from .errors import KamError
 from .schema import MIGRATION_NAMES
-from .snapshot import AccountFacts, AccountView, ContactView, RelationView, StepView
+from .snapshot import AccountBook, AccountFacts, AccountView, ContactView, RelationView, StepView
 from .vocab import ATTITUDE_SCORE
 
 # The contacts `kam check` looks at one by one: a change ahead or behind them. A partial index holds
@@ -342,6 +342,15 @@ def iter_account_facts(
     account in one grouped pass, and only the people with a change ahead or behind them loaded
     whole. Equivalent to `checks.facts_of` on each account loaded whole (a test holds them so).
     With `due`, the open handover steps are only those due by then: the checks look no further."""
+    book = read_account_book(source, names, due=due)
+    counts = book.counts()
+    for id_, name in book.accounts:
+        yield book.facts(id_, name, counts.get(id_))
+
+
+def read_account_book(source: Any, names: Sequence[str] | None = None, *, due: date | None = None) -> AccountBook:
+    """As `iter_account_facts`, in the shape `checks.check_book` works from: the counts are started
+    first (on a second connection, when there is one) and waited for last."""
     reader = as_reader(source)
     wanted = account_ids(reader, names) if names else None
     where = "" if wanted is None else _in("account_id", wanted).replace(" WHERE ", " AND ")
@@ -352,10 +361,12 @@ def iter_account_facts(
     decides = f"decision_power = 'final' OR {'instr' if sqlite else 'strpos'}(roles, 'decision_maker') > 0"
     # one sequential pass; through the (account, name) index SQLite would visit rows in random order
     scan = " NOT INDEXED" if wanted is None and sqlite else ""
-    # the counts over active contacts, with the names a finding may need: the only active contact's,
-    # the sole supporter's; sorted once more at the end, so that SQLite does all of it in one step
+    # the counts over active contacts (`Counts`), with the names a finding may need: the only active
+    # contact's, the sole supporter's; sorted once more at the end, so that SQLite does all of it in one step
     counts = reader.ahead(
-        "SELECT g.account_id, g.active, g.supporters, g.sup_id, g.dm, g.low_dept, g.high_dept, c1.name, c2.name FROM"
+        "SELECT g.account_id, g.active, c1.name, g.supporters, CASE WHEN g.supporters = 1 THEN g.sup_id END, c2.name,"
+        " g.dm, CASE WHEN g.low_dept IS NULL THEN 0 WHEN g.low_dept = g.high_dept THEN 1 ELSE 2 END,"
+        " CASE WHEN g.low_dept = g.high_dept THEN g.low_dept END FROM"
         f" (SELECT account_id, count(*) AS active, min(id) AS first_id, sum(CASE WHEN {supporter} THEN 1 ELSE 0 END)"
         f" AS supporters, min(CASE WHEN {supporter} THEN id END) AS sup_id, max(CASE WHEN {decides} THEN 1 ELSE 0 END)"
         " AS dm, min(CASE WHEN department <> '' THEN department END) AS low_dept,"
@@ -370,39 +381,35 @@ def iter_account_facts(
         watch[row[1]].append(_check_contact(row))
     steps: dict[int, list[tuple[StepView, str]]] = defaultdict(list)
     by = "" if due is None else " AND s.deadline <= :due"
+    days: dict[Any, date | None] = {}  # tens of thousands of steps, due on a few hundred days
     for account_id, contact_id, name, step, deadline, owner in reader.rows(
         "SELECT c.account_id, h.contact_id, c.name, s.step, s.deadline, s.owner FROM handover_step s"
         " JOIN handover h ON h.id = s.handover_id JOIN contact c ON c.id = h.contact_id"
         " WHERE h.status = 'open' AND s.status = 'open'" + by + where.replace("account_id", "c.account_id")
         + " ORDER BY s.deadline, s.position, s.id", {"due": due.isoformat() if sqlite else due} if due else None
     ):  # fmt: skip
-        steps[account_id].append((StepView(contact_id, step, _day(deadline), owner), name))
+        if deadline not in days:
+            days[deadline] = _day(deadline)
+        steps[account_id].append((StepView(contact_id, step, days[deadline], owner), name))
     from .extras import load_extras  # interactions, opportunities, health inputs and scores (SPEC §7)
 
     extras = load_extras(reader, wanted, for_checks=True)
+    holds = extras.holds if extras.interaction_days or extras.opportunities or extras.health_scores else None
     linked = sorted({i for opps in extras.opportunities.values() for o in opps for i in o.contact_ids})
     people: dict[int, list[ContactView]] = defaultdict(list)  # the contacts linked to opportunities
     for i in range(0, len(linked), 5000):
         for row in reader.rows(_CHECK_SQL + _in("id", linked[i : i + 5000]) + " ORDER BY id"):
             people[row[1]].append(_check_contact(row))
-    accounts = list(reader.rows(
+    accounts = []
+    views = {}
+    for id_, name, industry, tier, owner, revenue in reader.rows(
         "SELECT id, name, industry, tier, owner, annual_revenue FROM account" + _in("id", wanted) + " ORDER BY id"
-    ))  # fmt: skip
-    found = {row[0]: row for row in counts()}
-    for id_, name, industry, tier, owner, revenue in accounts:
-        view = None  # without a tier, revenue, interactions, opportunities or scores: nothing for portfolio.findings
-        if tier or revenue is not None or extras.holds(id_):
+    ):  # fmt: skip
+        accounts.append((id_, name))
+        # without a tier, revenue, interactions, opportunities or scores: nothing for portfolio.findings
+        if tier or revenue is not None or (holds is not None and holds(id_)):
             view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
                                contacts=people.get(id_, []))  # fmt: skip
             extras.fill(view)
-        row = found.get(id_)
-        if row is None:
-            yield AccountFacts(name, watch=watch.get(id_, []), steps=steps.get(id_, []), view=view)
-            continue
-        _, active, supporters, sup_id, dm, low_dept, high_dept, only_active, sole_supporter = row
-        departments = 0 if low_dept is None else 1 if low_dept == high_dept else 2  # 2: two or more
-        yield AccountFacts(
-            name, active, only_active if active == 1 else None, supporters or 0,
-            (sup_id, sole_supporter) if supporters == 1 else None, bool(dm), departments,
-            low_dept if departments == 1 else None, watch.get(id_, []), steps.get(id_, []), view,
-        )  # fmt: skip
+            views[id_] = view
+    return AccountBook(accounts, watch, steps, views, lambda: {row[0]: row for row in counts()})

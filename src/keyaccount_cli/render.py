@@ -135,38 +135,6 @@ def write_json_list(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
     out.write("\n]\n" if sep != "\n" else "]\n")
 
 
-def write_json_rows(keys: Sequence[str], rows: Iterable[Sequence[Any]], out: IO[str]) -> None:
-    """What `write_json_list` writes for the records `dict(zip(keys, row))`, for rows of scalar values
-    (strings, numbers, None, or values such as dates that are written as their str), without a dict
-    and an encoder call per record. The C encoder writes a whole batch of rows as lists, separated
-    by NUL characters (which it never leaves raw inside a string); the values are cut out at those
-    and joined again with the keys before them."""
-    import json
-    from itertools import islice
-
-    encoder = json.JSONEncoder(ensure_ascii=False, separators=("\0", ": "), default=str)
-    width = len(keys)
-    heads = [f", {encoder.encode(k)}: " for k in keys]
-    heads[0] = f"}},\n{{{encoder.encode(keys[0])}: "
-    first = f"[\n{{{encoder.encode(keys[0])}: "
-    it = iter(rows)
-    written = False
-    while batch := list(islice(it, 50_000)):
-        # [[v0\0v1\0…]\0[…]]: "]\0[" only stands between two rows, as a string never ends in "]"
-        values = encoder.encode(batch)[2:-2].replace("]\0[", "\0").split("\0")
-        if len(values) != width * len(batch):
-            raise ValueError("write_json_rows takes rows of scalar values, one per key")
-        parts = [""] * (2 * len(values))
-        for i, head in enumerate(heads):
-            parts[2 * i :: 2 * width] = [head] * len(batch)
-            parts[2 * i + 1 :: 2 * width] = values[i::width]
-        if not written:
-            parts[0] = first
-        out.write("".join(parts))
-        written = True
-    out.write("}\n]\n" if written else "[]\n")
-
-
 def _csv(value: Any) -> Any:
     if isinstance(value, bool):
         return "yes" if value else "no"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -136,3 +137,33 @@ class AccountFacts:
     @staticmethod
     def watched(c: ContactView) -> bool:
         return c.change_date is not None or c.change_risk in ("high", "confirmed") or c.status in ("leaving", "left")
+
+
+
+# The counts over one account's active contacts, as read in SQL: account id, active, the only active
+# contact's name (when exactly one), supporters, the sole supporter's id and name (when exactly one),
+# whether one decides (1 or 0), departments (0, 1, or 2 for two or more), the department (when one).
+Counts = tuple[int, int, str | None, int, int | None, str | None, int, int, str | None]
+
+
+@dataclass(slots=True)
+class AccountBook:
+    """What the checks need of every account (or the named ones), read before the counts are in, so
+    that `kam check` works through the other findings while the counts are still being computed
+    (`reading.read_account_book`). `counts()` waits for them: account id → `Counts`, for the
+    accounts with an active contact."""
+
+    accounts: list[tuple[int, str]]  # (id, name) in id order
+    watch: dict[int, list[ContactView]]
+    steps: dict[int, list[tuple[StepView, str]]]
+    views: dict[int, AccountView]  # the accounts with a profile, interactions, opportunities or scores
+    counts: Callable[[], dict[int, Counts]]
+
+    def facts(self, id_: int, name: str, counts: Counts | None = None) -> AccountFacts:
+        """The account's facts, with its counts (None: no active contact)."""
+        watch, steps, view = self.watch.get(id_, []), self.steps.get(id_, []), self.views.get(id_)
+        if counts is None:
+            return AccountFacts(name, watch=watch, steps=steps, view=view)
+        _, active, only_active, supporters, sole_id, sole_name, dm, departments, department = counts
+        return AccountFacts(name, active, only_active, supporters, None if sole_id is None else (sole_id, sole_name),
+                            bool(dm), departments, department, watch, steps, view)  # fmt: skip

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import Format, FormatOption, err, guarded, state
+from .common import Format, FormatOption, State, err, guarded, state
+
+if TYPE_CHECKING:
+    from ..checks import CheckOptions
 
 
 class Severity(StrEnum):
@@ -36,42 +39,54 @@ def check(
 ) -> None:  # fmt: skip
     """Single points, departing key people without successor, overdue handovers. Exit 1 when something is found."""
     from ..bulk import pause_cyclic_gc
-    from ..checks import FINDING_KEYS, check_accounts, fails
-    from ..csvio import write_csv
-    from ..reading import iter_account_facts
-    from ..render import emit, write_json_rows
     from .contacts import _check_options
 
     st = state(ctx)
     opts = _check_options(st, due)
-    checked = 0
-
-    def counted(views):  # type: ignore[no-untyped-def]
-        nonlocal checked
-        for v in views:
-            checked += 1
-            yield v
-
+    # the findings of a big book are hundreds of thousands of tuples and strings, none in a cycle: no
+    # cycle collection while they are made, and none after while they are still there to walk through
     with pause_cyclic_gc():
-        findings = check_accounts(counted(iter_account_facts(st.reader(), account, due=opts.horizon)), opts)
+        code = _report(st, opts, account, fail_on, quiet, format)
+    raise typer.Exit(code)
+
+
+def _report(st: State, opts: CheckOptions, account: list[str] | None, fail_on: Severity, quiet: bool, format: Format) -> int:
+    """Write what `kam check` finds; the exit code."""
+    from ..checks import FINDING_KEYS, SEVERITIES, Finding, check_book
+    from ..csvio import write_csv
+    from ..reading import read_account_book
+    from ..render import emit
+
     columns = [("code", "Code"), ("severity", "Severity"), ("account", "Account"), ("contact", "Contact"),
                ("date", "Date"), ("message", "Message")]  # fmt: skip
-    if not findings:
+    book = read_account_book(st.reader(), account, due=opts.horizon)
+    # JSON: each finding's line as it is found, while the counts are read
+    found = check_book(book, opts, json=format is Format.json)
+    if not any(found.values()):
         if not quiet:
             if format is Format.table:
-                err(f"no findings: {checked} account{'s' if checked != 1 else ''} checked up to {opts.horizon.isoformat()}")
+                n = len(book.accounts)
+                err(f"no findings: {n} account{'s' if n != 1 else ''} checked up to {opts.horizon.isoformat()}")
             else:
                 emit([], format.value, columns)
-        raise typer.Exit(0)
-    failing = fails(findings, fail_on.value)
+        return 0
+    failing = any(found[s] for s in SEVERITIES[: SEVERITIES.index(fail_on.value) + 1])
     if quiet and not failing:
-        raise typer.Exit(0)  # cron mails only what --fail-on asks for
-    if format is Format.json:  # what emit writes, without a dict per finding
-        write_json_rows(FINDING_KEYS, findings, sys.stdout)  # a finding is a tuple in key order
-    elif format is Format.csv:
-        write_csv((f.as_row() for f in findings), FINDING_KEYS)
+        return 0  # cron mails only what --fail-on asks for
+    if format is Format.json:  # what emit writes, one object per line
+        start = "[\n"
+        for severity in SEVERITIES:
+            lines = found[severity]
+            for i in range(0, len(lines), 20_000):
+                sys.stdout.write(start + ",\n".join(lines[i : i + 20_000]))
+                start = ",\n"
+        sys.stdout.write("\n]\n")
     else:
-        style = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
-        emit([f.as_record() for f in findings], format.value, [columns[1], columns[0], *columns[2:]],
-             style=lambda r: style[r["severity"]])  # fmt: skip
-    raise typer.Exit(1 if failing else 0)
+        findings: list[Finding] = [f for severity in SEVERITIES for f in found[severity]]
+        if format is Format.csv:
+            write_csv((f.as_row() for f in findings), FINDING_KEYS)
+        else:
+            style = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
+            emit([f.as_record() for f in findings], format.value, [columns[1], columns[0], *columns[2:]],
+                 style=lambda r: style[r["severity"]])  # fmt: skip
+    return 1 if failing else 0
