@@ -186,6 +186,30 @@ def test_a_first_import_killed_midway_leaves_an_empty_database_that_imports_agai
     assert not [cmd for cmd in Path("/proc").glob("[0-9]*/cmdline") if str(data).encode() in read_bytes(cmd)]
 
 
+@pytest.mark.sqlite_only
+def test_during_a_first_import_other_commands_wait_their_turn(tmp_path):
+    """The first import into a new file writes it without the WAL; a second import, a backup and a
+    read started meanwhile wait for it (the busy timeout), then work, and the file is in WAL again."""
+    data = big_file(tmp_path / "big.csv", 32_000)
+    db = tmp_path / "new.db"
+    first = subprocess.Popen([*KAM, "--db", str(db), "import", str(data)], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)  # fmt: skip
+    journal = Path(f"{db}-journal")  # there while the import writes the file without the WAL
+    while not journal.exists() and first.poll() is None:
+        time.sleep(0.01)
+    assert first.poll() is None, "the import ended before the test could start the others"
+    second = run("import", EXAMPLE, db=db)
+    backup = run("backup", tmp_path / "copy.db", db=db)
+    _, errors = first.communicate()
+    assert first.returncode == 0, errors
+    assert second.returncode == 0, second.stderr
+    assert backup.returncode == 0, backup.stderr
+    assert contact_count(db) == 32_000 + 16
+    assert contact_count(tmp_path / "copy.db") in (16, 32_000, 32_016)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
 def test_readers_beside_a_writer_see_before_or_after_never_half(tmp_path, seeded):
     rows = 15_000 if BACKEND == "sqlite" else 5_000
     data = big_file(tmp_path / "big.csv", rows)

@@ -912,7 +912,7 @@ def _from_worker(
             while True:
                 try:
                     kind, *message = pickle.load(feed)
-                except EOFError:
+                except (EOFError, pickle.UnpicklingError):  # it stopped, perhaps half-way through a chunk
                     raise KamError(f"reading {imp.display} failed: the worker process stopped") from None
                 if kind == "chunk":
                     chunk, imp.cols, events, new_warnings, seen = message
@@ -929,7 +929,7 @@ def _from_worker(
                 if kind == "kam":
                     raise KamError(*message)
                 if kind == "failure":
-                    raise RuntimeError(*message)
+                    raise message[0]  # as the parse here would have raised it
                 return
     finally:
         if not finished:  # this process stopped early: the worker is not needed
@@ -955,17 +955,21 @@ def _work(out: Any, recorder: _Recorder, path: Path, vocab: Vocabulary, *, encod
     except KamError as exc:
         message = ("kam", str(exc))
     except Exception as exc:
-        message = ("failure", f"{exc.__class__.__name__}: {exc}")
+        try:
+            pickle.loads(pickle.dumps(exc))
+            message = ("failure", exc)
+        except Exception:
+            message = ("failure", RuntimeError(f"{exc.__class__.__name__}: {exc}"))
     pickle.dump(message, out, protocol=5)
 
 
 @contextmanager
-def _transaction(db: Any) -> Iterator[tuple[Any, Callable[[], None]]]:
+def _transaction(db: Any, *, new_file: bool = False) -> Iterator[tuple[Any, Callable[[], None]]]:
     """The import's connection in a write transaction, committed at the end of the block, and a
     function that rolls it back at once (problems found, a dry run); an exception rolls it back.
     `db`: a `sqlite3` connection of the import's own (`sqlitefile`), or the full `Database`."""
     if isinstance(db, sqlite3.Connection):
-        direct = _write_directly(db)
+        direct = new_file and _write_directly(db)
         try:
             with _own_reference_checks(db):
                 db.execute("BEGIN IMMEDIATE")
@@ -978,20 +982,24 @@ def _transaction(db: Any) -> Iterator[tuple[Any, Callable[[], None]]]:
                     db.execute("COMMIT")
         finally:
             if direct:
-                _with_timeout(db, 0, "PRAGMA journal_mode = WAL")  # if a reader holds it, its own open sets WAL again
+                db.execute("PRAGMA synchronous = NORMAL")
+                _with_timeout(db, 0, "PRAGMA journal_mode = WAL")  # if a reader holds it, the next open sets WAL
         return
     with db.writer.connect() as conn, _own_reference_checks(Sql(conn).raw), conn.begin() as trans:
         yield conn, trans.rollback
 
 
 def _write_directly(conn: sqlite3.Connection) -> bool:
-    """Whether the first import into a database (no contacts yet) writes the file directly, with a
-    rollback journal, instead of through the write-ahead log: a million contacts then go to disk
-    once, not twice (log, then checkpoint). Only when no other connection has the file open;
-    WAL is back as soon as the import ends."""
+    """Whether the import into a file it has just created writes the file directly, with a rollback
+    journal, instead of through the write-ahead log: a million contacts then go to disk once, not
+    twice (log, then checkpoint). Only when no other connection has the file open yet; WAL is back
+    as soon as the import ends, and a command opened meanwhile waits its turn (`sqlite_pragmas`)."""
     if conn.execute("SELECT EXISTS (SELECT 1 FROM contact)").fetchone()[0]:
         return False
-    return _with_timeout(conn, 0, "PRAGMA journal_mode = DELETE") == "delete"
+    if _with_timeout(conn, 0, "PRAGMA journal_mode = DELETE") != "delete":
+        return False
+    conn.execute("PRAGMA synchronous = FULL")  # the rollback journal's own safe setting
+    return True
 
 
 def _with_timeout(conn: sqlite3.Connection, seconds: float, pragma: str) -> Any:
@@ -1035,10 +1043,10 @@ def import_contacts(
     db: Any, path: Path, *, vocab: Vocabulary, now: datetime, encoding: str | None = None,
     dry_run: bool = False, skip_invalid: bool = False, ignore_unknown: bool = False,
     progress: Callable[[int, int], None] | None = None, today: date | None = None,
-    deadlines: dict[str, int] | None = None,
+    deadlines: dict[str, int] | None = None, new_file: bool = False,
 ) -> ImportResult:  # fmt: skip
     """Import a contacts CSV in one transaction into `db`: the `Database`, or on a SQLite file a
-    `sqlite3` connection from `sqlitefile.open_sqlite_writer`.
+    `sqlite3` connection from `sqlitefile.open_sqlite_writer` (`new_file`: which it has just created).
 
     With `skip_invalid`, a pass that finds bad rows is rolled back and the file
     is imported again without them (rows that pointed at them fail in turn),
@@ -1050,7 +1058,7 @@ def import_contacts(
     skipped_count = 0
     while True:
         # committed at the end of the block; rolled back on any exception, or here for a dry run
-        with pause_cyclic_gc(), _transaction(db) as (conn, rollback):
+        with pause_cyclic_gc(), _transaction(db, new_file=new_file) as (conn, rollback):
             imp = _Import(conn, display=display, source=f"import {path.name}", now=now, excluded=excluded,
                           expected_rows=path.stat().st_size // 100)  # a contact row is rarely shorter
             warnings: list[str] = []

@@ -29,7 +29,13 @@ def create_private_file(path: Path) -> None:
 def sqlite_pragmas(conn: sqlite3.Connection) -> None:
     """How every kam connection to a SQLite file is set up."""
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")
-    conn.execute("PRAGMA journal_mode = WAL")
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.OperationalError:
+        # the first import into a new file is writing it without the WAL (SQLite answers "busy" at
+        # once, without waiting): this connection takes its turn as any other, waiting up to the busy
+        # timeout, and the file is in WAL again when the import ends
+        pass
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
     # a bulk import inserts into indexes in random order: a larger page cache keeps that linear

@@ -68,7 +68,7 @@ def import_file(
                 result = import_contacts(
                     db, file, vocab=vocab, now=st.now, encoding=encoding, dry_run=dry_run,
                     skip_invalid=skip_invalid, ignore_unknown=ignore_unknown, progress=progress,
-                    today=st.today, deadlines=st.config().deadlines,
+                    today=st.today, deadlines=st.config().deadlines, new_file=fresh and not dry_run,
                 )  # fmt: skip
             finally:
                 if db is not st._db:
