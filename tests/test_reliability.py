@@ -263,13 +263,13 @@ def test_a_database_from_the_first_schema_is_upgraded_in_place(tmp_path):
     with sqlite3.connect(db) as conn:
         assert [r[0] for r in conn.execute("select name from migration")] == ["0001_initial"]
     (info,) = json.loads(local("db", "--format", "json", db=db).stdout)
-    assert info["schema_version"] == SCHEMA_VERSION == 4
+    assert info["schema_version"] == SCHEMA_VERSION == 5
     assert local("export", "contacts", db=db).stdout == (FIXTURES / "kam-schema-0001.contacts.csv").read_text(encoding="utf-8")
     assert (info["relation"], info["handover"], info["interaction"]) == (1, 4, 1)
     assert (info["opportunity"], info["health_score"]) == (0, 0)  # the tables of migration 0003
     with sqlite3.connect(db) as conn:
         indexes = {r[0] for r in conn.execute("select name from sqlite_master where type = 'index'")}
-    assert {"ix_contact_reports_to_id", "ix_contact_successor_id", "ix_contact_watched"} <= indexes
+    assert {"ix_contact_reports_to_id", "ix_contact_successor_id", "ix_contact_watched", "ix_contact_counts"} <= indexes
     history = json.loads(local("history", "王建华", "--format", "json", db=db).stdout)
     assert history[0]["new"] == "created"
 

@@ -402,14 +402,14 @@ class _Import:
         # into an empty database, the only contacts are this import's: it knows (almost) which
         # emails they have, and the database need not be asked about every row's
         self.given = _EmailFilter(self.expected_rows) if not self.contacts_before else None
-        # Into an empty SQLite database the indexes of who-reports-to-whom (and `kam check`'s index of
-        # the contacts with a change ahead) are built at the end, in one sorted pass: row by row they
+        # Into an empty SQLite database the indexes of who-reports-to-whom (and `kam check`'s of the
+        # contacts with a change ahead and of the accounts' counts) are built at the end, in one sorted pass: row by row they
         # cost a third of a million-row import, and the import itself never reads them. (Other
         # connections read the last committed state, indexes and all.)
         self.deferred: list[tuple[str, str]] = []
         if sql.qmark and not self.contacts_before:
-            self.deferred = sql.all("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (?, ?, ?, ?)",
-                                    (*REFERENCE_INDEXES, "ix_contact_watched"))  # fmt: skip
+            self.deferred = sql.all("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (?, ?, ?, ?, ?)",
+                                    (*REFERENCE_INDEXES, "ix_contact_watched", "ix_contact_counts"))  # fmt: skip
             for name, _ in self.deferred:
                 sql.run(f"DROP INDEX {name}")
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint, text
+from sqlalchemy import DDL, Index, UniqueConstraint, event, text
 from sqlmodel import Field, SQLModel
 
 from .reading import WATCHED
+from .schema import SQLITE_COUNTS_INDEX
 
 
 class Account(SQLModel, table=True):
@@ -65,6 +66,9 @@ class Contact(SQLModel, table=True):
     notes: str | None = None
     created_at: datetime
     updated_at: datetime
+
+
+event.listen(Contact.__table__, "after_create", DDL(SQLITE_COUNTS_INDEX).execute_if(dialect="sqlite"))
 
 
 class Relation(SQLModel, table=True):

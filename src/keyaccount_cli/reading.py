@@ -359,8 +359,6 @@ def read_account_book(source: Any, names: Sequence[str] | None = None, *, due: d
     supporter = f"attitude IN ({supports})"
     # roles are canonical values joined with ";", and no other role's name contains "decision_maker"
     decides = f"decision_power = 'final' OR {'instr' if sqlite else 'strpos'}(roles, 'decision_maker') > 0"
-    # one sequential pass; through the (account, name) index SQLite would visit rows in random order
-    scan = " NOT INDEXED" if wanted is None and sqlite else ""
     # the counts over active contacts (`Counts`), with the names a finding may need: the only active
     # contact's, the sole supporter's; sorted once more at the end, so that SQLite does all of it in one step
     counts = reader.ahead(
@@ -371,7 +369,7 @@ def read_account_book(source: Any, names: Sequence[str] | None = None, *, due: d
         f" AS supporters, min(CASE WHEN {supporter} THEN id END) AS sup_id, max(CASE WHEN {decides} THEN 1 ELSE 0 END)"
         " AS dm, min(CASE WHEN department <> '' THEN department END) AS low_dept,"
         " max(CASE WHEN department <> '' THEN department END) AS high_dept"
-        f" FROM contact{scan} WHERE coalesce(status, 'active') <> 'left'{where} GROUP BY account_id) g"
+        f" FROM contact WHERE coalesce(status, 'active') <> 'left'{where} GROUP BY account_id) g"
         " LEFT JOIN contact c1 ON c1.id = CASE WHEN g.active = 1 THEN g.first_id END"
         " LEFT JOIN contact c2 ON c2.id = CASE WHEN g.supporters = 1 THEN g.sup_id END"
         " ORDER BY g.account_id DESC"
