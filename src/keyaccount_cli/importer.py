@@ -560,18 +560,22 @@ class _Import:
 
     def _insert(self, fresh: list[Row], known: dict[int, list[int | None]]) -> None:
         sql, now, touched = self.sql, self.now_db, self.touched
-        for r in fresh:
-            if r.values[_STATUS] is None:
-                r.values = (*r.values[:_STATUS], "active", *r.values[_STATUS + 1 :])
         columns = ("account_id", "name_key", "created_at", "updated_at", *SCALAR_FIELDS)
         if sql.qmark:  # the ids are the import's (see `_write`); a row may name one further down the chunk
             nothing = (None, None)
-            params = [(r.target, *known.get(r.target, nothing), r.account_id, r.name_key, now, now, *r.values)  # type: ignore[arg-type]
+            params = [(r.target, *known.get(r.target, nothing), r.account_id, r.name_key, *r.values)  # type: ignore[arg-type]
                       for r in fresh]  # fmt: skip
-            columns = ("id", "reports_to_id", "successor_id", *columns)
-            sql.many(f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", params)
+            # the time (kam's own text) is written into the statement, and an empty status is `active`
+            values = ["?"] * (5 + len(SCALAR_FIELDS))
+            values[5 + _STATUS] = "coalesce(?, 'active')"
+            values[5:5] = [f"'{now}'", f"'{now}'"]
+            sql.many(f"INSERT INTO contact ({', '.join(('id', 'reports_to_id', 'successor_id', *columns))})"
+                     f" VALUES ({', '.join(values)})", params)  # fmt: skip
             top = fresh[-1].target
         else:
+            for r in fresh:
+                if r.values[_STATUS] is None:
+                    r.values = (*r.values[:_STATUS], "active", *r.values[_STATUS + 1 :])
             params = [(r.account_id, r.name_key, now, now, *r.values) for r in fresh]
             sql.many(f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", params)
             found = {email or (account_id, key): id_ for id_, account_id, key, email in sql.run(
