@@ -122,3 +122,16 @@ def test_the_worker_is_for_large_files_only(tmp_path):
     small.write_text(",".join(HEADER) + "\nA,B,b@x.example,,,,,,\n", encoding="utf-8")
     assert not importer._worth_a_worker(small)
     assert not importer._worth_a_worker(tmp_path / "missing.csv")
+
+
+def test_without_a_process_to_spare_the_parse_runs_in_process(tmp_path, monkeypatch):
+    data = messy_file(tmp_path / "messy.csv", rows=1_500)
+
+    def no_fork():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    in_process, _ = both_ways(tmp_path, monkeypatch, ["import", str(data), "--skip-invalid"])
+    monkeypatch.setattr(importer.os, "fork", no_fork)
+    monkeypatch.setattr(importer, "_worth_a_worker", lambda path: True)
+    shown = Kam()("--db", str(tmp_path / "nofork.db"), "--as-of", "2026-11-23", "import", str(data), "--skip-invalid")
+    assert (shown.exit_code, shown.stdout, shown.stderr) == in_process[0][0]

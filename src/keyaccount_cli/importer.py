@@ -898,7 +898,14 @@ def _from_worker(
     import signal
 
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no process to spare: the parse runs here
+        os.close(read_end)
+        os.close(write_end)
+        yield from _parse_chunks(imp, path, vocab, encoding=encoding, ignore_unknown=ignore_unknown,
+                                 progress=progress, warnings=warnings)  # fmt: skip
+        return
     if pid == 0:  # the worker: never returns
         code = 1
         try:
