@@ -23,10 +23,6 @@ from .sqlitefile import create_private_file, sqlite_pragmas
 
 __all__ = ["busy_timeout", "display_location", "is_url", "resolve_location"]  # re-exported
 
-# Migrations are named and applied in order; each name is recorded in the
-# `migration` table. A new database gets the current schema from the models and
-# every name recorded at once; an older one runs the names it lacks.
-
 
 def _reference_indexes(conn: Connection) -> None:
     """Who reports to, succeeds or moved to a contact: looked up by handovers and `forget`."""
@@ -55,6 +51,9 @@ def _check_counts_index(conn: Connection) -> None:
         conn.exec_driver_sql(SQLITE_COUNTS_INDEX)
 
 
+# Migrations are named and applied in order; each name is recorded in the
+# `migration` table. A new database gets the current schema from the models and
+# every name recorded at once; an older one runs the names it lacks.
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_initial", lambda conn: SQLModel.metadata.create_all(conn)),
     ("0002_reference_indexes", _reference_indexes),

@@ -35,6 +35,7 @@ from .bulk import pause_cyclic_gc
 from .csvio import SourceInfo, map_header, read_records, unquote_formula
 from .driver import Sql
 from .errors import InputError, KamError, Problem
+from .location import busy_timeout
 from .reading import email_key, name_key
 from .schema import REFERENCE_INDEXES
 from .succession import DEFAULT_DEADLINES, needs_plan, sync_plans
@@ -1015,8 +1016,6 @@ def _write_directly(conn: sqlite3.Connection) -> bool:
 
 def _with_timeout(conn: sqlite3.Connection, seconds: float, pragma: str) -> Any:
     """Run `pragma` waiting at most `seconds` for other connections; its answer, or None if busy."""
-    from .location import busy_timeout
-
     conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
     try:
         return conn.execute(pragma).fetchone()[0]
