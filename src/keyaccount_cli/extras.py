@@ -110,29 +110,12 @@ def health_trend(reader: Reader, account_ids: list[int] | None) -> list[tuple[in
     return [(a, _day(d), s, b, detail) for a, d, s, b, detail in rows]  # type: ignore[misc]
 
 
-def forget_in_portfolio(conn: Any, contact_id: int, name: str, account_id: int, placeholder: str) -> int:
-    """For `kam forget`: drop the person's opportunity links, and put `placeholder` for their name
-    where it sits inside longer texts: the contact lists of opportunity history rows and the
-    reasons of recorded health scores. Returns the number of links dropped."""
-    import json
+def forget_in_portfolio(conn: Any, contact_id: int) -> int:
+    """For `kam forget`: drop the person's opportunity links (their name in the opportunities'
+    history and in recorded health scores is left to `mentions`). Returns the number dropped."""
+    from sqlalchemy import delete
 
-    from sqlalchemy import delete, select, update
+    from .models import OpportunityContact
 
-    from .models import Change, HealthScore, OpportunityContact
-
-    oc, ch, h = OpportunityContact.__table__, Change.__table__, HealthScore.__table__  # type: ignore[attr-defined]
-    links = conn.execute(delete(oc).where(oc.c.contact_id == contact_id)).rowcount
-    rows = conn.execute(select(ch.c.id, ch.c.old, ch.c.new).where(
-        ch.c.account_id == account_id, ch.c.entity == "opportunity", ch.c.field.like("%: contacts"))).all()  # fmt: skip
-    for id_, old, new in rows:
-        values = {k: ", ".join(placeholder if p == name else p for p in v.split(", "))
-                  for k, v in (("old", old), ("new", new)) if v}  # fmt: skip
-        conn.execute(update(ch).where(ch.c.id == id_).values(**values))
-    for id_, detail in conn.execute(select(h.c.id, h.c.detail).where(h.c.account_id == account_id)).all():
-        if not detail or name not in detail:
-            continue
-        record = json.loads(detail)
-        record["deduction_reasons"] = [r.replace(name, placeholder) for r in record.get("deduction_reasons", [])]
-        record["explanation"] = (record.get("explanation") or "").replace(name, placeholder)
-        conn.execute(update(h).where(h.c.id == id_).values(detail=json.dumps(record, ensure_ascii=False)))
-    return int(links)
+    oc = OpportunityContact.__table__  # type: ignore[attr-defined]
+    return int(conn.execute(delete(oc).where(oc.c.contact_id == contact_id)).rowcount)

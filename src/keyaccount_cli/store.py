@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from .errors import KamError
+from .mentions import erase_mentions, person_mentions
 from .models import Account, Change, Contact, Handover, HandoverStep, Relation
 from .reading import email_key, iter_accounts, load_accounts, moved_to_accounts, name_key
 from .vocab import history_text
@@ -217,9 +218,6 @@ def count_contacts(session: Session) -> int:
 
 
 
-FORGOTTEN = "[forgotten]"
-
-
 def same_person(session: Session, contact_id: int) -> list[int]:
     """The contact and the records of the same person at other accounts, linked by moved-to
     (relationship migration), in id order."""
@@ -237,9 +235,10 @@ def same_person(session: Session, contact_id: int) -> list[int]:
 
 def forget_contact(db: Any, contact_ids: Sequence[int], *, at: datetime) -> dict[str, int]:
     """Erase a person (`contact_ids`: their record at each account): the rows, relations, handovers,
-    interaction links and history rows; their name in other people's history becomes "[forgotten]".
-    One transaction. On SQLite the file is then vacuumed and the write-ahead log truncated, so the
-    data is gone from disk, not only hidden."""
+    interaction and opportunity links and history rows; every name they had, their email and phone
+    become "[forgotten]" in every text kam stores (`mentions`). One transaction, which on SQLite
+    overwrites what it deletes (secure_delete); the file is then vacuumed and the write-ahead log
+    truncated, so the data is gone from disk, not only hidden."""
     from sqlalchemy import delete, update
 
     from .extras import forget_in_portfolio
@@ -248,11 +247,13 @@ def forget_contact(db: Any, contact_ids: Sequence[int], *, at: datetime) -> dict
     c_t, ch_t = Contact.__table__, Change.__table__
     counts: dict[str, int] = defaultdict(int)
     with db.writer.begin() as conn:
+        if db.is_sqlite:  # the freed space of deleted and rewritten rows is zeroed, in the log too
+            conn.exec_driver_sql("PRAGMA secure_delete = ON")
+        mentions = person_mentions(conn, list(contact_ids))
         for contact_id in contact_ids:
-            row = conn.execute(select(c_t.c.name, c_t.c.account_id).where(c_t.c.id == contact_id)).first()
-            if row is None:
+            account_id = conn.execute(select(c_t.c.account_id).where(c_t.c.id == contact_id)).scalar()
+            if account_id is None:
                 raise KamError(f"no contact #{contact_id}")
-            name, account_id = row
             for column in ("reports_to_id", "successor_id", "moved_to_id"):
                 conn.execute(update(c_t).where(c_t.c[column] == contact_id).values({column: None}))
             r_t = Relation.__table__
@@ -266,15 +267,13 @@ def forget_contact(db: Any, contact_ids: Sequence[int], *, at: datetime) -> dict
             counts["handover plans"] += len(plans)
             ic_t = InteractionContact.__table__
             conn.execute(delete(ic_t).where(ic_t.c.contact_id == contact_id))
-            counts["opportunity links"] += forget_in_portfolio(conn, contact_id, name, account_id, FORGOTTEN)
+            counts["opportunity links"] += forget_in_portfolio(conn, contact_id)
             counts["history rows"] += conn.execute(
                 delete(ch_t).where(ch_t.c.entity == "contact", ch_t.c.entity_id == contact_id)).rowcount  # fmt: skip
-            for column in ("old", "new"):
-                conn.execute(update(ch_t).where(ch_t.c[column] == name, ch_t.c.account_id == account_id)
-                             .values({column: FORGOTTEN}))  # fmt: skip
             conn.execute(delete(c_t).where(c_t.c.id == contact_id))
             conn.execute(ch_t.insert().values(at=at, entity="contact", entity_id=contact_id, account_id=account_id,
                                               field="*", old=None, new="forgotten", source="forget"))  # fmt: skip
+        counts["texts that mentioned them"] = erase_mentions(conn, mentions)
     if db.is_sqlite:
         raw = db.engine.raw_connection()
         try:
