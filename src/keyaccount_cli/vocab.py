@@ -171,15 +171,34 @@ def parse_bool(value: str) -> bool:
 
 _DATE = re.compile(r"^(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?$")
 
+# Every date kam accepts (and so stores, or takes as today) lies in this range: far enough from
+# the calendar's ends that deadlines, windows and look-backs of years can be computed from it.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+
+class DateRangeError(VocabError):
+    """A real date, but outside FIRST_DAY..LAST_DAY."""
+
+
+def in_range(day: date, written: str) -> date:
+    """`day` if kam accepts it; else a DateRangeError naming the date as `written`."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        span = f"{FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+        raise DateRangeError(f"date {written.strip()!r} is out of range; use a date from {span}")
+    return day
+
 
 def parse_date(value: str) -> date:
-    """`YYYY-MM-DD`, `YYYY/MM/DD` or `YYYY-MM` (the first of the month)."""
+    """`YYYY-MM-DD`, `YYYY/MM/DD` or `YYYY-MM` (the first of the month), within FIRST_DAY..LAST_DAY."""
     m = _DATE.match(value.strip())
     if m:
         try:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
         except ValueError:
             pass
+        else:
+            return in_range(day, value)
     raise VocabError(f"not a date {value.strip()!r}; use YYYY-MM-DD, YYYY/MM/DD or YYYY-MM")
 
 
