@@ -1,5 +1,6 @@
-"""Dates are refused at the input, with a located one-line message and exit code 2, when they
-lie outside what kam can compute with: between 1900-01-01 and 2999-12-31."""
+"""Numbers and dates are refused at the input, with a located one-line message and exit code 2,
+when they lie outside what kam can compute with: numbers must be finite and below 10^15 in
+magnitude, dates between 1900-01-01 and 2999-12-31."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 
 import pytest
 
+BIG = "1" + "0" * 400
 RANGE = "use a date from 1900-01-01 to 2999-12-31"
 
 
@@ -15,6 +17,42 @@ def refused(result, *expected):
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     for text in expected:
         assert text in result.stderr, result.stderr
+
+
+def test_a_400_digit_amount_is_refused_with_its_location(kam, write_csv, isolated_db):
+    kam("add", "ACME", "A")
+    path = write_csv(f"account,name,amount\nACME,Fine,1200万\nACME,Huge,{BIG}\n", name="opps.csv")
+    result = kam("import", path, "--kind", "opportunities")
+    refused(result, f"kam: {path}, line 3, column 3 (amount), value '{BIG}': ", "is out of range; expected less than 10^15")
+    assert result.stderr.splitlines()[-1] == "kam: nothing was written (1 problem)"
+    assert isolated_db.count("opportunity") == 0
+    report = kam("report", "--format", "json")
+    assert report.exit_code == 0 and "Infinity" not in report.stdout and json.loads(report.stdout)
+
+
+def test_a_400_digit_annual_revenue_and_too_many_tickets_are_refused(kam, write_csv, isolated_db):
+    path = write_csv(f"account,annual_revenue,p1_tickets\nACME,{BIG},3000000000\n", name="accounts.csv")
+    result = kam("import", path, "--kind", "accounts")
+    refused(result, f"kam: {path}, line 2, column 2 (annual_revenue), value '{BIG}': ",
+            f"kam: {path}, line 2, column 3 (p1_tickets), value '3000000000': '3000000000' is out of range; "
+            "expected between 0 and 100000")  # fmt: skip
+    assert not isolated_db.exists() or isolated_db.count("account") == 0
+    ok = write_csv("account,annual_revenue,p1_tickets\nACME,999999999999999,100000\n", name="ok.csv")
+    assert kam("import", ok, "--kind", "accounts").exit_code == 0
+
+
+@pytest.mark.parametrize("value", ["1e400", "1e15", "nan"])
+def test_min_amount_must_be_finite_and_below_the_limit(kam, value):
+    kam("add", "ACME", "A")
+    result = kam("report", "--min-amount", value, "--format", "json")
+    refused(result, "kam: --min-amount: ")
+    assert len(result.stderr.splitlines()) == 1 and result.stdout == ""
+
+
+def test_an_infinite_min_amount_in_the_config_is_refused(kam, tmp_path):
+    config = tmp_path / "kam.yaml"
+    config.write_text("min_amount: .inf\n", encoding="utf-8")
+    refused(kam("--config", config, "report", "--format", "json"), f"kam: config {config}: min_amount: ")
 
 
 def test_dates_out_of_range_in_every_csv_are_refused_with_their_location(kam, write_csv, isolated_db):

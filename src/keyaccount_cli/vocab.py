@@ -169,6 +169,22 @@ def parse_bool(value: str) -> bool:
     raise VocabError(f"not a yes/no value {value.strip()!r}; accepted: yes/no, true/false, y/n, 1/0, 是/否")
 
 
+# Every number kam accepts (amounts, annual revenue, usage, NPS, P1 tickets, --min-amount, config
+# thresholds) is finite and below this in magnitude: whole numbers this size are exact in a float.
+MAX_NUMBER = 10**15
+
+
+def bounded_number(value: float, written: str) -> float:
+    """`value` if it is finite and below MAX_NUMBER in magnitude; else a VocabError naming `written`."""
+    if abs(value) < MAX_NUMBER:  # False for NaN and the infinities
+        return value
+    text = written.strip()
+    shown = repr(text if len(text) <= 40 else f"{text[:20]}…{text[-8:]}")
+    if value != value:  # NaN
+        raise VocabError(f"not a number {shown}")
+    raise VocabError(f"{shown} is out of range; expected less than 10^15 (1,000,000,000,000,000) in magnitude")
+
+
 _DATE = re.compile(r"^(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?$")
 
 # Every date kam accepts (and so stores, or takes as today) lies in this range: far enough from
