@@ -59,7 +59,7 @@ def add_months(day: date, months: int) -> date:
 
 def window_end(spec: str, today: date) -> date:
     """`30d`, `2w`, `3m` from today, or a date (YYYY-MM-DD or YYYY/MM/DD) not before today."""
-    from .vocab import VocabError, parse_date
+    from .vocab import DateRangeError, VocabError, parse_date
 
     usage = f"--due: cannot read {spec!r}; use e.g. 30d, 2w, 3m or a date YYYY-MM-DD"
     m = _WINDOW.match(spec)
@@ -76,6 +76,8 @@ def window_end(spec: str, today: date) -> date:
         end = parse_date(spec)
     except (OverflowError, ValueError):
         raise KamError(f"--due: {spec!r} reaches beyond the calendar") from None
+    except DateRangeError as exc:
+        raise KamError(f"--due: {exc}") from None
     except VocabError:
         raise KamError(usage) from None
     if end < today:

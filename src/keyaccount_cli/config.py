@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import KamError
-from .vocab import Vocabulary
+from .vocab import VocabError, Vocabulary, bounded_number
 
 
 def _default_deadlines() -> dict[str, int]:
@@ -105,7 +105,10 @@ class _Bad(Exception):
 def _number(value: Any, key: str, whole: bool) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | float) or (whole and not isinstance(value, int)):
         raise _Bad(f"{key} must be {'a whole number' if whole else 'a number'}, got {value!r}")
-    return value
+    try:
+        return bounded_number(value, repr(value))
+    except VocabError as exc:
+        raise _Bad(f"{key}: {exc}") from None
 
 
 def _merge(value: Any, default: Any, key: str) -> Any:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,11 +44,55 @@ def _decodes(path: Path, encoding: str) -> bool:
     return True
 
 
+# What Chinese text in UTF-8 decodes to: ASCII, Latin letters, punctuation, CJK ideographs and
+# symbols, full-width forms. GBK bytes that happen to decode as UTF-8 rarely give only these.
+_NOT_PLAIN = re.compile("[^\x00-\x7f\u00a0-\u024f\u2000-\u206f\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_IDEOGRAPH = re.compile("[\u3400-\u9fff]")
+
+
+def _surely_utf8(line: str) -> bool:
+    """Whether a line that decodes as UTF-8 (and is not ASCII) is UTF-8, not GBK that happens to
+    decode: GBK bytes always decode as GB18030, and seldom as three ideographs and nothing odd."""
+    try:
+        line.encode("utf-8").decode("gb18030")
+    except UnicodeDecodeError:
+        return True
+    return len(_IDEOGRAPH.findall(line)) >= 3 and not _NOT_PLAIN.search(line)
+
+
+def _mixed_lines(path: Path) -> tuple[int, int] | None:
+    """(a line that is UTF-8, a line that is not) of a file that is not UTF-8 throughout, or None
+    when no line is surely UTF-8. Lines of ASCII alone count as either."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    utf8 = other = None
+    first = 1  # the number of the first line in `text`
+    rest = ""
+    with path.open("rb") as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            text = rest + decoder.decode(chunk, final=not chunk)
+            cut = text.rfind("\n") + 1 if chunk else len(text)
+            text, rest = text[:cut], text[cut:]
+            lines = text.split("\n")
+            if utf8 is None:
+                found = next((k for k, t in enumerate(lines) if not t.isascii() and "\ufffd" not in t
+                              and _surely_utf8(t)), None)  # fmt: skip
+                utf8 = None if found is None else first + found
+            if other is None and (at := text.find("\ufffd")) >= 0:
+                other = first + text.count("\n", 0, at)
+            if utf8 is not None and other is not None:
+                return utf8, other
+            if not chunk:
+                return None
+            first += len(lines) - 1
+
+
 def detect_encoding(path: Path, head: bytes, name: str) -> str:
     """UTF-8 (with or without BOM), UTF-16 with a BOM, else GB18030 (a superset of GBK).
 
     The whole file is decoded once (in blocks, at C speed) so a GBK character far
-    down a mostly-ASCII file cannot be misread.
+    down a mostly-ASCII file cannot be misread. A file that is not UTF-8 throughout but
+    has UTF-8 lines among the others is refused: read as GB18030 they would be mojibake.
     """
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -55,9 +100,14 @@ def detect_encoding(path: Path, head: bytes, name: str) -> str:
         return "utf-16"
     if b"\x00" in head:
         raise KamError(f"{name}: this is not a CSV text file (it contains NUL bytes)")
-    for encoding in ("utf-8", "gb18030"):
-        if _decodes(path, encoding):
-            return encoding
+    if _decodes(path, "utf-8"):
+        return "utf-8"
+    mixed = _mixed_lines(path)
+    if mixed is not None:
+        raise KamError(f"{name}: line {mixed[0]} is UTF-8 but line {mixed[1]} is not (GBK?); "
+                       "save the file in one encoding or pass --encoding")  # fmt: skip
+    if _decodes(path, "gb18030"):
+        return "gb18030"
     raise KamError(f"{name}: cannot tell the text encoding (neither UTF-8 nor GBK/GB18030); "
                    "pass --encoding, e.g. --encoding big5")
 

@@ -27,7 +27,7 @@ from .errors import InputError, Problem
 from .importer import ImportResult
 from .models import Account, Change, Contact, Interaction, InteractionContact, Opportunity, OpportunityContact
 from .store import email_key, history_text, name_key
-from .vocab import VocabError, Vocabulary, parse_date, split_multi
+from .vocab import VocabError, Vocabulary, bounded_number, parse_date, split_multi
 
 ACCOUNT_ALIASES = ("客户", "公司", "客户公司", "客户名称", "company")
 COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -65,6 +65,7 @@ OPPORTUNITY_FIELDS = ("amount", "stage", "close_date")
 
 _NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)$")
 _SCALE = {"万": 10_000, "亿": 100_000_000}
+MAX_TICKETS = 100_000  # P1 tickets of one account; well within a PostgreSQL INTEGER
 
 
 def parse_number(raw: str, *, whole: bool = False, low: float = 0, high: float | None = None) -> float | int:
@@ -75,7 +76,7 @@ def parse_number(raw: str, *, whole: bool = False, low: float = 0, high: float |
         scale, text = _SCALE[text[-1]], text[:-1]
     if not _NUMBER.match(text):
         raise VocabError(f"not a number {raw.strip()!r}")
-    value = float(text) * scale
+    value = bounded_number(float(text) * scale, raw)
     if whole and not value.is_integer():
         raise VocabError(f"not a whole number {raw.strip()!r}")
     if value < low or (high is not None and value > high):
@@ -97,7 +98,7 @@ def parse_table_cell(kind: str, f: str, raw: str, vocab: Vocabulary) -> Any:
     if f == "usage":
         return parse_number(raw, high=100)
     if f == "p1_tickets":
-        return parse_number(raw, whole=True)
+        return parse_number(raw, whole=True, high=MAX_TICKETS)
     if f == "nps":
         return parse_number(raw, whole=True, high=10)
     if f in ("close_date", "date"):

@@ -169,17 +169,52 @@ def parse_bool(value: str) -> bool:
     raise VocabError(f"not a yes/no value {value.strip()!r}; accepted: yes/no, true/false, y/n, 1/0, 是/否")
 
 
+# Every number kam accepts (amounts, annual revenue, usage, NPS, P1 tickets, --min-amount, config
+# thresholds) is finite and below this in magnitude: whole numbers this size are exact in a float.
+MAX_NUMBER = 10**15
+
+
+def bounded_number(value: float, written: str) -> float:
+    """`value` if it is finite and below MAX_NUMBER in magnitude; else a VocabError naming `written`."""
+    if abs(value) < MAX_NUMBER:  # False for NaN and the infinities
+        return value
+    text = written.strip()
+    shown = repr(text if len(text) <= 40 else f"{text[:20]}…{text[-8:]}")
+    if value != value:  # NaN
+        raise VocabError(f"not a number {shown}")
+    raise VocabError(f"{shown} is out of range; expected less than 10^15 (1,000,000,000,000,000) in magnitude")
+
+
 _DATE = re.compile(r"^(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?$")
+
+# Every date kam accepts (and so stores, or takes as today) lies in this range: far enough from
+# the calendar's ends that deadlines, windows and look-backs of years can be computed from it.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+
+class DateRangeError(VocabError):
+    """A real date, but outside FIRST_DAY..LAST_DAY."""
+
+
+def in_range(day: date, written: str) -> date:
+    """`day` if kam accepts it; else a DateRangeError naming the date as `written`."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        span = f"{FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+        raise DateRangeError(f"date {written.strip()!r} is out of range; use a date from {span}")
+    return day
 
 
 def parse_date(value: str) -> date:
-    """`YYYY-MM-DD`, `YYYY/MM/DD` or `YYYY-MM` (the first of the month)."""
+    """`YYYY-MM-DD`, `YYYY/MM/DD` or `YYYY-MM` (the first of the month), within FIRST_DAY..LAST_DAY."""
     m = _DATE.match(value.strip())
     if m:
         try:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
         except ValueError:
             pass
+        else:
+            return in_range(day, value)
     raise VocabError(f"not a date {value.strip()!r}; use YYYY-MM-DD, YYYY/MM/DD or YYYY-MM")
 
 

@@ -43,10 +43,14 @@ def main_options(
 
     day = None
     if as_of is not None:
+        from ..vocab import VocabError, in_range  # as every command's core: not on the `kam --help` path
+
         try:
-            day = date.fromisoformat(as_of.strip())
+            day = in_range(date.fromisoformat(as_of.strip()), as_of)
         except ValueError:
             raise fail(f"--as-of: not a date {as_of!r}; use YYYY-MM-DD") from None
+        except VocabError as exc:
+            raise fail(f"--as-of: {exc}") from None
     ctx.obj = State(db_option=db, config_option=config, as_of=day)
     ctx.call_on_close(ctx.obj.close)
 

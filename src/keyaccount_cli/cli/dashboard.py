@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import Format, FormatOption, err, guarded, state
+from .common import Format, FormatOption, err, fail, guarded, state
 
 BAND_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
 
@@ -110,12 +110,16 @@ def report(
     from ..reading import iter_accounts
     from ..render import emit
     from ..report import dashboard, long_rows
+    from ..vocab import VocabError, bounded_number
     from .contacts import _check_options
 
     st = state(ctx)
     cfg = st.config()
     opts = _check_options(st)
-    amount = cfg.min_amount if min_amount is None else min_amount
+    try:
+        amount = cfg.min_amount if min_amount is None else bounded_number(min_amount, f"{min_amount:g}")
+    except VocabError as exc:
+        raise fail(f"--min-amount: {exc}") from None
     board = dashboard(iter_accounts(st.reader(), for_checks=True), cfg.scorecard, opts, min_amount=amount)
     if format is Format.json:
         emit([board], "json", [])
