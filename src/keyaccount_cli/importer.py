@@ -650,7 +650,7 @@ class _Import:
                 continue
             for k in changed:
                 f = SCALAR_FIELDS[k]
-                history.append(("contact", c[0], c[1], f, sql.python(f, old[k]), sql.python(f, new[k])))
+                history.append(("contact", c[0], c[1], f, _stored(sql, f, old[k]), sql.python(f, new[k])))
             cols = tuple(SCALAR_FIELDS[k] for k in changed)
             values = [new[k] for k in changed]
             if changed[0] == 0:
@@ -814,6 +814,15 @@ class _Import:
                 f" SELECT ?, '{entity}', id, {account}, '*', NULL, 'created', ? FROM {table} WHERE id > ? ORDER BY id",
                 (at, self.source, before),
             )
+
+
+def _stored(sql: Sql, field_name: str, value: Any) -> Any:
+    """A stored value for the history; one that cannot be read (a damaged day) as it is stored,
+    which the import overwrites."""
+    try:
+        return sql.python(field_name, value)
+    except (TypeError, ValueError):
+        return value
 
 
 def read_rows(

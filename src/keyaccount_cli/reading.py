@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from .errors import KamError
 from .schema import MIGRATION_NAMES
 from .snapshot import AccountBook, AccountFacts, AccountView, ContactView, RelationView, StepView
+from .stored_values import unreadable
 from .vocab import ATTITUDE_SCORE
 
 # The contacts `kam check` looks at one by one: a change ahead or behind them. A partial index holds
@@ -264,9 +265,35 @@ def _check_contact(row: Sequence[Any]) -> ContactView:
     """A contact from a `_CHECK_SQL` row: the fields the checks look at."""
     cid, aid, name, dept, roles, power, attitude, status, risk, change_date, kind, successor = row
     return ContactView(
-        cid, aid, name, department=dept, roles=_split(roles), decision_power=power, attitude=attitude, status=status,
-        change_risk=risk, change_date=_day(change_date), change_kind=kind, successor_id=successor,
+        cid, aid, name, department=dept, roles=_split(roles), decision_power=power,
+        attitude=_attitude(cid, name, attitude), status=status, change_risk=risk,
+        change_date=_contact_day(cid, name, change_date), change_kind=kind, successor_id=successor,
     )  # fmt: skip
+
+
+def _full_contact(row: Sequence[Any]) -> ContactView:
+    """A contact from a `_CONTACT_SQL` row."""
+    (cid, aid, name, email, phone, title, dept, roles, power, attitude, concerns, can_sign, owner, boss, status, risk,
+     change_date, kind, successor, moved, notes) = row  # fmt: skip
+    return ContactView(
+        cid, aid, name, email, phone, title, dept, _split(roles), power, _attitude(cid, name, attitude),
+        _split(concerns), _flag(can_sign), _flag(owner), boss, status, risk, _contact_day(cid, name, change_date), kind,
+        successor, moved, notes,
+    )  # fmt: skip
+
+
+def _attitude(contact_id: int, name: str, value: str | None) -> str | None:
+    # the map, the coverage and the successor ranking score every attitude: one outside the vocabulary is unreadable
+    if value is not None and value not in ATTITUDE_SCORE:
+        raise unreadable("contact", contact_id, name, "attitude", value)
+    return value
+
+
+def _contact_day(contact_id: int, name: str, value: Any) -> date | None:
+    try:
+        return _day(value)
+    except (TypeError, ValueError):
+        raise unreadable("contact", contact_id, name, "change_date", value) from None
 
 
 def iter_accounts(source: Any, names: Sequence[str] | None = None, *, for_checks: bool = False) -> Iterator[AccountView]:
@@ -297,28 +324,23 @@ def iter_accounts(source: Any, names: Sequence[str] | None = None, *, for_checks
 
     extras = load_extras(reader, wanted)
     # contacts arrive sorted by account: walk both streams side by side
-    contacts = iter(reader.rows((_CHECK_SQL if for_checks else _CONTACT_SQL) + _in("account_id", wanted)
-                                + " ORDER BY account_id, id"))  # fmt: skip
+    stream = reader.rows((_CHECK_SQL if for_checks else _CONTACT_SQL) + _in("account_id", wanted)
+                         + " ORDER BY account_id, id")  # fmt: skip
+    contacts = iter(stream)
     pending = next(contacts, None)
-    for id_, name, industry, tier, owner, revenue, notes in accounts:
-        view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
-                           notes=notes, relations=relations.get(id_, []), open_steps=steps.get(id_, []))  # fmt: skip
-        extras.fill(view)
-        people = view.contacts
-        while pending is not None and pending[1] <= id_:
-            if pending[1] == id_:
-                if for_checks:
-                    people.append(_check_contact(pending))
-                else:
-                    (cid, aid, cname, email, phone, title, dept, roles, power, attitude, concerns, can_sign, owner_,
-                     boss, status, risk, change_date, kind, successor, moved, cnotes) = pending  # fmt: skip
-                    people.append(ContactView(
-                        cid, aid, cname, email, phone, title, dept, _split(roles), power, attitude,
-                        _split(concerns), _flag(can_sign), _flag(owner_), boss, status, risk, _day(change_date), kind,
-                        successor, moved, cnotes,
-                    ))  # fmt: skip
-            pending = next(contacts, None)
-        yield view
+    try:
+        for id_, name, industry, tier, owner, revenue, notes in accounts:
+            view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
+                               notes=notes, relations=relations.get(id_, []), open_steps=steps.get(id_, []))  # fmt: skip
+            extras.fill(view)
+            people = view.contacts
+            while pending is not None and pending[1] <= id_:
+                if pending[1] == id_:
+                    people.append(_check_contact(pending) if for_checks else _full_contact(pending))
+                pending = next(contacts, None)
+            yield view
+    finally:  # a contact that cannot be read, or a caller that stops early: the rows not read are let go
+        getattr(stream, "close", lambda: None)()
 
 
 def load_accounts(source: Any, names: Sequence[str] | None = None) -> list[AccountView]:

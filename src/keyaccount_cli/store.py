@@ -8,8 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
+from .driver import Sql
 from .errors import KamError
 from .mentions import erase_mentions, person_mentions
 from .models import Account, Change, Contact, Handover, HandoverStep, Relation
@@ -25,6 +28,8 @@ CONTACT_FIELDS = (
     "change_date", "change_kind", "successor", "notes",
 )  # fmt: skip
 REFERENCE_FIELDS = {"reports_to": "reports_to_id", "successor": "successor_id"}
+# a contact's stored dates and times, which `kam set` reads apart (`load_dates`) or not at all
+DATED = ("change_date", "created_at", "updated_at")
 
 
 def text_order(session: Session, column: Any) -> Any:
@@ -84,12 +89,13 @@ def ensure_account(session: Session, name: str, *, source: str, at: datetime) ->
 # --- contacts -------------------------------------------------------------
 
 
-def resolve_contact(session: Session, ref: str, account: str | None = None) -> Contact:
-    """A CONTACT argument: an email, a numeric id, or a name (narrowed by `account`)."""
+def resolve_contact(session: Session, ref: str, account: str | None = None, *, dates: bool = True) -> Contact:
+    """A CONTACT argument: an email, a numeric id, or a name (narrowed by `account`). Without
+    `dates`, the contacts' dates are left to `load_dates`."""
     ref = ref.strip()
     if not ref:
         raise KamError("a contact must be named by email, id or name")
-    query = select(Contact)
+    query = select(Contact) if dates else select(Contact).options(*(defer(getattr(Contact, c)) for c in DATED))
     acc = require_account(session, account) if account else None
     if acc is not None:
         query = query.where(Contact.account_id == acc.id)
@@ -112,6 +118,19 @@ def resolve_contact(session: Session, ref: str, account: str | None = None) -> C
         f"#{c.id} {c.name} <{c.email or 'no email'}> at {accounts[c.account_id]}" for c in matches
     )
     raise KamError(f"{ref!r} is ambiguous ({len(matches)} contacts): {candidates}. Use the email or id, or --account")
+
+
+def load_dates(session: Session, contact: Contact) -> None:
+    """Fill in the dates of a contact `resolve_contact(dates=False)` found, as stored. A day that
+    cannot be read is given as the stored text: `update_contact` then replaces it like any other
+    value, and the history keeps the text as the old value."""
+    sql = Sql(session.connection())
+    for raw in sql.run("SELECT change_date FROM contact WHERE id = ?", (contact.id,)):
+        try:
+            value = sql.python("change_date", raw[0])
+        except (TypeError, ValueError):
+            value = str(raw[0])
+        set_committed_value(contact, "change_date", value)
 
 
 def contact_label(session: Session, contact_id: int | None) -> str | None:

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from .common import Format, FormatOption, err, guarded, state
+from ..stored_values import KEYS, integrity_problems, scan
+from .common import Format, FormatOption, State, err, guarded, state
 
 
 def register(app: typer.Typer) -> None:
@@ -29,12 +30,18 @@ def backup(
 
 
 @guarded
-def db_info(ctx: typer.Context, format: FormatOption = Format.table) -> None:
+def db_info(
+    ctx: typer.Context,
+    format: FormatOption = Format.table,
+    check: Annotated[bool, typer.Option("--check", help="List stored values kam cannot read, and run SQLite's integrity check. Exit 1 when something is found.")] = False,
+) -> None:  # fmt: skip
     """Where the database is, its schema version and row counts."""
     from ..db import SCHEMA_VERSION, NoDatabase, display_location
     from ..render import emit
 
     st = state(ctx)
+    if check:
+        raise typer.Exit(_check(st, format))
     record: dict[str, object] = {"location": display_location(st.location), "exists": True,
                                  "schema_version": None, "latest_schema": SCHEMA_VERSION, "config": st.config().source}  # fmt: skip
     try:
@@ -48,3 +55,24 @@ def db_info(ctx: typer.Context, format: FormatOption = Format.table) -> None:
         emit([{"key": k, "value": v} for k, v in record.items()], "table", [("key", "What"), ("value", "Value")])
     else:
         emit([record], format.value, [])
+
+
+def _check(st: State, format: Format) -> int:
+    """`kam db --check`: the stored values that cannot be read, and what SQLite's integrity check of
+    the file finds (one record each, same keys); the exit code."""
+    from ..render import emit
+
+    reader = st.reader()
+    sqlite = getattr(reader, "dialect", "sqlite") == "sqlite"
+    records = [bad.record() for bad in scan(reader, sqlite=sqlite)]
+    integrity = integrity_problems(reader) if sqlite else []
+    records += [dict.fromkeys(KEYS, None) | {"value": line, "problem": "integrity check"} for line in integrity]
+    columns = [("table", "Table"), ("row", "Row"), ("name", "Name"), ("column", "Column"), ("value", "Value"),
+               ("problem", "Problem")]  # fmt: skip
+    if records or format is not Format.table:
+        emit(records, format.value, columns, fields=KEYS)
+    values = len(records) - len(integrity)
+    note = "integrity check: " + (("ok" if not integrity else f"{len(integrity)} problem(s)") if sqlite
+                                  else "skipped (a server checks its own files)")  # fmt: skip
+    err(f"{values} unreadable stored value{'' if values == 1 else 's'}; {note}")
+    return 1 if records else 0

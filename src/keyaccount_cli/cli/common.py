@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from ..stored_values import first_unreadable
+
 if TYPE_CHECKING:
     from ..config import Config
     from ..db import Database
@@ -154,6 +156,9 @@ def guarded(func: F) -> F:
                 raise fail(str(_database_error(message, kwargs.get("ctx")))) from None
             if sqla is not None and isinstance(exc, sqla.SQLAlchemyError):
                 raise fail(f"database error: {exc.__class__.__name__}") from None
+            found = _unreadable_value(exc, kwargs.get("ctx"))
+            if found is not None:
+                raise fail(str(found)) from None
             if os.environ.get("KAM_DEBUG"):  # a bug: still no traceback for the user
                 raise
             raise fail(f"internal error: {exc.__class__.__name__}: {exc} (set KAM_DEBUG=1 for details)") from None
@@ -164,6 +169,25 @@ def guarded(func: F) -> F:
                 state(ctx)._reader = None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _unreadable_value(exc: Exception, ctx: typer.Context | None) -> Exception | None:
+    """When a command failed on a value it could not convert (a reader that converts values as it
+    goes, SQLAlchemy's among them, knows neither row nor column), the stored value that cannot be
+    read, if the database holds one: the first, found by a scan of the database."""
+    if ctx is None or not isinstance(exc, (ValueError, TypeError, KeyError, AttributeError)):
+        return None
+    st = state(ctx)
+    if st._db is None and st._reader is None and not Path(st.location).is_file():
+        return None  # no database opened yet: not about its values
+    try:
+        if st._reader is not None:  # the failed command's snapshot: a fresh one for the scan
+            st._reader.close()
+            st._reader = None
+        reader = st.reader()
+        return first_unreadable(reader, sqlite=reader.dialect == "sqlite")  # type: ignore[attr-defined]
+    except Exception:  # the scan failed too: report the command's own error
+        return None
 
 
 def _database_error(message: str, ctx: typer.Context | None) -> Exception:

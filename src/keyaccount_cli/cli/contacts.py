@@ -186,7 +186,7 @@ def set_fields(
     """Change a contact's fields; every change lands in the history. An empty value ("") clears a field."""
     from ..errors import KamError
     from ..importer import option_values
-    from ..store import check_reference, resolve_contact, update_contact
+    from ..store import check_reference, load_dates, resolve_contact, update_contact
 
     st = state(ctx)
     values = option_values(st.config().vocabulary, _fields(
@@ -197,7 +197,9 @@ def set_fields(
         raise KamError("nothing to change: give at least one option (kam set --help lists them)")
     db = st.db()
     with db.session(write=True) as s:
-        c = resolve_contact(s, contact, account)
+        # a stored date that cannot be read is one `set` can overwrite
+        c = resolve_contact(s, contact, account, dates=False)
+        load_dates(s, c)
         if reports_to is not None:
             if reports_to.strip():
                 from ..store import find_account_name
