@@ -129,7 +129,7 @@ def shown_arg(arg: str) -> str:
     """A command-line word as it may be printed: a database URL without its password."""
     if "://" not in arg:
         return arg
-    from keyaccount_cli.db import display_location
+    from keyaccount_cli.storage.database import display_location
 
     return display_location(arg)
 

@@ -15,7 +15,7 @@ import typer.testing
 from typer.testing import CliRunner
 
 from keyaccount_cli.cli import app, hoist_global_options
-from keyaccount_cli.db import display_location
+from keyaccount_cli.storage.database import display_location
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "contacts.csv"

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from keyaccount_cli.checks import SEVERITIES, CheckOptions, check_account, check_accounts, check_book, window_end
+from keyaccount_cli.domain.checks import SEVERITIES, CheckOptions, check_account, check_accounts, check_book, window_end
+from keyaccount_cli.domain.views import AccountView, ContactView
 from keyaccount_cli.errors import KamError
-from keyaccount_cli.reading import iter_account_facts, iter_accounts, open_sqlite_reader, read_account_book
-from keyaccount_cli.snapshot import AccountView, ContactView
+from keyaccount_cli.storage.reading import iter_account_facts, iter_accounts, open_sqlite_reader, read_account_book
 
 from .conftest import EXAMPLE
 
@@ -272,7 +272,7 @@ def emitted(findings):
     """What `kam check --format json` wrote before it wrote lines itself: `render.write_json_list`."""
     import io
 
-    from keyaccount_cli.render import write_json_list
+    from keyaccount_cli.render.output import write_json_list
 
     out = io.StringIO()
     write_json_list([f.as_record() for f in findings], out)
@@ -303,7 +303,7 @@ def test_the_fast_table_is_the_table_rich_draws(labels, rows, width):
     from rich.markup import escape
     from rich.table import Table
 
-    from keyaccount_cli.render import plain_table
+    from keyaccount_cli.render.output import plain_table
 
     rows = [row[: len(labels)] for row in rows]
     fast = plain_table(labels, rows, width)

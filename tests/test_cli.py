@@ -64,7 +64,8 @@ def test_map_and_check_on_a_current_sqlite_file_read_it_without_sqlalchemy_or_ne
 
 
 def test_the_fast_reader_knows_the_current_schema_version():
-    from keyaccount_cli import db, reading
+    from keyaccount_cli.storage import database as db
+    from keyaccount_cli.storage import reading
 
     assert reading.MIGRATION_NAMES == tuple(name for name, _ in db.MIGRATIONS)
 
@@ -237,7 +238,7 @@ def test_mermaid_escapes_markup_and_shows_roles_and_power(kam):
 
 
 def test_accounts_csv_has_the_same_header_empty_or_not(kam, isolated_db):
-    from keyaccount_cli.db import open_database
+    from keyaccount_cli.storage.database import open_database
 
     open_database(str(isolated_db)).engine.dispose()  # a database with no accounts yet
     empty = kam("accounts", "--format", "csv")

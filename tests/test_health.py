@@ -10,10 +10,10 @@ from datetime import date
 
 import pytest
 
-from keyaccount_cli.checks import CheckOptions, check_account
-from keyaccount_cli.health import DEFAULT_HEALTH, Scorecard, assess, score
-from keyaccount_cli.portfolio import Policy, coverage, stability
-from keyaccount_cli.snapshot import AccountView, ContactView, OpportunityView
+from keyaccount_cli.domain.checks import CheckOptions, check_account
+from keyaccount_cli.domain.health import DEFAULT_HEALTH, Scorecard, assess, score
+from keyaccount_cli.domain.portfolio import Policy, coverage, stability
+from keyaccount_cli.domain.views import AccountView, ContactView, OpportunityView
 
 from .conftest import EXAMPLE, ROOT
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from keyaccount_cli import importer
+from keyaccount_cli.importing import contacts as importer
 
 from .conftest import FIXTURES, Kam
 

@@ -8,8 +8,8 @@ import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from keyaccount_cli.graph import articulation_points, single_points
-from keyaccount_cli.snapshot import AccountView, ContactView, RelationView
+from keyaccount_cli.domain.graph import articulation_points, single_points
+from keyaccount_cli.domain.views import AccountView, ContactView, RelationView
 
 from .conftest import EXAMPLE
 

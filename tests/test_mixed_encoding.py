@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from keyaccount_cli import importer
+from keyaccount_cli.importing import contacts as importer
 
 LINES = [
     "account,name,title\n",

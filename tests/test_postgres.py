@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from keyaccount_cli.db import SCHEMA_VERSION, WRITER_LOCK
+from keyaccount_cli.storage.database import SCHEMA_VERSION, WRITER_LOCK
 
 from .conftest import EXAMPLE, PG_URL, TestDatabase
 from .test_reliability import another_writer

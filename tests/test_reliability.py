@@ -22,8 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from keyaccount_cli import importer
-from keyaccount_cli.db import SCHEMA_VERSION, WRITER_LOCK
+from keyaccount_cli.importing import contacts as importer
+from keyaccount_cli.storage.database import SCHEMA_VERSION, WRITER_LOCK
 
 from .conftest import BACKEND, EXAMPLE, FIXTURES, PG_URL, TestDatabase
 

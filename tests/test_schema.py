@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from keyaccount_cli import driver
-from keyaccount_cli.db import open_database
-from keyaccount_cli.schema import MIGRATION_NAMES
-from keyaccount_cli.sqlitefile import memory_database, open_sqlite_writer
+from keyaccount_cli.storage import statements as driver
+from keyaccount_cli.storage.database import open_database
+from keyaccount_cli.storage.schema import MIGRATION_NAMES
+from keyaccount_cli.storage.sqlitefile import memory_database, open_sqlite_writer
 
 from .conftest import EXAMPLE, FIXTURES
 from .test_cli import loaded_by

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from keyaccount_cli.snapshot import AccountView, ContactView, RelationView
-from keyaccount_cli.succession import suggest_successors
+from keyaccount_cli.domain.succession import suggest_successors
+from keyaccount_cli.domain.views import AccountView, ContactView, RelationView
 
 from .conftest import EXAMPLE
 

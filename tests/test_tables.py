@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from keyaccount_cli.errors import KamError
-from keyaccount_cli.tables import parse_number
+from keyaccount_cli.importing.tables import parse_number
 
 from .conftest import EXAMPLE, ROOT
 

@@ -15,30 +15,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .domain.vocab import VocabError, Vocabulary, bounded_number
 from .errors import KamError
-from .vocab import VocabError, Vocabulary, bounded_number
 
 
 def _default_deadlines() -> dict[str, int]:
-    from .vocab import DEFAULT_DEADLINES
+    from .domain.vocab import DEFAULT_DEADLINES
 
     return dict(DEFAULT_DEADLINES)
 
 
 def _default_tiers() -> dict[str, dict[str, int]]:
-    from .portfolio import DEFAULT_TIERS
+    from .domain.portfolio import DEFAULT_TIERS
 
     return copy.deepcopy(DEFAULT_TIERS)
 
 
 def _default_closed_stages() -> list[str]:
-    from .portfolio import DEFAULT_CLOSED_STAGES
+    from .domain.portfolio import DEFAULT_CLOSED_STAGES
 
     return list(DEFAULT_CLOSED_STAGES)
 
 
 def _default_health() -> dict[str, Any]:
-    from .health import DEFAULT_HEALTH
+    from .domain.health import DEFAULT_HEALTH
 
     return copy.deepcopy(DEFAULT_HEALTH)
 
@@ -57,7 +57,7 @@ class Config:
 
     @property
     def deadlines(self) -> dict[str, int]:
-        from .vocab import DEFAULT_DEADLINES
+        from .domain.vocab import DEFAULT_DEADLINES
 
         return {**DEFAULT_DEADLINES, **self.step_deadlines}
 
@@ -67,13 +67,13 @@ class Config:
 
     @property
     def scorecard(self) -> Any:
-        from .health import Scorecard
+        from .domain.health import Scorecard
 
         return Scorecard.from_config(self.health)
 
     @property
     def policy(self) -> Any:
-        from .portfolio import Policy
+        from .domain.portfolio import Policy
 
         return Policy(tiers=self.tiers, min_amount=self.min_amount,
                       closed_stages=frozenset(" ".join(s.split()).casefold() for s in self.closed_stages),
@@ -138,7 +138,7 @@ def _merge(value: Any, default: Any, key: str) -> Any:
 
 
 def _rule(value: Any, key: str) -> dict[str, Any]:
-    from .health import RULE_BOUNDS
+    from .domain.health import RULE_BOUNDS
 
     if not isinstance(value, dict):
         raise _Bad(f"{key} must be a mapping like {{min: 50, points: 7}}, got {value!r}")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import admin, checking, contacts, dashboard, exporting, importing, mapping, showing, succession
+from . import admin, checking, contacts, exporting, importing, mapping, reports, showing, succession
 from .common import State, fail
 
 app = typer.Typer(
@@ -43,7 +43,7 @@ def main_options(
 
     day = None
     if as_of is not None:
-        from ..vocab import VocabError, in_range  # as every command's core: not on the `kam --help` path
+        from ..domain.vocab import VocabError, in_range  # as every command's core: not on the `kam --help` path
 
         try:
             day = in_range(date.fromisoformat(as_of.strip()), as_of)
@@ -55,7 +55,7 @@ def main_options(
     ctx.call_on_close(ctx.obj.close)
 
 
-for module in (importing, contacts, succession, mapping, showing, checking, dashboard, exporting, admin):
+for module in (importing, contacts, succession, mapping, showing, checking, reports, exporting, admin):
     module.register(app)
 
 GLOBAL_WITH_VALUE = ("--db", "--config", "--as-of")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..stored_values import KEYS, integrity_problems, scan
+from ..storage.stored_values import KEYS, integrity_problems, scan
 from .common import Format, FormatOption, State, err, guarded, state
 
 
@@ -22,7 +22,7 @@ def backup(
     file: Annotated[Path, typer.Argument(help="Where to write the copy (replaced if it exists).", show_default=False)],
 ) -> None:
     """A consistent copy of the database, safe while other kam commands run; created owner-only."""
-    from ..db import backup as copy_database
+    from ..storage.database import backup as copy_database
 
     st = state(ctx)
     size = copy_database(st.db(), file)
@@ -36,8 +36,8 @@ def db_info(
     check: Annotated[bool, typer.Option("--check", help="List stored values kam cannot read, and run SQLite's integrity check. Exit 1 when something is found.")] = False,
 ) -> None:  # fmt: skip
     """Where the database is, its schema version and row counts."""
-    from ..db import SCHEMA_VERSION, NoDatabase, display_location
-    from ..render import emit
+    from ..render.output import emit
+    from ..storage.database import SCHEMA_VERSION, NoDatabase, display_location
 
     st = state(ctx)
     if check:
@@ -60,7 +60,7 @@ def db_info(
 def _check(st: State, format: Format) -> int:
     """`kam db --check`: the stored values that cannot be read, and what SQLite's integrity check of
     the file finds (one record each, same keys); the exit code."""
-    from ..render import emit
+    from ..render.output import emit
 
     reader = st.reader()
     sqlite = getattr(reader, "dialect", "sqlite") == "sqlite"

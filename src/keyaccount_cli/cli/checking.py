@@ -11,7 +11,7 @@ import typer
 from .common import Format, FormatOption, State, err, guarded, state
 
 if TYPE_CHECKING:
-    from ..checks import CheckOptions
+    from ..domain.checks import CheckOptions
 
 
 class Severity(StrEnum):
@@ -38,7 +38,7 @@ def check(
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """Single points, departing key people without successor, overdue handovers. Exit 1 when something is found."""
-    from ..bulk import pause_cyclic_gc
+    from ..storage.bulkload import pause_cyclic_gc
     from .contacts import _check_options
 
     st = state(ctx)
@@ -52,10 +52,10 @@ def check(
 
 def _report(st: State, opts: CheckOptions, account: list[str] | None, fail_on: Severity, quiet: bool, format: Format) -> int:
     """Write what `kam check` finds; the exit code."""
-    from ..checks import FINDING_KEYS, SEVERITIES, Finding, check_book
-    from ..csvio import write_csv
-    from ..reading import read_account_book
-    from ..render import emit
+    from ..domain.checks import FINDING_KEYS, SEVERITIES, Finding, check_book
+    from ..importing.csvfile import write_csv
+    from ..render.output import emit
+    from ..storage.reading import read_account_book
 
     columns = [("code", "Code"), ("severity", "Severity"), ("account", "Account"), ("contact", "Contact"),
                ("date", "Date"), ("message", "Message")]  # fmt: skip

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from ..stored_values import first_unreadable
+from ..storage.stored_values import first_unreadable
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..db import Database
-    from ..reading import Reader
+    from ..storage.database import Database
+    from ..storage.reading import Reader
 
 
 class Format(StrEnum):
@@ -53,7 +53,7 @@ class State:
 
     @property
     def location(self) -> str:
-        from ..location import resolve_location
+        from ..storage.location import resolve_location
 
         return resolve_location(self.db_option, typer.get_app_dir("kam"))
 
@@ -66,7 +66,7 @@ class State:
 
     def db(self, *, create: bool = False) -> Database:
         if self._db is None:
-            from ..db import open_database
+            from ..storage.database import open_database
 
             self.config()
             self._db = open_database(self.location, create=create)
@@ -77,8 +77,8 @@ class State:
         to import, one snapshot), else the full open, which upgrades an older schema and gives
         the messages for a missing or foreign file. Closed with the command."""
         if self._reader is None:
-            from ..location import busy_timeout, is_url
-            from ..reading import SqlaReader, open_sqlite_reader
+            from ..storage.location import busy_timeout, is_url
+            from ..storage.reading import SqlaReader, open_sqlite_reader
 
             self.config()
             if not is_url(self.location):
@@ -191,7 +191,7 @@ def _unreadable_value(exc: Exception, ctx: typer.Context | None) -> Exception | 
 
 
 def _database_error(message: str, ctx: typer.Context | None) -> Exception:
-    from ..location import describe_error, display_location
+    from ..storage.location import describe_error, display_location
 
     location = display_location(state(ctx).location) if ctx is not None else "the database"
     return describe_error(message, location)
@@ -200,7 +200,7 @@ def _database_error(message: str, ctx: typer.Context | None) -> Exception:
 def parse_day(value: str | None, option: str) -> date | None:
     if value is None:
         return None
-    from ..vocab import VocabError, parse_date
+    from ..domain.vocab import VocabError, parse_date
 
     try:
         return parse_date(value)

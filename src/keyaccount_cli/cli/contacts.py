@@ -60,9 +60,9 @@ def _contact_record(c: Any, account: str, names: dict[int, str], moved: dict[int
 @guarded
 def accounts(ctx: typer.Context, format: FormatOption = Format.table) -> None:
     """One row per account: contacts, departments, supporters, decision makers, open findings."""
-    from ..checks import check_account
-    from ..graph import coverage
-    from ..store import iter_accounts, name_key
+    from ..domain.checks import check_account
+    from ..domain.graph import coverage
+    from ..storage.records import iter_accounts, name_key
 
     st = state(ctx)
     db = st.db()
@@ -77,7 +77,7 @@ def accounts(ctx: typer.Context, format: FormatOption = Format.table) -> None:
                 "decision_makers": cov.decision_makers, "findings": len(check_account(a, opts)),
             })  # fmt: skip
     records.sort(key=lambda r: name_key(r["account"]))
-    from ..render import emit
+    from ..render.output import emit
 
     emit(records, format.value, [("account", "Account"), ("owner", "Owner"), ("contacts", "Contacts"),
          ("departments", "Departments"), ("supporters", "Supporters"), ("decision_makers", "Decision makers"),
@@ -87,7 +87,7 @@ def accounts(ctx: typer.Context, format: FormatOption = Format.table) -> None:
 
 
 def _check_options(st: Any, due: str | None = None) -> Any:
-    from ..checks import CheckOptions, window_end
+    from ..domain.checks import CheckOptions, window_end
 
     cfg = st.config()
     return CheckOptions(today=st.today, horizon=window_end(cfg.due if due is None else due, st.today),
@@ -101,8 +101,8 @@ def contacts(
     format: FormatOption = Format.table,
 ) -> None:
     """The account's relationship table."""
-    from ..render import attitude_text, emit
-    from ..store import load_accounts, moved_to_accounts
+    from ..render.output import attitude_text, emit
+    from ..storage.records import load_accounts, moved_to_accounts
 
     db = state(ctx).db()
     with db.session() as s:
@@ -136,9 +136,9 @@ def add(
     from sqlalchemy import select
 
     from ..errors import KamError
-    from ..importer import option_values
-    from ..models import Contact
-    from ..store import check_reference, ensure_account, record_change, resolve_contact
+    from ..importing.contacts import option_values
+    from ..storage.models import Contact
+    from ..storage.records import check_reference, ensure_account, record_change, resolve_contact
 
     st = state(ctx)
     values = option_values(st.config().vocabulary, _fields(
@@ -185,8 +185,8 @@ def set_fields(
 ) -> None:  # fmt: skip
     """Change a contact's fields; every change lands in the history. An empty value ("") clears a field."""
     from ..errors import KamError
-    from ..importer import option_values
-    from ..store import check_reference, load_dates, resolve_contact, update_contact
+    from ..importing.contacts import option_values
+    from ..storage.records import check_reference, load_dates, resolve_contact, update_contact
 
     st = state(ctx)
     values = option_values(st.config().vocabulary, _fields(
@@ -202,7 +202,7 @@ def set_fields(
         load_dates(s, c)
         if reports_to is not None:
             if reports_to.strip():
-                from ..store import find_account_name
+                from ..storage.records import find_account_name
 
                 manager = resolve_contact(s, reports_to, find_account_name(s, c.account_id))
                 check_reference(s, c, manager, "reports_to")
@@ -212,14 +212,14 @@ def set_fields(
         if values.get("email"):
             from sqlalchemy import select
 
-            from ..models import Contact
+            from ..storage.models import Contact
 
             clash = s.exec(select(Contact).where(Contact.email == values["email"], Contact.id != c.id)).scalars().first()
             if clash is not None:
                 raise KamError(f"email {values['email']!r} already belongs to {clash.name} (#{clash.id})")
         changed = update_contact(s, c, values, source="set", at=st.now)
         s.flush()
-        from ..succession import sync_plans
+        from ..domain.succession import sync_plans
 
         sync_plans(s.connection(), [c.id], offsets=st.config().deadlines, today=st.today, at=st.now)  # type: ignore[list-item]
         s.commit()
@@ -236,7 +236,7 @@ def relate(
     account: AccountOption = None,
 ) -> None:
     """Record a relation between two contacts of one account."""
-    from ..store import add_relation, remove_relation, resolve_contact
+    from ..storage.records import add_relation, remove_relation, resolve_contact
 
     st = state(ctx)
     k = st.config().vocabulary.one("relation_kind", kind)
@@ -263,9 +263,9 @@ def successor(
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """Record who takes over from a departing contact, or rank candidates with --suggest."""
+    from ..domain.succession import sync_plans
     from ..errors import KamError
-    from ..store import check_reference, find_account_name, resolve_contact, update_contact
-    from ..succession import sync_plans
+    from ..storage.records import check_reference, find_account_name, resolve_contact, update_contact
 
     st = state(ctx)
     if suggest:
@@ -286,9 +286,9 @@ def successor(
 
 
 def _suggest(st: Any, contact: str, account: str | None, format: Format) -> None:
-    from ..render import emit
-    from ..store import find_account_name, load_accounts, resolve_contact
-    from ..succession import suggest_successors
+    from ..domain.succession import suggest_successors
+    from ..render.output import emit
+    from ..storage.records import find_account_name, load_accounts, resolve_contact
 
     with st.db().session() as s:
         c = resolve_contact(s, contact, account)
@@ -318,9 +318,9 @@ def history(
     format: FormatOption = Format.table,
 ) -> None:
     """The change history of a contact, or of an account and its contacts."""
-    from ..render import emit
-    from ..store import contact_names, find_account, resolve_contact
-    from ..store import history as load_history
+    from ..render.output import emit
+    from ..storage.records import contact_names, find_account, resolve_contact
+    from ..storage.records import history as load_history
 
     st = state(ctx)
     with st.db().session() as s:

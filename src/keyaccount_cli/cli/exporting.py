@@ -29,8 +29,8 @@ def export(
     due: Annotated[str | None, typer.Option("--due", help="For findings: the look-ahead window (default 30d).")] = None,
 ) -> None:  # fmt: skip
     """Write CSV. `contacts` uses exactly the import columns: export → import reproduces the data."""
-    from ..csvio import open_output, write_csv
-    from ..exporter import account_rows, contact_rows, finding_rows
+    from ..importing.csvfile import open_output, write_csv
+    from ..services.export import account_rows, contact_rows, finding_rows
     from .contacts import _check_options
 
     st = state(ctx)

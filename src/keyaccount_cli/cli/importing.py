@@ -34,7 +34,7 @@ def import_file(
     encoding: Annotated[str | None, typer.Option("--encoding", help="Override the detected text encoding (e.g. gb18030, big5).")] = None,
 ) -> None:  # fmt: skip
     """Import contacts (or accounts, opportunities, interactions) from a CRM or Excel export: one transaction, upsert."""
-    from ..location import is_url
+    from ..storage.location import is_url
 
     st = state(ctx)
     vocab = st.config().vocabulary
@@ -43,11 +43,11 @@ def import_file(
     db = None
     if kind is Kind.contacts and location is not None:
         # a SQLite file at the current schema (or none yet): the standard library alone, no SQLAlchemy
-        from ..sqlitefile import memory_database, open_sqlite_writer
+        from ..storage.sqlitefile import memory_database, open_sqlite_writer
 
         db = memory_database() if dry_run and fresh else open_sqlite_writer(location)
     if db is None:
-        from ..db import NoDatabase, open_database
+        from ..storage.database import NoDatabase, open_database
 
         try:
             db = st.db(create=not dry_run)
@@ -55,14 +55,14 @@ def import_file(
             db = open_database("sqlite://")  # validate against an empty database; create nothing
     with _progress(file) as progress, _no_empty_database_left(db if fresh and not dry_run else None, st.location):
         if kind is not Kind.contacts:
-            from ..tables import import_table
+            from ..importing.tables import import_table
 
             result = import_table(
                 db, file, kind.value, vocab=vocab, now=st.now, encoding=encoding, dry_run=dry_run,
                 skip_invalid=skip_invalid, ignore_unknown=ignore_unknown, progress=progress, today=st.today,
             )  # fmt: skip
         else:
-            from ..importer import import_contacts
+            from ..importing.contacts import import_contacts
 
             try:
                 result = import_contacts(

@@ -29,9 +29,9 @@ def map_account(
     focus: Annotated[str | None, typer.Option("--focus", help="Show one person's neighbourhood: manager, peers, reports, referrals, trusted colleagues.")] = None,
 ) -> None:  # fmt: skip
     """The decision chain as a tree: roles, power, attitude, who is leaving, single points."""
-    from ..graph import coverage, decision_tree, focus_view, single_points, walk
-    from ..reading import load_accounts, moved_to_accounts
-    from ..render import mermaid, render_tree, write_json_list
+    from ..domain.graph import coverage, decision_tree, focus_view, single_points, walk
+    from ..render.output import mermaid, render_tree, write_json_list
+    from ..storage.reading import load_accounts, moved_to_accounts
 
     st = state(ctx)
     reader = st.reader()
@@ -39,7 +39,7 @@ def map_account(
     moved = moved_to_accounts(reader, view.contacts)
     focused = None
     if focus:
-        from ..store import resolve_contact
+        from ..storage.records import resolve_contact
 
         with st.db().session() as s:
             focused = resolve_contact(s, focus, view.name).id

@@ -20,10 +20,10 @@ def show(
     format: FormatOption = Format.table,
 ) -> None:
     """The 360° page: profile, coverage, relationship table, open handovers, recent interactions, findings."""
-    from ..checks import check_account, sort_findings
-    from ..graph import coverage, single_points
-    from ..store import load_accounts, moved_to_accounts, recent_interactions
-    from ..succession import load_plan
+    from ..domain.checks import check_account, sort_findings
+    from ..domain.graph import coverage, single_points
+    from ..domain.succession import load_plan
+    from ..storage.records import load_accounts, moved_to_accounts, recent_interactions
     from .contacts import _check_options, _contact_record
 
     st = state(ctx)
@@ -40,9 +40,9 @@ def show(
         interactions = recent_interactions(s, view.id)
     cov = coverage(view, single_points(view))
     findings = [f.as_record() for f in sort_findings(check_account(view, opts))]
-    from ..health import assess
-    from ..health import record as health_record
-    from ..portfolio import last_interaction, opportunity_record
+    from ..domain.health import assess
+    from ..domain.health import record as health_record
+    from ..domain.portfolio import last_interaction, opportunity_record
 
     policy = opts.policy
     tier = policy.tier(view)
@@ -70,7 +70,7 @@ def show(
         "opportunities": opportunities,
     }  # fmt: skip
     if format is not Format.table:
-        from ..render import emit
+        from ..render.output import emit
 
         if format is Format.csv:  # a page does not fit one sheet: its relationship table does
             emit(page["contacts"], "csv", [])
@@ -83,7 +83,7 @@ def show(
 def _render(page: dict[str, Any]) -> None:
     from rich.markup import escape
 
-    from ..render import attitude_text, console, emit
+    from ..render.output import attitude_text, console, emit
 
     con = console()
     con.print(f"[bold underline]{escape(page['account'])}[/]")

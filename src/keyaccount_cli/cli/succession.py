@@ -27,8 +27,9 @@ def leave(
     account: AccountOption = None,
 ) -> None:  # fmt: skip
     """Record a coming or past change of a contact and open their handover plan."""
-    from ..models import Contact
-    from ..store import (
+    from ..domain.succession import sync_plans
+    from ..storage.models import Contact
+    from ..storage.records import (
         check_reference,
         ensure_account,
         find_account_name,
@@ -36,7 +37,6 @@ def leave(
         resolve_contact,
         update_contact,
     )
-    from ..succession import sync_plans
 
     st = state(ctx)
     day = parse_day(on, "--on")
@@ -98,10 +98,10 @@ def handover(
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """Show a departing contact's handover plan, or complete one of its steps."""
+    from ..domain.succession import complete_step, load_plan, open_plan_id, step_name
     from ..errors import KamError
-    from ..render import emit
-    from ..store import resolve_contact
-    from ..succession import complete_step, load_plan, open_plan_id, step_name
+    from ..render.output import emit
+    from ..storage.records import resolve_contact
 
     st = state(ctx)
     if done is None and (on or notes):
@@ -146,10 +146,10 @@ def log(
     on: Annotated[str | None, typer.Option("--on", help="Date (default today).", metavar="DATE")] = None,
 ) -> None:  # fmt: skip
     """Record an interaction. A meeting or visit with a successor completes their handover's first_meeting step."""
+    from ..domain.succession import complete_step, plans_waiting_for
     from ..errors import KamError
-    from ..models import Interaction, InteractionContact
-    from ..store import require_account, resolve_contact
-    from ..succession import complete_step, plans_waiting_for
+    from ..storage.models import Interaction, InteractionContact
+    from ..storage.records import require_account, resolve_contact
 
     st = state(ctx)
     k = st.config().vocabulary.one("interaction_kind", kind)
@@ -185,7 +185,7 @@ def forget(
     account: AccountOption = None,
 ) -> None:
     """Erase a person and their history from the database file (a data-subject request)."""
-    from ..store import forget_contact, resolve_contact, same_person
+    from ..storage.records import forget_contact, resolve_contact, same_person
 
     st = state(ctx)
     db = st.db(create=False)

@@ -11,10 +11,10 @@ from json.encoder import encode_basestring as encode_string  # type: ignore[attr
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from .errors import KamError
+from ..errors import KamError
 from .portfolio import Policy
 from .portfolio import findings as portfolio_findings
-from .snapshot import AccountBook, AccountFacts, AccountView, ContactView, Counts
+from .views import AccountBook, AccountFacts, AccountView, ContactView, Counts
 
 SEVERITIES = ("critical", "high", "medium", "low")
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}

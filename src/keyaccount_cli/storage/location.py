@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import KamError
+from ..errors import KamError
 
 DEFAULT_BUSY_SECONDS = 10.0
 

@@ -7,12 +7,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from ..storage.reading import name_key
 from .checks import CheckOptions, check_account
 from .graph import coverage as account_coverage
 from .health import BANDS, Scorecard, assess
 from .portfolio import TIERS, key_person_changes, opportunity_record
-from .reading import name_key
-from .snapshot import AccountView
+from .views import AccountView
 
 NO_TIER = "none"
 NO_SCORE = "no_score"

@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from .checks import CheckOptions, check_account, check_accounts
-from .graph import coverage
-from .importer import EXPORT_HEADER
-from .store import contacts_for_export, history_text, iter_accounts, name_key
+from ..domain.checks import CheckOptions, check_account, check_accounts
+from ..domain.graph import coverage
+from ..importing.contacts import EXPORT_HEADER
+from ..storage.records import contacts_for_export, history_text, iter_accounts, name_key
 
 Rows = tuple[list[str], list[list[Any]]]
 

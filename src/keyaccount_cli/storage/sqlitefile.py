@@ -11,10 +11,10 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .driver import sqlite_value
-from .errors import KamError
+from ..errors import KamError
 from .location import busy_timeout
 from .schema import MIGRATION_NAMES, SQLITE_SCHEMA
+from .statements import sqlite_value
 
 
 def create_private_file(path: Path) -> None:

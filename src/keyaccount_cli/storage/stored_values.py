@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from .errors import KamError
-from .vocab import STEPS, VOCABULARIES
+from ..domain.vocab import STEPS, VOCABULARIES
+from ..errors import KamError
 
 DATE_PROBLEM = "not a date (YYYY-MM-DD)"
 DATETIME_PROBLEM = "not a date and time (YYYY-MM-DD HH:MM:SS)"

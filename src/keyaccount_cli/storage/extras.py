@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from ..domain.views import AccountView, OpportunityView
 from .reading import Reader, _in
-from .snapshot import AccountView, OpportunityView
 
 
 def _day(value: Any) -> date | None:

@@ -27,12 +27,12 @@ def health(
     """Health scores 0–100 from the scorecard (config: health), with the points per dimension and the deductions."""
     import json
 
+    from ..domain.health import assess
+    from ..domain.health import record as health_record
     from ..errors import KamError
-    from ..extras import health_trend, record_health
-    from ..health import assess
-    from ..health import record as health_record
-    from ..reading import account_ids, iter_accounts, name_key
-    from ..render import emit
+    from ..render.output import emit
+    from ..storage.extras import health_trend, record_health
+    from ..storage.reading import account_ids, iter_accounts, name_key
     from .contacts import _check_options
 
     if record and trend:
@@ -82,7 +82,7 @@ def health(
     if account and records and records[0]["score"] is not None:
         from rich.markup import escape
 
-        from ..render import console
+        from ..render.output import console
 
         console().print(escape(f"{records[0]['account']}: {records[0]['explanation']}"))
 
@@ -107,10 +107,10 @@ def report(
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """The team lead's dashboard: accounts by tier and health band, single-threaded deals, deals whose key person changed, key-people churn, coverage per owner."""
-    from ..reading import iter_accounts
-    from ..render import emit
-    from ..report import dashboard, long_rows
-    from ..vocab import VocabError, bounded_number
+    from ..domain.dashboard import dashboard, long_rows
+    from ..domain.vocab import VocabError, bounded_number
+    from ..render.output import emit
+    from ..storage.reading import iter_accounts
     from .contacts import _check_options
 
     st = state(ctx)
@@ -137,7 +137,7 @@ def _money(value: float | None) -> str:
 def _render(board: dict[str, Any]) -> None:
     from rich.markup import escape
 
-    from ..render import console, emit
+    from ..render.output import console, emit
 
     con = console()
     con.print(f"[bold underline]Key-account dashboard as of {board['as_of']}[/]")

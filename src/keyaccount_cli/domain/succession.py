@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .driver import Sql
-from .errors import KamError
-from .snapshot import AccountView, ContactView
+from ..errors import KamError
+from ..storage.statements import Sql
+from .views import AccountView, ContactView
 from .vocab import ATTITUDE_SCORE, DEFAULT_DEADLINES, POWER_RANK, STEP_TEXT, STEPS
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, create_engine
 
+from ..errors import KamError
 from . import models
-from .errors import KamError
 from .location import busy_timeout, describe_error, display_location, is_url, resolve_location
 from .schema import REFERENCE_INDEXES, SQLITE_COUNTS_INDEX
 from .sqlitefile import create_private_file, sqlite_pragmas

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .snapshot import AccountView, ContactView
+from .views import AccountView, ContactView
 from .vocab import ATTITUDE_SCORE, POWER_RANK
 
 

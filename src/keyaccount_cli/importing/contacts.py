@@ -31,15 +31,15 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from .bulk import pause_cyclic_gc
-from .csvio import SourceInfo, map_header, read_records, unquote_formula
-from .driver import Sql
-from .errors import InputError, KamError, Problem
-from .location import busy_timeout
-from .reading import email_key, name_key
-from .schema import REFERENCE_INDEXES
-from .succession import DEFAULT_DEADLINES, needs_plan, sync_plans
-from .vocab import VocabError, Vocabulary, history_text, join_multi, parse_bool, parse_date
+from ..domain.succession import DEFAULT_DEADLINES, needs_plan, sync_plans
+from ..domain.vocab import VocabError, Vocabulary, history_text, join_multi, parse_bool, parse_date
+from ..errors import InputError, KamError, Problem
+from ..storage.bulkload import pause_cyclic_gc
+from ..storage.location import busy_timeout
+from ..storage.reading import email_key, name_key
+from ..storage.schema import REFERENCE_INDEXES
+from ..storage.statements import Sql
+from .csvfile import SourceInfo, map_header, read_records, unquote_formula
 
 CONTACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "account": ("客户", "公司", "客户公司", "company"),

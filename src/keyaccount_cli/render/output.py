@@ -12,9 +12,9 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
-from .csvio import write_csv
-from .graph import Coverage, MapNode
-from .vocab import ATTITUDE_SIGN
+from ..domain.graph import Coverage, MapNode
+from ..domain.vocab import ATTITUDE_SIGN
+from ..importing.csvfile import write_csv
 
 if TYPE_CHECKING:  # Rich is imported where a table or tree is drawn: JSON and CSV output need none of it
     from rich.console import Console
@@ -229,7 +229,7 @@ def render_tree(account_name: str, nodes: list[MapNode], cov: Coverage) -> None:
 
 def mermaid(account_name: str, nodes: list[MapNode], relations: Sequence[tuple[int, int, str]]) -> str:
     """A Mermaid flowchart: reports-to as solid arrows (manager → report), relations dotted."""
-    from .graph import walk
+    from ..domain.graph import walk
 
     lines = ["flowchart TD", f"  %% {account_name}"]
     present = set()

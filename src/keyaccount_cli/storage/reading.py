@@ -18,11 +18,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from .errors import KamError
+from ..domain.views import AccountBook, AccountFacts, AccountView, ContactView, RelationView, StepView
+from ..domain.vocab import ATTITUDE_SCORE
+from ..errors import KamError
 from .schema import MIGRATION_NAMES
-from .snapshot import AccountBook, AccountFacts, AccountView, ContactView, RelationView, StepView
 from .stored_values import unreadable
-from .vocab import ATTITUDE_SCORE
 
 # The contacts `kam check` looks at one by one: a change ahead or behind them. A partial index holds
 # just these (a few in a hundred), so the check reads them without a pass over every contact.

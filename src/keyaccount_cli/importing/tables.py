@@ -21,13 +21,13 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from .csvio import map_header, read_records, unquote_formula
-from .db import Database
-from .errors import InputError, Problem
-from .importer import ImportResult
-from .models import Account, Change, Contact, Interaction, InteractionContact, Opportunity, OpportunityContact
-from .store import email_key, history_text, name_key
-from .vocab import VocabError, Vocabulary, bounded_number, parse_date, split_multi
+from ..domain.vocab import VocabError, Vocabulary, bounded_number, parse_date, split_multi
+from ..errors import InputError, Problem
+from ..storage.database import Database
+from ..storage.models import Account, Change, Contact, Interaction, InteractionContact, Opportunity, OpportunityContact
+from ..storage.records import email_key, history_text, name_key
+from .contacts import ImportResult
+from .csvfile import map_header, read_records, unquote_formula
 
 ACCOUNT_ALIASES = ("客户", "公司", "客户公司", "客户名称", "company")
 COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -247,7 +247,7 @@ class _Writer:
             self.result.unchanged += 1
 
     def interactions(self, line: int, v: dict[str, Any]) -> None:
-        from .succession import complete_step, plans_waiting_for
+        from ..domain.succession import complete_step, plans_waiting_for
 
         i, ic = Interaction.__table__, InteractionContact.__table__  # type: ignore[attr-defined]
         account_id = self.account_id(v["account"], create=False)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .errors import KamError
+from ..errors import KamError
 
 # canonical value -> aliases (the canonical value itself is always accepted)
 VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {

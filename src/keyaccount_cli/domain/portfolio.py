@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from .snapshot import AccountView, ContactView, OpportunityView
+from .views import AccountView, ContactView, OpportunityView
 
 TIERS = ("strategic", "key", "standard")
 DEFAULT_TIERS: dict[str, dict[str, int]] = {
