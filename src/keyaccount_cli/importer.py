@@ -34,7 +34,7 @@ from typing import Any
 from .bulk import pause_cyclic_gc
 from .csvio import SourceInfo, map_header, read_records, unquote_formula
 from .driver import Sql
-from .errors import InputError, KamError, Problem, ProblemList
+from .errors import SHOWN, InputError, KamError, Problem, ProblemList
 from .location import busy_timeout
 from .reading import email_key, name_key
 from .schema import REFERENCE_INDEXES
@@ -825,6 +825,49 @@ class _Import:
         if self.bad_lines is not None:
             self.bad_lines.update(n for n, _ in rows)
 
+    def skip_dependents(self) -> None:
+        """With --skip-invalid, once the pass has found its problems: every row whose reports_to or
+        successor names a contact that a skipped row creates is skipped too, and so on down, in one
+        walk over who names whom (a chain of rows behind a bad one costs one walk, not a pass of
+        the import per row); each is reported with the row it names."""
+        assert self.bad_lines is not None
+        before, touched, bad = self.contacts_before, self.touched, self.bad_lines
+        named_by: dict[int, list[tuple[int, int]]] = defaultdict(list)  # contact → (who names it, field)
+        for cid, target, k in self.sql.stream(
+            "SELECT id, reports_to_id, 0 FROM contact WHERE reports_to_id > ?"
+            " UNION ALL SELECT id, successor_id, 1 FROM contact WHERE successor_id > ?", (before, before)
+        ):  # only the contacts this import creates are gone when their rows are skipped
+            named_by[target].append((cid, k))
+        todo = [t for t in named_by if abs(touched.get(t)) in bad]
+        found: list[tuple[int, int, int, int]] = []  # (line, field, contact, line of the row it names)
+        while todo:
+            target = todo.pop()
+            target_line = abs(touched.get(target))
+            for cid, k in named_by.get(target, ()):
+                line = abs(touched.get(cid))
+                if line and line not in bad:
+                    bad.add(line)
+                    found.append((line, k, cid, target_line))
+                    todo.append(cid)
+        found.sort()
+        raws = self._reference_cells([(cid, k) for _, k, cid, _ in found[:SHOWN]])
+        for line, k, cid, target_line in found:
+            f = ("reports_to", "successor")[k]
+            self.problem(line, f, raws.get((cid, k)), f"{f} names a row that is skipped (line {target_line})")
+
+    def _reference_cells(self, refs: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+        """The cells (as written) of these references, (contact, 0 for reports_to or 1 for successor):
+        staged ones from the staging table, ones settled on insert by the email of whom they name."""
+        sql = self.sql
+        cells = {(cid, int(f == "successor")): raw for cid, f, raw in sql.in_list(
+            "SELECT contact_id, field, raw FROM kam_ref WHERE contact_id IN (?)", [cid for cid, _ in refs])}  # fmt: skip
+        for col, k in (("reports_to_id", 0), ("successor_id", 1)):
+            settled = [cid for cid, j in refs if j == k and (cid, k) not in cells]
+            for cid, email in sql.in_list(f"SELECT c.id, t.email FROM contact c JOIN contact t ON t.id = c.{col}"
+                                          " WHERE c.id IN (?)", settled):  # fmt: skip
+                cells[(cid, k)] = email
+        return cells
+
     def finish(self) -> None:
         """History of what this import created, one row per account and contact, written in SQL;
         the indexes `begin` left out."""
@@ -1083,9 +1126,9 @@ def import_contacts(
     """Import a contacts CSV in one transaction into `db`: the `Database`, or on a SQLite file a
     `sqlite3` connection from `sqlitefile.open_sqlite_writer` (`new_file`: which it has just created).
 
-    With `skip_invalid`, a pass that finds bad rows is rolled back and the file
-    is imported again without them (rows that pointed at them fail in turn),
-    until a pass is clean.
+    With `skip_invalid`, a pass that finds bad rows is rolled back and the file is imported
+    again without them and the rows that name them (`_Import.skip_dependents`); should that
+    pass still find a problem, again, until a pass is clean.
     """
     display = str(path)
     excluded: set[int] = set()
@@ -1108,6 +1151,7 @@ def import_contacts(
                     rollback()
                     n = imp.problem_count
                     raise InputError(imp.problems, f"nothing was written ({n:,} problem{'s' if n != 1 else ''})")
+                imp.skip_dependents()
                 rollback()  # the next pass goes without the bad lines
                 excluded |= imp.bad_lines
                 skipped.merge(imp.problems)
