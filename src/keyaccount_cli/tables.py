@@ -359,7 +359,7 @@ def import_table(
                 savepoint.commit()
         if problems.count and not skip_invalid:
             n = problems.count
-            raise InputError(problems, f"nothing was written ({n} problem{'s' if n != 1 else ''})")
+            raise InputError(problems, f"nothing was written ({n:,} problem{'s' if n != 1 else ''})")
         result.problems, result.problem_count, result.skipped = problems.shown(), problems.count, len(bad_lines)
         if dry_run:
             trans.rollback()
