@@ -363,12 +363,14 @@ def test_a_duplicate_email_in_another_chunk_of_a_large_file_is_found(kam, write_
     assert "nothing was written (1 problem)" in result.stderr
 
 
-def test_a_cycle_closed_by_a_re_import_is_reported_on_every_row_of_it(kam, write_csv):
+def test_a_cycle_closed_by_a_re_import_is_reported_once_and_skips_every_row_of_it(kam, write_csv):
     """B already reports to A; the new file makes A report to B and still says B reports to A."""
     first = "account,name,email,reports_to\nAcme,A,a@x.com,\nAcme,B,b@x.com,a@x.com\n"
     assert kam("import", write_csv(first)).exit_code == 0
-    result = kam("import", write_csv(first.replace("a@x.com,\n", "a@x.com,b@x.com\n"), name="again.csv"))
+    again = write_csv(first.replace("a@x.com,\n", "a@x.com,b@x.com\n"), name="again.csv")
+    result = kam("import", again)
     assert result.exit_code == 2
-    assert "line 2, column 4 (reports_to), value 'b@x.com': reports-to cycle" in result.stderr
-    assert "line 3, column 4 (reports_to), value 'a@x.com': reports-to cycle" in result.stderr
-    assert "nothing was written (2 problems)" in result.stderr
+    assert "line 2, column 4 (reports_to), value 'b@x.com': reports-to cycle: A → B → A" in result.stderr
+    assert "nothing was written (1 problem)" in result.stderr
+    skipped = kam("import", again, "--skip-invalid")
+    assert "0 created, 0 updated, 0 unchanged, 2 skipped" in skipped.stdout, skipped.stderr

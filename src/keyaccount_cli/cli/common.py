@@ -128,13 +128,15 @@ def guarded(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from ..errors import InputError, KamError
+        from ..errors import InputError, KamError, more_problems
 
         try:
             return func(*args, **kwargs)
         except InputError as exc:
             for problem in exc.problems:
                 err(f"kam: {problem}")
+            if exc.count > len(exc.problems):
+                err(f"kam: {more_problems(exc.count - len(exc.problems))}")
             err(f"kam: {exc.summary or 'nothing was written'}")
             raise typer.Exit(2) from None
         except KamError as exc:

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from ..errors import more_problems
 from .common import err, guarded, state
 
 
@@ -78,7 +79,7 @@ def import_file(
     for problem in result.problems:
         err(f"kam: skipped: {problem}")
     if result.problem_count > len(result.problems):
-        err(f"kam: … and {result.problem_count - len(result.problems)} more problems")
+        err(f"kam: {more_problems(result.problem_count - len(result.problems))}")
     verb = "would import" if dry_run else "imported"
     print(
         f"{verb} {file.name}: {result.created} created, {result.updated} updated, "

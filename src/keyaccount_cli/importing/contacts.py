@@ -33,7 +33,7 @@ from typing import Any
 
 from ..domain.succession import DEFAULT_DEADLINES, needs_plan, sync_plans
 from ..domain.vocab import VocabError, Vocabulary, history_text, join_multi, parse_bool, parse_date
-from ..errors import InputError, KamError, Problem
+from ..errors import SHOWN, InputError, KamError, Problem, ProblemList
 from ..storage.bulkload import pause_cyclic_gc
 from ..storage.location import busy_timeout
 from ..storage.reading import email_key, name_key
@@ -75,7 +75,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 _SINGLE = ("decision_power", "attitude", "status", "change_risk", "change_kind")
 _MULTI = ("roles", "concerns")
 CHUNK = 5000
-MAX_PROBLEMS = 10_000  # reported one by one; beyond this only counted
+CYCLE_NAMES = 20  # members a reports-to cycle's message names
 
 
 def parse_cell(field_name: str, raw: str, vocab: Vocabulary) -> Any:
@@ -346,7 +346,8 @@ class _Import:
     """One pass of the import over the file, inside the caller's transaction."""
 
     def __init__(
-        self, conn: Any, *, display: str, source: str, now: datetime, excluded: set[int], expected_rows: int = 0
+        self, conn: Any, *, display: str, source: str, now: datetime, excluded: set[int], expected_rows: int = 0,
+        bad_lines: set[int] | None = None,
     ) -> None:
         self.sql = Sql(conn)
         self.expected_rows = expected_rows
@@ -355,8 +356,8 @@ class _Import:
         self.now = now
         self.excluded = excluded
         self.cols: dict[str, int] = {}
-        self.problems: list[Problem] = []
-        self.problem_count = 0
+        self.problems = ProblemList()  # the first ones kept, the rest counted
+        self.bad_lines = bad_lines  # with --skip-invalid: every line with a problem, to be skipped
         self.bad_rows: dict[tuple[str, str], int] = {}  # (account key, email or name key) → line, for messages
         self.bad_emails: dict[
             str, tuple[int, str, str, str]
@@ -372,11 +373,18 @@ class _Import:
 
     # --- problems -----------------------------------------------------------
 
+    @property
+    def problem_count(self) -> int:
+        return self.problems.count
+
     def problem(self, line: int, field_name: str | None, value: str | None, message: str) -> None:
-        self.problem_count += 1
-        if len(self.problems) < MAX_PROBLEMS:
-            col = self.cols.get(field_name) if field_name else None
-            self.problems.append(Problem(self.display, line, col, field_name, value, message))
+        if self.bad_lines is not None:
+            self.bad_lines.add(line)
+        col = self.cols.get(field_name) if field_name else None
+        if self.problems.wants(line, col):
+            self.problems.add(Problem(self.display, line, col, field_name, value, message))
+        else:
+            self.problems.tally()
 
     def bad_row(self, line: int, account_key: str, name_key: str, name: str, email: str | None) -> None:
         """Remember an invalid row, so that rows referring to it are told why they cannot."""
@@ -782,23 +790,83 @@ class _Import:
                 path.append(node)
                 node = parent[node]
             if node and state[node] == 1:
-                cycle = path[path.index(node) :]
-                names = dict(self.sql.in_list("SELECT id, name FROM contact WHERE id IN (?)", cycle))
-                loop = " → ".join([*(names[n] for n in cycle), names[cycle[0]]])
-                # the cells that set these managers: staged ones as written, ones set on insert by email
-                raws = dict(
-                    sql.in_list(
-                        "SELECT contact_id, raw FROM kam_ref WHERE field = 'reports_to' AND contact_id IN (?)", cycle
-                    )
-                )
-                direct = [n for n in cycle if n not in raws and self.settled.get(n)]
-                for cid, email in sql.in_list("SELECT c.id, t.email FROM contact c JOIN contact t ON t.id = c.reports_to_id"
-                                              " WHERE c.id IN (?)", direct):  # fmt: skip
-                    raws[cid] = email  # the cell named the manager by this email (in any case)
-                for line, raw in sorted((abs(self.touched.get(cid)), raw) for cid, raw in raws.items()):
-                    self.problem(line, "reports_to", raw, f"reports-to cycle: {loop}")
+                self._report_cycle(path[path.index(node) :])
             for n in path:
                 state[n] = 2
+
+    def _report_cycle(self, cycle: list[int]) -> None:
+        """A reports-to cycle as one problem, on the first of its rows in the file, naming its
+        members from that row's (the first `CYCLE_NAMES`, then how many more); with --skip-invalid
+        every row of it is skipped."""
+        sql = self.sql
+        # the cells that set these managers: staged ones as written, ones set on insert by email
+        raws = dict(
+            sql.in_list("SELECT contact_id, raw FROM kam_ref WHERE field = 'reports_to' AND contact_id IN (?)", cycle)
+        )
+        direct = [n for n in cycle if n not in raws and self.settled.get(n)]
+        for cid, email in sql.in_list("SELECT c.id, t.email FROM contact c JOIN contact t ON t.id = c.reports_to_id"
+                                      " WHERE c.id IN (?)", direct):  # fmt: skip
+            raws[cid] = email  # the cell named the manager by this email (in any case)
+        rows = sorted((abs(self.touched.get(cid)), cid) for cid in raws)
+        if not rows:
+            return
+        line, first = rows[0]
+        at = cycle.index(first)
+        cycle = cycle[at:] + cycle[:at]
+        named = cycle[:CYCLE_NAMES]
+        names = dict(sql.in_list("SELECT id, name FROM contact WHERE id IN (?)", named))
+        loop = " → ".join(names[n] for n in named)
+        if len(cycle) > CYCLE_NAMES:
+            message = (f"reports-to cycle of {len(cycle):,} contacts: {loop} and {len(cycle) - CYCLE_NAMES:,} more,"
+                       f" back to {names[first]}")  # fmt: skip
+        else:
+            message = f"reports-to cycle: {loop} → {names[first]}"
+        self.problem(line, "reports_to", raws[first], message)
+        if self.bad_lines is not None:
+            self.bad_lines.update(n for n, _ in rows)
+
+    def skip_dependents(self) -> None:
+        """With --skip-invalid, once the pass has found its problems: every row whose reports_to or
+        successor names a contact that a skipped row creates is skipped too, and so on down, in one
+        walk over who names whom (a chain of rows behind a bad one costs one walk, not a pass of
+        the import per row); each is reported with the row it names."""
+        assert self.bad_lines is not None
+        before, touched, bad = self.contacts_before, self.touched, self.bad_lines
+        named_by: dict[int, list[tuple[int, int]]] = defaultdict(list)  # contact → (who names it, field)
+        for cid, target, k in self.sql.stream(
+            "SELECT id, reports_to_id, 0 FROM contact WHERE reports_to_id > ?"
+            " UNION ALL SELECT id, successor_id, 1 FROM contact WHERE successor_id > ?", (before, before)
+        ):  # only the contacts this import creates are gone when their rows are skipped
+            named_by[target].append((cid, k))
+        todo = [t for t in named_by if abs(touched.get(t)) in bad]
+        found: list[tuple[int, int, int, int]] = []  # (line, field, contact, line of the row it names)
+        while todo:
+            target = todo.pop()
+            target_line = abs(touched.get(target))
+            for cid, k in named_by.get(target, ()):
+                line = abs(touched.get(cid))
+                if line and line not in bad:
+                    bad.add(line)
+                    found.append((line, k, cid, target_line))
+                    todo.append(cid)
+        found.sort()
+        raws = self._reference_cells([(cid, k) for _, k, cid, _ in found[:SHOWN]])
+        for line, k, cid, target_line in found:
+            f = ("reports_to", "successor")[k]
+            self.problem(line, f, raws.get((cid, k)), f"{f} names a row that is skipped (line {target_line})")
+
+    def _reference_cells(self, refs: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+        """The cells (as written) of these references, (contact, 0 for reports_to or 1 for successor):
+        staged ones from the staging table, ones settled on insert by the email of whom they name."""
+        sql = self.sql
+        cells = {(cid, int(f == "successor")): raw for cid, f, raw in sql.in_list(
+            "SELECT contact_id, field, raw FROM kam_ref WHERE contact_id IN (?)", [cid for cid, _ in refs])}  # fmt: skip
+        for col, k in (("reports_to_id", 0), ("successor_id", 1)):
+            settled = [cid for cid, j in refs if j == k and (cid, k) not in cells]
+            for cid, email in sql.in_list(f"SELECT c.id, t.email FROM contact c JOIN contact t ON t.id = c.{col}"
+                                          " WHERE c.id IN (?)", settled):  # fmt: skip
+                cells[(cid, k)] = email
+        return cells
 
     def finish(self) -> None:
         """History of what this import created, one row per account and contact, written in SQL;
@@ -972,7 +1040,7 @@ def _work(out: Any, recorder: _Recorder, path: Path, vocab: Vocabulary, *, encod
             recorder.events, warnings[:] = [], []
         message: tuple[Any, ...] = ("end",)
     except InputError as exc:
-        message = ("input", exc.problems, exc.summary)
+        message = ("input", exc.problems, exc.summary, exc.count)
     except KamError as exc:
         message = ("kam", str(exc))
     except Exception as exc:
@@ -1067,19 +1135,19 @@ def import_contacts(
     """Import a contacts CSV in one transaction into `db`: the `Database`, or on a SQLite file a
     `sqlite3` connection from `sqlitefile.open_sqlite_writer` (`new_file`: which it has just created).
 
-    With `skip_invalid`, a pass that finds bad rows is rolled back and the file
-    is imported again without them (rows that pointed at them fail in turn),
-    until a pass is clean.
+    With `skip_invalid`, a pass that finds bad rows is rolled back and the file is imported
+    again without them and the rows that name them (`_Import.skip_dependents`); should that
+    pass still find a problem, again, until a pass is clean.
     """
     display = str(path)
     excluded: set[int] = set()
-    skipped: list[Problem] = []
-    skipped_count = 0
+    skipped = ProblemList()
     while True:
         # committed at the end of the block; rolled back on any exception, or here for a dry run
         with pause_cyclic_gc(), _transaction(db, new_file=new_file) as (conn, rollback):
             imp = _Import(conn, display=display, source=f"import {path.name}", now=now, excluded=excluded,
-                          expected_rows=path.stat().st_size // 100)  # a contact row is rarely shorter
+                          expected_rows=path.stat().st_size // 100,  # a contact row is rarely shorter
+                          bad_lines=set() if skip_invalid else None)  # fmt: skip
             warnings: list[str] = []
             imp.begin()
             rows = read_rows(imp, path, vocab, encoding=encoding, ignore_unknown=ignore_unknown,
@@ -1088,23 +1156,22 @@ def import_contacts(
                 imp.add_chunk(chunk)
             imp.resolve()
             if imp.problem_count:
-                rollback()  # before the error, or the next pass without the bad lines
-                problems = sorted(imp.problems, key=lambda p: (p.line, p.column or 0))
-                if not skip_invalid:
-                    more = imp.problem_count - len(problems)
-                    raise InputError(problems, f"nothing was written ({imp.problem_count} problem"
-                                     f"{'s' if imp.problem_count != 1 else ''}{f'; {more} not shown' if more else ''})")  # fmt: skip
-                excluded |= {p.line for p in problems}
-                skipped.extend(problems)
-                skipped_count += imp.problem_count
+                if imp.bad_lines is None:
+                    rollback()
+                    n = imp.problem_count
+                    raise InputError(imp.problems, f"nothing was written ({n:,} problem{'s' if n != 1 else ''})")
+                imp.skip_dependents()
+                rollback()  # the next pass goes without the bad lines
+                excluded |= imp.bad_lines
+                skipped.merge(imp.problems)
                 continue
             imp.finish()
             opened = sync_plans(conn, imp.plan_ids, offsets=deadlines or DEFAULT_DEADLINES,
                                 today=today or now.date(), at=now)  # fmt: skip
             result = ImportResult(
                 created=imp.created, updated=imp.updated, unchanged=imp.unchanged, skipped=len(excluded),
-                accounts_created=imp.accounts_created, problems=sorted(skipped, key=lambda p: (p.line, p.column or 0)),
-                problem_count=skipped_count, warnings=warnings, dry_run=dry_run, plans_opened=len(opened),
+                accounts_created=imp.accounts_created, problems=skipped.shown(),
+                problem_count=skipped.count, warnings=warnings, dry_run=dry_run, plans_opened=len(opened),
             )  # fmt: skip
             if dry_run:
                 rollback()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import InputError, KamError, Problem
+from ..errors import InputError, KamError, Problem, ProblemList
 
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -141,21 +141,21 @@ def map_header(
         lookup[canonical.casefold()] = canonical
         for alias in aliases:
             lookup[alias.strip().casefold()] = canonical
-    problems: list[Problem] = []
+    problems = ProblemList()
     fields: list[str | None] = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(cells, start=1):
         name = raw.strip().lstrip("\ufeff")
         field = lookup.get(name.casefold())
-        if field is None:
-            if name and not ignore_unknown:
-                problems.append(Problem(file, 1, i, None, name,
+        if field is None or field in seen:
+            if not problems.wants(1, i):  # a header of thousands of bad columns: only counted
+                problems.tally(field is not None or bool(name and not ignore_unknown))
+            elif field is not None:
+                problems.add(Problem(file, 1, i, None, name,
+                    f"column {name!r} repeats {field!r} (already column {seen[field]})"))  # fmt: skip
+            elif name and not ignore_unknown:
+                problems.add(Problem(file, 1, i, None, name,
                     f"unknown column {name!r}; known: {', '.join(columns)} (or pass --ignore-unknown)"))  # fmt: skip
-            fields.append(None)
-            continue
-        if field in seen:
-            problems.append(Problem(file, 1, i, None, name,
-                f"column {name!r} repeats {field!r} (already column {seen[field]})"))  # fmt: skip
             fields.append(None)
             continue
         seen[field] = i
@@ -163,9 +163,9 @@ def map_header(
     for field in required:
         if field not in seen:
             aliases = ", ".join(columns[field])
-            problems.append(Problem(file, 1, None, None, None,
+            problems.add(Problem(file, 1, None, None, None,
                 f"missing the required column {field!r} (or {aliases})"))  # fmt: skip
-    if problems:
+    if problems.count:
         raise InputError(problems)
     return Header(fields, [c.strip() for c in cells])
 

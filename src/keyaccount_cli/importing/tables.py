@@ -22,7 +22,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..domain.vocab import VocabError, Vocabulary, bounded_number, parse_date, split_multi
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, ProblemList
 from ..storage.database import Database
 from ..storage.models import Account, Change, Contact, Interaction, InteractionContact, Opportunity, OpportunityContact
 from ..storage.records import email_key, history_text, name_key
@@ -336,11 +336,11 @@ def import_table(
     the valid rows are written in the same single pass and the others reported.
     """
     result = TableResult(kind=kind, dry_run=dry_run)
-    problems: list[Problem] = []
+    problems = ProblemList()  # the first ones kept, the rest counted
     bad_lines: set[int] = set()
 
     def problem(p: Problem) -> None:
-        problems.append(p)
+        problems.add(p)
         bad_lines.add(p.line)
 
     # committed at the end of the block; rolled back on any exception, or here for a dry run
@@ -358,11 +358,10 @@ def import_table(
                                 bad.value, bad.message))  # fmt: skip
             else:
                 savepoint.commit()
-        problems.sort(key=lambda p: (p.line, p.column or 0))
-        if problems and not skip_invalid:
-            n = len(problems)
-            raise InputError(problems, f"nothing was written ({n} problem{'s' if n != 1 else ''})")
-        result.problems, result.problem_count, result.skipped = problems, len(problems), len(bad_lines)
+        if problems.count and not skip_invalid:
+            n = problems.count
+            raise InputError(problems, f"nothing was written ({n:,} problem{'s' if n != 1 else ''})")
+        result.problems, result.problem_count, result.skipped = problems.shown(), problems.count, len(bad_lines)
         if dry_run:
             trans.rollback()
         return result
