@@ -1,4 +1,5 @@
-"""Database URLs: no credential of one is ever printed, and a malformed one is one clear line."""
+"""Database URLs: no credential of one is ever printed, a malformed one is one clear line, and a
+contact id too large for any row is simply not found."""
 
 from __future__ import annotations
 
@@ -79,3 +80,14 @@ def test_a_malformed_url_is_one_line_naming_the_problem(kam, location, problem, 
     result = kam("--db", location, command)
     one_line_without_secrets(result, "SECRET")
     assert problem in result.stderr and ":***@" in result.stderr
+
+
+@pytest.mark.parametrize("ref", ["99999999999999999999999", str(2**63), str(2**63 - 1), "3000000000"])
+@pytest.mark.parametrize(
+    "command", [["set", "{ref}", "--title", "CTO"], ["history", "{ref}"], ["leave", "{ref}", "--on", "2026-12-10"]]
+)
+def test_a_contact_id_beyond_any_row_is_not_found(kam, ref, command):
+    assert kam("import", EXAMPLE).exit_code == 0
+    result = kam(*(arg.format(ref=ref) for arg in command))
+    one_line_without_secrets(result)
+    assert result.stderr.startswith(f"kam: no contact '{ref}'; name one by email, id or name")
