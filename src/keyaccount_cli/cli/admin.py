@@ -23,10 +23,11 @@ def backup(
 ) -> None:
     """A consistent copy of the database, safe while other kam commands run; created owner-only."""
     from ..storage.database import backup as copy_database
+    from ..storage.database import display_location
 
     st = state(ctx)
     size = copy_database(st.db(), file)
-    err(f"backed up {st.location} to {file} ({size:,} bytes)")
+    err(f"backed up {display_location(st.location)} to {file} ({size:,} bytes)")
 
 
 @guarded

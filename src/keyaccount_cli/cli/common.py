@@ -163,7 +163,8 @@ def guarded(func: F) -> F:
                 raise fail(str(found)) from None
             if os.environ.get("KAM_DEBUG"):  # a bug: still no traceback for the user
                 raise
-            raise fail(f"internal error: {exc.__class__.__name__}: {exc} (set KAM_DEBUG=1 for details)") from None
+            raise fail(f"internal error: {exc.__class__.__name__}: {_masked(str(exc), kwargs.get('ctx'))} "
+                       "(set KAM_DEBUG=1 for details)") from None  # fmt: skip
         finally:
             ctx = kwargs.get("ctx")
             if ctx is not None and state(ctx)._reader is not None:
@@ -193,10 +194,16 @@ def _unreadable_value(exc: Exception, ctx: typer.Context | None) -> Exception | 
 
 
 def _database_error(message: str, ctx: typer.Context | None) -> Exception:
-    from ..storage.location import describe_error, display_location
+    from ..storage.location import describe_error
 
-    location = display_location(state(ctx).location) if ctx is not None else "the database"
-    return describe_error(message, location)
+    return describe_error(message, state(ctx).location if ctx is not None else None)
+
+
+def _masked(message: str, ctx: typer.Context | None) -> str:
+    """`message` without the credentials of the database URL."""
+    from ..location import mask_secrets
+
+    return mask_secrets(message, state(ctx).location) if ctx is not None else message
 
 
 def parse_day(value: str | None, option: str) -> date | None:

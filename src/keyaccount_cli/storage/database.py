@@ -17,7 +17,7 @@ from sqlmodel import Session, SQLModel, create_engine
 
 from ..errors import KamError
 from . import models
-from .location import busy_timeout, describe_error, display_location, is_url, resolve_location
+from .location import busy_timeout, check_url, describe_error, display_location, is_url, resolve_location
 from .schema import REFERENCE_INDEXES, SQLITE_COUNTS_INDEX
 from .sqlitefile import create_private_file, sqlite_pragmas
 
@@ -152,6 +152,7 @@ def open_database(location: str, *, create: bool = True) -> Database:
     read-only commands (`create=False`).
     """
     if is_url(location):
+        check_url(location)
         scheme, rest = location.split("://", 1)
         # the URL as PostgreSQL's own tools write it means the driver kam ships with (psycopg 3)
         url = f"postgresql+psycopg://{rest}" if scheme in ("postgresql", "postgres") else location
@@ -195,7 +196,7 @@ def open_database(location: str, *, create: bool = True) -> Database:
         migrate(db)
     except DBAPIError as exc:
         db.close()
-        raise translate_operational(exc, shown) from None
+        raise translate_operational(exc, location) from None
     except BaseException:
         db.close()
         raise
@@ -209,7 +210,7 @@ def has_schema(db: Database) -> bool:
 
 
 def translate_operational(exc: DBAPIError, location: str) -> KamError:
-    """A driver error as one line; `location` is already safe to show."""
+    """A driver error as one line, without the credentials of `location`."""
     return describe_error(str(exc.orig) if exc.orig is not None else exc.__class__.__name__, location)
 
 
@@ -252,12 +253,10 @@ def backup(db: Database, target: Path) -> int:
     import sqlite3
 
     if not db.is_sqlite:
-        from sqlalchemy.engine import make_url
-
         # the URL as pg_dump takes it: no driver name, and no password (pg_dump asks, or reads ~/.pgpass)
-        server = make_url(db.location).set(drivername=db.engine.dialect.name)._replace(password=None)
+        server = db.engine.dialect.name + "://" + display_location(db.location, drop_secrets=True).split("://", 1)[1]
         raise KamError("kam backup copies SQLite files; back up a server database with its own tools, e.g. "
-                       f"pg_dump --format=custom --file {shlex.quote(str(target))} {shlex.quote(server.render_as_string())}")  # fmt: skip
+                       f"pg_dump --format=custom --file {shlex.quote(str(target))} {shlex.quote(server)}")  # fmt: skip
     source = Path(db.location)
     target = target.expanduser().absolute()
     if target.exists() and target.samefile(source):

@@ -88,6 +88,17 @@ def ensure_account(session: Session, name: str, *, source: str, at: datetime) ->
 
 # --- contacts -------------------------------------------------------------
 
+# The largest row id each backend stores (a server's `integer` column); a larger number is no id
+MAX_ID = {"sqlite": 2**63 - 1, "postgresql": 2**31 - 1}
+
+
+def row_id(session: Session, ref: str) -> int | None:
+    """`ref` as the id of a row, if it is a number such an id can be."""
+    if not ref.isdecimal():
+        return None
+    value = int(ref)
+    return value if value <= MAX_ID.get(session.get_bind().dialect.name, 2**31 - 1) else None
+
 
 def resolve_contact(session: Session, ref: str, account: str | None = None, *, dates: bool = True) -> Contact:
     """A CONTACT argument: an email, a numeric id, or a name (narrowed by `account`). Without
@@ -99,8 +110,9 @@ def resolve_contact(session: Session, ref: str, account: str | None = None, *, d
     acc = require_account(session, account) if account else None
     if acc is not None:
         query = query.where(Contact.account_id == acc.id)
-    if ref.isdigit():
-        found = session.exec(query.where(Contact.id == int(ref))).scalars().first()
+    contact_id = row_id(session, ref)
+    if contact_id is not None:
+        found = session.exec(query.where(Contact.id == contact_id)).scalars().first()
         if found is not None:
             return found
     if "@" in ref:
