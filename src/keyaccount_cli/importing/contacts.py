@@ -37,7 +37,7 @@ from ..errors import SHOWN, InputError, KamError, Problem, ProblemList
 from ..storage.bulkload import pause_cyclic_gc
 from ..storage.location import busy_timeout
 from ..storage.reading import email_key, name_key
-from ..storage.schema import REFERENCE_INDEXES
+from ..storage.schema import NAME_INDEX, REFERENCE_INDEXES
 from ..storage.statements import Sql
 from .csvfile import SourceInfo, map_header, read_records, unquote_formula
 
@@ -417,8 +417,8 @@ class _Import:
         # connections read the last committed state, indexes and all.)
         self.deferred: list[tuple[str, str]] = []
         if sql.qmark and not self.contacts_before:
-            self.deferred = sql.all("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (?, ?, ?, ?, ?)",
-                                    (*REFERENCE_INDEXES, "ix_contact_watched", "ix_contact_counts"))  # fmt: skip
+            self.deferred = sql.all("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (?, ?, ?, ?, ?, ?)",
+                                    (*REFERENCE_INDEXES, "ix_contact_watched", "ix_contact_counts", NAME_INDEX))  # fmt: skip
             for name, _ in self.deferred:
                 sql.run(f"DROP INDEX {name}")
 

@@ -18,7 +18,7 @@ from sqlmodel import Session, SQLModel, create_engine
 from ..errors import KamError
 from . import models
 from .location import busy_timeout, check_url, describe_error, display_location, is_url, resolve_location
-from .schema import REFERENCE_INDEXES, SQLITE_COUNTS_INDEX
+from .schema import NAME_INDEX, REFERENCE_INDEXES, SQLITE_COUNTS_INDEX
 from .sqlitefile import create_private_file, sqlite_pragmas
 
 __all__ = ["busy_timeout", "display_location", "is_url", "resolve_location"]  # re-exported
@@ -51,6 +51,13 @@ def _check_counts_index(conn: Connection) -> None:
         conn.exec_driver_sql(SQLITE_COUNTS_INDEX)
 
 
+def _contact_name_index(conn: Connection) -> None:
+    """Contacts by name alone (a CONTACT argument): an index lookup, not a pass over every contact."""
+    for index in models.Contact.__table__.indexes:
+        if index.name == NAME_INDEX:
+            index.create(conn, checkfirst=True)
+
+
 # Migrations are named and applied in order; each name is recorded in the
 # `migration` table. A new database gets the current schema from the models and
 # every name recorded at once; an older one runs the names it lacks.
@@ -60,6 +67,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0003_opportunities_and_health", _portfolio_tables),
     ("0004_watched_contacts", _watched_contacts),
     ("0005_check_counts_index", _check_counts_index),
+    ("0006_contact_name_index", _contact_name_index),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
