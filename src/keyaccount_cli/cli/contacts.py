@@ -43,47 +43,19 @@ def _fields(**given: Any) -> dict[str, Any]:
     return {rename.get(k, k): v for k, v in given.items()}
 
 
-def _contact_record(c: Any, account: str, names: dict[int, str], moved: dict[int, str]) -> dict[str, Any]:
-    return {
-        "id": c.id, "account": account, "name": c.name, "email": c.email, "phone": c.phone,
-        "title": c.title, "department": c.department, "roles": list(c.roles),
-        "decision_power": c.decision_power, "attitude": c.attitude, "concerns": list(c.concerns),
-        "can_sign": c.can_sign, "project_owner": c.project_owner,
-        "reports_to": names.get(c.reports_to_id) if c.reports_to_id else None,
-        "status": c.status, "change_risk": c.change_risk,
-        "change_date": c.change_date.isoformat() if c.change_date else None,
-        "change_kind": c.change_kind, "successor": names.get(c.successor_id) if c.successor_id else None,
-        "moved_to": moved.get(c.moved_to_id) if c.moved_to_id else None, "notes": c.notes,
-    }  # fmt: skip
-
-
 @guarded
 def accounts(ctx: typer.Context, format: FormatOption = Format.table) -> None:
     """One row per account: contacts, departments, supporters, decision makers, open findings."""
-    from ..domain.checks import check_account
-    from ..domain.graph import coverage
-    from ..storage.records import iter_accounts, name_key
+    from ..services.listing import ACCOUNT_FIELDS, account_overview
 
     st = state(ctx)
-    db = st.db()
-    opts = _check_options(st)
-    records = []
-    with db.session() as s:
-        for a in iter_accounts(s):
-            cov = coverage(a)
-            records.append({
-                "account": a.name, "industry": a.industry, "tier": a.tier, "owner": a.owner,
-                "contacts": cov.active, "departments": cov.departments, "supporters": cov.supporters,
-                "decision_makers": cov.decision_makers, "findings": len(check_account(a, opts)),
-            })  # fmt: skip
-    records.sort(key=lambda r: name_key(r["account"]))
+    records = account_overview(st.reader(), _check_options(st))
     from ..render.output import emit
 
     emit(records, format.value, [("account", "Account"), ("owner", "Owner"), ("contacts", "Contacts"),
          ("departments", "Departments"), ("supporters", "Supporters"), ("decision_makers", "Decision makers"),
          ("findings", "Findings")], empty="no accounts yet; start with kam import FILE.csv",
-         fields=("account", "industry", "tier", "owner", "contacts", "departments", "supporters", "decision_makers",
-                 "findings"))  # fmt: skip
+         fields=ACCOUNT_FIELDS)  # fmt: skip
 
 
 def _check_options(st: Any, due: str | None = None) -> Any:
@@ -102,14 +74,9 @@ def contacts(
 ) -> None:
     """The account's relationship table."""
     from ..render.output import attitude_text, emit
-    from ..storage.records import load_accounts, moved_to_accounts
+    from ..services.listing import account_contacts
 
-    db = state(ctx).db()
-    with db.session() as s:
-        (view,) = load_accounts(s, [account])
-        moved = moved_to_accounts(s, view.contacts)
-    names = {c.id: c.name for c in view.contacts}
-    records = [_contact_record(c, view.name, names, moved) for c in view.contacts]
+    view, records = account_contacts(state(ctx).reader(), account)
     if format is Format.table:
         for r in records:
             r["roles"] = ", ".join(r["roles"])
@@ -263,15 +230,16 @@ def successor(
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """Record who takes over from a departing contact, or rank candidates with --suggest."""
-    from ..domain.succession import sync_plans
     from ..errors import KamError
-    from ..storage.records import check_reference, find_account_name, resolve_contact, update_contact
 
     st = state(ctx)
     if suggest:
         if other is not None:
             raise KamError("give either OTHER or --suggest, not both")
         return _suggest(st, contact, account, format)
+    from ..domain.succession import sync_plans
+    from ..storage.records import check_reference, find_account_name, resolve_contact, update_contact
+
     if other is None:
         raise KamError("name the successor (kam successor CONTACT OTHER) or ask for --suggest")
     with st.db().session(write=True) as s:
@@ -286,18 +254,14 @@ def successor(
 
 
 def _suggest(st: Any, contact: str, account: str | None, format: Format) -> None:
-    from ..domain.succession import suggest_successors
     from ..render.output import emit
-    from ..storage.records import find_account_name, load_accounts, resolve_contact
+    from ..services.listing import successor_candidates
 
-    with st.db().session() as s:
-        c = resolve_contact(s, contact, account)
-        (view,) = load_accounts(s, [find_account_name(s, c.account_id)])
-    ranked = suggest_successors(view, c.id)  # type: ignore[arg-type]
+    c, view, ranked = successor_candidates(st.reader(), contact, account)
     if not ranked and format is Format.table:
         err(f"no candidates: {view.name} has nobody else who is active and staying; kam add a contact first")
         return
-    records = [{
+    records: list[dict[str, Any]] = [{
         "rank": i, "id": k.contact.id, "name": k.contact.name, "email": k.contact.email, "title": k.contact.title,
         "department": k.contact.department, "decision_power": k.contact.decision_power,
         "attitude": k.contact.attitude, "score": k.score, "reasons": k.reasons,
@@ -319,25 +283,9 @@ def history(
 ) -> None:
     """The change history of a contact, or of an account and its contacts."""
     from ..render.output import emit
-    from ..storage.records import contact_names, find_account, resolve_contact
-    from ..storage.records import history as load_history
+    from ..services.listing import change_history, history_time
 
-    st = state(ctx)
-    with st.db().session() as s:
-        acc = None if (account or "@" in who or who.strip().isdigit()) else find_account(s, who)
-        if acc is not None:
-            rows = load_history(s, account=acc)
-            title = f"History of {acc.name}"
-        else:
-            c = resolve_contact(s, who, account)
-            rows = load_history(s, contact=c)
-            title = f"History of {c.name}"
-        names = contact_names(s, [r.entity_id for r in rows if r.entity == "contact"])
-    records = [{
-        "at": r.at.isoformat() if format is not Format.table else r.at.astimezone().strftime("%Y-%m-%d %H:%M"),
-        "entity": r.entity,
-        "name": names.get(r.entity_id, acc.name if acc else "") if r.entity == "contact" else (acc.name if acc else ""),
-        "field": r.field, "old": r.old, "new": r.new, "source": r.source,
-    } for r in rows]  # fmt: skip
+    found = change_history(state(ctx).reader(), who, account)
+    records = [dict(r, at=history_time(r["at"], table=format is Format.table)) for r in found.rows]
     emit(records, format.value, [("at", "When"), ("name", "Who"), ("field", "Field"), ("old", "Old"),
-         ("new", "New"), ("source", "Source")], title=title, empty="no history")  # fmt: skip
+         ("new", "New"), ("source", "Source")], title=found.title, empty="no history")  # fmt: skip

@@ -30,18 +30,17 @@ def export(
 ) -> None:  # fmt: skip
     """Write CSV. `contacts` uses exactly the import columns: export → import reproduces the data."""
     from ..importing.csvfile import open_output, write_csv
-    from ..services.export import account_rows, contact_rows, finding_rows
+    from ..services.csv_export import account_rows, contact_rows, finding_rows
     from .contacts import _check_options
 
     st = state(ctx)
-    db = st.db()
-    with db.session() as s:
-        if what is What.contacts:
-            header, rows = contact_rows(s)
-        elif what is What.accounts:
-            header, rows = account_rows(s, _check_options(st, due))
-        else:
-            header, rows = finding_rows(s, _check_options(st, due))
+    reader = st.reader()
+    if what is What.contacts:
+        header, rows = contact_rows(reader)
+    elif what is What.accounts:
+        header, rows = account_rows(reader, _check_options(st, due))
+    else:
+        header, rows = finding_rows(reader, _check_options(st, due))
     out = open_output(output, excel=excel)
     try:
         write_csv(rows, header, out=out)

@@ -25,14 +25,9 @@ def health(
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """Health scores 0–100 from the scorecard (config: health), with the points per dimension and the deductions."""
-    import json
-
-    from ..domain.health import assess
-    from ..domain.health import record as health_record
     from ..errors import KamError
     from ..render.output import emit
-    from ..storage.extras import health_trend, record_health
-    from ..storage.reading import account_ids, iter_accounts, name_key
+    from ..services.reports import health_history, health_scores
     from .contacts import _check_options
 
     if record and trend:
@@ -41,28 +36,19 @@ def health(
     cfg = st.config()
     card, opts = cfg.scorecard, _check_options(st)
     reader = st.reader()
-    names = [account] if account else None
     if trend:
-        wanted = account_ids(reader, names) if names else None
-        views = {i: n for i, n in reader.rows("SELECT id, name FROM account")}  # noqa: C416 - a SQLAlchemy Result has .keys(), so dict() would misread it
-        rows = health_trend(reader, wanted)
-        records = []
-        for account_id, day, value, band, detail in rows:
-            extra = json.loads(detail) if detail else {}
-            records.append({"account": views[account_id], "date": day.isoformat(), "score": value, "band": band,
-                            **{k: extra.get(k) for k in ("usage_points", "renewal_intent_points", "p1_tickets_points",
-                                                         "nps_points", "deductions", "explanation")}})  # fmt: skip
-        records.sort(key=lambda r: (name_key(r["account"]), r["date"]))
-        emit(records, format.value, [("account", "Account"), ("date", "Date"), ("score", "Score"), ("band", "Band"),
-             ("usage_points", "Usage pts"), ("renewal_intent_points", "Renewal pts"), ("p1_tickets_points", "P1 pts"),
-             ("nps_points", "NPS pts"), ("deductions", "Deducted")], title="Recorded health scores",
-             empty="no health scores recorded yet; kam health --record stores today's", style=_style)  # fmt: skip
+        emit(health_history(reader, account), format.value, [("account", "Account"), ("date", "Date"),
+             ("score", "Score"), ("band", "Band"), ("usage_points", "Usage pts"), ("renewal_intent_points", "Renewal pts"),
+             ("p1_tickets_points", "P1 pts"), ("nps_points", "NPS pts"), ("deductions", "Deducted")],
+             title="Recorded health scores", empty="no health scores recorded yet; kam health --record stores today's",
+             style=_style)  # fmt: skip
         return
-    results: list[tuple[int, dict[str, Any]]] = []
-    for v in iter_accounts(reader, names):
-        results.append((v.id, health_record(v.name, opts.policy.tier(v), assess(v, card, opts))))
-    results.sort(key=lambda p: name_key(p[1]["account"]))
+    results = health_scores(reader, account, card, opts)
     if record:
+        import json
+
+        from ..storage.extras import record_health
+
         scored = [(i, r["score"], r["band"], json.dumps(r, ensure_ascii=False)) for i, r in results if r["score"] is not None]
         with st.db(create=False).writer.begin() as conn:
             n = record_health(conn, scored, on=st.today, at=st.now)
@@ -107,10 +93,10 @@ def report(
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """The team lead's dashboard: accounts by tier and health band, single-threaded deals, deals whose key person changed, key-people churn, coverage per owner."""
-    from ..domain.dashboard import dashboard, long_rows
+    from ..domain.dashboard import long_rows
     from ..domain.vocab import VocabError, bounded_number
     from ..render.output import emit
-    from ..storage.reading import iter_accounts
+    from ..services.reports import team_dashboard
     from .contacts import _check_options
 
     st = state(ctx)
@@ -120,7 +106,7 @@ def report(
         amount = cfg.min_amount if min_amount is None else bounded_number(min_amount, f"{min_amount:g}")
     except VocabError as exc:
         raise fail(f"--min-amount: {exc}") from None
-    board = dashboard(iter_accounts(st.reader(), for_checks=True), cfg.scorecard, opts, min_amount=amount)
+    board = team_dashboard(st.reader(), cfg.scorecard, opts, min_amount=amount)
     if format is Format.json:
         emit([board], "json", [])
         return

@@ -98,17 +98,19 @@ def handover(
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """Show a departing contact's handover plan, or complete one of its steps."""
-    from ..domain.succession import complete_step, load_plan, open_plan_id, step_name
+    from ..domain.succession import complete_step, open_plan_id, step_name
     from ..errors import KamError
     from ..render.output import emit
-    from ..storage.records import resolve_contact
+    from ..services.handover_plan import handover_plan
 
     st = state(ctx)
     if done is None and (on or notes):
         raise KamError("--on and --notes go with --done STEP")
-    with st.db(create=False).session(write=done is not None) as s:
-        c = resolve_contact(s, contact, account)
-        if done is not None:
+    if done is not None:
+        from ..storage.records import resolve_contact
+
+        with st.db(create=False).session(write=True) as s:
+            c = resolve_contact(s, contact, account)
             step = step_name(done)
             plan_id = open_plan_id(s.connection(), c.id)  # type: ignore[arg-type]
             if plan_id is None:
@@ -116,18 +118,8 @@ def handover(
             complete_step(s.connection(), plan_id, step, on=parse_day(on, "--on") or st.today, notes=notes)
             s.commit()
             err(f"{c.name}: step {step} done")
-        plan = load_plan(s.connection(), c.id)  # type: ignore[arg-type]
-    if plan is None:
-        raise KamError(f"{c.name} has no handover plan; kam leave {contact} --on DATE opens one")
-    records = [{
-        "step": p["step"], "description": p["description"], "owner": p["owner"],
-        "deadline": p["deadline"].isoformat() if p["deadline"] else None, "status": p["status"],
-        "overdue": plan.status == "open" and p["status"] == "open" and p["deadline"] is not None
-                   and p["deadline"] < st.today,
-        "done_on": p["done_on"].isoformat() if p["done_on"] else None, "notes": p["notes"],
-    } for p in plan.steps]  # fmt: skip
-    when = f"{plan.kind or 'change'} on {plan.change_date.isoformat()}" if plan.change_date else (plan.kind or "change")
-    title = f"Handover of {plan.contact} ({plan.account}) — {when} — plan {plan.status}"
+    page = handover_plan(st.reader(), contact, account, st.today)
+    records, title = page.steps, page.title
     if format is Format.table:
         for r in records:
             r["status"] = "OVERDUE" if r["overdue"] else r["status"]
