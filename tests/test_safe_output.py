@@ -1,5 +1,6 @@
 """What kam writes for the user (exports, backups): never onto the database or SQLite's files beside
-it, owner-only whatever the umask, whole or not at all (a full disk leaves the previous file)."""
+it, owner-only whatever the umask, whole or not at all (a full disk leaves the previous file); and a
+database left open to other users is made owner-only."""
 
 from __future__ import annotations
 
@@ -186,3 +187,48 @@ def test_a_backup_on_a_full_disk_leaves_the_previous_backup(kam, seeded, tmp_pat
     assert one_line(result.stderr) == f"kam: cannot write the backup {target}: No space left on device"
     assert target.read_bytes() == b"last monday's backup"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kam-mon.db", "kam.db"]
+
+
+# --- a database open to other users ---------------------------------------------------
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(
+    "command", [["accounts"], ["db"], ["import", EXAMPLE], ["set", "lina@ecpower.example", "--title", "X"]]
+)
+def test_a_0644_database_is_made_owner_only_and_kam_says_so(kam, seeded, command):
+    db = seeded.path
+    db.chmod(0o644)
+    result = kam(*command)
+    assert result.exit_code == 0, result.stderr
+    notice = [line for line in result.stderr.splitlines() if "owner-only" in line]
+    assert notice == [f"kam: {db} was open to other users (mode 0644); made it owner-only"]
+    assert db.stat().st_mode & 0o777 == 0o600
+    assert "owner-only" not in kam(*command).stderr  # said once, when it was so
+
+
+@pytest.mark.sqlite_only
+def test_the_wal_and_shm_of_a_database_open_to_others_are_made_owner_only_too(kam, seeded):
+    db = seeded.path
+    with wal_open(db):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").chmod(0o664)
+        result = kam("accounts")
+        assert result.exit_code == 0, result.stderr
+        assert (
+            one_line(result.stderr)
+            == f"kam: {db} (and its -wal, -shm) was open to other users (mode 0664); made it owner-only"
+        )
+        for suffix in ("", "-wal", "-shm"):
+            assert Path(f"{db}{suffix}").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.sqlite_only
+def test_a_file_that_is_not_a_database_keeps_its_mode(kam, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database at all")
+    notes.chmod(0o644)
+    result = kam("--db", notes, "accounts")
+    assert result.exit_code == 2
+    assert "not a kam database" in one_line(result.stderr)
+    assert notes.stat().st_mode & 0o777 == 0o644

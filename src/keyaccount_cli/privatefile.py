@@ -1,13 +1,14 @@
 """Owner-only files. What kam writes for the user (exports, backups) goes to a temporary file beside
 the target, owner-only (0600) whatever the umask, and is renamed into place once complete: an error
 (a full disk) leaves the previous file as it was and no temporary file behind. Never onto the
-database or one of SQLite's files beside it.
+database or one of SQLite's files beside it. A database found open to other users is made owner-only.
 
 The standard library alone: `kam --help` imports it."""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -21,6 +22,7 @@ COMPANIONS = {
     "": "the database itself", "-wal": "the database's write-ahead log",
     "-shm": "the database's shared-memory file", "-journal": "the database's rollback journal",
 }  # fmt: skip
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def refuse_database_files(target: Path, database: Path) -> None:
@@ -98,3 +100,32 @@ def _sync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def make_owner_only(database: Path) -> list[tuple[Path, int]]:
+    """Take every group and other permission off a SQLite database file (or an empty one, which
+    kam would make a database) and its companion files that have any; returns the files changed
+    with their former modes. A file that is not a database is left alone. OSError (not the owner)
+    propagates."""
+    if not _is_sqlite_file(database):
+        return []
+    changed = []
+    for suffix in COMPANIONS:
+        path = Path(f"{database}{suffix}")
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            continue
+        if stat.S_ISREG(mode) and mode & 0o077:
+            os.chmod(path, stat.S_IMODE(mode) & 0o700)
+            changed.append((path, stat.S_IMODE(mode)))
+    return changed
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except OSError:
+        return False  # missing, a directory, unreadable: the open says what is wrong
+    return head in (b"", SQLITE_HEADER)
