@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from ..storage.location import is_url
+from ..storage.private_files import make_owner_only
 from ..storage.stored_values import first_unreadable
 
 if TYPE_CHECKING:
@@ -50,6 +52,7 @@ class State:
     _config: Any = field(default=None, repr=False)
     _reader: Any = field(default=None, repr=False)
     _now: datetime | None = None
+    _file_checked: bool = False
 
     @property
     def location(self) -> str:
@@ -69,6 +72,7 @@ class State:
             from ..storage.database import open_database
 
             self.config()
+            self.sqlite_file()
             self._db = open_database(self.location, create=create)
         return self._db  # type: ignore[no-any-return]
 
@@ -77,15 +81,35 @@ class State:
         to import, one snapshot), else the full open, which upgrades an older schema and gives
         the messages for a missing or foreign file. Closed with the command."""
         if self._reader is None:
-            from ..storage.location import busy_timeout, is_url
+            from ..storage.location import busy_timeout
             from ..storage.reading import SqlaReader, open_sqlite_reader
 
             self.config()
-            if not is_url(self.location):
-                self._reader = open_sqlite_reader(Path(self.location), busy_timeout())
+            path = self.sqlite_file()
+            if path is not None:
+                self._reader = open_sqlite_reader(path, busy_timeout())
             if self._reader is None:
                 self._reader = SqlaReader(self.db().engine.connect())
         return self._reader  # type: ignore[no-any-return]
+
+    def sqlite_file(self) -> Path | None:
+        """The SQLite database file (None for a server). The first time, a file (or its -wal, -shm,
+        -journal) that group or others may read or write is made owner-only, and stderr says so."""
+        if is_url(self.location):
+            return None
+        path = Path(self.location)
+        if not self._file_checked:
+            self._file_checked = True
+            try:
+                changed = make_owner_only(path)
+            except OSError as exc:
+                err(f"kam: warning: {exc.filename} is open to other users and kam cannot change that: {exc.strerror}")
+                return path
+            if changed:
+                (first, mode), *more = changed
+                also = f" (and its {', '.join(p.name.removeprefix(path.name) for p, _ in more)})" if more else ""
+                err(f"kam: {first}{also} was open to other users (mode {mode:04o}); made it owner-only")
+        return path
 
     def close(self) -> None:
         if self._db is not None:
@@ -201,7 +225,7 @@ def _database_error(message: str, ctx: typer.Context | None) -> Exception:
 
 def _masked(message: str, ctx: typer.Context | None) -> str:
     """`message` without the credentials of the database URL."""
-    from ..location import mask_secrets
+    from ..storage.location import mask_secrets
 
     return mask_secrets(message, state(ctx).location) if ctx is not None else message
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ..storage.location import is_url
+from ..storage.private_files import refuse_database_files
 from .common import err, guarded, state
 
 
@@ -34,6 +37,8 @@ def export(
     from .contacts import _check_options
 
     st = state(ctx)
+    if output is not None and output != "-" and not is_url(st.location):
+        refuse_database_files(Path(output), Path(st.location))
     db = st.db()
     with db.session() as s:
         if what is What.contacts:
@@ -42,12 +47,8 @@ def export(
             header, rows = account_rows(s, _check_options(st, due))
         else:
             header, rows = finding_rows(s, _check_options(st, due))
-    out = open_output(output, excel=excel)
-    try:
+    with open_output(output, excel=excel) as out:
         write_csv(rows, header, out=out)
-    finally:
-        if output not in (None, "-"):
-            out.close()
     if output not in (None, "-"):
         noun = what.value if len(rows) != 1 else what.value.removesuffix("s")
         err(f"wrote {len(rows)} {noun} to {output}")

@@ -35,11 +35,9 @@ def import_file(
     encoding: Annotated[str | None, typer.Option("--encoding", help="Override the detected text encoding (e.g. gb18030, big5).")] = None,
 ) -> None:  # fmt: skip
     """Import contacts (or accounts, opportunities, interactions) from a CRM or Excel export: one transaction, upsert."""
-    from ..storage.location import is_url
-
     st = state(ctx)
     vocab = st.config().vocabulary
-    location = None if is_url(st.location) else Path(st.location)
+    location = st.sqlite_file()
     fresh = location is not None and not location.exists()
     db = None
     if kind is Kind.contacts and location is not None:

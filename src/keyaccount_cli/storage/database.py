@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import shlex
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -18,6 +18,7 @@ from sqlmodel import Session, SQLModel, create_engine
 from ..errors import KamError
 from . import models
 from .location import busy_timeout, check_url, describe_error, display_location, is_url, resolve_location
+from .private_files import private_output, refuse_database_files
 from .schema import REFERENCE_INDEXES, SQLITE_COUNTS_INDEX
 from .sqlitefile import create_private_file, sqlite_pragmas
 
@@ -248,8 +249,8 @@ def migrate(db: Database) -> list[str]:
 
 def backup(db: Database, target: Path) -> int:
     """A consistent copy of a SQLite database through SQLite's online backup, safe while other
-    commands read and write; written owner-only beside the target, then moved into place.
-    Returns the size in bytes."""
+    commands read and write; written owner-only beside the target, then moved into place, never
+    onto the database or its -wal, -shm or -journal file. Returns the size in bytes."""
     import sqlite3
 
     if not db.is_sqlite:
@@ -258,22 +259,17 @@ def backup(db: Database, target: Path) -> int:
         raise KamError("kam backup copies SQLite files; back up a server database with its own tools, e.g. "
                        f"pg_dump --format=custom --file {shlex.quote(str(target))} {shlex.quote(server)}")  # fmt: skip
     source = Path(db.location)
+    refuse_database_files(target, source)
     target = target.expanduser().absolute()
-    if target.exists() and target.samefile(source):
-        raise KamError(f"{target} is the database itself; choose another file")
     if target.is_dir():
         raise KamError(f"{target} is a directory; name the backup file")
-    partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)
     try:
-        create_private_file(partial)
-        with sqlite3.connect(source, timeout=busy_timeout()) as src, sqlite3.connect(partial) as dst:
+        with (
+            private_output(target, f"the backup {target}") as partial,
+            closing(sqlite3.connect(source, timeout=busy_timeout())) as src,
+            closing(sqlite3.connect(partial)) as dst,
+        ):
             src.backup(dst)
-        os.replace(partial, target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise KamError(f"cannot write the backup {target}: {exc.strerror}") from None
     except sqlite3.Error as exc:
-        partial.unlink(missing_ok=True)
         raise KamError(f"backup failed: {exc}") from None
     return target.stat().st_size
