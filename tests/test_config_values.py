@@ -1,7 +1,9 @@
-"""Config values are checked before any command runs: every number finite and in its range;
-a bad value is one line naming the file and key, exit 2."""
+"""Config values are checked before any command runs: every number finite and in its range,
+every extra alias meaning exactly one value; a bad value is one line naming the file and key, exit 2."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
@@ -73,6 +75,38 @@ def test_numbers_out_of_range_and_bands_out_of_order_are_errors_naming_the_key(k
     assert rejected(kam, config(text), "health") == message
 
 
+@pytest.mark.parametrize(("text", "message"), [
+    ("aliases:\n  attitude:\n    support: [opposed]\n",
+     "aliases.attitude.support: 'opposed' is already the attitude value 'opposed'; it cannot also mean 'support'"),
+    ("aliases:\n  attitude:\n    support: [Opposed]\n",
+     "aliases.attitude.support: 'Opposed' is already the attitude value 'opposed'; it cannot also mean 'support'"),
+    ("aliases:\n  attitude:\n    support: [反对]\n",
+     "aliases.attitude.support: '反对' is already a built-in alias of 'opposed'; it cannot also mean 'support'"),
+    ("aliases:\n  tier:\n    key: [成长型]\n    strategic: [成长型]\n",
+     "aliases.tier.strategic: '成长型' is already an alias of 'key' (aliases.tier.key); it cannot also mean 'strategic'"),
+    ("aliases:\n  attitude:\n    support: [champion]\n",
+     "aliases.attitude.support: 'champion' is a roles value; an alias cannot be another field's value"),
+    ("aliases:\n  attitude:\n    support: [+1]\n", "aliases.attitude.support[0] must be a word (quote a number), got 1"),
+    ("aliases:\n  attitude:\n    support: ['  ']\n", "aliases.attitude.support[0] must be a word (quote a number), got '  '"),
+    ("aliases:\n  attitudes:\n    support: [温和支持]\n", "aliases: unknown vocabulary 'attitudes' (known: roles, "
+     "decision_power, attitude, concerns, status, change_risk, change_kind, relation_kind, tier, renewal_intent, "
+     "interaction_kind)"),
+    ("aliases:\n  attitude:\n    supportive: [温和支持]\n", "aliases.attitude: unknown value 'supportive' (known: "
+     "strong_support, support, neutral, reserved, opposed)"),
+])  # fmt: skip
+def test_an_alias_that_already_means_something_else_is_an_error_naming_both(kam, config, text, message):
+    kam("add", "ACME", "A")
+    assert rejected(kam, config(text)) == message
+
+
+def test_an_alias_that_repeats_its_own_value_is_harmless(kam, config):
+    path = config("aliases:\n  attitude:\n    support: [Support, supportive, 温和支持]\n")
+    assert kam("--config", path, "add", "ACME", "A", "--attitude", "温和支持").exit_code == 0
+    assert kam("--config", path, "add", "ACME", "B", "--attitude", "opposed").exit_code == 0
+    rows = {r["name"]: r["attitude"] for r in _json(kam("--config", path, "contacts", "ACME", "--format", "json"))}
+    assert rows == {"A": "support", "B": "opposed"}
+
+
 @pytest.mark.parametrize("command", [
     ("check",), ("health",), ("report",), ("accounts",), ("contacts", "ACME"), ("map", "ACME"), ("db",),
     ("export", "contacts"), ("add", "ACME", "B"),
@@ -83,6 +117,13 @@ def test_every_command_that_loads_the_config_refuses_a_bad_value(kam, config, co
     assert rejected(kam, path, *command) == "health.low must be a finite number from 0 to 100, got .nan"
 
 
+def test_an_import_with_a_bad_config_writes_nothing(kam, config, write_csv, isolated_db):
+    csv = write_csv("account,name,attitude\nACME,A,opposed\n")
+    path = config("aliases:\n  attitude:\n    support: [opposed]\n")
+    assert rejected(kam, path, "import", csv).startswith("aliases.attitude.support: 'opposed'")
+    assert not isolated_db.exists() or isolated_db.count("contacts") == 0
+
+
 def test_the_example_config_loads_and_1e6_is_a_number(kam, config):
     kam("add", "ACME", "A")
     result = kam("--config", ROOT / "examples" / "kam.yaml", "health")
@@ -90,3 +131,8 @@ def test_the_example_config_loads_and_1e6_is_a_number(kam, config):
     result = kam("--config", config("min_amount: 5e5\n"), "report")
     assert result.exit_code == 0, result.stderr
     assert "at least 500,000" in result.stdout
+
+
+def _json(result):
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)

@@ -301,5 +301,8 @@ def _aliases(value: Any) -> dict[str, dict[str, list[str]]]:
                 aliases = [aliases]
             elif not isinstance(aliases, list):
                 raise _Bad(f"aliases.{vocab}.{canonical} must be a list")
+            for i, alias in enumerate(aliases):
+                if not isinstance(alias, str) or not alias.strip():
+                    raise _Bad(f"aliases.{vocab}.{canonical}[{i}] must be a word (quote a number), got {alias!r}")
             out[vocab][canonical] = aliases
     return out
