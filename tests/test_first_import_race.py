@@ -100,3 +100,32 @@ def test_a_failed_first_import_keeps_a_database_another_command_created_meanwhil
     assert kam("--db", db, "accounts").exit_code == 0
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM contact").fetchone()[0] == 16
+
+
+@pytest.mark.sqlite_only
+def test_a_failed_first_import_keeps_its_file_while_another_command_reads_it(tmp_path, monkeypatch, kam):
+    """A reader (say `kam check` from cron) has the new file open when the first import fails:
+    the file stays, an empty kam database, rather than vanish under the reader."""
+    from keyaccount_cli import importer
+
+    db = tmp_path / "kam.db"
+    readers: list[sqlite3.Connection] = []
+    read_rows = importer.read_rows
+
+    def read_beside(*args, **kwargs):  # the import has made the file: a reader opens it and reads
+        readers.append(sqlite3.connect(db, isolation_level=None))
+        readers[0].execute("BEGIN")
+        readers[0].execute("SELECT count(*) FROM contact").fetchone()
+        return read_rows(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "read_rows", read_beside)
+    try:
+        result = kam("--db", db, "import", contacts_file(tmp_path / "bad.csv", "bad", attitude="lukewarm"))
+    finally:
+        for reader in readers:
+            reader.close()
+    assert result.exit_code == 2 and "nothing was written" in result.stderr
+    assert db.exists(), "the failed import removed a file another command was reading"
+    assert integrity(db) == "ok"
+    assert emails_at(db, "bad") == 0
+    assert kam("--db", db, "accounts").exit_code == 0
