@@ -87,7 +87,8 @@ def accounts(ctx: typer.Context, format: FormatOption = Format.table) -> None:
 
 
 def _check_options(st: Any, due: str | None = None) -> Any:
-    from ..domain.checks import CheckOptions, window_end
+    from ..domain.checks import CheckOptions
+    from ..domain.dates import window_end
 
     cfg = st.config()
     return CheckOptions(today=st.today, horizon=window_end(cfg.due if due is None else due, st.today),

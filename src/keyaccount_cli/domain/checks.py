@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from json.encoder import encode_basestring as encode_string  # type: ignore[attr-defined]
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from ..errors import KamError
+from .dates import window_end as window_end  # re-exported: the window of `CheckOptions.horizon`
 from .portfolio import Policy
 from .portfolio import findings as portfolio_findings
 from .views import AccountBook, AccountFacts, AccountView, ContactView, Counts
@@ -45,44 +43,6 @@ class CheckOptions:
     horizon: date
     min_contacts: int = 2
     policy: Policy = field(default_factory=Policy)  # tiers, cadences, min_amount, HEALTH_LOW threshold
-
-
-_WINDOW = re.compile(r"^\s*(\d+)\s*([dwm])\s*$", re.IGNORECASE)
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def window_end(spec: str, today: date) -> date:
-    """`30d`, `2w`, `3m` from today, or a date (YYYY-MM-DD or YYYY/MM/DD) not before today."""
-    from .vocab import DateRangeError, VocabError, parse_date
-
-    usage = f"--due: cannot read {spec!r}; use e.g. 30d, 2w, 3m or a date YYYY-MM-DD"
-    m = _WINDOW.match(spec)
-    try:
-        if m:
-            n, unit = int(m.group(1)), m.group(2).lower()
-            if unit == "d":
-                return today + timedelta(days=n)
-            if unit == "w":
-                return today + timedelta(weeks=n)
-            return add_months(today, n)
-        if spec.strip().count("-") + spec.strip().count("/") not in (1, 2):  # a date, or YYYY-MM (its first day)
-            raise KamError(usage)
-        end = parse_date(spec)
-    except (OverflowError, ValueError):
-        raise KamError(f"--due: {spec!r} reaches beyond the calendar") from None
-    except DateRangeError as exc:
-        raise KamError(f"--due: {exc}") from None
-    except VocabError:
-        raise KamError(usage) from None
-    if end < today:
-        raise KamError(f"--due: {end.isoformat()} is before today ({today.isoformat()}); the window looks ahead")
-    return end
 
 
 def facts_of(account: AccountView) -> AccountFacts:
