@@ -24,7 +24,7 @@ from ..storage.stored_values import first_unreadable
 if TYPE_CHECKING:
     from ..config import Config
     from ..storage.database import Database
-    from ..storage.reading import Reader
+    from ..storage.reader import Reader
 
 
 class Format(StrEnum):
@@ -78,7 +78,7 @@ class State:
         the messages for a missing or foreign file. Closed with the command."""
         if self._reader is None:
             from ..storage.location import busy_timeout, is_url
-            from ..storage.reading import SqlaReader, open_sqlite_reader
+            from ..storage.reader import SqlaReader, open_sqlite_reader
 
             self.config()
             if not is_url(self.location):
