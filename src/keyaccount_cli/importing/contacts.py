@@ -32,11 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.keys import email_key, name_key
-from ..domain.succession import DEFAULT_DEADLINES, needs_plan, sync_plans
+from ..domain.succession import DEFAULT_DEADLINES, needs_plan
 from ..domain.vocab import VocabError, Vocabulary, history_text, join_multi, parse_bool, parse_date
 from ..errors import SHOWN, InputError, KamError, Problem, ProblemList
 from ..storage.bulkload import pause_cyclic_gc
 from ..storage.location import busy_timeout
+from ..storage.plans import sync_plans
 from ..storage.schema import REFERENCE_INDEXES
 from ..storage.statements import Sql
 from .csvfile import SourceInfo, map_header, read_records, unquote_formula

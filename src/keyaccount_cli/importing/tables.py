@@ -247,7 +247,7 @@ class _Writer:
             self.result.unchanged += 1
 
     def interactions(self, line: int, v: dict[str, Any]) -> None:
-        from ..domain.succession import complete_step, plans_waiting_for
+        from ..storage.plans import complete_step, plans_waiting_for
 
         i, ic = Interaction.__table__, InteractionContact.__table__  # type: ignore[attr-defined]
         account_id = self.account_id(v["account"], create=False)
