@@ -22,39 +22,10 @@ from ..domain.vocab import VocabError, Vocabulary, bounded_number, parse_date, s
 from ..errors import InputError, Problem, ProblemList
 from ..storage.database import Database
 from ..storage.table_import import RowRefused, table_import
+from .columns import COLUMNS
 from .contacts import ImportResult
 from .csvfile import map_header, read_records, unquote_formula
 
-ACCOUNT_ALIASES = ("客户", "公司", "客户公司", "客户名称", "company")
-COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
-    "accounts": {
-        "account": ACCOUNT_ALIASES,
-        "industry": ("行业",),
-        "tier": ("客户分层", "分层"),
-        "owner": ("客户经理", "负责人"),
-        "annual_revenue": ("年采购额", "年收入", "revenue"),
-        "usage": ("核心功能活跃度", "活跃度"),
-        "renewal_intent": ("续约意向",),
-        "p1_tickets": ("高优先级服务请求", "P1"),
-        "nps": ("NPS",),
-        "notes": ("备注",),
-    },
-    "opportunities": {
-        "account": ACCOUNT_ALIASES,
-        "name": ("商机", "商机名称", "opportunity"),
-        "amount": ("金额", "商机金额"),
-        "stage": ("阶段", "商机阶段"),
-        "close_date": ("预计成交", "预计成交日期"),
-        "contacts": ("联系人", "关键联系人"),
-    },
-    "interactions": {
-        "account": ACCOUNT_ALIASES,
-        "date": ("日期", "时间"),
-        "kind": ("类型", "方式"),
-        "contacts": ("联系人", "参与人"),
-        "summary": ("摘要", "内容", "纪要"),
-    },
-}
 REQUIRED = {"accounts": ("account",), "opportunities": ("account", "name"), "interactions": ("account", "date")}
 
 _NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)$")
