@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..domain.checks import Severity
 from .common import Format, FormatOption, State, err, guarded, state
 
 if TYPE_CHECKING:
     from ..domain.checks import CheckOptions
-
-
-class Severity(StrEnum):
-    low = "low"
-    medium = "medium"
-    high = "high"
-    critical = "critical"
 
 
 def register(app: typer.Typer) -> None:

@@ -26,7 +26,7 @@ from ..storage.stored_values import first_unreadable
 if TYPE_CHECKING:
     from ..config import Config
     from ..storage.database import Database
-    from ..storage.reading import Reader
+    from ..storage.reader import Reader
 
 
 class Format(StrEnum):
@@ -82,7 +82,7 @@ class State:
         the messages for a missing or foreign file. Closed with the command."""
         if self._reader is None:
             from ..storage.location import busy_timeout
-            from ..storage.reading import SqlaReader, open_sqlite_reader
+            from ..storage.reader import SqlaReader, open_sqlite_reader
 
             self.config()
             path = self.sqlite_file()

@@ -87,7 +87,8 @@ def accounts(ctx: typer.Context, format: FormatOption = Format.table) -> None:
 
 
 def _check_options(st: Any, due: str | None = None) -> Any:
-    from ..domain.checks import CheckOptions, window_end
+    from ..domain.checks import CheckOptions
+    from ..domain.dates import window_end
 
     cfg = st.config()
     return CheckOptions(today=st.today, horizon=window_end(cfg.due if due is None else due, st.today),
@@ -219,7 +220,7 @@ def set_fields(
                 raise KamError(f"email {values['email']!r} already belongs to {clash.name} (#{clash.id})")
         changed = update_contact(s, c, values, source="set", at=st.now)
         s.flush()
-        from ..domain.succession import sync_plans
+        from ..storage.plans import sync_plans
 
         sync_plans(s.connection(), [c.id], offsets=st.config().deadlines, today=st.today, at=st.now)  # type: ignore[list-item]
         s.commit()
@@ -263,8 +264,8 @@ def successor(
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """Record who takes over from a departing contact, or rank candidates with --suggest."""
-    from ..domain.succession import sync_plans
     from ..errors import KamError
+    from ..storage.plans import sync_plans
     from ..storage.records import check_reference, find_account_name, resolve_contact, update_contact
 
     st = state(ctx)

@@ -22,7 +22,7 @@ def show(
     """The 360° page: profile, coverage, relationship table, open handovers, recent interactions, findings."""
     from ..domain.checks import check_account, sort_findings
     from ..domain.graph import coverage, single_points
-    from ..domain.succession import load_plan
+    from ..storage.plans import load_plan
     from ..storage.records import load_accounts, moved_to_accounts, recent_interactions
     from .contacts import _check_options, _contact_record
 

@@ -27,8 +27,8 @@ def leave(
     account: AccountOption = None,
 ) -> None:  # fmt: skip
     """Record a coming or past change of a contact and open their handover plan."""
-    from ..domain.succession import sync_plans
     from ..storage.models import Contact
+    from ..storage.plans import sync_plans
     from ..storage.records import (
         check_reference,
         ensure_account,
@@ -98,9 +98,10 @@ def handover(
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """Show a departing contact's handover plan, or complete one of its steps."""
-    from ..domain.succession import complete_step, load_plan, open_plan_id, step_name
+    from ..domain.succession import step_name
     from ..errors import KamError
     from ..render.output import emit
+    from ..storage.plans import complete_step, load_plan, open_plan_id
     from ..storage.records import resolve_contact
 
     st = state(ctx)
@@ -146,9 +147,9 @@ def log(
     on: Annotated[str | None, typer.Option("--on", help="Date (default today).", metavar="DATE")] = None,
 ) -> None:  # fmt: skip
     """Record an interaction. A meeting or visit with a successor completes their handover's first_meeting step."""
-    from ..domain.succession import complete_step, plans_waiting_for
     from ..errors import KamError
     from ..storage.models import Interaction, InteractionContact
+    from ..storage.plans import complete_step, plans_waiting_for
     from ..storage.records import require_account, resolve_contact
 
     st = state(ctx)

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..domain.views import AccountView, OpportunityView
-from .reading import Reader, _in
+from .reader import Reader, _in
 
 
 def _day(value: Any) -> date | None:

@@ -12,11 +12,12 @@ from sqlalchemy.orm import defer
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
+from ..domain.keys import email_key, name_key
 from ..domain.vocab import history_text
 from ..errors import KamError
 from .mentions import erase_mentions, person_mentions
 from .models import Account, Change, Contact, Handover, HandoverStep, Relation
-from .reading import email_key, iter_accounts, load_accounts, moved_to_accounts, name_key
+from .reading import iter_accounts, load_accounts, moved_to_accounts
 from .statements import Sql
 
 __all__ = ["email_key", "history_text", "iter_accounts", "load_accounts", "moved_to_accounts", "name_key"]  # re-exported

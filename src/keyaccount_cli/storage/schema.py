@@ -8,6 +8,20 @@ to the models that is not made here too fails the suite.
 
 from __future__ import annotations
 
+from ..domain.views import WATCH_RISKS, WATCH_STATUSES
+
+
+def _listed(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+# The contacts `kam check` looks at one by one (`AccountFacts.watched`, the same rule in Python): a
+# change ahead or behind them. A partial index holds just these (a few in a hundred), so the check
+# reads them without a pass over every contact.
+WATCHED = (
+    f"change_date IS NOT NULL OR change_risk IN ({_listed(WATCH_RISKS)}) OR status IN ({_listed(WATCH_STATUSES)})"
+)
+
 # the names of the schema migrations (db.MIGRATIONS); a test keeps the two in step
 MIGRATION_NAMES = (
     "0001_initial", "0002_reference_indexes", "0003_opportunities_and_health", "0004_watched_contacts",
