@@ -11,7 +11,7 @@ import pytest
 
 from keyaccount_cli import driver
 from keyaccount_cli.db import open_database
-from keyaccount_cli.schema import MIGRATION_NAMES
+from keyaccount_cli.migrations import MIGRATION_NAMES
 from keyaccount_cli.sqlitefile import memory_database, open_sqlite_writer
 
 from .conftest import EXAMPLE, FIXTURES

@@ -36,8 +36,8 @@ from .csvio import SourceInfo, map_header, read_records, unquote_formula
 from .driver import Sql
 from .errors import InputError, KamError, Problem
 from .location import busy_timeout
+from .migrations import REFERENCE_INDEXES
 from .reading import email_key, name_key
-from .schema import REFERENCE_INDEXES
 from .succession import DEFAULT_DEADLINES, needs_plan, sync_plans
 from .vocab import VocabError, Vocabulary, history_text, join_multi, parse_bool, parse_date
 

@@ -12,8 +12,8 @@ from datetime import date, datetime
 from sqlalchemy import DDL, Index, UniqueConstraint, event, text
 from sqlmodel import Field, SQLModel
 
+from .migrations import SQLITE_COUNTS_INDEX
 from .reading import WATCHED
-from .schema import SQLITE_COUNTS_INDEX
 
 
 class Account(SQLModel, table=True):

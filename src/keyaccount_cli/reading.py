@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .errors import KamError
-from .schema import MIGRATION_NAMES
+from .migrations import MIGRATION_NAMES
 from .snapshot import AccountBook, AccountFacts, AccountView, ContactView, RelationView, StepView
 from .vocab import ATTITUDE_SCORE
 
 # The contacts `kam check` looks at one by one: a change ahead or behind them. A partial index holds
 # just these (a few in a hundred), so the check reads them without a pass over every contact.
 WATCHED = "change_date IS NOT NULL OR change_risk IN ('high', 'confirmed') OR status IN ('leaving', 'left')"
-SCHEMA_VERSION = len(MIGRATION_NAMES)
 
 
 def name_key(name: str) -> str:

@@ -1,5 +1,6 @@
-"""kam's schema as the standard-library paths need it: migration names, and the statements that
-create a new SQLite file, so that `kam import` can start one without loading SQLAlchemy.
+"""kam's schema as the standard-library paths need it: the statements that create a new SQLite
+file, so that `kam import` can start one without loading SQLAlchemy (migration names:
+`migrations.py`).
 
 The models (`models.py`) remain the definition; `SQLITE_SCHEMA` is the SQL that SQLAlchemy emits
 for them on SQLite. A test creates a file both ways and holds the two schemas equal, so a change
@@ -7,21 +8,6 @@ to the models that is not made here too fails the suite.
 """
 
 from __future__ import annotations
-
-# the names of the schema migrations (db.MIGRATIONS); a test keeps the two in step
-MIGRATION_NAMES = (
-    "0001_initial", "0002_reference_indexes", "0003_opportunities_and_health", "0004_watched_contacts",
-    "0005_check_counts_index",
-)  # fmt: skip
-# who reports to, succeeds or moved to a contact (migration 0002); an import into an empty
-# SQLite file builds them at its end
-REFERENCE_INDEXES = ("ix_contact_reports_to_id", "ix_contact_successor_id", "ix_contact_moved_to_id")
-
-# `kam check` counts each account's active contacts, supporters, deciders and departments in one
-# pass over this index, in account order: no sort and no table pages (SQLite only, migration 0005)
-SQLITE_COUNTS_INDEX = (
-    "CREATE INDEX IF NOT EXISTS ix_contact_counts ON contact (account_id, status, attitude, decision_power, roles, department)"
-)
 
 SQLITE_SCHEMA = """
 CREATE TABLE account (

@@ -14,7 +14,8 @@ from pathlib import Path
 from .driver import sqlite_value
 from .errors import KamError
 from .location import busy_timeout
-from .schema import MIGRATION_NAMES, SQLITE_SCHEMA
+from .migrations import MIGRATION_NAMES
+from .schema import SQLITE_SCHEMA
 
 
 def create_private_file(path: Path) -> None:
