@@ -15,7 +15,7 @@ from .driver import sqlite_value
 from .errors import KamError
 from .location import busy_timeout
 from .migrations import MIGRATION_NAMES
-from .schema import SQLITE_SCHEMA
+from .sqlite_schema import STATEMENTS
 
 
 def create_private_file(path: Path) -> None:
@@ -87,9 +87,8 @@ def _create_schema(conn: sqlite3.Connection) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         if _is_empty(conn):
-            for statement in SQLITE_SCHEMA.split(";\n"):
-                if statement.strip():
-                    conn.execute(statement)
+            for statement in STATEMENTS:
+                conn.execute(statement)
             now = sqlite_value(datetime.now(UTC))
             conn.executemany("INSERT INTO migration (name, applied_at) VALUES (?, ?)",
                              [(name, now) for name in MIGRATION_NAMES])  # fmt: skip
