@@ -71,7 +71,7 @@ def test_domain_import_table_and_export_run_no_sql_of_their_own():
 
 
 def test_watched_is_one_rule_in_sql_and_in_python(isolated_db):
-    from keyaccount_cli.storage.schema import WATCHED
+    from keyaccount_cli.storage.migrations import WATCHED
 
     combos = list(itertools.product((None, "2026-05-01"), (None, "low", "medium", "high", "confirmed", "other"),
                                     (None, "active", "leaving", "left", "other")))  # fmt: skip

@@ -115,7 +115,7 @@ class AccountView:
 
 # The contacts `kam check` looks at one by one, with a change ahead or behind them: a change date,
 # one of these change risks, or one of these statuses. `AccountFacts.watched` is the rule in Python,
-# `storage.schema.WATCHED` the same rule in SQL, made from these two (a test holds them equal).
+# `storage.migrations.WATCHED` the same rule in SQL, made from these two (a test holds them equal).
 WATCH_RISKS = ("high", "confirmed")
 WATCH_STATUSES = ("leaving", "left")
 

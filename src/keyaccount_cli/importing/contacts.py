@@ -37,8 +37,8 @@ from ..domain.vocab import VocabError, Vocabulary, history_text, join_multi, par
 from ..errors import SHOWN, InputError, KamError, Problem, ProblemList
 from ..storage.bulkload import pause_cyclic_gc
 from ..storage.location import busy_timeout
+from ..storage.migrations import REFERENCE_INDEXES
 from ..storage.plans import sync_plans
-from ..storage.schema import REFERENCE_INDEXES
 from ..storage.statements import Sql
 from .columns import CONTACT_COLUMNS
 from .csvfile import SourceInfo, map_header, read_records, unquote_formula

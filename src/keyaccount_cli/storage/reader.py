@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from .schema import MIGRATION_NAMES
+from .migrations import MIGRATION_NAMES
 
 
 class Reader(Protocol):
