@@ -247,7 +247,7 @@ class _Writer:
             self.result.unchanged += 1
 
     def interactions(self, line: int, v: dict[str, Any]) -> None:
-        from ..domain.succession import complete_step, plans_waiting_for
+        from ..storage.interactions import complete_first_meetings
 
         i, ic = Interaction.__table__, InteractionContact.__table__  # type: ignore[attr-defined]
         account_id = self.account_id(v["account"], create=False)
@@ -271,12 +271,9 @@ class _Writer:
                 self.result.unchanged += 1
         if new_people:
             self.conn.execute(insert(ic), [{"interaction_id": item_id, "contact_id": p} for p in new_people])
-        if kind in ("meeting", "visit"):  # as `kam log`: meeting a successor completes that handover step
-            for p in new_people:
-                for plan_id in plans_waiting_for(self.conn, p):
-                    if complete_step(self.conn, plan_id, "first_meeting", on=v["date"], notes=summary or None,
-                                     only_if_open=True):  # fmt: skip
-                        self.result.steps_done += 1
+        # as `kam log`: meeting a successor completes that handover step
+        met = complete_first_meetings(self.conn, kind, new_people, on=v["date"], notes=summary or None)
+        self.result.steps_done += len(met)
 
 
 def _rows(kind: str, path: Path, vocab: Vocabulary, *, encoding: str | None, ignore_unknown: bool,
