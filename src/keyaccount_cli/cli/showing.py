@@ -22,12 +22,13 @@ def show(
     """The 360° page: profile, coverage, relationship table, open handovers, recent interactions, findings."""
     from ..domain.checks import check_account, sort_findings
     from ..domain.graph import coverage, single_points
+    from ..services.options import check_options
+    from ..services.records import contact_record
     from ..storage.plans import load_plan
     from ..storage.records import load_accounts, moved_to_accounts, recent_interactions
-    from .contacts import _check_options, _contact_record
 
     st = state(ctx)
-    opts = _check_options(st)
+    opts = check_options(st.config(), st.today)
     with st.db().session() as s:
         (view,) = load_accounts(s, [account])
         moved = moved_to_accounts(s, view.contacts)
@@ -64,7 +65,7 @@ def show(
         "annual_revenue": view.annual_revenue, "notes": view.notes,
         "coverage": {"active_contacts": cov.active, "departments": cov.departments, "supporters": cov.supporters,
                      "decision_makers": cov.decision_makers, "single_points": cov.single_points},
-        "contacts": [_contact_record(c, view.name, names, moved) for c in view.contacts],
+        "contacts": [contact_record(c, view.name, names, moved) for c in view.contacts],
         "handovers": handovers, "interactions": interactions, "findings": findings,
         "follow_up": follow_up, "health": {k: v for k, v in health.items() if k not in ("account", "tier")},
         "opportunities": opportunities,

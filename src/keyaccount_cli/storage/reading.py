@@ -20,13 +20,10 @@ from ..domain.views import AccountBook, AccountFacts, AccountView, ContactView, 
 from ..domain.vocab import ATTITUDE_SCORE
 from ..errors import KamError
 from .extras import load_extras
-from .migrations import MIGRATION_NAMES, WATCHED
+from .migrations import WATCHED
 from .reader import Reader, _day, _flag, _in, _split, _text_order, as_reader
 from .reader import open_sqlite_reader as open_sqlite_reader  # re-exported: the direct reader of a SQLite file
 from .stored_values import unreadable
-
-SCHEMA_VERSION = len(MIGRATION_NAMES)
-
 
 # --- accounts ------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ..domain.keys import email_key, name_key
 from ..domain.vocab import history_text
@@ -133,6 +133,30 @@ def resolve_contact(session: Session, ref: str, account: str | None = None, *, d
     raise KamError(f"{ref!r} is ambiguous ({len(matches)} contacts): {candidates}. Use the email or id, or --account")
 
 
+def contact_with_email(session: Session, email: str, *, other_than: int | None = None) -> Contact | None:
+    """The contact whose (stored, case-folded) email is `email`, other than contact #`other_than`."""
+    query = select(Contact).where(col(Contact.email) == email)
+    if other_than is not None:
+        query = query.where(col(Contact.id) != other_than)
+    return session.scalars(query).first()
+
+
+def contact_named(session: Session, account_id: int, key: str) -> Contact | None:
+    """A contact of the account whose name key is `key` (the first, if there are several)."""
+    query = select(Contact).where(col(Contact.account_id) == account_id, col(Contact.name_key) == key)
+    return session.scalars(query).first()
+
+
+def new_contact(session: Session, account_id: int, values: dict[str, Any], *, at: datetime) -> Contact:
+    """A new contact of the account with `values` (model attribute names; None: the default),
+    written (flushed), so that it has its id."""
+    given = {k: v for k, v in values.items() if v is not None}
+    contact = Contact(account_id=account_id, created_at=at, updated_at=at, **given)
+    session.add(contact)
+    session.flush()
+    return contact
+
+
 def load_dates(session: Session, contact: Contact) -> None:
     """Fill in the dates of a contact `resolve_contact(dates=False)` found, as stored. A day that
     cannot be read is given as the stored text: `update_contact` then replaces it like any other
@@ -144,6 +168,10 @@ def load_dates(session: Session, contact: Contact) -> None:
         except (TypeError, ValueError):
             value = str(raw[0])
         set_committed_value(contact, "change_date", value)
+
+
+def get_contact(session: Session, contact_id: int | None) -> Contact | None:
+    return session.get(Contact, contact_id) if contact_id is not None else None
 
 
 def contact_label(session: Session, contact_id: int | None) -> str | None:

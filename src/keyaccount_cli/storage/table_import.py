@@ -17,8 +17,8 @@ from sqlalchemy.engine import Connection
 from ..domain.keys import email_key, name_key
 from ..domain.vocab import history_text
 from .database import Database
+from .interactions import complete_first_meetings
 from .models import Account, Change, Contact, Interaction, InteractionContact, Opportunity, OpportunityContact
-from .plans import complete_step, plans_waiting_for
 
 ACCOUNT_FIELDS = (
     "industry",
@@ -230,9 +230,6 @@ class TableWriter:
                 self.result.unchanged += 1
         if new_people:
             self.conn.execute(insert(ic), [{"interaction_id": item_id, "contact_id": p} for p in new_people])
-        if kind in ("meeting", "visit"):  # as `kam log`: meeting a successor completes that handover step
-            for p in new_people:
-                for plan_id in plans_waiting_for(self.conn, p):
-                    if complete_step(self.conn, plan_id, "first_meeting", on=v["date"], notes=summary or None,
-                                     only_if_open=True):  # fmt: skip
-                        self.result.steps_done += 1
+        # as `kam log`: meeting a successor completes that handover step
+        met = complete_first_meetings(self.conn, kind, new_people, on=v["date"], notes=summary or None)
+        self.result.steps_done += len(met)
