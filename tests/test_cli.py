@@ -63,13 +63,6 @@ def test_map_and_check_on_a_current_sqlite_file_read_it_without_sqlalchemy_or_ne
     assert loaded_by("--db", str(isolated_db), "check", "--quiet") == ["yaml"]
 
 
-def test_the_fast_reader_knows_the_current_schema_version():
-    from keyaccount_cli.storage import database as db
-    from keyaccount_cli.storage import reading
-
-    assert reading.MIGRATION_NAMES == tuple(name for name, _ in db.MIGRATIONS)
-
-
 def test_global_options_may_follow_the_command():
     assert hoist_global_options(["check", "--as-of", "2026-01-01", "--due", "2w"]) == ["--as-of", "2026-01-01", "check", "--due", "2w"]
     assert hoist_global_options(["import", "x.csv", "--db=/tmp/k.db"]) == ["--db=/tmp/k.db", "import", "x.csv"]

@@ -52,7 +52,7 @@ def test_min_amount_must_be_finite_and_below_the_limit(kam, value):
 def test_an_infinite_min_amount_in_the_config_is_refused(kam, tmp_path):
     config = tmp_path / "kam.yaml"
     config.write_text("min_amount: .inf\n", encoding="utf-8")
-    refused(kam("--config", config, "report", "--format", "json"), f"kam: config {config}: min_amount: ")
+    refused(kam("--config", config, "report", "--format", "json"), f"kam: config {config}: min_amount must be a finite number", ".inf")
 
 
 def test_dates_out_of_range_in_every_csv_are_refused_with_their_location(kam, write_csv, isolated_db):

@@ -10,12 +10,15 @@ default.
 from __future__ import annotations
 
 import copy
+import functools
+import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .domain.vocab import VocabError, Vocabulary, bounded_number
+from .domain.vocab import VocabError, Vocabulary, parse_date
 from .errors import KamError
 
 
@@ -102,13 +105,68 @@ class _Bad(Exception):
     """A problem at a dotted key path; turned into a KamError naming the file."""
 
 
+# The range of every number, by its dotted key path (the first pattern that matches).
+# Sizes of money and counts of days stop far above any real value and far below
+# where dates or arithmetic break; the scorecard works on 0-10 points and 0-100 scores.
+_RANGES: tuple[tuple[re.Pattern[str], float, float], ...] = tuple((re.compile(p), lo, hi) for p, lo, hi in (
+    (r"min_contacts", 1, 1000),
+    (r"min_amount|tiers\.\w+\.min_revenue", 0, 10**15),
+    (r"step_deadlines\.\w+", -3650, 3650),
+    (r"tiers\.\w+\.cadence_days", 1, 3650),
+    (r"health\.weights\.\w+", 0, 1000),
+    (r"health\.points\.renewal_intent\.\w+|health\.points\.\w+\[\d+\]\.points", 0, 10),
+    (r"health\.points\.\w+\[\d+\]\.\w+", -10**9, 10**9),
+    (r"health\.key_people\.changes", 1, 1000),
+    (r"health\.key_people\.months", 1, 120),
+    (r"health\.key_people\.deduction|health\.coverage_deduction|health\.bands\.\w+|health\.low", 0, 100),
+))  # fmt: skip
+# the longest `due` window: ten years
+_DUE = re.compile(r"^\s*(\d+)\s*([dwm])\s*$", re.IGNORECASE)
+_DUE_MAX = {"d": 3650, "w": 520, "m": 120}
+
+
+class _Written(float):
+    """A float from the YAML file that remembers how it was written (`1e400`, `.inf`)."""
+
+    text: str
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, _Written):
+        return value.text
+    if isinstance(value, float) and not math.isfinite(value):
+        return {math.inf: ".inf", -math.inf: "-.inf"}.get(value, ".nan")
+    text = repr(value)
+    return text if len(text) <= 20 else f"{text[:8]}… ({len(text)} digits)"
+
+
 def _number(value: Any, key: str, whole: bool) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | float) or (whole and not isinstance(value, int)):
-        raise _Bad(f"{key} must be {'a whole number' if whole else 'a number'}, got {value!r}")
+        got = _shown(value) if isinstance(value, float) else repr(value)
+        raise _Bad(f"{key} must be {'a whole number' if whole else 'a number'}, got {got}")
+    lo, hi = next(((lo, hi) for p, lo, hi in _RANGES if p.fullmatch(key)), (-math.inf, math.inf))
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _Bad(f"{key} must be a finite number from {lo:,} to {hi:,}, got {_shown(value)}")
+    if value < lo:
+        raise _Bad(f"{key} must be at least {lo:,}, got {_shown(value)}")
+    if value > hi:
+        raise _Bad(f"{key} must be at most {hi:,}, got {_shown(value)}")
+    return float(value) if isinstance(value, float) else value
+
+
+def _due(value: str) -> str:
+    """A window (`30d`, `2w`, `3m`) of at most ten years, or a date."""
+    m = _DUE.match(value)
+    if m:
+        n, unit = int(m.group(1)), m.group(2).lower()
+        if n > _DUE_MAX[unit]:
+            raise _Bad(f"due must be at most {_DUE_MAX[unit]}{unit} (ten years), got {value!r}")
+        return value
     try:
-        return bounded_number(value, repr(value))
-    except VocabError as exc:
-        raise _Bad(f"{key}: {exc}") from None
+        parse_date(value)
+    except VocabError:
+        raise _Bad(f"due must be a window like 30d, 2w or 3m, or a date YYYY-MM-DD, got {value!r}") from None
+    return value
 
 
 def _merge(value: Any, default: Any, key: str) -> Any:
@@ -133,7 +191,7 @@ def _merge(value: Any, default: Any, key: str) -> Any:
     if isinstance(default, str):
         if not isinstance(value, str):
             raise _Bad(f"{key} must be text, got {value!r}")
-        return value
+        return _due(value) if key == "due" else value
     return _number(value, key, whole=leaf in _WHOLE or key.startswith("step_deadlines."))
 
 
@@ -142,29 +200,27 @@ def _rule(value: Any, key: str) -> dict[str, Any]:
 
     if not isinstance(value, dict):
         raise _Bad(f"{key} must be a mapping like {{min: 50, points: 7}}, got {value!r}")
+    out: dict[str, Any] = {}
     for k, v in value.items():
         if k not in (*RULE_BOUNDS, "points"):
             raise _Bad(f"unknown key {f'{key}.{k}'!r} (known: {', '.join((*RULE_BOUNDS, 'points'))})")
-        _number(v, f"{key}.{k}", whole=False)
+        out[k] = _number(v, f"{key}.{k}", whole=False)
     if "points" not in value:
         raise _Bad(f"{key} needs points")
-    return dict(value)
+    for low in ("above", "min"):
+        for high in ("below", "max"):
+            if low in out and high in out and not _can_hold(out[low], low == "above", out[high], high == "below"):
+                raise _Bad(f"{key}: {low} {_shown(out[low])} and {high} {_shown(out[high])} leave no value, "
+                           "so the rule never holds")  # fmt: skip
+    return out
+
+
+def _can_hold(low: float, low_strict: bool, high: float, high_strict: bool) -> bool:
+    return low < high or (low == high and not low_strict and not high_strict)
 
 
 def _check(cfg: Config) -> None:
-    if cfg.min_contacts < 1:
-        raise _Bad("min_contacts must be at least 1")
-    if cfg.min_amount < 0:
-        raise _Bad("min_amount cannot be negative")
-    for tier, rule in cfg.tiers.items():
-        if rule["cadence_days"] < 1:
-            raise _Bad(f"tiers.{tier}.cadence_days must be at least 1")
-        if rule["min_revenue"] < 0:
-            raise _Bad(f"tiers.{tier}.min_revenue cannot be negative")
     weights = cfg.health["weights"]
-    for dim, w in weights.items():
-        if w < 0:
-            raise _Bad(f"health.weights.{dim} cannot be negative")
     if not sum(weights.values()):
         raise _Bad("health.weights: at least one weight must be above 0")
     bands = cfg.health["bands"]
@@ -187,7 +243,7 @@ def load_config(path: Path | None) -> Config:
     import yaml
 
     try:
-        raw: Any = yaml.safe_load(raw_text)
+        raw: Any = yaml.load(raw_text, Loader=_loader())  # noqa: S506 - a SafeLoader that reads 1e6 as a number
     except yaml.YAMLError as exc:
         raise KamError(f"config {path} is not valid YAML: {exc}") from None
     if raw is None:
@@ -213,6 +269,25 @@ def load_config(path: Path | None) -> Config:
     return cfg
 
 
+@functools.cache
+def _loader() -> Any:
+    """PyYAML's safe loader, reading `1e6` as a number as YAML 1.2 does, every float remembering its text."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def written(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
+        number = _Written(loader.construct_yaml_float(node))
+        number.text = str(node.value)
+        return number
+
+    Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"),
+                                 list("-+0123456789"))  # fmt: skip
+    Loader.add_constructor("tag:yaml.org,2002:float", written)
+    return Loader
+
+
 def _aliases(value: Any) -> dict[str, dict[str, list[str]]]:
     if not isinstance(value, dict):
         raise _Bad(f"aliases must be a mapping, got {value!r}")
@@ -226,5 +301,8 @@ def _aliases(value: Any) -> dict[str, dict[str, list[str]]]:
                 aliases = [aliases]
             elif not isinstance(aliases, list):
                 raise _Bad(f"aliases.{vocab}.{canonical} must be a list")
+            for i, alias in enumerate(aliases):
+                if not isinstance(alias, str) or not alias.strip():
+                    raise _Bad(f"aliases.{vocab}.{canonical}[{i}] must be a word (quote a number), got {alias!r}")
             out[vocab][canonical] = aliases
     return out

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import os
-import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,12 +18,15 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from ..storage.failures import driver_error
+from ..storage.location import is_url
+from ..storage.private_files import make_owner_only
 from ..storage.stored_values import first_unreadable
 
 if TYPE_CHECKING:
     from ..config import Config
     from ..storage.database import Database
-    from ..storage.reading import Reader
+    from ..storage.reader import Reader
 
 
 class Format(StrEnum):
@@ -50,6 +52,7 @@ class State:
     _config: Any = field(default=None, repr=False)
     _reader: Any = field(default=None, repr=False)
     _now: datetime | None = None
+    _file_checked: bool = False
 
     @property
     def location(self) -> str:
@@ -69,6 +72,7 @@ class State:
             from ..storage.database import open_database
 
             self.config()
+            self.sqlite_file()
             self._db = open_database(self.location, create=create)
         return self._db  # type: ignore[no-any-return]
 
@@ -77,15 +81,35 @@ class State:
         to import, one snapshot), else the full open, which upgrades an older schema and gives
         the messages for a missing or foreign file. Closed with the command."""
         if self._reader is None:
-            from ..storage.location import busy_timeout, is_url
-            from ..storage.reading import SqlaReader, open_sqlite_reader
+            from ..storage.location import busy_timeout
+            from ..storage.reader import SqlaReader, open_sqlite_reader
 
             self.config()
-            if not is_url(self.location):
-                self._reader = open_sqlite_reader(Path(self.location), busy_timeout())
+            path = self.sqlite_file()
+            if path is not None:
+                self._reader = open_sqlite_reader(path, busy_timeout())
             if self._reader is None:
                 self._reader = SqlaReader(self.db().engine.connect())
         return self._reader  # type: ignore[no-any-return]
+
+    def sqlite_file(self) -> Path | None:
+        """The SQLite database file (None for a server). The first time, a file (or its -wal, -shm,
+        -journal) that group or others may read or write is made owner-only, and stderr says so."""
+        if is_url(self.location):
+            return None
+        path = Path(self.location)
+        if not self._file_checked:
+            self._file_checked = True
+            try:
+                changed = make_owner_only(path)
+            except OSError as exc:
+                err(f"kam: warning: {exc.filename} is open to other users and kam cannot change that: {exc.strerror}")
+                return path
+            if changed:
+                (first, mode), *more = changed
+                also = f" (and its {', '.join(p.name.removeprefix(path.name) for p, _ in more)})" if more else ""
+                err(f"kam: {first}{also} was open to other users (mode {mode:04o}); made it owner-only")
+        return path
 
     def close(self) -> None:
         if self._db is not None:
@@ -141,8 +165,6 @@ def guarded(func: F) -> F:
             raise typer.Exit(2) from None
         except KamError as exc:
             raise fail(str(exc)) from None
-        except sqlite3.Error as exc:
-            raise fail(str(_database_error(str(exc), kwargs.get("ctx")))) from None
         except BrokenPipeError:
             # the reader (e.g. `| head`) has gone: stop quietly, as other Unix tools do
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
@@ -152,13 +174,7 @@ def guarded(func: F) -> F:
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:
-            sqla = sys.modules.get("sqlalchemy.exc")  # only loaded if the command used SQLAlchemy
-            if sqla is not None and isinstance(exc, sqla.DBAPIError):
-                message = str(exc.orig) if exc.orig is not None else exc.__class__.__name__
-                raise fail(str(_database_error(message, kwargs.get("ctx")))) from None
-            if sqla is not None and isinstance(exc, sqla.SQLAlchemyError):
-                raise fail(f"database error: {exc.__class__.__name__}") from None
-            found = _unreadable_value(exc, kwargs.get("ctx"))
+            found = driver_error(exc, _location(kwargs.get("ctx"))) or _unreadable_value(exc, kwargs.get("ctx"))
             if found is not None:
                 raise fail(str(found)) from None
             if os.environ.get("KAM_DEBUG"):  # a bug: still no traceback for the user
@@ -193,15 +209,14 @@ def _unreadable_value(exc: Exception, ctx: typer.Context | None) -> Exception | 
         return None
 
 
-def _database_error(message: str, ctx: typer.Context | None) -> Exception:
-    from ..storage.location import describe_error
-
-    return describe_error(message, state(ctx).location if ctx is not None else None)
+def _location(ctx: typer.Context | None) -> str | None:
+    """The database the command works on, for its error messages (None: not known)."""
+    return state(ctx).location if ctx is not None else None
 
 
 def _masked(message: str, ctx: typer.Context | None) -> str:
     """`message` without the credentials of the database URL."""
-    from ..location import mask_secrets
+    from ..storage.location import mask_secrets
 
     return mask_secrets(message, state(ctx).location) if ctx is not None else message
 

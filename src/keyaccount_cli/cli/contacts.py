@@ -47,23 +47,16 @@ def _fields(**given: Any) -> dict[str, Any]:
 def accounts(ctx: typer.Context, format: FormatOption = Format.table) -> None:
     """One row per account: contacts, departments, supporters, decision makers, open findings."""
     from ..services.listing import ACCOUNT_FIELDS, account_overview
+    from ..services.options import check_options
 
     st = state(ctx)
-    records = account_overview(st.reader(), _check_options(st))
+    records = account_overview(st.reader(), check_options(st.config(), st.today))
     from ..render.output import emit
 
     emit(records, format.value, [("account", "Account"), ("owner", "Owner"), ("contacts", "Contacts"),
          ("departments", "Departments"), ("supporters", "Supporters"), ("decision_makers", "Decision makers"),
          ("findings", "Findings")], empty="no accounts yet; start with kam import FILE.csv",
          fields=ACCOUNT_FIELDS)  # fmt: skip
-
-
-def _check_options(st: Any, due: str | None = None) -> Any:
-    from ..domain.checks import CheckOptions, window_end
-
-    cfg = st.config()
-    return CheckOptions(today=st.today, horizon=window_end(cfg.due if due is None else due, st.today),
-                        min_contacts=cfg.min_contacts, policy=cfg.policy)  # fmt: skip
 
 
 @guarded
@@ -100,42 +93,16 @@ def add(
     notes: Notes = None,
 ) -> None:  # fmt: skip
     """Add one contact."""
-    from sqlalchemy import select
-
-    from ..errors import KamError
     from ..importing.contacts import option_values
-    from ..storage.models import Contact
-    from ..storage.records import check_reference, ensure_account, record_change, resolve_contact
+    from ..services.contacts import add_contact
 
     st = state(ctx)
     values = option_values(st.config().vocabulary, _fields(
         name=name, email=email, phone=phone, title=title, department=department, role=role, power=power,
         attitude=attitude, concern=concern, can_sign=can_sign, project_owner=project_owner, status=status,
         risk=risk, change_date=change_date, change_kind=change_kind, notes=notes))  # fmt: skip
-    db = st.db(create=True)
-    with db.session(write=True) as s:
-        acc, created = ensure_account(s, account, source="add", at=st.now)
-        if values.get("email"):
-            clash = s.exec(select(Contact).where(Contact.email == values["email"])).scalars().first()
-            if clash is not None:
-                raise KamError(f"email {values['email']!r} already belongs to {clash.name} (#{clash.id}); use kam set to change them")
-        namesake = s.exec(select(Contact).where(Contact.account_id == acc.id, Contact.name_key == values["name_key"])).scalars().first()
-        if namesake is not None and not (values.get("email") and namesake.email):
-            # without emails on both, an export could not tell the two apart on import
-            raise KamError(f"{acc.name} already has a contact called {namesake.name} (#{namesake.id}); "
-                           "give both an email to add a namesake, or use kam set")
-        contact = Contact(account_id=acc.id, created_at=st.now, updated_at=st.now,  # type: ignore[arg-type]
-                          **{k: v for k, v in values.items() if v is not None})  # fmt: skip
-        s.add(contact)
-        s.flush()
-        if reports_to:
-            manager = resolve_contact(s, reports_to, acc.name)
-            check_reference(s, contact, manager, "reports_to")
-            contact.reports_to_id = manager.id
-        record_change(s, entity="contact", entity_id=contact.id, account_id=acc.id,  # type: ignore[arg-type]
-                      field="*", old=None, new="created", source="add", at=st.now)
-        s.commit()
-        err(f"added {contact.name} (#{contact.id}) to {acc.name}" + (" (new account)" if created else ""))
+    added = add_contact(st.db(create=True), account, values, reports_to=reports_to, now=st.now)
+    err(f"added {added.name} (#{added.id}) to {added.account}" + (" (new account)" if added.new_account else ""))
 
 
 @guarded
@@ -151,46 +118,18 @@ def set_fields(
     notes: Notes = None,
 ) -> None:  # fmt: skip
     """Change a contact's fields; every change lands in the history. An empty value ("") clears a field."""
-    from ..errors import KamError
     from ..importing.contacts import option_values
-    from ..storage.records import check_reference, load_dates, resolve_contact, update_contact
+    from ..services.contacts import check_changes, set_contact
 
     st = state(ctx)
     values = option_values(st.config().vocabulary, _fields(
         name=name, email=email, phone=phone, title=title, department=department, role=role, power=power,
         attitude=attitude, concern=concern, can_sign=can_sign, project_owner=project_owner, status=status,
         risk=risk, change_date=change_date, change_kind=change_kind, notes=notes))  # fmt: skip
-    if not values and reports_to is None:
-        raise KamError("nothing to change: give at least one option (kam set --help lists them)")
-    db = st.db()
-    with db.session(write=True) as s:
-        # a stored date that cannot be read is one `set` can overwrite
-        c = resolve_contact(s, contact, account, dates=False)
-        load_dates(s, c)
-        if reports_to is not None:
-            if reports_to.strip():
-                from ..storage.records import find_account_name
-
-                manager = resolve_contact(s, reports_to, find_account_name(s, c.account_id))
-                check_reference(s, c, manager, "reports_to")
-                values["reports_to_id"] = manager.id
-            else:
-                values["reports_to_id"] = None
-        if values.get("email"):
-            from sqlalchemy import select
-
-            from ..storage.models import Contact
-
-            clash = s.exec(select(Contact).where(Contact.email == values["email"], Contact.id != c.id)).scalars().first()
-            if clash is not None:
-                raise KamError(f"email {values['email']!r} already belongs to {clash.name} (#{clash.id})")
-        changed = update_contact(s, c, values, source="set", at=st.now)
-        s.flush()
-        from ..domain.succession import sync_plans
-
-        sync_plans(s.connection(), [c.id], offsets=st.config().deadlines, today=st.today, at=st.now)  # type: ignore[list-item]
-        s.commit()
-    err(f"{c.name}: " + (f"changed {', '.join(changed)}" if changed else "nothing changed"))
+    check_changes(values, reports_to)
+    done = set_contact(st.db(), contact, values, reports_to=reports_to, account=account,
+                       offsets=st.config().deadlines, today=st.today, now=st.now)  # fmt: skip
+    err(f"{done.name}: " + (f"changed {', '.join(done.fields)}" if done.fields else "nothing changed"))
 
 
 @guarded
@@ -203,20 +142,15 @@ def relate(
     account: AccountOption = None,
 ) -> None:
     """Record a relation between two contacts of one account."""
-    from ..storage.records import add_relation, remove_relation, resolve_contact
+    from ..services.contacts import relate as record_relation
 
     st = state(ctx)
     k = st.config().vocabulary.one("relation_kind", kind)
-    with st.db().session(write=True) as s:
-        a = resolve_contact(s, contact, account)
-        b = resolve_contact(s, other, account)
-        if remove:
-            done = remove_relation(s, a, b, k, source="relate", at=st.now)
-            msg = f"removed {a.name} {k} {b.name}" if done else f"there was no relation {a.name} {k} {b.name}"
-        else:
-            done = add_relation(s, a, b, k, source="relate", at=st.now)
-            msg = f"recorded {a.name} {k} {b.name}" if done else f"already recorded: {a.name} {k} {b.name}"
-        s.commit()
+    r = record_relation(st.db(), contact, other, k, remove=remove, account=account, now=st.now)
+    if remove:
+        msg = f"removed {r.name} {k} {r.other}" if r.done else f"there was no relation {r.name} {k} {r.other}"
+    else:
+        msg = f"recorded {r.name} {k} {r.other}" if r.done else f"already recorded: {r.name} {k} {r.other}"
     err(msg)
 
 
@@ -237,20 +171,13 @@ def successor(
         if other is not None:
             raise KamError("give either OTHER or --suggest, not both")
         return _suggest(st, contact, account, format)
-    from ..domain.succession import sync_plans
-    from ..storage.records import check_reference, find_account_name, resolve_contact, update_contact
+    from ..services.contacts import record_successor
 
     if other is None:
         raise KamError("name the successor (kam successor CONTACT OTHER) or ask for --suggest")
-    with st.db().session(write=True) as s:
-        c = resolve_contact(s, contact, account)
-        o = resolve_contact(s, other, find_account_name(s, c.account_id))
-        check_reference(s, c, o, "successor")
-        changed = update_contact(s, c, {"successor_id": o.id}, source="successor", at=st.now)
-        s.flush()
-        sync_plans(s.connection(), [c.id], offsets=st.config().deadlines, today=st.today, at=st.now)  # type: ignore[list-item]
-        s.commit()
-    err(f"{c.name}: successor → {o.name}" + ("" if changed else " (already recorded)"))
+    done = record_successor(st.db(), contact, other, account=account, offsets=st.config().deadlines,
+                            today=st.today, now=st.now)  # fmt: skip
+    err(f"{done.name}: successor → {done.successor}" + ("" if done.changed else " (already recorded)"))
 
 
 def _suggest(st: Any, contact: str, account: str | None, format: Format) -> None:

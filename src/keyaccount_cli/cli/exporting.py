@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ..storage.location import is_url
+from ..storage.private_files import refuse_database_files
 from .common import err, guarded, state
 
 
@@ -30,23 +33,21 @@ def export(
 ) -> None:  # fmt: skip
     """Write CSV. `contacts` uses exactly the import columns: export → import reproduces the data."""
     from ..importing.csvfile import open_output, write_csv
-    from ..services.csv_export import account_rows, contact_rows, finding_rows
-    from .contacts import _check_options
+    from ..services.export import account_rows, contact_rows, finding_rows
+    from ..services.options import check_options
 
     st = state(ctx)
+    if output is not None and output != "-" and not is_url(st.location):
+        refuse_database_files(Path(output), Path(st.location))
     reader = st.reader()
     if what is What.contacts:
         header, rows = contact_rows(reader)
     elif what is What.accounts:
-        header, rows = account_rows(reader, _check_options(st, due))
+        header, rows = account_rows(reader, check_options(st.config(), st.today, due))
     else:
-        header, rows = finding_rows(reader, _check_options(st, due))
-    out = open_output(output, excel=excel)
-    try:
+        header, rows = finding_rows(reader, check_options(st.config(), st.today, due))
+    with open_output(output, excel=excel) as out:
         write_csv(rows, header, out=out)
-    finally:
-        if output not in (None, "-"):
-            out.close()
     if output not in (None, "-"):
         noun = what.value if len(rows) != 1 else what.value.removesuffix("s")
         err(f"wrote {len(rows)} {noun} to {output}")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ..errors import more_problems
+from ..storage.sqlitefile import NewFile, claim_new_file, memory_database, open_sqlite_writer
 from .common import err, guarded, state
 
 
@@ -35,26 +36,12 @@ def import_file(
     encoding: Annotated[str | None, typer.Option("--encoding", help="Override the detected text encoding (e.g. gb18030, big5).")] = None,
 ) -> None:  # fmt: skip
     """Import contacts (or accounts, opportunities, interactions) from a CRM or Excel export: one transaction, upsert."""
-    from ..storage.location import is_url
-
     st = state(ctx)
     vocab = st.config().vocabulary
-    location = None if is_url(st.location) else Path(st.location)
-    fresh = location is not None and not location.exists()
-    db = None
-    if kind is Kind.contacts and location is not None:
-        # a SQLite file at the current schema (or none yet): the standard library alone, no SQLAlchemy
-        from ..storage.sqlitefile import memory_database, open_sqlite_writer
-
-        db = memory_database() if dry_run and fresh else open_sqlite_writer(location)
-    if db is None:
-        from ..storage.database import NoDatabase, open_database
-
-        try:
-            db = st.db(create=not dry_run)
-        except NoDatabase:
-            db = open_database("sqlite://")  # validate against an empty database; create nothing
-    with _progress(file) as progress, _no_empty_database_left(db if fresh and not dry_run else None, st.location):
+    location = st.sqlite_file()
+    with _new_database_file(location, dry_run=dry_run) as created, _progress(file) as progress:
+        fresh = created.file is not None or (dry_run and location is not None and not location.exists())
+        db = created.db = _open_for_import(st, location, kind, dry_run=dry_run, fresh=fresh)
         if kind is not Kind.contacts:
             from ..importing.tables import import_table
 
@@ -69,7 +56,7 @@ def import_file(
                 result = import_contacts(
                     db, file, vocab=vocab, now=st.now, encoding=encoding, dry_run=dry_run,
                     skip_invalid=skip_invalid, ignore_unknown=ignore_unknown, progress=progress,
-                    today=st.today, deadlines=st.config().deadlines, new_file=fresh and not dry_run,
+                    today=st.today, deadlines=st.config().deadlines, new_file=created.file is not None,
                 )  # fmt: skip
             finally:
                 if db is not st._db:
@@ -92,23 +79,46 @@ def import_file(
         err(f"{'would open' if dry_run else 'opened'} {result.plans_opened} handover plan{'s' if result.plans_opened != 1 else ''} (kam handover CONTACT shows one)")
 
 
-class _no_empty_database_left:
-    """A first import that fails leaves no database file behind: a mistyped --db stays visible
-    (read commands then say there is no database), and nothing half-made lingers."""
+def _open_for_import(st: Any, location: Path | None, kind: Kind, *, dry_run: bool, fresh: bool) -> Any:
+    """The database the import writes to (or, for a dry run, validates against)."""
+    if kind is Kind.contacts and location is not None:
+        # a SQLite file at the current schema (or none yet): the standard library alone, no SQLAlchemy
+        db = memory_database() if dry_run and fresh else open_sqlite_writer(location)
+        if db is not None:
+            return db
+    from ..storage.database import NoDatabase, open_database
 
-    def __init__(self, db: object | None, location: str) -> None:
-        self.db = db
-        self.location = location
+    try:
+        return st.db(create=not dry_run)
+    except NoDatabase:
+        return open_database("sqlite://")  # validate against an empty database; create nothing
 
-    def __enter__(self) -> None:
-        return None
+
+class _new_database_file:
+    """The database file a first import creates (`file`; None when it is there, on a server, for a dry
+    run), held until the import ends. An import that fails removes it, so that a mistyped --db stays
+    visible (read commands then say there is no database) and nothing half-made lingers: its own file
+    only, never one another command created, and not while another connection uses it."""
+
+    def __init__(self, location: Path | None, *, dry_run: bool) -> None:
+        self.location = None if dry_run else location
+        self.file: NewFile | None = None
+        self.db: Any = None
+
+    def __enter__(self) -> _new_database_file:
+        if self.location is not None:
+            self.file = claim_new_file(self.location)
+        return self
 
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
-        if kind is None or self.db is None:
+        if self.file is None:
             return
-        self.db.close()  # type: ignore[attr-defined]
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(self.location + suffix).unlink(missing_ok=True)
+        if self.db is not None:
+            self.db.close()  # before the hold is let go: closing any descriptor drops the process's SQLite locks
+        if kind is None:
+            self.file.keep()
+        else:
+            self.file.remove()
 
 
 class _progress:

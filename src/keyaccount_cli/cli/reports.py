@@ -27,14 +27,14 @@ def health(
     """Health scores 0–100 from the scorecard (config: health), with the points per dimension and the deductions."""
     from ..errors import KamError
     from ..render.output import emit
-    from ..services.reports import health_history, health_scores
-    from .contacts import _check_options
+    from ..services.health import health_history, health_scores, record_health_scores
+    from ..services.options import check_options
 
     if record and trend:
         raise KamError("--record and --trend do not go together")
     st = state(ctx)
     cfg = st.config()
-    card, opts = cfg.scorecard, _check_options(st)
+    card, opts = cfg.scorecard, check_options(cfg, st.today)
     reader = st.reader()
     if trend:
         emit(health_history(reader, account), format.value, [("account", "Account"), ("date", "Date"),
@@ -43,17 +43,11 @@ def health(
              title="Recorded health scores", empty="no health scores recorded yet; kam health --record stores today's",
              style=_style)  # fmt: skip
         return
-    results = health_scores(reader, account, card, opts)
+    results = health_scores(reader, card, opts, [account] if account else None)
     if record:
-        import json
-
-        from ..storage.extras import record_health
-
-        scored = [(i, r["score"], r["band"], json.dumps(r, ensure_ascii=False)) for i, r in results if r["score"] is not None]
-        with st.db(create=False).writer.begin() as conn:
-            n = record_health(conn, scored, on=st.today, at=st.now)
-        err(f"recorded {n} health score{'s' if n != 1 else ''} for {st.today.isoformat()}"
-            + (f" ({len(results) - n} without data)" if len(results) > n else ""))  # fmt: skip
+        done = record_health_scores(st.db(create=False), results, on=st.today, at=st.now)
+        err(f"recorded {done.scores} health score{'s' if done.scores != 1 else ''} for {done.on.isoformat()}"
+            + (f" ({done.without_data} without data)" if done.without_data else ""))  # fmt: skip
         return  # a cron job: one line, no table (kam health shows the scores, --trend the recorded ones)
     records = [r for _, r in results]
     if format is not Format.table:
@@ -96,12 +90,12 @@ def report(
     from ..domain.dashboard import long_rows
     from ..domain.vocab import VocabError, bounded_number
     from ..render.output import emit
+    from ..services.options import check_options
     from ..services.reports import team_dashboard
-    from .contacts import _check_options
 
     st = state(ctx)
     cfg = st.config()
-    opts = _check_options(st)
+    opts = check_options(cfg, st.today)
     try:
         amount = cfg.min_amount if min_amount is None else bounded_number(min_amount, f"{min_amount:g}")
     except VocabError as exc:

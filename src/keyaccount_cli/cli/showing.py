@@ -21,10 +21,10 @@ def show(
 ) -> None:
     """The 360° page: profile, coverage, relationship table, open handovers, recent interactions, findings."""
     from ..services.account_page import account_page
-    from .contacts import _check_options
+    from ..services.options import check_options
 
     st = state(ctx)
-    opts = _check_options(st)
+    opts = check_options(st.config(), st.today)
     page = account_page(st.reader(), account, st.config().scorecard, opts)
     if format is not Format.table:
         from ..render.output import emit

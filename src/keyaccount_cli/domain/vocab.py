@@ -122,6 +122,7 @@ class Vocabulary:
                 table[_key(canonical)] = canonical
                 for alias in aliases:
                     table[_key(alias)] = canonical
+        added: set[tuple[str, str]] = set()  # (vocabulary, alias) given by `extra`
         for name, values in (extra or {}).items():
             if name not in VOCABULARIES:
                 raise KamError(f"aliases: unknown vocabulary {name!r} (known: {', '.join(VOCABULARIES)})")
@@ -130,7 +131,7 @@ class Vocabulary:
                     known = ", ".join(VOCABULARIES[name])
                     raise KamError(f"aliases.{name}: unknown value {canonical!r} (known: {known})")
                 for alias in aliases:
-                    tables[name][_key(str(alias))] = canonical
+                    _add_alias(tables[name], name, canonical, str(alias), added)
         return cls(tables)
 
     def accepted(self, name: str) -> str:
@@ -154,6 +155,29 @@ class Vocabulary:
             if canonical not in out:
                 out.append(canonical)
         return out
+
+
+# every canonical value (casefolded) -> its vocabulary; no two vocabularies share one
+_CANONICAL_OF = {_key(canonical): name for name, values in VOCABULARIES.items() for canonical in values}
+
+
+def _add_alias(table: dict[str, str], name: str, canonical: str, alias: str, added: set[tuple[str, str]]) -> None:
+    """One extra alias from the config, which must not already mean another value."""
+    key, where = _key(alias), f"aliases.{name}.{canonical}"
+    means = table.get(key)
+    if means is not None and means != canonical:
+        if key == _key(means):
+            already = f"the {name} value {means!r}"
+        elif (name, key) in added:
+            already = f"an alias of {means!r} (aliases.{name}.{means})"
+        else:
+            already = f"a built-in alias of {means!r}"
+        raise KamError(f"{where}: {alias!r} is already {already}; it cannot also mean {canonical!r}")
+    other = _CANONICAL_OF.get(key)
+    if other is not None and other != name:
+        raise KamError(f"{where}: {alias!r} is a {other} value; an alias cannot be another field's value")
+    table[key] = canonical
+    added.add((name, key))
 
 
 def split_multi(value: str) -> list[str]:

@@ -31,37 +31,18 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from ..domain.succession import DEFAULT_DEADLINES, needs_plan, sync_plans
+from ..domain.keys import email_key, name_key
+from ..domain.succession import DEFAULT_DEADLINES, needs_plan
 from ..domain.vocab import VocabError, Vocabulary, history_text, join_multi, parse_bool, parse_date
 from ..errors import SHOWN, InputError, KamError, Problem, ProblemList
 from ..storage.bulkload import pause_cyclic_gc
 from ..storage.location import busy_timeout
-from ..storage.reading import email_key, name_key
-from ..storage.schema import NAME_INDEX, REFERENCE_INDEXES
+from ..storage.migrations import NAME_INDEX, REFERENCE_INDEXES
+from ..storage.plans import sync_plans
 from ..storage.statements import Sql
+from .columns import CONTACT_COLUMNS
 from .csvfile import SourceInfo, map_header, read_records, unquote_formula
 
-CONTACT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "account": ("客户", "公司", "客户公司", "company"),
-    "name": ("姓名", "联系人"),
-    "email": ("邮箱",),
-    "phone": ("电话", "手机"),
-    "title": ("职位", "岗位"),
-    "department": ("部门",),
-    "roles": ("role", "角色"),
-    "decision_power": ("决策权", "决策权级别"),
-    "attitude": ("态度", "对本项目态度"),
-    "concerns": ("关注点", "关注维度"),
-    "can_sign": ("签约权", "是否有签约权"),
-    "project_owner": ("项目Owner", "是否是项目Owner"),
-    "reports_to": ("上级", "直属上级"),
-    "status": ("状态",),
-    "change_risk": ("岗位变动风险",),
-    "change_date": ("预期变动时间",),
-    "change_kind": ("变动类型",),
-    "successor": ("继任人", "接任人"),
-    "notes": ("备注",),
-}
 EXPORT_HEADER = list(CONTACT_COLUMNS)
 
 # Fields stored on the contact row as they are (after parsing); references are resolved apart.

@@ -10,11 +10,13 @@ import csv
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from ..errors import InputError, KamError, Problem, ProblemList
+from ..storage.private_files import private_text
 
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -247,13 +249,13 @@ def write_csv(
         writer.writerow(["" if v is None else spreadsheet_safe(str(v)) for v in row])
 
 
-def open_output(path: str | None, *, excel: bool) -> IO[str]:
+@contextmanager
+def open_output(path: str | None, *, excel: bool) -> Iterator[IO[str]]:
+    """stdout (no path, or `-`), or the file `path`: written whole and owner-only, or not at all."""
     if path is None or path == "-":
         if excel:
             sys.stdout.write("\ufeff")
-        return sys.stdout
-    try:
-        return open(path, "w", encoding="utf-8-sig" if excel else "utf-8", newline="")  # noqa: SIM115
-    except OSError as exc:
-        raise KamError(f"cannot write {path}: {exc.strerror}") from None
-
+        yield sys.stdout
+        return
+    with private_text(Path(path), path, encoding="utf-8-sig" if excel else "utf-8") as out:
+        yield out

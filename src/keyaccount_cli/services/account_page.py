@@ -10,7 +10,8 @@ from ..domain.health import Scorecard, assess
 from ..domain.health import record as health_record
 from ..domain.portfolio import last_interaction, opportunity_record
 from ..domain.succession import PlanView
-from ..storage.activity import load_plan, recent_interactions
+from ..storage.activity import recent_interactions
+from ..storage.plans import load_plan
 from ..storage.reader import Reader
 from .listing import account_contacts
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from ..domain.succession import PlanView
 from ..errors import KamError
-from ..storage.activity import load_plan
 from ..storage.lookup import resolve_contact
+from ..storage.plans import load_plan
 from ..storage.reader import Reader
 
 

@@ -10,28 +10,14 @@ from typing import Any
 
 from ..domain.checks import CheckOptions, check_account
 from ..domain.graph import coverage
+from ..domain.keys import name_key
 from ..domain.succession import Candidate, suggest_successors
-from ..domain.views import AccountView, ContactView
+from ..domain.views import AccountView
 from ..storage.activity import history
 from ..storage.lookup import ContactRef, contact_names, find_account, resolve_contact
-from ..storage.reader import Reader, name_key
+from ..storage.reader import Reader
 from ..storage.reading import iter_accounts, load_accounts, moved_to_accounts
-
-
-def contact_record(c: ContactView, account: str, names: dict[int, str], moved: dict[int, str]) -> dict[str, Any]:
-    """A contact as `kam contacts` and `kam show` give it: references by name."""
-    return {
-        "id": c.id, "account": account, "name": c.name, "email": c.email, "phone": c.phone,
-        "title": c.title, "department": c.department, "roles": list(c.roles),
-        "decision_power": c.decision_power, "attitude": c.attitude, "concerns": list(c.concerns),
-        "can_sign": c.can_sign, "project_owner": c.project_owner,
-        "reports_to": names.get(c.reports_to_id) if c.reports_to_id else None,
-        "status": c.status, "change_risk": c.change_risk,
-        "change_date": c.change_date.isoformat() if c.change_date else None,
-        "change_kind": c.change_kind, "successor": names.get(c.successor_id) if c.successor_id else None,
-        "moved_to": moved.get(c.moved_to_id) if c.moved_to_id else None, "notes": c.notes,
-    }  # fmt: skip
-
+from .records import contact_record
 
 ACCOUNT_FIELDS = ("account", "industry", "tier", "owner", "contacts", "departments", "supporters", "decision_makers",
                   "findings")  # fmt: skip

@@ -1,5 +1,6 @@
 """What happened at an account, read through a `Reader` with plain SQL: its change history (by the
-`change` table's account and entity indexes), its recent interactions and a contact's handover plan."""
+`change` table's account and entity indexes) and its recent interactions. (A contact's handover
+plan is read by `plans.load_plan`.)"""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from ..domain.succession import PlanView
-from ..domain.vocab import STEP_TEXT
 from .reader import Reader, _datetime, _day, _in, _text_order
 
 
@@ -50,21 +49,3 @@ def recent_interactions(reader: Reader, account_id: int, limit: int = 10) -> lis
             names[interaction_id].append(name)
     return [{"date": _day(on).isoformat(), "kind": kind, "contacts": names[id_], "summary": summary}  # type: ignore[union-attr]
             for id_, on, kind, summary in items]  # fmt: skip
-
-
-def load_plan(reader: Reader, contact_id: int, *, latest_closed: bool = True) -> PlanView | None:
-    """The contact's open handover plan, else (with `latest_closed`) the last closed one."""
-    plans = list(reader.rows(
-        "SELECT h.id, h.kind, h.change_date, h.status, c.name, a.name FROM handover h"
-        " JOIN contact c ON c.id = h.contact_id JOIN account a ON a.id = c.account_id"
-        " WHERE h.contact_id = :id ORDER BY (h.status = 'open') DESC, h.id DESC LIMIT 1", {"id": contact_id}))  # fmt: skip
-    if not plans or (plans[0][3] != "open" and not latest_closed):
-        return None
-    plan_id, kind, day, status, contact, account = plans[0]
-    plan = PlanView(contact=contact, account=account, kind=kind, change_date=_day(day), status=status)
-    for step, position, owner, due, step_status, done_on, notes in reader.rows(
-        "SELECT step, position, owner, deadline, status, done_on, notes FROM handover_step"
-        " WHERE handover_id = :id ORDER BY position", {"id": plan_id}):  # fmt: skip
-        plan.steps.append({"step": step, "position": position, "description": STEP_TEXT[step], "owner": owner,
-                           "deadline": _day(due), "status": step_status, "done_on": _day(done_on), "notes": notes})  # fmt: skip
-    return plan

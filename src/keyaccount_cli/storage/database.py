@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import shlex
-from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -18,59 +17,11 @@ from sqlmodel import Session, SQLModel, create_engine
 from ..errors import KamError
 from . import models
 from .location import busy_timeout, check_url, describe_error, display_location, is_url, resolve_location
-from .schema import NAME_INDEX, REFERENCE_INDEXES, SQLITE_COUNTS_INDEX
+from .migrations import MIGRATIONS, SCHEMA_VERSION
+from .private_files import private_output, refuse_database_files
 from .sqlitefile import create_private_file, sqlite_pragmas
 
-__all__ = ["busy_timeout", "display_location", "is_url", "resolve_location"]  # re-exported
-
-
-def _reference_indexes(conn: Connection) -> None:
-    """Who reports to, succeeds or moved to a contact: looked up by handovers and `forget`."""
-    for index in models.Contact.__table__.indexes:
-        if index.name in REFERENCE_INDEXES:
-            index.create(conn, checkfirst=True)
-
-
-def _portfolio_tables(conn: Connection) -> None:
-    """Opportunities with their contacts, and recorded health scores (SPEC §7)."""
-    for table in (models.Opportunity, models.OpportunityContact, models.HealthScore):
-        table.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
-
-
-def _watched_contacts(conn: Connection) -> None:
-    """A partial index of the contacts with a change ahead or behind them, for `kam check`."""
-    for index in models.Contact.__table__.indexes:
-        if index.name == "ix_contact_watched":
-            index.create(conn, checkfirst=True)
-
-
-def _check_counts_index(conn: Connection) -> None:
-    """An index that gives `kam check` every account's counts in one ordered pass (SQLite; a server
-    plans the grouped count on its own)."""
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(SQLITE_COUNTS_INDEX)
-
-
-def _contact_name_index(conn: Connection) -> None:
-    """Contacts by name alone (a CONTACT argument): an index lookup, not a pass over every contact."""
-    for index in models.Contact.__table__.indexes:
-        if index.name == NAME_INDEX:
-            index.create(conn, checkfirst=True)
-
-
-# Migrations are named and applied in order; each name is recorded in the
-# `migration` table. A new database gets the current schema from the models and
-# every name recorded at once; an older one runs the names it lacks.
-MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
-    ("0001_initial", lambda conn: SQLModel.metadata.create_all(conn)),
-    ("0002_reference_indexes", _reference_indexes),
-    ("0003_opportunities_and_health", _portfolio_tables),
-    ("0004_watched_contacts", _watched_contacts),
-    ("0005_check_counts_index", _check_counts_index),
-    ("0006_contact_name_index", _contact_name_index),
-]
-
-SCHEMA_VERSION = len(MIGRATIONS)
+__all__ = ["SCHEMA_VERSION", "busy_timeout", "display_location", "is_url", "resolve_location"]  # re-exported
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -248,7 +199,7 @@ def migrate(db: Database) -> list[str]:
         else:
             steps = dict(MIGRATIONS)
             for name in pending:
-                steps[name](conn)
+                steps[name](conn, SQLModel.metadata)
         for name in pending:
             conn.execute(models.Migration.__table__.insert().values(name=name, applied_at=now))
     return pending
@@ -256,8 +207,8 @@ def migrate(db: Database) -> list[str]:
 
 def backup(db: Database, target: Path) -> int:
     """A consistent copy of a SQLite database through SQLite's online backup, safe while other
-    commands read and write; written owner-only beside the target, then moved into place.
-    Returns the size in bytes."""
+    commands read and write; written owner-only beside the target, then moved into place, never
+    onto the database or its -wal, -shm or -journal file. Returns the size in bytes."""
     import sqlite3
 
     if not db.is_sqlite:
@@ -266,22 +217,17 @@ def backup(db: Database, target: Path) -> int:
         raise KamError("kam backup copies SQLite files; back up a server database with its own tools, e.g. "
                        f"pg_dump --format=custom --file {shlex.quote(str(target))} {shlex.quote(server)}")  # fmt: skip
     source = Path(db.location)
+    refuse_database_files(target, source)
     target = target.expanduser().absolute()
-    if target.exists() and target.samefile(source):
-        raise KamError(f"{target} is the database itself; choose another file")
     if target.is_dir():
         raise KamError(f"{target} is a directory; name the backup file")
-    partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)
     try:
-        create_private_file(partial)
-        with sqlite3.connect(source, timeout=busy_timeout()) as src, sqlite3.connect(partial) as dst:
+        with (
+            private_output(target, f"the backup {target}") as partial,
+            closing(sqlite3.connect(source, timeout=busy_timeout())) as src,
+            closing(sqlite3.connect(partial)) as dst,
+        ):
             src.backup(dst)
-        os.replace(partial, target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise KamError(f"cannot write the backup {target}: {exc.strerror}") from None
     except sqlite3.Error as exc:
-        partial.unlink(missing_ok=True)
         raise KamError(f"backup failed: {exc}") from None
     return target.stat().st_size

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from ..domain.keys import email_key, name_key
 from ..errors import KamError
-from .reader import Reader, _in, email_key, name_key
+from .reader import Reader, _in
 from .reading import no_account
 
 # The largest row id each backend stores (a server's `integer` column); a larger number is no id

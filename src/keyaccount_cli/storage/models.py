@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import DDL, Index, UniqueConstraint, event, text
 from sqlmodel import Field, SQLModel
 
-from .schema import NAME_INDEX, SQLITE_COUNTS_INDEX, WATCHED
+from .migrations import NAME_INDEX, SQLITE_COUNTS_INDEX, WATCHED
 
 
 class Account(SQLModel, table=True):

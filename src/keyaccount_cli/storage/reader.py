@@ -1,10 +1,8 @@
-"""The readers every read-only command runs its plain SQL through, and the helpers its queries share.
-
-The queries are plain SQL with `:name` parameters, which both the standard library's sqlite3 and
-SQLAlchemy's `text()` understand. On a SQLite file that is already at the current schema they run
-through sqlite3 directly (`SqliteReader`), so that a read command does not pay for importing
-SQLAlchemy and SQLModel; on a server URL (or a database that needs an upgrade) they run through
-SQLAlchemy's connection (`SqlaReader`). Nothing here imports SQLAlchemy at module level.
+"""The reader under the read-only commands: the same plain-SQL queries, with `:name` parameters,
+through the standard library's sqlite3 on a current SQLite file (no SQLAlchemy to import), or
+through a SQLAlchemy connection (a server URL, a database to upgrade, or within a session); and
+the helpers the queries share, to read the values as stored. Nothing here imports SQLAlchemy at
+module level.
 """
 
 from __future__ import annotations
@@ -16,15 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from .schema import MIGRATION_NAMES
-
-
-def name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
-def email_key(email: str) -> str:
-    return email.strip().lower()
+from .migrations import MIGRATION_NAMES
 
 
 class Reader(Protocol):
@@ -203,6 +193,11 @@ def _text_order(reader: Reader, column: str) -> str:
 # --- values as stored --------------------------------------------------------
 
 
+def _in(column: str, ids: list[int] | None) -> str:
+    # ids are integers from the database itself, so they are safe to inline
+    return "" if ids is None else f" WHERE {column} IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})"
+
+
 def _day(value: Any) -> date | None:
     if value is None or isinstance(value, date):
         return value
@@ -216,11 +211,6 @@ def _flag(value: Any) -> bool | None:
 def _split(value: str | None) -> tuple[str, ...]:
     # multi-valued fields are stored as canonical values joined with ";"
     return tuple(value.split(";")) if value else ()
-
-
-def _in(column: str, ids: list[int] | None) -> str:
-    # ids are integers from the database itself, so they are safe to inline
-    return "" if ids is None else f" WHERE {column} IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})"
 
 
 def _datetime(value: Any) -> datetime | None:

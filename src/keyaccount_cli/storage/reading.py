@@ -13,31 +13,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
+from ..domain.keys import name_key
 from ..domain.views import AccountBook, AccountFacts, AccountView, ContactView, RelationView, StepView
 from ..domain.vocab import ATTITUDE_SCORE
 from ..errors import KamError
 from .extras import load_extras
-from .reader import (
-    Reader,
-    SqlaReader,
-    SqliteReader,
-    _day,
-    _flag,
-    _in,
-    _split,
-    _text_order,
-    as_reader,
-    email_key,
-    name_key,
-    open_sqlite_reader,
-)
-from .schema import MIGRATION_NAMES, WATCHED
+from .migrations import WATCHED
+from .reader import Reader, _day, _flag, _in, _split, _text_order, as_reader
+from .reader import open_sqlite_reader as open_sqlite_reader  # re-exported: the direct reader of a SQLite file
 from .stored_values import unreadable
-
-__all__ = ["WATCHED", "Reader", "SqlaReader", "SqliteReader", "as_reader", "email_key", "name_key", "open_sqlite_reader"]
-
-SCHEMA_VERSION = len(MIGRATION_NAMES)
-
 
 # --- accounts ------------------------------------------------------------------
 
@@ -65,7 +49,6 @@ _CONTACT_SQL = (
     " concerns, can_sign, project_owner, reports_to_id, status, change_risk, change_date, change_kind,"
     " successor_id, moved_to_id, notes FROM contact"
 )
-
 
 
 _CHECK_SQL = (
@@ -136,7 +119,7 @@ def iter_accounts(
     accounts = list(reader.rows(
         "SELECT id, name, industry, tier, owner, annual_revenue, notes FROM account" + _in("id", wanted) + " ORDER BY id"
     ))  # fmt: skip
-    extras = load_extras(reader, wanted)
+    extras = load_extras(reader, wanted)  # interactions, opportunities, health inputs and scores (SPEC §7)
     # contacts arrive sorted by account: walk both streams side by side
     stream = reader.rows((_CHECK_SQL if for_checks else _CONTACT_SQL) + _in("account_id", wanted)
                          + " ORDER BY account_id, id")  # fmt: skip
@@ -227,7 +210,7 @@ def read_account_book(source: Any, names: Sequence[str] | None = None, *, due: d
         if deadline not in days:
             days[deadline] = _day(deadline)
         steps[account_id].append((StepView(contact_id, step, days[deadline], owner), name))
-    extras = load_extras(reader, wanted, for_checks=True)
+    extras = load_extras(reader, wanted, for_checks=True)  # interactions, opportunities, scores (SPEC §7)
     holds = extras.holds if extras.interaction_days or extras.opportunities or extras.health_scores else None
     linked = sorted({i for opps in extras.opportunities.values() for o in opps for i in o.contact_ids})
     people: dict[int, list[ContactView]] = defaultdict(list)  # the contacts linked to opportunities
@@ -248,22 +231,3 @@ def read_account_book(source: Any, names: Sequence[str] | None = None, *, due: d
             views[id_] = view
     return AccountBook(accounts, watch, steps, views, lambda: {row[0]: row for row in counts()})
 
-
-_EXPORT_FIELDS = ("name", "email", "phone", "title", "department", "roles", "decision_power", "attitude", "concerns",
-                  "can_sign", "project_owner", "reports_to_id", "status", "change_risk", "change_date", "change_kind",
-                  "successor_id", "notes")  # fmt: skip
-
-
-def export_contacts(reader: Reader) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(account name, the contact's fields as stored) of every contact, by account name then id:
-    multi-valued fields as their stored `;`-joined text, flags as booleans, the change date as a day."""
-    order = _text_order(reader, "a.name_key")
-    for account, id_, *values in reader.rows(
-        "SELECT a.name, c.id, " + ", ".join(f"c.{f}" for f in _EXPORT_FIELDS)
-        + f" FROM contact c JOIN account a ON a.id = c.account_id ORDER BY {order}, c.id"
-    ):  # fmt: skip
-        record = dict(zip(_EXPORT_FIELDS, values, strict=True))
-        record["id"] = id_
-        record["can_sign"], record["project_owner"] = _flag(record["can_sign"]), _flag(record["project_owner"])
-        record["change_date"] = _contact_day(id_, record["name"], record["change_date"])
-        yield account, record
