@@ -46,31 +46,17 @@ def _fields(**given: Any) -> dict[str, Any]:
 @guarded
 def accounts(ctx: typer.Context, format: FormatOption = Format.table) -> None:
     """One row per account: contacts, departments, supporters, decision makers, open findings."""
-    from ..domain.checks import check_account
-    from ..domain.graph import coverage
+    from ..services.listing import ACCOUNT_FIELDS, account_overview
     from ..services.options import check_options
-    from ..storage.records import iter_accounts, name_key
 
     st = state(ctx)
-    db = st.db()
-    opts = check_options(st.config(), st.today)
-    records = []
-    with db.session() as s:
-        for a in iter_accounts(s):
-            cov = coverage(a)
-            records.append({
-                "account": a.name, "industry": a.industry, "tier": a.tier, "owner": a.owner,
-                "contacts": cov.active, "departments": cov.departments, "supporters": cov.supporters,
-                "decision_makers": cov.decision_makers, "findings": len(check_account(a, opts)),
-            })  # fmt: skip
-    records.sort(key=lambda r: name_key(r["account"]))
+    records = account_overview(st.reader(), check_options(st.config(), st.today))
     from ..render.output import emit
 
     emit(records, format.value, [("account", "Account"), ("owner", "Owner"), ("contacts", "Contacts"),
          ("departments", "Departments"), ("supporters", "Supporters"), ("decision_makers", "Decision makers"),
          ("findings", "Findings")], empty="no accounts yet; start with kam import FILE.csv",
-         fields=("account", "industry", "tier", "owner", "contacts", "departments", "supporters", "decision_makers",
-                 "findings"))  # fmt: skip
+         fields=ACCOUNT_FIELDS)  # fmt: skip
 
 
 @guarded
@@ -81,15 +67,9 @@ def contacts(
 ) -> None:
     """The account's relationship table."""
     from ..render.output import attitude_text, emit
-    from ..services.records import contact_record
-    from ..storage.records import load_accounts, moved_to_accounts
+    from ..services.listing import account_contacts
 
-    db = state(ctx).db()
-    with db.session() as s:
-        (view,) = load_accounts(s, [account])
-        moved = moved_to_accounts(s, view.contacts)
-    names = {c.id: c.name for c in view.contacts}
-    records = [contact_record(c, view.name, names, moved) for c in view.contacts]
+    view, records = account_contacts(state(ctx).reader(), account)
     if format is Format.table:
         for r in records:
             r["roles"] = ", ".join(r["roles"])
@@ -185,13 +165,14 @@ def successor(
 ) -> None:  # fmt: skip
     """Record who takes over from a departing contact, or rank candidates with --suggest."""
     from ..errors import KamError
-    from ..services.contacts import record_successor
 
     st = state(ctx)
     if suggest:
         if other is not None:
             raise KamError("give either OTHER or --suggest, not both")
         return _suggest(st, contact, account, format)
+    from ..services.contacts import record_successor
+
     if other is None:
         raise KamError("name the successor (kam successor CONTACT OTHER) or ask for --suggest")
     done = record_successor(st.db(), contact, other, account=account, offsets=st.config().deadlines,
@@ -200,18 +181,14 @@ def successor(
 
 
 def _suggest(st: Any, contact: str, account: str | None, format: Format) -> None:
-    from ..domain.succession import suggest_successors
     from ..render.output import emit
-    from ..storage.records import find_account_name, load_accounts, resolve_contact
+    from ..services.listing import successor_candidates
 
-    with st.db().session() as s:
-        c = resolve_contact(s, contact, account)
-        (view,) = load_accounts(s, [find_account_name(s, c.account_id)])
-    ranked = suggest_successors(view, c.id)  # type: ignore[arg-type]
+    c, view, ranked = successor_candidates(st.reader(), contact, account)
     if not ranked and format is Format.table:
         err(f"no candidates: {view.name} has nobody else who is active and staying; kam add a contact first")
         return
-    records = [{
+    records: list[dict[str, Any]] = [{
         "rank": i, "id": k.contact.id, "name": k.contact.name, "email": k.contact.email, "title": k.contact.title,
         "department": k.contact.department, "decision_power": k.contact.decision_power,
         "attitude": k.contact.attitude, "score": k.score, "reasons": k.reasons,
@@ -233,25 +210,9 @@ def history(
 ) -> None:
     """The change history of a contact, or of an account and its contacts."""
     from ..render.output import emit
-    from ..storage.records import contact_names, find_account, resolve_contact
-    from ..storage.records import history as load_history
+    from ..services.listing import change_history, history_time
 
-    st = state(ctx)
-    with st.db().session() as s:
-        acc = None if (account or "@" in who or who.strip().isdigit()) else find_account(s, who)
-        if acc is not None:
-            rows = load_history(s, account=acc)
-            title = f"History of {acc.name}"
-        else:
-            c = resolve_contact(s, who, account)
-            rows = load_history(s, contact=c)
-            title = f"History of {c.name}"
-        names = contact_names(s, [r.entity_id for r in rows if r.entity == "contact"])
-    records = [{
-        "at": r.at.isoformat() if format is not Format.table else r.at.astimezone().strftime("%Y-%m-%d %H:%M"),
-        "entity": r.entity,
-        "name": names.get(r.entity_id, acc.name if acc else "") if r.entity == "contact" else (acc.name if acc else ""),
-        "field": r.field, "old": r.old, "new": r.new, "source": r.source,
-    } for r in rows]  # fmt: skip
+    found = change_history(state(ctx).reader(), who, account)
+    records = [dict(r, at=history_time(r["at"], table=format is Format.table)) for r in found.rows]
     emit(records, format.value, [("at", "When"), ("name", "Who"), ("field", "Field"), ("old", "Old"),
-         ("new", "New"), ("source", "Source")], title=title, empty="no history")  # fmt: skip
+         ("new", "New"), ("source", "Source")], title=found.title, empty="no history")  # fmt: skip

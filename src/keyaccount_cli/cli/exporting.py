@@ -39,14 +39,13 @@ def export(
     st = state(ctx)
     if output is not None and output != "-" and not is_url(st.location):
         refuse_database_files(Path(output), Path(st.location))
-    db = st.db()
-    with db.session() as s:
-        if what is What.contacts:
-            header, rows = contact_rows(s)
-        elif what is What.accounts:
-            header, rows = account_rows(s, check_options(st.config(), st.today, due))
-        else:
-            header, rows = finding_rows(s, check_options(st.config(), st.today, due))
+    reader = st.reader()
+    if what is What.contacts:
+        header, rows = contact_rows(reader)
+    elif what is What.accounts:
+        header, rows = account_rows(reader, check_options(st.config(), st.today, due))
+    else:
+        header, rows = finding_rows(reader, check_options(st.config(), st.today, due))
     with open_output(output, excel=excel) as out:
         write_csv(rows, header, out=out)
     if output not in (None, "-"):

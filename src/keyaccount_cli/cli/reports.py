@@ -25,14 +25,10 @@ def health(
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """Health scores 0–100 from the scorecard (config: health), with the points per dimension and the deductions."""
-    import json
-
     from ..errors import KamError
     from ..render.output import emit
-    from ..services.health import health_scores, record_health_scores
+    from ..services.health import health_history, health_scores, record_health_scores
     from ..services.options import check_options
-    from ..storage.extras import health_trend
-    from ..storage.reading import account_ids, name_key
 
     if record and trend:
         raise KamError("--record and --trend do not go together")
@@ -40,24 +36,14 @@ def health(
     cfg = st.config()
     card, opts = cfg.scorecard, check_options(cfg, st.today)
     reader = st.reader()
-    names = [account] if account else None
     if trend:
-        wanted = account_ids(reader, names) if names else None
-        views = {i: n for i, n in reader.rows("SELECT id, name FROM account")}  # noqa: C416 - a SQLAlchemy Result has .keys(), so dict() would misread it
-        rows = health_trend(reader, wanted)
-        records = []
-        for account_id, day, value, band, detail in rows:
-            extra = json.loads(detail) if detail else {}
-            records.append({"account": views[account_id], "date": day.isoformat(), "score": value, "band": band,
-                            **{k: extra.get(k) for k in ("usage_points", "renewal_intent_points", "p1_tickets_points",
-                                                         "nps_points", "deductions", "explanation")}})  # fmt: skip
-        records.sort(key=lambda r: (name_key(r["account"]), r["date"]))
-        emit(records, format.value, [("account", "Account"), ("date", "Date"), ("score", "Score"), ("band", "Band"),
-             ("usage_points", "Usage pts"), ("renewal_intent_points", "Renewal pts"), ("p1_tickets_points", "P1 pts"),
-             ("nps_points", "NPS pts"), ("deductions", "Deducted")], title="Recorded health scores",
-             empty="no health scores recorded yet; kam health --record stores today's", style=_style)  # fmt: skip
+        emit(health_history(reader, account), format.value, [("account", "Account"), ("date", "Date"),
+             ("score", "Score"), ("band", "Band"), ("usage_points", "Usage pts"), ("renewal_intent_points", "Renewal pts"),
+             ("p1_tickets_points", "P1 pts"), ("nps_points", "NPS pts"), ("deductions", "Deducted")],
+             title="Recorded health scores", empty="no health scores recorded yet; kam health --record stores today's",
+             style=_style)  # fmt: skip
         return
-    results = health_scores(reader, card, opts, names)
+    results = health_scores(reader, card, opts, [account] if account else None)
     if record:
         done = record_health_scores(st.db(create=False), results, on=st.today, at=st.now)
         err(f"recorded {done.scores} health score{'s' if done.scores != 1 else ''} for {done.on.isoformat()}"
@@ -101,11 +87,11 @@ def report(
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """The team lead's dashboard: accounts by tier and health band, single-threaded deals, deals whose key person changed, key-people churn, coverage per owner."""
-    from ..domain.dashboard import dashboard, long_rows
+    from ..domain.dashboard import long_rows
     from ..domain.vocab import VocabError, bounded_number
     from ..render.output import emit
     from ..services.options import check_options
-    from ..storage.reading import iter_accounts
+    from ..services.reports import team_dashboard
 
     st = state(ctx)
     cfg = st.config()
@@ -114,7 +100,7 @@ def report(
         amount = cfg.min_amount if min_amount is None else bounded_number(min_amount, f"{min_amount:g}")
     except VocabError as exc:
         raise fail(f"--min-amount: {exc}") from None
-    board = dashboard(iter_accounts(st.reader(), for_checks=True), cfg.scorecard, opts, min_amount=amount)
+    board = team_dashboard(st.reader(), cfg.scorecard, opts, min_amount=amount)
     if format is Format.json:
         emit([board], "json", [])
         return

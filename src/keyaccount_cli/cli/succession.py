@@ -53,27 +53,13 @@ def handover(
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """Show a departing contact's handover plan, or complete one of its steps."""
-    from ..errors import KamError
     from ..render.output import emit
-    from ..storage.plans import load_plan
-    from ..storage.records import resolve_contact
+    from ..services.handover_plan import handover_plan
 
     st = state(ctx)
     _complete_step(st, contact, done, on=on, notes=notes, account=account)
-    with st.db(create=False).session() as s:
-        c = resolve_contact(s, contact, account)
-        plan = load_plan(s.connection(), c.id)  # type: ignore[arg-type]
-    if plan is None:
-        raise KamError(f"{c.name} has no handover plan; kam leave {contact} --on DATE opens one")
-    records = [{
-        "step": p["step"], "description": p["description"], "owner": p["owner"],
-        "deadline": p["deadline"].isoformat() if p["deadline"] else None, "status": p["status"],
-        "overdue": plan.status == "open" and p["status"] == "open" and p["deadline"] is not None
-                   and p["deadline"] < st.today,
-        "done_on": p["done_on"].isoformat() if p["done_on"] else None, "notes": p["notes"],
-    } for p in plan.steps]  # fmt: skip
-    when = f"{plan.kind or 'change'} on {plan.change_date.isoformat()}" if plan.change_date else (plan.kind or "change")
-    title = f"Handover of {plan.contact} ({plan.account}) — {when} — plan {plan.status}"
+    page = handover_plan(st.reader(), contact, account, st.today)
+    records, title = page.steps, page.title
     if format is Format.table:
         for r in records:
             r["status"] = "OVERDUE" if r["overdue"] else r["status"]
@@ -86,12 +72,13 @@ def _complete_step(st: State, contact: str, done: str | None, *, on: str | None,
                    account: str | None) -> None:  # fmt: skip
     """`kam handover --done STEP [--on DATE] [--notes TEXT]`: the step done (without --done, no --on or --notes)."""
     from ..errors import KamError
-    from ..services.handover import complete_handover_step
 
     if done is None:
         if on or notes:
             raise KamError("--on and --notes go with --done STEP")
         return
+    from ..services.handover import complete_handover_step  # the write path: SQLAlchemy
+
     day = parse_day(on, "--on") or st.today
     step = complete_handover_step(st.db(create=False), contact, done, on=day, notes=notes, account=account)
     err(f"{step.name}: step {step.step} done")

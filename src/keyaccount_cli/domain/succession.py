@@ -68,49 +68,61 @@ def suggest_successors(account: AccountView, departing_id: int) -> list[Candidat
     departing contact trusts or referred, then their manager; power and attitude raise the rank;
     people who are leaving themselves are left out. Within a rank, people closer to the departing
     contact in the account's network (reports-to lines and relations) come first."""
-    import networkx as nx
+    from .graph import adjacency, distances
 
-    from .graph import network
-
-    g = network(account)
-    distance = nx.single_source_shortest_path_length(g, departing_id) if departing_id in g else {}
+    distance = distances(adjacency(account), departing_id)
     by_id = account.by_id()
     me = by_id[departing_id]
-    trusted = {r.to_id for r in account.relations if r.from_id == departing_id and r.kind == "trusts"}
-    referred = {r.to_id for r in account.relations if r.from_id == departing_id and r.kind == "referred"}
-    peers = {r.to_id if r.from_id == departing_id else r.from_id for r in account.relations
-             if r.kind == "peer" and departing_id in (r.from_id, r.to_id)}  # fmt: skip
+    ties = _ties(account, departing_id)
     out = []
     for c in account.contacts:
         if c.id == departing_id or not c.active or c.leaving:
             continue
-        reasons: list[str] = []
-        tier = 0
-        if c.reports_to_id == departing_id:
-            tier, reasons = 3, ["direct report"]
-        elif me.department and c.department == me.department and c.id != me.reports_to_id:
-            tier, reasons = 3, [f"same department ({c.department})"]
-        if c.id in peers and tier < 3:
-            tier = 2
-            reasons.append("peer")
-        if c.id in trusted:
-            tier = max(tier, 2)
-            reasons.append(f"trusted by {me.name}")
-        if c.id in referred:
-            tier = max(tier, 2)
-            reasons.append(f"referred by {me.name}")
-        if c.id == me.reports_to_id:
-            tier = max(tier, 1)
-            reasons.append("their manager")
-        if tier == 0:
-            steps = distance.get(c.id)
-            reasons.append(f"{steps} steps away in the map" if steps else "same account, not connected")
-        power = POWER_RANK.get(c.decision_power or "", 0)
-        attitude = ATTITUDE_SCORE.get(c.attitude or "", 0)
+        tier, reasons = _closeness(c, me, ties, distance)
         if c.decision_power:
             reasons.append(f"power {c.decision_power}")
         if c.attitude:
             reasons.append(f"attitude {c.attitude}")
-        out.append(Candidate(c, tier * 10 + power + attitude, reasons))
+        points = POWER_RANK.get(c.decision_power or "", 0) + ATTITUDE_SCORE.get(c.attitude or "", 0)
+        out.append(Candidate(c, tier * 10 + points, reasons))
     out.sort(key=lambda k: (-k.score, distance.get(k.contact.id, len(by_id)), k.contact.name))
     return out
+
+
+def _ties(account: AccountView, departing_id: int) -> dict[str, set[int]]:
+    """Whom the departing contact trusts, referred, and is a peer of."""
+    mine = [r for r in account.relations if departing_id in (r.from_id, r.to_id)]
+    return {
+        "trusts": {r.to_id for r in mine if r.from_id == departing_id and r.kind == "trusts"},
+        "referred": {r.to_id for r in mine if r.from_id == departing_id and r.kind == "referred"},
+        "peer": {r.to_id if r.from_id == departing_id else r.from_id for r in mine if r.kind == "peer"},
+    }
+
+
+def _closeness(
+    c: ContactView, me: ContactView, ties: dict[str, set[int]], distance: dict[int, int]
+) -> tuple[int, list[str]]:
+    """How close a candidate stands to the departing contact (3 report or same department, 2 peer,
+    trusted or referred, 1 their manager, 0 otherwise), and why."""
+    reasons: list[str] = []
+    tier = 0
+    if c.reports_to_id == me.id:
+        tier, reasons = 3, ["direct report"]
+    elif me.department and c.department == me.department and c.id != me.reports_to_id:
+        tier, reasons = 3, [f"same department ({c.department})"]
+    if c.id in ties["peer"] and tier < 3:
+        tier = 2
+        reasons.append("peer")
+    if c.id in ties["trusts"]:
+        tier = max(tier, 2)
+        reasons.append(f"trusted by {me.name}")
+    if c.id in ties["referred"]:
+        tier = max(tier, 2)
+        reasons.append(f"referred by {me.name}")
+    if c.id == me.reports_to_id:
+        tier = max(tier, 1)
+        reasons.append("their manager")
+    if tier == 0:
+        steps = distance.get(c.id)
+        reasons.append(f"{steps} steps away in the map" if steps else "same account, not connected")
+    return tier, reasons

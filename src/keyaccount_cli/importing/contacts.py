@@ -37,7 +37,7 @@ from ..domain.vocab import VocabError, Vocabulary, history_text, join_multi, par
 from ..errors import SHOWN, InputError, KamError, Problem, ProblemList
 from ..storage.bulkload import pause_cyclic_gc
 from ..storage.location import busy_timeout
-from ..storage.migrations import REFERENCE_INDEXES
+from ..storage.migrations import NAME_INDEX, REFERENCE_INDEXES
 from ..storage.plans import sync_plans
 from ..storage.statements import Sql
 from .columns import CONTACT_COLUMNS
@@ -398,8 +398,8 @@ class _Import:
         # connections read the last committed state, indexes and all.)
         self.deferred: list[tuple[str, str]] = []
         if sql.qmark and not self.contacts_before:
-            self.deferred = sql.all("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (?, ?, ?, ?, ?)",
-                                    (*REFERENCE_INDEXES, "ix_contact_watched", "ix_contact_counts"))  # fmt: skip
+            self.deferred = sql.all("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (?, ?, ?, ?, ?, ?)",
+                                    (*REFERENCE_INDEXES, "ix_contact_watched", "ix_contact_counts", NAME_INDEX))  # fmt: skip
             for name, _ in self.deferred:
                 sql.run(f"DROP INDEX {name}")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .reader import _flag, _text_order, as_reader
+from .reading import _contact_day
 
 # the contact's columns the export writes (references as ids: the export names them)
 EXPORTED = (
@@ -18,7 +19,8 @@ _FLAGS = ("can_sign", "project_owner")
 
 def contacts_for_export(source: Any) -> list[tuple[str, dict[str, Any]]]:
     """(account name, the contact's columns of EXPORTED) for every contact, by account name then
-    contact id; multi-valued fields as stored (canonical values joined with `;`), flags as booleans."""
+    contact id; multi-valued fields as stored (canonical values joined with `;`), flags as booleans,
+    the change date as a day."""
     reader = as_reader(source)
     columns = ", ".join(f"c.{column}" for column in EXPORTED)
     out = []
@@ -29,5 +31,7 @@ def contacts_for_export(source: Any) -> list[tuple[str, dict[str, Any]]]:
         contact = dict(zip(EXPORTED, values, strict=True))
         for flag in _FLAGS:
             contact[flag] = _flag(contact[flag])
+        # a damaged change date is named, as every command that reads it names it
+        contact["change_date"] = _contact_day(contact["id"], contact["name"], contact["change_date"])
         out.append((account, contact))
     return out

@@ -37,6 +37,9 @@ REFERENCE_INDEXES = ("ix_contact_reports_to_id", "ix_contact_successor_id", "ix_
 # pass over this index, in account order: no sort and no table pages (SQLite only, migration 0005)
 SQLITE_COUNTS_INDEX = "CREATE INDEX IF NOT EXISTS ix_contact_counts ON contact (account_id, status, attitude, decision_power, roles, department)"
 
+# a contact named by name alone (`kam history 王建华`) is found through this index (migration 0006)
+NAME_INDEX = "ix_contact_name_key"
+
 
 def _initial(conn: Connection, metadata: MetaData) -> None:
     metadata.create_all(conn)
@@ -69,6 +72,13 @@ def _check_counts_index(conn: Connection, metadata: MetaData) -> None:
         conn.exec_driver_sql(SQLITE_COUNTS_INDEX)
 
 
+def _contact_name_index(conn: Connection, metadata: MetaData) -> None:
+    """Contacts by name alone (a CONTACT argument): an index lookup, not a pass over every contact."""
+    for index in metadata.tables["contact"].indexes:
+        if index.name == NAME_INDEX:
+            index.create(conn, checkfirst=True)
+
+
 class Step(NamedTuple):
     """One migration: its name, recorded once applied, and what it does to a SQLAlchemy connection."""
 
@@ -83,6 +93,7 @@ MIGRATIONS: tuple[Step, ...] = (
     Step("0003_opportunities_and_health", _portfolio_tables),
     Step("0004_watched_contacts", _watched_contacts),
     Step("0005_check_counts_index", _check_counts_index),
+    Step("0006_contact_name_index", _contact_name_index),
 )
 
 MIGRATION_NAMES = tuple(step.name for step in MIGRATIONS)

@@ -1,9 +1,10 @@
 """Handover plans in the database (SPEC §5): opening and keeping them in step with the contacts,
 completing steps, and reading a plan back.
 
-Driver-level SQL on the caller's connection: the importer's own `sqlite3` connection, or a
-command's SQLAlchemy connection (`session.connection()`), so one implementation serves both and
-the import never loads SQLAlchemy. The rules (who needs a plan, the deadlines) are
+The upkeep is driver-level SQL on the caller's connection: the importer's own `sqlite3`
+connection, or a command's SQLAlchemy connection (`session.connection()`), so one implementation
+serves both and the import never loads SQLAlchemy. A plan is read back through the read-only
+commands' `Reader` (`reader.py`). The rules (who needs a plan, the deadlines) are
 `domain.succession`'s.
 """
 
@@ -15,6 +16,7 @@ from typing import Any, NamedTuple
 
 from ..domain.succession import PlanView, deadline, needs_plan
 from ..domain.vocab import STEP_TEXT, STEPS
+from .reader import Reader, _day
 from .statements import Sql
 
 
@@ -132,22 +134,20 @@ def plans_waiting_for(conn: Any, successor_id: int) -> list[int]:
         (successor_id,))]  # fmt: skip
 
 
-def load_plan(conn: Any, contact_id: int, *, latest_closed: bool = True) -> PlanView | None:
-    """The contact's open plan, else (with `latest_closed`) the last closed one."""
-    sql = Sql(conn)
-    plans = sql.all("SELECT h.id, h.kind, h.change_date, h.status, c.name, a.name FROM handover h"
-                    " JOIN contact c ON c.id = h.contact_id JOIN account a ON a.id = c.account_id"
-                    " WHERE h.contact_id = ? ORDER BY (h.status = 'open') DESC, h.id DESC LIMIT 1", (contact_id,))  # fmt: skip
+def load_plan(reader: Reader, contact_id: int, *, latest_closed: bool = True) -> PlanView | None:
+    """The contact's open plan, else (with `latest_closed`) the last closed one, read through the
+    read-only commands' `Reader` (`kam handover`, `kam show`)."""
+    plans = list(reader.rows(
+        "SELECT h.id, h.kind, h.change_date, h.status, c.name, a.name FROM handover h"
+        " JOIN contact c ON c.id = h.contact_id JOIN account a ON a.id = c.account_id"
+        " WHERE h.contact_id = :id ORDER BY (h.status = 'open') DESC, h.id DESC LIMIT 1", {"id": contact_id}))  # fmt: skip
     if not plans or (plans[0][3] != "open" and not latest_closed):
         return None
     plan_id, kind, day, status, contact, account = plans[0]
-    plan = PlanView(
-        contact=contact, account=account, kind=kind, change_date=sql.python("change_date", day), status=status
-    )
-    for step, position, owner, due, step_status, done_on, notes in sql.run(
+    plan = PlanView(contact=contact, account=account, kind=kind, change_date=_day(day), status=status)
+    for step, position, owner, due, step_status, done_on, notes in reader.rows(
         "SELECT step, position, owner, deadline, status, done_on, notes FROM handover_step"
-        " WHERE handover_id = ? ORDER BY position", (plan_id,)):  # fmt: skip
-        plan.steps.append({"step": step, "position": position, "description": STEP_TEXT[step],
-                           "owner": owner, "deadline": sql.python("deadline", due), "status": step_status,
-                           "done_on": sql.python("done_on", done_on), "notes": notes})  # fmt: skip
+        " WHERE handover_id = :id ORDER BY position", {"id": plan_id}):  # fmt: skip
+        plan.steps.append({"step": step, "position": position, "description": STEP_TEXT[step], "owner": owner,
+                           "deadline": _day(due), "status": step_status, "done_on": _day(done_on), "notes": notes})  # fmt: skip
     return plan

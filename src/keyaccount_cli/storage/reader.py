@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -18,6 +18,8 @@ from .migrations import MIGRATION_NAMES
 
 
 class Reader(Protocol):
+    dialect: str
+
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterable[Sequence[Any]]: ...
 
     def ahead(self, sql: str) -> Callable[[], Iterable[Sequence[Any]]]: ...
@@ -209,3 +211,13 @@ def _flag(value: Any) -> bool | None:
 def _split(value: str | None) -> tuple[str, ...]:
     # multi-valued fields are stored as canonical values joined with ";"
     return tuple(value.split(";")) if value else ()
+
+
+def _datetime(value: Any) -> datetime | None:
+    """A stored time as the models give it back: in UTC, with its time zone (SQLite stores UTC
+    without an offset; a server returns it with one)."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.fromisoformat(str(value))
+    return value.replace(tzinfo=UTC) if value.utcoffset() is None else value.astimezone(UTC)

@@ -1,11 +1,9 @@
-"""Reading accounts for the commands that only read: map, check, accounts, export.
+"""Reading accounts for the commands that only read: map, check, accounts, contacts, show, health,
+report, export.
 
-The queries are plain SQL with `:name` parameters, which both the standard
-library's sqlite3 and SQLAlchemy's `text()` understand. On a SQLite file that is
-already at the current schema they run through sqlite3 directly, so that a
-`kam map` or a cron `kam check` does not pay for importing SQLAlchemy and
-SQLModel; on a server URL (or a database that needs an upgrade) they run
-through SQLAlchemy's connection. Nothing here imports SQLAlchemy at module level.
+The queries are plain SQL run through a `Reader` (`reader.py`): sqlite3 straight on a current
+SQLite file, SQLAlchemy's connection on a server URL or an older file. Nothing here imports
+SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -34,11 +32,16 @@ def account_ids(reader: Reader, names: Iterable[str]) -> list[int]:
     for name in names:
         found = list(reader.rows("SELECT id FROM account WHERE name_key = :key", {"key": name_key(name)}))
         if not found:
-            known = [n for (n,) in reader.rows(f"SELECT name FROM account ORDER BY {_text_order(reader, 'name_key')} LIMIT 20")]
-            hint = f"; known accounts: {', '.join(known)}" if known else "; the database has no accounts yet"
-            raise KamError(f"no account named {name!r}{hint}")
+            raise no_account(reader, name)
         ids.add(found[0][0])
     return sorted(ids)
+
+
+def no_account(reader: Reader, name: str) -> KamError:
+    """The error for an account name that is not in the database, naming (some of) those that are."""
+    known = [n for (n,) in reader.rows(f"SELECT name FROM account ORDER BY {_text_order(reader, 'name_key')} LIMIT 20")]
+    hint = f"; known accounts: {', '.join(known)}" if known else "; the database has no accounts yet"
+    return KamError(f"no account named {name!r}{hint}")
 
 
 _CONTACT_SQL = (
@@ -89,12 +92,15 @@ def _contact_day(contact_id: int, name: str, value: Any) -> date | None:
         raise unreadable("contact", contact_id, name, "change_date", value) from None
 
 
-def iter_accounts(source: Any, names: Sequence[str] | None = None, *, for_checks: bool = False) -> Iterator[AccountView]:
-    """Every account (or the named ones) with its contacts, relations and open handover steps, one
-    at a time in id order, so that memory holds one account, not the whole book. `for_checks`
-    reads only the fields the checks look at (a cron check over a million contacts)."""
+def iter_accounts(
+    source: Any, names: Sequence[str] | None = None, *, for_checks: bool = False, ids: Sequence[int] | None = None
+) -> Iterator[AccountView]:
+    """Every account (or the named ones, or those with the `ids` given) with its contacts, relations
+    and open handover steps, one at a time in id order, so that memory holds one account, not the
+    whole book. `for_checks` reads only the fields the checks look at (a cron check over a million
+    contacts)."""
     reader = as_reader(source)
-    wanted = account_ids(reader, names) if names else None
+    wanted = account_ids(reader, names) if names else (sorted(set(ids)) if ids is not None else None)
     relations: dict[int, list[RelationView]] = defaultdict(list)
     for f, t, kind, account_id in reader.rows(
         "SELECT r.from_id, r.to_id, r.kind, c.account_id FROM relation r JOIN contact c ON c.id = r.from_id"
@@ -134,9 +140,9 @@ def iter_accounts(source: Any, names: Sequence[str] | None = None, *, for_checks
         getattr(stream, "close", lambda: None)()
 
 
-def load_accounts(source: Any, names: Sequence[str] | None = None) -> list[AccountView]:
-    """Every account (or the named ones), ordered by name."""
-    return sorted(iter_accounts(source, names), key=lambda a: name_key(a.name))
+def load_accounts(source: Any, names: Sequence[str] | None = None, *, ids: Sequence[int] | None = None) -> list[AccountView]:
+    """Every account (or the named ones, or those with the `ids` given), ordered by name."""
+    return sorted(iter_accounts(source, names, ids=ids), key=lambda a: name_key(a.name))
 
 
 def moved_to_accounts(source: Any, contacts: Iterable[Any]) -> dict[int, str]:
@@ -224,3 +230,4 @@ def read_account_book(source: Any, names: Sequence[str] | None = None, *, due: d
             extras.fill(view)
             views[id_] = view
     return AccountBook(accounts, watch, steps, views, lambda: {row[0]: row for row in counts()})
+

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col
@@ -17,10 +17,7 @@ from ..domain.vocab import history_text
 from ..errors import KamError
 from .mentions import erase_mentions, person_mentions
 from .models import Account, Change, Contact, Handover, HandoverStep, Relation
-from .reading import iter_accounts, load_accounts, moved_to_accounts
 from .statements import Sql
-
-__all__ = ["email_key", "history_text", "iter_accounts", "load_accounts", "moved_to_accounts", "name_key"]  # re-exported
 
 # Contact fields a user can set, in the order of the import columns.
 CONTACT_FIELDS = (
@@ -248,35 +245,7 @@ def remove_relation(session: Session, a: Contact, b: Contact, kind: str, *, sour
     return bool(rows)
 
 
-# --- snapshots for analysis -----------------------------------------------
-
-def contacts_for_export(session: Session) -> Iterable[tuple[str, Contact]]:
-    query = select(Account.name, Contact).join(Account, Account.id == Contact.account_id).order_by(
-        text_order(session, Account.name_key), Contact.id)  # fmt: skip
-    return session.exec(query).all()  # type: ignore[return-value]
-
-
-def history(session: Session, *, contact: Contact | None = None, account: Account | None = None) -> list[Change]:
-    query = select(Change).order_by(Change.at, Change.id)
-    if contact is not None:
-        query = query.where(Change.entity == "contact", Change.entity_id == contact.id)
-    elif account is not None:
-        query = query.where(Change.account_id == account.id)
-    return list(session.exec(query).scalars())
-
-
-def contact_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = session.exec(select(Contact.id, Contact.name).where(Contact.id.in_(wanted)))  # type: ignore[union-attr]
-    return {i: n for i, n in rows}  # noqa: C416 - a Result has .keys(), so dict(rows) would misread it
-
-
-def count_contacts(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(Contact)).scalar_one()
-
-
+# --- people across accounts -------------------------------------------------
 
 def same_person(session: Session, contact_id: int) -> list[int]:
     """The contact and the records of the same person at other accounts, linked by moved-to
@@ -343,19 +312,3 @@ def forget_contact(db: Any, contact_ids: Sequence[int], *, at: datetime) -> dict
             raw.close()
     return dict(counts)
 
-
-def recent_interactions(session: Session, account_id: int, limit: int = 10) -> list[dict[str, Any]]:
-    from .models import Interaction, InteractionContact
-
-    items = session.exec(
-        select(Interaction).where(Interaction.account_id == account_id)
-        .order_by(Interaction.on.desc(), Interaction.id.desc()).limit(limit)  # type: ignore[attr-defined]
-    ).scalars().all()  # fmt: skip
-    out = []
-    for it in items:
-        names = session.exec(
-            select(Contact.name).join(InteractionContact, InteractionContact.contact_id == Contact.id)
-            .where(InteractionContact.interaction_id == it.id).order_by(text_order(session, Contact.name))  # fmt: skip
-        ).scalars().all()
-        out.append({"date": it.on.isoformat(), "kind": it.kind, "contacts": list(names), "summary": it.summary})
-    return out

@@ -79,6 +79,7 @@ STATEMENTS: tuple[str, ...] = (
     "CREATE INDEX ix_contact_account_name ON contact (account_id, name_key)",
     "CREATE INDEX ix_contact_counts ON contact (account_id, status, attitude, decision_power, roles, department)",
     "CREATE INDEX ix_contact_moved_to_id ON contact (moved_to_id)",
+    "CREATE INDEX ix_contact_name_key ON contact (name_key)",
     "CREATE INDEX ix_contact_reports_to_id ON contact (reports_to_id)",
     "CREATE INDEX ix_contact_successor_id ON contact (successor_id)",
     "CREATE INDEX ix_contact_watched ON contact (account_id, id) WHERE change_date IS NOT NULL OR change_risk IN ('high', 'confirmed') OR status IN ('leaving', 'left')",
