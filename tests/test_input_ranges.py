@@ -100,3 +100,11 @@ def test_the_first_and_last_accepted_dates_work_everywhere(kam, write_csv):
             result = kam("--as-of", day, *command)
             assert result.exit_code in (0, 1), (command, result.stderr)
             assert "error" not in result.stderr, (command, result.stderr)
+
+
+@pytest.mark.parametrize("as_of, due", [("2026-12-01", "100000w"), ("2026-12-01", "99999999d"), ("2999-12-31", "3m")])
+def test_a_window_reaching_past_the_last_day_ends_there(kam, as_of, due):
+    kam("add", "ACME", "A", "--change-date", "2999-12-31", "--status", "leaving", "--role", "decision_maker")
+    result = kam("--as-of", as_of, "check", "--due", due, "--format", "json")
+    assert result.exit_code == 1, result.stderr
+    assert "KEY_PERSON_LEAVING" in result.stdout

@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 
 from ..errors import KamError
-from .vocab import DateRangeError, VocabError, parse_date
+from .vocab import LAST_DAY, DateRangeError, VocabError, parse_date
 
 _WINDOW = re.compile(r"^\s*(\d+)\s*([dwm])\s*$", re.IGNORECASE)
 
@@ -20,23 +20,27 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def _ahead(today: date, n: int, unit: str) -> date:
+    if unit == "d":
+        return today + timedelta(days=n)
+    if unit == "w":
+        return today + timedelta(weeks=n)
+    return add_months(today, n)
+
+
 def window_end(spec: str, today: date) -> date:
     """`30d`, `2w`, `3m` from today, or a date (YYYY-MM-DD or YYYY/MM/DD) not before today."""
     usage = f"--due: cannot read {spec!r}; use e.g. 30d, 2w, 3m or a date YYYY-MM-DD"
     m = _WINDOW.match(spec)
     try:
-        if m:
-            n, unit = int(m.group(1)), m.group(2).lower()
-            if unit == "d":
-                return today + timedelta(days=n)
-            if unit == "w":
-                return today + timedelta(weeks=n)
-            return add_months(today, n)
-        if spec.strip().count("-") + spec.strip().count("/") not in (1, 2):  # a date, or YYYY-MM (its first day)
+        if m:  # a window that reaches past the last day kam keeps ends there
+            end = min(_ahead(today, int(m.group(1)), m.group(2).lower()), LAST_DAY)
+        elif spec.strip().count("-") + spec.strip().count("/") not in (1, 2):  # a date, or YYYY-MM (its first day)
             raise KamError(usage)
-        end = parse_date(spec)
+        else:
+            end = parse_date(spec)
     except (OverflowError, ValueError):
-        raise KamError(f"--due: {spec!r} reaches beyond the calendar") from None
+        end = LAST_DAY
     except DateRangeError as exc:
         raise KamError(f"--due: {exc}") from None
     except VocabError:
