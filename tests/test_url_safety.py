@@ -91,3 +91,12 @@ def test_a_contact_id_beyond_any_row_is_not_found(kam, ref, command):
     result = kam(*(arg.format(ref=ref) for arg in command))
     one_line_without_secrets(result)
     assert result.stderr.startswith(f"kam: no contact '{ref}'; name one by email, id or name")
+
+
+@pytest.mark.parametrize("ref", ["０１", "²", "١"])
+def test_digits_of_other_scripts_are_names_not_ids(kam, ref):
+    kam("add", "ACME", "A", "--email", "a@acme.example")
+    result = kam("set", ref, "--title", "x")
+    assert result.exit_code == 2, result.stderr
+    assert f"no contact {ref!r}" in result.stderr
+    assert "internal error" not in result.stderr

@@ -30,7 +30,7 @@ def deadline(change_date: date | None, step: str, offsets: Mapping[str, int]) ->
 def step_name(value: str) -> str:
     """A step by name or number (1–5)."""
     v = value.strip().lower().replace("-", "_")
-    if v.isdigit() and 1 <= int(v) <= len(STEPS):
+    if v.isascii() and v.isdigit() and 1 <= int(v) <= len(STEPS):
         return STEPS[int(v) - 1]
     if v in STEPS:
         return v

@@ -40,7 +40,7 @@ def require_account(reader: Reader, name: str) -> tuple[int, str]:
 
 def _row_id(reader: Reader, ref: str) -> int | None:
     """`ref` as the id of a row, if it is a number such an id can be."""
-    if not ref.isdecimal():
+    if not (ref.isascii() and ref.isdigit()):
         return None
     value = int(ref)
     return value if value <= MAX_ID.get(reader.dialect, 2**31 - 1) else None

@@ -92,7 +92,7 @@ MAX_ID = {"sqlite": 2**63 - 1, "postgresql": 2**31 - 1}
 
 def row_id(session: Session, ref: str) -> int | None:
     """`ref` as the id of a row, if it is a number such an id can be."""
-    if not ref.isdecimal():
+    if not (ref.isascii() and ref.isdigit()):
         return None
     value = int(ref)
     return value if value <= MAX_ID.get(session.get_bind().dialect.name, 2**31 - 1) else None
