@@ -83,7 +83,7 @@ def test_forget_erases_mentions_in_summaries_and_other_peoples_notes(kam, write_
     forget(kam, "Deputy")
     (page,) = json.loads(kam("show", "ACME", "--format", "json").stdout)
     assert [i["summary"] for i in page["interactions"]] == [
-        "Call: [forgotten] wants a discount; [forgotten]的助理 called back",
+        "Call: DEPUTY wants a discount; [forgotten]的助理 called back",  # a name matches as stored, case and all
         "First meeting with [forgotten] ([forgotten], [forgotten]), [forgotten] agreed",
     ]
     contacts = kam("export", "contacts").stdout

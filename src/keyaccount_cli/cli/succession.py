@@ -132,4 +132,13 @@ def forget(
             err(f"kam: {person.name} was not forgotten (answer y, or pass --yes)")
             raise typer.Exit(2)
     counts = erase(db, person, now=st.now)
-    err(f"forgot {person.name}{also}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+    err(f"forgot {person.name}{also}: " + ", ".join(_count(n, what) for what, n in counts.items()))
+
+
+_SINGULAR = {"relations": "relation", "handover plans": "handover plan", "opportunity links": "opportunity link",
+             "history rows": "history row", "texts that mentioned them": "text that mentioned them"}  # fmt: skip
+
+
+def _count(n: int, what: str) -> str:
+    """`1 history row`, `2 history rows`."""
+    return f"{n} {_SINGULAR.get(what, what) if n == 1 else what}"

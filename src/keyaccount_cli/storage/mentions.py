@@ -2,7 +2,14 @@
 had, their emails and phones), how each is found as a whole (never inside a longer name or word),
 and the pass over every stored text that puts a placeholder in its place.
 
-Matching, case-insensitive:
+Which texts: those of the person's own accounts (the accounts of all their records) only, since
+a text at another account is about other people: the history of those accounts (their
+opportunities' too), their interactions, notes, contacts' notes, handover steps and health scores.
+
+Matching: a name as stored, case and all ("Will" the name is not "will" the word); an email or
+phone in any case. A name that another remaining contact at those accounts also has (the same
+name key) is not searched at all: kam cannot tell whom a text means by it. Nor is a name where
+it is part of a longer name of another remaining contact ("Li" in "Li Wei's deputy"). Otherwise:
 - A name, email or phone that starts or ends with a letter or digit of a script that spaces its
   words (Latin, Cyrillic, ...) needs a non-word character (or the text's edge) on that side, and
   not a hyphen, "@" or a dot joining it to more: "Li" matches in "Li and Lina", "Li's" and
@@ -25,7 +32,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 
 from ..domain.keys import name_key
-from .models import Account, Change, Contact, HandoverStep, HealthScore, Interaction
+from .models import Account, Change, Contact, Handover, HandoverStep, HealthScore, Interaction
 
 FORGOTTEN = "[forgotten]"
 
@@ -48,30 +55,46 @@ def _longest_first(values: Iterable[str]) -> list[str]:
     return sorted(values, key=lambda v: (-len(v), v))
 
 
-class Mentions:
-    """The person's names, emails and phones, and the texts with each replaced by `FORGOTTEN`."""
+def _clean(values: Iterable[str]) -> set[str]:
+    return {" ".join(v.split()) for v in values if v and v.strip()}
 
-    def __init__(self, names: Iterable[str], emails: Iterable[str], phones: Iterable[str]) -> None:
-        clean = lambda values: {" ".join(v.split()) for v in values if v and v.strip()}  # noqa: E731
-        names, emails, phones = clean(names), clean(emails), clean(phones)
-        self.whole = {name_key(v) for v in names | emails | phones}
-        searched = [(v, _pattern(v)) for v in names | emails | phones if len(v) >= 2]
-        searched.sort(key=lambda item: (-len(item[0]), item[0]))
-        self._free = re.compile("|".join(p for _, p in searched), re.IGNORECASE) if searched else None
+
+class Mentions:
+    """The person's names, emails and phones, and the texts with each replaced by `FORGOTTEN`;
+    `protected`: longer names of other people, left whole where one of the names is part of them."""
+
+    def __init__(
+        self,
+        names: Iterable[str],
+        emails: Iterable[str],
+        phones: Iterable[str],
+        *,
+        accounts: Iterable[int] = (),
+        protected: Iterable[str] = (),
+    ) -> None:
+        names, emails, phones = _clean(names), _clean(emails), _clean(phones)
+        self.accounts = sorted(set(accounts))
+        self._names, self._contacts = names, {name_key(v) for v in emails | phones}
+        searched = [(v, _pattern(v)) for v in names if len(v) >= 2]
+        searched += [(v, f"(?i:{_pattern(v)})") for v in emails | phones if len(v) >= 2]
+        kept = [(v, f"(?P<keep{i}>{_pattern(v)})") for i, v in enumerate(_clean(protected) - names)]
+        searched = sorted(searched + kept, key=lambda item: (-len(item[0]), item[0]))
+        self._free = re.compile("|".join(p for _, p in searched)) if searched else None
         items = "|".join(_pattern(n) for n in _longest_first(names))
-        self._listed = (
-            re.compile(rf"(?:^|(?<=, )|(?<=: ))(?:{items})(?=, |$|{_DATED})", re.IGNORECASE) if names else None
-        )
+        self._listed = re.compile(rf"(?:^|(?<=, )|(?<=: ))(?:{items})(?=, |$|{_DATED})") if names else None
         # what a stored text must contain (case aside) to be worth a look: the longest word of each
         self.needles = sorted({max(v.split(), key=len) for v in names | emails | phones})
 
     def free(self, text: str) -> str:
         """Free text (a summary, notes): every whole mention."""
-        return self._free.sub(FORGOTTEN, text) if self._free is not None else text
+        if self._free is None:
+            return text
+        return self._free.sub(lambda m: m[0] if any(m.groupdict().values()) else FORGOTTEN, text)
 
     def value(self, text: str) -> str:
         """A field's value in the history: all of it when it is the name, email or phone, else as free text."""
-        return FORGOTTEN if name_key(text) in self.whole else self.free(text)
+        whole = " ".join(text.split()) in self._names or name_key(text) in self._contacts
+        return FORGOTTEN if whole else self.free(text)
 
     def listed(self, text: str) -> str:
         """A text listing names (", "-separated, or "NAME YYYY-MM-DD"): short names too, as whole items."""
@@ -98,18 +121,43 @@ def _each_string(value: Any, change: Callable[[str], str]) -> Any:
 
 def person_mentions(conn: Any, contact_ids: list[int]) -> Mentions:
     """What is the person's (`contact_ids`: their record at each account): their names, emails and
-    phones, current and earlier (from their own history). Read before their rows are deleted."""
+    phones, current and earlier (from their own history), less the names another remaining contact
+    at their accounts has too; and those accounts. Read before their rows are deleted."""
     c, ch = Contact.__table__, Change.__table__  # type: ignore[attr-defined]
     found: dict[str, set[str]] = {"name": set(), "email": set(), "phone": set()}
-    for name, email, phone in conn.execute(select(c.c.name, c.c.email, c.c.phone).where(c.c.id.in_(contact_ids))):
+    accounts: set[int] = set()
+    query = select(c.c.name, c.c.email, c.c.phone, c.c.account_id).where(c.c.id.in_(contact_ids))
+    for name, email, phone, account_id in conn.execute(query):
         found["name"].add(name)
         found["email"].add(email or "")
         found["phone"].add(phone or "")
+        accounts.add(account_id)
     earlier = select(ch.c.field, ch.c.old, ch.c.new).where(
         ch.c.entity == "contact", ch.c.entity_id.in_(contact_ids), ch.c.field.in_(list(found)))  # fmt: skip
     for field, old, new in conn.execute(earlier):
         found[field].update(v for v in (old, new) if v)
-    return Mentions(found["name"], found["email"], found["phone"])
+    others = c.c.id.not_in(contact_ids)
+    keys = {name_key(n) for n in found["name"] if n.strip()}
+    shared = set(
+        conn.execute(select(c.c.name_key).where(others, c.c.account_id.in_(accounts), c.c.name_key.in_(keys))).scalars()
+    )
+    names = {n for n in found["name"] if name_key(n) not in shared}
+    return Mentions(
+        names, found["email"], found["phone"], accounts=accounts, protected=_longer_names(conn, names, others)
+    )
+
+
+def _longer_names(conn: Any, names: set[str], others: Any) -> set[str]:
+    """Other remaining contacts' names (at any account: a text may name anyone) that hold one of
+    `names` as a whole and are longer ("Li Wei" for "Li")."""
+    c = Contact.__table__  # type: ignore[attr-defined]
+    searched = [n for n in names if len(n) >= 2]
+    if not searched:
+        return set()
+    near = or_(*(c.c.name.like(_like(n), escape="\\") for n in searched))
+    found = set(conn.execute(select(c.c.name).where(others, near)).scalars())
+    whole = re.compile("|".join(_pattern(n) for n in _longest_first(searched)))
+    return {f for f in found if f not in names and whole.search(" ".join(f.split()))}
 
 
 def _like(needle: str) -> str:
@@ -125,13 +173,25 @@ TEXTS: list[tuple[Any, str, str]] = [
 ]  # fmt: skip
 
 
+def _at_accounts(model: Any, accounts: list[int]) -> Any:
+    """The rows of `model` that belong to `accounts`."""
+    t = model.__table__
+    if model is Account:
+        return t.c.id.in_(accounts)
+    if model is HandoverStep:
+        h, c = Handover.__table__, Contact.__table__  # type: ignore[attr-defined]
+        plans = select(h.c.id).join(c, c.c.id == h.c.contact_id).where(c.c.account_id.in_(accounts))
+        return t.c.handover_id.in_(plans)
+    return t.c.account_id.in_(accounts)
+
+
 def _history_text(mentions: Mentions, field: str, text: str) -> str:
     return mentions.listed(text) if field.endswith(": contacts") else mentions.value(text)
 
 
 def erase_mentions(conn: Any, mentions: Mentions) -> int:
-    """Put `FORGOTTEN` for the person's mentions in every text of `TEXTS`, on the caller's
-    transaction. Returns the number of texts changed."""
+    """Put `FORGOTTEN` for the person's mentions in every text of `TEXTS` at their accounts, on the
+    caller's transaction. Returns the number of texts changed."""
     if not mentions.needles:
         return 0
     changed = 0
@@ -139,7 +199,8 @@ def erase_mentions(conn: Any, mentions: Mentions) -> int:
         t = model.__table__
         col = t.c[column]
         extra = [t.c.field] if how == "history" else []
-        query = select(t.c.id, col, *extra).where(or_(*(col.ilike(_like(n), escape="\\") for n in mentions.needles)))
+        near = or_(*(col.ilike(_like(n), escape="\\") for n in mentions.needles))
+        query = select(t.c.id, col, *extra).where(near, _at_accounts(model, mentions.accounts))
         for id_, text, *field in conn.execute(query).all():
             if how == "history":
                 new = _history_text(mentions, field[0], text)

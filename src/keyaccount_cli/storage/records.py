@@ -265,7 +265,7 @@ def same_person(session: Session, contact_id: int) -> list[int]:
 def forget_contact(db: Any, contact_ids: Sequence[int], *, at: datetime) -> dict[str, int]:
     """Erase a person (`contact_ids`: their record at each account): the rows, relations, handovers,
     interaction and opportunity links and history rows; every name they had, their email and phone
-    become "[forgotten]" in every text kam stores (`mentions`). One transaction, which on SQLite
+    become "[forgotten]" in the texts of their accounts (`mentions`). One transaction, which on SQLite
     overwrites what it deletes (secure_delete); the file is then vacuumed and the write-ahead log
     truncated, so the data is gone from disk, not only hidden."""
     from sqlalchemy import delete, update
