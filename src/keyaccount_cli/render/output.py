@@ -74,7 +74,9 @@ def emit(
         _draw_table(records, columns, title=title, style=style)
 
 
-def _csv_header(records: Sequence[dict[str, Any]], columns: Sequence[Column], fields: Sequence[str] | None) -> list[str]:
+def _csv_header(
+    records: Sequence[dict[str, Any]], columns: Sequence[Column], fields: Sequence[str] | None
+) -> list[str]:
     """The keys of the first record; with no records, `fields`, else the keys of the columns."""
     if records:
         return list(records[0])
@@ -159,7 +161,9 @@ def write_plain_table(labels: Sequence[str], rows: Sequence[Sequence[str]], widt
         return False
 
     def line(cells: Sequence[str], side: str) -> str:
-        return side + side.join(f" {c}{' ' * (w - length(c))} " for c, w in zip(cells, widths, strict=True)) + side + "\n"
+        return (
+            side + side.join(f" {c}{' ' * (w - length(c))} " for c, w in zip(cells, widths, strict=True)) + side + "\n"
+        )
 
     out.write("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓\n")
     out.write(line(labels, "┃"))
@@ -201,7 +205,7 @@ def attitude_pieces(attitude: str | None) -> list[Piece]:
 def attitude_text(attitude: str | None) -> Text:
     from rich.text import Text
 
-    (text, style), = attitude_pieces(attitude)
+    ((text, style),) = attitude_pieces(attitude)
     return Text(text, style=style)
 
 
