@@ -4,7 +4,8 @@ person changed, accounts whose key people changed most, coverage per account own
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from datetime import date
 from typing import Any
 
 from .checks import CheckOptions, check_account
@@ -12,65 +13,126 @@ from .graph import coverage as account_coverage
 from .health import BANDS, Scorecard, assess
 from .keys import name_key
 from .portfolio import TIERS, key_person_changes, opportunity_record
-from .views import AccountView
+from .views import AccountView, OpportunityView
 
 NO_TIER = "none"
 NO_SCORE = "no_score"
+THIN_CODES = frozenset({"SINGLE_CONTACT", "SINGLE_SUPPORTER"})
+
+OwnerTally = dict[str, int]
 
 
-def dashboard(accounts: Iterable[AccountView], card: Scorecard, opts: CheckOptions, *, min_amount: float) -> dict[str, Any]:
-    policy = opts.policy
-    grid = {t: dict.fromkeys((*BANDS, NO_SCORE), 0) for t in (*TIERS, NO_TIER)}
+def dashboard(
+    accounts: Iterable[AccountView], card: Scorecard, opts: CheckOptions, *, min_amount: float
+) -> dict[str, Any]:
+    grid = _empty_grid()
     big_open: list[dict[str, Any]] = []
     changed_open: list[dict[str, Any]] = []
     movers: list[dict[str, Any]] = []
-    owners: dict[str, dict[str, Any]] = defaultdict(lambda: {
-        "accounts": 0, "active_contacts": 0, "thin_accounts": 0, "no_decision_maker": 0,
-        "open_opportunities": 0, "single_threaded": 0})  # fmt: skip
+    owners: dict[str, OwnerTally] = defaultdict(_empty_owner_tally)
     for a in accounts:
-        tier = policy.tier(a) or NO_TIER
-        result = assess(a, card, opts)
-        grid[tier][result.band or NO_SCORE] += 1
-        changes = key_person_changes(a, opts.today, card.key_people_months)
-        if changes:
-            movers.append({"account": a.name, "changes": len(changes), "people": [f"{c.name} {d.isoformat()}" for c, d in changes]})
-        codes = {f.code for f in check_account(a, opts)}
-        o = owners[a.owner or ""]
-        o["accounts"] += 1
-        o["active_contacts"] += account_coverage(a).active
-        o["thin_accounts"] += bool(codes & {"SINGLE_CONTACT", "SINGLE_SUPPORTER"})
-        o["no_decision_maker"] += "NO_DECISION_MAKER" in codes
-        for opp in a.opportunities:
-            if not policy.is_open(opp):
-                continue
-            rec = opportunity_record(opp, a, policy, opts.today)
-            o["open_opportunities"] += 1
-            single = rec["coverage"] in ("none", "single")
+        grid[opts.policy.tier(a) or NO_TIER][assess(a, card, opts).band or NO_SCORE] += 1
+        mover = _key_people_mover(a, opts.today, card.key_people_months)
+        if mover is not None:
+            movers.append(mover)
+        tally = owners[a.owner or ""]
+        _count_account(tally, a, opts)
+        for opp, rec in _open_deals(a, opts):
+            tally["open_opportunities"] += 1
             if opp.amount is not None and opp.amount >= min_amount:
                 big_open.append(rec)
-                o["single_threaded"] += single
+                tally["single_threaded"] += _is_single_threaded(rec)
             if rec["stability"] == "changed":
                 changed_open.append(rec)
-    single = [r for r in big_open if r["coverage"] in ("none", "single")]
-    by_amount = lambda r: (-(r["amount"] or 0), name_key(r["account"]), r["opportunity"])  # noqa: E731
     return {
         "as_of": opts.today.isoformat(),
-        "tiers": [{"tier": t, **grid[t], "total": sum(grid[t].values())} for t in (*TIERS, NO_TIER)],
-        "single_threaded": {
-            "min_amount": min_amount, "open_opportunities": len(big_open), "count": len(single),
-            "share": round(len(single) / len(big_open), 3) if big_open else None,
-            "amount": sum(r["amount"] for r in single), "opportunities": sorted(single, key=by_amount),
-        },
-        "key_person_changed": {
-            "days": 90, "count": len(changed_open), "amount": sum(r["amount"] or 0 for r in changed_open),
-            "opportunities": sorted(changed_open, key=by_amount),
-        },
+        "tiers": _tier_rows(grid),
+        "single_threaded": _single_threaded_deals(big_open, min_amount),
+        "key_person_changed": _key_person_changed_deals(changed_open),
         "key_people_changes": sorted(movers, key=lambda m: (-m["changes"], name_key(m["account"]))),
-        "owners": [
-            {"owner": owner or None, **o, "contacts_per_account": round(o["active_contacts"] / o["accounts"], 1)}
-            for owner, o in sorted(owners.items(), key=lambda kv: (kv[0] == "", name_key(kv[0])))
-        ],
+        "owners": _owner_rows(owners),
+    }
+
+
+def _empty_grid() -> dict[str, dict[str, int]]:
+    """Accounts per tier (with `none`) and health band (with `no_score`), all zero."""
+    return {t: dict.fromkeys((*BANDS, NO_SCORE), 0) for t in (*TIERS, NO_TIER)}
+
+
+def _tier_rows(grid: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
+    return [{"tier": t, **grid[t], "total": sum(grid[t].values())} for t in (*TIERS, NO_TIER)]
+
+
+def _empty_owner_tally() -> OwnerTally:
+    return {
+        "accounts": 0, "active_contacts": 0, "thin_accounts": 0, "no_decision_maker": 0,
+        "open_opportunities": 0, "single_threaded": 0,
     }  # fmt: skip
+
+
+def _key_people_mover(account: AccountView, today: date, months: int) -> dict[str, Any] | None:
+    """The account's key people who left or were replaced in the last `months`; None if none."""
+    changes = key_person_changes(account, today, months)
+    if not changes:
+        return None
+    people = [f"{c.name} {d.isoformat()}" for c, d in changes]
+    return {"account": account.name, "changes": len(changes), "people": people}
+
+
+def _count_account(tally: OwnerTally, account: AccountView, opts: CheckOptions) -> None:
+    """Add one account, its active contacts and whether it is thin or lacks a decision maker."""
+    codes = {f.code for f in check_account(account, opts)}
+    tally["accounts"] += 1
+    tally["active_contacts"] += account_coverage(account).active
+    tally["thin_accounts"] += bool(codes & THIN_CODES)
+    tally["no_decision_maker"] += "NO_DECISION_MAKER" in codes
+
+
+def _open_deals(account: AccountView, opts: CheckOptions) -> Iterator[tuple[OpportunityView, dict[str, Any]]]:
+    """The account's open opportunities, each with its record."""
+    for opp in account.opportunities:
+        if opts.policy.is_open(opp):
+            yield opp, opportunity_record(opp, account, opts.policy, opts.today)
+
+
+def _is_single_threaded(rec: dict[str, Any]) -> bool:
+    return rec["coverage"] in ("none", "single")
+
+
+def _by_amount(rec: dict[str, Any]) -> tuple[float, str, str]:
+    """Largest deal first, then by account and opportunity name."""
+    return (-(rec["amount"] or 0), name_key(rec["account"]), rec["opportunity"])
+
+
+def _single_threaded_deals(big_open: list[dict[str, Any]], min_amount: float) -> dict[str, Any]:
+    """Of the open deals of at least `min_amount`, those resting on one contact or none."""
+    single = [r for r in big_open if _is_single_threaded(r)]
+    return {
+        "min_amount": min_amount,
+        "open_opportunities": len(big_open),
+        "count": len(single),
+        "share": round(len(single) / len(big_open), 3) if big_open else None,
+        "amount": sum(r["amount"] for r in single),
+        "opportunities": sorted(single, key=_by_amount),
+    }
+
+
+def _key_person_changed_deals(changed_open: list[dict[str, Any]]) -> dict[str, Any]:
+    """The open deals whose key person changed recently."""
+    return {
+        "days": 90,
+        "count": len(changed_open),
+        "amount": sum(r["amount"] or 0 for r in changed_open),
+        "opportunities": sorted(changed_open, key=_by_amount),
+    }
+
+
+def _owner_rows(owners: dict[str, OwnerTally]) -> list[dict[str, Any]]:
+    """One row per account owner by name, accounts without an owner last."""
+    return [
+        {"owner": owner or None, **o, "contacts_per_account": round(o["active_contacts"] / o["accounts"], 1)}
+        for owner, o in sorted(owners.items(), key=lambda kv: (kv[0] == "", name_key(kv[0])))
+    ]
 
 
 def long_rows(board: dict[str, Any]) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from ..importing.csvfile import write_csv
 
 if TYPE_CHECKING:  # Rich is imported where a table or tree is drawn: JSON and CSV output need none of it
     from rich.console import Console
+    from rich.table import Table
     from rich.text import Text
 
 ATTITUDE_STYLE = {
@@ -51,36 +52,83 @@ def _cell(value: Any) -> str:
 
 
 def emit(
-    records: Sequence[dict[str, Any]], fmt: str, columns: Sequence[Column], *,
-    title: str | None = None, out: IO[str] | None = None, empty: str = "nothing to show",
-    style: Callable[[dict[str, Any]], str | None] | None = None, fields: Sequence[str] | None = None,
-) -> None:  # fmt: skip
+    records: Sequence[dict[str, Any]],
+    fmt: str,
+    columns: Sequence[Column],
+    *,
+    title: str | None = None,
+    out: IO[str] | None = None,
+    empty: str = "nothing to show",
+    style: Callable[[dict[str, Any]], str | None] | None = None,
+    fields: Sequence[str] | None = None,
+) -> None:
     """One record per row (table), object (json) or line (csv). JSON and CSV carry every key;
     `fields` names them for the CSV header when there are no records."""
     if fmt == "json":
         write_json_list(records, out or sys.stdout)
-        return
-    if fmt == "csv":
-        keys = list(records[0]) if records else list(fields or (k for k, _ in columns))
-        write_csv(([_csv(r.get(k)) for k in keys] for r in records), keys, out=out)
-        return
-    from rich.markup import escape
-    from rich.table import Table
+    elif fmt == "csv":
+        _write_csv_records(records, _csv_header(records, columns, fields), out)
+    elif not records:
+        _say_empty(empty)
+    else:
+        _draw_table(records, columns, title=title, style=style)
 
+
+def _csv_header(
+    records: Sequence[dict[str, Any]], columns: Sequence[Column], fields: Sequence[str] | None
+) -> list[str]:
+    """The keys of the first record; with no records, `fields`, else the keys of the columns."""
+    if records:
+        return list(records[0])
+    return list(fields or (k for k, _ in columns))
+
+
+def _write_csv_records(records: Iterable[dict[str, Any]], keys: Sequence[str], out: IO[str] | None) -> None:
+    """Records as CSV lines under the header `keys` (a missing key is an empty cell)."""
+    write_csv(([_csv(r.get(k)) for k in keys] for r in records), keys, out=out)
+
+
+def _say_empty(message: str) -> None:
+    """What an empty table prints instead, on stderr."""
+    from rich.markup import escape
+
+    console(stderr=True).print(escape(message))
+
+
+def _draw_table(
+    records: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    *,
+    title: str | None,
+    style: Callable[[dict[str, Any]], str | None] | None,
+) -> None:
+    """A table on stdout: written plain when there is no title and no colour to draw and it fits,
+    else drawn by Rich."""
     con = console()
-    if not records:
-        console(stderr=True).print(escape(empty))
-        return
     if title is None and con.color_system is None:  # no colours to draw (a pipe, cron): maybe the fast way
         rows = [[_cell(r.get(k)) for k, _ in columns] for r in records]
         if write_plain_table([label for _, label in columns], rows, con.width, con.file):
             return
+    con.print(_rich_table(records, columns, title=title, style=style))
+
+
+def _rich_table(
+    records: Iterable[dict[str, Any]],
+    columns: Sequence[Column],
+    *,
+    title: str | None,
+    style: Callable[[dict[str, Any]], str | None] | None,
+) -> Table:
+    """The Rich table of the records, user text escaped, each row styled by `style`."""
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title=escape(title) if title else None, title_justify="left", header_style="bold")
     for _, label in columns:
         table.add_column(label)
     for r in records:
         table.add_row(*(escape(_cell(r.get(k))) for k, _ in columns), style=style(r) if style else None)
-    con.print(table)
+    return table
 
 
 def plain_table(labels: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> str | None:
@@ -113,7 +161,9 @@ def write_plain_table(labels: Sequence[str], rows: Sequence[Sequence[str]], widt
         return False
 
     def line(cells: Sequence[str], side: str) -> str:
-        return side + side.join(f" {c}{' ' * (w - length(c))} " for c, w in zip(cells, widths, strict=True)) + side + "\n"
+        return (
+            side + side.join(f" {c}{' ' * (w - length(c))} " for c, w in zip(cells, widths, strict=True)) + side + "\n"
+        )
 
     out.write("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓\n")
     out.write(line(labels, "┃"))
@@ -155,7 +205,7 @@ def attitude_pieces(attitude: str | None) -> list[Piece]:
 def attitude_text(attitude: str | None) -> Text:
     from rich.text import Text
 
-    (text, style), = attitude_pieces(attitude)
+    ((text, style),) = attitude_pieces(attitude)
     return Text(text, style=style)
 
 
