@@ -224,7 +224,7 @@ def check_accounts(accounts: Iterable[AccountView | AccountFacts], opts: CheckOp
     return [f for findings in by_severity.values() for f in findings]
 
 
-_NO_COUNTS = (None, 0, None, 0, None, None, 0, 0, None)  # `Counts` of an account without an active contact
+_NO_COUNTS: Counts = (0, 0, None, 0, None, None, 0, 0, None)  # `Counts` of an account without an active contact
 
 
 def check_book(book: AccountBook, opts: CheckOptions, json: bool = False) -> dict[str, list[Any]]:
@@ -269,7 +269,7 @@ def _merged(
     """An account's findings from its counts and from what `check_book` found before them, in the
     order of `sort_findings`."""
     _, active, only_active, _, sole_id, sole_name, dm, departments, department = counts
-    sole = None if sole_id is None else (sole_id, sole_name)
+    sole = None if sole_id is None or sole_name is None else (sole_id, sole_name)
     found = count_findings(name, active, only_active, sole, bool(dm), departments, department, opts)
     if early is None:
         return found  # in order: within a severity, by code, and none has a date

@@ -148,7 +148,8 @@ def score(
     total = sum(used.values())
     if not total:
         return result
-    base = Fraction(sum(Fraction(used[d]) * Fraction(points[d]) for d in used)) / Fraction(total) * 10  # type: ignore[arg-type]
+    terms = [Fraction(used[d]) * Fraction(p) for d in used if (p := points[d]) is not None]  # all of `used` has points
+    base = sum(terms, Fraction(0)) / Fraction(total) * 10
     result.base = float(base)
     if len(key_people_changed) >= card.key_people_changes and card.key_people_deduction:
         result.deductions.append(Deduction(card.key_people_deduction,

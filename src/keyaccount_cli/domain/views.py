@@ -173,5 +173,6 @@ class AccountBook:
         if counts is None:
             return AccountFacts(name, watch=watch, steps=steps, view=view)
         _, active, only_active, supporters, sole_id, sole_name, dm, departments, department = counts
-        return AccountFacts(name, active, only_active, supporters, None if sole_id is None else (sole_id, sole_name),
+        sole = None if sole_id is None or sole_name is None else (sole_id, sole_name)
+        return AccountFacts(name, active, only_active, supporters, sole,
                             bool(dm), departments, department, watch, steps, view)  # fmt: skip

@@ -123,14 +123,14 @@ class Vocabulary:
                 for alias in aliases:
                     table[_key(alias)] = canonical
         added: set[tuple[str, str]] = set()  # (vocabulary, alias) given by `extra`
-        for name, values in (extra or {}).items():
+        for name, given in (extra or {}).items():
             if name not in VOCABULARIES:
                 raise KamError(f"aliases: unknown vocabulary {name!r} (known: {', '.join(VOCABULARIES)})")
-            for canonical, aliases in values.items():
+            for canonical, spellings in given.items():
                 if canonical not in VOCABULARIES[name]:
                     known = ", ".join(VOCABULARIES[name])
                     raise KamError(f"aliases.{name}: unknown value {canonical!r} (known: {known})")
-                for alias in aliases:
+                for alias in spellings:
                     _add_alias(tables[name], name, canonical, str(alias), added)
         return cls(tables)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import event, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, SQLModel, col, create_engine
 
 from ..errors import KamError
 from . import models
@@ -89,7 +89,7 @@ class Database:
 
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
-            return len(conn.execute(select(models.Migration.name)).all())
+            return len(conn.execute(select(col(models.Migration.name))).all())
 
     def counts(self) -> dict[str, int]:
         out = {}
@@ -177,7 +177,7 @@ def _pending(conn: Connection) -> list[str] | None:
     """Names of migrations not yet applied; None for a database with no schema yet."""
     if not inspect(conn).has_table(models.Migration.__tablename__):
         return None
-    done = set(conn.execute(select(models.Migration.name)).scalars())
+    done = set(conn.execute(select(col(models.Migration.name))).scalars())
     return [name for name, _ in MIGRATIONS if name not in done]
 
 
@@ -201,7 +201,7 @@ def migrate(db: Database) -> list[str]:
             for name in pending:
                 steps[name](conn, SQLModel.metadata)
         for name in pending:
-            conn.execute(models.Migration.__table__.insert().values(name=name, applied_at=now))
+            conn.execute(models.table_of(models.Migration).insert().values(name=name, applied_at=now))
     return pending
 
 

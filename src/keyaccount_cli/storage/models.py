@@ -9,10 +9,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DDL, Index, UniqueConstraint, event, text
+from sqlalchemy import DDL, Index, Table, UniqueConstraint, event, inspect, text
 from sqlmodel import Field, SQLModel
 
 from .migrations import NAME_INDEX, SQLITE_COUNTS_INDEX, WATCHED
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's Core table (SQLModel's types do not declare the `__table__` it sets)."""
+    table = inspect(model).local_table
+    assert isinstance(table, Table)
+    return table
 
 
 class Account(SQLModel, table=True):
@@ -68,7 +75,7 @@ class Contact(SQLModel, table=True):
     updated_at: datetime
 
 
-event.listen(Contact.__table__, "after_create", DDL(SQLITE_COUNTS_INDEX).execute_if(dialect="sqlite"))
+event.listen(table_of(Contact), "after_create", DDL(SQLITE_COUNTS_INDEX).execute_if(dialect="sqlite"))
 
 
 class Relation(SQLModel, table=True):

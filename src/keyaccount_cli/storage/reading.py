@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from ..domain.keys import name_key
-from ..domain.views import AccountBook, AccountFacts, AccountView, ContactView, RelationView, StepView
+from ..domain.views import AccountBook, AccountFacts, AccountView, ContactView, Counts, RelationView, StepView
 from ..domain.vocab import ATTITUDE_SCORE
 from ..errors import KamError
-from .extras import load_extras
+from .extras import Extras, load_extras
 from .migrations import WATCHED
 from .reader import Reader, _day, _flag, _in, _split, _text_order, as_reader
 from .reader import open_sqlite_reader as open_sqlite_reader  # re-exported: the direct reader of a SQLite file
@@ -176,13 +176,22 @@ def read_account_book(source: Any, names: Sequence[str] | None = None, *, due: d
     wanted = account_ids(reader, names) if names else None
     where = "" if wanted is None else _in("account_id", wanted).replace(" WHERE ", " AND ")
     sqlite = getattr(reader, "dialect", "sqlite") == "sqlite"
+    counts = reader.ahead(_counts_sql(where, sqlite=sqlite))
+    watch = _watched_contacts(reader, where)
+    steps = _open_steps(reader, where, due, sqlite=sqlite)
+    extras = load_extras(reader, wanted, for_checks=True)  # interactions, opportunities, scores (SPEC §7)
+    accounts, views = _book_accounts(reader, wanted, extras)
+    return AccountBook(accounts, watch, steps, views, lambda: _counts_by_account(counts()))
+
+
+def _counts_sql(where: str, *, sqlite: bool) -> str:
+    """The counts over active contacts (`Counts`), with the names a finding may need: the only active
+    contact's, the sole supporter's; sorted once more at the end, so that SQLite does all of it in one step."""
     supports = ", ".join(f"'{a}'" for a, score in ATTITUDE_SCORE.items() if score >= 1)
     supporter = f"attitude IN ({supports})"
     # roles are canonical values joined with ";", and no other role's name contains "decision_maker"
     decides = f"decision_power = 'final' OR {'instr' if sqlite else 'strpos'}(roles, 'decision_maker') > 0"
-    # the counts over active contacts (`Counts`), with the names a finding may need: the only active
-    # contact's, the sole supporter's; sorted once more at the end, so that SQLite does all of it in one step
-    counts = reader.ahead(
+    return (
         "SELECT g.account_id, g.active, c1.name, g.supporters, CASE WHEN g.supporters = 1 THEN g.sup_id END, c2.name,"
         " g.dm, CASE WHEN g.low_dept IS NULL THEN 0 WHEN g.low_dept = g.high_dept THEN 1 ELSE 2 END,"
         " CASE WHEN g.low_dept = g.high_dept THEN g.low_dept END FROM"
@@ -195,9 +204,26 @@ def read_account_book(source: Any, names: Sequence[str] | None = None, *, due: d
         " LEFT JOIN contact c2 ON c2.id = CASE WHEN g.supporters = 1 THEN g.sup_id END"
         " ORDER BY g.account_id DESC"
     )  # fmt: skip
+
+
+def _counts_by_account(rows: Iterable[Sequence[Any]]) -> dict[int, Counts]:
+    """The rows of `_counts_sql`, whose columns are laid out as `Counts`, by account id."""
+    return {row[0]: cast(Counts, row) for row in rows}
+
+
+def _watched_contacts(reader: Reader, where: str) -> dict[int, list[ContactView]]:
+    """Account id → its contacts with a change date, a watched risk or status (`WATCHED`)."""
     watch: dict[int, list[ContactView]] = defaultdict(list)
     for row in reader.rows(_CHECK_SQL + f" WHERE ({WATCHED}){where} ORDER BY account_id, id"):
         watch[row[1]].append(_check_contact(row))
+    return watch
+
+
+def _open_steps(
+    reader: Reader, where: str, due: date | None, *, sqlite: bool
+) -> dict[int, list[tuple[StepView, str]]]:  # fmt: skip
+    """Account id → the open steps of its open handover plans (those due by `due`, if given), with
+    the departing contact's name, by deadline."""
     steps: dict[int, list[tuple[StepView, str]]] = defaultdict(list)
     by = "" if due is None else " AND s.deadline <= :due"
     days: dict[Any, date | None] = {}  # tens of thousands of steps, due on a few hundred days
@@ -210,7 +236,14 @@ def read_account_book(source: Any, names: Sequence[str] | None = None, *, due: d
         if deadline not in days:
             days[deadline] = _day(deadline)
         steps[account_id].append((StepView(contact_id, step, days[deadline], owner), name))
-    extras = load_extras(reader, wanted, for_checks=True)  # interactions, opportunities, scores (SPEC §7)
+    return steps
+
+
+def _book_accounts(
+    reader: Reader, wanted: list[int] | None, extras: Extras
+) -> tuple[list[tuple[int, str]], dict[int, AccountView]]:  # fmt: skip
+    """(id, name) of every account (or the `wanted` ones) in id order, and the views of those the
+    portfolio findings look at, with their contacts linked to opportunities."""
     holds = extras.holds if extras.interaction_days or extras.opportunities or extras.health_scores else None
     linked = sorted({i for opps in extras.opportunities.values() for o in opps for i in o.contact_ids})
     people: dict[int, list[ContactView]] = defaultdict(list)  # the contacts linked to opportunities
@@ -229,5 +262,4 @@ def read_account_book(source: Any, names: Sequence[str] | None = None, *, due: d
                                contacts=people.get(id_, []))  # fmt: skip
             extras.fill(view)
             views[id_] = view
-    return AccountBook(accounts, watch, steps, views, lambda: {row[0]: row for row in counts()})
-
+    return accounts, views

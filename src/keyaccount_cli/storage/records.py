@@ -16,7 +16,7 @@ from ..domain.keys import email_key, name_key
 from ..domain.vocab import history_text
 from ..errors import KamError
 from .mentions import erase_mentions, person_mentions
-from .models import Account, Change, Contact, Handover, HandoverStep, Relation
+from .models import Account, Change, Contact, Handover, HandoverStep, Relation, table_of
 from .statements import Sql
 
 # Contact fields a user can set, in the order of the import columns.
@@ -50,7 +50,7 @@ def record_change(
 
 
 def find_account(session: Session, name: str) -> Account | None:
-    return session.exec(select(Account).where(Account.name_key == name_key(name))).scalars().first()
+    return session.scalars(select(Account).where(col(Account.name_key) == name_key(name))).first()
 
 
 def find_account_name(session: Session, account_id: int) -> str:
@@ -62,7 +62,7 @@ def find_account_name(session: Session, account_id: int) -> str:
 def require_account(session: Session, name: str) -> Account:
     account = find_account(session, name)
     if account is None:
-        known = session.exec(select(Account.name).order_by(text_order(session, Account.name_key)).limit(20)).scalars().all()
+        known = session.scalars(select(col(Account.name)).order_by(text_order(session, Account.name_key)).limit(20)).all()
         hint = f"; known accounts: {', '.join(known)}" if known else "; the database has no accounts yet"
         raise KamError(f"no account named {name!r}{hint}")
     return account
@@ -107,23 +107,23 @@ def resolve_contact(session: Session, ref: str, account: str | None = None, *, d
     query = select(Contact) if dates else select(Contact).options(*(defer(getattr(Contact, c)) for c in DATED))
     acc = require_account(session, account) if account else None
     if acc is not None:
-        query = query.where(Contact.account_id == acc.id)
+        query = query.where(col(Contact.account_id) == acc.id)
     contact_id = row_id(session, ref)
     if contact_id is not None:
-        found = session.exec(query.where(Contact.id == contact_id)).scalars().first()
+        found = session.scalars(query.where(col(Contact.id) == contact_id)).first()
         if found is not None:
             return found
     if "@" in ref:
-        found = session.exec(query.where(Contact.email == email_key(ref))).scalars().first()
+        found = session.scalars(query.where(col(Contact.email) == email_key(ref))).first()
         if found is not None:
             return found
-    matches = session.exec(query.where(Contact.name_key == name_key(ref)).order_by(Contact.id)).scalars().all()
+    matches = session.scalars(query.where(col(Contact.name_key) == name_key(ref)).order_by(col(Contact.id))).all()
     if len(matches) == 1:
         return matches[0]
     where = f" at {acc.name}" if acc else ""
     if not matches:
         raise KamError(f"no contact {ref!r}{where}; name one by email, id or name (kam contacts ACCOUNT lists them)")
-    accounts = {a.id: a.name for a in session.exec(select(Account)).scalars()}
+    accounts = {a.id: a.name for a in session.scalars(select(Account))}
     candidates = "; ".join(
         f"#{c.id} {c.name} <{c.email or 'no email'}> at {accounts[c.account_id]}" for c in matches
     )
@@ -224,8 +224,8 @@ def add_relation(session: Session, a: Contact, b: Contact, kind: str, *, source:
         raise KamError(f"a relation needs two different people ({a.name} twice)")
     if a.account_id != b.account_id:
         raise KamError(f"{a.name} and {b.name} are at different accounts; relations are within one account")
-    exists = session.exec(select(Relation).where(
-        Relation.from_id == a.id, Relation.to_id == b.id, Relation.kind == kind)).scalars().first()  # fmt: skip
+    exists = session.scalars(select(Relation).where(
+        col(Relation.from_id) == a.id, col(Relation.to_id) == b.id, col(Relation.kind) == kind)).first()  # fmt: skip
     if exists:
         return False
     session.add(Relation(from_id=a.id, to_id=b.id, kind=kind, created_at=at))  # type: ignore[arg-type]
@@ -235,8 +235,8 @@ def add_relation(session: Session, a: Contact, b: Contact, kind: str, *, source:
 
 
 def remove_relation(session: Session, a: Contact, b: Contact, kind: str, *, source: str, at: datetime) -> bool:
-    rows = session.exec(select(Relation).where(
-        Relation.from_id == a.id, Relation.to_id == b.id, Relation.kind == kind)).scalars().all()  # fmt: skip
+    rows = session.scalars(select(Relation).where(
+        col(Relation.from_id) == a.id, col(Relation.to_id) == b.id, col(Relation.kind) == kind)).all()  # fmt: skip
     for row in rows:
         session.delete(row)
     if rows:
@@ -253,8 +253,8 @@ def same_person(session: Session, contact_id: int) -> list[int]:
     group, todo = {contact_id}, [contact_id]
     while todo:
         cid = todo.pop()
-        links = session.exec(select(Contact.id).where(Contact.moved_to_id == cid)).scalars().all()
-        target = session.exec(select(Contact.moved_to_id).where(Contact.id == cid)).scalars().first()
+        links = session.scalars(select(col(Contact.id)).where(col(Contact.moved_to_id) == cid)).all()
+        target = session.scalars(select(col(Contact.moved_to_id)).where(col(Contact.id) == cid)).first()
         for other in [*links, target]:
             if other is not None and other not in group:
                 group.add(other)
@@ -273,7 +273,7 @@ def forget_contact(db: Any, contact_ids: Sequence[int], *, at: datetime) -> dict
     from .extras import forget_in_portfolio
     from .models import InteractionContact
 
-    c_t, ch_t = Contact.__table__, Change.__table__
+    c_t, ch_t = table_of(Contact), table_of(Change)
     counts: dict[str, int] = defaultdict(int)
     with db.writer.begin() as conn:
         if db.is_sqlite:  # the freed space of deleted and rewritten rows is zeroed, in the log too
@@ -285,16 +285,16 @@ def forget_contact(db: Any, contact_ids: Sequence[int], *, at: datetime) -> dict
                 raise KamError(f"no contact #{contact_id}")
             for column in ("reports_to_id", "successor_id", "moved_to_id"):
                 conn.execute(update(c_t).where(c_t.c[column] == contact_id).values({column: None}))
-            r_t = Relation.__table__
+            r_t = table_of(Relation)
             counts["relations"] += conn.execute(
                 delete(r_t).where((r_t.c.from_id == contact_id) | (r_t.c.to_id == contact_id))).rowcount  # fmt: skip
-            h_t, s_t = Handover.__table__, HandoverStep.__table__
+            h_t, s_t = table_of(Handover), table_of(HandoverStep)
             plans = [r[0] for r in conn.execute(select(h_t.c.id).where(h_t.c.contact_id == contact_id))]
             if plans:
                 conn.execute(delete(s_t).where(s_t.c.handover_id.in_(plans)))
                 conn.execute(delete(h_t).where(h_t.c.id.in_(plans)))
             counts["handover plans"] += len(plans)
-            ic_t = InteractionContact.__table__
+            ic_t = table_of(InteractionContact)
             conn.execute(delete(ic_t).where(ic_t.c.contact_id == contact_id))
             counts["opportunity links"] += forget_in_portfolio(conn, contact_id)
             counts["history rows"] += conn.execute(

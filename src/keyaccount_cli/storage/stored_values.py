@@ -121,7 +121,7 @@ def vocabulary_problem(table: str, column: str, value: Any) -> str | None:
 def _dated_columns(reader: Rows) -> list[tuple[str, str, Callable[[Any], str | None]]]:
     """SQLite's date and time columns, by the types the schema declares: SQLite stores any value
     in any column (a server's typed columns hold only dates)."""
-    out = []
+    out: list[tuple[str, str, Callable[[Any], str | None]]] = []
     tables = [t for (t,) in reader.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
     for table in tables:
         for _, column, kind, *_ in reader.rows(f'PRAGMA table_info("{table}")'):
