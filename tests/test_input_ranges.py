@@ -9,6 +9,7 @@ import json
 import pytest
 
 BIG = "1" + "0" * 400
+SHORT_BIG = "1" + "0" * 19 + "…" + "0" * 8  # how a Problem shows BIG: at most 40 characters
 RANGE = "use a date from 1900-01-01 to 2999-12-31"
 
 
@@ -23,7 +24,9 @@ def test_a_400_digit_amount_is_refused_with_its_location(kam, write_csv, isolate
     kam("add", "ACME", "A")
     path = write_csv(f"account,name,amount\nACME,Fine,1200万\nACME,Huge,{BIG}\n", name="opps.csv")
     result = kam("import", path, "--kind", "opportunities")
-    refused(result, f"kam: {path}, line 3, column 3 (amount), value '{BIG}': ", "is out of range; expected less than 10^15")
+    refused(result, f"kam: {path}, line 3, column 3 (amount), value '{SHORT_BIG}': ",
+            "is out of range; expected less than 10^15")  # fmt: skip
+    assert BIG not in result.stderr and "0" * 41 not in result.stderr
     assert result.stderr.splitlines()[-1] == "kam: nothing was written (1 problem)"
     assert isolated_db.count("opportunity") == 0
     report = kam("report", "--format", "json")
@@ -33,7 +36,7 @@ def test_a_400_digit_amount_is_refused_with_its_location(kam, write_csv, isolate
 def test_a_400_digit_annual_revenue_and_too_many_tickets_are_refused(kam, write_csv, isolated_db):
     path = write_csv(f"account,annual_revenue,p1_tickets\nACME,{BIG},3000000000\n", name="accounts.csv")
     result = kam("import", path, "--kind", "accounts")
-    refused(result, f"kam: {path}, line 2, column 2 (annual_revenue), value '{BIG}': ",
+    refused(result, f"kam: {path}, line 2, column 2 (annual_revenue), value '{SHORT_BIG}': ",
             f"kam: {path}, line 2, column 3 (p1_tickets), value '3000000000': '3000000000' is out of range; "
             "expected between 0 and 100000")  # fmt: skip
     assert not isolated_db.exists() or isolated_db.count("account") == 0

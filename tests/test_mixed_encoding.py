@@ -70,3 +70,14 @@ def test_files_in_one_encoding_still_import(kam, tmp_path, sample_gbk):
     assert people == {"郑伟": "CEO", "谢强": "CFO", "李娜": "总经理"}
     assert kam("contacts", "utf8", "--format", "json").stdout.count("张伟") == 1
     assert kam("contacts", "bom", "--format", "json").stdout.count("张伟") == 1
+
+
+def test_a_short_utf8_name_among_gbk_lines_is_refused(kam, tmp_path, isolated_db):
+    # a two-character name in UTF-8 also decodes as GB18030 (as 鏉庡): it was stored as mojibake
+    path = tmp_path / "contacts.csv"
+    path.write_bytes("account,name,notes\nAcme,李娜,\n".encode() + "Acme,王芳,\n".encode("gbk"))
+    result = kam("import", path)
+    assert result.exit_code == 2
+    assert result.stderr == (f"kam: {path}: line 2 is UTF-8 but line 3 is not (GBK?); "
+                             "save the file in one encoding or pass --encoding\n")  # fmt: skip
+    assert not isolated_db.exists() or isolated_db.count("contact") == 0

@@ -15,6 +15,12 @@ class KamError(Exception):
     exit_code = 2
 
 
+def shortened(text: str, limit: int = 40) -> str:
+    """`text`, or its first and last characters around `…` when longer than `limit` (so a value
+    of thousands of characters does not fill the screen)."""
+    return text if len(text) <= limit else f"{text[:20]}…{text[-8:]}"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One located problem in an input file."""
@@ -33,7 +39,7 @@ class Problem:
             if self.header:
                 where += f" ({self.header})"
         if self.value:
-            where += f", value {self.value!r}"
+            where += f", value {shortened(self.value)!r}"
         return f"{where}: {self.message}"
 
 

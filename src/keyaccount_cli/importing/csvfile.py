@@ -52,12 +52,32 @@ _NOT_PLAIN = re.compile("[^\x00-\x7f\u00a0-\u024f\u2000-\u206f\u3000-\u303f\u340
 _IDEOGRAPH = re.compile("[\u3400-\u9fff]")
 
 
+# A line of names and words in UTF-8: printable ASCII, tabs, CJK and general punctuation,
+# full-width forms, and ideographs of GB2312 (the common ones). GBK bytes that decode as UTF-8
+# give Latin, Greek, Cyrillic or Hebrew letters, or rare ideographs, around any common one.
+_PLAIN_CJK = re.compile("[\t\x20-\x7e\u2010-\u2027\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]*")
+
+
+def _common_ideographs(line: str) -> bool:
+    """Whether `line` has an ideograph and is only plain text whose ideographs are all in GB2312."""
+    if not _IDEOGRAPH.search(line) or not _PLAIN_CJK.fullmatch(line):
+        return False
+    try:
+        "".join(_IDEOGRAPH.findall(line)).encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _surely_utf8(line: str) -> bool:
     """Whether a line that decodes as UTF-8 (and is not ASCII) is UTF-8, not GBK that happens to
-    decode: GBK bytes always decode as GB18030, and seldom as three ideographs and nothing odd."""
+    decode: GBK bytes always decode as GB18030, and seldom as common ideographs and nothing else,
+    or as three ideographs and nothing odd."""
     try:
         line.encode("utf-8").decode("gb18030")
     except UnicodeDecodeError:
+        return True
+    if _common_ideographs(line.rstrip("\r")):
         return True
     return len(_IDEOGRAPH.findall(line)) >= 3 and not _NOT_PLAIN.search(line)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..domain.views import AccountView, OpportunityView
 from .reader import Reader, _in
+from .stored_values import number
 
 
 def _day(value: Any) -> date | None:
@@ -60,7 +61,9 @@ def load_extras(reader: Reader, wanted: list[int] | None, *, for_checks: bool = 
     if not for_checks:
         for id_, *values in reader.rows("SELECT id, usage, renewal_intent, p1_tickets, nps FROM account" + _in("id", wanted)):
             if any(v is not None for v in values):
-                out.inputs[id_] = tuple(values)
+                usage, intent, tickets, nps = values
+                out.inputs[id_] = (number("account", id_, None, "usage", usage), intent,
+                                   number("account", id_, None, "p1_tickets", tickets), number("account", id_, None, "nps", nps))  # fmt: skip
     for account_id, day in reader.rows('SELECT DISTINCT account_id, "on" FROM interaction' + _in("account_id", wanted)
                                        + ' ORDER BY "on"'):  # fmt: skip
         out.interaction_days[account_id].append(_day(day))  # type: ignore[arg-type]
@@ -73,6 +76,7 @@ def load_extras(reader: Reader, wanted: list[int] | None, *, for_checks: bool = 
     for id_, account_id, name, amount, stage, close_date in reader.rows(
         "SELECT id, account_id, name, amount, stage, close_date FROM opportunity" + _in("account_id", wanted) + " ORDER BY id"
     ):  # fmt: skip
+        amount = number("opportunity", id_, name, "amount", amount)
         out.opportunities[account_id].append(OpportunityView(id_, name, amount, stage, _day(close_date), tuple(links[id_])))
     for account_id, day, value in reader.rows('SELECT account_id, "on", score FROM health_score'
                                               + _in("account_id", wanted) + ' ORDER BY "on"'):  # fmt: skip

@@ -21,7 +21,7 @@ from .extras import Extras, load_extras
 from .migrations import WATCHED
 from .reader import Reader, _day, _flag, _in, _split, _text_order, as_reader
 from .reader import open_sqlite_reader as open_sqlite_reader  # re-exported: the direct reader of a SQLite file
-from .stored_values import unreadable
+from .stored_values import number, unreadable
 
 # --- accounts ------------------------------------------------------------------
 
@@ -127,6 +127,7 @@ def iter_accounts(
     pending = next(contacts, None)
     try:
         for id_, name, industry, tier, owner, revenue, notes in accounts:
+            revenue = number("account", id_, name, "annual_revenue", revenue)
             view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
                                notes=notes, relations=relations.get(id_, []), open_steps=steps.get(id_, []))  # fmt: skip
             extras.fill(view)
@@ -256,6 +257,7 @@ def _book_accounts(
         "SELECT id, name, industry, tier, owner, annual_revenue FROM account" + _in("id", wanted) + " ORDER BY id"
     ):  # fmt: skip
         accounts.append((id_, name))
+        revenue = number("account", id_, name, "annual_revenue", revenue)
         # without a tier, revenue, interactions, opportunities or scores: nothing for portfolio.findings
         if tier or revenue is not None or (holds is not None and holds(id_)):
             view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,

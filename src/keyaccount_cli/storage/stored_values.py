@@ -8,16 +8,20 @@ A command that needs such a value stops with one line naming the table, row, col
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Protocol
 
-from ..domain.vocab import STEPS, VOCABULARIES
+from ..domain.vocab import MAX_NUMBER, STEPS, VOCABULARIES
 from ..errors import KamError
 
 DATE_PROBLEM = "not a date (YYYY-MM-DD)"
 DATETIME_PROBLEM = "not a date and time (YYYY-MM-DD HH:MM:SS)"
+NUMBER_PROBLEM = "not a finite number below 10^15 in magnitude"
+
 
 # text columns that hold a canonical value (roles and concerns: several, joined with ";")
 VOCABULARY_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -87,6 +91,20 @@ def unreadable(table: str, row: int, name: str | None, column: str, value: Any) 
     return UnreadableValue(BadValue(table, row, column, str(value), problem or DATE_PROBLEM, name))
 
 
+def number_problem(value: Any) -> str | None:
+    """Why a stored number cannot be used (text, infinite, NaN, too large), or None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return NUMBER_PROBLEM
+    return None if math.isfinite(value) and abs(value) < MAX_NUMBER else NUMBER_PROBLEM
+
+
+def number(table: str, row: int, name: str | None, column: str, value: Any) -> Any:
+    """A stored number as read (None stays None); the one-line error when it is not one kam can use."""
+    if value is None or number_problem(value) is None:
+        return value
+    raise UnreadableValue(BadValue(table, row, column, str(value), NUMBER_PROBLEM, name))
+
+
 def date_problem(value: Any) -> str | None:
     """Why a stored day cannot be read (as kam's readers and SQLAlchemy read it), or None."""
     try:
@@ -130,6 +148,30 @@ def _dated_columns(reader: Rows) -> list[tuple[str, str, Callable[[Any], str | N
     return out
 
 
+def _numeric_columns(reader: Rows) -> list[tuple[str, str]]:
+    """SQLite's number columns (INTEGER, FLOAT, REAL …), by the types the schema declares, but for
+    the row ids (an INTEGER PRIMARY KEY holds only whole numbers)."""
+    out = []
+    tables = [t for (t,) in reader.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    for table in tables:
+        for _, column, kind, _, _, pk in reader.rows(f'PRAGMA table_info("{table}")'):
+            kind = kind.upper()
+            if not pk and ("INT" in kind or any(k in kind for k in ("REAL", "FLOA", "DOUB", "NUMERIC", "DECIMAL"))):
+                out.append((table, column))
+    return out
+
+
+def _bad_numbers(reader: Rows) -> list[BadValue]:
+    """The stored values of SQLite's number columns that are not finite numbers below 10^15."""
+    found = []
+    for table, column in _numeric_columns(reader):
+        sql = (f'SELECT rowid, "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL AND'
+               f' (typeof("{column}") NOT IN (\'integer\', \'real\') OR abs("{column}") >= 1e15) ORDER BY rowid')  # fmt: skip
+        for row, value in list(reader.rows(sql)):
+            found.append(BadValue(table, row, column, str(value), NUMBER_PROBLEM, _name(reader, table, row)))
+    return found
+
+
 def scan(reader: Rows, *, sqlite: bool) -> list[BadValue]:
     """Every stored value kam cannot read, by table, row and column. Each column's distinct values
     are checked once; only the rows of a bad one are read."""
@@ -148,6 +190,8 @@ def scan(reader: Rows, *, sqlite: bool) -> list[BadValue]:
                 f'SELECT {key} FROM "{table}" WHERE "{column}" = :v ORDER BY {key}', {"v": value}
             ):
                 found.append(BadValue(table, row, column, str(value), problem, _name(reader, table, row)))
+    if sqlite:
+        found += _bad_numbers(reader)
     return sorted(found, key=lambda b: (b.table, b.row, b.column))
 
 
