@@ -151,7 +151,7 @@ def test_db_check_lists_damaged_values_and_is_clean_once_they_are_overwritten(ka
 def test_a_damaged_time_is_named_by_the_commands_that_read_it_through_sqlalchemy(kam, book, isolated_db):
     write(isolated_db, "UPDATE account SET created_at = 'yesterday' WHERE name = ?", ("华东电力集团",))
     (aid,) = isolated_db.rows("SELECT id FROM account WHERE name = ?", ("华东电力集团",))[0]
-    result = kam("history", "华东电力集团")
+    result = kam("log", "华东电力集团", "电话沟通")
     assert result.exit_code == 2
     assert result.stderr == (
         f"kam: account #{aid} (华东电力集团), column created_at: cannot read the stored value 'yesterday': not a date "

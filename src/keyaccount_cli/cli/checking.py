@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..domain.checks import Severity
 from .common import Format, FormatOption, State, err, guarded, state
 
 if TYPE_CHECKING:
     from ..domain.checks import CheckOptions
-
-
-class Severity(StrEnum):
-    low = "low"
-    medium = "medium"
-    high = "high"
-    critical = "critical"
 
 
 def register(app: typer.Typer) -> None:
@@ -38,11 +31,11 @@ def check(
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """Single points, departing key people without successor, overdue handovers. Exit 1 when something is found."""
+    from ..services.options import check_options
     from ..storage.bulkload import pause_cyclic_gc
-    from .contacts import _check_options
 
     st = state(ctx)
-    opts = _check_options(st, due)
+    opts = check_options(st.config(), st.today, due)
     # the findings of a big book are hundreds of thousands of tuples and strings, none in a cycle: no
     # cycle collection while they are made, and none after while they are still there to walk through
     with pause_cyclic_gc():

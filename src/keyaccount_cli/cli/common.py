@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import os
-import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from ..storage.failures import driver_error
 from ..storage.location import is_url
 from ..storage.private_files import make_owner_only
 from ..storage.stored_values import first_unreadable
@@ -26,7 +26,7 @@ from ..storage.stored_values import first_unreadable
 if TYPE_CHECKING:
     from ..config import Config
     from ..storage.database import Database
-    from ..storage.reading import Reader
+    from ..storage.reader import Reader
 
 
 class Format(StrEnum):
@@ -82,7 +82,7 @@ class State:
         the messages for a missing or foreign file. Closed with the command."""
         if self._reader is None:
             from ..storage.location import busy_timeout
-            from ..storage.reading import SqlaReader, open_sqlite_reader
+            from ..storage.reader import SqlaReader, open_sqlite_reader
 
             self.config()
             path = self.sqlite_file()
@@ -165,8 +165,6 @@ def guarded(func: F) -> F:
             raise typer.Exit(2) from None
         except KamError as exc:
             raise fail(str(exc)) from None
-        except sqlite3.Error as exc:
-            raise fail(str(_database_error(str(exc), kwargs.get("ctx")))) from None
         except BrokenPipeError:
             # the reader (e.g. `| head`) has gone: stop quietly, as other Unix tools do
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
@@ -176,13 +174,7 @@ def guarded(func: F) -> F:
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:
-            sqla = sys.modules.get("sqlalchemy.exc")  # only loaded if the command used SQLAlchemy
-            if sqla is not None and isinstance(exc, sqla.DBAPIError):
-                message = str(exc.orig) if exc.orig is not None else exc.__class__.__name__
-                raise fail(str(_database_error(message, kwargs.get("ctx")))) from None
-            if sqla is not None and isinstance(exc, sqla.SQLAlchemyError):
-                raise fail(f"database error: {exc.__class__.__name__}") from None
-            found = _unreadable_value(exc, kwargs.get("ctx"))
+            found = driver_error(exc, _location(kwargs.get("ctx"))) or _unreadable_value(exc, kwargs.get("ctx"))
             if found is not None:
                 raise fail(str(found)) from None
             if os.environ.get("KAM_DEBUG"):  # a bug: still no traceback for the user
@@ -217,10 +209,9 @@ def _unreadable_value(exc: Exception, ctx: typer.Context | None) -> Exception | 
         return None
 
 
-def _database_error(message: str, ctx: typer.Context | None) -> Exception:
-    from ..storage.location import describe_error
-
-    return describe_error(message, state(ctx).location if ctx is not None else None)
+def _location(ctx: typer.Context | None) -> str | None:
+    """The database the command works on, for its error messages (None: not known)."""
+    return state(ctx).location if ctx is not None else None
 
 
 def _masked(message: str, ctx: typer.Context | None) -> str:

@@ -34,19 +34,18 @@ def export(
     """Write CSV. `contacts` uses exactly the import columns: export → import reproduces the data."""
     from ..importing.csvfile import open_output, write_csv
     from ..services.export import account_rows, contact_rows, finding_rows
-    from .contacts import _check_options
+    from ..services.options import check_options
 
     st = state(ctx)
     if output is not None and output != "-" and not is_url(st.location):
         refuse_database_files(Path(output), Path(st.location))
-    db = st.db()
-    with db.session() as s:
-        if what is What.contacts:
-            header, rows = contact_rows(s)
-        elif what is What.accounts:
-            header, rows = account_rows(s, _check_options(st, due))
-        else:
-            header, rows = finding_rows(s, _check_options(st, due))
+    reader = st.reader()
+    if what is What.contacts:
+        header, rows = contact_rows(reader)
+    elif what is What.accounts:
+        header, rows = account_rows(reader, check_options(st.config(), st.today, due))
+    else:
+        header, rows = finding_rows(reader, check_options(st.config(), st.today, due))
     with open_output(output, excel=excel) as out:
         write_csv(rows, header, out=out)
     if output not in (None, "-"):

@@ -39,10 +39,9 @@ def map_account(
     moved = moved_to_accounts(reader, view.contacts)
     focused = None
     if focus:
-        from ..storage.records import resolve_contact
+        from ..storage.lookup import resolve_contact
 
-        with st.db().session() as s:
-            focused = resolve_contact(s, focus, view.name).id
+        focused = resolve_contact(reader, focus, view.name).id
     points = single_points(view)
     cov = coverage(view, points)
     shown = focus_view(view, focused) if focused is not None else view

@@ -25,49 +25,29 @@ def health(
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """Health scores 0–100 from the scorecard (config: health), with the points per dimension and the deductions."""
-    import json
-
-    from ..domain.health import assess
-    from ..domain.health import record as health_record
     from ..errors import KamError
     from ..render.output import emit
-    from ..storage.extras import health_trend, record_health
-    from ..storage.reading import account_ids, iter_accounts, name_key
-    from .contacts import _check_options
+    from ..services.health import health_history, health_scores, record_health_scores
+    from ..services.options import check_options
 
     if record and trend:
         raise KamError("--record and --trend do not go together")
     st = state(ctx)
     cfg = st.config()
-    card, opts = cfg.scorecard, _check_options(st)
+    card, opts = cfg.scorecard, check_options(cfg, st.today)
     reader = st.reader()
-    names = [account] if account else None
     if trend:
-        wanted = account_ids(reader, names) if names else None
-        views = {i: n for i, n in reader.rows("SELECT id, name FROM account")}  # noqa: C416 - a SQLAlchemy Result has .keys(), so dict() would misread it
-        rows = health_trend(reader, wanted)
-        records = []
-        for account_id, day, value, band, detail in rows:
-            extra = json.loads(detail) if detail else {}
-            records.append({"account": views[account_id], "date": day.isoformat(), "score": value, "band": band,
-                            **{k: extra.get(k) for k in ("usage_points", "renewal_intent_points", "p1_tickets_points",
-                                                         "nps_points", "deductions", "explanation")}})  # fmt: skip
-        records.sort(key=lambda r: (name_key(r["account"]), r["date"]))
-        emit(records, format.value, [("account", "Account"), ("date", "Date"), ("score", "Score"), ("band", "Band"),
-             ("usage_points", "Usage pts"), ("renewal_intent_points", "Renewal pts"), ("p1_tickets_points", "P1 pts"),
-             ("nps_points", "NPS pts"), ("deductions", "Deducted")], title="Recorded health scores",
-             empty="no health scores recorded yet; kam health --record stores today's", style=_style)  # fmt: skip
+        emit(health_history(reader, account), format.value, [("account", "Account"), ("date", "Date"),
+             ("score", "Score"), ("band", "Band"), ("usage_points", "Usage pts"), ("renewal_intent_points", "Renewal pts"),
+             ("p1_tickets_points", "P1 pts"), ("nps_points", "NPS pts"), ("deductions", "Deducted")],
+             title="Recorded health scores", empty="no health scores recorded yet; kam health --record stores today's",
+             style=_style)  # fmt: skip
         return
-    results: list[tuple[int, dict[str, Any]]] = []
-    for v in iter_accounts(reader, names):
-        results.append((v.id, health_record(v.name, opts.policy.tier(v), assess(v, card, opts))))
-    results.sort(key=lambda p: name_key(p[1]["account"]))
+    results = health_scores(reader, card, opts, [account] if account else None)
     if record:
-        scored = [(i, r["score"], r["band"], json.dumps(r, ensure_ascii=False)) for i, r in results if r["score"] is not None]
-        with st.db(create=False).writer.begin() as conn:
-            n = record_health(conn, scored, on=st.today, at=st.now)
-        err(f"recorded {n} health score{'s' if n != 1 else ''} for {st.today.isoformat()}"
-            + (f" ({len(results) - n} without data)" if len(results) > n else ""))  # fmt: skip
+        done = record_health_scores(st.db(create=False), results, on=st.today, at=st.now)
+        err(f"recorded {done.scores} health score{'s' if done.scores != 1 else ''} for {done.on.isoformat()}"
+            + (f" ({done.without_data} without data)" if done.without_data else ""))  # fmt: skip
         return  # a cron job: one line, no table (kam health shows the scores, --trend the recorded ones)
     records = [r for _, r in results]
     if format is not Format.table:
@@ -107,20 +87,20 @@ def report(
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """The team lead's dashboard: accounts by tier and health band, single-threaded deals, deals whose key person changed, key-people churn, coverage per owner."""
-    from ..domain.dashboard import dashboard, long_rows
+    from ..domain.dashboard import long_rows
     from ..domain.vocab import VocabError, bounded_number
     from ..render.output import emit
-    from ..storage.reading import iter_accounts
-    from .contacts import _check_options
+    from ..services.options import check_options
+    from ..services.reports import team_dashboard
 
     st = state(ctx)
     cfg = st.config()
-    opts = _check_options(st)
+    opts = check_options(cfg, st.today)
     try:
         amount = cfg.min_amount if min_amount is None else bounded_number(min_amount, f"{min_amount:g}")
     except VocabError as exc:
         raise fail(f"--min-amount: {exc}") from None
-    board = dashboard(iter_accounts(st.reader(), for_checks=True), cfg.scorecard, opts, min_amount=amount)
+    board = team_dashboard(st.reader(), cfg.scorecard, opts, min_amount=amount)
     if format is Format.json:
         emit([board], "json", [])
         return

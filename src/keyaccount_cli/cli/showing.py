@@ -20,55 +20,12 @@ def show(
     format: FormatOption = Format.table,
 ) -> None:
     """The 360° page: profile, coverage, relationship table, open handovers, recent interactions, findings."""
-    from ..domain.checks import check_account, sort_findings
-    from ..domain.graph import coverage, single_points
-    from ..domain.succession import load_plan
-    from ..storage.records import load_accounts, moved_to_accounts, recent_interactions
-    from .contacts import _check_options, _contact_record
+    from ..services.account_page import account_page
+    from ..services.options import check_options
 
     st = state(ctx)
-    opts = _check_options(st)
-    with st.db().session() as s:
-        (view,) = load_accounts(s, [account])
-        moved = moved_to_accounts(s, view.contacts)
-        names = {c.id: c.name for c in view.contacts}
-        plans = []
-        for cid in dict.fromkeys(step.contact_id for step in view.open_steps):
-            plan = load_plan(s.connection(), cid, latest_closed=False)
-            if plan is not None:
-                plans.append(plan)
-        interactions = recent_interactions(s, view.id)
-    cov = coverage(view, single_points(view))
-    findings = [f.as_record() for f in sort_findings(check_account(view, opts))]
-    from ..domain.health import assess
-    from ..domain.health import record as health_record
-    from ..domain.portfolio import last_interaction, opportunity_record
-
-    policy = opts.policy
-    tier = policy.tier(view)
-    health = health_record(view.name, tier, assess(view, st.config().scorecard, opts))
-    last = last_interaction(view, opts.today)
-    follow_up = {"tier": tier, "tier_from_revenue": tier is not None and view.tier is None,
-                 "cadence_days": policy.cadence(tier), "last_interaction": last.isoformat() if last else None}  # fmt: skip
-    opportunities = [opportunity_record(o, view, policy, opts.today) for o in view.opportunities]
-    handovers = []
-    for p in plans:
-        nxt = p.next_step or {}
-        handovers.append({
-            "contact": p.contact, "kind": p.kind, "change_date": p.change_date.isoformat() if p.change_date else None,
-            "next_step": nxt.get("step"), "deadline": nxt["deadline"].isoformat() if nxt.get("deadline") else None,
-            "owner": nxt.get("owner"), "steps_done": sum(1 for x in p.steps if x["status"] == "done"),
-        })  # fmt: skip
-    page: dict[str, Any] = {
-        "account": view.name, "industry": view.industry, "tier": view.tier, "owner": view.owner,
-        "annual_revenue": view.annual_revenue, "notes": view.notes,
-        "coverage": {"active_contacts": cov.active, "departments": cov.departments, "supporters": cov.supporters,
-                     "decision_makers": cov.decision_makers, "single_points": cov.single_points},
-        "contacts": [_contact_record(c, view.name, names, moved) for c in view.contacts],
-        "handovers": handovers, "interactions": interactions, "findings": findings,
-        "follow_up": follow_up, "health": {k: v for k, v in health.items() if k not in ("account", "tier")},
-        "opportunities": opportunities,
-    }  # fmt: skip
+    opts = check_options(st.config(), st.today)
+    page = account_page(st.reader(), account, st.config().scorecard, opts)
     if format is not Format.table:
         from ..render.output import emit
 

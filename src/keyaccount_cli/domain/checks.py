@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
+from enum import StrEnum
 from json.encoder import encode_basestring as encode_string  # type: ignore[attr-defined]
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from ..errors import KamError
+from .dates import window_end as window_end  # re-exported: the window of `CheckOptions.horizon`
 from .portfolio import Policy
 from .portfolio import findings as portfolio_findings
 from .views import AccountBook, AccountFacts, AccountView, ContactView, Counts
 
-SEVERITIES = ("critical", "high", "medium", "low")
+
+class Severity(StrEnum):
+    """The severities of findings, least severe first (as `kam check --fail-on` lists them)."""
+
+    low = "low"
+    medium = "medium"
+    high = "high"
+    critical = "critical"
+
+
+SEVERITIES = tuple(s.value for s in reversed(Severity))  # most severe first: the order of findings (SPEC §6)
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 
@@ -45,44 +54,6 @@ class CheckOptions:
     horizon: date
     min_contacts: int = 2
     policy: Policy = field(default_factory=Policy)  # tiers, cadences, min_amount, HEALTH_LOW threshold
-
-
-_WINDOW = re.compile(r"^\s*(\d+)\s*([dwm])\s*$", re.IGNORECASE)
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def window_end(spec: str, today: date) -> date:
-    """`30d`, `2w`, `3m` from today, or a date (YYYY-MM-DD or YYYY/MM/DD) not before today."""
-    from .vocab import DateRangeError, VocabError, parse_date
-
-    usage = f"--due: cannot read {spec!r}; use e.g. 30d, 2w, 3m or a date YYYY-MM-DD"
-    m = _WINDOW.match(spec)
-    try:
-        if m:
-            n, unit = int(m.group(1)), m.group(2).lower()
-            if unit == "d":
-                return today + timedelta(days=n)
-            if unit == "w":
-                return today + timedelta(weeks=n)
-            return add_months(today, n)
-        if spec.strip().count("-") + spec.strip().count("/") not in (1, 2):  # a date, or YYYY-MM (its first day)
-            raise KamError(usage)
-        end = parse_date(spec)
-    except (OverflowError, ValueError):
-        raise KamError(f"--due: {spec!r} reaches beyond the calendar") from None
-    except DateRangeError as exc:
-        raise KamError(f"--due: {exc}") from None
-    except VocabError:
-        raise KamError(usage) from None
-    if end < today:
-        raise KamError(f"--due: {end.isoformat()} is before today ({today.isoformat()}); the window looks ahead")
-    return end
 
 
 def facts_of(account: AccountView) -> AccountFacts:
@@ -154,12 +125,8 @@ def change_findings(account: AccountFacts, opts: CheckOptions, sole_id: int | No
     account's portfolio (SPEC §7): all but the counts. With `later`, the sole supporter is not known
     yet: the people who are a key person only if they are the sole supporter go there instead, and
     `check_book` adds their finding once it knows."""
-    out: list[Finding] = []
     name = account.name
-
-    def add(code: str, severity: str, contact: str | None, when: date | None, message: str) -> None:
-        out.append(Finding(code, severity, name, contact, when, message))
-
+    out: list[Finding] = []
     for c in account.watch:
         if not c.active or not (c.change_date is not None and c.change_date <= opts.horizon
                                 or c.change_risk in ("high", "confirmed")):  # fmt: skip
@@ -170,27 +137,42 @@ def change_findings(account: AccountFacts, opts: CheckOptions, sole_id: int | No
             later.append(c)
         elif c.id == sole_id:
             out.append(_leaving(c, name, opts))
+    out += _successor_findings(account, opts)
+    out += _step_findings(account, opts)
+    if account.view is not None:
+        for code, severity, contact, when, message in portfolio_findings(account.view, opts.today, opts.policy):
+            out.append(Finding(code, severity, name, contact.name if contact else None, when, message))
+    return out
+
+
+def _successor_findings(account: AccountFacts, opts: CheckOptions) -> list[Finding]:
+    """NO_SUCCESSOR: someone who has left, or leaves within the window, with nobody to take over."""
+    out = []
     for c in account.watch:
         if c.successor_id is not None:
             continue
         if c.status == "left":
-            add("NO_SUCCESSOR", "high", c.name, c.change_date, f"{c.name} has left and nobody has taken over")
+            out.append(Finding("NO_SUCCESSOR", "high", account.name, c.name, c.change_date,
+                               f"{c.name} has left and nobody has taken over"))  # fmt: skip
         elif c.leaving and c.change_date is not None and c.change_date <= opts.horizon:
-            add("NO_SUCCESSOR", "high", c.name, c.change_date,
-                f"{c.name} leaves on {c.change_date.isoformat()} and has no successor")  # fmt: skip
+            out.append(Finding("NO_SUCCESSOR", "high", account.name, c.name, c.change_date,
+                               f"{c.name} leaves on {c.change_date.isoformat()} and has no successor"))  # fmt: skip
+    return out
+
+
+def _step_findings(account: AccountFacts, opts: CheckOptions) -> list[Finding]:
+    """HANDOVER_OVERDUE and HANDOVER_DUE: the open handover steps due within the window."""
+    out = []
     for step, who in account.steps:
         if step.deadline is None or step.deadline > opts.horizon:
             continue
         owner = f" (owner {step.owner})" if step.owner else ""
         if step.deadline < opts.today:
-            add("HANDOVER_OVERDUE", "high", who, step.deadline,
-                f"handover of {who}: step {step.step} was due {step.deadline.isoformat()}{owner}")  # fmt: skip
+            out.append(Finding("HANDOVER_OVERDUE", "high", account.name, who, step.deadline,
+                               f"handover of {who}: step {step.step} was due {step.deadline.isoformat()}{owner}"))  # fmt: skip
         else:
-            add("HANDOVER_DUE", "medium", who, step.deadline,
-                f"handover of {who}: step {step.step} is due {step.deadline.isoformat()}{owner}")  # fmt: skip
-    if account.view is not None:
-        for code, severity, contact, when, message in portfolio_findings(account.view, opts.today, opts.policy):
-            add(code, severity, contact.name if contact else None, when, message)
+            out.append(Finding("HANDOVER_DUE", "medium", account.name, who, step.deadline,
+                               f"handover of {who}: step {step.step} is due {step.deadline.isoformat()}{owner}"))  # fmt: skip
     return out
 
 
@@ -207,10 +189,22 @@ def _leaving(c: ContactView, account: str, opts: CheckOptions) -> Finding:
     return Finding("KEY_PERSON_LEAVING", "critical", account, c.name, c.change_date, text)
 
 
+def finding_order(f: Finding) -> tuple[int, str, date, str, str, str]:
+    """The order of findings (SPEC §6), the one every output follows: severity (in the order of
+    SEVERITIES), account, date; then code, contact and message, so the order never varies. Within one
+    account it is `_order`."""
+    rank, day, code, contact, message = _order(f)
+    return rank, f.account.casefold(), day, code, contact, message
+
+
+def _order(f: Finding) -> tuple[int, date, str, str, str]:
+    """Where `finding_order` puts a finding among its account's."""
+    return SEVERITY_RANK[f.severity], f.date or date.max, f.code, f.contact or "", f.message
+
+
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
-    """Severity, account, date (SPEC §6); then code, contact and message, so the order never varies."""
-    return sorted(findings, key=lambda f: (SEVERITY_RANK[f.severity], f.account.casefold(), f.date or date.max, f.code,
-                                           f.contact or "", f.message))  # fmt: skip
+    """Findings in `finding_order`."""
+    return sorted(findings, key=finding_order)
 
 
 def check_accounts(accounts: Iterable[AccountView | AccountFacts], opts: CheckOptions) -> list[Finding]:
@@ -285,11 +279,6 @@ def _merged(
     if len(found) > 1:  # as sort_findings: the account is the same
         found.sort(key=_order)
     return found
-
-
-def _order(f: Finding) -> tuple[int, date, str, str, str]:
-    """Where `sort_findings` puts a finding among its account's."""
-    return SEVERITY_RANK[f.severity], f.date or date.max, f.code, f.contact or "", f.message
 
 
 class JsonLines:

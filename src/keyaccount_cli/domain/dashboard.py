@@ -7,10 +7,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from ..storage.reading import name_key
 from .checks import CheckOptions, check_account
 from .graph import coverage as account_coverage
 from .health import BANDS, Scorecard, assess
+from .keys import name_key
 from .portfolio import TIERS, key_person_changes, opportunity_record
 from .views import AccountView
 

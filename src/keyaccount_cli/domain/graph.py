@@ -1,4 +1,4 @@
-"""networkx views of one account: the decision chain, single points, coverage."""
+"""Graph views of one account: the decision chain, single points, coverage, distances in the network."""
 
 from __future__ import annotations
 
@@ -22,15 +22,22 @@ def adjacency(account: AccountView) -> dict[int, set[int]]:
     return graph
 
 
-def network(account: AccountView):  # type: ignore[no-untyped-def]
-    """The same graph as a networkx Graph, for the analyses that need more than cut vertices."""
-    import networkx as nx
-
-    g = nx.Graph()
-    for a, near in adjacency(account).items():
-        g.add_node(a)
-        g.add_edges_from((a, b) for b in near)
-    return g
+def distances(graph: dict[int, set[int]], start: int) -> dict[int, int]:
+    """Steps from `start` to every node it reaches (itself: 0), by breadth-first search; {} when
+    `start` is not in the graph. An account's network is small: no need for networkx here."""
+    if start not in graph:
+        return {}
+    seen = {start: 0}
+    frontier = [start]
+    while frontier:
+        following = []
+        for node in frontier:
+            for near in graph[node]:
+                if near not in seen:
+                    seen[near] = seen[node] + 1
+                    following.append(near)
+        frontier = following
+    return seen
 
 
 def articulation_points(graph: dict[int, set[int]]) -> set[int]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from .dates import add_months
 from .views import AccountView, ContactView, OpportunityView
 
 TIERS = ("strategic", "key", "standard")
@@ -78,8 +79,6 @@ def changed_between(account: AccountView, start: date, end: date, *, key_only: b
 
 
 def key_person_changes(account: AccountView, today: date, months: int = 12) -> list[tuple[ContactView, date]]:
-    from .checks import add_months
-
     return changed_between(account, add_months(today, -months), today, key_only=True)
 
 

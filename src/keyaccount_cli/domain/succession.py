@@ -1,24 +1,19 @@
 """Succession (SPEC §5): handover plans, their steps and deadlines, successor suggestions.
 
-Plan upkeep (`sync_plans`, `complete_step`) runs driver-level SQL on the caller's connection: the
-importer's own `sqlite3` connection, or a command's SQLAlchemy connection (`session.connection()`),
-so one implementation serves both and the import never loads SQLAlchemy.
+The rules only: who needs a plan, when each step is due, a plan as shown, and successor
+suggestions. Keeping plans in step with the contacts runs SQL: that is `storage.plans`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple
+from datetime import date, timedelta
+from typing import Any
 
 from ..errors import KamError
-from ..storage.statements import Sql
 from .views import AccountView, ContactView
 from .vocab import ATTITUDE_SCORE, DEFAULT_DEADLINES, POWER_RANK, STEP_TEXT, STEPS
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
 
 __all__ = ["DEFAULT_DEADLINES", "STEPS", "STEP_TEXT"]  # defined with the vocabularies, re-exported
 
@@ -42,114 +37,10 @@ def step_name(value: str) -> str:
     raise KamError(f"unknown step {value!r}; steps are {', '.join(f'{i} {s}' for i, s in enumerate(STEPS, 1))}")
 
 
-def open_plan_id(conn: Connection, contact_id: int) -> int | None:
-    return Sql(conn).scalar("SELECT id FROM handover WHERE contact_id = ? AND status = 'open'", (contact_id,))  # type: ignore[no-any-return]
-
-
-class _Person(NamedTuple):
-    id: int
-    status: str
-    change_risk: str | None
-    change_date: date | None
-    change_kind: str | None
-    successor_id: int | None
-    owner: str | None
-
-
-def sync_plans(
-    conn: Any, contact_ids: Iterable[int], *, offsets: Mapping[str, int], today: date, at: datetime,
-) -> list[int]:  # fmt: skip
-    """Open a plan for each contact who needs one and has none; keep open steps' deadlines on the
-    change date; mark `successor` done once a successor is recorded. Returns the contacts whose
-    plan was opened now. Works in batches: an import may hand over thousands of contacts.
-    `conn`: a `sqlite3` or SQLAlchemy connection inside the caller's transaction."""
-    sql = Sql(conn)
-    ids = sorted(set(contact_ids))
-    opened: list[int] = []
-    for i in range(0, len(ids), 500):
-        opened += _sync_batch(sql, ids[i : i + 500], offsets=offsets, today=today, at=at)
-    return opened
-
-
-def _marks(items: list[Any]) -> str:
-    return ", ".join("?" * len(items))
-
-
-def _sync_batch(sql: Sql, ids: list[int], *, offsets: Mapping[str, int], today: date, at: datetime) -> list[int]:
-    rows = [
-        _Person(cid, status, risk, sql.python("change_date", day), kind, successor, owner)
-        for cid, status, risk, day, kind, successor, owner in sql.run(
-            "SELECT c.id, c.status, c.change_risk, c.change_date, c.change_kind, c.successor_id, a.owner"
-            f" FROM contact c JOIN account a ON a.id = c.account_id WHERE c.id IN ({_marks(ids)})", ids)
-    ]  # fmt: skip
-    people = {r.id: r for r in rows if needs_plan(r.status, r.change_risk, r.change_date)}
-    called_off = [r.id for r in rows if r.id not in people]
-    if called_off:  # back to active with no change ahead: the open plan is cancelled, not left to alarm
-        sql.run(f"UPDATE handover SET status = 'cancelled' WHERE contact_id IN ({_marks(called_off)})"
-                " AND status = 'open'", called_off)  # fmt: skip
-    if not people:
-        return []
-    wanted = list(people)
-    plans = {
-        contact_id: (plan_id, sql.python("change_date", day), kind)
-        for plan_id, contact_id, day, kind in sql.all(
-            "SELECT id, contact_id, change_date, kind FROM handover"
-            f" WHERE contact_id IN ({_marks(wanted)}) AND status = 'open'", wanted)
-    }  # fmt: skip
-    new = [c for cid, c in people.items() if cid not in plans]
-    if new:
-        opened_at = sql.value(at)
-        sql.many("INSERT INTO handover (contact_id, kind, change_date, status, opened_at) VALUES (?, ?, ?, ?, ?)",
-                 [(c.id, c.change_kind, sql.value(c.change_date), "open", opened_at) for c in new])  # fmt: skip
-        new_ids = [c.id for c in new]
-        plan_of = {contact_id: plan_id for plan_id, contact_id in sql.all(
-            f"SELECT id, contact_id FROM handover WHERE contact_id IN ({_marks(new_ids)}) AND status = 'open'", new_ids)}  # fmt: skip
-        done_on = sql.value(today)
-        sql.many(
-            "INSERT INTO handover_step (handover_id, position, step, owner, deadline, status, done_on, notes)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(plan_of[c.id], i, s, c.owner, sql.value(deadline(c.change_date, s, offsets)),
-              *(("done", done_on) if s == "successor" and c.successor_id is not None else ("open", None)), None)
-             for c in new for i, s in enumerate(STEPS, 1)],
-        )  # fmt: skip
-    for cid, (plan_id, day, kind) in plans.items():
-        c = people[cid]
-        if (day, kind) != (c.change_date, c.change_kind):
-            sql.run("UPDATE handover SET change_date = ?, kind = ? WHERE id = ?", (sql.value(c.change_date), c.change_kind, plan_id))
-            sql.many("UPDATE handover_step SET deadline = ? WHERE handover_id = ? AND step = ? AND status = 'open'",
-                     [(sql.value(deadline(c.change_date, s, offsets)), plan_id, s) for s in STEPS])  # fmt: skip
-    for cid, (plan_id, _, _) in plans.items():
-        if people[cid].successor_id is not None:
-            complete_step(sql, plan_id, "successor", on=today, notes=None, only_if_open=True)
-    return [c.id for c in new]
-
-
-def complete_step(
-    conn: Any, plan_id: int, step: str, *, on: date, notes: str | None, only_if_open: bool = False,
-) -> bool:  # fmt: skip
-    """Mark a step done; the plan closes when every step is done. Returns whether anything changed.
-    `conn`: a `sqlite3` or SQLAlchemy connection (or a `Sql` on one)."""
-    sql = conn if isinstance(conn, Sql) else Sql(conn)
-    sets, params = "status = 'done', done_on = ?", [sql.value(on)]
-    if notes is not None:
-        sets += ", notes = ?"
-        params.append(notes)
-    where = "handover_id = ? AND step = ?" + (" AND status = 'open'" if only_if_open else "")
-    changed = sql.run(f"UPDATE handover_step SET {sets} WHERE {where}", (*params, plan_id, step)).rowcount > 0
-    if sql.scalar("SELECT id FROM handover_step WHERE handover_id = ? AND status = 'open' LIMIT 1", (plan_id,)) is None:
-        sql.run("UPDATE handover SET status = 'closed' WHERE id = ?", (plan_id,))
-    return changed
-
-
-def plans_waiting_for(conn: Connection, successor_id: int) -> list[int]:
-    """Open plans of the people whose successor this contact is."""
-    return [plan_id for (plan_id,) in Sql(conn).all(
-        "SELECT h.id FROM handover h JOIN contact c ON c.id = h.contact_id WHERE c.successor_id = ? AND h.status = 'open'",
-        (successor_id,))]  # fmt: skip
-
-
 @dataclass
 class PlanView:
+    """A handover plan as `kam handover` and `kam show` show it (`storage.plans.load_plan`)."""
+
     contact: str
     account: str
     kind: str | None
@@ -160,25 +51,6 @@ class PlanView:
     @property
     def next_step(self) -> dict[str, Any] | None:
         return next((s for s in self.steps if s["status"] == "open"), None)
-
-
-def load_plan(conn: Connection, contact_id: int, *, latest_closed: bool = True) -> PlanView | None:
-    """The contact's open plan, else (with `latest_closed`) the last closed one."""
-    sql = Sql(conn)
-    plans = sql.all("SELECT h.id, h.kind, h.change_date, h.status, c.name, a.name FROM handover h"
-                    " JOIN contact c ON c.id = h.contact_id JOIN account a ON a.id = c.account_id"
-                    " WHERE h.contact_id = ? ORDER BY (h.status = 'open') DESC, h.id DESC LIMIT 1", (contact_id,))  # fmt: skip
-    if not plans or (plans[0][3] != "open" and not latest_closed):
-        return None
-    plan_id, kind, day, status, contact, account = plans[0]
-    plan = PlanView(contact=contact, account=account, kind=kind, change_date=sql.python("change_date", day), status=status)
-    for step, position, owner, due, step_status, done_on, notes in sql.run(
-        "SELECT step, position, owner, deadline, status, done_on, notes FROM handover_step"
-        " WHERE handover_id = ? ORDER BY position", (plan_id,)):  # fmt: skip
-        plan.steps.append({"step": step, "position": position, "description": STEP_TEXT[step],
-                           "owner": owner, "deadline": sql.python("deadline", due), "status": step_status,
-                           "done_on": sql.python("done_on", done_on), "notes": notes})  # fmt: skip
-    return plan
 
 
 # --- successor suggestions -------------------------------------------------
@@ -196,49 +68,61 @@ def suggest_successors(account: AccountView, departing_id: int) -> list[Candidat
     departing contact trusts or referred, then their manager; power and attitude raise the rank;
     people who are leaving themselves are left out. Within a rank, people closer to the departing
     contact in the account's network (reports-to lines and relations) come first."""
-    import networkx as nx
+    from .graph import adjacency, distances
 
-    from .graph import network
-
-    g = network(account)
-    distance = nx.single_source_shortest_path_length(g, departing_id) if departing_id in g else {}
+    distance = distances(adjacency(account), departing_id)
     by_id = account.by_id()
     me = by_id[departing_id]
-    trusted = {r.to_id for r in account.relations if r.from_id == departing_id and r.kind == "trusts"}
-    referred = {r.to_id for r in account.relations if r.from_id == departing_id and r.kind == "referred"}
-    peers = {r.to_id if r.from_id == departing_id else r.from_id for r in account.relations
-             if r.kind == "peer" and departing_id in (r.from_id, r.to_id)}  # fmt: skip
+    ties = _ties(account, departing_id)
     out = []
     for c in account.contacts:
         if c.id == departing_id or not c.active or c.leaving:
             continue
-        reasons: list[str] = []
-        tier = 0
-        if c.reports_to_id == departing_id:
-            tier, reasons = 3, ["direct report"]
-        elif me.department and c.department == me.department and c.id != me.reports_to_id:
-            tier, reasons = 3, [f"same department ({c.department})"]
-        if c.id in peers and tier < 3:
-            tier = 2
-            reasons.append("peer")
-        if c.id in trusted:
-            tier = max(tier, 2)
-            reasons.append(f"trusted by {me.name}")
-        if c.id in referred:
-            tier = max(tier, 2)
-            reasons.append(f"referred by {me.name}")
-        if c.id == me.reports_to_id:
-            tier = max(tier, 1)
-            reasons.append("their manager")
-        if tier == 0:
-            steps = distance.get(c.id)
-            reasons.append(f"{steps} steps away in the map" if steps else "same account, not connected")
-        power = POWER_RANK.get(c.decision_power or "", 0)
-        attitude = ATTITUDE_SCORE.get(c.attitude or "", 0)
+        tier, reasons = _closeness(c, me, ties, distance)
         if c.decision_power:
             reasons.append(f"power {c.decision_power}")
         if c.attitude:
             reasons.append(f"attitude {c.attitude}")
-        out.append(Candidate(c, tier * 10 + power + attitude, reasons))
+        points = POWER_RANK.get(c.decision_power or "", 0) + ATTITUDE_SCORE.get(c.attitude or "", 0)
+        out.append(Candidate(c, tier * 10 + points, reasons))
     out.sort(key=lambda k: (-k.score, distance.get(k.contact.id, len(by_id)), k.contact.name))
     return out
+
+
+def _ties(account: AccountView, departing_id: int) -> dict[str, set[int]]:
+    """Whom the departing contact trusts, referred, and is a peer of."""
+    mine = [r for r in account.relations if departing_id in (r.from_id, r.to_id)]
+    return {
+        "trusts": {r.to_id for r in mine if r.from_id == departing_id and r.kind == "trusts"},
+        "referred": {r.to_id for r in mine if r.from_id == departing_id and r.kind == "referred"},
+        "peer": {r.to_id if r.from_id == departing_id else r.from_id for r in mine if r.kind == "peer"},
+    }
+
+
+def _closeness(
+    c: ContactView, me: ContactView, ties: dict[str, set[int]], distance: dict[int, int]
+) -> tuple[int, list[str]]:
+    """How close a candidate stands to the departing contact (3 report or same department, 2 peer,
+    trusted or referred, 1 their manager, 0 otherwise), and why."""
+    reasons: list[str] = []
+    tier = 0
+    if c.reports_to_id == me.id:
+        tier, reasons = 3, ["direct report"]
+    elif me.department and c.department == me.department and c.id != me.reports_to_id:
+        tier, reasons = 3, [f"same department ({c.department})"]
+    if c.id in ties["peer"] and tier < 3:
+        tier = 2
+        reasons.append("peer")
+    if c.id in ties["trusts"]:
+        tier = max(tier, 2)
+        reasons.append(f"trusted by {me.name}")
+    if c.id in ties["referred"]:
+        tier = max(tier, 2)
+        reasons.append(f"referred by {me.name}")
+    if c.id == me.reports_to_id:
+        tier = max(tier, 1)
+        reasons.append("their manager")
+    if tier == 0:
+        steps = distance.get(c.id)
+        reasons.append(f"{steps} steps away in the map" if steps else "same account, not connected")
+    return tier, reasons

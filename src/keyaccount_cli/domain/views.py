@@ -113,6 +113,13 @@ class AccountView:
         return [c for c in self.contacts if c.active]
 
 
+# The contacts `kam check` looks at one by one, with a change ahead or behind them: a change date,
+# one of these change risks, or one of these statuses. `AccountFacts.watched` is the rule in Python,
+# `storage.migrations.WATCHED` the same rule in SQL, made from these two (a test holds them equal).
+WATCH_RISKS = ("high", "confirmed")
+WATCH_STATUSES = ("leaving", "left")
+
+
 @dataclass(slots=True)
 class AccountFacts:
     """What the checks look at in one account: counts over its active contacts, and the few people
@@ -136,7 +143,8 @@ class AccountFacts:
 
     @staticmethod
     def watched(c: ContactView) -> bool:
-        return c.change_date is not None or c.change_risk in ("high", "confirmed") or c.status in ("leaving", "left")
+        """The WATCH rule: a change date, a change risk in WATCH_RISKS or a status in WATCH_STATUSES."""
+        return c.change_date is not None or c.change_risk in WATCH_RISKS or c.status in WATCH_STATUSES
 
 
 

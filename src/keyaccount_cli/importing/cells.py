@@ -9,8 +9,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..domain.keys import email_key, name_key
 from ..domain.vocab import VocabError, Vocabulary, join_multi, parse_bool, parse_date
-from ..storage.reading import email_key, name_key
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 # a non-empty cell, between NULs, that is not an email address

@@ -17,14 +17,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..domain.succession import DEFAULT_DEADLINES, sync_plans
+from ..domain.succession import DEFAULT_DEADLINES
 from ..domain.vocab import Vocabulary
 from ..errors import InputError, Problem, ProblemList
 from ..storage.bulkload import bulk_load
 from ..storage.contact_import import ContactImport
 from ..storage.contact_rows import Fields, Row
+from ..storage.plans import sync_plans
 from .cells import option_values, parse_cell
 from .chunks import Chunk, parse_chunks
+from .columns import CONTACT_COLUMNS
 from .worker import from_worker
 
 __all__ = [
@@ -37,27 +39,6 @@ __all__ = [
     "read_rows",
 ]
 
-CONTACT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "account": ("客户", "公司", "客户公司", "company"),
-    "name": ("姓名", "联系人"),
-    "email": ("邮箱",),
-    "phone": ("电话", "手机"),
-    "title": ("职位", "岗位"),
-    "department": ("部门",),
-    "roles": ("role", "角色"),
-    "decision_power": ("决策权", "决策权级别"),
-    "attitude": ("态度", "对本项目态度"),
-    "concerns": ("关注点", "关注维度"),
-    "can_sign": ("签约权", "是否有签约权"),
-    "project_owner": ("项目Owner", "是否是项目Owner"),
-    "reports_to": ("上级", "直属上级"),
-    "status": ("状态",),
-    "change_risk": ("岗位变动风险",),
-    "change_date": ("预期变动时间",),
-    "change_kind": ("变动类型",),
-    "successor": ("继任人", "接任人"),
-    "notes": ("备注",),
-}
 EXPORT_HEADER = list(CONTACT_COLUMNS)
 
 CHUNK = 5000  # records parsed, matched and written at a time

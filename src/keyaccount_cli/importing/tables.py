@@ -5,8 +5,8 @@ encodings and delimiters detected by `csvio.read_records`, every cell parsed to
 its canonical value, each problem located by file, line, column and value, and
 the whole file one transaction (nothing is written when a row is invalid, unless
 `skip_invalid`). Rows are upserted; changed account and opportunity fields land
-in the change history. These files are small, so each row is written with plain
-Core statements.
+in the change history. Here the file is read and each row parsed and checked;
+`storage.table_import` writes it.
 """
 
 from __future__ import annotations
@@ -18,50 +18,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.engine import Connection
-
 from ..domain.vocab import VocabError, Vocabulary, bounded_number, parse_date, split_multi
 from ..errors import InputError, Problem, ProblemList
 from ..storage.database import Database
-from ..storage.models import Account, Change, Contact, Interaction, InteractionContact, Opportunity, OpportunityContact
-from ..storage.records import email_key, history_text, name_key
+from ..storage.table_import import RowRefused, table_import
+from .columns import COLUMNS
 from .contacts import ImportResult
 from .csvfile import map_header, read_records, unquote_formula
 
-ACCOUNT_ALIASES = ("客户", "公司", "客户公司", "客户名称", "company")
-COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
-    "accounts": {
-        "account": ACCOUNT_ALIASES,
-        "industry": ("行业",),
-        "tier": ("客户分层", "分层"),
-        "owner": ("客户经理", "负责人"),
-        "annual_revenue": ("年采购额", "年收入", "revenue"),
-        "usage": ("核心功能活跃度", "活跃度"),
-        "renewal_intent": ("续约意向",),
-        "p1_tickets": ("高优先级服务请求", "P1"),
-        "nps": ("NPS",),
-        "notes": ("备注",),
-    },
-    "opportunities": {
-        "account": ACCOUNT_ALIASES,
-        "name": ("商机", "商机名称", "opportunity"),
-        "amount": ("金额", "商机金额"),
-        "stage": ("阶段", "商机阶段"),
-        "close_date": ("预计成交", "预计成交日期"),
-        "contacts": ("联系人", "关键联系人"),
-    },
-    "interactions": {
-        "account": ACCOUNT_ALIASES,
-        "date": ("日期", "时间"),
-        "kind": ("类型", "方式"),
-        "contacts": ("联系人", "参与人"),
-        "summary": ("摘要", "内容", "纪要"),
-    },
-}
 REQUIRED = {"accounts": ("account",), "opportunities": ("account", "name"), "interactions": ("account", "date")}
-ACCOUNT_FIELDS = ("industry", "tier", "owner", "annual_revenue", "usage", "renewal_intent", "p1_tickets", "nps", "notes")
-OPPORTUNITY_FIELDS = ("amount", "stage", "close_date")
 
 _NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)$")
 _SCALE = {"万": 10_000, "亿": 100_000_000}
@@ -117,166 +82,6 @@ class TableResult(ImportResult):
 
     kind: str = ""
     steps_done: int = 0
-
-
-class _Bad(Exception):
-    """A row-level problem in one column: (field, value, message)."""
-
-    def __init__(self, field_name: str | None, value: str | None, message: str) -> None:
-        super().__init__(message)
-        self.field = field_name
-        self.value = value
-        self.message = message
-
-
-def _text(value: Any) -> str | None:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return history_text(value)
-
-
-class _Writer:
-    def __init__(self, conn: Connection, kind: str, *, source: str, now: datetime, result: TableResult) -> None:
-        self.conn = conn
-        self.kind = kind
-        self.source = source
-        self.now = now
-        self.result = result
-        self.seen: dict[Any, int] = {}  # a row's identity → the line that had it
-
-    def history(self, entity: str, entity_id: int, account_id: int, f: str, old: Any, new: Any) -> None:
-        self.conn.execute(insert(Change).values(
-            at=self.now, entity=entity, entity_id=entity_id, account_id=account_id, field=f,
-            old=_text(old), new=_text(new), source=self.source))  # fmt: skip
-
-    def once(self, key: Any, line: int, what: str, field_name: str) -> None:
-        if key in self.seen:
-            raise _Bad(field_name, None, f"the same {what} as line {self.seen[key]}")
-        self.seen[key] = line
-
-    def account_id(self, name: str, *, create: bool) -> int:
-        row = self.conn.execute(select(Account.id).where(Account.name_key == name_key(name))).first()  # type: ignore[arg-type]
-        if row is not None:
-            return int(row[0])
-        if not create:
-            raise _Bad("account", name, f"no account named {name!r}; import its contacts or accounts first")
-        new_id = self.conn.execute(insert(Account).values(name=name, name_key=name_key(name), created_at=self.now,
-                                                          updated_at=self.now)).inserted_primary_key[0]  # fmt: skip
-        self.history("account", new_id, new_id, "*", None, "created")
-        self.result.accounts_created += 1
-        return int(new_id)
-
-    def contacts(self, account_id: int, account: str, refs: list[str]) -> dict[int, str]:
-        """Contacts of the account named by email or name → their names; each must name exactly one."""
-        c = Contact.__table__  # type: ignore[attr-defined]
-        out: dict[int, str] = {}
-        for ref in refs:
-            if "@" in ref:
-                rows = self.conn.execute(select(c.c.id, c.c.name, c.c.account_id).where(c.c.email == email_key(ref))).all()
-                if rows and rows[0].account_id != account_id:
-                    raise _Bad("contacts", ref, f"{ref!r} is a contact of another account; it must be a contact of {account}")
-            else:
-                rows = self.conn.execute(select(c.c.id, c.c.name, c.c.account_id).where(
-                    c.c.account_id == account_id, c.c.name_key == name_key(ref))).all()  # fmt: skip
-            if not rows:
-                raise _Bad("contacts", ref, f"{ref!r} names nobody at {account}")
-            if len(rows) > 1:
-                raise _Bad("contacts", ref, f"{ref!r} names {len(rows)} contacts at {account}; use the email")
-            out[rows[0].id] = rows[0].name
-        return out
-
-    # --- one row of each kind ---------------------------------------------
-
-    def accounts(self, line: int, v: dict[str, Any]) -> None:
-        a = Account.__table__  # type: ignore[attr-defined]
-        self.once(name_key(v["account"]), line, "account", "account")
-        row = self.conn.execute(select(a).where(a.c.name_key == name_key(v["account"]))).first()
-        values = {f: v[f] for f in ACCOUNT_FIELDS if f in v}
-        if row is None:
-            new_id = self.conn.execute(insert(a).values(name=v["account"], name_key=name_key(v["account"]),
-                                                        created_at=self.now, updated_at=self.now, **values)
-                                       ).inserted_primary_key[0]  # fmt: skip
-            self.history("account", new_id, new_id, "*", None, "created")
-            self.result.created += 1
-            return
-        changed = {f: new for f, new in values.items() if row._mapping[f] != new}
-        for f, new in changed.items():
-            self.history("account", row.id, row.id, f, row._mapping[f], new)
-        if changed:
-            self.conn.execute(update(a).where(a.c.id == row.id).values(updated_at=self.now, **changed))
-            self.result.updated += 1
-        else:
-            self.result.unchanged += 1
-
-    def opportunities(self, line: int, v: dict[str, Any]) -> None:
-        o, oc = Opportunity.__table__, OpportunityContact.__table__  # type: ignore[attr-defined]
-        account_id = self.account_id(v["account"], create=False)
-        people = self.contacts(account_id, v["account"], v["contacts"]) if "contacts" in v else None
-        self.once((account_id, name_key(v["name"])), line, "opportunity", "name")
-        row = self.conn.execute(select(o).where(o.c.account_id == account_id, o.c.name_key == name_key(v["name"]))).first()
-        values = {f: v[f] for f in OPPORTUNITY_FIELDS if f in v}
-        if row is None:
-            opp_id = self.conn.execute(insert(o).values(account_id=account_id, name=v["name"], name_key=name_key(v["name"]),
-                                                        created_at=self.now, updated_at=self.now, **values)
-                                       ).inserted_primary_key[0]  # fmt: skip
-            self.history("opportunity", opp_id, account_id, f"opportunity {v['name']}", None, "created")
-            if people:
-                self.conn.execute(insert(oc), [{"opportunity_id": opp_id, "contact_id": i} for i in people])
-            self.result.created += 1
-            return
-        label = f"opportunity {row.name}"
-        changed = {f: new for f, new in values.items() if row._mapping[f] != new}
-        for f, new in changed.items():
-            self.history("opportunity", row.id, account_id, f"{label}: {f}", row._mapping[f], new)
-        if changed:
-            self.conn.execute(update(o).where(o.c.id == row.id).values(updated_at=self.now, **changed))
-        linked_now = False
-        if people is not None:
-            c = Contact.__table__  # type: ignore[attr-defined]
-            before = dict(self.conn.execute(select(c.c.id, c.c.name).join(oc, oc.c.contact_id == c.c.id)
-                                            .where(oc.c.opportunity_id == row.id)).all())  # fmt: skip
-            if set(before) != set(people):
-                linked_now = True
-                self.conn.execute(delete(oc).where(oc.c.opportunity_id == row.id))
-                self.conn.execute(insert(oc), [{"opportunity_id": row.id, "contact_id": i} for i in people])
-                self.history("opportunity", row.id, account_id, f"{label}: contacts",
-                             ", ".join(sorted(before.values())), ", ".join(sorted(people.values())))  # fmt: skip
-        if changed or linked_now:
-            self.result.updated += 1
-        else:
-            self.result.unchanged += 1
-
-    def interactions(self, line: int, v: dict[str, Any]) -> None:
-        from ..domain.succession import complete_step, plans_waiting_for
-
-        i, ic = Interaction.__table__, InteractionContact.__table__  # type: ignore[attr-defined]
-        account_id = self.account_id(v["account"], create=False)
-        people = self.contacts(account_id, v["account"], v["contacts"]) if "contacts" in v else {}
-        kind, summary = v.get("kind", "note"), v.get("summary", "")
-        self.once((account_id, v["date"], kind, summary), line, "interaction", "date")
-        row = self.conn.execute(select(i.c.id).where(i.c.account_id == account_id, i.c.on == v["date"],
-                                                     i.c.kind == kind, i.c.summary == summary)).first()  # fmt: skip
-        if row is None:
-            item_id = self.conn.execute(insert(i).values(account_id=account_id, on=v["date"], kind=kind,
-                                                         summary=summary, created_at=self.now)).inserted_primary_key[0]  # fmt: skip
-            new_people = list(people)
-            self.result.created += 1
-        else:
-            item_id = row.id
-            linked = set(self.conn.execute(select(ic.c.contact_id).where(ic.c.interaction_id == item_id)).scalars())
-            new_people = [p for p in people if p not in linked]
-            if new_people:
-                self.result.updated += 1
-            else:
-                self.result.unchanged += 1
-        if new_people:
-            self.conn.execute(insert(ic), [{"interaction_id": item_id, "contact_id": p} for p in new_people])
-        if kind in ("meeting", "visit"):  # as `kam log`: meeting a successor completes that handover step
-            for p in new_people:
-                for plan_id in plans_waiting_for(self.conn, p):
-                    if complete_step(self.conn, plan_id, "first_meeting", on=v["date"], notes=summary or None,
-                                     only_if_open=True):  # fmt: skip
-                        self.result.steps_done += 1
 
 
 def _rows(kind: str, path: Path, vocab: Vocabulary, *, encoding: str | None, ignore_unknown: bool,
@@ -343,25 +148,17 @@ def import_table(
         problems.add(p)
         bad_lines.add(p.line)
 
-    # committed at the end of the block; rolled back on any exception, or here for a dry run
-    with db.writer.connect() as conn, conn.begin() as trans:
-        writer = _Writer(conn, kind, source=f"import {path.name}", now=now, result=result)
-        write_row = getattr(writer, kind)
+    # committed at the end of the block; rolled back on any exception, or at its end for a dry run
+    with table_import(db, kind, source=f"import {path.name}", now=now, result=result, dry_run=dry_run) as writer:
         for line, values, cols in _rows(kind, path, vocab, encoding=encoding, ignore_unknown=ignore_unknown,
                                         progress=progress, problem=problem):  # fmt: skip
-            savepoint = conn.begin_nested()
             try:
-                write_row(line, values)
-            except _Bad as bad:
-                savepoint.rollback()
+                writer.write(line, values)
+            except RowRefused as bad:
                 problem(Problem(str(path), line, cols.get(bad.field) if bad.field else None, bad.field,
                                 bad.value, bad.message))  # fmt: skip
-            else:
-                savepoint.commit()
         if problems.count and not skip_invalid:
             n = problems.count
             raise InputError(problems, f"nothing was written ({n:,} problem{'s' if n != 1 else ''})")
         result.problems, result.problem_count, result.skipped = problems.shown(), problems.count, len(bad_lines)
-        if dry_run:
-            trans.rollback()
-        return result
+    return result

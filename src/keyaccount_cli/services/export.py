@@ -1,30 +1,35 @@
-"""Rows for `kam export`: contacts in exactly the import columns, accounts, findings."""
+"""Rows for `kam export`: contacts in exactly the import columns, accounts, findings.
+
+Each takes the database as the reader of the read-only commands (`storage.reader.Reader`), or a
+session (read through its connection)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
-
-from ..domain.checks import CheckOptions, check_account, check_accounts
+from ..domain.checks import FINDING_KEYS, CheckOptions, check_account, check_accounts
 from ..domain.graph import coverage
+from ..domain.keys import name_key
+from ..domain.vocab import history_text
 from ..importing.contacts import EXPORT_HEADER
-from ..storage.records import contacts_for_export, history_text, iter_accounts, name_key
+from ..storage.exports import contacts_for_export
+from ..storage.reader import as_reader
+from ..storage.reading import iter_accounts
 
 Rows = tuple[list[str], list[list[Any]]]
 
 
-def contact_rows(session: Session) -> Rows:
-    pairs = list(contacts_for_export(session))
+def contact_rows(source: Any) -> Rows:
+    pairs = contacts_for_export(source)
     # a reference is written as the email when there is one, else the name, as import reads it
-    ref = {c.id: c.email or c.name for _, c in pairs}
+    ref = {c["id"]: c["email"] or c["name"] for _, c in pairs}
     rows = []
     for account, c in pairs:
         values = {
-            "account": account, "reports_to": ref.get(c.reports_to_id) if c.reports_to_id else None,
-            "successor": ref.get(c.successor_id) if c.successor_id else None,
+            "account": account, "reports_to": ref.get(c["reports_to_id"]) if c["reports_to_id"] else None,
+            "successor": ref.get(c["successor_id"]) if c["successor_id"] else None,
         }  # fmt: skip
-        rows.append([values[f] if f in values else history_text(getattr(c, f)) for f in EXPORT_HEADER])
+        rows.append([values[f] if f in values else history_text(c[f]) for f in EXPORT_HEADER])
     return EXPORT_HEADER, rows
 
 
@@ -32,18 +37,18 @@ ACCOUNT_HEADER = ["account", "industry", "tier", "owner", "annual_revenue", "not
                   "contacts", "departments", "supporters", "decision_makers", "findings"]  # fmt: skip
 
 
-def account_rows(session: Session, opts: CheckOptions) -> Rows:
+def account_rows(source: Any, opts: CheckOptions) -> Rows:
     rows = []
-    for a in iter_accounts(session):
+    for a in iter_accounts(as_reader(source)):
         cov = coverage(a)
         rows.append([a.name, a.industry, a.tier, a.owner, a.annual_revenue, a.notes, cov.active,
                      cov.departments, cov.supporters, cov.decision_makers, len(check_account(a, opts))])  # fmt: skip
     return ACCOUNT_HEADER, sorted(rows, key=lambda r: name_key(r[0]))
 
 
-FINDING_HEADER = ["code", "severity", "account", "contact", "date", "message"]
+FINDING_HEADER = list(FINDING_KEYS)
 
 
-def finding_rows(session: Session, opts: CheckOptions) -> Rows:
-    findings = check_accounts(iter_accounts(session), opts)
-    return FINDING_HEADER, [[f.as_record()[k] for k in FINDING_HEADER] for f in findings]
+def finding_rows(source: Any, opts: CheckOptions) -> Rows:
+    findings = check_accounts(iter_accounts(as_reader(source)), opts)
+    return FINDING_HEADER, [list(f.as_row()) for f in findings]

@@ -24,13 +24,13 @@ from typing import Any
 
 from ..errors import KamError
 from .location import busy_timeout
-from .schema import REFERENCE_INDEXES
+from .migrations import NAME_INDEX, REFERENCE_INDEXES
 from .statements import Sql
 
 TRICKS = ("gc", "foreign-keys", "direct-write", "late-indexes", "email-filter", "worker")
 TRICKS_VARIABLE = "KAM_BULK_TRICKS"
 # built at the end of an import into an empty database (`BulkLoad.defer_indexes`)
-LATE_INDEXES = (*REFERENCE_INDEXES, "ix_contact_watched", "ix_contact_counts")
+LATE_INDEXES = (*REFERENCE_INDEXES, "ix_contact_watched", "ix_contact_counts", NAME_INDEX)
 
 
 def bulk_tricks() -> frozenset[str]:

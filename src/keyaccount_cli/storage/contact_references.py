@@ -8,9 +8,9 @@ from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 
+from ..domain.keys import name_key
 from ..errors import SHOWN
 from .contact_rows import REFERENCES, ImportState
-from .reading import name_key
 
 CYCLE_NAMES = 20  # members a reports-to cycle's message names
 _WRONG = "s.target_id IS NULL OR s.matches > 1 OR s.target_id = s.contact_id"

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from ..domain.keys import email_key, name_key
 from ..domain.succession import needs_plan
 from ..domain.vocab import history_text
 from .contact_rows import SCALAR_FIELDS, Fields, ImportState, Row
-from .reading import email_key, name_key
 from .statements import Sql
 
 _INSERTED = ("account_id", "name_key", "created_at", "updated_at", *SCALAR_FIELDS)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,52 +17,11 @@ from sqlmodel import Session, SQLModel, create_engine
 from ..errors import KamError
 from . import models
 from .location import busy_timeout, check_url, describe_error, display_location, is_url, resolve_location
+from .migrations import MIGRATIONS, SCHEMA_VERSION
 from .private_files import private_output, refuse_database_files
-from .schema import REFERENCE_INDEXES, SQLITE_COUNTS_INDEX
 from .sqlitefile import create_private_file, sqlite_pragmas
 
-__all__ = ["busy_timeout", "display_location", "is_url", "resolve_location"]  # re-exported
-
-
-def _reference_indexes(conn: Connection) -> None:
-    """Who reports to, succeeds or moved to a contact: looked up by handovers and `forget`."""
-    for index in models.Contact.__table__.indexes:
-        if index.name in REFERENCE_INDEXES:
-            index.create(conn, checkfirst=True)
-
-
-def _portfolio_tables(conn: Connection) -> None:
-    """Opportunities with their contacts, and recorded health scores (SPEC §7)."""
-    for table in (models.Opportunity, models.OpportunityContact, models.HealthScore):
-        table.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
-
-
-def _watched_contacts(conn: Connection) -> None:
-    """A partial index of the contacts with a change ahead or behind them, for `kam check`."""
-    for index in models.Contact.__table__.indexes:
-        if index.name == "ix_contact_watched":
-            index.create(conn, checkfirst=True)
-
-
-def _check_counts_index(conn: Connection) -> None:
-    """An index that gives `kam check` every account's counts in one ordered pass (SQLite; a server
-    plans the grouped count on its own)."""
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(SQLITE_COUNTS_INDEX)
-
-
-# Migrations are named and applied in order; each name is recorded in the
-# `migration` table. A new database gets the current schema from the models and
-# every name recorded at once; an older one runs the names it lacks.
-MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
-    ("0001_initial", lambda conn: SQLModel.metadata.create_all(conn)),
-    ("0002_reference_indexes", _reference_indexes),
-    ("0003_opportunities_and_health", _portfolio_tables),
-    ("0004_watched_contacts", _watched_contacts),
-    ("0005_check_counts_index", _check_counts_index),
-]
-
-SCHEMA_VERSION = len(MIGRATIONS)
+__all__ = ["SCHEMA_VERSION", "busy_timeout", "display_location", "is_url", "resolve_location"]  # re-exported
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -241,7 +199,7 @@ def migrate(db: Database) -> list[str]:
         else:
             steps = dict(MIGRATIONS)
             for name in pending:
-                steps[name](conn)
+                steps[name](conn, SQLModel.metadata)
         for name in pending:
             conn.execute(models.Migration.__table__.insert().values(name=name, applied_at=now))
     return pending

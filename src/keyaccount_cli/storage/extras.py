@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..domain.views import AccountView, OpportunityView
-from .reading import Reader, _in
+from .reader import Reader, _in
 
 
 def _day(value: Any) -> date | None:
@@ -79,12 +79,19 @@ def load_extras(reader: Reader, wanted: list[int] | None, *, for_checks: bool = 
         out.health_scores[account_id].append((_day(day), value))  # type: ignore[arg-type]
     if for_checks:
         return out
-    for account_id, contact_id, at in reader.rows(
-        "SELECT account_id, entity_id, max(at) FROM \"change\" WHERE entity = 'contact' AND field = 'status'"
-        " AND new = 'left'" + _and("account_id", wanted) + " GROUP BY account_id, entity_id"
-    ):  # fmt: skip
+    for account_id, contact_id, at in reader.rows(left_on_sql(reader, wanted)):
         out.left_on[account_id][contact_id] = _day(at)  # type: ignore[assignment]
     return out
+
+
+def left_on_sql(reader: Reader, wanted: list[int] | None) -> str:
+    """When the history marked each contact left (of the accounts wanted). For a few accounts the
+    rows are found through the account index (`ix_change_account_id`); SQLite would otherwise take
+    the entity index for `entity = 'contact'`, a pass over every contact's history, so there the
+    entity column is written as an expression (`+entity`), which no index serves."""
+    entity = "+entity" if wanted is not None and reader.dialect == "sqlite" else "entity"
+    return (f"SELECT account_id, entity_id, max(at) FROM \"change\" WHERE {entity} = 'contact' AND field = 'status'"
+            " AND new = 'left'" + _and("account_id", wanted) + " GROUP BY account_id, entity_id")  # fmt: skip
 
 
 def record_health(conn: Any, scores: list[tuple[int, float | None, str | None, str]], *, on: date, at: datetime) -> int:

@@ -24,8 +24,8 @@ from typing import Any
 
 from sqlalchemy import or_, select, update
 
+from ..domain.keys import name_key
 from .models import Account, Change, Contact, HandoverStep, HealthScore, Interaction
-from .reading import name_key
 
 FORGOTTEN = "[forgotten]"
 

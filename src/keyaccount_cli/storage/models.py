@@ -12,8 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import DDL, Index, UniqueConstraint, event, text
 from sqlmodel import Field, SQLModel
 
-from .reading import WATCHED
-from .schema import SQLITE_COUNTS_INDEX
+from .migrations import NAME_INDEX, SQLITE_COUNTS_INDEX, WATCHED
 
 
 class Account(SQLModel, table=True):
@@ -40,6 +39,7 @@ class Contact(SQLModel, table=True):
     __table_args__ = (
         Index("ix_contact_account_name", "account_id", "name_key"),
         Index("ix_contact_watched", "account_id", "id", sqlite_where=text(WATCHED), postgresql_where=text(WATCHED)),
+        Index(NAME_INDEX, "name_key"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,231 +1,27 @@
-"""Reading accounts for the commands that only read: map, check, accounts, export.
+"""Reading accounts for the commands that only read: map, check, accounts, contacts, show, health,
+report, export.
 
-The queries are plain SQL with `:name` parameters, which both the standard
-library's sqlite3 and SQLAlchemy's `text()` understand. On a SQLite file that is
-already at the current schema they run through sqlite3 directly, so that a
-`kam map` or a cron `kam check` does not pay for importing SQLAlchemy and
-SQLModel; on a server URL (or a database that needs an upgrade) they run
-through SQLAlchemy's connection. Nothing here imports SQLAlchemy at module level.
+The queries are plain SQL run through a `Reader` (`reader.py`): sqlite3 straight on a current
+SQLite file, SQLAlchemy's connection on a server URL or an older file. Nothing here imports
+SQLAlchemy.
 """
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
+from ..domain.keys import name_key
 from ..domain.views import AccountBook, AccountFacts, AccountView, ContactView, RelationView, StepView
 from ..domain.vocab import ATTITUDE_SCORE
 from ..errors import KamError
-from .schema import MIGRATION_NAMES
+from .extras import load_extras
+from .migrations import WATCHED
+from .reader import Reader, _day, _flag, _in, _split, _text_order, as_reader
+from .reader import open_sqlite_reader as open_sqlite_reader  # re-exported: the direct reader of a SQLite file
 from .stored_values import unreadable
-
-# The contacts `kam check` looks at one by one: a change ahead or behind them. A partial index holds
-# just these (a few in a hundred), so the check reads them without a pass over every contact.
-WATCHED = "change_date IS NOT NULL OR change_risk IN ('high', 'confirmed') OR status IN ('leaving', 'left')"
-SCHEMA_VERSION = len(MIGRATION_NAMES)
-
-
-def name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
-def email_key(email: str) -> str:
-    return email.strip().lower()
-
-
-class Reader(Protocol):
-    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterable[Sequence[Any]]: ...
-
-    def ahead(self, sql: str) -> Callable[[], Iterable[Sequence[Any]]]: ...
-
-
-class SqliteReader:
-    """sqlite3 on a kam database file; every query of one command sees one snapshot."""
-
-    dialect = "sqlite"
-
-    def __init__(self, conn: sqlite3.Connection, spare: sqlite3.Connection | None = None) -> None:
-        self.conn = conn
-        self._spare = spare  # a second connection on the same snapshot, for `ahead`
-        self._ahead: threading.Thread | None = None
-
-    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterable[Sequence[Any]]:
-        yield from _fetch(self.conn.execute(sql, params or {}))
-
-    def ahead(self, sql: str) -> Callable[[], Iterable[Sequence[Any]]]:
-        """Start `sql` now and return what gives its rows. On the second connection, which sees the
-        same snapshot, a thread runs the statement's first step, and SQLite runs a step without
-        holding Python's lock: a statement that sorts its result does all its work there, while
-        the command goes on with other queries and its own Python. Else it runs when asked."""
-        spare = self._spare
-        if spare is None or self._ahead is not None:
-            return lambda: self.rows(sql)
-        outcome: list[Any] = []
-
-        def first_step() -> None:
-            try:
-                outcome.append(spare.execute(sql))
-            except BaseException as exc:  # noqa: B036 - raised again in the command's thread
-                outcome.append(exc)
-
-        self._ahead = threading.Thread(target=first_step, name="kam-ahead", daemon=True)
-        self._ahead.start()
-
-        def rows() -> Iterable[Sequence[Any]]:
-            assert self._ahead is not None
-            self._ahead.join()
-            (result,) = outcome
-            if isinstance(result, BaseException):
-                raise result
-            return _fetch(result)
-
-        return rows
-
-    def close(self) -> None:
-        if self._spare is not None:
-            if self._ahead is not None and self._ahead.is_alive():
-                self._spare.interrupt()  # the command has failed: stop the statement started ahead
-                self._ahead.join()
-            self._spare.close()
-        self.conn.close()
-
-
-def _fetch(cursor: sqlite3.Cursor) -> Iterator[Sequence[Any]]:
-    cursor.arraysize = 5000
-    while batch := cursor.fetchmany():
-        yield from batch
-
-
-class SqlaReader:
-    """The same queries through a SQLAlchemy connection (a server URL, or within a session)."""
-
-    def __init__(self, conn: Any) -> None:
-        self.conn = conn
-        self.dialect = conn.dialect.name
-        self._results: list[Any] = []
-
-    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterable[Sequence[Any]]:
-        from sqlalchemy import text
-
-        result = self.conn.execute(text(sql).execution_options(yield_per=5000), dict(params or {}))
-        self._results.append(result)
-        return result  # type: ignore[no-any-return]
-
-    def ahead(self, sql: str) -> Callable[[], Iterable[Sequence[Any]]]:
-        """As `SqliteReader.ahead`; here the statement runs when its rows are asked for."""
-        return lambda: self.rows(sql)
-
-    def close(self) -> None:
-        # on a server, a result read only in part holds a server-side cursor: close it first
-        for result in self._results:
-            result.close()
-        self._results.clear()
-        self.conn.close()
-
-
-def as_reader(source: Any) -> Reader:
-    """A Reader from a Reader or a SQLModel/SQLAlchemy session."""
-    if hasattr(source, "rows"):
-        return source  # type: ignore[no-any-return]
-    return SqlaReader(source.connection())
-
-
-def open_sqlite_reader(path: Path, busy_seconds: float) -> SqliteReader | None:
-    """A direct reader on a current kam SQLite file, or None when the file must go through the full
-    open (missing, not yet created, older schema to upgrade, or not a kam database: the full open
-    gives the right message or upgrades it)."""
-    if not path.is_file():
-        return None
-    try:
-        conn = _connect(path, busy_seconds)
-    except sqlite3.Error:
-        return None
-    spare = _spare(path, busy_seconds)
-    try:
-        conn.execute("BEGIN")  # one snapshot for every query; WAL readers never wait for a writer
-        applied = {name for (name,) in conn.execute("SELECT name FROM migration")}
-    except sqlite3.Error:
-        conn.close()
-        if spare is not None:
-            spare[0].close()
-        return None
-    if applied != set(MIGRATION_NAMES):  # older (to upgrade) or unknown: the full open decides
-        conn.close()
-        if spare is not None:
-            spare[0].close()
-        return None
-    return SqliteReader(conn, _same_snapshot(spare))
-
-
-def _connect(path: Path, busy_seconds: float) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=busy_seconds, isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA query_only = ON")
-    # a reader's queries pass over the file once (the system caches it): a small page cache spares the
-    # allocation and page faults of a large one (`kam check` of a million contacts: 0.3 s, 130 MB)
-    conn.execute("PRAGMA cache_size = -4096")
-    return conn
-
-
-def _spare(path: Path, busy_seconds: float) -> tuple[sqlite3.Connection, int] | None:
-    """A second connection, and the data version it sees before the first one's snapshot begins."""
-    try:
-        conn = _connect(path, busy_seconds)
-    except sqlite3.Error:
-        return None
-    try:
-        return conn, conn.execute("PRAGMA data_version").fetchone()[0]
-    except sqlite3.Error:
-        conn.close()
-        return None
-
-
-def _same_snapshot(spare: tuple[sqlite3.Connection, int] | None) -> sqlite3.Connection | None:
-    """The second connection in a snapshot of its own, when no other connection committed between
-    its first look and that snapshot; the first connection's snapshot began in between, so the two
-    see the same data. Else (a writer was busy) None: the command makes do with one connection."""
-    if spare is None:
-        return None
-    conn, before = spare
-    try:
-        conn.execute("BEGIN")
-        conn.execute("SELECT count(*) FROM migration").fetchone()
-        if conn.execute("PRAGMA data_version").fetchone()[0] == before:
-            return conn
-    except sqlite3.Error:
-        pass
-    conn.close()
-    return None
-
-
-def _text_order(reader: Reader, column: str) -> str:
-    """`column` for ORDER BY in code-point order (as SQLite and Python compare), whatever collation
-    a server database was created with."""
-    server = isinstance(reader, SqlaReader) and reader.conn.dialect.name == "postgresql"
-    return f'{column} COLLATE "C"' if server else column
-
-
-# --- values as stored --------------------------------------------------------
-
-
-def _day(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
-def _flag(value: Any) -> bool | None:
-    return None if value is None else bool(value)
-
-
-def _split(value: str | None) -> tuple[str, ...]:
-    # multi-valued fields are stored as canonical values joined with ";"
-    return tuple(value.split(";")) if value else ()
-
 
 # --- accounts ------------------------------------------------------------------
 
@@ -236,11 +32,16 @@ def account_ids(reader: Reader, names: Iterable[str]) -> list[int]:
     for name in names:
         found = list(reader.rows("SELECT id FROM account WHERE name_key = :key", {"key": name_key(name)}))
         if not found:
-            known = [n for (n,) in reader.rows(f"SELECT name FROM account ORDER BY {_text_order(reader, 'name_key')} LIMIT 20")]
-            hint = f"; known accounts: {', '.join(known)}" if known else "; the database has no accounts yet"
-            raise KamError(f"no account named {name!r}{hint}")
+            raise no_account(reader, name)
         ids.add(found[0][0])
     return sorted(ids)
+
+
+def no_account(reader: Reader, name: str) -> KamError:
+    """The error for an account name that is not in the database, naming (some of) those that are."""
+    known = [n for (n,) in reader.rows(f"SELECT name FROM account ORDER BY {_text_order(reader, 'name_key')} LIMIT 20")]
+    hint = f"; known accounts: {', '.join(known)}" if known else "; the database has no accounts yet"
+    return KamError(f"no account named {name!r}{hint}")
 
 
 _CONTACT_SQL = (
@@ -248,11 +49,6 @@ _CONTACT_SQL = (
     " concerns, can_sign, project_owner, reports_to_id, status, change_risk, change_date, change_kind,"
     " successor_id, moved_to_id, notes FROM contact"
 )
-
-
-def _in(column: str, ids: list[int] | None) -> str:
-    # ids are integers from the database itself, so they are safe to inline
-    return "" if ids is None else f" WHERE {column} IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})"
 
 
 _CHECK_SQL = (
@@ -296,12 +92,15 @@ def _contact_day(contact_id: int, name: str, value: Any) -> date | None:
         raise unreadable("contact", contact_id, name, "change_date", value) from None
 
 
-def iter_accounts(source: Any, names: Sequence[str] | None = None, *, for_checks: bool = False) -> Iterator[AccountView]:
-    """Every account (or the named ones) with its contacts, relations and open handover steps, one
-    at a time in id order, so that memory holds one account, not the whole book. `for_checks`
-    reads only the fields the checks look at (a cron check over a million contacts)."""
+def iter_accounts(
+    source: Any, names: Sequence[str] | None = None, *, for_checks: bool = False, ids: Sequence[int] | None = None
+) -> Iterator[AccountView]:
+    """Every account (or the named ones, or those with the `ids` given) with its contacts, relations
+    and open handover steps, one at a time in id order, so that memory holds one account, not the
+    whole book. `for_checks` reads only the fields the checks look at (a cron check over a million
+    contacts)."""
     reader = as_reader(source)
-    wanted = account_ids(reader, names) if names else None
+    wanted = account_ids(reader, names) if names else (sorted(set(ids)) if ids is not None else None)
     relations: dict[int, list[RelationView]] = defaultdict(list)
     for f, t, kind, account_id in reader.rows(
         "SELECT r.from_id, r.to_id, r.kind, c.account_id FROM relation r JOIN contact c ON c.id = r.from_id"
@@ -320,9 +119,7 @@ def iter_accounts(source: Any, names: Sequence[str] | None = None, *, for_checks
     accounts = list(reader.rows(
         "SELECT id, name, industry, tier, owner, annual_revenue, notes FROM account" + _in("id", wanted) + " ORDER BY id"
     ))  # fmt: skip
-    from .extras import load_extras  # interactions, opportunities, health inputs and scores (SPEC §7)
-
-    extras = load_extras(reader, wanted)
+    extras = load_extras(reader, wanted)  # interactions, opportunities, health inputs and scores (SPEC §7)
     # contacts arrive sorted by account: walk both streams side by side
     stream = reader.rows((_CHECK_SQL if for_checks else _CONTACT_SQL) + _in("account_id", wanted)
                          + " ORDER BY account_id, id")  # fmt: skip
@@ -343,9 +140,9 @@ def iter_accounts(source: Any, names: Sequence[str] | None = None, *, for_checks
         getattr(stream, "close", lambda: None)()
 
 
-def load_accounts(source: Any, names: Sequence[str] | None = None) -> list[AccountView]:
-    """Every account (or the named ones), ordered by name."""
-    return sorted(iter_accounts(source, names), key=lambda a: name_key(a.name))
+def load_accounts(source: Any, names: Sequence[str] | None = None, *, ids: Sequence[int] | None = None) -> list[AccountView]:
+    """Every account (or the named ones, or those with the `ids` given), ordered by name."""
+    return sorted(iter_accounts(source, names, ids=ids), key=lambda a: name_key(a.name))
 
 
 def moved_to_accounts(source: Any, contacts: Iterable[Any]) -> dict[int, str]:
@@ -413,9 +210,7 @@ def read_account_book(source: Any, names: Sequence[str] | None = None, *, due: d
         if deadline not in days:
             days[deadline] = _day(deadline)
         steps[account_id].append((StepView(contact_id, step, days[deadline], owner), name))
-    from .extras import load_extras  # interactions, opportunities, health inputs and scores (SPEC §7)
-
-    extras = load_extras(reader, wanted, for_checks=True)
+    extras = load_extras(reader, wanted, for_checks=True)  # interactions, opportunities, scores (SPEC §7)
     holds = extras.holds if extras.interaction_days or extras.opportunities or extras.health_scores else None
     linked = sorted({i for opps in extras.opportunities.values() for o in opps for i in o.contact_ids})
     people: dict[int, list[ContactView]] = defaultdict(list)  # the contacts linked to opportunities
@@ -435,3 +230,4 @@ def read_account_book(source: Any, names: Sequence[str] | None = None, *, due: d
             extras.fill(view)
             views[id_] = view
     return AccountBook(accounts, watch, steps, views, lambda: {row[0]: row for row in counts()})
+

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from ..domain.keys import email_key, name_key
 from ..domain.vocab import history_text
 from ..errors import KamError
 from .mentions import erase_mentions, person_mentions
 from .models import Account, Change, Contact, Handover, HandoverStep, Relation
-from .reading import email_key, iter_accounts, load_accounts, moved_to_accounts, name_key
 from .statements import Sql
-
-__all__ = ["email_key", "history_text", "iter_accounts", "load_accounts", "moved_to_accounts", "name_key"]  # re-exported
 
 # Contact fields a user can set, in the order of the import columns.
 CONTACT_FIELDS = (
@@ -132,6 +130,30 @@ def resolve_contact(session: Session, ref: str, account: str | None = None, *, d
     raise KamError(f"{ref!r} is ambiguous ({len(matches)} contacts): {candidates}. Use the email or id, or --account")
 
 
+def contact_with_email(session: Session, email: str, *, other_than: int | None = None) -> Contact | None:
+    """The contact whose (stored, case-folded) email is `email`, other than contact #`other_than`."""
+    query = select(Contact).where(col(Contact.email) == email)
+    if other_than is not None:
+        query = query.where(col(Contact.id) != other_than)
+    return session.scalars(query).first()
+
+
+def contact_named(session: Session, account_id: int, key: str) -> Contact | None:
+    """A contact of the account whose name key is `key` (the first, if there are several)."""
+    query = select(Contact).where(col(Contact.account_id) == account_id, col(Contact.name_key) == key)
+    return session.scalars(query).first()
+
+
+def new_contact(session: Session, account_id: int, values: dict[str, Any], *, at: datetime) -> Contact:
+    """A new contact of the account with `values` (model attribute names; None: the default),
+    written (flushed), so that it has its id."""
+    given = {k: v for k, v in values.items() if v is not None}
+    contact = Contact(account_id=account_id, created_at=at, updated_at=at, **given)
+    session.add(contact)
+    session.flush()
+    return contact
+
+
 def load_dates(session: Session, contact: Contact) -> None:
     """Fill in the dates of a contact `resolve_contact(dates=False)` found, as stored. A day that
     cannot be read is given as the stored text: `update_contact` then replaces it like any other
@@ -143,6 +165,10 @@ def load_dates(session: Session, contact: Contact) -> None:
         except (TypeError, ValueError):
             value = str(raw[0])
         set_committed_value(contact, "change_date", value)
+
+
+def get_contact(session: Session, contact_id: int | None) -> Contact | None:
+    return session.get(Contact, contact_id) if contact_id is not None else None
 
 
 def contact_label(session: Session, contact_id: int | None) -> str | None:
@@ -219,35 +245,7 @@ def remove_relation(session: Session, a: Contact, b: Contact, kind: str, *, sour
     return bool(rows)
 
 
-# --- snapshots for analysis -----------------------------------------------
-
-def contacts_for_export(session: Session) -> Iterable[tuple[str, Contact]]:
-    query = select(Account.name, Contact).join(Account, Account.id == Contact.account_id).order_by(
-        text_order(session, Account.name_key), Contact.id)  # fmt: skip
-    return session.exec(query).all()  # type: ignore[return-value]
-
-
-def history(session: Session, *, contact: Contact | None = None, account: Account | None = None) -> list[Change]:
-    query = select(Change).order_by(Change.at, Change.id)
-    if contact is not None:
-        query = query.where(Change.entity == "contact", Change.entity_id == contact.id)
-    elif account is not None:
-        query = query.where(Change.account_id == account.id)
-    return list(session.exec(query).scalars())
-
-
-def contact_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = session.exec(select(Contact.id, Contact.name).where(Contact.id.in_(wanted)))  # type: ignore[union-attr]
-    return {i: n for i, n in rows}  # noqa: C416 - a Result has .keys(), so dict(rows) would misread it
-
-
-def count_contacts(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(Contact)).scalar_one()
-
-
+# --- people across accounts -------------------------------------------------
 
 def same_person(session: Session, contact_id: int) -> list[int]:
     """The contact and the records of the same person at other accounts, linked by moved-to
@@ -314,19 +312,3 @@ def forget_contact(db: Any, contact_ids: Sequence[int], *, at: datetime) -> dict
             raw.close()
     return dict(counts)
 
-
-def recent_interactions(session: Session, account_id: int, limit: int = 10) -> list[dict[str, Any]]:
-    from .models import Interaction, InteractionContact
-
-    items = session.exec(
-        select(Interaction).where(Interaction.account_id == account_id)
-        .order_by(Interaction.on.desc(), Interaction.id.desc()).limit(limit)  # type: ignore[attr-defined]
-    ).scalars().all()  # fmt: skip
-    out = []
-    for it in items:
-        names = session.exec(
-            select(Contact.name).join(InteractionContact, InteractionContact.contact_id == Contact.id)
-            .where(InteractionContact.interaction_id == it.id).order_by(text_order(session, Contact.name))  # fmt: skip
-        ).scalars().all()
-        out.append({"date": it.on.isoformat(), "kind": it.kind, "contacts": list(names), "summary": it.summary})
-    return out

@@ -1,223 +1,136 @@
-"""kam's schema as the standard-library paths need it: migration names, and the statements that
-create a new SQLite file, so that `kam import` can start one without loading SQLAlchemy.
+"""Writes `sqlite_schema.py` from the models: what the standard-library paths need to know of the
+schema (the statements that create a new SQLite file, how each column's values are read back).
 
-The models (`models.py`) remain the definition; `SQLITE_SCHEMA` is the SQL that SQLAlchemy emits
-for them on SQLite. A test creates a file both ways and holds the two schemas equal, so a change
-to the models that is not made here too fails the suite.
+    python -m keyaccount_cli.storage.schema --write    # after changing the models
+    python -m keyaccount_cli.storage.schema --check    # exit 1 when the file is stale (a test does the same)
+
+The statements are those SQLite keeps for a file that SQLAlchemy made of the models, so a file
+`kam import` creates and one the full open creates are the same. This module loads SQLAlchemy and
+the models: nothing at run time imports it.
 """
 
 from __future__ import annotations
 
-# the names of the schema migrations (db.MIGRATIONS); a test keeps the two in step
-MIGRATION_NAMES = (
-    "0001_initial", "0002_reference_indexes", "0003_opportunities_and_health", "0004_watched_contacts",
-    "0005_check_counts_index",
-)  # fmt: skip
-# who reports to, succeeds or moved to a contact (migration 0002); an import into an empty
-# SQLite file builds them at its end
-REFERENCE_INDEXES = ("ix_contact_reports_to_id", "ix_contact_successor_id", "ix_contact_moved_to_id")
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
-# `kam check` counts each account's active contacts, supporters, deciders and departments in one
-# pass over this index, in account order: no sort and no table pages (SQLite only, migration 0005)
-SQLITE_COUNTS_INDEX = (
-    "CREATE INDEX IF NOT EXISTS ix_contact_counts ON contact (account_id, status, attitude, decision_power, roles, department)"
-)
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, MetaData, String, create_engine
+from sqlalchemy.types import TypeDecorator, TypeEngine
+from sqlmodel import SQLModel
+from sqlmodel.sql.sqltypes import UTCDateTime
 
-SQLITE_SCHEMA = """
-CREATE TABLE account (
-    id INTEGER NOT NULL,
-    name VARCHAR NOT NULL,
-    name_key VARCHAR NOT NULL,
-    industry VARCHAR,
-    tier VARCHAR,
-    owner VARCHAR,
-    annual_revenue FLOAT,
-    usage FLOAT,
-    renewal_intent VARCHAR,
-    p1_tickets INTEGER,
-    nps INTEGER,
-    notes VARCHAR,
-    created_at DATETIME NOT NULL,
-    updated_at DATETIME NOT NULL,
-    PRIMARY KEY (id),
-    UNIQUE (name_key)
-);
+from . import models  # noqa: F401  (the tables, into SQLModel.metadata)
 
-CREATE TABLE change (
-    id INTEGER NOT NULL,
-    at DATETIME NOT NULL,
-    entity VARCHAR NOT NULL,
-    entity_id INTEGER NOT NULL,
-    account_id INTEGER NOT NULL,
-    field VARCHAR NOT NULL,
-    old VARCHAR,
-    new VARCHAR,
-    source VARCHAR NOT NULL,
-    PRIMARY KEY (id)
-);
+GENERATED = Path(__file__).with_name("sqlite_schema.py")
+COMMAND = "python -m keyaccount_cli.storage.schema --write"
 
-CREATE INDEX ix_change_entity ON change (entity, entity_id);
+HEADER = f'''"""The SQLite schema of a new kam database, for the paths that open a file with the standard library.
 
-CREATE INDEX ix_change_account_id ON change (account_id);
-
-CREATE TABLE migration (
-    name VARCHAR NOT NULL,
-    applied_at DATETIME NOT NULL,
-    PRIMARY KEY (name)
-);
-
-CREATE TABLE contact (
-    id INTEGER NOT NULL,
-    account_id INTEGER NOT NULL,
-    name VARCHAR NOT NULL,
-    name_key VARCHAR NOT NULL,
-    email VARCHAR,
-    phone VARCHAR,
-    title VARCHAR,
-    department VARCHAR,
-    roles VARCHAR,
-    decision_power VARCHAR,
-    attitude VARCHAR,
-    concerns VARCHAR,
-    can_sign BOOLEAN,
-    project_owner BOOLEAN,
-    reports_to_id INTEGER,
-    status VARCHAR NOT NULL,
-    change_risk VARCHAR,
-    change_date DATE,
-    change_kind VARCHAR,
-    successor_id INTEGER,
-    moved_to_id INTEGER,
-    notes VARCHAR,
-    created_at DATETIME NOT NULL,
-    updated_at DATETIME NOT NULL,
-    PRIMARY KEY (id),
-    FOREIGN KEY(account_id) REFERENCES account (id),
-    UNIQUE (email),
-    FOREIGN KEY(reports_to_id) REFERENCES contact (id),
-    FOREIGN KEY(successor_id) REFERENCES contact (id),
-    FOREIGN KEY(moved_to_id) REFERENCES contact (id)
-);
-
-CREATE INDEX ix_contact_successor_id ON contact (successor_id);
-
-CREATE INDEX ix_contact_reports_to_id ON contact (reports_to_id);
-
-CREATE INDEX ix_contact_account_name ON contact (account_id, name_key);
-
-CREATE INDEX IF NOT EXISTS ix_contact_counts ON contact (account_id, status, attitude, decision_power, roles, department);
-
-CREATE INDEX ix_contact_watched ON contact (account_id, id) WHERE change_date IS NOT NULL OR change_risk IN ('high', 'confirmed') OR status IN ('leaving', 'left');
-
-CREATE INDEX ix_contact_moved_to_id ON contact (moved_to_id);
-
-CREATE TABLE interaction (
-    id INTEGER NOT NULL,
-    account_id INTEGER NOT NULL,
-    "on" DATE NOT NULL,
-    kind VARCHAR NOT NULL,
-    summary VARCHAR NOT NULL,
-    created_at DATETIME NOT NULL,
-    PRIMARY KEY (id),
-    FOREIGN KEY(account_id) REFERENCES account (id)
-);
-
-CREATE INDEX ix_interaction_account_id ON interaction (account_id);
-
-CREATE TABLE opportunity (
-    id INTEGER NOT NULL,
-    account_id INTEGER NOT NULL,
-    name VARCHAR NOT NULL,
-    name_key VARCHAR NOT NULL,
-    amount FLOAT,
-    stage VARCHAR,
-    close_date DATE,
-    created_at DATETIME NOT NULL,
-    updated_at DATETIME NOT NULL,
-    PRIMARY KEY (id),
-    UNIQUE (account_id, name_key),
-    FOREIGN KEY(account_id) REFERENCES account (id)
-);
-
-CREATE INDEX ix_opportunity_account_id ON opportunity (account_id);
-
-CREATE TABLE health_score (
-    id INTEGER NOT NULL,
-    account_id INTEGER NOT NULL,
-    "on" DATE NOT NULL,
-    score FLOAT,
-    band VARCHAR,
-    detail VARCHAR,
-    recorded_at DATETIME NOT NULL,
-    PRIMARY KEY (id),
-    UNIQUE (account_id, "on"),
-    FOREIGN KEY(account_id) REFERENCES account (id)
-);
-
-CREATE INDEX ix_health_score_account_id ON health_score (account_id);
-
-CREATE TABLE relation (
-    id INTEGER NOT NULL,
-    from_id INTEGER NOT NULL,
-    to_id INTEGER NOT NULL,
-    kind VARCHAR NOT NULL,
-    created_at DATETIME NOT NULL,
-    PRIMARY KEY (id),
-    UNIQUE (from_id, to_id, kind),
-    FOREIGN KEY(from_id) REFERENCES contact (id),
-    FOREIGN KEY(to_id) REFERENCES contact (id)
-);
-
-CREATE INDEX ix_relation_to_id ON relation (to_id);
-
-CREATE INDEX ix_relation_from_id ON relation (from_id);
-
-CREATE TABLE handover (
-    id INTEGER NOT NULL,
-    contact_id INTEGER NOT NULL,
-    kind VARCHAR,
-    change_date DATE,
-    status VARCHAR NOT NULL,
-    opened_at DATETIME NOT NULL,
-    PRIMARY KEY (id),
-    FOREIGN KEY(contact_id) REFERENCES contact (id)
-);
-
-CREATE INDEX ix_handover_contact_id ON handover (contact_id);
-
-CREATE TABLE interaction_contact (
-    interaction_id INTEGER NOT NULL,
-    contact_id INTEGER NOT NULL,
-    PRIMARY KEY (interaction_id, contact_id),
-    FOREIGN KEY(interaction_id) REFERENCES interaction (id),
-    FOREIGN KEY(contact_id) REFERENCES contact (id)
-);
-
-CREATE INDEX ix_interaction_contact_contact_id ON interaction_contact (contact_id);
-
-CREATE TABLE opportunity_contact (
-    opportunity_id INTEGER NOT NULL,
-    contact_id INTEGER NOT NULL,
-    PRIMARY KEY (opportunity_id, contact_id),
-    FOREIGN KEY(opportunity_id) REFERENCES opportunity (id),
-    FOREIGN KEY(contact_id) REFERENCES contact (id)
-);
-
-CREATE INDEX ix_opportunity_contact_contact_id ON opportunity_contact (contact_id);
-
-CREATE TABLE handover_step (
-    id INTEGER NOT NULL,
-    handover_id INTEGER NOT NULL,
-    position INTEGER NOT NULL,
-    step VARCHAR NOT NULL,
-    owner VARCHAR,
-    deadline DATE,
-    status VARCHAR NOT NULL,
-    done_on DATE,
-    notes VARCHAR,
-    PRIMARY KEY (id),
-    FOREIGN KEY(handover_id) REFERENCES handover (id)
-);
-
-CREATE INDEX ix_handover_step_handover_id ON handover_step (handover_id);
+GENERATED from the models (models.py) by `{COMMAND}`: do not edit by hand.
+Change the models, then run that command; a test fails while this file is stale.
 """
+
+# fmt: off
+'''
+
+
+def sqlite_statements(metadata: MetaData) -> list[str]:
+    """The statements of a new SQLite database made of `metadata`: each table in the order SQLAlchemy
+    creates them, followed by its indexes by name."""
+    engine = create_engine("sqlite://")
+    try:
+        with engine.begin() as conn:
+            metadata.create_all(conn)
+            rows = conn.exec_driver_sql(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid"
+            ).all()
+    finally:
+        engine.dispose()
+    out = []
+    for kind, _name, table, sql in rows:
+        if kind == "table":
+            out.append(sql)
+            out.extend(s for k, _n, t, s in sorted(rows, key=lambda r: r[1]) if k == "index" and t == table)
+    return out
+
+
+def read_as(metadata: MetaData) -> dict[str, str]:
+    """Column name → "date", "datetime" (aware, in UTC) or "bool": the columns whose values SQLite
+    returns as text or integers. A name must have one type in every table."""
+    kinds: dict[str, tuple[str | None, str]] = {}
+    for table in metadata.sorted_tables:
+        for column in table.c:
+            kind = _kind(column.type, f"{table.name}.{column.name}")
+            seen = kinds.setdefault(column.name, (kind, table.name))
+            if seen[0] != kind:
+                raise ValueError(f"column {column.name!r} is {kind or 'stored as is'} in {table.name} but "
+                                 f"{seen[0] or 'stored as is'} in {seen[1]}: give one of them another name")  # fmt: skip
+    return {name: kind for name, (kind, _) in sorted(kinds.items()) if kind is not None}
+
+
+def _kind(type_: TypeEngine[Any], where: str) -> str | None:
+    if isinstance(type_, UTCDateTime):
+        return "datetime"
+    if isinstance(type_, TypeDecorator):  # such as SQLModel's AutoString: as the type it stores
+        type_ = type_.impl_instance
+    if isinstance(type_, DateTime):
+        raise ValueError(f"{where}: a naive DateTime; kam stores aware times (datetime fields, UTCDateTime)")
+    if isinstance(type_, Date):
+        return "date"
+    if isinstance(type_, Boolean):
+        return "bool"
+    if isinstance(type_, Integer | Float | String):
+        return None
+    raise ValueError(f"{where}: no SQLite conversion known for {type_!r}; add one to schema.py and driver.py")
+
+
+def render(metadata: MetaData | None = None) -> str:
+    """The text of `sqlite_schema.py` for the models (or `metadata`)."""
+    metadata = SQLModel.metadata if metadata is None else metadata
+    lines = [HEADER, "STATEMENTS: tuple[str, ...] = ("]
+    for statement in sqlite_statements(metadata):
+        pieces = statement.splitlines(keepends=True)
+        lines.extend(f"    {_literal(piece)}" for piece in pieces[:-1])
+        lines.append(f"    {_literal(pieces[-1])},")
+    lines += [
+        ")",
+        "",
+        "# how a column's values come back from SQLite (text, integers) as the models' types, by column name",
+        "READ_AS: dict[str, str] = {",
+        *(f"    {_literal(name)}: {_literal(kind)}," for name, kind in read_as(metadata).items()),
+        "}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _literal(text: str) -> str:
+    """`text` as a Python string literal in double quotes (JSON's escapes are Python's too)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m keyaccount_cli.storage.schema", description=__doc__.splitlines()[0])
+    action = parser.add_mutually_exclusive_group(required=True)
+    action.add_argument("--write", action="store_true", help=f"write {GENERATED.name} from the models")
+    action.add_argument("--check", action="store_true", help=f"exit 1 when {GENERATED.name} is stale")
+    args = parser.parse_args(argv)
+    text = render()
+    current = GENERATED.read_text(encoding="utf-8") if GENERATED.exists() else None
+    if args.check:
+        if current != text:
+            print(f"{GENERATED} is stale: run {COMMAND}", file=sys.stderr)
+            return 1
+        return 0
+    if current != text:
+        GENERATED.write_text(text, encoding="utf-8")
+        print(f"wrote {GENERATED}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from ..errors import KamError
 from .location import busy_timeout
-from .schema import MIGRATION_NAMES, SQLITE_SCHEMA
+from .migrations import MIGRATION_NAMES
+from .sqlite_schema import STATEMENTS
 from .statements import sqlite_value
 
 
@@ -217,9 +218,8 @@ def _create_schema(conn: sqlite3.Connection) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         if _is_empty(conn):
-            for statement in SQLITE_SCHEMA.split(";\n"):
-                if statement.strip():
-                    conn.execute(statement)
+            for statement in STATEMENTS:
+                conn.execute(statement)
             now = sqlite_value(datetime.now(UTC))
             conn.executemany("INSERT INTO migration (name, applied_at) VALUES (?, ?)",
                              [(name, now) for name in MIGRATION_NAMES])  # fmt: skip

@@ -3,9 +3,10 @@ the handover-plan upkeep.
 
 On SQLite every statement goes straight to the standard library's `sqlite3` connection, whether
 the command opened it itself (`kam import`, which then never loads SQLAlchemy) or through
-SQLAlchemy (the connection underneath). Values are converted as SQLAlchemy stores them; a test
-holds the two conversions equal for every column of the schema. On a server (PostgreSQL) the
-statements run through SQLAlchemy's connection, bulk writes as multi-row statements.
+SQLAlchemy (the connection underneath). Values are converted as SQLAlchemy stores them, and read
+back by the column's type in the models (`sqlite_schema.READ_AS`, generated from them); a test holds
+the two conversions equal for every column. On a server (PostgreSQL) the statements run through
+SQLAlchemy's connection, bulk writes as multi-row statements.
 """
 
 from __future__ import annotations
@@ -16,10 +17,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-# columns by the type their values are read back as (SQLite returns text and integers)
-DATE_COLUMNS = frozenset({"change_date", "close_date", "deadline", "done_on", "on"})
-DATETIME_COLUMNS = frozenset({"applied_at", "at", "created_at", "opened_at", "recorded_at", "updated_at"})
-BOOL_COLUMNS = frozenset({"can_sign", "project_owner"})
+from .sqlite_schema import READ_AS
 
 _INSERT = re.compile(r"^(INSERT INTO .+ VALUES )(\([?, ]+\))$", re.S)
 MAX_PARAMETERS = 30_000  # per statement; PostgreSQL's protocol allows 65,535
@@ -41,14 +39,16 @@ def sqlite_value(v: Any) -> Any:
 
 
 def sqlite_python(column: str, v: Any) -> Any:
-    """A value of `column` as SQLite returned it, as SQLAlchemy gives it back."""
+    """A value of `column` as SQLite returned it, as SQLAlchemy gives it back: by the column's type
+    in the models (`READ_AS`, generated from them)."""
     if v is None:
         return None
-    if column in DATE_COLUMNS:
+    kind = READ_AS.get(column)
+    if kind == "date":
         return date.fromisoformat(v[:10])
-    if column in BOOL_COLUMNS:
+    if kind == "bool":
         return bool(v)
-    if column in DATETIME_COLUMNS:
+    if kind == "datetime":
         return datetime.fromisoformat(v).replace(tzinfo=UTC)
     return v
 

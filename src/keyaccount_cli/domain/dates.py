@@ -1,0 +1,46 @@
+"""Date arithmetic of the rules: months ahead or back, and the look-ahead window of `--due`."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+from ..errors import KamError
+from .vocab import DateRangeError, VocabError, parse_date
+
+_WINDOW = re.compile(r"^\s*(\d+)\s*([dwm])\s*$", re.IGNORECASE)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (earlier when negative), or the month's last day when it is shorter."""
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def window_end(spec: str, today: date) -> date:
+    """`30d`, `2w`, `3m` from today, or a date (YYYY-MM-DD or YYYY/MM/DD) not before today."""
+    usage = f"--due: cannot read {spec!r}; use e.g. 30d, 2w, 3m or a date YYYY-MM-DD"
+    m = _WINDOW.match(spec)
+    try:
+        if m:
+            n, unit = int(m.group(1)), m.group(2).lower()
+            if unit == "d":
+                return today + timedelta(days=n)
+            if unit == "w":
+                return today + timedelta(weeks=n)
+            return add_months(today, n)
+        if spec.strip().count("-") + spec.strip().count("/") not in (1, 2):  # a date, or YYYY-MM (its first day)
+            raise KamError(usage)
+        end = parse_date(spec)
+    except (OverflowError, ValueError):
+        raise KamError(f"--due: {spec!r} reaches beyond the calendar") from None
+    except DateRangeError as exc:
+        raise KamError(f"--due: {exc}") from None
+    except VocabError:
+        raise KamError(usage) from None
+    if end < today:
+        raise KamError(f"--due: {end.isoformat()} is before today ({today.isoformat()}); the window looks ahead")
+    return end

@@ -1,0 +1,63 @@
+"""The header of every import kind: each field's column name and the other names it is known by
+(English and Chinese), matched as `csvfile.map_header` does. The account column has the same
+names in every kind."""
+
+from __future__ import annotations
+
+ACCOUNT_ALIASES = ("客户", "公司", "客户公司", "客户名称", "company")
+
+# `kam import --kind contacts` (the default); its columns in this order are what `kam export contacts` writes
+CONTACT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "account": ACCOUNT_ALIASES,
+    "name": ("姓名", "联系人"),
+    "email": ("邮箱",),
+    "phone": ("电话", "手机"),
+    "title": ("职位", "岗位"),
+    "department": ("部门",),
+    "roles": ("role", "角色"),
+    "decision_power": ("决策权", "决策权级别"),
+    "attitude": ("态度", "对本项目态度"),
+    "concerns": ("关注点", "关注维度"),
+    "can_sign": ("签约权", "是否有签约权"),
+    "project_owner": ("项目Owner", "是否是项目Owner"),
+    "reports_to": ("上级", "直属上级"),
+    "status": ("状态",),
+    "change_risk": ("岗位变动风险",),
+    "change_date": ("预期变动时间",),
+    "change_kind": ("变动类型",),
+    "successor": ("继任人", "接任人"),
+    "notes": ("备注",),
+}
+
+# `kam import --kind accounts|opportunities|interactions` (SPEC §7)
+TABLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "accounts": {
+        "account": ACCOUNT_ALIASES,
+        "industry": ("行业",),
+        "tier": ("客户分层", "分层"),
+        "owner": ("客户经理", "负责人"),
+        "annual_revenue": ("年采购额", "年收入", "revenue"),
+        "usage": ("核心功能活跃度", "活跃度"),
+        "renewal_intent": ("续约意向",),
+        "p1_tickets": ("高优先级服务请求", "P1"),
+        "nps": ("NPS",),
+        "notes": ("备注",),
+    },
+    "opportunities": {
+        "account": ACCOUNT_ALIASES,
+        "name": ("商机", "商机名称", "opportunity"),
+        "amount": ("金额", "商机金额"),
+        "stage": ("阶段", "商机阶段"),
+        "close_date": ("预计成交", "预计成交日期"),
+        "contacts": ("联系人", "关键联系人"),
+    },
+    "interactions": {
+        "account": ACCOUNT_ALIASES,
+        "date": ("日期", "时间"),
+        "kind": ("类型", "方式"),
+        "contacts": ("联系人", "参与人"),
+        "summary": ("摘要", "内容", "纪要"),
+    },
+}
+
+COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {"contacts": CONTACT_COLUMNS, **TABLE_COLUMNS}

@@ -1,0 +1,53 @@
+"""`kam show`: the 360° page of one account, as one record (rendered by the command line)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain.checks import CheckOptions, check_account, sort_findings
+from ..domain.graph import coverage, single_points
+from ..domain.health import Scorecard, assess
+from ..domain.health import record as health_record
+from ..domain.portfolio import last_interaction, opportunity_record
+from ..domain.succession import PlanView
+from ..storage.activity import recent_interactions
+from ..storage.plans import load_plan
+from ..storage.reader import Reader
+from .listing import account_contacts
+
+
+def _handover(p: PlanView) -> dict[str, Any]:
+    nxt = p.next_step or {}
+    return {
+        "contact": p.contact, "kind": p.kind, "change_date": p.change_date.isoformat() if p.change_date else None,
+        "next_step": nxt.get("step"), "deadline": nxt["deadline"].isoformat() if nxt.get("deadline") else None,
+        "owner": nxt.get("owner"), "steps_done": sum(1 for x in p.steps if x["status"] == "done"),
+    }  # fmt: skip
+
+
+def account_page(reader: Reader, account: str, card: Scorecard, opts: CheckOptions) -> dict[str, Any]:
+    """Profile, coverage, relationship table, open handovers, recent interactions, findings, follow-up,
+    health and opportunities of the account named `account`."""
+    view, contacts = account_contacts(reader, account)
+    plans = [
+        load_plan(reader, cid, latest_closed=False) for cid in dict.fromkeys(s.contact_id for s in view.open_steps)
+    ]
+    interactions = recent_interactions(reader, view.id)
+    cov = coverage(view, single_points(view))
+    findings = [f.as_record() for f in sort_findings(check_account(view, opts))]
+    policy = opts.policy
+    tier = policy.tier(view)
+    health = health_record(view.name, tier, assess(view, card, opts))
+    last = last_interaction(view, opts.today)
+    follow_up = {"tier": tier, "tier_from_revenue": tier is not None and view.tier is None,
+                 "cadence_days": policy.cadence(tier), "last_interaction": last.isoformat() if last else None}  # fmt: skip
+    return {
+        "account": view.name, "industry": view.industry, "tier": view.tier, "owner": view.owner,
+        "annual_revenue": view.annual_revenue, "notes": view.notes,
+        "coverage": {"active_contacts": cov.active, "departments": cov.departments, "supporters": cov.supporters,
+                     "decision_makers": cov.decision_makers, "single_points": cov.single_points},
+        "contacts": contacts, "handovers": [_handover(p) for p in plans if p is not None],
+        "interactions": interactions, "findings": findings,
+        "follow_up": follow_up, "health": {k: v for k, v in health.items() if k not in ("account", "tier")},
+        "opportunities": [opportunity_record(o, view, policy, opts.today) for o in view.opportunities],
+    }  # fmt: skip

@@ -1,0 +1,179 @@
+"""When a key person changes: `kam leave`, `handover --done`, `log` and `forget`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from ..domain.succession import step_name
+from ..errors import KamError
+from ..storage.database import Database
+from ..storage.interactions import add_interaction, complete_first_meetings
+from ..storage.plans import complete_step, open_plan_id, sync_plans
+from ..storage.records import (
+    check_reference,
+    ensure_account,
+    find_account_name,
+    forget_contact,
+    get_contact,
+    new_contact,
+    record_change,
+    require_account,
+    resolve_contact,
+    same_person,
+    update_contact,
+)
+
+if TYPE_CHECKING:
+    from ..storage.models import Contact
+
+
+@dataclass(frozen=True)
+class Left:
+    """A change `kam leave` recorded. `status`: `left` (the day has come) or `leaving`;
+    `changed`: False when all of it was recorded already; `lead`: the contact kept at the
+    account they moved to; `plan_opened`: their handover plan was opened now."""
+
+    name: str
+    on: date
+    status: str
+    changed: bool
+    lead: int | None
+    plan_opened: bool
+
+
+@dataclass(frozen=True)
+class StepDone:
+    name: str
+    step: str
+
+
+@dataclass(frozen=True)
+class Logged:
+    """An interaction recorded; `first_meetings`: the successors whose first meeting it was
+    (once per handover step it completed)."""
+
+    account: str
+    kind: str
+    on: date
+    first_meetings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Whom `kam forget` would erase: the contact and their records at every account (moved to/from)."""
+
+    id: int
+    name: str
+    records: list[int]
+
+
+def leave(
+    db: Database, contact: str, *, on: date, kind: str | None = None, successor: str | None = None,
+    moved_to: str | None = None, account: str | None = None, offsets: Mapping[str, int], today: date,
+    now: datetime,
+) -> Left:  # fmt: skip
+    """Record that `contact` leaves (or left: `on` is not after `today`) on `on`, a confirmed
+    change of `kind`, with `successor` (same account) taking over, and open their handover plan.
+    `moved_to`: the account they go to (created if new), where they are kept as a new contact,
+    a lead linked to the old record (one lead per account, however often this is recorded)."""
+    values: dict[str, Any] = {"change_date": on, "status": "left" if on <= today else "leaving",
+                              "change_risk": "confirmed"}  # fmt: skip
+    if kind:
+        values["change_kind"] = kind
+    lead = None
+    with db.session(write=True) as s:
+        c = resolve_contact(s, contact, account)
+        assert c.id is not None
+        if successor:
+            other = resolve_contact(s, successor, find_account_name(s, c.account_id))
+            check_reference(s, c, other, "successor")
+            values["successor_id"] = other.id
+        if moved_to:
+            lead = _lead(s, c, moved_to, now)
+            values["moved_to_id"] = lead
+        changed = update_contact(s, c, values, source="leave", at=now)
+        s.flush()
+        opened = sync_plans(s.connection(), [c.id], offsets=offsets, today=today, at=now)
+        s.commit()
+    return Left(name=c.name, on=on, status=values["status"], changed=bool(changed), lead=lead, plan_opened=bool(opened))
+
+
+def _lead(s: Any, c: Contact, moved_to: str, now: datetime) -> int:
+    """The contact that keeps `c` at the account `moved_to`: the one recorded before, else a new one."""
+    new_account, _ = ensure_account(s, moved_to, source="leave", at=now)
+    assert new_account.id is not None
+    if new_account.id == c.account_id:
+        raise KamError(f"--moved-to: {c.name} is already at {new_account.name}")
+    old_account = find_account_name(s, c.account_id)
+    earlier = get_contact(s, c.moved_to_id)
+    if earlier is not None and earlier.id is not None and earlier.account_id == new_account.id:
+        return earlier.id
+    lead = new_contact(s, new_account.id, {
+        "name": c.name, "name_key": c.name_key, "phone": c.phone, "attitude": c.attitude,
+        "notes": f"lead: formerly {c.title or 'contact'} at {old_account}",
+    }, at=now)  # fmt: skip
+    assert lead.id is not None
+    record_change(s, entity="contact", entity_id=lead.id, account_id=new_account.id, field="*", old=None,
+                  new=f"created (moved from {old_account})", source="leave", at=now)  # fmt: skip
+    return lead.id
+
+
+def complete_handover_step(
+    db: Database, contact: str, step: str, *, on: date, notes: str | None = None, account: str | None = None,
+) -> StepDone:  # fmt: skip
+    """Mark `step` (a name, or its number 1–5) of the contact's open handover plan done on `on`;
+    the plan closes when its last step is done."""
+    with db.session(write=True) as s:
+        c = resolve_contact(s, contact, account)
+        assert c.id is not None
+        name = step_name(step)
+        plan_id = open_plan_id(s.connection(), c.id)
+        if plan_id is None:
+            raise KamError(f"{c.name} has no open handover plan; kam leave {contact} --on DATE opens one")
+        complete_step(s.connection(), plan_id, name, on=on, notes=notes)
+        s.commit()
+    return StepDone(name=c.name, step=name)
+
+
+def interaction_summary(summary: str) -> str:
+    """What an interaction is recorded with: the summary, trimmed, which cannot be empty."""
+    if not summary.strip():
+        raise KamError("the summary cannot be empty")
+    return summary.strip()
+
+
+def log_interaction(
+    db: Database, account: str, summary: str, *, contacts: Sequence[str] = (), kind: str = "note", on: date,
+    now: datetime,
+) -> Logged:  # fmt: skip
+    """Record an interaction (`kind`: a canonical interaction kind) with the account and these
+    contacts of it. A meeting or visit with a successor completes the `first_meeting` step of
+    the handover plan of the person they take over from."""
+    text = interaction_summary(summary)
+    with db.session(write=True) as s:
+        acc = require_account(s, account)
+        assert acc.id is not None
+        people = [resolve_contact(s, ref, acc.name) for ref in contacts]
+        ids = [p.id for p in people if p.id is not None]
+        add_interaction(s, acc.id, on=on, kind=kind, summary=text, contact_ids=ids, at=now)
+        met = complete_first_meetings(s.connection(), kind, ids, on=on, notes=text)
+        s.commit()
+    names = {p.id: p.name for p in people}
+    return Logged(account=acc.name, kind=kind, on=on, first_meetings=[names[i] for i in met])
+
+
+def find_person(db: Database, contact: str, *, account: str | None = None) -> Person:
+    """The person `kam forget` is asked to erase, with their records at other accounts."""
+    with db.session() as s:
+        c = resolve_contact(s, contact, account)
+        assert c.id is not None
+        return Person(id=c.id, name=c.name, records=same_person(s, c.id))
+
+
+def forget(db: Database, person: Person, *, now: datetime) -> dict[str, int]:
+    """Erase the person (every record of theirs) for good; how many rows of each kind went
+    (relations, handover plans, opportunity links, history rows, texts that mentioned them)."""
+    return forget_contact(db, person.records, at=now)

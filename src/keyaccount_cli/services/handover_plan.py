@@ -1,0 +1,37 @@
+"""`kam handover CONTACT`: the departing contact's handover plan, read through a `Reader`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..domain.succession import PlanView
+from ..errors import KamError
+from ..storage.lookup import resolve_contact
+from ..storage.plans import load_plan
+from ..storage.reader import Reader
+
+
+@dataclass
+class PlanPage:
+    plan: PlanView
+    title: str
+    steps: list[dict[str, Any]]  # one record per step, `overdue` among them
+
+
+def handover_plan(reader: Reader, contact: str, account: str | None, today: date) -> PlanPage:
+    """The contact's open plan, else their last closed one; an error when they never had one."""
+    c = resolve_contact(reader, contact, account)
+    plan = load_plan(reader, c.id)
+    if plan is None:
+        raise KamError(f"{c.name} has no handover plan; kam leave {contact} --on DATE opens one")
+    steps = [{
+        "step": p["step"], "description": p["description"], "owner": p["owner"],
+        "deadline": p["deadline"].isoformat() if p["deadline"] else None, "status": p["status"],
+        "overdue": plan.status == "open" and p["status"] == "open" and p["deadline"] is not None
+                   and p["deadline"] < today,
+        "done_on": p["done_on"].isoformat() if p["done_on"] else None, "notes": p["notes"],
+    } for p in plan.steps]  # fmt: skip
+    when = f"{plan.kind or 'change'} on {plan.change_date.isoformat()}" if plan.change_date else (plan.kind or "change")
+    return PlanPage(plan, f"Handover of {plan.contact} ({plan.account}) — {when} — plan {plan.status}", steps)

@@ -1,0 +1,86 @@
+"""The read-only lists: accounts (`kam accounts`), an account's contacts (`kam contacts`), the change
+history (`kam history`), successor candidates (`kam successor --suggest`). Each takes a `Reader`
+(`State.reader()`), so that on a SQLite file none of them loads SQLAlchemy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..domain.checks import CheckOptions, check_account
+from ..domain.graph import coverage
+from ..domain.keys import name_key
+from ..domain.succession import Candidate, suggest_successors
+from ..domain.views import AccountView
+from ..storage.activity import history
+from ..storage.lookup import ContactRef, contact_names, find_account, resolve_contact
+from ..storage.reader import Reader
+from ..storage.reading import iter_accounts, load_accounts, moved_to_accounts
+from .records import contact_record
+
+ACCOUNT_FIELDS = ("account", "industry", "tier", "owner", "contacts", "departments", "supporters", "decision_makers",
+                  "findings")  # fmt: skip
+
+
+def account_overview(reader: Reader, opts: CheckOptions) -> list[dict[str, Any]]:
+    """One record per account, by name: its effective tier (its own, else the one its annual revenue
+    reaches, as `health`, `show` and `report` give it), coverage and number of findings."""
+    records: list[dict[str, Any]] = []
+    for a in iter_accounts(reader):
+        cov = coverage(a)
+        records.append({
+            "account": a.name, "industry": a.industry, "tier": opts.policy.tier(a), "owner": a.owner,
+            "contacts": cov.active, "departments": cov.departments, "supporters": cov.supporters,
+            "decision_makers": cov.decision_makers, "findings": len(check_account(a, opts)),
+        })  # fmt: skip
+    records.sort(key=lambda r: name_key(r["account"]))
+    return records
+
+
+def account_contacts(reader: Reader, account: str) -> tuple[AccountView, list[dict[str, Any]]]:
+    """The account (by name) and its relationship table, one record per contact."""
+    (view,) = load_accounts(reader, [account])
+    moved = moved_to_accounts(reader, view.contacts)
+    names = {c.id: c.name for c in view.contacts}
+    return view, [contact_record(c, view.name, names, moved) for c in view.contacts]
+
+
+@dataclass
+class History:
+    title: str
+    rows: list[dict[str, Any]]  # `at` is the stored time, in UTC
+
+
+def change_history(reader: Reader, who: str, account: str | None = None) -> History:
+    """The history of an account and its contacts when `who` names an account (and no --account,
+    email or id says it is a contact), else of the contact `who` names."""
+    acc = None if (account or "@" in who or who.strip().isdigit()) else find_account(reader, who)
+    if acc is not None:
+        rows = history(reader, account_id=acc[0])
+        title, account_name = f"History of {acc[1]}", acc[1]
+    else:
+        c = resolve_contact(reader, who, account)
+        rows = history(reader, contact_id=c.id)
+        title, account_name = f"History of {c.name}", ""
+    names = contact_names(reader, [r.entity_id for r in rows if r.entity == "contact"])
+    records = [{
+        "at": r.at, "entity": r.entity,
+        "name": names.get(r.entity_id, account_name) if r.entity == "contact" else account_name,
+        "field": r.field, "old": r.old, "new": r.new, "source": r.source,
+    } for r in rows]  # fmt: skip
+    return History(title, records)
+
+
+def history_time(at: datetime, *, table: bool) -> str:
+    """A history time as shown: local minutes in a table, else ISO as stored."""
+    return at.astimezone().strftime("%Y-%m-%d %H:%M") if table else at.isoformat()
+
+
+def successor_candidates(
+    reader: Reader, contact: str, account: str | None = None
+) -> tuple[ContactRef, AccountView, list[Candidate]]:
+    """The departing contact, their account and the ranked candidates to take over from them."""
+    c = resolve_contact(reader, contact, account)
+    (view,) = load_accounts(reader, ids=[c.account_id])
+    return c, view, suggest_successors(view, c.id)

@@ -1,0 +1,16 @@
+"""`kam report`: the team lead's dashboard, read through a `Reader`. (`kam health`: `services.health`.)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain.checks import CheckOptions
+from ..domain.dashboard import dashboard
+from ..domain.health import Scorecard
+from ..storage.reader import Reader
+from ..storage.reading import iter_accounts
+
+
+def team_dashboard(reader: Reader, card: Scorecard, opts: CheckOptions, *, min_amount: float) -> dict[str, Any]:
+    """The team lead's dashboard over every account."""
+    return dashboard(iter_accounts(reader, for_checks=True), card, opts, min_amount=min_amount)

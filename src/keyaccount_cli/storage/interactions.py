@@ -1,0 +1,45 @@
+"""Interactions (meetings, calls, visits …) and what they settle in the handover plans."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from .models import Interaction, InteractionContact
+from .plans import complete_step, plans_waiting_for
+
+# the kinds of interaction in which people meet: with a successor, the handover's first meeting
+MEETING_KINDS = ("meeting", "visit")
+
+
+def add_interaction(
+    session: Session, account_id: int, *, on: date, kind: str, summary: str, contact_ids: Iterable[int], at: datetime,
+) -> int:  # fmt: skip
+    """Record an interaction of the account with these contacts (each linked once); its id."""
+    item = Interaction(account_id=account_id, on=on, kind=kind, summary=summary, created_at=at)
+    session.add(item)
+    session.flush()
+    assert item.id is not None
+    for contact_id in dict.fromkeys(contact_ids):
+        session.add(InteractionContact(interaction_id=item.id, contact_id=contact_id))
+    session.flush()
+    return item.id
+
+
+def complete_first_meetings(
+    conn: Any, kind: str, contact_ids: Iterable[int], *, on: date, notes: str | None
+) -> list[int]:
+    """A meeting or visit (`kind`) with a successor completes the `first_meeting` step of each
+    open handover plan of the people they take over from. `conn`: a `sqlite3` or SQLAlchemy
+    connection inside the caller's transaction. Returns the contacts met, once per step done."""
+    if kind not in MEETING_KINDS:
+        return []
+    done = []
+    for contact_id in contact_ids:
+        for plan_id in plans_waiting_for(conn, contact_id):
+            if complete_step(conn, plan_id, "first_meeting", on=on, notes=notes, only_if_open=True):
+                done.append(contact_id)
+    return done

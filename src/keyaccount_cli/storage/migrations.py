@@ -1,0 +1,100 @@
+"""The schema's migrations: one ordered registry of named steps. The schema version and the names
+every open looks for in the `migration` table derive from it.
+
+Importable without SQLAlchemy (the standard-library paths read the names): a step gets the
+connection and the models' metadata from `db.migrate`, which runs the steps a database lacks. A new
+database gets the current schema from the models at once, with every name recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple
+
+from ..domain.views import WATCH_RISKS, WATCH_STATUSES
+
+if TYPE_CHECKING:
+    from sqlalchemy import MetaData
+    from sqlalchemy.engine import Connection
+
+
+def _listed(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+# The contacts `kam check` looks at one by one (`AccountFacts.watched`, the same rule in Python): a
+# change ahead or behind them. The partial index of migration 0004 holds just these (a few in a
+# hundred), so the check reads them without a pass over every contact.
+WATCHED = (
+    f"change_date IS NOT NULL OR change_risk IN ({_listed(WATCH_RISKS)}) OR status IN ({_listed(WATCH_STATUSES)})"
+)
+
+# who reports to, succeeds or moved to a contact (migration 0002); an import into an empty
+# SQLite file builds them at its end
+REFERENCE_INDEXES = ("ix_contact_reports_to_id", "ix_contact_successor_id", "ix_contact_moved_to_id")
+
+# `kam check` counts each account's active contacts, supporters, deciders and departments in one
+# pass over this index, in account order: no sort and no table pages (SQLite only, migration 0005)
+SQLITE_COUNTS_INDEX = "CREATE INDEX IF NOT EXISTS ix_contact_counts ON contact (account_id, status, attitude, decision_power, roles, department)"
+
+# a contact named by name alone (`kam history 王建华`) is found through this index (migration 0006)
+NAME_INDEX = "ix_contact_name_key"
+
+
+def _initial(conn: Connection, metadata: MetaData) -> None:
+    metadata.create_all(conn)
+
+
+def _reference_indexes(conn: Connection, metadata: MetaData) -> None:
+    """Who reports to, succeeds or moved to a contact: looked up by handovers and `forget`."""
+    for index in metadata.tables["contact"].indexes:
+        if index.name in REFERENCE_INDEXES:
+            index.create(conn, checkfirst=True)
+
+
+def _portfolio_tables(conn: Connection, metadata: MetaData) -> None:
+    """Opportunities with their contacts, and recorded health scores (SPEC §7)."""
+    for name in ("opportunity", "opportunity_contact", "health_score"):
+        metadata.tables[name].create(conn, checkfirst=True)
+
+
+def _watched_contacts(conn: Connection, metadata: MetaData) -> None:
+    """A partial index of the contacts with a change ahead or behind them, for `kam check`."""
+    for index in metadata.tables["contact"].indexes:
+        if index.name == "ix_contact_watched":
+            index.create(conn, checkfirst=True)
+
+
+def _check_counts_index(conn: Connection, metadata: MetaData) -> None:
+    """An index that gives `kam check` every account's counts in one ordered pass (SQLite; a server
+    plans the grouped count on its own)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(SQLITE_COUNTS_INDEX)
+
+
+def _contact_name_index(conn: Connection, metadata: MetaData) -> None:
+    """Contacts by name alone (a CONTACT argument): an index lookup, not a pass over every contact."""
+    for index in metadata.tables["contact"].indexes:
+        if index.name == NAME_INDEX:
+            index.create(conn, checkfirst=True)
+
+
+class Step(NamedTuple):
+    """One migration: its name, recorded once applied, and what it does to a SQLAlchemy connection."""
+
+    name: str
+    apply: Callable[[Connection, MetaData], None]
+
+
+# in order; a new step goes at the end, with a name that sorts after the others
+MIGRATIONS: tuple[Step, ...] = (
+    Step("0001_initial", _initial),
+    Step("0002_reference_indexes", _reference_indexes),
+    Step("0003_opportunities_and_health", _portfolio_tables),
+    Step("0004_watched_contacts", _watched_contacts),
+    Step("0005_check_counts_index", _check_counts_index),
+    Step("0006_contact_name_index", _contact_name_index),
+)
+
+MIGRATION_NAMES = tuple(step.name for step in MIGRATIONS)
+SCHEMA_VERSION = len(MIGRATIONS)

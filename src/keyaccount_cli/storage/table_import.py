@@ -1,0 +1,235 @@
+"""The writes of `kam import --kind accounts|opportunities|interactions` (SPEC §7): rows already
+parsed and validated (`importing.tables`) upserted one by one with plain Core statements, the
+opportunities' and interactions' contacts linked, the changed fields in the change history, and a
+meeting with a successor completing that handover step. The whole file is one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Connection
+
+from ..domain.keys import email_key, name_key
+from ..domain.vocab import history_text
+from .database import Database
+from .interactions import complete_first_meetings
+from .models import Account, Change, Contact, Interaction, InteractionContact, Opportunity, OpportunityContact
+
+ACCOUNT_FIELDS = (
+    "industry",
+    "tier",
+    "owner",
+    "annual_revenue",
+    "usage",
+    "renewal_intent",
+    "p1_tickets",
+    "nps",
+    "notes",
+)
+OPPORTUNITY_FIELDS = ("amount", "stage", "close_date")
+
+
+class Tally(Protocol):
+    """What an import counts (`importing.tables.TableResult`)."""
+
+    created: int
+    updated: int
+    unchanged: int
+    accounts_created: int
+    steps_done: int
+
+
+class RowRefused(Exception):
+    """A row that cannot be written, because of one column: (field, value, message)."""
+
+    def __init__(self, field_name: str | None, value: str | None, message: str) -> None:
+        super().__init__(message)
+        self.field = field_name
+        self.value = value
+        self.message = message
+
+
+@contextmanager
+def table_import(
+    db: Database, kind: str, *, source: str, now: datetime, result: Tally, dry_run: bool
+) -> Iterator[TableWriter]:
+    """A writer inside one transaction: committed when the block ends, rolled back when it raises
+    (or, with `dry_run`, in any case)."""
+    with db.writer.connect() as conn, conn.begin() as trans:
+        yield TableWriter(conn, kind, source=source, now=now, result=result)
+        if dry_run:
+            trans.rollback()
+
+
+def _new_id(result: Any) -> int:
+    """The id of the row an INSERT made."""
+    return int(result.inserted_primary_key[0])
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return history_text(value)
+
+
+class TableWriter:
+    """Writes the rows of one accounts, opportunities or interactions file, each as it comes (`write`),
+    counting in `result` what it did."""
+
+    def __init__(self, conn: Connection, kind: str, *, source: str, now: datetime, result: Tally) -> None:
+        self.conn = conn
+        self.kind = kind
+        self.source = source
+        self.now = now
+        self.result = result
+        self.seen: dict[Any, int] = {}  # a row's identity → the line that had it
+
+    def write(self, line: int, values: dict[str, Any]) -> None:
+        """Write one row in a savepoint of its own; a row that is refused (`RowRefused`) leaves nothing."""
+        savepoint = self.conn.begin_nested()
+        try:
+            getattr(self, self.kind)(line, values)
+        except RowRefused:
+            savepoint.rollback()
+            raise
+        savepoint.commit()
+
+    def history(self, entity: str, entity_id: int, account_id: int, f: str, old: Any, new: Any) -> None:
+        self.conn.execute(insert(Change).values(
+            at=self.now, entity=entity, entity_id=entity_id, account_id=account_id, field=f,
+            old=_text(old), new=_text(new), source=self.source))  # fmt: skip
+
+    def once(self, key: Any, line: int, what: str, field_name: str) -> None:
+        if key in self.seen:
+            raise RowRefused(field_name, None, f"the same {what} as line {self.seen[key]}")
+        self.seen[key] = line
+
+    def account_id(self, name: str, *, create: bool) -> int:
+        a = Account.__table__  # type: ignore[attr-defined]
+        row = self.conn.execute(select(a.c.id).where(a.c.name_key == name_key(name))).first()
+        if row is not None:
+            return int(row[0])
+        if not create:
+            raise RowRefused("account", name, f"no account named {name!r}; import its contacts or accounts first")
+        new_id = _new_id(self.conn.execute(insert(a).values(name=name, name_key=name_key(name), created_at=self.now,
+                                                           updated_at=self.now)))  # fmt: skip
+        self.history("account", new_id, new_id, "*", None, "created")
+        self.result.accounts_created += 1
+        return int(new_id)
+
+    def contacts(self, account_id: int, account: str, refs: list[str]) -> dict[int, str]:
+        """Contacts of the account named by email or name → their names; each must name exactly one."""
+        c = Contact.__table__  # type: ignore[attr-defined]
+        out: dict[int, str] = {}
+        for ref in refs:
+            if "@" in ref:
+                rows = self.conn.execute(
+                    select(c.c.id, c.c.name, c.c.account_id).where(c.c.email == email_key(ref))
+                ).all()
+                if rows and rows[0].account_id != account_id:
+                    raise RowRefused(
+                        "contacts", ref, f"{ref!r} is a contact of another account; it must be a contact of {account}"
+                    )
+            else:
+                rows = self.conn.execute(select(c.c.id, c.c.name, c.c.account_id).where(
+                    c.c.account_id == account_id, c.c.name_key == name_key(ref))).all()  # fmt: skip
+            if not rows:
+                raise RowRefused("contacts", ref, f"{ref!r} names nobody at {account}")
+            if len(rows) > 1:
+                raise RowRefused("contacts", ref, f"{ref!r} names {len(rows)} contacts at {account}; use the email")
+            out[rows[0].id] = rows[0].name
+        return out
+
+    # --- one row of each kind ---------------------------------------------
+
+    def accounts(self, line: int, v: dict[str, Any]) -> None:
+        a = Account.__table__  # type: ignore[attr-defined]
+        self.once(name_key(v["account"]), line, "account", "account")
+        row = self.conn.execute(select(a).where(a.c.name_key == name_key(v["account"]))).first()
+        values = {f: v[f] for f in ACCOUNT_FIELDS if f in v}
+        if row is None:
+            new_id = _new_id(self.conn.execute(insert(a).values(name=v["account"], name_key=name_key(v["account"]),
+                                                                created_at=self.now, updated_at=self.now, **values)))  # fmt: skip
+            self.history("account", new_id, new_id, "*", None, "created")
+            self.result.created += 1
+            return
+        changed = {f: new for f, new in values.items() if row._mapping[f] != new}
+        for f, new in changed.items():
+            self.history("account", row.id, row.id, f, row._mapping[f], new)
+        if changed:
+            self.conn.execute(update(a).where(a.c.id == row.id).values(updated_at=self.now, **changed))
+            self.result.updated += 1
+        else:
+            self.result.unchanged += 1
+
+    def opportunities(self, line: int, v: dict[str, Any]) -> None:
+        o, oc = Opportunity.__table__, OpportunityContact.__table__  # type: ignore[attr-defined]
+        account_id = self.account_id(v["account"], create=False)
+        people = self.contacts(account_id, v["account"], v["contacts"]) if "contacts" in v else None
+        self.once((account_id, name_key(v["name"])), line, "opportunity", "name")
+        row = self.conn.execute(
+            select(o).where(o.c.account_id == account_id, o.c.name_key == name_key(v["name"]))
+        ).first()
+        values = {f: v[f] for f in OPPORTUNITY_FIELDS if f in v}
+        if row is None:
+            opp_id = _new_id(self.conn.execute(insert(o).values(
+                account_id=account_id, name=v["name"], name_key=name_key(v["name"]), created_at=self.now,
+                updated_at=self.now, **values)))  # fmt: skip
+            self.history("opportunity", opp_id, account_id, f"opportunity {v['name']}", None, "created")
+            if people:
+                self.conn.execute(insert(oc), [{"opportunity_id": opp_id, "contact_id": i} for i in people])
+            self.result.created += 1
+            return
+        label = f"opportunity {row.name}"
+        changed = {f: new for f, new in values.items() if row._mapping[f] != new}
+        for f, new in changed.items():
+            self.history("opportunity", row.id, account_id, f"{label}: {f}", row._mapping[f], new)
+        if changed:
+            self.conn.execute(update(o).where(o.c.id == row.id).values(updated_at=self.now, **changed))
+        linked_now = False
+        if people is not None:
+            c = Contact.__table__  # type: ignore[attr-defined]
+            before: dict[int, str] = dict(self.conn.execute(select(c.c.id, c.c.name).join(oc, oc.c.contact_id == c.c.id)
+                                            .where(oc.c.opportunity_id == row.id)).all())  # fmt: skip
+            if set(before) != set(people):
+                linked_now = True
+                self.conn.execute(delete(oc).where(oc.c.opportunity_id == row.id))
+                self.conn.execute(insert(oc), [{"opportunity_id": row.id, "contact_id": i} for i in people])
+                self.history("opportunity", row.id, account_id, f"{label}: contacts",
+                             ", ".join(sorted(before.values())), ", ".join(sorted(people.values())))  # fmt: skip
+        if changed or linked_now:
+            self.result.updated += 1
+        else:
+            self.result.unchanged += 1
+
+    def interactions(self, line: int, v: dict[str, Any]) -> None:
+        i, ic = Interaction.__table__, InteractionContact.__table__  # type: ignore[attr-defined]
+        account_id = self.account_id(v["account"], create=False)
+        people = self.contacts(account_id, v["account"], v["contacts"]) if "contacts" in v else {}
+        kind, summary = v.get("kind", "note"), v.get("summary", "")
+        self.once((account_id, v["date"], kind, summary), line, "interaction", "date")
+        row = self.conn.execute(select(i.c.id).where(i.c.account_id == account_id, i.c.on == v["date"],
+                                                     i.c.kind == kind, i.c.summary == summary)).first()  # fmt: skip
+        if row is None:
+            item_id = _new_id(self.conn.execute(insert(i).values(account_id=account_id, on=v["date"], kind=kind,
+                                                                 summary=summary, created_at=self.now)))  # fmt: skip
+            new_people = list(people)
+            self.result.created += 1
+        else:
+            item_id = row.id
+            linked = set(self.conn.execute(select(ic.c.contact_id).where(ic.c.interaction_id == item_id)).scalars())
+            new_people = [p for p in people if p not in linked]
+            if new_people:
+                self.result.updated += 1
+            else:
+                self.result.unchanged += 1
+        if new_people:
+            self.conn.execute(insert(ic), [{"interaction_id": item_id, "contact_id": p} for p in new_people])
+        # as `kam log`: meeting a successor completes that handover step
+        met = complete_first_meetings(self.conn, kind, new_people, on=v["date"], notes=summary or None)
+        self.result.steps_done += len(met)
