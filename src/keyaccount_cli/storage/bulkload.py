@@ -73,7 +73,6 @@ class BulkLoad:
         self.conn = conn
         self.sql = Sql(conn)
         self.tricks = tricks
-        self.rolled_back = False
         self._rollback: Any = None
         self._deferred: list[tuple[str, str]] = []
 
@@ -91,16 +90,18 @@ class BulkLoad:
             self.sql.raw.execute("PRAGMA defer_foreign_keys = ON")
 
     def defer_indexes(self) -> None:
-        """Into an empty SQLite database the indexes of who-reports-to-whom (and `kam check`'s of the
-        contacts with a change ahead and of the accounts' counts) are built at the end, in one sorted
-        pass (`build_deferred_indexes`): row by row they cost a third of a million-row import, and the
+        """Into an empty SQLite database the indexes of who-reports-to-whom, of contacts' names (and
+        `kam check`'s of the contacts with a change ahead and of the accounts' counts) are built at the
+        end, in one sorted pass (`build_deferred_indexes`): row by row they cost a third of a million-row import, and the
         import itself never reads them. (Other connections read the last committed state, indexes and all.)"""
         sql = self.sql
         if not (self.on("late-indexes") and sql.qmark):
             return
-        marks = ", ".join("?" * len(LATE_INDEXES))
+        # SQLite's own reference checks (`foreign-keys` off) look up who names a contact by these indexes
+        late = LATE_INDEXES if self.on("foreign-keys") else tuple(n for n in LATE_INDEXES if n not in REFERENCE_INDEXES)
+        marks = ", ".join("?" * len(late))
         self._deferred = sql.all(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({marks})",
-                                 LATE_INDEXES)  # fmt: skip
+                                 late)  # fmt: skip
         for name, _ in self._deferred:
             sql.run(f"DROP INDEX {name}")
 
