@@ -8,7 +8,8 @@ databases live in a temporary directory.
 
     .venv/bin/python bench/run.py [--rows N ...] [--check-rows N] [--map-contacts N] [--quick] [--pg-url URL]
 
-With no options: import of 100,000 and 1,000,000 rows (each beside the baseline), re-import,
+With no options: import of 100,000 and 1,000,000 rows (each beside the baseline; the million once
+more with the import's bulk-load tricks off, KAM_BULK_TRICKS=off, and the ratio on/off), re-import,
 `kam check` over the million, `kam --help` and `kam map` of 2,000 contacts; a few minutes.
 With `--pg-url` (or KAM_BENCH_PG_URL), a SQLAlchemy URL of a PostgreSQL database, the
 imports also run against that server, each into a schema of its own that is dropped
@@ -39,6 +40,7 @@ ENV["NO_COLOR"] = "1"
 MB = 1024 * 1024
 REPEATS = 5  # best-of for the start-up measurements
 IMPORT_REPEATS = 3  # best-of for imports of up to 200,000 rows
+TRICKS_OFF_ROWS = 1_000_000  # from this size the first import also runs with KAM_BULK_TRICKS=off
 CHECK_REPEATS = 3  # best-of for kam check (the first run may find the file out of the system's cache)
 
 
@@ -57,13 +59,13 @@ class Result:
     seconds: float = 0.0
 
 
-def measure(command: list[str], *, ok_codes: tuple[int, ...] = (0,)) -> Measurement:
+def measure(command: list[str], *, ok_codes: tuple[int, ...] = (0,), env: dict[str, str] | None = None) -> Measurement:
     """Run `command` with its output discarded: wall time and peak memory. The peak is the larger
     of the process's own peak RSS (ru_maxrss, KiB on Linux) and the largest sum of the RSS of it
     and its children (a large import parses in a worker process), sampled every 20 ms."""
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=ENV)
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env={**ENV, **(env or {})})
         tree = TreeMemory(child.pid)
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
@@ -162,6 +164,14 @@ def bench_import(rows: int, work: Path) -> tuple[list[Result], Path]:
         progress(f"kam re-import ({run + 1}/{runs})")
         again = fastest(again, measure([*KAM, "--db", str(db), "import", str(csv)]))
     assert base and first and again
+    plain = None
+    if rows >= TRICKS_OFF_ROWS:  # the same first import with the bulk-load tricks off, for what they buy
+        progress("kam import, bulk-load tricks off")
+        plain = measure(
+            [*KAM, "--db", str(work / f"plain-{rows}.db"), "import", str(csv)], env={"KAM_BULK_TRICKS": "off"}
+        )
+        for path in work.glob(f"plain-{rows}.db*"):
+            path.unlink()
     memory_limit = 150 if rows <= 100_000 else 300
 
     def kam_row(name: str, run: Measurement, *, targets: bool = True) -> Result:
@@ -176,6 +186,10 @@ def bench_import(rows: int, work: Path) -> tuple[list[Result], Path]:
             ratio <= 1.5 and run.peak_bytes <= memory_limit * MB,
         )
 
+    off = []
+    if plain is not None:
+        off = [Result(f"kam import {rows:,}, tricks off", f"{plain.seconds:.2f} s = {plain.seconds / base.seconds:.2f}× "
+                      f"baseline, {plain.peak_bytes / MB:.0f} MB; tricks on/off = {first.seconds / plain.seconds:.2f}")]  # fmt: skip
     return [
         Result(f"baseline import {rows:,}", f"{base.seconds:.2f} s, {base.peak_bytes / MB:.0f} MB", seconds=base.seconds),
         kam_row("kam import", first),
@@ -186,6 +200,7 @@ def bench_import(rows: int, work: Path) -> tuple[list[Result], Path]:
             "≤ first import",
             again.seconds <= first.seconds,
         ),
+        *off,
     ], db
 
 
