@@ -43,7 +43,9 @@ def check(
     raise typer.Exit(code)
 
 
-def _report(st: State, opts: CheckOptions, account: list[str] | None, fail_on: Severity, quiet: bool, format: Format) -> int:
+def _report(
+    st: State, opts: CheckOptions, account: list[str] | None, fail_on: Severity, quiet: bool, format: Format
+) -> int:
     """Write what `kam check` finds; the exit code."""
     from ..domain.checks import FINDING_KEYS, SEVERITIES, Finding, check_book
     from ..importing.csvfile import write_csv

@@ -12,8 +12,13 @@ from .common import AccountOption, Format, FormatOption, err, guarded, state
 def register(app: typer.Typer) -> None:
     app.command("accounts", epilog="Example: kam accounts --format csv > accounts.csv")(accounts)
     app.command("contacts", epilog="Example: kam contacts ACME --format json")(contacts)
-    app.command("add", epilog='Example: kam add ACME "Li Lei" --email lilei@acme.example --title "IT Director" --role decision_maker --power final')(add)
-    app.command("set", epilog="Example: kam set lilei@acme.example --attitude support --risk high --change-date 2026-12-31")(set_fields)
+    app.command(
+        "add",
+        epilog='Example: kam add ACME "Li Lei" --email lilei@acme.example --title "IT Director" --role decision_maker --power final',
+    )(add)
+    app.command(
+        "set", epilog="Example: kam set lilei@acme.example --attitude support --risk high --change-date 2026-12-31"
+    )(set_fields)
     app.command("relate", epilog="Example: kam relate lilei@acme.example hanmei@acme.example --kind trusts")(relate)
     app.command("successor", epilog="Example: kam successor lilei@acme.example hanmei@acme.example")(successor)
     app.command("history", epilog="Example: kam history lilei@acme.example")(history)
@@ -24,13 +29,26 @@ Email = Annotated[str | None, typer.Option("--email", help="Email (unique, case-
 Phone = Annotated[str | None, typer.Option("--phone")]
 Title = Annotated[str | None, typer.Option("--title")]
 Department = Annotated[str | None, typer.Option("--department", "--dept")]
-Role = Annotated[list[str] | None, typer.Option("--role", help="decision_maker, influencer, user, procurement, finance, it, legal, champion, blocker (repeat or separate with ;).")]
+Role = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--role",
+        help="decision_maker, influencer, user, procurement, finance, it, legal, champion, blocker (repeat or separate with ;).",
+    ),
+]
 Power = Annotated[str | None, typer.Option("--power", help="Decision power: final, major, execution.")]
-Attitude = Annotated[str | None, typer.Option("--attitude", help="strong_support, support, neutral, reserved, opposed (or +2 … -2).")]
-Concern = Annotated[list[str] | None, typer.Option("--concern", help="price, features, stability, compliance, integration (repeatable).")]
+Attitude = Annotated[
+    str | None, typer.Option("--attitude", help="strong_support, support, neutral, reserved, opposed (or +2 … -2).")
+]
+Concern = Annotated[
+    list[str] | None,
+    typer.Option("--concern", help="price, features, stability, compliance, integration (repeatable)."),
+]
 CanSign = Annotated[str | None, typer.Option("--can-sign", help="yes/no.")]
 ProjectOwner = Annotated[str | None, typer.Option("--project-owner", help="yes/no.")]
-ReportsTo = Annotated[str | None, typer.Option("--reports-to", help="Manager: a contact of the same account (email, id or name).")]
+ReportsTo = Annotated[
+    str | None, typer.Option("--reports-to", help="Manager: a contact of the same account (email, id or name).")
+]
 Status = Annotated[str | None, typer.Option("--status", help="active, leaving, left.")]
 Risk = Annotated[str | None, typer.Option("--risk", help="Change risk: low, medium, high, confirmed.")]
 ChangeDate = Annotated[str | None, typer.Option("--change-date", help="Expected change date (YYYY-MM-DD).")]
@@ -204,7 +222,12 @@ def _suggest(st: Any, contact: str, account: str | None, format: Format) -> None
 @guarded
 def history(
     ctx: typer.Context,
-    who: Annotated[str, typer.Argument(metavar="CONTACT|ACCOUNT", help="A contact (email, id, name) or an account.", show_default=False)],
+    who: Annotated[
+        str,
+        typer.Argument(
+            metavar="CONTACT|ACCOUNT", help="A contact (email, id, name) or an account.", show_default=False
+        ),
+    ],
     account: AccountOption = None,
     format: FormatOption = Format.table,
 ) -> None:

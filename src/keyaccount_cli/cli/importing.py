@@ -5,13 +5,16 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..errors import more_problems
 from ..storage.sqlitefile import NewFile, claim_new_file, memory_database, open_sqlite_writer
 from .common import err, guarded, state
+
+if TYPE_CHECKING:
+    from ..importing.contacts import ImportResult
 
 
 class Kind(StrEnum):
@@ -22,7 +25,9 @@ class Kind(StrEnum):
 
 
 def register(app: typer.Typer) -> None:
-    app.command("import", epilog="Example: kam import contacts.csv --dry-run   |   kam import accounts.csv --kind accounts")(import_file)
+    app.command(
+        "import", epilog="Example: kam import contacts.csv --dry-run   |   kam import accounts.csv --kind accounts"
+    )(import_file)
 
 
 @guarded
@@ -42,6 +47,7 @@ def import_file(
     with _new_database_file(location, dry_run=dry_run) as created, _progress(file) as progress:
         fresh = created.file is not None or (dry_run and location is not None and not location.exists())
         db = created.db = _open_for_import(st, location, kind, dry_run=dry_run, fresh=fresh)
+        result: ImportResult
         if kind is not Kind.contacts:
             from ..importing.tables import import_table
 
@@ -73,10 +79,15 @@ def import_file(
         f"{result.unchanged} unchanged, {result.skipped} skipped"
         + (f" ({result.accounts_created} new account{'s' if result.accounts_created != 1 else ''})" if result.accounts_created else "")
     )  # fmt: skip
-    if getattr(result, "steps_done", 0):
-        err(f"{'would complete' if dry_run else 'completed'} {result.steps_done} first_meeting handover step{'s' if result.steps_done != 1 else ''} (a meeting with a successor)")
+    steps_done = int(getattr(result, "steps_done", 0))
+    if steps_done:
+        err(
+            f"{'would complete' if dry_run else 'completed'} {steps_done} first_meeting handover step{'s' if steps_done != 1 else ''} (a meeting with a successor)"
+        )
     if result.plans_opened:
-        err(f"{'would open' if dry_run else 'opened'} {result.plans_opened} handover plan{'s' if result.plans_opened != 1 else ''} (kam handover CONTACT shows one)")
+        err(
+            f"{'would open' if dry_run else 'opened'} {result.plans_opened} handover plan{'s' if result.plans_opened != 1 else ''} (kam handover CONTACT shows one)"
+        )
 
 
 def _open_for_import(st: Any, location: Path | None, kind: Kind, *, dry_run: bool, fresh: bool) -> Any:

@@ -12,7 +12,10 @@ BAND_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
 
 
 def register(app: typer.Typer) -> None:
-    app.command("health", epilog="Example (weekly crontab): 0 6 * * 1  kam health --record   |   kam health 华东电力集团 --trend")(health)
+    app.command(
+        "health",
+        epilog="Example (weekly crontab): 0 6 * * 1  kam health --record   |   kam health 华东电力集团 --trend",
+    )(health)
     app.command("report", epilog="Example: kam report --min-amount 1000000 --format json")(report)
 
 

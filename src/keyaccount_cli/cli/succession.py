@@ -10,9 +10,18 @@ from .common import AccountOption, Format, FormatOption, State, err, guarded, pa
 
 
 def register(app: typer.Typer) -> None:
-    app.command("leave", epilog="Example: kam leave wangjh@ecpower.example --on 2026-12-10 --kind resignation --moved-to 远景能源")(leave)
-    app.command("handover", epilog="Example: kam handover 王建华   |   kam handover 王建华 --done exit_talk --notes '愿意引荐新总监'")(handover)
-    app.command("log", epilog='Example: kam log 华东电力集团 "首次会面，确认续约时间表" --contact 李娜 --kind meeting --on 2026-12-12')(log)
+    app.command(
+        "leave",
+        epilog="Example: kam leave wangjh@ecpower.example --on 2026-12-10 --kind resignation --moved-to 远景能源",
+    )(leave)
+    app.command(
+        "handover",
+        epilog="Example: kam handover 王建华   |   kam handover 王建华 --done exit_talk --notes '愿意引荐新总监'",
+    )(handover)
+    app.command(
+        "log",
+        epilog='Example: kam log 华东电力集团 "首次会面，确认续约时间表" --contact 李娜 --kind meeting --on 2026-12-12',
+    )(log)
     app.command("forget", epilog="Example: kam forget wangjh@ecpower.example --yes")(forget)
 
 

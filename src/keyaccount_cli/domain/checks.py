@@ -42,7 +42,14 @@ class Finding(NamedTuple):  # a tuple: a check over a million contacts makes hun
 
     def as_row(self) -> tuple[str, str, str, str | None, str | None, str]:
         """The values of `as_record`, in the order of FINDING_KEYS."""
-        return self.code, self.severity, self.account, self.contact, self.date.isoformat() if self.date else None, self.message
+        return (
+            self.code,
+            self.severity,
+            self.account,
+            self.contact,
+            self.date.isoformat() if self.date else None,
+            self.message,
+        )
 
 
 FINDING_KEYS = ("code", "severity", "account", "contact", "date", "message")  # JSON keys and CSV columns (SPEC §6)
@@ -120,7 +127,9 @@ def _one_department(active: int, department: str | None) -> str:
     return f"all {active} active contacts are in {department}"
 
 
-def change_findings(account: AccountFacts, opts: CheckOptions, sole_id: int | None, later: list[ContactView] | None = None) -> list[Finding]:
+def change_findings(
+    account: AccountFacts, opts: CheckOptions, sole_id: int | None, later: list[ContactView] | None = None
+) -> list[Finding]:
     """The findings from the people with a change ahead or behind them, the handover steps and the
     account's portfolio (SPEC §7): all but the counts. With `later`, the sole supporter is not known
     yet: the people who are a key person only if they are the sole supporter go there instead, and
@@ -311,7 +320,9 @@ class JsonLines:
         code, severity, account, contact, day, message = f
         head = self._heads.get((code, severity))
         if head is None:
-            head = self._heads[code, severity] = f'{{"code": {encode_string(code)}, "severity": {encode_string(severity)}, "account": '
+            head = self._heads[code, severity] = (
+                f'{{"code": {encode_string(code)}, "severity": {encode_string(severity)}, "account": '
+            )
         if account is not self._account[0]:
             self._account = account, encode_string(account)
         if day is None:

@@ -126,7 +126,9 @@ def last_interaction(account: AccountView, today: date) -> date | None:
     return max((d for d in account.interaction_days if d <= today), default=None)
 
 
-def findings(account: AccountView, today: date, policy: Policy) -> list[tuple[str, str, ContactView | None, date | None, str]]:
+def findings(
+    account: AccountView, today: date, policy: Policy
+) -> list[tuple[str, str, ContactView | None, date | None, str]]:
     """FOLLOW_UP_OVERDUE, SINGLE_THREADED_DEAL and HEALTH_LOW as (code, severity, contact, date, message)."""
     out: list[tuple[str, str, ContactView | None, date | None, str]] = []
     tier = policy.tier(account)

@@ -147,7 +147,6 @@ class AccountFacts:
         return c.change_date is not None or c.change_risk in WATCH_RISKS or c.status in WATCH_STATUSES
 
 
-
 # The counts over one account's active contacts, as read in SQL: account id, active, the only active
 # contact's name (when exactly one), supporters, the sole supporter's id and name (when exactly one),
 # whether one decides (1 or 0), departments (0, 1, or 2 for two or more), the department (when one).

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO, cast
 
 from ..errors import InputError, KamError, Problem, ProblemList
 from ..storage.private_files import private_text
@@ -130,8 +130,9 @@ def detect_encoding(path: Path, head: bytes, name: str) -> str:
                        "save the file in one encoding or pass --encoding")  # fmt: skip
     if _decodes(path, "gb18030"):
         return "gb18030"
-    raise KamError(f"{name}: cannot tell the text encoding (neither UTF-8 nor GBK/GB18030); "
-                   "pass --encoding, e.g. --encoding big5")
+    raise KamError(
+        f"{name}: cannot tell the text encoding (neither UTF-8 nor GBK/GB18030); pass --encoding, e.g. --encoding big5"
+    )
 
 
 def detect_delimiter(first_line: str) -> str:
@@ -200,6 +201,31 @@ class SourceInfo:
     delimiter: str = ","
 
 
+def _head(path: Path, name: str) -> bytes:
+    """The file's first bytes, for the encoding and the delimiter; a located error if there are none."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+    except IsADirectoryError:
+        raise KamError(f"{name} is a directory, not a CSV file") from None
+    except OSError as exc:
+        raise KamError(f"cannot read {name}: {exc.strerror}") from None
+    if not head.strip():
+        raise KamError(f"{name} is empty")
+    return head
+
+
+def _encoding(given: str | None, path: Path, head: bytes, name: str) -> str:
+    """The encoding given (checked to exist), or the one the file is written in."""
+    if not given:
+        return detect_encoding(path, head, name)
+    try:
+        codecs.lookup(given)
+    except LookupError:
+        raise KamError(f"unknown encoding {given!r}") from None
+    return given
+
+
 def read_records(
     path: Path, *, encoding: str | None = None, display: str | None = None,
     progress: Callable[[int, int], None] | None = None, info: SourceInfo | None = None,
@@ -210,22 +236,8 @@ def read_records(
     located `InputError`s. `progress(records, bytes read)` is called every 1000 records.
     """
     name = display or str(path)
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(SNIFF_BYTES)
-    except IsADirectoryError:
-        raise KamError(f"{name} is a directory, not a CSV file") from None
-    except OSError as exc:
-        raise KamError(f"cannot read {name}: {exc.strerror}") from None
-    if not head.strip():
-        raise KamError(f"{name} is empty")
-    if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise KamError(f"unknown encoding {encoding!r}") from None
-    else:
-        encoding = detect_encoding(path, head, name)
+    head = _head(path, name)
+    encoding = _encoding(encoding, path, head, name)
     first_line = head.decode(encoding, errors="replace").lstrip("\ufeff").splitlines()[0]
     delimiter = detect_delimiter(first_line)
     if info is not None:
@@ -242,10 +254,12 @@ def read_records(
                     continue
                 if "\x00" in joined:
                     column = next(i for i, cell in enumerate(cells, start=1) if "\x00" in cell)
-                    raise InputError([Problem(name, start, column, None, None, "contains a NUL byte; not a CSV text file")])
+                    raise InputError(
+                        [Problem(name, start, column, None, None, "contains a NUL byte; not a CSV text file")]
+                    )
                 count += 1
                 if progress is not None and count % 1000 == 0:
-                    progress(count, text.buffer.tell())
+                    progress(count, cast(BinaryIO, text.buffer).tell())
                 yield start, cells
         except UnicodeDecodeError:
             raise InputError([Problem(name, reader.line_num + 1, None, None, None,

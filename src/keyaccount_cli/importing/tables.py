@@ -46,7 +46,9 @@ def parse_number(raw: str, *, whole: bool = False, low: float = 0, high: float |
         raise VocabError(f"not a whole number {raw.strip()!r}")
     if value < low or (high is not None and value > high):
         upper = f" and {high:g}" if high is not None else ""
-        raise VocabError(f"{raw.strip()!r} is out of range; expected {'between ' if upper else 'at least '}{low:g}{upper}")
+        raise VocabError(
+            f"{raw.strip()!r} is out of range; expected {'between ' if upper else 'at least '}{low:g}{upper}"
+        )
     return int(value) if whole else value
 
 

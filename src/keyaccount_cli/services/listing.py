@@ -55,7 +55,11 @@ class History:
 def change_history(reader: Reader, who: str, account: str | None = None) -> History:
     """The history of an account and its contacts when `who` names an account (and no --account,
     email or id says it is a contact), else of the contact `who` names."""
-    acc = None if (account or "@" in who or (who.strip().isascii() and who.strip().isdigit())) else find_account(reader, who)
+    acc = (
+        None
+        if (account or "@" in who or (who.strip().isascii() and who.strip().isdigit()))
+        else find_account(reader, who)
+    )
     if acc is not None:
         rows = history(reader, account_id=acc[0])
         title, account_name = f"History of {acc[1]}", acc[1]

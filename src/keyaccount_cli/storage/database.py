@@ -94,8 +94,16 @@ class Database:
     def counts(self) -> dict[str, int]:
         out = {}
         with self.engine.connect() as conn:
-            for table in ("account", "contact", "relation", "change", "handover", "interaction", "opportunity",
-                          "health_score"):
+            for table in (
+                "account",
+                "contact",
+                "relation",
+                "change",
+                "handover",
+                "interaction",
+                "opportunity",
+                "health_score",
+            ):
                 out[table] = conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one()
         return out
 

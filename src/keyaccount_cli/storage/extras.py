@@ -44,7 +44,9 @@ class Extras:
 
     def holds(self, account_id: int) -> bool:
         """Whether the account has interactions, opportunities or recorded scores."""
-        return account_id in self.interaction_days or account_id in self.opportunities or account_id in self.health_scores
+        return (
+            account_id in self.interaction_days or account_id in self.opportunities or account_id in self.health_scores
+        )
 
     def fill(self, view: AccountView) -> None:
         view.usage, view.renewal_intent, view.p1_tickets, view.nps = self.inputs.get(view.id, (None,) * 4)
@@ -59,7 +61,9 @@ def load_extras(reader: Reader, wanted: list[int] | None, *, for_checks: bool = 
     inputs, and when people left, which would take a pass over the whole change history."""
     out = Extras()
     if not for_checks:
-        for id_, *values in reader.rows("SELECT id, usage, renewal_intent, p1_tickets, nps FROM account" + _in("id", wanted)):
+        for id_, *values in reader.rows(
+            "SELECT id, usage, renewal_intent, p1_tickets, nps FROM account" + _in("id", wanted)
+        ):
             if any(v is not None for v in values):
                 usage, intent, tickets, nps = values
                 out.inputs[id_] = (number("account", id_, None, "usage", usage), intent,
@@ -77,7 +81,9 @@ def load_extras(reader: Reader, wanted: list[int] | None, *, for_checks: bool = 
         "SELECT id, account_id, name, amount, stage, close_date FROM opportunity" + _in("account_id", wanted) + " ORDER BY id"
     ):  # fmt: skip
         amount = number("opportunity", id_, name, "amount", amount)
-        out.opportunities[account_id].append(OpportunityView(id_, name, amount, stage, _day(close_date), tuple(links[id_])))
+        out.opportunities[account_id].append(
+            OpportunityView(id_, name, amount, stage, _day(close_date), tuple(links[id_]))
+        )
     for account_id, day, value in reader.rows('SELECT account_id, "on", score FROM health_score'
                                               + _in("account_id", wanted) + ' ORDER BY "on"'):  # fmt: skip
         out.health_scores[account_id].append((_day(day), value))  # type: ignore[arg-type]
@@ -114,7 +120,9 @@ def record_health(conn: Any, scores: list[tuple[int, float | None, str | None, s
     return len(scores)
 
 
-def health_trend(reader: Reader, account_ids: list[int] | None) -> list[tuple[int, date, float | None, str | None, str | None]]:
+def health_trend(
+    reader: Reader, account_ids: list[int] | None
+) -> list[tuple[int, date, float | None, str | None, str | None]]:
     """Recorded scores (account id, day, score, band, detail JSON), by account then day."""
     rows = reader.rows('SELECT account_id, "on", score, band, detail FROM health_score' + _in("account_id", account_ids)
                        + ' ORDER BY account_id, "on"')  # fmt: skip

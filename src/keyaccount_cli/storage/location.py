@@ -18,7 +18,9 @@ def busy_timeout() -> float:
     try:
         return max(0.0, float(os.environ.get("KAM_BUSY_TIMEOUT", DEFAULT_BUSY_SECONDS)))
     except ValueError:
-        raise KamError(f"KAM_BUSY_TIMEOUT must be a number of seconds, not {os.environ['KAM_BUSY_TIMEOUT']!r}") from None
+        raise KamError(
+            f"KAM_BUSY_TIMEOUT must be a number of seconds, not {os.environ['KAM_BUSY_TIMEOUT']!r}"
+        ) from None
 
 
 def resolve_location(option: str | None, app_dir: str) -> str:

@@ -25,9 +25,7 @@ def _listed(values: tuple[str, ...]) -> str:
 # The contacts `kam check` looks at one by one (`AccountFacts.watched`, the same rule in Python): a
 # change ahead or behind them. The partial index of migration 0004 holds just these (a few in a
 # hundred), so the check reads them without a pass over every contact.
-WATCHED = (
-    f"change_date IS NOT NULL OR change_risk IN ({_listed(WATCH_RISKS)}) OR status IN ({_listed(WATCH_STATUSES)})"
-)
+WATCHED = f"change_date IS NOT NULL OR change_risk IN ({_listed(WATCH_RISKS)}) OR status IN ({_listed(WATCH_STATUSES)})"
 
 # who reports to, succeeds or moved to a contact (migration 0002); an import into an empty
 # SQLite file builds them at its end

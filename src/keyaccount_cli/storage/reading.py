@@ -141,7 +141,9 @@ def iter_accounts(
         getattr(stream, "close", lambda: None)()
 
 
-def load_accounts(source: Any, names: Sequence[str] | None = None, *, ids: Sequence[int] | None = None) -> list[AccountView]:
+def load_accounts(
+    source: Any, names: Sequence[str] | None = None, *, ids: Sequence[int] | None = None
+) -> list[AccountView]:
     """Every account (or the named ones, or those with the `ids` given), ordered by name."""
     return sorted(iter_accounts(source, names, ids=ids), key=lambda a: name_key(a.name))
 

@@ -62,7 +62,9 @@ def find_account_name(session: Session, account_id: int) -> str:
 def require_account(session: Session, name: str) -> Account:
     account = find_account(session, name)
     if account is None:
-        known = session.scalars(select(col(Account.name)).order_by(text_order(session, Account.name_key)).limit(20)).all()
+        known = session.scalars(
+            select(col(Account.name)).order_by(text_order(session, Account.name_key)).limit(20)
+        ).all()
         hint = f"; known accounts: {', '.join(known)}" if known else "; the database has no accounts yet"
         raise KamError(f"no account named {name!r}{hint}")
     return account
@@ -79,8 +81,17 @@ def ensure_account(session: Session, name: str, *, source: str, at: datetime) ->
     session.add(account)
     session.flush()
     assert account.id is not None
-    record_change(session, entity="account", entity_id=account.id, account_id=account.id,
-                  field="*", old=None, new="created", source=source, at=at)
+    record_change(
+        session,
+        entity="account",
+        entity_id=account.id,
+        account_id=account.id,
+        field="*",
+        old=None,
+        new="created",
+        source=source,
+        at=at,
+    )
     return account, True
 
 
@@ -124,9 +135,7 @@ def resolve_contact(session: Session, ref: str, account: str | None = None, *, d
     if not matches:
         raise KamError(f"no contact {ref!r}{where}; name one by email, id or name (kam contacts ACCOUNT lists them)")
     accounts = {a.id: a.name for a in session.scalars(select(Account))}
-    candidates = "; ".join(
-        f"#{c.id} {c.name} <{c.email or 'no email'}> at {accounts[c.account_id]}" for c in matches
-    )
+    candidates = "; ".join(f"#{c.id} {c.name} <{c.email or 'no email'}> at {accounts[c.account_id]}" for c in matches)
     raise KamError(f"{ref!r} is ambiguous ({len(matches)} contacts): {candidates}. Use the email or id, or --account")
 
 
@@ -193,8 +202,17 @@ def update_contact(
             old_h, new_h = contact_label(session, old), contact_label(session, new)
         setattr(contact, attr, new)
         assert contact.id is not None
-        record_change(session, entity="contact", entity_id=contact.id, account_id=contact.account_id,
-                      field=field, old=old_h, new=new_h, source=source, at=at)
+        record_change(
+            session,
+            entity="contact",
+            entity_id=contact.id,
+            account_id=contact.account_id,
+            field=field,
+            old=old_h,
+            new=new_h,
+            source=source,
+            at=at,
+        )
         changed.append(field)
     if changed:
         contact.updated_at = at
@@ -229,8 +247,17 @@ def add_relation(session: Session, a: Contact, b: Contact, kind: str, *, source:
     if exists:
         return False
     session.add(Relation(from_id=a.id, to_id=b.id, kind=kind, created_at=at))  # type: ignore[arg-type]
-    record_change(session, entity="contact", entity_id=a.id, account_id=a.account_id,  # type: ignore[arg-type]
-                  field=f"relation {kind}", old=None, new=b.name, source=source, at=at)
+    record_change(
+        session,
+        entity="contact",
+        entity_id=a.id,  # type: ignore[arg-type]
+        account_id=a.account_id,
+        field=f"relation {kind}",
+        old=None,
+        new=b.name,
+        source=source,
+        at=at,
+    )
     return True
 
 
@@ -240,12 +267,22 @@ def remove_relation(session: Session, a: Contact, b: Contact, kind: str, *, sour
     for row in rows:
         session.delete(row)
     if rows:
-        record_change(session, entity="contact", entity_id=a.id, account_id=a.account_id,  # type: ignore[arg-type]
-                      field=f"relation {kind}", old=b.name, new=None, source=source, at=at)
+        record_change(
+            session,
+            entity="contact",
+            entity_id=a.id,  # type: ignore[arg-type]
+            account_id=a.account_id,
+            field=f"relation {kind}",
+            old=b.name,
+            new=None,
+            source=source,
+            at=at,
+        )
     return bool(rows)
 
 
 # --- people across accounts -------------------------------------------------
+
 
 def same_person(session: Session, contact_id: int) -> list[int]:
     """The contact and the records of the same person at other accounts, linked by moved-to
@@ -311,4 +348,3 @@ def forget_contact(db: Any, contact_ids: Sequence[int], *, at: datetime) -> dict
         finally:
             raw.close()
     return dict(counts)
-

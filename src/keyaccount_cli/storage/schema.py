@@ -114,7 +114,9 @@ def _literal(text: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m keyaccount_cli.storage.schema", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m keyaccount_cli.storage.schema", description=__doc__.splitlines()[0]
+    )
     action = parser.add_mutually_exclusive_group(required=True)
     action.add_argument("--write", action="store_true", help=f"write {GENERATED.name} from the models")
     action.add_argument("--check", action="store_true", help=f"exit 1 when {GENERATED.name} is stale")

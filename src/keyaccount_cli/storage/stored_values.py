@@ -95,7 +95,8 @@ def number_problem(value: Any) -> str | None:
     """Why a stored number cannot be used (text, infinite, NaN, too large), or None."""
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         return NUMBER_PROBLEM
-    return None if math.isfinite(value) and abs(value) < MAX_NUMBER else NUMBER_PROBLEM
+    magnitude = float(value) if isinstance(value, Decimal) else abs(value)
+    return None if math.isfinite(magnitude) and abs(magnitude) < MAX_NUMBER else NUMBER_PROBLEM
 
 
 def number(table: str, row: int, name: str | None, column: str, value: Any) -> Any:
