@@ -16,7 +16,7 @@ from sqlmodel import Session, SQLModel, create_engine
 
 from ..errors import KamError
 from . import models
-from .location import busy_timeout, check_url, describe_error, display_location, is_url, resolve_location
+from .location import busy_timeout, check_url, describe_error, display_location, is_url, resolve_location, sqlite_path
 from .migrations import MIGRATIONS, SCHEMA_VERSION
 from .private_files import private_output, refuse_database_files
 from .sqlitefile import create_private_file, sqlite_pragmas
@@ -216,7 +216,9 @@ def backup(db: Database, target: Path) -> int:
         server = db.engine.dialect.name + "://" + display_location(db.location, drop_secrets=True).split("://", 1)[1]
         raise KamError("kam backup copies SQLite files; back up a server database with its own tools, e.g. "
                        f"pg_dump --format=custom --file {shlex.quote(str(target))} {shlex.quote(server)}")  # fmt: skip
-    source = Path(db.location)
+    source = sqlite_path(db.location)
+    if source is None:
+        raise KamError("kam backup copies SQLite files; this database is in memory")
     refuse_database_files(target, source)
     target = target.expanduser().absolute()
     if target.is_dir():
