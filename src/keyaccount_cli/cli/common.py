@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from ..storage.failures import driver_error
-from ..storage.location import is_url
+from ..storage.location import is_url, sqlite_path
 from ..storage.private_files import make_owner_only
 from ..storage.stored_values import first_unreadable
 
@@ -93,23 +93,25 @@ class State:
         return self._reader  # type: ignore[no-any-return]
 
     def sqlite_file(self) -> Path | None:
-        """The SQLite database file (None for a server). The first time, a file (or its -wal, -shm,
-        -journal) that group or others may read or write is made owner-only, and stderr says so."""
-        if is_url(self.location):
+        """The SQLite database file to open directly (None for a server, and for a `sqlite://` URL:
+        SQLAlchemy opens it with the URL's parameters). The first time, the database file of any
+        location (or its -wal, -shm, -journal) that group or others may read or write is made
+        owner-only, and stderr says so."""
+        path = sqlite_path(self.location)
+        if path is None:
             return None
-        path = Path(self.location)
         if not self._file_checked:
             self._file_checked = True
             try:
                 changed = make_owner_only(path)
             except OSError as exc:
                 err(f"kam: warning: {exc.filename} is open to other users and kam cannot change that: {exc.strerror}")
-                return path
+                return None if is_url(self.location) else path
             if changed:
                 (first, mode), *more = changed
                 also = f" (and its {', '.join(p.name.removeprefix(path.name) for p, _ in more)})" if more else ""
                 err(f"kam: {first}{also} was open to other users (mode {mode:04o}); made it owner-only")
-        return path
+        return None if is_url(self.location) else path  # a URL's own parameters: opened through SQLAlchemy
 
     def close(self) -> None:
         if self._db is not None:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..storage.location import is_url
+from ..storage.location import sqlite_path
 from ..storage.private_files import refuse_database_files
 from .common import err, guarded, state
 
@@ -37,8 +37,9 @@ def export(
     from ..services.options import check_options
 
     st = state(ctx)
-    if output is not None and output != "-" and not is_url(st.location):
-        refuse_database_files(Path(output), Path(st.location))
+    database = sqlite_path(st.location)
+    if output is not None and output != "-" and database is not None:
+        refuse_database_files(Path(output), database)
     reader = st.reader()
     if what is What.contacts:
         header, rows = contact_rows(reader)

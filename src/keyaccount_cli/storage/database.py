@@ -16,9 +16,9 @@ from sqlmodel import Session, SQLModel, col, create_engine
 
 from ..errors import KamError
 from . import models
-from .location import busy_timeout, check_url, describe_error, display_location, is_url, resolve_location
+from .location import busy_timeout, check_url, describe_error, display_location, is_url, resolve_location, sqlite_path
 from .migrations import MIGRATIONS, SCHEMA_VERSION
-from .private_files import private_output, refuse_database_files
+from .private_files import is_stream, private_output, refuse_database_files
 from .sqlitefile import create_private_file, sqlite_pragmas
 
 __all__ = ["SCHEMA_VERSION", "busy_timeout", "display_location", "is_url", "resolve_location"]  # re-exported
@@ -224,8 +224,12 @@ def backup(db: Database, target: Path) -> int:
         server = db.engine.dialect.name + "://" + display_location(db.location, drop_secrets=True).split("://", 1)[1]
         raise KamError("kam backup copies SQLite files; back up a server database with its own tools, e.g. "
                        f"pg_dump --format=custom --file {shlex.quote(str(target))} {shlex.quote(server)}")  # fmt: skip
-    source = Path(db.location)
+    source = sqlite_path(db.location)
+    if source is None:
+        raise KamError("kam backup copies SQLite files; this database is in memory")
     refuse_database_files(target, source)
+    if is_stream(target):  # SQLite writes pages anywhere in its file: a device or a pipe cannot take them
+        raise KamError(f"{target} is not a regular file; name the backup file")
     target = target.expanduser().absolute()
     if target.is_dir():
         raise KamError(f"{target} is a directory; name the backup file")

@@ -31,6 +31,25 @@ def resolve_location(option: str | None, app_dir: str) -> str:
     return location if is_url(location) else str(Path(location).expanduser().absolute())
 
 
+def sqlite_path(location: str) -> Path | None:
+    """The SQLite database file of `location`, absolute: a plain path, or the database part of a
+    `sqlite://` or `sqlite+driver://` URL (percent-decoded, a relative one from the current folder,
+    a `file:` URI's path); None for a server or an in-memory database."""
+    if not is_url(location):
+        return Path(location).expanduser().absolute()
+    scheme, rest = location.split("://", 1)
+    if scheme.lower() != "sqlite" and not scheme.lower().startswith("sqlite+"):
+        return None
+    database, _, query = rest.partition("?")
+    database = unquote(database.removeprefix("/")) if database.startswith("/") else ""
+    if database.startswith("file:") and "uri=true" in query.lower():
+        database = unquote(database.removeprefix("file:").split("?", 1)[0].removeprefix("//localhost"))
+        database = database.removeprefix("//") if database.startswith("///") else database
+    if database in ("", ":memory:") or "mode=memory" in query.lower():
+        return None
+    return Path(database).expanduser().absolute()
+
+
 # A URL read as SQLAlchemy reads it (so that what is hidden is what the driver is given):
 # `scheme://[user[:password]@]host[:port][/database][?query]`, the password running to the
 # first `@`. An `@` left in the host is an unencoded one in the password: hidden with it.

@@ -1,6 +1,7 @@
 """Owner-only files. What kam writes for the user (exports, backups) goes to a temporary file beside
 the target, owner-only (0600) whatever the umask, and is renamed into place once complete: an error
-(a full disk) leaves the previous file as it was and no temporary file behind. Never onto the
+(a full disk) leaves the previous file as it was and no temporary file behind. A target that is
+not a regular file (/dev/null, a FIFO, /dev/stdout) is written straight to instead. Never onto the
 database or one of SQLite's files beside it. A database found open to other users is made owner-only.
 
 The standard library alone: `kam --help` imports it."""
@@ -8,6 +9,7 @@ The standard library alone: `kam --help` imports it."""
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -48,11 +50,35 @@ def _same_file(found: os.stat_result, path: Path) -> bool:
         return False
 
 
+_FD_FOLDERS = ("/dev/fd/", "/proc/self/fd/", "/dev/stdout", "/dev/stderr")
+
+
+def is_stream(target: Path) -> bool:
+    """Whether `target` names an open descriptor (/dev/stdout, /dev/fd/N, /proc/self/fd/N) or an
+    existing file that is not a regular one or a folder: a device, a FIFO, a socket."""
+    spelled = str(target.expanduser())
+    if spelled.startswith(_FD_FOLDERS) or re.fullmatch(r"/proc/\d+/fd/\d+", spelled):
+        return True
+    try:
+        mode = target.expanduser().stat().st_mode
+    except OSError:
+        return False  # a new file (or one the temporary file's creation reports on)
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 @contextmanager
 def private_output(target: Path, name: str) -> Iterator[Path]:
     """An empty owner-only file beside `target` (beside the file a symlink points to), for the block
     to write; flushed to disk and renamed onto the target when the block ends, removed when it fails.
-    `name` is how messages show the target: an OSError becomes a one-line KamError."""
+    `name` is how messages show the target: an OSError becomes a one-line KamError. A target that
+    is not a regular file (a device such as /dev/null, a FIFO, a socket, /dev/stdout or another
+    /dev/fd/N) is given to the block itself, to write straight to: no temporary file, no rename."""
+    if is_stream(target):
+        try:
+            yield target.expanduser()
+        except OSError as exc:
+            raise KamError(f"cannot write {name}: {exc.strerror or exc}") from None
+        return
     final = Path(os.path.realpath(target.expanduser()))
     if final.is_dir():
         raise KamError(f"cannot write {name}: it is a directory")
