@@ -1,7 +1,8 @@
 """Renderers: Rich tables and trees for people, JSON and CSV for machines.
 
 Machine formats are written with plain `sys.stdout` (never through Rich, which
-would wrap lines and parse `[...]` as markup); user text in Rich output is escaped.
+would wrap lines and parse `[...]` as markup); user text in Rich output is escaped and its
+`:emoji:` codes are left as written.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ def console(*, stderr: bool = False) -> Console:
     width = None
     if not stream.isatty() and "COLUMNS" not in os.environ:
         width = 200  # piped tables are not squeezed into 80 columns
-    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
+    # emoji off: a name like `Team :rocket:` is shown as written (escape() only guards markup)
+    return Console(file=stream, width=width, highlight=False, soft_wrap=False, emoji=False)
 
 
 Column = tuple[str, str]  # (record key, table label)
