@@ -37,6 +37,7 @@ def test_credentials_in_the_query_of_a_url_are_never_printed(kam, command, tmp_p
 
 
 def test_a_drivers_message_that_echoes_a_credential_shows_it_masked(kam):
+    pytest.importorskip("psycopg", reason="needs the PostgreSQL driver: pip install -e '.[postgres]'")
     # the driver quotes the value it rejects: here the one that is also the password
     result = kam("--db", "postgresql://kam:S3CR3T-value@127.0.0.1:1/kam?connect_timeout=S3CR3T-value", "accounts")
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
