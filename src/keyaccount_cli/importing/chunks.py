@@ -30,6 +30,7 @@ class Sink(Protocol):
     display: str
     excluded: set[int]
     cols: dict[str, int]
+    headers: dict[str, str]
 
     def problem(self, line: int, field_name: str | None, value: str | None, message: str) -> None: ...
 
@@ -42,7 +43,7 @@ def parse_chunks(
     progress: Callable[[int, int], None] | None, warnings: list[str],
 ) -> Iterator[Chunk]:  # fmt: skip
     """The file's chunks of `size` records, as valid rows field by field; `sink` is told the
-    header's columns (`columns`: field → header aliases) and every problem."""
+    header's columns (`columns`: field → header aliases) and their names as written, and every problem."""
     display = sink.display
     info = SourceInfo()
     records = read_records(path, encoding=encoding, display=display, progress=progress, info=info)
@@ -51,7 +52,7 @@ def parse_chunks(
     except StopIteration:
         raise InputError([Problem(display, 1, None, None, None, "the file is empty")]) from None
     header = map_header(header_cells, columns, ("account", "name"), file=display, ignore_unknown=ignore_unknown)
-    sink.cols = {f: i for i, f in enumerate(header.fields, start=1) if f is not None}
+    sink.cols, sink.headers = header.columns(), header.headers()
     parser = Columns(header.fields, vocab, stored_value)
     seen_data = False
     for chunk in _chunks(records, size):

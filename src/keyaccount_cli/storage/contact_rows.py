@@ -153,6 +153,7 @@ class ImportState:
         self.now_db = sql.value(now)
         self.excluded = excluded
         self.cols: dict[str, int] = {}  # field → column of the file, for problems
+        self.headers: dict[str, str] = {}  # field → its header as the file writes it, for problems
         self.problems = ProblemList()  # the first ones kept, the rest counted
         self.bad_lines = bad_lines
         self.bad_rows: dict[tuple[str, str], int] = {}  # (account key, email or name key) → line, for messages
@@ -181,7 +182,8 @@ class ImportState:
             self.bad_lines.add(line)
         col = self.cols.get(field_name) if field_name else None
         if self.problems.wants(line, col):
-            self.problems.add(Problem(self.display, line, col, field_name, value, message))
+            header = self.headers.get(field_name, field_name) if field_name else None
+            self.problems.add(Problem(self.display, line, col, header, value, message))
         else:
             self.problems.tally()
 
