@@ -36,6 +36,9 @@ class Sink(Protocol):
 
     def bad_row(self, line: int, account_key: str, name_key: str, name: str, email: str | None) -> None: ...
 
+    def bad_references(self, line: int, account: tuple[str, str], name: str, email: str | None,
+                       references: tuple[str | None, str | None]) -> None: ...  # fmt: skip
+
 
 def parse_chunks(
     sink: Sink, path: Path, vocab: Vocabulary, *, columns: dict[str, tuple[str, ...]], size: int,
@@ -110,8 +113,12 @@ class Columns:
         if any(bad):
             for k in (k for k, b in enumerate(bad) if b):
                 row_account, vals = accounts[k], scalars[k]
-                if row_account is not None and vals[0]:
+                if row_account is None:
+                    continue
+                if vals[0]:
                     sink.bad_row(lines[k], row_account[1], name_keys[k], vals[0], vals[1])
+                if reports[k] or successors[k]:  # checked too, once the file is in
+                    sink.bad_references(lines[k], row_account, vals[0] or "", emails[k], (reports[k], successors[k]))
             good = [not b for b in bad]
             kept = [list(compress(column, good)) for column in kept]
         lines, accounts, name_keys, emails, scalars, reports, successors = kept

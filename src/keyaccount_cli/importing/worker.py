@@ -36,6 +36,9 @@ class Recorder:
     def bad_row(self, line: int, account_key: str, name_key: str, name: str, email: str | None) -> None:
         self.events.append(("bad_row", line, account_key, name_key, name, email))
 
+    def bad_references(self, *event: Any) -> None:
+        self.events.append(("bad_references", *event))
+
     def seen(self, records: int, read: int) -> None:
         self.progress = (records, read)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from . import contact_references
+from . import contact_references, unwritten_references
 from .bulkload import BulkLoad
 from .contact_matching import match
 from .contact_rows import EmailFilter, ImportState, Row
@@ -57,6 +57,7 @@ class ContactImport(ImportState):
 
     def resolve(self) -> None:
         contact_references.resolve(self)
+        unwritten_references.check(self)
 
     def skip_dependents(self) -> None:
         contact_references.skip_dependents(self)

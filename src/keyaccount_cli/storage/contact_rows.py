@@ -172,6 +172,9 @@ class ImportState:
         self.contacts_before = self.accounts_before = 0
         self.top = self.account_top = 0
         self.given: EmailFilter | None = None  # into an empty database: the emails given so far
+        # references of rows not written (a cell did not parse), checked once the file is in:
+        # (line, account, account key, name, email, field, text)
+        self.unwritten: list[tuple[int, str, str, str, str | None, str, str]] = []
 
     @property
     def problem_count(self) -> int:
@@ -193,6 +196,14 @@ class ImportState:
         if email:
             self.bad_rows[(account_key, email)] = line
             self.bad_emails.setdefault(email, (line, account_key, name_key, name))
+
+    def bad_references(self, line: int, account: tuple[str, str], name: str, email: str | None,
+                       references: tuple[str | None, str | None]) -> None:  # fmt: skip
+        """Remember the reports-to and successor cells of a row that is not written, so that they
+        are checked too (`unwritten_references`) and the row's problems told at once."""
+        for f, raw in zip(REFERENCES, references, strict=True):
+            if raw and self.problems.wants(line, self.cols.get(f)):
+                self.unwritten.append((line, *account, name, email, f, raw))
 
     def maybe_stored(self, emails: Any) -> list[str]:
         """Of these emails, those a contact in the database may have: all of them, unless the
