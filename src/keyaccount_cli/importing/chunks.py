@@ -111,14 +111,7 @@ class Columns:
         emails, reports, successors = (values.get(f, nothing) for f in ("email", "reports_to", "successor"))
         kept = [lines, accounts, name_keys, emails, scalars, reports, successors]
         if any(bad):
-            for k in (k for k, b in enumerate(bad) if b):
-                row_account, vals = accounts[k], scalars[k]
-                if row_account is None:
-                    continue
-                if vals[0]:
-                    sink.bad_row(lines[k], row_account[1], name_keys[k], vals[0], vals[1])
-                if reports[k] or successors[k]:  # checked too, once the file is in
-                    sink.bad_references(lines[k], row_account, vals[0] or "", emails[k], (reports[k], successors[k]))
+            _tell_bad_rows(sink, bad, kept)
             good = [not b for b in bad]
             kept = [list(compress(column, good)) for column in kept]
         lines, accounts, name_keys, emails, scalars, reports, successors = kept
@@ -170,6 +163,20 @@ class Columns:
                     bad[k] = 1
                     values[k] = None
         return values
+
+
+def _tell_bad_rows(sink: Sink, bad: bytearray, kept: list[list[Any]]) -> None:
+    """The sink told of each row with a problem: to name it when a row refers to it, and its
+    references, to be checked too once the file is in."""
+    lines, accounts, name_keys, emails, scalars, reports, successors = kept
+    for k in (k for k, b in enumerate(bad) if b):
+        row_account, vals = accounts[k], scalars[k]
+        if row_account is None:
+            continue
+        if vals[0]:
+            sink.bad_row(lines[k], row_account[1], name_keys[k], vals[0], vals[1])
+        if reports[k] or successors[k]:
+            sink.bad_references(lines[k], row_account, vals[0] or "", emails[k], (reports[k], successors[k]))
 
 
 def _emails(sink: Sink, texts: list[str], lines: list[int], bad: bytearray) -> list[str | None]:
