@@ -313,3 +313,18 @@ def test_min_amount_reads_amounts_as_the_files_do(kam, write_csv):
         result = kam("report", "--min-amount", bad, "--format", "json")
         assert result.exit_code == 2 and result.stdout == ""
         assert result.stderr.startswith(f"kam: --min-amount: {why}")
+
+
+def test_amounts_in_the_config_may_be_written_as_in_a_file(kam, write_csv, tmp_path):
+    config = tmp_path / "kam.yaml"
+    config.write_text("min_amount: 250万\ntiers:\n  strategic: {min_revenue: 1.5亿}\n", encoding="utf-8")
+    kam("import", write_csv("account,annual_revenue\nACME,2亿\nBeta,1亿\n", name="a.csv"), "--kind", "accounts")
+    report = kam("--config", config, "report", "--format", "json")
+    assert report.exit_code == 0, report.stderr
+    assert json.loads(report.stdout)[0]["single_threaded"]["min_amount"] == 2_500_000
+    accounts = json.loads(kam("--config", config, "accounts", "--format", "json").stdout)
+    assert [(a["account"], a["tier"]) for a in accounts] == [("ACME", "strategic"), ("Beta", "key")]
+    config.write_text("min_amount: 1.000.000\n", encoding="utf-8")
+    bad = kam("--config", config, "report")
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith(f"kam: config {config}: min_amount: not a number '1.000.000' (more than one decimal")
