@@ -57,6 +57,23 @@ def test_every_problem_of_a_contact_row_is_reported(kam, write_csv, isolated_db)
     assert rows(isolated_db, "select name from contact") == [("Boss",)]
 
 
+def test_a_contact_row_refused_as_a_duplicate_is_still_checked_for_its_references(kam, write_csv, isolated_db):
+    path = write_csv(
+        "account,name,email,reports_to,successor\n"
+        "ACME,王强,wang@x.cn,,\n"
+        "ACME,李四,wang@x.cn,李四,Nobody\n"
+        "ACME,王强,,王强,\n"
+    )
+    assert problems(kam("import", path)) == [
+        "line 3, column 3 (email), value 'wang@x.cn': duplicate email: line 2 gives it to 王强",
+        "line 3, column 4 (reports_to), value '李四': 李四 cannot report to themselves",
+        "line 3, column 5 (successor), value 'Nobody': 'Nobody' names nobody at ACME",
+        "line 4, column 2 (name), value '王强': the same contact as line 2",
+        "line 4, column 4 (reports_to), value '王强': 王强 cannot report to themselves",
+    ]
+    assert not isolated_db.exists() or isolated_db.count("contact") == 0
+
+
 def test_every_problem_of_an_opportunity_row_is_reported(kam, write_csv, isolated_db):
     kam("import", write_csv("account,name,email\nACME,Ann,ann1@x.cn\nACME,Ann,ann2@x.cn\nOther,Olga,olga@x.cn\n"))
     path = write_csv(

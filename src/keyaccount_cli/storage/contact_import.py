@@ -53,7 +53,15 @@ class ContactImport(ImportState):
 
     def add_chunk(self, rows: list[Row]) -> None:
         add_accounts(self, rows)
-        write_chunk(self, match(self, rows))
+        matched = match(self, rows)
+        if len(matched) < len(rows):  # rows refused by the matching: their references are checked too
+            kept = set(map(id, matched))
+            for r in rows:
+                if id(r) not in kept and (r.reports_to or r.successor):
+                    self.bad_references(
+                        r.line, (r.account, r.account_key), r.name, r.email, (r.reports_to, r.successor)
+                    )
+        write_chunk(self, matched)
 
     def resolve(self) -> None:
         contact_references.resolve(self)
