@@ -272,6 +272,7 @@ AMOUNTS = [
     ("15000000", 15_000_000), ("15,000,000", 15_000_000), ("15，000，000", 15_000_000), ("$2.5M", 2_500_000),
     ("2.5m", 2_500_000), ("800k", 800_000), ("800K", 800_000), ("¥1,500万", 15_000_000), ("1500万元", 15_000_000),
     ("1.5亿", 150_000_000), ("€1,000.50", 1000.5), ("£ 2k", 2000), ("￥3万", 30_000), ("30,000 元", 30_000),
+    ("1 000 000", 1_000_000),
 ]  # fmt: skip
 
 
@@ -292,6 +293,7 @@ def test_amounts_in_every_written_form(kam, write_csv, isolated_db):
 @pytest.mark.parametrize(("written", "why"), [
     ("1,5", "not a number '1,5' (thousands separators group three digits); write e.g."),
     ("1,0000", "not a number '1,0000' (thousands separators group three digits)"),
+    ("1 5", "not a number '1 5' (thousands separators group three digits)"),
     ("1.000.000", "not a number '1.000.000' (more than one decimal point)"),
     ("1,000，000", "not a number '1,000，000' (two kinds of thousands separator)"),
     ("$-", "not a number '$-'; write e.g. 1500000, 1,500,000, ¥150万, 1.5M or 1500k"),

@@ -4,8 +4,9 @@ An amount is a number, optionally with a currency sign, thousands separators and
 `15000000`, `15,000,000`, `15，000，000`, `¥1,500万`, `1500万元`, `1.5亿`, `$2.5M`, `€800k`.
 
 - Currency signs: `$ ¥ ￥ € £` before the number or `元` after it; at most one.
-- Thousands separators: `,` or the full-width `，`, the same one throughout, every group of three
-  digits (`1,5` and `1,0000` are refused); a `.` is the decimal point, once (`1.000.000` is refused).
+- Thousands separators: `,`, the full-width `，` or a space (`1 000 000`, as some locales export),
+  the same one throughout, every group of three digits (`1,5`, `1 5` and `1,0000` are refused); a
+  `.` is the decimal point, once (`1.000.000` is refused).
 - Units: `万` ×10^4, `亿` ×10^8, `k` or `K` ×10^3, `m` or `M` ×10^6 (either case: a spreadsheet
   writes `2.5m` and `2.5M` alike); at most one.
 - A sign (`-`, `+`) goes first, before or after a currency sign.
@@ -26,11 +27,11 @@ from .vocab import VocabError, bounded_number
 _UNITS = {"万": 10**4, "亿": 10**8, "k": 10**3, "m": 10**6}
 _AMOUNT = re.compile(
     r"""(?P<sign>[-+])?\s*(?P<pre>[$¥￥€£])?\s*(?P<sign2>[-+])?\s*
-    (?P<number>\d{1,3}(?P<sep>[,，])\d{3}(?:(?P=sep)\d{3})*(?:\.\d+)?|\d+(?:\.\d*)?|\.\d+)
+    (?P<number>\d{1,3}(?P<sep>[,，\x20\xa0\u202f])\d{3}(?:(?P=sep)\d{3})*(?:\.\d+)?|\d+(?:\.\d*)?|\.\d+)
     \s*(?P<unit>[万亿kKmM])?\s*(?P<post>元)?\s*(?P<percent>%)?""",
     re.VERBOSE | re.ASCII,
 )
-_NUMERIC = re.compile(r"[\d\s.,，万亿kKmM$¥￥€£元%+-]+", re.ASCII)  # what only an amount is made of
+_NUMERIC = re.compile(r"[\d\s\xa0\u202f.,，万亿kKmM$¥￥€£元%+-]+", re.ASCII)  # what only an amount is made of
 EXAMPLES = "e.g. 1500000, 1,500,000, ¥150万, 1.5M or 1500k"
 
 
@@ -97,8 +98,9 @@ def _why(text: str) -> str:
         return " (two units)"
     if text.count(".") > 1:
         return " (more than one decimal point)"
-    if "," in text and "，" in text:
+    separators = set(re.findall(r"\d([,，\x20\xa0\u202f])\d", text))
+    if len(separators) > 1:
         return " (two kinds of thousands separator)"
-    if "," in text or "，" in text:
+    if separators or "," in text or "，" in text:
         return " (thousands separators group three digits)"
     return ""
