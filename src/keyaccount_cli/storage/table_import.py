@@ -109,9 +109,8 @@ class TableWriter:
 
     def check(self, v: dict[str, Any]) -> tuple[int | None, dict[int, str] | None, Any]:
         """(the account's id, the contacts named (None: no contacts cell), the row's identity in the
-        file) of a row that can
-        be written; else `RowRefused` with every reason: no such account, each contact that names
-        nobody or several, the same row as an earlier line."""
+        file) of a row that can be written; else `RowRefused` with every reason: no such account,
+        each contact that names nobody or several, the same row as an earlier line."""
         reasons: list[Reason] = []
         account_id = None if self.kind == "accounts" else self.account_id(v["account"], reasons)
         people = None
