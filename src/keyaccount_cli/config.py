@@ -1,4 +1,4 @@
-"""The optional YAML configuration (SPEC §2): thresholds, due window, tiers, health scorecard, aliases.
+"""The optional YAML configuration (docs/spec.md §2): thresholds, due window, tiers, health scorecard, aliases.
 
 Found at `--config PATH`, `KAM_CONFIG`, or `kam.yaml` beside the database.
 Unknown keys and wrong types are errors that name the key (nested keys by their

@@ -1,4 +1,4 @@
-"""The controlled vocabularies of SPEC §1, with their English and Chinese aliases.
+"""The controlled vocabularies of docs/spec.md §1, with their English and Chinese aliases.
 
 Everything that turns a user's word into a canonical value lives here, so the
 importer, the `set`/`add` options and the YAML config all agree.
@@ -261,7 +261,7 @@ def join_multi(values: Iterable[str]) -> str:
 DEFAULT_VOCABULARY = Vocabulary.build()
 
 
-# --- handover plans (SPEC §5) ---
+# --- handover plans (docs/spec.md §5) ---
 
 STEPS = ("confirm", "successor", "exit_talk", "first_meeting", "map_updated")
 STEP_TEXT = {

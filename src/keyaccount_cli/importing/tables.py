@@ -1,4 +1,4 @@
-"""`kam import --kind accounts|opportunities|interactions` (SPEC §7): the other tables from CSV.
+"""`kam import --kind accounts|opportunities|interactions` (docs/spec.md §7): the other tables from CSV.
 
 The same rules as the contacts import: header aliases (English and Chinese),
 encodings and delimiters detected by `csvio.read_records`, every cell parsed to

@@ -1,4 +1,4 @@
-"""The contacts import's writes (SPEC §3), inside a bulk load's transaction (`bulkload.bulk_load`).
+"""The contacts import's writes (docs/spec.md §3), inside a bulk load's transaction (`bulkload.bulk_load`).
 
 1. each chunk of valid rows is matched to existing contacts (by email, else by account + name:
    `contact_matching`) and written with bulk statements (`contact_writes`): new accounts, new

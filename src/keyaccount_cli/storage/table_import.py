@@ -1,4 +1,4 @@
-"""The writes of `kam import --kind accounts|opportunities|interactions` (SPEC §7): rows already
+"""The writes of `kam import --kind accounts|opportunities|interactions` (docs/spec.md §7): rows already
 parsed and validated (`importing.tables`) upserted one by one with plain Core statements, the
 opportunities' and interactions' contacts linked, the changed fields in the change history, and a
 meeting with a successor completing that handover step. The whole file is one transaction.
