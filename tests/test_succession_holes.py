@@ -4,6 +4,7 @@ old changes as history, and every command saying what it did to the plans."""
 from __future__ import annotations
 
 import json
+import sqlite3
 
 from .test_succession import SEED
 
@@ -238,3 +239,28 @@ def test_commands_say_what_they_did_to_the_plans(kam, write_csv):
     rows = "account,name,email,successor\nACME,Engineer,eng@acme.example,deputy@acme.example\n"
     result = kam("--as-of", "2026-11-05", "import", write_csv(rows, "successor.csv"))
     assert result.stderr.splitlines() == ["completed 1 successor handover step (a successor recorded)"]
+
+
+def test_an_older_database_lets_its_open_steps_follow_the_account_owner(kam, write_csv, isolated_db):
+    kam("--as-of", "2026-11-01", "import", write_csv(SEED))
+    kam("--as-of", "2026-11-01", "leave", "Wang", "--on", "2026-11-20")
+    kam("--as-of", "2026-11-01", "handover", "Wang", "--done", "confirm")
+    # as the schema before it stored them: a copy of the owner the account had when the plan opened
+    execute(isolated_db, "UPDATE handover_step SET owner = 'Old'", "UPDATE account SET owner = 'New'",
+            "DELETE FROM migration WHERE name = '0007_step_owners_follow_the_account'")  # fmt: skip
+    owners = {name: s["owner"] for name, s in plan(kam, "2026-11-01").items()}
+    assert owners == {"confirm": "Old", "successor": "New", "exit_talk": "New", "first_meeting": "New",
+                      "map_updated": "New"}  # fmt: skip
+
+
+def execute(db, *statements):
+    """Statements run on the test database, outside kam."""
+    if db.path is not None:
+        with sqlite3.connect(db.path) as conn:
+            for sql in statements:
+                conn.execute(sql)
+        return
+    with db.admin.transaction():
+        db.admin.execute(f'SET LOCAL search_path TO "{db.schema}"')
+        for sql in statements:
+            db.admin.execute(sql)
