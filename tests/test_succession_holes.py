@@ -171,6 +171,17 @@ def test_a_meeting_dated_after_today_completes_first_meeting_only_from_its_day(k
     assert not any("first_meeting" in f["message"] for f in steps)
 
 
+def test_an_imported_meeting_dated_after_today_completes_first_meeting_only_from_its_day(kam, write_csv):
+    kam("--as-of", "2026-11-01", "import", write_csv(SEED))
+    kam("--as-of", "2026-11-01", "leave", "Wang", "--on", "2026-11-20", "--successor", "Deputy")
+    rows = "account,date,kind,contacts,summary\nACME,2026-11-30,meeting,deputy@acme.example,first meeting\n"
+    assert (
+        kam("--as-of", "2026-11-10", "import", write_csv(rows, "meetings.csv"), "--kind", "interactions").exit_code == 0
+    )
+    assert plan(kam, "2026-11-29")["first_meeting"]["status"] == "open"
+    assert plan(kam, "2026-11-30")["first_meeting"]["done_on"] == "2026-11-30"
+
+
 # --- 4. a change dated long before it is recorded is history ------------------------------------
 
 OLD = (
