@@ -75,6 +75,15 @@ def test_an_imported_confirmed_change_without_a_date_counts_from_the_import(kam,
     assert {("KEY_PERSON_LEAVING", "Wang", "2026-11-10"), ("NO_SUCCESSOR", "Wang", "2026-11-10")} <= found
 
 
+def test_an_import_that_marks_a_leaving_contact_left_without_a_date_moves_the_plan_to_that_day(kam, write_csv):
+    rows = "account,name,email,roles,status\nACME,Wang,wang@acme.example,champion,{}\nACME,Li,li@acme.example,,\n"
+    kam("--as-of", "2026-11-10", "import", write_csv(rows.format("leaving"), "a.csv"))
+    assert deadlines(plan(kam, "2026-11-10")) == FROM_NOV_10
+    kam("--as-of", "2026-11-20", "import", write_csv(rows.format("left"), "b.csv"))
+    steps = plan(kam, "2026-11-20")
+    assert steps["exit_talk"]["deadline"] == "2026-11-20" and steps["map_updated"]["deadline"] == "2026-12-04"
+
+
 def test_a_closed_plan_is_not_opened_again_by_a_later_edit(kam, write_csv):
     kam("--as-of", "2026-11-01", "import", write_csv(SEED))
     kam("--as-of", "2026-11-01", "leave", "Wang", "--on", "2026-11-20", "--successor", "Deputy")
@@ -89,6 +98,20 @@ def test_a_closed_plan_is_not_opened_again_by_a_later_edit(kam, write_csv):
     assert result.stderr == "Wang: changed notes\n"
     shown = kam("--as-of", "2026-11-02", "handover", "Wang")
     assert "plan closed" in shown.stdout and "open" not in shown.stdout.replace("plan closed", "")
+
+
+def test_a_new_undated_change_after_a_closed_plan_opens_a_new_one(kam, write_csv):
+    kam("--as-of", "2026-11-01", "import", write_csv(SEED))
+    kam("--as-of", "2026-11-01", "set", "Wang", "--status", "leaving")
+    for step in ("confirm", "successor", "exit_talk", "first_meeting", "map_updated"):
+        kam("--as-of", "2026-11-01", "handover", "Wang", "--done", step)
+    # from leaving to left: the same change, its plan done
+    assert kam("--as-of", "2026-11-05", "set", "Wang", "--status", "left").stderr == "Wang: changed status\n"
+    # back, and leaving again later: a new change, a new plan from that day
+    kam("--as-of", "2026-11-06", "set", "Wang", "--status", "active")
+    result = kam("--as-of", "2026-11-10", "set", "Wang", "--status", "leaving")
+    assert result.stderr.splitlines() == ["Wang: changed status", "opened a handover plan: kam handover Wang"]
+    assert deadlines(plan(kam, "2026-11-10")) == FROM_NOV_10
 
 
 # --- 2. steps follow the account's owner as it is now ------------------------------------------

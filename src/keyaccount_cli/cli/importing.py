@@ -108,7 +108,7 @@ def _plan_summary(result: Any, dry_run: bool, horizon: int) -> None:
     if getattr(result, "history", 0):
         n = result.history
         err(
-            f"{n} change{'s' if n != 1 else ''} dated more than {horizon} days back {'are' if n != 1 else 'is'} history: no handover plan, no finding"
+            f"{n} change{'s' if n != 1 else ''} dated more than {horizon} days back {'would be' if dry_run else 'are' if n != 1 else 'is'} history: no handover plan, no finding"
         )
 
 

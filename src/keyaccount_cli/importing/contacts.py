@@ -133,7 +133,7 @@ def import_contacts(
                 continue
             imp.finish()
             plans = sync_plans(load.conn, imp.plan_ids, offsets=deadlines or DEFAULT_DEADLINES,
-                               today=today or now.date(), at=now, horizon=horizon)  # fmt: skip
+                               today=today or now.date(), at=now, horizon=horizon, source=imp.source)  # fmt: skip
             result = ImportResult(
                 created=imp.created, updated=imp.updated, unchanged=imp.unchanged, skipped=len(excluded),
                 accounts_created=imp.accounts_created, problems=skipped.shown(),

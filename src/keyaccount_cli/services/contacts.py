@@ -10,7 +10,7 @@ from typing import Any
 from ..domain.succession import HISTORY_HORIZON_DAYS
 from ..errors import KamError
 from ..storage.database import Database
-from ..storage.plans import PlanChanges, sync_plans
+from ..storage.plans import PlanChanges, leaving_values, sync_plans
 from ..storage.records import (
     add_relation,
     check_reference,
@@ -131,9 +131,12 @@ def set_contact(
             clash = contact_with_email(s, changes["email"], other_than=c.id)
             if clash is not None:
                 raise KamError(f"email {changes['email']!r} already belongs to {clash.name} (#{clash.id})")
+        before = (c.status, c.change_risk)
         changed = update_contact(s, c, changes, source="set", at=now)
         s.flush()
-        plans = sync_plans(s.connection(), [c.id], offsets=offsets, today=today, at=now, horizon=horizon)
+        leaving = {c.id: leaving_values(before, (c.status, c.change_risk))}
+        plans = sync_plans(s.connection(), [c.id], offsets=offsets, today=today, at=now, horizon=horizon,
+                           leaving_now=leaving)  # fmt: skip
         s.commit()
     return Changed(name=c.name, fields=changed, plans=plans)
 
@@ -168,6 +171,7 @@ def record_successor(
         check_reference(s, c, o, "successor")
         changed = update_contact(s, c, {"successor_id": o.id}, source="successor", at=now)
         s.flush()
-        plans = sync_plans(s.connection(), [c.id], offsets=offsets, today=today, at=now, horizon=horizon)
+        plans = sync_plans(s.connection(), [c.id], offsets=offsets, today=today, at=now, horizon=horizon,
+                           leaving_now={})  # fmt: skip
         s.commit()
     return SuccessorSet(name=c.name, successor=o.name, changed=bool(changed), plans=plans)

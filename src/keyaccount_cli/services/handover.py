@@ -11,7 +11,15 @@ from ..domain.succession import HISTORY_HORIZON_DAYS, step_name
 from ..errors import KamError
 from ..storage.database import Database
 from ..storage.interactions import add_interaction, complete_first_meetings
-from ..storage.plans import PlanChanges, complete_step, open_plan_id, plan_closed, set_step_owner, sync_plans
+from ..storage.plans import (
+    PlanChanges,
+    complete_step,
+    leaving_values,
+    open_plan_id,
+    plan_closed,
+    set_step_owner,
+    sync_plans,
+)
 from ..storage.records import (
     check_reference,
     ensure_account,
@@ -110,11 +118,14 @@ def leave(
         if moved_to:
             lead = _lead(s, c, moved_to, now)
             values["moved_to_id"] = lead
+        before = (c.status, c.change_risk)
         changed = update_contact(s, c, values, source="leave", at=now)
         if successor and "successor" in changed:
             named = other.name
         s.flush()
-        plans = sync_plans(s.connection(), [c.id], offsets=offsets, today=today, at=now, horizon=horizon)
+        leaving = {c.id: leaving_values(before, (c.status, c.change_risk))}
+        plans = sync_plans(s.connection(), [c.id], offsets=offsets, today=today, at=now, horizon=horizon,
+                           leaving_now=leaving)  # fmt: skip
         s.commit()
     return Left(name=c.name, on=on, status=values["status"], changed=bool(changed), lead=lead,
                 plan_opened=bool(plans.opened), plans=plans, successor=named)  # fmt: skip

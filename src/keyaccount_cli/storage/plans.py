@@ -59,19 +59,21 @@ class PlanChanges:
 
 def sync_plans(
     conn: Any, contact_ids: Iterable[int], *, offsets: Mapping[str, int], today: date, at: datetime,
-    horizon: int = HISTORY_HORIZON_DAYS,
+    horizon: int = HISTORY_HORIZON_DAYS, leaving_now: Mapping[int, set[str]] | None = None, source: str = "",
 ) -> PlanChanges:  # fmt: skip
     """Open a plan for each contact who needs one and has none for this change; keep open steps'
     deadlines on the change date; mark `successor` done once a successor is recorded. A contact
     leaving without a change date changes on the day this records it (one set to `left` without
     a date left that day); a change dated more than `horizon` days before today is history: no
-    plan. Works in batches: an import may hand over thousands of contacts. `at`: the time of this
-    run's history rows. `conn`: a `sqlite3` or SQLAlchemy connection inside the caller's transaction."""
+    plan. Works in batches: an import may hand over thousands of contacts. `leaving_now`: what the
+    caller set (`leaving_values`); without it, what this run's history rows (time `at`, and
+    `source` if given) say. `conn`: a `sqlite3` or SQLAlchemy connection inside the caller's transaction."""
     sql = Sql(conn)
     ids = sorted(set(contact_ids))
     changes = PlanChanges()
     for i in range(0, len(ids), 500):
-        changes.add(_sync_batch(sql, ids[i : i + 500], offsets=offsets, today=today, at=at, horizon=horizon))
+        changes.add(_sync_batch(sql, ids[i : i + 500], offsets=offsets, today=today, at=at, horizon=horizon,
+                                leaving_now=leaving_now, source=source))  # fmt: skip
     return changes
 
 
@@ -90,8 +92,22 @@ class _Sync(NamedTuple):
     out: PlanChanges
 
 
+def leaving_values(before: tuple[str | None, str | None], after: tuple[str | None, str | None]) -> set[str]:
+    """The leaving values a change of (status, change risk) from `before` to `after` records, as
+    `sync_plans` takes them: `leaving`, `left`, `confirmed`, or `left after leaving` (the same change
+    going on)."""
+    (status, risk), (new_status, new_risk) = before, after
+    out = set()
+    if new_status != status and new_status in ("leaving", "left"):
+        out.add("left after leaving" if (status, new_status) == ("leaving", "left") else new_status)
+    if new_risk != risk and new_risk == "confirmed":
+        out.add("confirmed")
+    return out
+
+
 def _sync_batch(
-    sql: Sql, ids: list[int], *, offsets: Mapping[str, int], today: date, at: datetime, horizon: int
+    sql: Sql, ids: list[int], *, offsets: Mapping[str, int], today: date, at: datetime, horizon: int,
+    leaving_now: Mapping[int, set[str]] | None, source: str = "",
 ) -> PlanChanges:  # fmt: skip
     run = _Sync(sql, offsets, today, at, horizon, PlanChanges())
     rows = [
@@ -116,13 +132,17 @@ def _sync_batch(
         "SELECT id, contact_id, change_date, kind, status FROM handover"
         f" WHERE contact_id IN ({_marks(wanted)}) AND status <> 'cancelled' ORDER BY id", wanted):  # fmt: skip
         latest[contact_id] = _Plan(plan_id, sql.python("change_date", day), kind, status)
-    # who was set to left by this run (its history rows have its time): without a date, they left today
-    left_now = {cid for (cid,) in sql.all(
-        "SELECT entity_id FROM \"change\" WHERE entity = 'contact' AND field = 'status' AND new = 'left'"
-        f" AND at = ? AND entity_id IN ({_marks(wanted)})", [sql.value(at), *wanted])}  # fmt: skip
+    # who this run set to leaving, left or a confirmed change (its history rows have its time); from
+    # `leaving` to `left` goes on with the same change (a plan done stays done)
+    now_leaving: dict[int, set[str]] = {} if leaving_now is None else dict(leaving_now)
+    for cid, old, value in [] if leaving_now is not None else sql.all(
+        "SELECT entity_id, old, new FROM \"change\" WHERE entity = 'contact' AND field IN ('status', 'change_risk')"
+        f" AND new IN ('leaving', 'left', 'confirmed') AND at = ?{' AND source = ?' if source else ''}"
+        f" AND entity_id IN ({_marks(wanted)})", [sql.value(at), *([source] if source else []), *wanted]):  # fmt: skip
+        now_leaving.setdefault(cid, set()).add(value if (old, value) != ("leaving", "left") else "left after leaving")
     new: list[tuple[_Person, date]] = []
     for cid, c in people.items():
-        fresh = _sync_one(run, c, latest.get(cid), cid in left_now)
+        fresh = _sync_one(run, c, latest.get(cid), now_leaving.get(cid, set()))
         if fresh is not None:
             new.append((c, fresh))
     if new:
@@ -131,15 +151,15 @@ def _sync_batch(
     return run.out
 
 
-def _sync_one(run: _Sync, c: _Person, plan: _Plan | None, left_now: bool) -> date | None:
+def _sync_one(run: _Sync, c: _Person, plan: _Plan | None, now: set[str]) -> date | None:
     """Keep one contact's latest plan in step with them; the day a new plan counts from, when they
-    need one."""
+    need one. `now`: the leaving values (status `leaving` or `left`, risk `confirmed`) this run set."""
     sql, today, out = run.sql, run.today, run.out
     if plan is not None and plan.status == "open" and _now_history(plan, c, today, run.horizon):
         sql.run("UPDATE handover SET status = 'cancelled' WHERE id = ?", (plan.id,))
         out.cancelled.append(c.id)
         plan = None
-    if plan is None or not _same_change(plan, c, left_now):
+    if plan is None or not _same_change(plan, c, bool(now - {"left after leaving"})):
         day = c.change_date or today
         if not is_history(day, today, run.horizon):
             return day
@@ -149,6 +169,7 @@ def _sync_one(run: _Sync, c: _Person, plan: _Plan | None, left_now: bool) -> dat
         return None
     if plan.status != "open":
         return None
+    left_now = bool(now & {"left", "left after leaving"})
     day = c.change_date or (today if left_now or plan.change_date is None else plan.change_date)
     if (day, c.change_kind) != (plan.change_date, plan.kind):
         if day != plan.change_date:
@@ -166,15 +187,14 @@ def _now_history(plan: _Plan, c: _Person, today: date, horizon: int) -> bool:
     return c.change_date is not None and c.change_date != plan.change_date and is_history(c.change_date, today, horizon)
 
 
-def _same_change(plan: _Plan, c: _Person, left_now: bool) -> bool:
+def _same_change(plan: _Plan, c: _Person, recorded_now: bool) -> bool:
     """Whether the contact's latest plan is for the change they have now. An open plan follows the
     change; a closed one is not opened again by a later edit, nor history turned into a plan, while
-    the change date stays the same (or, undated, nothing new was recorded: a contact set to `left`
-    now without a date left today)."""
+    the change date stays the same (or, undated, no leaving was recorded by this run)."""
     if plan.status == "open":
         return True
     if c.change_date is None:
-        return not (left_now and plan.status == "history")
+        return not recorded_now
     return c.change_date == plan.change_date
 
 
