@@ -16,7 +16,8 @@ def register(app: typer.Typer) -> None:
     )(leave)
     app.command(
         "handover",
-        epilog="Example: kam handover 王建华   |   kam handover 王建华 --done exit_talk --notes '愿意引荐新总监'",
+        epilog="Example: kam handover 王建华   |   kam handover 王建华 --done exit_talk --notes '愿意引荐新总监'"
+        "   |   kam handover 王建华 --owner 李雷 --step first_meeting",
     )(handover)
     app.command(
         "log",
