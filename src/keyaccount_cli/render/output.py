@@ -20,7 +20,6 @@ from ..importing.csvfile import write_csv
 if TYPE_CHECKING:  # Rich is imported where a table or tree is drawn: JSON and CSV output need none of it
     from rich.console import Console
     from rich.table import Table
-    from rich.text import Text
 
 ATTITUDE_STYLE = {
     "strong_support": "bold green", "support": "green", "neutral": "yellow",
@@ -29,15 +28,34 @@ ATTITUDE_STYLE = {
 FLAG_STYLE = {"single point": "bold magenta", "sole supporter": "magenta", "no successor": "bold red"}
 
 
+PIPE_WIDTH = 200  # piped tables are not squeezed into 80 columns
+
+
 def console(*, stderr: bool = False) -> Console:
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
     width = None
     if not stream.isatty() and "COLUMNS" not in os.environ:
-        width = 200  # piped tables are not squeezed into 80 columns
+        width = PIPE_WIDTH
     # emoji off: a name like `Team :rocket:` is shown as written (escape() only guards markup)
     return Console(file=stream, width=width, highlight=False, soft_wrap=False, emoji=False)
+
+
+def plain_width(stream: IO[str]) -> int | None:
+    """The width `console()` draws at on `stream` when it is sure to draw no colour there (not a
+    terminal, and no FORCE_COLOR or TTY_COMPATIBLE to make it one), known without importing Rich;
+    else None and Rich decides. Plain text is written without Rich on such a stream (a pipe, a
+    file, cron): a table or a line then costs no import of Rich's console, a tenth of a
+    per-account command's time."""
+    if os.environ.get("KAM_RICH_ALWAYS") == "1" or os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE"):
+        return None
+    if stream.isatty():
+        return None
+    columns = os.environ.get("COLUMNS")
+    if columns is None:
+        return PIPE_WIDTH
+    return int(columns) if columns.isdigit() and int(columns) > 0 else None
 
 
 Column = tuple[str, str]  # (record key, table label)
@@ -92,9 +110,20 @@ def _write_csv_records(records: Iterable[dict[str, Any]], keys: Sequence[str], o
 
 def _say_empty(message: str) -> None:
     """What an empty table prints instead, on stderr."""
+    say(message, stderr=True)
+
+
+def say(message: str, *, stderr: bool = False) -> None:
+    """One line of plain text as Rich prints it: written as it is where no colour is drawn and it
+    fits the width as one line, else printed by Rich (which wraps it)."""
+    stream = sys.stderr if stderr else sys.stdout
+    width = plain_width(stream)
+    if width is not None and _fits_one_line(message, width):
+        stream.write(message + "\n")
+        return
     from rich.markup import escape
 
-    console(stderr=True).print(escape(message))
+    console(stderr=stderr).print(escape(message))
 
 
 def _draw_table(
@@ -104,14 +133,17 @@ def _draw_table(
     title: str | None,
     style: Callable[[dict[str, Any]], str | None] | None,
 ) -> None:
-    """A table on stdout: written plain when there is no title and no colour to draw and it fits,
-    else drawn by Rich."""
-    con = console()
-    if title is None and con.color_system is None:  # no colours to draw (a pipe, cron): maybe the fast way
+    """A table on stdout: written plain when there is no colour to draw and it fits, else drawn
+    by Rich."""
+    width = plain_width(sys.stdout)
+    con = None if width is not None else console()
+    if con is not None and con.color_system is None:
+        width = con.width
+    if width is not None:  # no colours to draw (a pipe, cron): maybe the fast way
         rows = [[_cell(r.get(k)) for k, _ in columns] for r in records]
-        if write_plain_table([label for _, label in columns], rows, con.width, con.file):
+        if write_plain_table([label for _, label in columns], rows, width, sys.stdout, title=title):
             return
-    con.print(_rich_table(records, columns, title=title, style=style))
+    (con or console()).print(_rich_table(records, columns, title=title, style=style))
 
 
 def _rich_table(
@@ -133,40 +165,38 @@ def _rich_table(
     return table
 
 
-def plain_table(labels: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> str | None:
+def plain_table(
+    labels: Sequence[str], rows: Sequence[Sequence[str]], width: int, title: str | None = None
+) -> str | None:
     """`write_plain_table` into a string; None where Rich must draw the table."""
     import io
 
     out = io.StringIO()
-    return out.getvalue() if write_plain_table(labels, rows, width, out) else None
+    return out.getvalue() if write_plain_table(labels, rows, width, out, title=title) else None
 
 
-def write_plain_table(labels: Sequence[str], rows: Sequence[Sequence[str]], width: int, out: IO[str]) -> bool:
-    """Write the text Rich draws for a table without title or colours (its default heavy-head box),
-    when every cell is one line of printable text and the table fits in `width` columns; else write
-    nothing and return False, and Rich draws it (wrapping cells). Rich lays out every cell on its
-    own: minutes for the 200,000 findings of a big book, where this takes seconds."""
-    from rich.cells import cell_len
-
-    def length(text: str) -> int:
-        return len(text) if text.isascii() else cell_len(text)
-
-    widths = [length(label) for label in labels]
-    for row in rows:
-        for i, text in enumerate(row):
-            if not text.isprintable():  # tabs, line breaks, control and zero-width characters
-                return False
-            n = length(text)
-            if n > widths[i]:
-                widths[i] = n
-    if sum(widths) + 3 * len(widths) + 1 > width or not all(label.isprintable() for label in labels):
+def write_plain_table(
+    labels: Sequence[str], rows: Sequence[Sequence[str]], width: int, out: IO[str], *, title: str | None = None
+) -> bool:
+    """Write the text Rich draws for a table without colours (its default heavy-head box, and a
+    title above it, left-justified), when every cell is one line of printable text and the table
+    and its title fit in `width` columns; else write nothing and return False, and Rich draws it
+    (wrapping cells). Rich lays out every cell on its own: seconds for the 8,000 contacts of a
+    big account, minutes for the 200,000 findings of a big book, where this takes a fraction."""
+    widths = _plain_widths(labels, rows)
+    if widths is None:
+        return False
+    inner = sum(widths) + 3 * len(widths) + 1
+    if inner > width or (title is not None and not _fits_one_line(title, inner)):
         return False
 
     def line(cells: Sequence[str], side: str) -> str:
         return (
-            side + side.join(f" {c}{' ' * (w - length(c))} " for c, w in zip(cells, widths, strict=True)) + side + "\n"
+            side + side.join(f" {c}{' ' * (w - _length(c))} " for c, w in zip(cells, widths, strict=True)) + side + "\n"
         )
 
+    if title is not None:
+        out.write(title + " " * (inner - _length(title)) + "\n")
     out.write("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓\n")
     out.write(line(labels, "┃"))
     out.write("┡" + "╇".join("━" * (w + 2) for w in widths) + "┩\n")
@@ -174,6 +204,39 @@ def write_plain_table(labels: Sequence[str], rows: Sequence[Sequence[str]], widt
         out.write("".join(line(row, "│") for row in rows[start : start + 5000]))
     out.write("└" + "┴".join("─" * (w + 2) for w in widths) + "┘\n")
     return True
+
+
+def _length(text: str) -> int:
+    """Terminal columns of one line of printable text."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _plain_widths(labels: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int] | None:
+    """Each column's width, or None when a label or cell is not one line of printable text
+    (tabs, line breaks, control and zero-width characters)."""
+    if not all(label.isprintable() for label in labels):
+        return None
+    widths = [_length(label) for label in labels]
+    for row in rows:
+        for i, text in enumerate(row):
+            if not text.isprintable():
+                return None
+            n = _length(text)
+            if n > widths[i]:
+                widths[i] = n
+    return widths
+
+
+def _fits_one_line(title: str, width: int) -> bool:
+    """Whether Rich draws `title` as one line of `width` columns as written: printable, no
+    leading or trailing space (Rich would move it), no double space, no wider than the table."""
+    return (
+        bool(title) and title.isprintable() and title == title.strip() and "  " not in title and _length(title) <= width
+    )
 
 
 def write_json_list(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
@@ -204,11 +267,12 @@ def attitude_pieces(attitude: str | None) -> list[Piece]:
     return [(f"{ATTITUDE_SIGN[attitude]} {attitude.replace('_', ' ')}", ATTITUDE_STYLE[attitude])]
 
 
-def attitude_text(attitude: str | None) -> Text:
-    from rich.text import Text
-
-    ((text, style),) = attitude_pieces(attitude)
-    return Text(text, style=style)
+def attitude_label(attitude: str | None) -> str:
+    """An attitude as the tables show it (`↑ support`); empty when not known."""
+    if not attitude:
+        return ""
+    ((text, _),) = attitude_pieces(attitude)
+    return text
 
 
 def node_pieces(node: MapNode) -> list[Piece]:
