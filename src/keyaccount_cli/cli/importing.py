@@ -63,6 +63,7 @@ def import_file(
                     db, file, vocab=vocab, now=st.now, encoding=encoding, dry_run=dry_run,
                     skip_invalid=skip_invalid, ignore_unknown=ignore_unknown, progress=progress,
                     today=st.today, deadlines=st.config().deadlines, new_file=created.file is not None,
+                    horizon=st.config().history_horizon_days,
                 )  # fmt: skip
             finally:
                 if db is not st._db:
@@ -87,6 +88,27 @@ def import_file(
     if result.plans_opened:
         err(
             f"{'would open' if dry_run else 'opened'} {result.plans_opened} handover plan{'s' if result.plans_opened != 1 else ''} (kam handover CONTACT shows one)"
+        )
+    _plan_summary(result, dry_run, st.config().history_horizon_days)
+
+
+def _plan_summary(result: Any, dry_run: bool, horizon: int) -> None:
+    """The rest of what a contacts import did to the handover plans."""
+    would = "would " if dry_run else ""
+    if getattr(result, "successor_steps", 0):
+        n = result.successor_steps
+        err(
+            f"{would}{'complete' if dry_run else 'completed'} {n} successor handover step{'s' if n != 1 else ''} (a successor recorded)"
+        )
+    if getattr(result, "plans_cancelled", 0):
+        n = result.plans_cancelled
+        err(
+            f"{would}{'cancel' if dry_run else 'cancelled'} {n} handover plan{'s' if n != 1 else ''} (no change ahead any more)"
+        )
+    if getattr(result, "history", 0):
+        n = result.history
+        err(
+            f"{n} change{'s' if n != 1 else ''} dated more than {horizon} days back {'would be' if dry_run else 'are' if n != 1 else 'is'} history: no handover plan, no finding"
         )
 
 

@@ -145,7 +145,8 @@ def import_table(
         bad_lines.add(p.line)
 
     # committed at the end of the block; rolled back on any exception, or at its end for a dry run
-    with table_import(db, kind, source=f"import {path.name}", now=now, result=result, dry_run=dry_run) as writer:
+    with table_import(db, kind, source=f"import {path.name}", now=now, result=result, dry_run=dry_run,
+                      today=today) as writer:  # fmt: skip
         for line, values, columns, ok in _rows(kind, path, vocab, encoding=encoding, ignore_unknown=ignore_unknown,
                                                progress=progress, problem=problem):  # fmt: skip
             try:  # a row with a bad cell is still checked, so that all of its problems are told
