@@ -77,6 +77,11 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
         "satisfied": ("访谈表示满意", "满意"),
         "unclear": ("无明确表态", "不明确"),
     },
+    "account_status": {
+        "customer": ("客户", "现有客户"),
+        "prospect": ("潜在客户", "线索"),
+        "lost": ("流失", "已流失"),
+    },
     "interaction_kind": {
         "meeting": ("会议", "会面"),
         "call": ("电话",),
