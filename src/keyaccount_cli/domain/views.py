@@ -89,6 +89,7 @@ class Move:
 
 # SPEC §8: an account is a customer (the default), a prospect or lost (`vocab.VOCABULARIES`)
 CUSTOMER = "customer"
+PROSPECT = "prospect"  # an account `kam leave --moved-to` creates
 # the coverage findings, raised for customer accounts only (`covered`)
 COVERAGE_CODES = ("SINGLE_CONTACT", "SINGLE_SUPPORTER", "NO_DECISION_MAKER", "SINGLE_DEPARTMENT", "FOLLOW_UP_OVERDUE")
 
