@@ -77,17 +77,18 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
         "satisfied": ("访谈表示满意", "满意"),
         "unclear": ("无明确表态", "不明确"),
     },
-    "account_status": {
-        "customer": ("客户", "现有客户"),
-        "prospect": ("潜在客户", "线索"),
-        "lost": ("流失", "已流失"),
-    },
     "interaction_kind": {
         "meeting": ("会议", "会面"),
         "call": ("电话",),
         "email": ("邮件",),
         "visit": ("拜访",),
         "note": ("备注", "记录"),
+    },
+    # an account (SPEC §8); its first alias is its Chinese label
+    "account_status": {
+        "customer": ("客户", "现有客户"),
+        "prospect": ("潜在客户", "线索"),
+        "lost": ("流失", "已流失"),
     },
 }
 
