@@ -250,3 +250,18 @@ def test_both_check_paths_find_the_same_champion_moved_and_status_findings(kam, 
         reader.close()
     assert "CHAMPION_MOVED" in {f.code for f in whole}
     assert not {f.code for f in whole if f.account in ("星河零售", "云帆医药")} & set(COVERAGE_CODES)
+
+
+@pytest.mark.sqlite_only
+def test_a_stored_status_kam_cannot_read_is_named_with_the_command_that_overwrites_it(kam, isolated_db, write_csv):
+    thin_book(kam, write_csv)
+    with sqlite3.connect(isolated_db.path) as conn:
+        conn.execute("UPDATE account SET status = 'klient' WHERE name = 'Beta'")
+    for command in (("check",), ("accounts",), ("show", "Beta")):
+        result = kam(*command)
+        assert result.exit_code == 2 and result.stderr.count("\n") == 1, command
+        assert "column status: cannot read the stored value 'klient'" in result.stderr
+        assert "kam set-account Beta --status VALUE" in result.stderr
+    assert "'klient' is not one of customer, prospect, lost" in kam("db", "--check").stdout
+    assert kam("set-account", "Beta", "--status", "prospect").stdout == "Beta: status klient → prospect\n"
+    assert kam("check").exit_code == 1

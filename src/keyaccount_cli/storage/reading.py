@@ -25,7 +25,7 @@ from ..domain.views import (
     RelationView,
     StepView,
 )
-from ..domain.vocab import ATTITUDE_SCORE
+from ..domain.vocab import ATTITUDE_SCORE, VOCABULARIES
 from ..errors import KamError
 from .extras import Extras, load_extras
 from .migrations import WATCHED
@@ -142,7 +142,7 @@ def iter_accounts(
             revenue = number("account", id_, name, "annual_revenue", revenue)
             view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
                                notes=notes, relations=relations.get(id_, []), open_steps=steps.get(id_, []),
-                               status=status or CUSTOMER, renewal_date=_account_day(id_, name, renewal),
+                               status=_status(id_, name, status), renewal_date=_account_day(id_, name, renewal),
                                moves=moves.get(id_, {}))  # fmt: skip
             extras.fill(view)
             people = view.contacts
@@ -153,6 +153,15 @@ def iter_accounts(
             yield view
     finally:  # a contact that cannot be read, or a caller that stops early: the rows not read are let go
         getattr(stream, "close", lambda: None)()
+
+
+def _status(account_id: int, name: str, value: str | None) -> str:
+    # which findings an account gets depends on it: a status outside the vocabulary is unreadable
+    if value is None or value == CUSTOMER:
+        return CUSTOMER
+    if value not in VOCABULARIES["account_status"]:
+        raise unreadable("account", account_id, name, "status", value)
+    return value
 
 
 def _account_day(account_id: int, name: str, value: Any) -> date | None:
@@ -306,12 +315,12 @@ def _book_accounts(
     ):  # fmt: skip
         accounts.append((id_, name))
         if status != CUSTOMER:
-            statuses[id_] = status or CUSTOMER
+            statuses[id_] = _status(id_, name, status)
         revenue = number("account", id_, name, "annual_revenue", revenue)
         # without a tier, revenue, interactions, opportunities or scores: nothing for portfolio.findings
         if tier or revenue is not None or (holds is not None and holds(id_)):
             view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
-                               contacts=people.get(id_, []), status=status or CUSTOMER)  # fmt: skip
+                               contacts=people.get(id_, []), status=statuses.get(id_, CUSTOMER))  # fmt: skip
             extras.fill(view)
             views[id_] = view
     return accounts, views, statuses
