@@ -101,8 +101,8 @@ def count_findings(
     departments: int, department: str | None, opts: CheckOptions,
 ) -> list[Finding]:  # fmt: skip
     """The findings from the counts over the account's active contacts (fields of `AccountFacts`), for
-    a customer account (`views.covered`: the caller asks). Within a severity they come in the order of `sort_findings` (none has a date; by code).
-    `JsonLines.counts` writes the same as JSON lines."""
+    a customer account (`views.covered`: the caller asks). Within a severity they come in the order
+    of `sort_findings` (none has a date; by code). `JsonLines.counts` writes the same as JSON lines."""
     out = []
     if active < opts.min_contacts:
         out.append(Finding("SINGLE_CONTACT", "high", name, only_active, None, _too_few(active, opts.min_contacts)))
