@@ -37,6 +37,8 @@ def parse_table_cell(kind: str, f: str, raw: str, vocab: Vocabulary) -> Any:
         return " ".join(raw.split())
     if f in ("tier", "renewal_intent"):
         return vocab.one(f, raw)
+    if f == "status":
+        return vocab.one("account_status", raw)
     if f == "kind":
         return vocab.one("interaction_kind", raw)
     if f in ("annual_revenue", "amount"):
@@ -47,7 +49,7 @@ def parse_table_cell(kind: str, f: str, raw: str, vocab: Vocabulary) -> Any:
         return parse_number(raw, whole=True, high=MAX_TICKETS)
     if f == "nps":
         return parse_number(raw, whole=True, high=10)
-    if f in ("close_date", "date"):
+    if f in ("close_date", "date", "renewal_date"):
         return parse_date(raw)
     if f == "contacts":
         return split_multi(raw)
