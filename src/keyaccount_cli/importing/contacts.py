@@ -131,6 +131,9 @@ def import_contacts(
             imp.finish()
             opened = sync_plans(load.conn, imp.plan_ids, offsets=deadlines or DEFAULT_DEADLINES,
                                 today=today or now.date(), at=now)  # fmt: skip
+            warnings += imp.warnings
+            if imp.warning_count > len(imp.warnings):
+                warnings.append(f"{imp.warning_count - len(imp.warnings):,} more possible duplicates")
             result = ImportResult(
                 created=imp.created, updated=imp.updated, unchanged=imp.unchanged, skipped=len(excluded),
                 accounts_created=imp.accounts_created, problems=skipped.shown(),

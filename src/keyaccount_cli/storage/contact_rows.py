@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from ..errors import Problem, ProblemList
+from ..errors import SHOWN, Problem, ProblemList
 from .statements import Sql
 
 # Fields stored on the contact row as they are (after parsing); references are resolved apart.
@@ -171,6 +171,8 @@ class ImportState:
         self.contacts_before = self.accounts_before = 0
         self.top = self.account_top = 0
         self.given: EmailFilter | None = None  # into an empty database: the emails given so far
+        self.warnings: list[str] = []  # the first `SHOWN` warnings about rows (possible duplicates)
+        self.warning_count = 0
 
     @property
     def problem_count(self) -> int:
@@ -184,6 +186,12 @@ class ImportState:
             self.problems.add(Problem(self.display, line, col, field_name, value, message))
         else:
             self.problems.tally()
+
+    def warn(self, line: int, message: str) -> None:
+        """A row that is written, with something the user should look at."""
+        self.warning_count += 1
+        if len(self.warnings) < SHOWN:
+            self.warnings.append(f"{self.display}, line {line}: {message}")
 
     def bad_row(self, line: int, account_key: str, name_key: str, name: str, email: str | None) -> None:
         """Remember an invalid row, so that rows referring to it are told why they cannot."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from ..domain.keys import email_key, name_key
+from ..domain.keys import email_key, name_key, phone_key, written_as_phone
 from ..domain.succession import needs_plan
 from ..domain.vocab import history_text
 from .contact_rows import SCALAR_FIELDS, Fields, ImportState, Row
@@ -181,6 +181,8 @@ def _merged(old: Fields, new: Fields) -> tuple[Any, Any, Any]:
 def _ref(r: Row, f: str, raw: str) -> tuple[Any, ...]:
     if "@" in raw:
         return (r.target, f, r.account_id, raw, email_key(raw), 1)
+    if written_as_phone(raw):
+        return (r.target, f, r.account_id, raw, phone_key(raw), 2)
     return (r.target, f, r.account_id, raw, name_key(raw), 0)
 
 
