@@ -7,6 +7,7 @@ the columns of `Row`'s fields (plain lists, cheap to send down a pipe).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress, islice
 from operator import itemgetter
@@ -15,13 +16,15 @@ from typing import Any, Protocol
 
 from ..domain.vocab import Vocabulary
 from ..errors import InputError, Problem
-from ..storage.contact_rows import SCALAR_FIELDS
+from ..storage.contact_rows import CLEAR, SCALAR_FIELDS, given
 from .cells import EMAIL, NOT_EMAIL, Bad, Parsed, account, column_caches, squash
 from .csvfile import SourceInfo, map_header, read_records, unquote_formula
 
 # a chunk's valid rows, field by field of `Row` (up to `account_id`; the contact fields as tuples)
 Chunk = tuple[list[Any], ...]
 _first, _second = itemgetter(0), itemgetter(1)
+# a cell of exactly `-` (it clears the field), among cells joined by NUL
+_DASH = re.compile(r"(?:^|\x00)[^\S\x00]*-[^\S\x00]*(?:\x00|$)")
 
 
 class Sink(Protocol):
@@ -90,13 +93,7 @@ class Columns:
             self._even(sink, table, lines, bad, delimiter, warnings)
         columns = list(zip(*table, strict=True))  # every record has `width` cells by now
         del table
-        values: dict[str, list[Any]] = {}
-        for i, f in self.fields:
-            texts: Sequence[str] = columns[i]
-            joined = "\x00".join(texts)  # read_records refuses NUL, so it cannot be part of a cell
-            if joined[:1] == "'" or "\x00'" in joined:
-                texts = [unquote_formula(t) for t in texts]
-            values[f] = self._column(sink, f, list(map(str.strip, texts)), lines, bad)
+        values = self._values(sink, columns, lines, bad)
         n = len(lines)
         accounts = values.get("account") or [None] * n  # (name, key) of each row's account
         names = values.get("name") or [""] * n
@@ -105,17 +102,39 @@ class Columns:
         nothing = [None] * n
         scalars = list(zip(*(values.get(f, nothing) for f in SCALAR_FIELDS), strict=True))
         emails, reports, successors = (values.get(f, nothing) for f in ("email", "reports_to", "successor"))
+        if CLEAR in emails:  # a cleared email is no email to match by
+            emails = list(map(given, emails))
         kept = [lines, accounts, name_keys, emails, scalars, reports, successors]
         if any(bad):
             for k in (k for k, b in enumerate(bad) if b):
                 row_account, vals = accounts[k], scalars[k]
                 if row_account is not None and vals[0]:
-                    sink.bad_row(lines[k], row_account[1], name_keys[k], vals[0], vals[1])
+                    sink.bad_row(lines[k], row_account[1], name_keys[k], vals[0], given(vals[1]))
             good = [not b for b in bad]
             kept = [list(compress(column, good)) for column in kept]
         lines, accounts, name_keys, emails, scalars, reports, successors = kept
         return (lines, list(map(_first, accounts)), list(map(_second, accounts)), name_keys, emails, scalars, reports,
                 successors)  # fmt: skip
+
+    def _values(
+        self, sink: Sink, columns: Sequence[Sequence[str]], lines: list[int], bad: bytearray
+    ) -> dict[str, list[Any]]:
+        """Each column's values; a cell of exactly `-` clears its field (`_clear`)."""
+        values: dict[str, list[Any]] = {}
+        for i, f in self.fields:
+            texts: Sequence[str] = columns[i]
+            joined = "\x00".join(texts)  # read_records refuses NUL, so it cannot be part of a cell
+            dashes = [k for k, t in enumerate(texts) if t.strip() == "-"] if _DASH.search(joined) else None
+            if dashes and f not in ("name", "account"):
+                texts = list(texts)
+                for k in dashes:
+                    texts[k] = ""
+            if joined[:1] == "'" or "\x00'" in joined:  # (`'-` is the text `-`, not a clear)
+                texts = [unquote_formula(t) for t in texts]
+            values[f] = self._column(sink, f, list(map(str.strip, texts)), lines, bad)
+            if dashes:
+                _clear(sink, f, values[f], dashes, lines, bad)
+        return values
 
     def _even(
         self, sink: Sink, table: list[list[str]], lines: list[int], bad: bytearray, delimiter: str, warnings: list[str]
@@ -174,6 +193,17 @@ def _emails(sink: Sink, texts: list[str], lines: list[int], bad: bytearray) -> l
                 bad[k] = 1
                 values[k] = ""
     return [v or None for v in values]
+
+
+def _clear(sink: Sink, f: str, values: list[Any], dashes: list[int], lines: list[int], bad: bytearray) -> None:
+    """The cells of exactly `-`: their field cleared, or, for the account and the name, a problem."""
+    for k in dashes:
+        if f in ("name", "account"):
+            sink.problem(lines[k], f, "-", f"{'an account' if f == 'account' else 'a name'} cannot be cleared;"
+                         f" the {f} is required")  # fmt: skip
+            bad[k] = 1
+        else:
+            values[k] = CLEAR
 
 
 def _required(sink: Sink, accounts: list[Any], names: list[str], lines: list[int], bad: bytearray) -> None:

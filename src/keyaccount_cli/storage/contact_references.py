@@ -111,6 +111,12 @@ def _apply(state: ImportState) -> None:
             f" LEFT JOIN contact o ON o.id = c.{col} WHERE {differs} AND c.id <= ? ORDER BY c.id",
             (at, state.source, state.contacts_before),
         )
+        if state.changes is not None:  # a reference of a contact that was there before, as the history has it
+            for cid, account, name, old, new in sql.all(
+                f"SELECT c.id, a.name, c.name, o.name, t.name FROM kam_ref s JOIN contact c ON c.id = s.contact_id"
+                f" JOIN account a ON a.id = c.account_id JOIN contact t ON t.id = s.target_id"
+                f" LEFT JOIN contact o ON o.id = c.{col} WHERE {differs} AND c.id <= ?", (state.contacts_before,)):  # fmt: skip
+                state.changes.append((abs(touched.get(cid)), account, name, f, old, new, "updated"))
         ids = array("q")
         for (cid,) in sql.stream(f"SELECT c.id FROM kam_ref s JOIN contact c ON c.id = s.contact_id WHERE {differs}"):
             ids.append(cid)

@@ -22,11 +22,20 @@ SCALAR_FIELDS = (
     "change_kind", "notes",
 )  # fmt: skip
 REFERENCES = {"reports_to": "reports_to_id", "successor": "successor_id"}
+# A cell of exactly `-` clears its field: its value, on the way to storage (a NUL is never in a cell).
+CLEAR = "\x00-"
+# what a cleared field becomes (status goes back to active)
+CLEARED_VALUE = {"status": "active"}
+
+
+def given(value: Any) -> Any:
+    """A row's value as it reads, a cleared one as None."""
+    return None if value == CLEAR else value
 
 
 class Fields(NamedTuple):
     """A contact's stored fields (`SCALAR_FIELDS`, in that order) as the driver stores them;
-    None where a cell is empty."""
+    None where a cell is empty; in a row, `CLEAR` where it is `-`."""
 
     name: Any
     email: Any
@@ -171,6 +180,11 @@ class ImportState:
         self.contacts_before = self.accounts_before = 0
         self.top = self.account_top = 0
         self.given: EmailFilter | None = None  # into an empty database: the emails given so far
+        self.cleared = 0  # fields a `-` cell cleared
+        # with a dry run (or --format json): what the import changes, (line, account, contact, field,
+        # before, after, change), as `kam import --dry-run` lists it
+        self.changes: list[tuple[Any, ...]] | None = None
+        self.account_names: dict[int, str] = {}  # account id → its name, for `changes`
         self.warnings: list[str] = []  # the first `SHOWN` warnings about rows (possible duplicates)
         self.warning_count = 0
 

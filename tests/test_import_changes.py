@@ -1,0 +1,82 @@
+"""`kam import` (SPEC §8 Import): a `-` cell clears its field, and `--dry-run` lists what would change."""
+
+from __future__ import annotations
+
+import json
+
+HEADER = "account,name,email,phone,title,attitude,status,reports_to,notes\n"
+FIRST = (
+    HEADER + "华信银行,王强,wq@x.cn,138-0000-0001,CIO,neutral,leaving,li@x.cn,老客户\n华信银行,李总,li@x.cn,,CEO,,,,\n"
+)
+
+
+def history(kam, who):
+    result = kam("history", who, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return {h["field"]: (h["old"], h["new"]) for h in json.loads(result.stdout) if h["field"] != "*"}
+
+
+def test_a_dash_clears_a_field_and_the_history_keeps_the_old_value(kam, write_csv):
+    kam("import", write_csv(FIRST, name="one.csv"))
+    result = kam("import", write_csv(HEADER + "华信银行,王强,wq@x.cn, - ,-,,-,-,'-\n", name="two.csv"))
+    assert result.exit_code == 0, result.stderr
+    assert "imported two.csv: 0 created, 1 updated, 0 unchanged, 0 skipped, 4 fields cleared" in result.stdout
+    (wang,) = [c for c in json.loads(kam("contacts", "华信银行", "--format", "json").stdout) if c["name"] == "王强"]
+    assert (wang["phone"], wang["title"], wang["status"], wang["reports_to"]) == (None, None, "active", None)
+    assert wang["attitude"] == "neutral"  # an empty cell never erases anything
+    assert history(kam, "wq@x.cn") == {
+        "phone": ("138-0000-0001", None),
+        "title": ("CIO", None),
+        "status": ("leaving", "active"),
+        "reports_to": ("李总", None),
+        "notes": ("老客户", "-"),  # `'-` is how a spreadsheet keeps the text `-`: it is written, not a clear
+    }
+
+
+def test_a_dash_in_the_account_or_the_name_is_a_located_error(kam, write_csv, isolated_db):
+    result = kam("import", write_csv("account,name\n-,王强\n华信银行, - \n"))
+    assert result.exit_code == 2
+    assert (
+        "contacts.csv, line 2, column 1 (account), value '-': an account cannot be cleared; the account is required"
+        in result.stderr
+    )
+    assert (
+        "contacts.csv, line 3, column 2 (name), value '-': a name cannot be cleared; the name is required"
+        in result.stderr
+    )
+    assert not isolated_db.exists() or isolated_db.count("account") == 0  # nothing written
+
+
+def test_a_dry_run_lists_each_new_contact_and_each_changed_field(kam, write_csv):
+    kam("import", write_csv(FIRST, name="one.csv"))
+    before = kam("export", "contacts").stdout
+    change = write_csv(HEADER + "华信银行,王强,wq@x.cn,,-,support,,,\n华信银行,张三,,,,,,王强,\n", name="two.csv")
+    result = kam("import", change, "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        "王强: title CIO → (cleared)\n"
+        "王强: attitude neutral → support\n"
+        "张三: new contact at 华信银行\n"
+        "would import two.csv: 1 created, 1 updated, 0 unchanged, 0 skipped, 1 field cleared\n"
+    )
+    listed = kam("import", change, "--dry-run", "--format", "json")
+    assert listed.exit_code == 0, listed.stderr
+    assert json.loads(listed.stdout) == [
+        {"line": 2, "account": "华信银行", "contact": "王强", "field": "title", "before": "CIO", "after": None,
+         "change": "cleared"},
+        {"line": 2, "account": "华信银行", "contact": "王强", "field": "attitude", "before": "neutral",
+         "after": "support", "change": "updated"},
+        {"line": 3, "account": "华信银行", "contact": "张三", "field": None, "before": None, "after": None,
+         "change": "created"},
+    ]  # fmt: skip
+    assert "would import two.csv: 1 created" in listed.stderr
+    assert kam("export", "contacts").stdout == before  # nothing written
+
+
+def test_a_dry_run_lists_a_changed_manager_and_an_empty_list_when_nothing_changes(kam, write_csv):
+    kam("import", write_csv(FIRST, name="one.csv"))
+    moved = write_csv(HEADER + "华信银行,李总,,,,,,张三,\n华信银行,张三,,,,,,,\n", name="two.csv")
+    assert kam("import", moved, "--dry-run").stdout.splitlines()[:2] == [
+        "李总: reports_to (empty) → 张三", "张三: new contact at 华信银行"]  # fmt: skip
+    same = kam("import", write_csv(FIRST, name="same.csv"), "--dry-run", "--format", "json")
+    assert same.exit_code == 0 and json.loads(same.stdout) == []
