@@ -37,12 +37,11 @@ def test_a_dash_in_the_account_or_the_name_is_a_located_error(kam, write_csv, is
     result = kam("import", write_csv("account,name\n-,王强\n华信银行, - \n"))
     assert result.exit_code == 2
     assert (
-        "contacts.csv, line 2, column 1 (account), value '-': an account cannot be cleared; the account is required"
+        "contacts.csv, line 2, column 1 (account), value '-': the account is required; '-' cannot clear it"
         in result.stderr
     )
     assert (
-        "contacts.csv, line 3, column 2 (name), value '-': a name cannot be cleared; the name is required"
-        in result.stderr
+        "contacts.csv, line 3, column 2 (name), value '-': the name is required; '-' cannot clear it" in result.stderr
     )
     assert not isolated_db.exists() or isolated_db.count("account") == 0  # nothing written
 
@@ -80,3 +79,39 @@ def test_a_dry_run_lists_a_changed_manager_and_an_empty_list_when_nothing_change
         "李总: reports_to (empty) → 张三", "张三: new contact at 华信银行"]  # fmt: skip
     same = kam("import", write_csv(FIRST, name="same.csv"), "--dry-run", "--format", "json")
     assert same.exit_code == 0 and json.loads(same.stdout) == []
+
+
+def test_a_dash_clears_an_account_field_and_a_dry_run_lists_it(kam, write_csv):
+    kam("import", write_csv("account,industry,tier,owner,notes\n华信银行,银行,key,张经理,重点\n", name="a.csv"),
+        "--kind", "accounts")  # fmt: skip
+    change = write_csv("account,industry,tier,owner,notes\n华信银行,-,-,,'-\n", name="b.csv")
+    listed = kam("import", change, "--kind", "accounts", "--dry-run", "--format", "json")
+    assert listed.exit_code == 0, listed.stderr
+    assert json.loads(listed.stdout) == [
+        {"line": 2, "account": "华信银行", "contact": None, "field": f, "before": before, "after": after, "change": change}
+        for f, before, after, change in (("industry", "银行", None, "cleared"), ("tier", "key", None, "cleared"),
+                                         ("notes", "重点", "-", "updated"))
+    ]  # fmt: skip
+    result = kam("import", change, "--kind", "accounts")
+    assert "0 created, 1 updated, 0 unchanged, 0 skipped, 2 fields cleared" in result.stdout, result.stderr
+    changes = {h["field"]: (h["old"], h["new"]) for h in json.loads(kam("history", "华信银行", "--format", "json").stdout)
+               if h["source"] == "import b.csv"}  # fmt: skip
+    assert changes == {"industry": ("银行", None), "tier": ("key", None), "notes": ("重点", "-")}
+    account = json.loads(kam("accounts", "--format", "json").stdout)[0]
+    assert (account["industry"], account["owner"]) == (None, "张经理")
+    bad = kam("import", write_csv("account,industry\n-,银行\n", name="c.csv"), "--kind", "accounts")
+    assert bad.exit_code == 2
+    assert "c.csv, line 2, column 1 (account), value '-': the account is required; '-' cannot clear it" in bad.stderr
+
+
+def test_a_dash_unlinks_an_opportunitys_contacts_and_clears_its_amount(kam, write_csv):
+    kam("import", write_csv(FIRST, name="one.csv"))
+    kam("import", write_csv("account,name,amount,stage,contacts\n华信银行,续约,100万,谈判,王强\n", name="o.csv"),
+        "--kind", "opportunities")  # fmt: skip
+    result = kam("import", write_csv("account,name,amount,stage,contacts\n华信银行,续约,-,,-\n", name="p.csv"),
+                 "--kind", "opportunities", "--dry-run")  # fmt: skip
+    assert result.stdout == (
+        "华信银行: opportunity 续约: amount 1000000 → (cleared)\n"
+        "华信银行: opportunity 续约: contacts 王强 → (cleared)\n"
+        "would import p.csv: 0 created, 1 updated, 0 unchanged, 0 skipped, 2 fields cleared\n"
+    ), result.stderr

@@ -55,6 +55,7 @@ def import_file(
             result = import_table(
                 db, file, kind.value, vocab=vocab, now=st.now, encoding=encoding, dry_run=dry_run,
                 skip_invalid=skip_invalid, ignore_unknown=ignore_unknown, progress=progress, today=st.today,
+                list_changes=dry_run or format in (Format.json, Format.csv),
             )  # fmt: skip
         else:
             from ..importing.contacts import import_contacts

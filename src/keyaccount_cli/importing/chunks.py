@@ -18,7 +18,7 @@ from ..domain.vocab import Vocabulary
 from ..errors import InputError, Problem
 from ..storage.contact_rows import CLEAR, SCALAR_FIELDS, given
 from .cells import EMAIL, NOT_EMAIL, Bad, Parsed, account, column_caches, squash
-from .csvfile import SourceInfo, map_header, read_records, unquote_formula
+from .csvfile import CLEAR_CELL, SourceInfo, cannot_clear, map_header, read_records, unquote_formula
 
 # a chunk's valid rows, field by field of `Row` (up to `account_id`; the contact fields as tuples)
 Chunk = tuple[list[Any], ...]
@@ -124,7 +124,7 @@ class Columns:
         for i, f in self.fields:
             texts: Sequence[str] = columns[i]
             joined = "\x00".join(texts)  # read_records refuses NUL, so it cannot be part of a cell
-            dashes = [k for k, t in enumerate(texts) if t.strip() == "-"] if _DASH.search(joined) else None
+            dashes = [k for k, t in enumerate(texts) if t.strip() == CLEAR_CELL] if _DASH.search(joined) else None
             if dashes and f not in ("name", "account"):
                 texts = list(texts)
                 for k in dashes:
@@ -199,8 +199,7 @@ def _clear(sink: Sink, f: str, values: list[Any], dashes: list[int], lines: list
     """The cells of exactly `-`: their field cleared, or, for the account and the name, a problem."""
     for k in dashes:
         if f in ("name", "account"):
-            sink.problem(lines[k], f, "-", f"{'an account' if f == 'account' else 'a name'} cannot be cleared;"
-                         f" the {f} is required")  # fmt: skip
+            sink.problem(lines[k], f, CLEAR_CELL, cannot_clear(f))
             bad[k] = 1
         else:
             values[k] = CLEAR

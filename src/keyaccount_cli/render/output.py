@@ -320,9 +320,11 @@ def write_import_changes(
         _write_csv_records(changes, keys, out)
         return
     for c in changes:
+        who = c["contact"] or c["account"]  # an account's own fields, an opportunity's: the account
         if c["change"] == "created":
-            out.write(f"{c['contact']}: new contact at {c['account']}\n")
+            what = "contact at " + c["account"] if c["contact"] else c["field"] or "account"
+            out.write(f"{who}: new {what}\n")
             continue
         before = "(empty)" if c["before"] is None else c["before"]
         after = c["after"] if c["after"] is not None else "(cleared)" if c["change"] == "cleared" else "(empty)"
-        out.write(f"{c['contact']}: {c['field']} {before} → {after}\n")
+        out.write(f"{who}: {c['field']} {before} → {after}\n")

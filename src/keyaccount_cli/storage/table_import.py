@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from ..domain.keys import email_key, name_key
 from ..domain.vocab import history_text
+from .contact_rows import CLEAR
 from .database import Database
 from .interactions import complete_first_meetings
 from .models import Account, Change, Contact, Interaction, InteractionContact, Opportunity, OpportunityContact
@@ -42,6 +43,8 @@ class Tally(Protocol):
     unchanged: int
     accounts_created: int
     steps_done: int
+    cleared: int
+    changes: list[dict[str, Any]] | None
 
 
 class RowRefused(Exception):
@@ -88,14 +91,20 @@ class TableWriter:
         self.now = now
         self.result = result
         self.seen: dict[Any, int] = {}  # a row's identity → the line that had it
+        self.line = 0  # the row being written, and its account's name (for `result.changes`)
+        self.account = ""
 
     def write(self, line: int, values: dict[str, Any]) -> None:
         """Write one row in a savepoint of its own; a row that is refused (`RowRefused`) leaves nothing."""
+        self.line, self.account = line, values.get("account", "")
         savepoint = self.conn.begin_nested()
+        listed = len(self.result.changes or ())
         try:
             getattr(self, self.kind)(line, values)
         except RowRefused:
             savepoint.rollback()
+            if self.result.changes is not None:
+                del self.result.changes[listed:]
             raise
         savepoint.commit()
 
@@ -103,6 +112,36 @@ class TableWriter:
         self.conn.execute(insert(Change).values(
             at=self.now, entity=entity, entity_id=entity_id, account_id=account_id, field=f,
             old=_text(old), new=_text(new), source=self.source))  # fmt: skip
+        self._listed(f, old, new)
+
+    def _listed(self, f: str, old: Any, new: Any) -> None:
+        """A change, as `kam import --dry-run` lists it: an account has no contact; an opportunity's
+        field is named as its history names it (`opportunity Renewal: stage`)."""
+        if self.result.changes is None:
+            return
+        created = new == "created"
+        after = _text(new)
+        change = "created" if created else "cleared" if after is None else "updated"
+        self.result.changes.append({
+            "line": self.line, "account": self.account, "contact": None,
+            "field": None if f == "*" else f, "before": _text(old), "after": None if created else after,
+            "change": change})  # fmt: skip
+
+    def given(self, values: dict[str, Any]) -> dict[str, Any]:
+        """A row's values for a new record: the `-` cells (nothing to clear) left out."""
+        return {f: v for f, v in values.items() if v != CLEAR}
+
+    def changed(self, row: Any, values: dict[str, Any]) -> dict[str, Any]:
+        """A stored record's fields that the row changes; a `-` cell clears (counted in `result`)."""
+        out: dict[str, Any] = {}
+        for f, new in values.items():
+            if new == CLEAR:
+                if row._mapping[f] is not None:
+                    out[f] = None
+                    self.result.cleared += 1
+            elif row._mapping[f] != new:
+                out[f] = new
+        return out
 
     def once(self, key: Any, line: int, what: str, field_name: str) -> None:
         if key in self.seen:
@@ -154,11 +193,11 @@ class TableWriter:
         values = {f: v[f] for f in ACCOUNT_FIELDS if f in v}
         if row is None:
             new_id = _new_id(self.conn.execute(insert(a).values(name=v["account"], name_key=name_key(v["account"]),
-                                                                created_at=self.now, updated_at=self.now, **values)))  # fmt: skip
+                                                                created_at=self.now, updated_at=self.now, **self.given(values))))  # fmt: skip
             self.history("account", new_id, new_id, "*", None, "created")
             self.result.created += 1
             return
-        changed = {f: new for f, new in values.items() if row._mapping[f] != new}
+        changed = self.changed(row, values)
         for f, new in changed.items():
             self.history("account", row.id, row.id, f, row._mapping[f], new)
         if changed:
@@ -170,7 +209,8 @@ class TableWriter:
     def opportunities(self, line: int, v: dict[str, Any]) -> None:
         o, oc = Opportunity.__table__, OpportunityContact.__table__  # type: ignore[attr-defined]
         account_id = self.account_id(v["account"], create=False)
-        people = self.contacts(account_id, v["account"], v["contacts"]) if "contacts" in v else None
+        cells = v.get("contacts")
+        people = None if cells is None else {} if cells == CLEAR else self.contacts(account_id, v["account"], cells)
         self.once((account_id, name_key(v["name"])), line, "opportunity", "name")
         row = self.conn.execute(
             select(o).where(o.c.account_id == account_id, o.c.name_key == name_key(v["name"]))
@@ -179,14 +219,14 @@ class TableWriter:
         if row is None:
             opp_id = _new_id(self.conn.execute(insert(o).values(
                 account_id=account_id, name=v["name"], name_key=name_key(v["name"]), created_at=self.now,
-                updated_at=self.now, **values)))  # fmt: skip
+                updated_at=self.now, **self.given(values))))  # fmt: skip
             self.history("opportunity", opp_id, account_id, f"opportunity {v['name']}", None, "created")
             if people:
                 self.conn.execute(insert(oc), [{"opportunity_id": opp_id, "contact_id": i} for i in people])
             self.result.created += 1
             return
         label = f"opportunity {row.name}"
-        changed = {f: new for f, new in values.items() if row._mapping[f] != new}
+        changed = self.changed(row, values)
         for f, new in changed.items():
             self.history("opportunity", row.id, account_id, f"{label}: {f}", row._mapping[f], new)
         if changed:
@@ -199,7 +239,10 @@ class TableWriter:
             if set(before) != set(people):
                 linked_now = True
                 self.conn.execute(delete(oc).where(oc.c.opportunity_id == row.id))
-                self.conn.execute(insert(oc), [{"opportunity_id": row.id, "contact_id": i} for i in people])
+                if people:
+                    self.conn.execute(insert(oc), [{"opportunity_id": row.id, "contact_id": i} for i in people])
+                else:  # `-`: every contact unlinked
+                    self.result.cleared += 1
                 self.history("opportunity", row.id, account_id, f"{label}: contacts",
                              ", ".join(sorted(before.values())), ", ".join(sorted(people.values())))  # fmt: skip
         if changed or linked_now:
@@ -220,6 +263,7 @@ class TableWriter:
                                                                  summary=summary, created_at=self.now)))  # fmt: skip
             new_people = list(people)
             self.result.created += 1
+            self._listed(f"interaction {v['date'].isoformat()} {kind}", None, "created")
         else:
             item_id = row.id
             linked = set(self.conn.execute(select(ic.c.contact_id).where(ic.c.interaction_id == item_id)).scalars())
