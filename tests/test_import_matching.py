@@ -23,6 +23,19 @@ def test_a_row_matches_a_contact_by_the_digits_of_its_phone_of_seven_or_more(kam
                                    ("王 伟", None, "+ 138 0000 0001", "总监")]  # fmt: skip
 
 
+def test_a_phone_that_several_share_matches_nobody_by_itself(kam, write_csv):
+    office = (
+        "account,name,phone\n华信银行,张三,010-1234 5678\n华信银行,李四,010-1234 5678\n华信银行,王五,139-0000-0009\n"
+    )
+    result = kam("import", write_csv(office, name="one.csv"))
+    assert "3 created" in result.stdout, result.stderr  # 张三 and 李四 share an office switchboard
+    renamed = kam("import", write_csv("account,name,phone\n华信银行,Zhang San,01012345678\n华信银行,Wang Wu,13900000009\n",
+                                      name="two.csv"))  # fmt: skip
+    assert "1 created, 1 updated" in renamed.stdout, renamed.stderr
+    assert people(kam, "华信银行") == [("Wang Wu", None, "13900000009", None), ("Zhang San", None, "01012345678", None),
+                                   ("张三", None, "010-1234 5678", None), ("李四", None, "010-1234 5678", None)]  # fmt: skip
+
+
 def test_two_namesakes_with_different_phones_and_no_email_are_two_people(kam, write_csv):
     text = "account,name,phone,title\n华信银行,王伟,13900000002,工程师\n华信银行,王伟,13900000003,会计\n"
     result = kam("import", write_csv(text))

@@ -58,9 +58,6 @@ class _ChunkMatch:
         self.claimed: dict[str, Row] = {}
         state.claimed = self.claimed
         self.new_by_name: dict[tuple[int, str], list[Row]] = defaultdict(list)
-        self.fresh: list[Row] = []  # the chunk's new contacts so far
-        self.new_by_phone: dict[tuple[int, str], Row] = {}  # of `fresh[:indexed]`, built when needed
-        self.indexed = 0
 
     def _stored_phones(self, rows: list[Row]) -> dict[tuple[int, str], list[Stored]]:
         """The stored contacts that have the phone of one of these rows at its account."""
@@ -78,7 +75,7 @@ class _ChunkMatch:
     def run(self, rows: list[Row]) -> list[Row]:
         state, by_email, by_name, by_phone, claimed = (
             self.state, self.by_email, self.by_name, self.by_phone, self.claimed)  # fmt: skip
-        new_by_name, fresh = self.new_by_name, self.fresh
+        new_by_name = self.new_by_name
         bad_emails, touched = state.bad_emails, state.touched
         out: list[Row] = []
         for r in rows:
@@ -93,7 +90,6 @@ class _ChunkMatch:
                 and (not by_phone or (r.account_id, phone_key(r.values.phone)) not in by_phone)
             ):
                 new_by_name[key].append(r)  # the common case: a new contact, nobody to match or clash with
-                fresh.append(r)
                 claimed[email] = r
                 out.append(r)
                 continue
@@ -104,7 +100,6 @@ class _ChunkMatch:
                 continue
             if r.target is None:
                 new_by_name[key].append(r)
-                fresh.append(r)
             else:
                 touched.set(r.target, r.line)
             if email:
@@ -144,43 +139,18 @@ class _ChunkMatch:
         else:
             r.target = c.id
 
-    def _earlier_phone(self, key: tuple[int, str]) -> Row | None:
-        """The chunk's first new contact with this phone at this account."""
-        index = self.new_by_phone
-        for row in self.fresh[self.indexed :]:
-            if row.values.phone and (k := phone_key(row.values.phone)):
-                index.setdefault((row.account_id, k), row)
-        self.indexed = len(self.fresh)
-        return index.get(key)
-
     def _same_phone(self, r: Row) -> bool:
-        """Whether the row is settled by its phone: matched to a stored contact with that phone at
-        its account (and no other email), or a problem. A row with an email is not matched to one
-        of this file's own rows by phone (as by name)."""
+        """Whether the row is the stored contact with its phone at its account: the only one there
+        with that phone (and no other email), not yet matched by another row. A phone that several
+        share (an office's switchboard) says nothing; nor does one within the file: the name does."""
         pk = phone_key(r.values.phone)
         if pk is None:
             return False
-        state, key, phone = self.state, (r.account_id, pk), r.values.phone
-        if not r.email and (first := self._earlier_phone(key)) is not None:
-            state.problem(r.line, "phone", phone, f"the same phone as line {first.line} ({first.name}); {_TELL_APART}")
-            return True
-        candidates = [c for c in self.by_phone.get(key, ()) if not (r.email and c.email)]
-        taken = [c for c in candidates if state.touched.get(c.id)]
-        free = [c for c in candidates if not state.touched.get(c.id)]
-        if taken and not r.email:
-            first_line = abs(state.touched.get(taken[0].id))
-            state.problem(
-                r.line, "phone", phone, f"the same phone as line {first_line} ({taken[0].name}); {_TELL_APART}"
-            )
-        elif len(free) > 1:
-            names = ", ".join(c.name for c in free)
-            state.problem(r.line, "phone", phone, f"{len(free)} contacts at {r.account} have this phone ({names});"
-                          " add the email to say which")  # fmt: skip
-        elif free:
-            r.target = free[0].id
-            state.existing[free[0].id] = free[0]
-        else:
+        candidates = [c for c in self.by_phone.get((r.account_id, pk), ()) if not (r.email and c.email)]
+        if len(candidates) != 1 or self.state.touched.get(candidates[0].id):
             return False
+        r.target = candidates[0].id
+        self.state.existing[r.target] = candidates[0]
         return True
 
     def _same_name(self, r: Row) -> None:
