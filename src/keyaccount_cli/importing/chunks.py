@@ -7,7 +7,6 @@ the columns of `Row`'s fields (plain lists, cheap to send down a pipe).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress, islice
 from operator import itemgetter
@@ -23,8 +22,6 @@ from .csvfile import CLEAR_CELL, SourceInfo, cannot_clear, map_header, read_reco
 # a chunk's valid rows, field by field of `Row` (up to `account_id`; the contact fields as tuples)
 Chunk = tuple[list[Any], ...]
 _first, _second = itemgetter(0), itemgetter(1)
-# a cell of exactly `-` (it clears the field), among cells joined by NUL
-_DASH = re.compile(r"(?:^|\x00)[^\S\x00]*-[^\S\x00]*(?:\x00|$)")
 
 
 class Sink(Protocol):
@@ -124,7 +121,7 @@ class Columns:
         for i, f in self.fields:
             texts: Sequence[str] = columns[i]
             joined = "\x00".join(texts)  # read_records refuses NUL, so it cannot be part of a cell
-            dashes = [k for k, t in enumerate(texts) if t.strip() == CLEAR_CELL] if _DASH.search(joined) else None
+            dashes = _dashes(texts) if CLEAR_CELL in joined else None
             if dashes and f not in ("name", "account"):
                 texts = list(texts)
                 for k in dashes:
@@ -193,6 +190,14 @@ def _emails(sink: Sink, texts: list[str], lines: list[int], bad: bytearray) -> l
                 bad[k] = 1
                 values[k] = ""
     return [v or None for v in values]
+
+
+def _dashes(texts: Sequence[str]) -> list[int] | None:
+    """Where the cells of exactly `-` (it clears the field) are, if any."""
+    stripped = list(map(str.strip, texts))
+    if CLEAR_CELL not in stripped:  # a `-` inside a phone or a date, as a rule
+        return None
+    return [k for k, t in enumerate(stripped) if t == CLEAR_CELL]
 
 
 def _clear(sink: Sink, f: str, values: list[Any], dashes: list[int], lines: list[int], bad: bytearray) -> None:
