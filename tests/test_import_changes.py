@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from .test_import_worker import both_ways
+
 HEADER = "account,name,email,phone,title,attitude,status,reports_to,notes\n"
 FIRST = (
     HEADER + "华信银行,王强,wq@x.cn,138-0000-0001,CIO,neutral,leaving,li@x.cn,老客户\n华信银行,李总,li@x.cn,,CEO,,,,\n"
@@ -115,3 +119,28 @@ def test_a_dash_unlinks_an_opportunitys_contacts_and_clears_its_amount(kam, writ
         "华信银行: opportunity 续约: contacts 王强 → (cleared)\n"
         "would import p.csv: 0 created, 1 updated, 0 unchanged, 0 skipped, 2 fields cleared\n"
     ), result.stderr
+
+
+@pytest.mark.sqlite_only
+def test_clears_and_namesakes_come_out_the_same_in_a_worker_and_with_the_tricks_off(tmp_path, monkeypatch):
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    rows = [(f"Account {i // 7}", f"Person {i % 3}", "" if i % 4 == 3 and i % 7 else f"p{i}@x.example", f"139{i:08d}",
+             "CIO", "support", f"p{i - i % 7}@x.example" if i % 7 else "") for i in range(2500)]  # fmt: skip
+    header = "account,name,email,phone,title,attitude,reports_to\n"
+    first.write_text(header + "".join(",".join(r) + "\n" for r in rows), encoding="utf-8")
+    changed = [(a, n, e, "-" if i % 5 == 0 and e else p, "-" if i % 3 == 0 else t, at, "-" if i % 11 == 0 else b)
+               for i, (a, n, e, p, t, at, b) in enumerate(rows)]  # fmt: skip
+    second.write_text(header + "".join(",".join(r) + "\n" for r in changed), encoding="utf-8")
+    commands = (["import", str(first)], ["import", str(second), "--dry-run", "--format", "json"],
+                ["import", str(second)])  # fmt: skip
+    seen = both_ways(tmp_path, monkeypatch, *commands)
+    monkeypatch.setenv("KAM_BULK_TRICKS", "off")
+    (tmp_path / "off").mkdir()
+    seen += both_ways(tmp_path / "off", monkeypatch, *commands)
+    assert all(s == seen[0] for s in seen)
+    (_, made, _), (_, listed, _), (code, done, errors) = seen[0][0]
+    assert code == 0, errors
+    assert "fields cleared" in done and "2500 created" in made
+    changes = json.loads(listed)
+    assert {c["change"] for c in changes} == {"cleared"}
+    assert done.startswith(f"imported second.csv: 0 created, {len({c['line'] for c in changes})} updated")
