@@ -48,7 +48,7 @@ def export(
     else:
         header, rows = finding_rows(reader, check_options(st.config(), st.today, due))
     with open_output(output, excel=excel) as out:
-        write_csv(rows, header, out=out)
+        written = write_csv(rows, header, out=out)
     if output not in (None, "-"):
-        noun = what.value if len(rows) != 1 else what.value.removesuffix("s")
-        err(f"wrote {len(rows)} {noun} to {output}")
+        noun = what.value if written != 1 else what.value.removesuffix("s")
+        err(f"wrote {written} {noun} to {output}")
