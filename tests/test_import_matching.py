@@ -86,3 +86,16 @@ def test_a_name_reference_to_namesakes_is_a_located_error_and_a_phone_names_one(
     assert result.exit_code == 0, result.stderr
     managers = isolated_db.rows("SELECT c.name, m.phone FROM contact c JOIN contact m ON m.id = c.reports_to_id")
     assert managers == [("赵六", "13900000003")]
+
+
+def test_an_opportunitys_contact_named_by_a_shared_name_is_refused_and_a_phone_names_one(kam, write_csv, isolated_db):
+    kam("import", write_csv("account,name,phone\n华信银行,王伟,13900000002\n华信银行,王伟,13900000003\n"))
+    opportunity = "account,name,contacts\n华信银行,续约,{}\n"
+    result = kam("import", write_csv(opportunity.format("王伟"), name="o.csv"), "--kind", "opportunities")
+    assert result.exit_code == 2
+    assert ("o.csv, line 2, column 3 (contacts), value '王伟': '王伟' names 2 contacts at 华信银行 "
+            "(王伟 <13900000002>, 王伟 <13900000003>); name one by its email or phone") in result.stderr  # fmt: skip
+    result = kam("import", write_csv(opportunity.format("139-0000-0003"), name="o.csv"), "--kind", "opportunities")
+    assert result.exit_code == 0, result.stderr
+    linked = isolated_db.rows("SELECT c.phone FROM opportunity_contact l JOIN contact c ON c.id = l.contact_id")
+    assert linked == [("13900000003",)]

@@ -36,3 +36,14 @@ def written_as_phone(text: str) -> bool:
     """Whether a reference (`reports_to`, `successor`) names someone by phone: digits (at least
     `PHONE_DIGITS`), spaces, `+ ( ) . / -` and nothing else."""
     return bool(_PHONE_TEXT.fullmatch(text.strip())) and phone_key(text) is not None
+
+
+def names_several(written: str, account: str, people: list[tuple[str, str | None, str | None]], *, n: int,
+                  by_phone: bool = False) -> str:  # fmt: skip
+    """The problem of a reference that names several contacts (namesakes, or people sharing a
+    phone), `people` being (name, email, phone) of the first of them: who they are, and how to
+    name one."""
+    who = ", ".join(f"{name} <{email or phone or 'no email or phone'}>" for name, email, phone in people[:5])
+    more = f" and {n - 5} more" if n > 5 else ""
+    how = "its email" if by_phone else "its email or phone"
+    return f"{written!r} names {n} contacts at {account} ({who}{more}); name one by {how}"

@@ -8,7 +8,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 
-from ..domain.keys import name_key, phone_key
+from ..domain.keys import name_key, names_several, phone_key
 from ..errors import SHOWN
 from .contact_rows import REFERENCES, ImportState
 
@@ -68,20 +68,15 @@ def _by_phone(state: ImportState) -> None:
 
 
 def _names_several(state: ImportState, account_id: int, account: str, raw: str, key: str, by: int, n: int) -> str:
-    """The message for a reference that names namesakes (or people sharing a phone): who they are,
-    and how to name one."""
+    """The message for a reference that names namesakes (or people sharing a phone)."""
     sql = state.sql
     if by == 2:
         rows = [row for row in sql.all("SELECT name, email, phone FROM contact WHERE account_id = ? AND phone IS NOT"
                                        " NULL ORDER BY id", (account_id,)) if phone_key(row[2]) == key]  # fmt: skip
-        told = "; name one by its email"
     else:
-        rows = sql.all("SELECT name, email, phone FROM contact WHERE account_id = ? AND name_key = ? ORDER BY id",
-                       (account_id, key))  # fmt: skip
-        told = "; name one by its email or phone"
-    who = ", ".join(f"{name} <{email or phone or 'no email or phone'}>" for name, email, phone in rows[:5])
-    more = f" and {n - 5} more" if n > 5 else ""
-    return f"{raw!r} names {n} contacts at {account} ({who}{more}){told}"
+        rows = sql.all("SELECT name, email, phone FROM contact WHERE account_id = ? AND name_key = ? ORDER BY id"
+                       " LIMIT 5", (account_id, key))  # fmt: skip
+    return names_several(raw, account, rows, n=n, by_phone=by == 2)
 
 
 def _names_nobody(state: ImportState, account: str, raw: str, ref_key: str, by_email: int) -> str:

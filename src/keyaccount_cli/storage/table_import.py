@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from ..domain.keys import email_key, name_key
+from ..domain.keys import email_key, name_key, names_several, phone_key, written_as_phone
 from ..domain.vocab import history_text
 from .contact_rows import CLEAR
 from .database import Database
@@ -174,13 +174,19 @@ class TableWriter:
                     raise RowRefused(
                         "contacts", ref, f"{ref!r} is a contact of another account; it must be a contact of {account}"
                     )
+            elif written_as_phone(ref):
+                rows = [row for row in self.conn.execute(select(c.c.id, c.c.name, c.c.email, c.c.phone).where(
+                    c.c.account_id == account_id, c.c.phone.is_not(None)).order_by(c.c.id)).all()
+                    if phone_key(row.phone) == phone_key(ref)]  # fmt: skip
             else:
-                rows = self.conn.execute(select(c.c.id, c.c.name, c.c.account_id).where(
-                    c.c.account_id == account_id, c.c.name_key == name_key(ref))).all()  # fmt: skip
+                rows = self.conn.execute(select(c.c.id, c.c.name, c.c.email, c.c.phone).where(
+                    c.c.account_id == account_id, c.c.name_key == name_key(ref)).order_by(c.c.id)).all()  # fmt: skip
             if not rows:
                 raise RowRefused("contacts", ref, f"{ref!r} names nobody at {account}")
             if len(rows) > 1:
-                raise RowRefused("contacts", ref, f"{ref!r} names {len(rows)} contacts at {account}; use the email")
+                people = [(r.name, r.email, r.phone) for r in rows]
+                raise RowRefused("contacts", ref, names_several(ref, account, people, n=len(rows),
+                                                                by_phone=written_as_phone(ref)))  # fmt: skip
             out[rows[0].id] = rows[0].name
         return out
 
