@@ -175,10 +175,12 @@ class _ChunkMatch:
         else:
             namesakes = [c for c in candidates if c.id <= state.contacts_before]
             if namesakes:
-                state.warn(r.line, possible_duplicate(r, namesakes[0]))
+                state.warn(
+                    r.line, possible_duplicate(r, namesakes[0], state.account_names.get(r.account_id, r.account))
+                )
 
 
-def possible_duplicate(r: Row, c: Stored) -> str:
+def possible_duplicate(r: Row, c: Stored, account: str) -> str:
     """The warning for a new contact whose name a contact of the account had before: how to make
     them one person, should they be."""
     shown = c.email or c.values.phone or c.name
@@ -189,4 +191,4 @@ def possible_duplicate(r: Row, c: Stored) -> str:
     if r.values.phone and phone_digits(r.values.phone) != phone_digits(c.values.phone):
         given.append(f"--phone {shlex.quote(str(r.values.phone))}")
     fix = f"kam set {shlex.quote(who)} {' '.join(given)}".rstrip()
-    return f"possible duplicate: {r.name} already at {r.account} as {shown}; if it is the same person: {fix}"
+    return f"possible duplicate: {r.name} already at {account} as {shown}; if it is the same person: {fix}"
