@@ -74,6 +74,9 @@ def test_a_dry_run_lists_each_new_contact_and_each_changed_field(kam, write_csv)
     ]  # fmt: skip
     assert "would import two.csv: 1 created" in listed.stderr
     assert kam("export", "contacts").stdout == before  # nothing written
+    done = kam("import", change, "--format", "json")  # without --dry-run: what the import did
+    assert done.exit_code == 0 and json.loads(done.stdout) == json.loads(listed.stdout), done.stderr
+    assert "imported two.csv: 1 created" in done.stderr and kam("export", "contacts").stdout != before
 
 
 def test_a_dry_run_lists_a_changed_manager_and_an_empty_list_when_nothing_changes(kam, write_csv):
