@@ -105,7 +105,7 @@ def _record(command, account, people, state):
     sole = None
     codes, maybe = [], []
     horizon, today = state["horizon"], state["today"]
-    for _, cid, who, dept, roles, power, attitude, status, risk, change, successor in people:
+    for _, cid, _who, dept, roles, power, attitude, status, risk, change, successor in people:
         roles = roles.split(";") if roles else ()
         decides = power == "final" or "decision_maker" in roles
         if status != "left":
@@ -151,7 +151,9 @@ def _key_changes(people, state):
     """The key people who left or were replaced in the last 12 months: 'name day', oldest first."""
     out = []
     for _, cid, who, _, roles, power, _, status, _, change, successor in people:
-        if not (power == "final" or (roles and ("decision_maker" in roles.split(";") or "champion" in roles.split(";")))):
+        if not (
+            power == "final" or (roles and ("decision_maker" in roles.split(";") or "champion" in roles.split(";")))
+        ):
             continue
         day = (change or state["left_on"].get(cid)) if status == "left" else change if successor is not None else None
         if day is not None and state["since"] < day[:10] <= state["today"]:
@@ -167,7 +169,9 @@ WEIGHTS = {"usage": 30, "renewal_intent": 30, "p1_tickets": 20, "nps": 20}
 
 def _health(name, tier, inputs, codes, changes):
     values = dict(zip(("usage", "renewal_intent", "p1_tickets", "nps"), inputs, strict=True))
-    points = {d: None if v is None else INTENT.get(v) if d == "renewal_intent" else POINTS[d](v) for d, v in values.items()}
+    points = {
+        d: None if v is None else INTENT.get(v) if d == "renewal_intent" else POINTS[d](v) for d, v in values.items()
+    }
     used = {d: w for d, w in WEIGHTS.items() if points[d] is not None}
     out = {"account": name, "tier": tier, "score": None, "band": None}
     for d in WEIGHTS:
@@ -207,12 +211,20 @@ def _report(records, today):
     return {
         "as_of": today.isoformat(),
         "tiers": [{"tier": t, **g, "total": sum(g.values())} for t, g in grid.items()],
-        "single_threaded": {"min_amount": 1000000, "open_opportunities": 0, "count": 0, "share": None, "amount": 0,
-                            "opportunities": []},  # fmt: skip
+        "single_threaded": {
+            "min_amount": 1000000,
+            "open_opportunities": 0,
+            "count": 0,
+            "share": None,
+            "amount": 0,
+            "opportunities": [],
+        },  # fmt: skip
         "key_person_changed": {"days": 90, "count": 0, "amount": 0, "opportunities": []},
         "key_people_changes": sorted(movers, key=lambda m: (-m["changes"], key(m["account"]))),
-        "owners": [{"owner": owner or None, **o, "contacts_per_account": round(o["active_contacts"] / o["accounts"], 1)}
-                   for owner, o in sorted(owners.items(), key=lambda kv: (kv[0] == "", key(kv[0])))],  # fmt: skip
+        "owners": [
+            {"owner": owner or None, **o, "contacts_per_account": round(o["active_contacts"] / o["accounts"], 1)}
+            for owner, o in sorted(owners.items(), key=lambda kv: (kv[0] == "", key(kv[0])))
+        ],  # fmt: skip
     }
 
 

@@ -12,7 +12,7 @@ from .checks import CheckOptions, Finding, check_facts, facts_of
 from .health import BANDS, Scorecard, assess
 from .keys import name_key
 from .portfolio import TIERS, key_person_changes, opportunity_record
-from .views import AccountView, OpportunityView
+from .views import AccountView, ContactView, OpportunityView
 
 NO_TIER = "none"
 NO_SCORE = "no_score"
@@ -33,7 +33,7 @@ def dashboard(
         facts = facts_of(a)
         findings = check_facts(facts, opts)  # once, for the health band and the owner's tally
         grid[opts.policy.tier(a) or NO_TIER][assess(a, card, opts, findings).band or NO_SCORE] += 1
-        mover = _key_people_mover(a, opts.today, card.key_people_months)
+        mover = _key_people_mover(a, opts.today, card.key_people_months, facts.watch)
         if mover is not None:
             movers.append(mover)
         tally = owners[a.owner or ""]
@@ -71,9 +71,12 @@ def _empty_owner_tally() -> OwnerTally:
     }  # fmt: skip
 
 
-def _key_people_mover(account: AccountView, today: date, months: int) -> dict[str, Any] | None:
-    """The account's key people who left or were replaced in the last `months`; None if none."""
-    changes = key_person_changes(account, today, months)
+def _key_people_mover(
+    account: AccountView, today: date, months: int, watched: list[ContactView]
+) -> dict[str, Any] | None:  # fmt: skip
+    """The account's key people who left or were replaced in the last `months` (all among its
+    `watched` contacts); None if none."""
+    changes = key_person_changes(account, today, months, watched)
     if not changes:
         return None
     people = [f"{c.name} {d.isoformat()}" for c, d in changes]

@@ -150,6 +150,8 @@ def score(
 def _weighted(inputs: Mapping[str, Any], card: Scorecard) -> tuple[HealthResult, Fraction | None]:
     """The points and weighted base of `score`, before any deduction; the base exactly (None: no value)."""
     values = {d: inputs.get(d) for d in DIMENSIONS}
+    if all(v is None for v in values.values()):  # no data, no points (most accounts of a large book)
+        return HealthResult(inputs=values, points=dict.fromkeys(DIMENSIONS), weights_used={}, base=None), None
     points = {d: card.points_for(d, values[d]) for d in DIMENSIONS}
     used = {d: card.weights[d] for d in DIMENSIONS if points[d] is not None and card.weights.get(d, 0) > 0}
     result = HealthResult(inputs=values, points=points, weights_used=used, base=None)
