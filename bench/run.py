@@ -4,19 +4,24 @@ per-account commands, and one big account.
 Each measurement runs in a fresh child process: wall-clock time and the child's
 peak RSS. Imports of up to 200,000 rows run three times (baseline, import, re-import in
 turn, each time into new databases) and the fastest run of each counts; so does the
-fastest of three `kam check` runs, and of five for `--help` and `map`. Files and
-databases live in a temporary directory.
+fastest of three `kam check` runs, and of five for `--help` and `map`. `kam accounts`, `kam
+health` and `kam report` (`--format json`) over the check's database run in turn with the floor
+(`bench/floor.py`: plain sqlite3 + json doing the same reads), three times each, and the fastest
+of each counts; the floor's output must be kam's, byte for byte; each once more with the read
+trick off (KAM_READ_TRICKS=off), for what it buys. Files and databases live in a temporary directory.
 
     .venv/bin/python bench/run.py [--rows N ...] [--check-rows N] [--map-contacts N]
         [--account-rows N,N] [--big-account N] [--quick] [--pg-url URL]
+    .venv/bin/python bench/run.py --reads-db DB    # only accounts, health and report over a kam database
 
 With no options: import of 100,000 and 1,000,000 rows (each beside the baseline; the million once
 more with the import's bulk-load tricks off, KAM_BULK_TRICKS=off, and the ratio on/off), re-import,
-`kam export contacts` of each against its import, `kam check` over the million, `kam --help` and
-`kam map` of 2,000 contacts, each read-only per-account command (`contacts`, `show`, `map`,
-`health`, `history`, `handover`, `successor --suggest`, a person named by email and by name) on
-20,000 and 1,000,000 contacts against `import typer`, and `show`/`contacts` of one account of
-8,000 contacts (best of three, output in a pipe); about ten minutes.
+`kam export contacts` of each against its import, `kam check`, `accounts`, `health` and `report`
+over the million (the last three beside a plain sqlite3 + json floor, `bench/floor.py`), `kam
+--help` and `kam map` of 2,000 contacts, each read-only per-account command (`contacts`, `show`,
+`map`, `health`, `history`, `handover`, `successor --suggest`, a person named by email and by
+name) on 20,000 and 1,000,000 contacts against `import typer`, and `show`/`contacts` of one
+account of 8,000 contacts (best of three, output in a pipe); about a quarter of an hour.
 With `--pg-url` (or KAM_BENCH_PG_URL), a SQLAlchemy URL of a PostgreSQL database, the
 imports also run against that server, each into a schema of its own that is dropped
 afterwards.
@@ -49,12 +54,15 @@ REPEATS = 5  # best-of for the start-up measurements
 IMPORT_REPEATS = 3  # best-of for imports of up to 200,000 rows
 TRICKS_OFF_ROWS = 1_000_000  # from this size the first import also runs with KAM_BULK_TRICKS=off
 CHECK_REPEATS = 3  # best-of for kam check (the first run may find the file out of the system's cache)
+READS = ("accounts", "health", "report")  # the read-only commands measured against bench/floor.py
+READ_REPEATS = 3  # best-of for each of them and its floor, run in turn
 
 
 @dataclass
 class Measurement:
     seconds: float
     peak_bytes: int
+    cpu: float = 0.0  # user + system seconds of the child
 
 
 @dataclass
@@ -66,13 +74,15 @@ class Result:
     seconds: float = 0.0
 
 
-def measure(command: list[str], *, ok_codes: tuple[int, ...] = (0,), env: dict[str, str] | None = None) -> Measurement:
-    """Run `command` with its output discarded: wall time and peak memory. The peak is the larger
+def measure(
+    command: list[str], *, ok_codes: tuple[int, ...] = (0,), env: dict[str, str] | None = None, out: Path | None = None
+) -> Measurement:
+    """Run `command` with its output discarded (or written to `out`): wall time and peak memory. The peak is the larger
     of the process's own peak RSS (ru_maxrss, KiB on Linux) and the largest sum of the RSS of it
     and its children (a large import parses in a worker process), sampled every 20 ms."""
-    with tempfile.TemporaryFile() as errors:
+    with tempfile.TemporaryFile() as errors, open(out or os.devnull, "wb") as output:
         start = time.perf_counter()
-        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env={**ENV, **(env or {})})
+        child = subprocess.Popen(command, stdout=output, stderr=errors, env={**ENV, **(env or {})})
         tree = TreeMemory(child.pid)
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
@@ -82,7 +92,7 @@ def measure(command: list[str], *, ok_codes: tuple[int, ...] = (0,), env: dict[s
             errors.seek(0)
             shown = " ".join(shown_arg(arg) for arg in command)
             sys.exit(f"{shown} exited {code}:\n{errors.read().decode()[-2000:]}")
-    return Measurement(seconds, max(usage.ru_maxrss * 1024, tree.peak))
+    return Measurement(seconds, max(usage.ru_maxrss * 1024, tree.peak), usage.ru_utime + usage.ru_stime)
 
 
 class TreeMemory(threading.Thread):
@@ -128,10 +138,10 @@ def rss(pid: int) -> int:
 
 
 def fastest(best: Measurement | None, run: Measurement) -> Measurement:
-    """The faster of two runs, with the larger peak memory of the two."""
+    """The faster of two runs (wall and CPU time each), with the larger peak memory of the two."""
     if best is None:
         return run
-    return Measurement(min(best.seconds, run.seconds), max(best.peak_bytes, run.peak_bytes))
+    return Measurement(min(best.seconds, run.seconds), max(best.peak_bytes, run.peak_bytes), min(best.cpu, run.cpu))
 
 
 def shown_arg(arg: str) -> str:
@@ -240,13 +250,15 @@ def bench_pg_import(rows: int, work: Path, url: str, baseline: float) -> list[Re
 
 
 def bench_check(rows: int, work: Path, databases: dict[int, Path]) -> Result:
-    """`kam check` over a database of `rows` contacts (reusing an imported one)."""
+    """`kam check` over a database of `rows` contacts (reusing an imported one, else importing one
+    and keeping it in `databases`)."""
     db = databases.get(rows)
     if db is None:
         csv, db = work / f"check-{rows}.csv", work / f"check-{rows}.db"
         progress(f"generating and importing {rows:,} rows for check")
         generate(str(csv), rows)
         measure([*KAM, "--db", str(db), "import", str(csv)])
+        databases[rows] = db
     progress("kam check")
     command = [*KAM, "--db", str(db), "check", "--due", "30d", "--format", "json"]
     run = None
@@ -259,6 +271,39 @@ def bench_check(rows: int, work: Path, databases: dict[int, Path]) -> Result:
         "≤ 3 s, ≤ 600 MB",
         run.seconds <= 3 and run.peak_bytes <= 600 * MB,
     )
+
+
+def bench_reads(rows: int, work: Path, databases: dict[int, Path]) -> list[Result]:
+    """`kam accounts`, `health` and `report --format json` over the database of `rows` contacts, each
+    beside the floor (bench/floor.py), run in turn; both write their output to a file, and the two
+    files must be the same. The target is on wall time; the CPU time (user + system) is shown too,
+    for a shared machine, where the wall time also counts the neighbours' work."""
+    db = databases[rows]
+    results = []
+    for command in READS:
+        kam_out, floor_out = work / f"{command}.kam.json", work / f"{command}.floor.json"
+        kam = floor = None
+        for run in range(READ_REPEATS):
+            progress(f"kam {command} and its floor ({run + 1}/{READ_REPEATS})")
+            kam = fastest(kam, measure([*KAM, "--db", str(db), command, "--format", "json"], out=kam_out))
+            floor = fastest(floor, measure([sys.executable, str(BENCH / "floor.py"), command, str(db),
+                                            "--as-of", AS_OF.isoformat()], out=floor_out))  # fmt: skip
+        assert kam and floor
+        if kam_out.read_bytes() != floor_out.read_bytes():
+            sys.exit(f"kam {command} and bench/floor.py {command} wrote different output")
+        progress(f"kam {command}, read trick off")
+        plain = measure([*KAM, "--db", str(db), command, "--format", "json"], env={"KAM_READ_TRICKS": "off"})
+        ratio, cpu_ratio = kam.seconds / floor.seconds, kam.cpu / floor.cpu
+        results.append(Result(
+            f"kam {command} {rows:,}" if rows else f"kam {command}",
+            f"{kam.seconds:.2f} s = {ratio:.2f}× floor ({floor.seconds:.2f} s); CPU {kam.cpu:.2f} s = "
+            f"{cpu_ratio:.2f}× floor ({floor.cpu:.2f} s); {kam.peak_bytes / MB:.0f} MB (floor {floor.peak_bytes / MB:.0f})",
+            "≤ 1.5× floor",
+            ratio <= 1.5,
+        ))  # fmt: skip
+        results.append(Result(f"kam {command}, read trick off", f"{plain.seconds:.2f} s, CPU {plain.cpu:.2f} s; "
+                              f"trick on/off = {kam.seconds / plain.seconds:.2f}, CPU {kam.cpu / plain.cpu:.2f}"))  # fmt: skip
+    return results
 
 
 def bench_startup(contacts: int, work: Path) -> list[Result]:
@@ -385,14 +430,20 @@ def main() -> None:
     parser.add_argument(
         "--rows", type=counts, action="append", help="rows to import (repeatable or 1,2,3); default 100000,1000000"
     )
-    parser.add_argument("--check-rows", type=int, help="contacts in the database for kam check; default 1000000, 0 = skip")
+    parser.add_argument("--check-rows", type=int,
+                        help="contacts in the database for kam check, accounts, health, report; default 1000000, 0 = skip")  # fmt: skip
     parser.add_argument("--map-contacts", type=int, help="contacts of the mapped account; default 2000")
     parser.add_argument("--account-rows", type=counts, help="database sizes for the per-account commands; default 20000,1000000")
     parser.add_argument("--big-account", type=int, help="contacts of the account for show/contacts; default 8000")
     parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
     parser.add_argument("--pg-url", default=os.environ.get("KAM_BENCH_PG_URL"),
                         help="also import into this PostgreSQL database (SQLAlchemy URL); default $KAM_BENCH_PG_URL")  # fmt: skip
+    parser.add_argument("--reads-db", type=Path, help="only the accounts, health and report rows, over this kam database")
     args = parser.parse_args()
+    if args.reads_db:
+        with tempfile.TemporaryDirectory(prefix="kam-bench-") as tmp:
+            print_table(bench_reads(0, Path(tmp), {0: args.reads_db.resolve()}))
+        return
     row_counts = [n for group in args.rows for n in group] if args.rows else (
         [5_000] if args.quick else [100_000, 1_000_000])  # fmt: skip
     check_rows = args.check_rows if args.check_rows is not None else (5_000 if args.quick else 1_000_000)
@@ -412,6 +463,7 @@ def main() -> None:
             results.append(bench_export(rows, work, databases, imported[1].seconds))
         if check_rows:
             results.append(bench_check(check_rows, work, databases))
+            results += bench_reads(check_rows, work, databases)
         results += bench_startup(map_contacts, work)
         results += bench_per_account(account_sizes, work, databases)
         results += bench_big_account(big_account, work)

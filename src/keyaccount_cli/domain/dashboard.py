@@ -8,12 +8,11 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from .checks import CheckOptions, check_account
-from .graph import coverage as account_coverage
+from .checks import CheckOptions, Finding, check_facts, facts_of
 from .health import BANDS, Scorecard, assess
 from .keys import name_key
 from .portfolio import TIERS, key_person_changes, opportunity_record
-from .views import AccountView, OpportunityView
+from .views import AccountView, ContactView, OpportunityView
 
 NO_TIER = "none"
 NO_SCORE = "no_score"
@@ -31,12 +30,14 @@ def dashboard(
     movers: list[dict[str, Any]] = []
     owners: dict[str, OwnerTally] = defaultdict(_empty_owner_tally)
     for a in accounts:
-        grid[opts.policy.tier(a) or NO_TIER][assess(a, card, opts).band or NO_SCORE] += 1
-        mover = _key_people_mover(a, opts.today, card.key_people_months)
+        facts = facts_of(a)
+        findings = check_facts(facts, opts)  # once, for the health band and the owner's tally
+        grid[opts.policy.tier(a) or NO_TIER][assess(a, card, opts, findings).band or NO_SCORE] += 1
+        mover = _key_people_mover(a, opts.today, card.key_people_months, facts.watch)
         if mover is not None:
             movers.append(mover)
         tally = owners[a.owner or ""]
-        _count_account(tally, a, opts)
+        _count_account(tally, facts.active, findings)
         for opp, rec in _open_deals(a, opts):
             tally["open_opportunities"] += 1
             if opp.amount is not None and opp.amount >= min_amount:
@@ -70,20 +71,24 @@ def _empty_owner_tally() -> OwnerTally:
     }  # fmt: skip
 
 
-def _key_people_mover(account: AccountView, today: date, months: int) -> dict[str, Any] | None:
-    """The account's key people who left or were replaced in the last `months`; None if none."""
-    changes = key_person_changes(account, today, months)
+def _key_people_mover(
+    account: AccountView, today: date, months: int, watched: list[ContactView]
+) -> dict[str, Any] | None:  # fmt: skip
+    """The account's key people who left or were replaced in the last `months` (all among its
+    `watched` contacts); None if none."""
+    changes = key_person_changes(account, today, months, watched)
     if not changes:
         return None
     people = [f"{c.name} {d.isoformat()}" for c, d in changes]
     return {"account": account.name, "changes": len(changes), "people": people}
 
 
-def _count_account(tally: OwnerTally, account: AccountView, opts: CheckOptions) -> None:
-    """Add one account, its active contacts and whether it is thin or lacks a decision maker."""
-    codes = {f.code for f in check_account(account, opts)}
+def _count_account(tally: OwnerTally, active: int, findings: Iterable[Finding]) -> None:
+    """Add one account, its `active` contacts and whether it is thin or lacks a decision maker
+    (from its `findings`)."""
+    codes = {f.code for f in findings}
     tally["accounts"] += 1
-    tally["active_contacts"] += account_coverage(account).active
+    tally["active_contacts"] += active
     tally["thin_accounts"] += bool(codes & THIN_CODES)
     tally["no_decision_maker"] += "NO_DECISION_MAKER" in codes
 

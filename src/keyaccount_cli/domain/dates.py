@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 from ..errors import KamError
 from .vocab import LAST_DAY, DateRangeError, VocabError, parse_date
@@ -12,6 +13,7 @@ from .vocab import LAST_DAY, DateRangeError, VocabError, parse_date
 _WINDOW = re.compile(r"^\s*(\d+)\s*([dwm])\s*$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=256)  # `kam report` asks for the same day once per account
 def add_months(day: date, months: int) -> date:
     """The same day `months` later (earlier when negative), or the month's last day when it is shorter."""
     month = day.month - 1 + months

@@ -100,17 +100,21 @@ class Coverage:
 
 
 def coverage(account: AccountView, points: dict[int, list[str]] | None = None) -> Coverage:
-    active = account.active_contacts
-    if points is None:
-        points = single_points(account)
-    by_id = account.by_id()
-    return Coverage(
-        active=len(active),
-        departments=len({c.department for c in active if c.department}),
-        supporters=sum(1 for c in active if c.supporter),
-        decision_makers=sum(1 for c in active if c.decision_maker),
-        single_points=[by_id[i].name for i in sorted(points)],
-    )
+    """The counts over the account's active contacts, in one pass, and the names of the single
+    `points` given (`single_points(account)`, which `kam map` and `kam show` pass); without them,
+    none: the counts alone (`kam accounts`, `report`, the export) do not need the network."""
+    active = supporters = deciders = 0
+    departments = set()
+    for c in account.contacts:
+        if not c.active:
+            continue
+        active += 1
+        if c.department:
+            departments.add(c.department)
+        supporters += c.supporter
+        deciders += c.decision_maker
+    names = {c.id: c.name for c in account.contacts} if points else {}
+    return Coverage(active, len(departments), supporters, deciders, [names[i] for i in sorted(points or ())])
 
 
 @dataclass

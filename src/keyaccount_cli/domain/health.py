@@ -141,16 +141,33 @@ def score(
     account has. A dimension without a value is left out and the other weights
     are rescaled; without any value there is no score.
     """
+    result, base = _weighted(inputs, card)
+    if base is not None:
+        _deduct(result, base, card, key_people_changed, thin_coverage)
+    return result
+
+
+def _weighted(inputs: Mapping[str, Any], card: Scorecard) -> tuple[HealthResult, Fraction | None]:
+    """The points and weighted base of `score`, before any deduction; the base exactly (None: no value)."""
     values = {d: inputs.get(d) for d in DIMENSIONS}
+    if all(v is None for v in values.values()):  # no data, no points (most accounts of a large book)
+        return HealthResult(inputs=values, points=dict.fromkeys(DIMENSIONS), weights_used={}, base=None), None
     points = {d: card.points_for(d, values[d]) for d in DIMENSIONS}
     used = {d: card.weights[d] for d in DIMENSIONS if points[d] is not None and card.weights.get(d, 0) > 0}
     result = HealthResult(inputs=values, points=points, weights_used=used, base=None)
     total = sum(used.values())
     if not total:
-        return result
+        return result, None
     terms = [Fraction(used[d]) * Fraction(p) for d in used if (p := points[d]) is not None]  # all of `used` has points
     base = sum(terms, Fraction(0)) / Fraction(total) * 10
     result.base = float(base)
+    return result, base
+
+
+def _deduct(
+    result: HealthResult, base: Fraction, card: Scorecard, key_people_changed: Sequence[str], thin_coverage: Sequence[str]
+) -> None:  # fmt: skip
+    """The deductions of `score` from the exact `base`, then the score and its band."""
     if len(key_people_changed) >= card.key_people_changes and card.key_people_deduction:
         result.deductions.append(Deduction(card.key_people_deduction,
             f"{len(key_people_changed)} key-person changes in {card.key_people_months} months: "
@@ -160,7 +177,6 @@ def score(
     final = base - sum(Fraction(d.points) for d in result.deductions)
     result.score = round_half_up(min(Fraction(100), max(Fraction(0), final)))
     result.band = card.band(result.score)
-    return result
 
 
 # --- one account, from its snapshot ------------------------------------------
@@ -168,15 +184,23 @@ def score(
 THIN_CODES = ("SINGLE_CONTACT", "SINGLE_SUPPORTER")
 
 
-def assess(account: Any, card: Scorecard, opts: Any) -> HealthResult:
-    """The score of an account snapshot (`AccountView`) as of `opts.today` (`CheckOptions`)."""
+def assess(account: Any, card: Scorecard, opts: Any, findings: Sequence[Any] | None = None) -> HealthResult:
+    """The score of an account snapshot (`AccountView`) as of `opts.today` (`CheckOptions`); `findings`
+    are the account's (`check_account`), when the caller has them. The deductions (the findings, the
+    key-person changes) are looked for only when there is a score to deduct from: most accounts of a
+    large book have no health data."""
     from .checks import check_account
     from .portfolio import key_person_changes
 
-    thin = sorted({f.code for f in check_account(account, opts) if f.code in THIN_CODES}, key=THIN_CODES.index)
+    result, base = _weighted(account.health_inputs, card)
+    if base is None:
+        return result
+    if findings is None:
+        findings = check_account(account, opts)
+    thin = sorted({f.code for f in findings if f.code in THIN_CODES}, key=THIN_CODES.index)
     changes = key_person_changes(account, opts.today, card.key_people_months)
-    return score(account.health_inputs, card, key_people_changed=[f"{c.name} {d.isoformat()}" for c, d in changes],
-                 thin_coverage=thin)  # fmt: skip
+    _deduct(result, base, card, [f"{c.name} {d.isoformat()}" for c, d in changes], thin)
+    return result
 
 
 def record(account: str, tier: str | None, result: HealthResult) -> dict[str, Any]:

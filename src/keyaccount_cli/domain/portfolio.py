@@ -6,7 +6,7 @@ recorded health scores; the policy carries the configured thresholds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -68,18 +68,24 @@ def change_day(c: ContactView, left_on: Mapping[int, date]) -> date | None:
     return None
 
 
-def changed_between(account: AccountView, start: date, end: date, *, key_only: bool) -> list[tuple[ContactView, date]]:
-    """Contacts who left or were replaced after `start` and up to `end`, oldest first."""
+def changed_between(
+    account: AccountView, start: date, end: date, *, key_only: bool, among: Iterable[ContactView] | None = None
+) -> list[tuple[ContactView, date]]:  # fmt: skip
+    """Contacts who left or were replaced after `start` and up to `end`, oldest first. `among`: the
+    contacts to look at, when not all of the account's: everyone with a change day is watched
+    (`AccountFacts.watched`: they left, or have a change date), so the watched ones will do."""
     out = []
-    for c in account.contacts:
+    for c in account.contacts if among is None else among:
         day = change_day(c, account.left_on)
         if day is not None and start < day <= end and (not key_only or is_key_person(c)):
             out.append((c, day))
     return sorted(out, key=lambda p: (p[1], p[0].id))
 
 
-def key_person_changes(account: AccountView, today: date, months: int = 12) -> list[tuple[ContactView, date]]:
-    return changed_between(account, add_months(today, -months), today, key_only=True)
+def key_person_changes(
+    account: AccountView, today: date, months: int = 12, among: Iterable[ContactView] | None = None
+) -> list[tuple[ContactView, date]]:  # fmt: skip
+    return changed_between(account, add_months(today, -months), today, key_only=True, among=among)
 
 
 def coverage(opp: OpportunityView, account: AccountView) -> str:

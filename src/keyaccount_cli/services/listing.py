@@ -27,7 +27,7 @@ def account_overview(reader: Reader, opts: CheckOptions) -> list[dict[str, Any]]
     """One record per account, by name: its effective tier (its own, else the one its annual revenue
     reaches, as `health`, `show` and `report` give it), coverage and number of findings."""
     records: list[dict[str, Any]] = []
-    for a in iter_accounts(reader, today=opts.today):
+    for a in iter_accounts(reader, for_checks=True, scores=False, today=opts.today):  # the checks' fields
         cov = coverage(a)
         records.append({
             "account": a.name, "industry": a.industry, "tier": opts.policy.tier(a), "owner": a.owner,

@@ -8,9 +8,13 @@ SQLAlchemy.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, cast
 
 from ..domain.keys import name_key
@@ -27,6 +31,7 @@ from ..domain.views import (
 )
 from ..domain.vocab import ATTITUDE_SCORE, VOCABULARIES
 from ..errors import KamError
+from .bulkload import pause_cyclic_gc
 from .extras import Extras, load_extras
 from .migrations import WATCHED
 from .reader import Reader, _day, _flag, _in, _split, _text_order, as_reader
@@ -67,13 +72,22 @@ _CHECK_SQL = (
 )
 
 
+# the stored values of contact.attitude that can be read; the map, the coverage and the successor
+# ranking score every attitude: one outside the vocabulary is unreadable
+_ATTITUDES = frozenset((None, *ATTITUDE_SCORE))
+# a contact's roles: one tuple per distinct stored value (a million contacts share a few dozen)
+_roles = lru_cache(maxsize=4096)(_split)
+
+
 def _check_contact(row: Sequence[Any]) -> ContactView:
-    """A contact from a `_CHECK_SQL` row: the fields the checks look at."""
+    """A contact from a `_CHECK_SQL` row: the fields the checks, the coverage and the health scores
+    look at. Positional, and the values checked inline: a million of them make `kam accounts`."""
     cid, aid, name, dept, roles, power, attitude, status, risk, change_date, kind, successor = row
+    if attitude not in _ATTITUDES:
+        raise unreadable("contact", cid, name, "attitude", attitude)
     return ContactView(
-        cid, aid, name, department=dept, roles=_split(roles), decision_power=power,
-        attitude=_attitude(cid, name, attitude), status=status, change_risk=risk,
-        change_date=_contact_day(cid, name, change_date), change_kind=kind, successor_id=successor,
+        cid, aid, name, None, None, None, dept, _roles(roles), power, attitude, (), None, None, None, status, risk,
+        None if change_date is None else _contact_day(cid, name, change_date), kind, successor,
     )  # fmt: skip
 
 
@@ -81,18 +95,13 @@ def _full_contact(row: Sequence[Any]) -> ContactView:
     """A contact from a `_CONTACT_SQL` row."""
     (cid, aid, name, email, phone, title, dept, roles, power, attitude, concerns, can_sign, owner, boss, status, risk,
      change_date, kind, successor, moved, notes) = row  # fmt: skip
+    if attitude not in _ATTITUDES:
+        raise unreadable("contact", cid, name, "attitude", attitude)
     return ContactView(
-        cid, aid, name, email, phone, title, dept, _split(roles), power, _attitude(cid, name, attitude),
-        _split(concerns), _flag(can_sign), _flag(owner), boss, status, risk, _contact_day(cid, name, change_date), kind,
+        cid, aid, name, email, phone, title, dept, _roles(roles), power, attitude, _split(concerns), _flag(can_sign),
+        _flag(owner), boss, status, risk, None if change_date is None else _contact_day(cid, name, change_date), kind,
         successor, moved, notes,
     )  # fmt: skip
-
-
-def _attitude(contact_id: int, name: str, value: str | None) -> str | None:
-    # the map, the coverage and the successor ranking score every attitude: one outside the vocabulary is unreadable
-    if value is not None and value not in ATTITUDE_SCORE:
-        raise unreadable("contact", contact_id, name, "attitude", value)
-    return value
 
 
 def _contact_day(contact_id: int, name: str, value: Any) -> date | None:
@@ -108,12 +117,16 @@ def iter_accounts(
     *,
     for_checks: bool = False,
     ids: Sequence[int] | None = None,
+    scores: bool = True,
     today: date | None = None,
 ) -> Iterator[AccountView]:
     """Every account (or the named ones, or those with the `ids` given) with its contacts, relations
     and open handover steps, one at a time in id order, so that memory holds one account, not the
-    whole book. `for_checks` reads only the fields the checks look at (a cron check over a million
-    contacts). With `today`, a step done after today is still open (`_open_step_rule`)."""
+    whole book. `for_checks` reads only the fields the checks look at, which are all that the
+    coverage counts and the health scores need too (`kam check`, `accounts`, `health` and `report`
+    over a million contacts). Without `scores`, the views leave out what only the health scores
+    look at (the health inputs, and when people left: `extras.load_extras`), as `kam accounts` does.
+    With `today`, a step done after today is still open (`_open_step_rule`)."""
     reader = as_reader(source)
     wanted = account_ids(reader, names) if names else (sorted(set(ids)) if ids is not None else None)
     relations: dict[int, list[RelationView]] = defaultdict(list)
@@ -136,29 +149,48 @@ def iter_accounts(
         "SELECT id, name, industry, tier, owner, annual_revenue, notes, status, renewal_date FROM account"
         + _in("id", wanted) + " ORDER BY id"
     ))  # fmt: skip
-    extras = load_extras(reader, wanted)  # interactions, opportunities, health inputs and scores (docs/spec.md §7)
+    extras = load_extras(reader, wanted, for_checks=not scores)  # interactions, opportunities, health (docs/spec.md §7)
     moves = moved_contacts(reader, _and("c.account_id", wanted))
     # contacts arrive sorted by account: walk both streams side by side
     stream = reader.rows((_CHECK_SQL if for_checks else _CONTACT_SQL) + _in("account_id", wanted)
                          + " ORDER BY account_id, id")  # fmt: skip
-    contacts = iter(stream)
-    pending = next(contacts, None)
-    try:
-        for id_, name, industry, tier, owner, revenue, notes, status, renewal in accounts:
-            revenue = number("account", id_, name, "annual_revenue", revenue)
-            view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
-                               notes=notes, relations=relations.get(id_, []), open_steps=steps.get(id_, []),
-                               status=_status(id_, name, status), renewal_date=_account_day(id_, name, renewal),
-                               moves=moves.get(id_, {}))  # fmt: skip
-            extras.fill(view)
-            people = view.contacts
-            while pending is not None and pending[1] <= id_:
-                if pending[1] == id_:
-                    people.append(_marked(_check_contact(pending) if for_checks else _full_contact(pending), marks))
-                pending = next(contacts, None)
-            yield view
-    finally:  # a contact that cannot be read, or a caller that stops early: the rows not read are let go
-        getattr(stream, "close", lambda: None)()
+    make = _check_contact if for_checks else _full_contact
+    groups = groupby(stream, itemgetter(1))  # (account id, its contact rows), grouped in C
+    group = next(groups, None)
+    # a million contacts make millions of objects, none in a reference cycle: no cycle collection
+    # while the book streams by (a trick, `read_tricks`); reference counting frees each account
+    with pause_cyclic_gc(read_tricks()):
+        try:
+            for id_, name, industry, tier, owner, revenue, notes, status, renewal in accounts:
+                revenue = number("account", id_, name, "annual_revenue", revenue)
+                view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner,
+                                   annual_revenue=revenue, notes=notes, relations=relations.get(id_, []),
+                                   open_steps=steps.get(id_, []), status=_status(id_, name, status),
+                                   renewal_date=_account_day(id_, name, renewal), moves=moves.get(id_, {}))  # fmt: skip
+                extras.fill(view)
+                while group is not None and group[0] < id_:  # contacts of an account not asked for
+                    group = next(groups, None)
+                if group is not None and group[0] == id_:
+                    view.contacts = (
+                        [_marked(make(row), marks) for row in group[1]] if marks else list(map(make, group[1]))
+                    )
+                    group = next(groups, None)
+                yield view
+        finally:  # a contact that cannot be read, or a caller that stops early: the rows not read are let go
+            getattr(stream, "close", lambda: None)()
+
+
+READ_TRICKS_VARIABLE = "KAM_READ_TRICKS"
+
+
+def read_tricks() -> bool:
+    """Whether `iter_accounts` pauses Python's cycle collector while the book streams, from
+    `KAM_READ_TRICKS` (read here only): `on` (the default) or `off`. Off, the read-only commands
+    show exactly the same, only slower; `bench/run.py` shows what it buys."""
+    text = os.environ.get(READ_TRICKS_VARIABLE, "on").strip().lower()
+    if text not in ("", "on", "off"):
+        raise KamError(f"{READ_TRICKS_VARIABLE}: {text!r} is neither on nor off")
+    return text != "off"
 
 
 def _status(account_id: int, name: str, value: str | None) -> str:
