@@ -47,7 +47,7 @@ def main() -> None:
     today = date.fromisoformat(sys.argv[sys.argv.index("--as-of") + 1] if "--as-of" in sys.argv else "2026-11-22")
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     inputs = ", usage, renewal_intent, p1_tickets, nps" if command == "health" else ""
-    accounts = conn.execute(f"SELECT id, name, industry, tier, owner, annual_revenue{inputs} FROM account ORDER BY id")
+    accounts = conn.execute(f"SELECT id, name, industry, tier, owner, annual_revenue, status{inputs} FROM account ORDER BY id")
     steps = defaultdict(list)
     for account_id, deadline in conn.execute(
         "SELECT c.account_id, s.deadline FROM handover_step s JOIN handover h ON h.id = s.handover_id"
@@ -97,7 +97,7 @@ def _months_back(day: date, months: int) -> date:
 
 
 def _record(command, account, people, state):
-    id_, name, industry, tier, owner, revenue = account[:6]
+    id_, name, industry, tier, owner, revenue, account_status = account[:7]
     if not tier and revenue is not None:
         tier = next((t for t, least in TIERS if revenue >= least), None)
     active = supporters = deciders = 0
@@ -129,21 +129,22 @@ def _record(command, account, people, state):
             codes.append("HANDOVER_OVERDUE" if deadline[:10] < today else "HANDOVER_DUE")
     if supporters == 1 and sole in maybe:
         codes.append("KEY_PERSON_LEAVING")
-    if active < 2:
-        codes.append("SINGLE_CONTACT")
-    if supporters == 1:
-        codes.append("SINGLE_SUPPORTER")
-    if active and not deciders:
-        codes.append("NO_DECISION_MAKER")
-    if active >= 2 and len(departments) == 1:
-        codes.append("SINGLE_DEPARTMENT")
+    if account_status == "customer":  # the coverage findings are a customer's only
+        if active < 2:
+            codes.append("SINGLE_CONTACT")
+        if supporters == 1:
+            codes.append("SINGLE_SUPPORTER")
+        if active and not deciders:
+            codes.append("NO_DECISION_MAKER")
+        if active >= 2 and len(departments) == 1:
+            codes.append("SINGLE_DEPARTMENT")
     if command == "accounts":
         return {"account": name, "industry": industry, "tier": tier, "owner": owner, "contacts": active,
                 "departments": len(departments), "supporters": supporters, "decision_makers": deciders,
-                "findings": len(codes)}  # fmt: skip
+                "findings": len(codes), "status": account_status}  # fmt: skip
     changes = _key_changes(people, state)
     if command == "health":
-        return _health(name, tier, account[6:], codes, changes)
+        return _health(name, tier, account[7:], codes, changes)
     return {"account": name, "tier": tier, "owner": owner, "active": active, "codes": codes, "changes": changes}
 
 
