@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..errors import more_problems
+from ..errors import KamError, more_problems
 from ..storage.sqlitefile import NewFile, claim_new_file, memory_database, open_sqlite_writer
 from .common import err, guarded, state
 
@@ -22,19 +22,23 @@ class Kind(StrEnum):
     accounts = "accounts"
     opportunities = "opportunities"
     interactions = "interactions"
+    relations = "relations"
+    handovers = "handovers"
 
 
 def register(app: typer.Typer) -> None:
     app.command(
-        "import", epilog="Example: kam import contacts.csv --dry-run   |   kam import accounts.csv --kind accounts"
+        "import",
+        epilog="Example: kam import contacts.csv --dry-run   |   kam import accounts.csv --kind accounts"
+        "   |   kam import backup/  (a folder kam export all wrote)",
     )(import_file)
 
 
 @guarded
 def import_file(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="The CSV (UTF-8, UTF-8 with BOM or GBK/GB18030; comma, semicolon or tab).", show_default=False)],
-    kind: Annotated[Kind, typer.Option("--kind", help="What the file holds: contacts, accounts, opportunities or interactions.", case_sensitive=False)] = Kind.contacts,
+    file: Annotated[Path, typer.Argument(help="The CSV (UTF-8, UTF-8 with BOM or GBK/GB18030; comma, semicolon or tab), or a folder kam export all wrote.", show_default=False)],
+    kind: Annotated[Kind, typer.Option("--kind", help="What the file holds: contacts, accounts, opportunities, interactions, relations or handovers.", case_sensitive=False)] = Kind.contacts,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and report what would change; write nothing.")] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Write the valid rows and report the others.")] = False,
     ignore_unknown: Annotated[bool, typer.Option("--ignore-unknown", help="Ignore columns kam does not know.")] = False,
@@ -43,6 +47,10 @@ def import_file(
     """Import contacts (or accounts, opportunities, interactions) from a CRM or Excel export: one transaction, upsert."""
     st = state(ctx)
     vocab = st.config().vocabulary
+    if file.is_dir() or (kind is Kind.contacts and _has_moves(file, encoding)):
+        _import_files(st, file, kind, dry_run=dry_run, skip_invalid=skip_invalid, ignore_unknown=ignore_unknown,
+                      encoding=encoding)  # fmt: skip
+        return
     location = st.sqlite_file()
     with _new_database_file(location, dry_run=dry_run) as created, _progress(file) as progress:
         fresh = created.file is not None or (dry_run and location is not None and not location.exists())
@@ -54,6 +62,7 @@ def import_file(
             result = import_table(
                 db, file, kind.value, vocab=vocab, now=st.now, encoding=encoding, dry_run=dry_run,
                 skip_invalid=skip_invalid, ignore_unknown=ignore_unknown, progress=progress, today=st.today,
+                offsets=st.config().deadlines,
             )  # fmt: skip
         else:
             from ..importing.contacts import import_contacts
@@ -67,6 +76,44 @@ def import_file(
             finally:
                 if db is not st._db:
                     db.close()
+    _report(file.name, result, dry_run=dry_run)
+
+
+def _has_moves(file: Path, encoding: str | None) -> bool:
+    from ..importing.contacts import has_moves
+
+    return file.is_file() and has_moves(file, encoding)
+
+
+def _import_files(st: Any, file: Path, kind: Kind, *, dry_run: bool, skip_invalid: bool, ignore_unknown: bool,
+                  encoding: str | None) -> None:  # fmt: skip
+    """A folder `kam export all` wrote (or a contacts file with its `moved_to` column): every file in
+    one transaction."""
+    from ..importing.folder import folder_files, import_files
+    from ..storage.database import NoDatabase, open_database
+
+    if file.is_dir() and kind is not Kind.contacts:
+        raise KamError(f"--kind {kind.value} takes one file; {file} is a folder (kam import {file} reads all of it)")
+    if skip_invalid:
+        raise KamError(f"--skip-invalid: {file} is imported whole or not at all; correct the file the error names")
+    files = folder_files(file) if file.is_dir() else [("contacts", file)]
+    try:
+        db = st.db(create=not dry_run)
+    except NoDatabase:
+        db = open_database("sqlite://")  # validate against an empty database; create nothing
+    result = import_files(db, files, vocab=st.config().vocabulary, now=st.now, today=st.today,
+                          deadlines=st.config().deadlines, encoding=encoding, dry_run=dry_run,
+                          ignore_unknown=ignore_unknown)  # fmt: skip
+    for path, done in result.files:
+        _report(path.name if file.is_file() else f"{file.name}/{path.name}", done, dry_run=dry_run)
+    if result.moves is not None and result.moves.updated:
+        n = result.moves.updated
+        err(
+            f"{'would record' if dry_run else 'recorded'} {n} move{'s' if n != 1 else ''} to another account (moved_to)"
+        )
+
+
+def _report(name: str, result: ImportResult, *, dry_run: bool) -> None:
     for warning in result.warnings:
         err(f"kam: warning: {warning}")
     for problem in result.problems:
@@ -75,7 +122,7 @@ def import_file(
         err(f"kam: {more_problems(result.problem_count - len(result.problems))}")
     verb = "would import" if dry_run else "imported"
     print(
-        f"{verb} {file.name}: {result.created} created, {result.updated} updated, "
+        f"{verb} {name}: {result.created} created, {result.updated} updated, "
         f"{result.unchanged} unchanged, {result.skipped} skipped"
         + (f" ({result.accounts_created} new account{'s' if result.accounts_created != 1 else ''})" if result.accounts_created else "")
     )  # fmt: skip

@@ -26,7 +26,8 @@ from ..storage.contact_rows import Fields, Row
 from ..storage.plans import sync_plans
 from .cells import option_values, parse_cell
 from .chunks import Chunk, parse_chunks
-from .columns import CONTACT_COLUMNS
+from .columns import CONTACT_COLUMNS, MOVED_TO
+from .csvfile import read_records
 from .worker import from_worker
 
 __all__ = [
@@ -71,7 +72,7 @@ def read_rows(
     size, stored_value = CHUNK, imp.sql.value
 
     def parse(sink: Any, progress: Callable[[int, int], None] | None, warnings: list[str]) -> Iterator[Chunk]:
-        return parse_chunks(sink, path, vocab, columns=CONTACT_COLUMNS, size=size, stored_value=stored_value,
+        return parse_chunks(sink, path, vocab, columns=CONTACT_COLUMNS | MOVED_TO, size=size, stored_value=stored_value,
                             encoding=encoding, ignore_unknown=ignore_unknown, progress=progress, warnings=warnings)  # fmt: skip
 
     worker = imp.load.on("worker") and _worth_a_worker(path)
@@ -79,6 +80,17 @@ def read_rows(
     fields = Fields._make
     for lines, accounts, account_keys, name_keys, emails, values, reports, successors in chunks:
         yield list(map(Row, lines, accounts, account_keys, name_keys, emails, map(fields, values), reports, successors))
+
+
+def has_moves(path: Path, encoding: str | None) -> bool:
+    """Whether a contacts file has a `moved_to` column (then `folder.import_files` imports it, in
+    one transaction with its moves)."""
+    try:
+        _, cells = next(read_records(path, encoding=encoding))
+    except StopIteration:
+        return False
+    names = {n.casefold() for f, aliases in MOVED_TO.items() for n in (f, *aliases)}
+    return any(cell.strip().lstrip("\ufeff").casefold() in names for cell in cells)
 
 
 def _worth_a_worker(path: Path) -> bool:

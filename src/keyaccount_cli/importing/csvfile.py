@@ -275,12 +275,15 @@ def read_records(
 
 def write_csv(
     rows: Iterable[Sequence[Any]], header: Sequence[str], *, out: IO[str] | None = None,
-) -> None:  # fmt: skip
-    """CSV with formula-safe cells; None is written as an empty cell."""
+) -> int:  # fmt: skip
+    """CSV with formula-safe cells; None is written as an empty cell. Returns the number of rows."""
     writer = csv.writer(out or sys.stdout, lineterminator="\n")
     writer.writerow(header)
+    count = 0
     for row in rows:
         writer.writerow(["" if v is None else spreadsheet_safe(str(v)) for v in row])
+        count += 1
+    return count
 
 
 @contextmanager

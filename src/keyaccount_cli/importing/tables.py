@@ -12,21 +12,28 @@ in the change history. Here the file is read and each row parsed and checked;
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..domain.succession import step_name
 from ..domain.vocab import VocabError, Vocabulary, bounded_number, parse_date, split_multi
-from ..errors import InputError, Problem, ProblemList
+from ..errors import InputError, KamError, Problem, ProblemList
 from ..storage.database import Database
+from ..storage.link_import import link_import
 from ..storage.table_import import RowRefused, table_import
 from .columns import COLUMNS
 from .contacts import ImportResult
 from .csvfile import map_header, read_records, unquote_formula
 
-REQUIRED = {"accounts": ("account",), "opportunities": ("account", "name"), "interactions": ("account", "date")}
+REQUIRED = {
+    "accounts": ("account",), "opportunities": ("account", "name"), "interactions": ("account", "date"),
+    "relations": ("contact", "other", "kind"), "handovers": ("contact", "step"),
+}  # fmt: skip
+TABLE_KINDS = ("accounts", "opportunities", "interactions")
+STEP_STATUS = {"open": ("未完成", "待办"), "done": ("完成", "已完成")}
 
 _NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)$")
 _SCALE = {"万": 10_000, "亿": 100_000_000}
@@ -59,7 +66,16 @@ def parse_table_cell(kind: str, f: str, raw: str, vocab: Vocabulary) -> Any:
     if f in ("tier", "renewal_intent"):
         return vocab.one(f, raw)
     if f == "kind":
-        return vocab.one("interaction_kind", raw)
+        return vocab.one("relation_kind" if kind == "relations" else "interaction_kind", raw)
+    if f == "step":
+        try:
+            return step_name(raw)
+        except KamError as exc:
+            raise VocabError(str(exc)) from None
+    if f == "status":
+        return _step_status(raw)
+    if f in ("contact", "other"):
+        return " ".join(raw.split())
     if f in ("annual_revenue", "amount"):
         return parse_number(raw)
     if f == "usage":
@@ -68,13 +84,21 @@ def parse_table_cell(kind: str, f: str, raw: str, vocab: Vocabulary) -> Any:
         return parse_number(raw, whole=True, high=MAX_TICKETS)
     if f == "nps":
         return parse_number(raw, whole=True, high=10)
-    if f in ("close_date", "date"):
+    if f in ("close_date", "date", "deadline", "done_on"):
         return parse_date(raw)
     if f == "contacts":
         return split_multi(raw)
     if f == "stage":
         return " ".join(raw.split())
     return raw
+
+
+def _step_status(raw: str) -> str:
+    value = raw.strip().casefold()
+    for status, aliases in STEP_STATUS.items():
+        if value == status or value in aliases:
+            return status
+    raise VocabError(f"unknown step status {raw.strip()!r}; expected open or done")
 
 
 @dataclass
@@ -133,11 +157,13 @@ def _had(cells: list[str], col: int) -> bool:
 
 
 def import_table(
-    db: Database, path: Path, kind: str, *, vocab: Vocabulary, now: datetime, encoding: str | None = None,
+    db: Database | Any, path: Path, kind: str, *, vocab: Vocabulary, now: datetime, encoding: str | None = None,
     dry_run: bool = False, skip_invalid: bool = False, ignore_unknown: bool = False,
     progress: Callable[[int, int], None] | None = None, today: date | None = None,
+    offsets: Mapping[str, int] | None = None,
 ) -> TableResult:  # fmt: skip
-    """Import an accounts, opportunities or interactions CSV in one transaction.
+    """Import an accounts, opportunities, interactions, relations or handovers CSV in one
+    transaction (`db`: the `Database`, or a connection in the transaction of `kam import DIR`).
 
     Every row is checked in full before it is written, so with `skip_invalid`
     the valid rows are written in the same single pass and the others reported.
@@ -150,10 +176,18 @@ def import_table(
         problems.add(p)
         bad_lines.add(p.line)
 
+    source = f"import {path.name}"
     # committed at the end of the block; rolled back on any exception, or at its end for a dry run
-    with table_import(db, kind, source=f"import {path.name}", now=now, result=result, dry_run=dry_run) as writer:
+    with (
+        table_import(db, kind, source=source, now=now, result=result, dry_run=dry_run)
+        if kind in TABLE_KINDS
+        else link_import(db, kind, source=source, now=now, result=result, dry_run=dry_run,
+                         today=today or now.date(), offsets=offsets)
+    ) as writer:  # fmt: skip
         for line, values, cols in _rows(kind, path, vocab, encoding=encoding, ignore_unknown=ignore_unknown,
                                         progress=progress, problem=problem):  # fmt: skip
+            if kind == "handovers":  # a step's state as the row writes it: an empty cell is no value
+                values = {f: values.get(f) for f in cols}
             try:
                 writer.write(line, values)
             except RowRefused as bad:
