@@ -51,6 +51,9 @@ def import_files(
     offsets = dict(deadlines or DEFAULT_DEADLINES)
     with transaction(db, dry_run=dry_run) as conn:
         for kind, path in files:
+            if not _has_rows(path, encoding):  # a table `kam export all` found empty: nothing to do
+                result.files.append((path, ImportResult(dry_run=dry_run)))
+                continue
             if kind == "contacts":
                 done: ImportResult = import_contacts(conn, path, vocab=vocab, now=now, encoding=encoding,
                                                      ignore_unknown=ignore_unknown, today=today, deadlines=offsets)  # fmt: skip
@@ -61,6 +64,15 @@ def import_files(
             done.dry_run = dry_run
             result.files.append((path, done))
     return result
+
+
+def _has_rows(path: Path, encoding: str | None) -> bool:
+    """Whether the file has a row below its header (its problems are reported by its import)."""
+    try:
+        records = read_records(path, encoding=encoding)
+        return next(records, None) is not None and next(records, None) is not None
+    except KamError:
+        return True
 
 
 def _cell(cells: list[str], col: int | None) -> str:
