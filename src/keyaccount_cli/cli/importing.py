@@ -44,7 +44,8 @@ def import_file(
     ignore_unknown: Annotated[bool, typer.Option("--ignore-unknown", help="Ignore columns kam does not know.")] = False,
     encoding: Annotated[str | None, typer.Option("--encoding", help="Override the detected text encoding (e.g. gb18030, big5).")] = None,
 ) -> None:  # fmt: skip
-    """Import contacts (or accounts, opportunities, interactions) from a CRM or Excel export: one transaction, upsert."""
+    """Import contacts (or accounts, opportunities, interactions, relations, handovers) from a CRM or Excel export,
+    or a whole folder `kam export all` wrote: one transaction, upsert."""
     st = state(ctx)
     vocab = st.config().vocabulary
     if file.is_dir() or (kind is Kind.contacts and _has_moves(file, encoding)):

@@ -61,7 +61,7 @@ def folder_tables(source: Any) -> Iterator[tuple[str, Rows]]:
         "opportunities": (FOLDER_HEADERS["opportunities"],
                           opportunities_for_folder(source, FOLDER_HEADERS["opportunities"])),
         "interactions": (FOLDER_HEADERS["interactions"], interactions_for_folder(source)),
-        "handovers": (FOLDER_HEADERS["handovers"], handovers_for_folder(source)),
+        "handovers": (FOLDER_HEADERS["handovers"], handovers_for_folder(source, FOLDER_HEADERS["handovers"])),
     }  # fmt: skip
     for kind in FOLDER_FILES:
         if kind == "contacts":

@@ -118,18 +118,22 @@ def interactions_for_folder(source: Any) -> Iterator[dict[str, Any]]:
         yield {"account": account, "date": _day(on), "kind": kind, "contacts": people.get(item), "summary": summary}
 
 
-def handovers_for_folder(source: Any) -> Iterator[dict[str, Any]]:
+def handovers_for_folder(source: Any, fields: Sequence[str]) -> Iterator[dict[str, Any]]:
     """Each step of every contact's plan `kam handover` shows (the open one, else the last), by
-    contact then step."""
+    contact then step: the contact, the step and each of `fields` (the step's columns of those
+    names; dates as days)."""
     reader = as_reader(source)
+    stored = [f for f in fields if f not in ("contact", "step")]
     for row in reader.rows(
-        f"SELECT {_ref_columns('c', 'a')}, s.step, s.owner, s.deadline, s.status, s.done_on, s.notes"
+        f"SELECT {_ref_columns('c', 'a')}, s.step{''.join(f', s.{f}' for f in stored)}"
         " FROM handover_step s JOIN handover h ON h.id = s.handover_id"
         " JOIN contact c ON c.id = h.contact_id JOIN account a ON a.id = c.account_id"
         " WHERE h.id = (SELECT p.id FROM handover p WHERE p.contact_id = h.contact_id"
         " ORDER BY CASE WHEN p.status = 'open' THEN 0 ELSE 1 END, p.id DESC LIMIT 1)"
         " ORDER BY c.id, s.position"
     ):
-        step, owner, due, status, done_on, notes = row[4:]
-        yield {"contact": contact_ref(*row[:4]), "step": step, "owner": owner, "deadline": _day(due),
-               "status": status, "done_on": _day(done_on), "notes": notes}  # fmt: skip
+        step = dict(zip(stored, row[5:], strict=True))
+        for day in ("deadline", "done_on"):
+            if day in step:
+                step[day] = _day(step[day])
+        yield {"contact": contact_ref(*row[:4]), "step": row[4], **step}

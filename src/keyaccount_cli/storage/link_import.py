@@ -21,8 +21,6 @@ from ..domain.vocab import DEFAULT_DEADLINES, STEPS
 from .models import Account, Contact, Handover, HandoverStep, Relation
 from .table_import import RowRefused, TableWriter, Tally, _new_id, transaction
 
-STEP_FIELDS = ("owner", "deadline", "status", "done_on", "notes")
-
 
 @contextmanager
 def link_import(
@@ -101,7 +99,7 @@ class LinkWriter(TableWriter):
         self.once((c.id, v["step"]), line, "step", "step")
         plan_id = self.plan(c)
         step = self.conn.execute(select(hs).where(hs.c.handover_id == plan_id, hs.c.step == v["step"])).one()
-        wanted = {f: v[f] for f in STEP_FIELDS if f in v}
+        wanted = {f: value for f, value in v.items() if f not in ("contact", "step")}
         if wanted.get("done_on") and wanted["done_on"] > self.today:
             raise RowRefused("done_on", wanted["done_on"].isoformat(), "nothing is completed in the future")
         status = wanted.get("status") or ("done" if wanted.get("done_on") else None)
