@@ -78,6 +78,7 @@ def _export_all(st: Any, output: str | None, database: Path | None, *, excel: bo
     folder = Path(output).expanduser()
     if database is not None:
         refuse_database_files(folder, database)
+    reader = st.reader()  # a missing database is said before any folder is made
     if folder.exists() and not folder.is_dir():
         raise KamError(f"{output} is not a folder; kam export all writes one CSV per table into a folder")
     try:
@@ -85,7 +86,7 @@ def _export_all(st: Any, output: str | None, database: Path | None, *, excel: bo
     except OSError as exc:
         raise KamError(f"cannot make the folder {output}: {exc.strerror or exc}") from None
     written = []
-    for name, (header, rows) in folder_tables(st.reader()):
+    for name, (header, rows) in folder_tables(reader):
         target = folder / name
         if database is not None:
             refuse_database_files(target, database)

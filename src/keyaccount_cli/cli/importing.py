@@ -98,13 +98,14 @@ def _import_files(st: Any, file: Path, kind: Kind, *, dry_run: bool, skip_invali
     if skip_invalid:
         raise KamError(f"--skip-invalid: {file} is imported whole or not at all; correct the file the error names")
     files = folder_files(file) if file.is_dir() else [("contacts", file)]
-    try:
-        db = st.db(create=not dry_run)
-    except NoDatabase:
-        db = open_database("sqlite://")  # validate against an empty database; create nothing
-    result = import_files(db, files, vocab=st.config().vocabulary, now=st.now, today=st.today,
-                          deadlines=st.config().deadlines, encoding=encoding, dry_run=dry_run,
-                          ignore_unknown=ignore_unknown)  # fmt: skip
+    with _new_database_file(st.sqlite_file(), dry_run=dry_run) as created:  # removed if the import fails
+        try:
+            db = created.db = st.db(create=not dry_run)
+        except NoDatabase:
+            db = open_database("sqlite://")  # validate against an empty database; create nothing
+        result = import_files(db, files, vocab=st.config().vocabulary, now=st.now, today=st.today,
+                              deadlines=st.config().deadlines, encoding=encoding, dry_run=dry_run,
+                              ignore_unknown=ignore_unknown)  # fmt: skip
     for path, done in result.files:
         _report(path.name if file.is_file() else f"{file.name}/{path.name}", done, dry_run=dry_run)
     if result.moves is not None and result.moves.updated:
