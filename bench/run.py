@@ -1,4 +1,5 @@
-"""kam benchmarks against their targets: import, re-import, check, --help, map.
+"""kam benchmarks against their targets: import, re-import, export, check, --help, map, the
+per-account commands, and one big account.
 
 Each measurement runs in a fresh child process: wall-clock time and the child's
 peak RSS. Imports of up to 200,000 rows run three times (baseline, import, re-import in
@@ -6,11 +7,16 @@ turn, each time into new databases) and the fastest run of each counts; so does 
 fastest of three `kam check` runs, and of five for `--help` and `map`. Files and
 databases live in a temporary directory.
 
-    .venv/bin/python bench/run.py [--rows N ...] [--check-rows N] [--map-contacts N] [--quick] [--pg-url URL]
+    .venv/bin/python bench/run.py [--rows N ...] [--check-rows N] [--map-contacts N]
+        [--account-rows N,N] [--big-account N] [--quick] [--pg-url URL]
 
 With no options: import of 100,000 and 1,000,000 rows (each beside the baseline; the million once
 more with the import's bulk-load tricks off, KAM_BULK_TRICKS=off, and the ratio on/off), re-import,
-`kam check` over the million, `kam --help` and `kam map` of 2,000 contacts; a few minutes.
+`kam export contacts` of each against its import, `kam check` over the million, `kam --help` and
+`kam map` of 2,000 contacts, each read-only per-account command (`contacts`, `show`, `map`,
+`health`, `history`, `handover`, `successor --suggest`, a person named by email and by name) on
+20,000 and 1,000,000 contacts against `import typer`, and `show`/`contacts` of one account of
+8,000 contacts (best of three, output in a pipe); about ten minutes.
 With `--pg-url` (or KAM_BENCH_PG_URL), a SQLAlchemy URL of a PostgreSQL database, the
 imports also run against that server, each into a schema of its own that is dropped
 afterwards.
@@ -19,6 +25,7 @@ afterwards.
 from __future__ import annotations
 
 import argparse
+import csv as csvlib
 import os
 import subprocess
 import sys
@@ -178,12 +185,13 @@ def bench_import(rows: int, work: Path) -> tuple[list[Result], Path]:
         ratio = run.seconds / base.seconds
         figure = f"{run.seconds:.2f} s = {ratio:.2f}× baseline, {run.peak_bytes / MB:.0f} MB"
         if not targets:  # the re-import's target is the first import's time (the next row)
-            return Result(f"{name} {rows:,}", figure)
+            return Result(f"{name} {rows:,}", figure, seconds=run.seconds)
         return Result(
             f"{name} {rows:,}",
             figure,
             f"≤ 1.5× baseline, ≤ {memory_limit} MB",
             ratio <= 1.5 and run.peak_bytes <= memory_limit * MB,
+            seconds=run.seconds,
         )
 
     off = []
@@ -281,6 +289,78 @@ def bench_startup(contacts: int, work: Path) -> list[Result]:
     ]
 
 
+def leaving_contact(csv_path: Path) -> tuple[str, str, str]:
+    """(account, email, name) of the first leaving contact in a generated file: the person the
+    per-account commands are asked about (the files of every size share their first accounts)."""
+    with csv_path.open(encoding="utf-8") as fh:
+        for row in csvlib.DictReader(fh):
+            if row["status"] == "leaving":
+                return row["account"], row["email"], row["name"]
+    sys.exit(f"{csv_path}: no leaving contact")
+
+
+def per_account_commands(account: str, email: str, name: str) -> list[list[str]]:
+    """The read-only per-account commands of issue #14, the person named by email and by name."""
+    return [
+        ["contacts", account], ["show", account], ["map", account], ["health", account],
+        ["history", email], ["history", name], ["handover", email], ["handover", name],
+        ["successor", email, "--suggest"], ["successor", name, "--suggest"],
+    ]  # fmt: skip
+
+
+def bench_per_account(sizes: list[int], work: Path, databases: dict[int, Path]) -> list[Result]:
+    """Each per-account command on databases of each size, against `import typer`: flat in size."""
+    typer_seconds = best([sys.executable, "-c", "import typer"])
+    results = []
+    for rows in sizes:
+        db = databases.get(rows) or imported_database(rows, work)
+        account, email, name = leaving_contact(work / f"contacts-{rows}.csv")
+        for args in per_account_commands(account, email, name):
+            progress(f"kam {args[0]} on {rows:,} contacts")
+            seconds = best([*KAM, "--db", str(db), *args])
+            ratio = seconds / typer_seconds
+            shown = " ".join(a if a.startswith("--") or a == args[0] else "NAME" if a == name else
+                             "EMAIL" if a == email else "ACCOUNT" for a in args)  # fmt: skip
+            results.append(Result(f"kam {shown} ({rows:,})", f"{seconds:.3f} s = {ratio:.2f}× import typer",
+                                  "≤ 2.5× import typer", ratio <= 2.5))  # fmt: skip
+    return results
+
+
+def imported_database(rows: int, work: Path) -> Path:
+    """A database of `rows` generated contacts (its CSV kept beside it)."""
+    csv, db = work / f"contacts-{rows}.csv", work / f"kam-{rows}.db"
+    if not db.exists():
+        progress(f"generating and importing {rows:,} rows")
+        generate(str(csv), rows)
+        measure([*KAM, "--db", str(db), "import", str(csv)])
+    return db
+
+
+def bench_export(rows: int, work: Path, databases: dict[int, Path], import_seconds: float) -> Result:
+    """`kam export contacts` of the imported rows, against the time their first import took."""
+    progress(f"kam export contacts of {rows:,}")
+    out = work / f"export-{rows}.csv"
+    run = measure([*KAM, "--db", str(databases[rows]), "export", "contacts", "-o", str(out)])
+    out.unlink()
+    ratio = run.seconds / import_seconds
+    return Result(f"kam export contacts {rows:,}", f"{run.seconds:.2f} s = {ratio:.2f}× import, "
+                  f"{run.peak_bytes / MB:.0f} MB", "≤ 0.5× import, ≤ 250 MB",
+                  ratio <= 0.5 and run.peak_bytes <= 250 * MB)  # fmt: skip
+
+
+def bench_big_account(contacts: int, work: Path) -> list[Result]:
+    """`kam show` and `kam contacts` of one account with `contacts` people, output in a pipe."""
+    csv, db = work / f"big-{contacts}.csv", work / f"big-{contacts}.db"
+    progress(f"kam show and contacts of one account of {contacts:,}")
+    generate(str(csv), contacts, single_account=True)
+    measure([*KAM, "--db", str(db), "import", str(csv)])
+    results = []
+    for command in ("show", "contacts"):
+        seconds = min(measure([*KAM, "--db", str(db), command, SINGLE_ACCOUNT]).seconds for _ in range(3))
+        results.append(Result(f"kam {command} of {contacts:,} contacts", f"{seconds:.2f} s", "≤ 1.5 s", seconds <= 1.5))
+    return results
+
+
 def print_table(results: list[Result]) -> None:
     """An aligned plain-text table: benchmark, figure, target, pass/FAIL."""
     lines = [("benchmark", "figure", "target", "result")]
@@ -302,6 +382,8 @@ def main() -> None:
     )
     parser.add_argument("--check-rows", type=int, help="contacts in the database for kam check; default 1000000, 0 = skip")
     parser.add_argument("--map-contacts", type=int, help="contacts of the mapped account; default 2000")
+    parser.add_argument("--account-rows", type=counts, help="database sizes for the per-account commands; default 20000,1000000")
+    parser.add_argument("--big-account", type=int, help="contacts of the account for show/contacts; default 8000")
     parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
     parser.add_argument("--pg-url", default=os.environ.get("KAM_BENCH_PG_URL"),
                         help="also import into this PostgreSQL database (SQLAlchemy URL); default $KAM_BENCH_PG_URL")  # fmt: skip
@@ -310,6 +392,8 @@ def main() -> None:
         [5_000] if args.quick else [100_000, 1_000_000])  # fmt: skip
     check_rows = args.check_rows if args.check_rows is not None else (5_000 if args.quick else 1_000_000)
     map_contacts = args.map_contacts or 2_000
+    account_sizes = args.account_rows or ([2_000] if args.quick else [20_000, 1_000_000])
+    big_account = args.big_account or (800 if args.quick else 8_000)
 
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="kam-bench-") as tmp:
@@ -320,9 +404,12 @@ def main() -> None:
             results += imported
             if args.pg_url:
                 results += bench_pg_import(rows, work, args.pg_url, imported[0].seconds)
+            results.append(bench_export(rows, work, databases, imported[1].seconds))
         if check_rows:
             results.append(bench_check(check_rows, work, databases))
         results += bench_startup(map_contacts, work)
+        results += bench_per_account(account_sizes, work, databases)
+        results += bench_big_account(big_account, work)
     print_table(results)
 
 

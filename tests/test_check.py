@@ -293,8 +293,9 @@ def test_json_findings_keep_quotes_and_backslashes_in_names(kam, write_csv):
     st.lists(st.text(alphabet="ab Z/-", min_size=1, max_size=6), min_size=1, max_size=4, unique=True),
     st.lists(st.lists(st.text(alphabet="ab 1[]é王建华😀\t\u200b-", max_size=12), min_size=4, max_size=4), max_size=6),
     st.integers(min_value=20, max_value=120),
+    st.one_of(st.none(), st.text(alphabet="ab Z王😀[]", max_size=40)),
 )
-def test_the_fast_table_is_the_table_rich_draws(labels, rows, width):
+def test_the_fast_table_is_the_table_rich_draws(labels, rows, width, title):
     """Findings in a pipe are drawn without Rich's layout (minutes for 200,000 rows); the text must not change.
     (Cells have no ":name:" here: Rich would draw an emoji for one, the fast table shows the text as it is.)"""
     import io
@@ -306,11 +307,11 @@ def test_the_fast_table_is_the_table_rich_draws(labels, rows, width):
     from keyaccount_cli.render.output import plain_table
 
     rows = [row[: len(labels)] for row in rows]
-    fast = plain_table(labels, rows, width)
+    fast = plain_table(labels, rows, width, title)
     if fast is None:  # Rich's own drawing is used: a tab, a zero-width character, or too wide
         return
     out = io.StringIO()
-    table = Table(title_justify="left", header_style="bold")
+    table = Table(title=escape(title) if title else None, title_justify="left", header_style="bold")
     for label in labels:
         table.add_column(label)
     for row in rows:

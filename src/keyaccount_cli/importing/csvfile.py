@@ -276,14 +276,16 @@ def read_records(
 def write_csv(
     rows: Iterable[Sequence[Any]], header: Sequence[str], *, out: IO[str] | None = None,
 ) -> int:  # fmt: skip
-    """CSV with formula-safe cells; None is written as an empty cell. Returns the number of rows."""
+    """CSV with formula-safe cells; None is written as an empty cell. Returns the rows written."""
     writer = csv.writer(out or sys.stdout, lineterminator="\n")
     writer.writerow(header)
-    count = 0
+    written = 0
     for row in rows:
-        writer.writerow(["" if v is None else spreadsheet_safe(str(v)) for v in row])
-        count += 1
-    return count
+        # None is an empty cell; a text that a spreadsheet would run as a formula is quoted
+        writer.writerow([v if v is None or (type(v) is str and not v.startswith(FORMULA_START))
+                         else spreadsheet_safe(str(v)) for v in row])  # fmt: skip
+        written += 1
+    return written
 
 
 @contextmanager

@@ -5,7 +5,7 @@ session (read through its connection)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..domain.checks import FINDING_KEYS, CheckOptions, check_account, check_accounts
@@ -31,16 +31,8 @@ FOLDER_HEADERS = {kind: list(COLUMNS[kind]) for kind in FOLDER_FILES} | {"contac
 
 
 def contact_rows(source: Any) -> Rows:
-    """`kam export contacts`: the import's columns, row by row (the rows an iterator)."""
-    return EXPORT_HEADER, (_contact_row(account, c, EXPORT_HEADER) for account, c in contacts_for_export(source))
-
-
-def _contact_row(account: str, c: dict[str, Any], header: Sequence[str]) -> list[Any]:
-    # a reference is written as the email when there is one, else the name, as import reads it
-    return [account if f == "account" else c[f] if f in _REFERENCES else history_text(c[f]) for f in header]
-
-
-_REFERENCES = ("reports_to", "successor", "moved_to")
+    """The contacts in exactly the import columns, as a stream of rows."""
+    return EXPORT_HEADER, contacts_for_export(source, EXPORT_HEADER)
 
 
 def _cell(value: Any) -> str | None:
@@ -65,8 +57,7 @@ def folder_tables(source: Any) -> Iterator[tuple[str, Rows]]:
     }  # fmt: skip
     for kind in FOLDER_FILES:
         if kind == "contacts":
-            rows = (_contact_row(a, c, header) for a, c in contacts_for_export(source, by_id=True))
-            yield "contacts.csv", (header, rows)
+            yield "contacts.csv", (header, contacts_for_export(source, header, by_id=True))
             continue
         columns, records = tables[kind]
         yield f"{kind}.csv", (columns, ([_cell(r.get(f)) for f in columns] for r in records))

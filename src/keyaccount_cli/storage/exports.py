@@ -1,6 +1,6 @@
-"""What `kam export` reads, in plain SQL through the reader (`reader.as_reader`), as stored, row by
-row (a whole book is never held in memory): every contact with its account's name (`kam export
-contacts`), and each table of the folder `kam export all` writes.
+"""What `kam export` reads, in plain SQL through the reader (`reader.as_reader`), one row at a time
+(a whole book is never held in memory): every contact with its account's name, as the text the
+export writes (`kam export contacts`), and each table of the folder `kam export all` writes.
 
 A contact the relations and handovers name is written by `contact_ref`: the email; else the name,
 when no other contact has that name; else `NAME (ACCOUNT)` (`link_import` reads each of them back).
@@ -11,46 +11,46 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from .reader import _day, _flag, _text_order, as_reader
+from .reader import _day, _text_order, as_reader
 from .reading import _contact_day
 
-# the contact's columns the export writes (references as ids: the export names them)
-EXPORTED = (
-    "id", "name", "email", "phone", "title", "department", "roles", "decision_power", "attitude", "concerns",
-    "can_sign", "project_owner", "reports_to_id", "status", "change_risk", "change_date", "change_kind",
-    "successor_id", "notes",
-)  # fmt: skip
-_FLAGS = ("can_sign", "project_owner")
-# a reference's email and name, the contact's manager's and successor's, the account it moved to
-_LINKS = ("r.email", "r.name", "s.email", "s.name", "ma.name")
-_JOINS = (
-    " LEFT JOIN contact r ON r.id = c.reports_to_id LEFT JOIN contact s ON s.id = c.successor_id"
-    " LEFT JOIN contact m ON m.id = c.moved_to_id LEFT JOIN account ma ON ma.id = m.account_id"
-)
+# how each exported field is read; any other field is the contact's column of that name
+_FIELD_SQL = {
+    "account": "a.name",
+    # a reference is the other contact's email, or its name where it has none
+    "reports_to": "COALESCE(NULLIF(r0.email, ''), r0.name)",
+    "successor": "COALESCE(NULLIF(r1.email, ''), r1.name)",
+    # the account the contact moved to (where they are kept as another contact)
+    "moved_to": "ma.name",
+    # flags as the import reads them
+    "can_sign": "CASE WHEN c.can_sign IS NULL THEN NULL WHEN c.can_sign THEN 'yes' ELSE 'no' END",
+    "project_owner": "CASE WHEN c.project_owner IS NULL THEN NULL WHEN c.project_owner THEN 'yes' ELSE 'no' END",
+}
+_JOINS = " LEFT JOIN contact r0 ON r0.id = c.reports_to_id LEFT JOIN contact r1 ON r1.id = c.successor_id"
+_MOVED = " LEFT JOIN contact m ON m.id = c.moved_to_id LEFT JOIN account ma ON ma.id = m.account_id"
 
 
-def contacts_for_export(source: Any, *, by_id: bool = False) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(account name, the contact's columns of EXPORTED and `reports_to`, `successor`, `moved_to`)
-    for every contact, by account name then contact id (`by_id`: in the order they were recorded);
-    the references as import reads them (the email, else the name; the account moved to),
-    multi-valued fields as stored (canonical values joined with `;`), flags as booleans, the change
-    date as a day."""
+def contacts_for_export(source: Any, fields: Sequence[str], *, by_id: bool = False) -> Iterator[list[Any]]:
+    """Every contact as the values of `fields`, by account name then contact id (`by_id`: in the
+    order they were recorded), read as a stream: memory holds one batch of rows, not the book.
+    Values are text as stored (multi-valued fields as canonical values joined with `;`), flags
+    `yes`/`no`, the change date `YYYY-MM-DD`; an empty text is None."""
     reader = as_reader(source)
-    columns = ", ".join([f"c.{column}" for column in EXPORTED] + list(_LINKS))
+    selected = ", ".join(_FIELD_SQL.get(field, f"c.{field}") for field in fields)
+    at = list(fields).index("change_date") if "change_date" in fields else None
+    joins = _JOINS + (_MOVED if "moved_to" in fields else "")
+    # accounts in name order, and each one's contacts by id: SQLite sorts one account at a time
     order = "c.id" if by_id else f"{_text_order(reader, 'a.name_key')}, c.id"
-    for account, *values in reader.rows(
-        f"SELECT a.name, {columns} FROM contact c JOIN account a ON a.id = c.account_id{_JOINS} ORDER BY {order}"
+    for row in reader.rows(
+        f"SELECT c.id, c.name, {selected} FROM account a CROSS JOIN contact c{joins}"
+        f" WHERE c.account_id = a.id ORDER BY {order}"
     ):
-        contact = dict(zip(EXPORTED, values, strict=False))
-        manager_email, manager, successor_email, successor, moved_to = values[len(EXPORTED) :]
-        contact["reports_to"] = (manager_email or manager) if contact["reports_to_id"] else None
-        contact["successor"] = (successor_email or successor) if contact["successor_id"] else None
-        contact["moved_to"] = moved_to
-        for flag in _FLAGS:
-            contact[flag] = _flag(contact[flag])
-        # a damaged change date is named, as every command that reads it names it
-        contact["change_date"] = _contact_day(contact["id"], contact["name"], contact["change_date"])
-        yield account, contact
+        values = [None if v == "" else v for v in row[2:]]
+        if at is not None and values[at] is not None:
+            # a damaged change date is named, as every command that reads it names it
+            day = _contact_day(row[0], row[1], values[at])
+            values[at] = day.isoformat() if day is not None else None
+        yield values
 
 
 def contact_ref(email: str | None, name: str, account: str, namesakes: int) -> str:
