@@ -229,3 +229,10 @@ def test_export_all_without_a_database_makes_no_folder(kam, tmp_path):
     result = kam("export", "all", "-o", tmp_path / "out")
     assert result.exit_code == 2 and "import contacts first" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_gbk_contacts_file_names_the_move_in_chinese(kam, write_csv):
+    people = write_csv("客户,姓名,状态,预期变动时间,去向\n华信银行,许婷,已离职,2026-10-01,星河零售\n", encoding="gbk")
+    result = ok(kam(*AS_OF, "import", people))
+    assert "recorded 1 move" in result.stderr
+    assert '"moved_to": "星河零售"' in kam(*AS_OF, "contacts", "华信银行", "--format", "json").stdout

@@ -27,7 +27,7 @@ from ..storage.plans import sync_plans
 from .cells import option_values, parse_cell
 from .chunks import Chunk, parse_chunks
 from .columns import CONTACT_COLUMNS, MOVED_TO
-from .csvfile import read_records
+from .csvfile import first_cells
 from .worker import from_worker
 
 __all__ = [
@@ -84,13 +84,9 @@ def read_rows(
 
 def has_moves(path: Path, encoding: str | None) -> bool:
     """Whether a contacts file has a `moved_to` column (then `folder.import_files` imports it, in
-    one transaction with its moves)."""
-    try:
-        _, cells = next(read_records(path, encoding=encoding))
-    except StopIteration:
-        return False
+    one transaction with its moves): its first line only."""
     names = {n.casefold() for f, aliases in MOVED_TO.items() for n in (f, *aliases)}
-    return any(cell.strip().lstrip("\ufeff").casefold() in names for cell in cells)
+    return any(cell.strip().casefold() in names for cell in first_cells(path, encoding))
 
 
 def _worth_a_worker(path: Path) -> bool:
