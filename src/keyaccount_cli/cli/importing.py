@@ -107,7 +107,7 @@ def _import_files(st: Any, file: Path, kind: Kind, *, dry_run: bool, skip_invali
                               deadlines=st.config().deadlines, encoding=encoding, dry_run=dry_run,
                               ignore_unknown=ignore_unknown)  # fmt: skip
     for path, done in result.files:
-        _report(path.name if file.is_file() else f"{file.name}/{path.name}", done, dry_run=dry_run)
+        _report(path.name if file.is_file() else str(path), done, dry_run=dry_run)
     if result.moves is not None and result.moves.updated:
         n = result.moves.updated
         err(

@@ -19,6 +19,7 @@ from ..storage.exports import (
     contacts_for_export,
     handovers_for_folder,
     interactions_for_folder,
+    one_snapshot,
     opportunities_for_folder,
     relations_for_folder,
 )
@@ -46,6 +47,7 @@ def folder_tables(source: Any) -> Iterator[tuple[str, Rows]]:
     """`kam export all`: (file name, (header, rows)) for each file of the folder, in
     `FOLDER_FILES` order; every header is the import's columns of that kind (contacts.csv adds
     `moved_to`)."""
+    one_snapshot(source)
     header = FOLDER_HEADERS["contacts"]
     tables: dict[str, tuple[list[str], Iterable[dict[str, Any]]]] = {
         "accounts": (FOLDER_HEADERS["accounts"], accounts_for_folder(source, FOLDER_HEADERS["accounts"])),

@@ -53,6 +53,16 @@ def contacts_for_export(source: Any, fields: Sequence[str], *, by_id: bool = Fal
         yield values
 
 
+def one_snapshot(source: Any) -> None:
+    """Every query of the reader from now on sees one snapshot of the database: as SQLite's
+    reader does, and on a server by a repeatable-read transaction (`kam export all` reads every
+    table, while other commands may write)."""
+    reader = as_reader(source)
+    conn = getattr(reader, "conn", None)
+    if getattr(reader, "dialect", None) == "postgresql" and conn is not None and not conn.in_transaction():
+        conn.execution_options(isolation_level="REPEATABLE READ")
+
+
 def contact_ref(email: str | None, name: str, account: str, namesakes: int) -> str:
     """How the folder names a contact: see the module's text."""
     if email:
