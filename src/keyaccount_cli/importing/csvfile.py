@@ -291,7 +291,10 @@ def first_cells(path: Path, encoding: str | None = None) -> list[str]:
     if text is None:
         return []
     text = text.lstrip("\ufeff").rstrip("\r")
-    return next(csv.reader([text], delimiter=detect_delimiter(text)), [])
+    try:
+        return next(csv.reader([text], delimiter=detect_delimiter(text)), [])
+    except csv.Error:  # not CSV: the import that reads the file says what is wrong with it
+        return []
 
 
 def write_csv(
