@@ -50,9 +50,9 @@ def test_a_bad_cell_is_located_and_nothing_is_written(kam, write_csv, isolated_d
     result = kam("import", path, "--kind", "accounts")
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
-    assert lines[0].startswith(f"kam: {path}, line 2, column 7 (renewal_intent), value 'maybe': unknown renewal_intent 'maybe'; accepted: proactive, satisfied, unclear")
-    assert lines[1] == f"kam: {path}, line 3, column 9 (nps), value '11': '11' is out of range; expected between 0 and 10"
-    assert lines[2] == f"kam: {path}, line 4, column 5 (annual_revenue), value '-5': '-5' is out of range; expected at least 0"
+    assert lines[0].startswith(f"kam: {path}, line 2, column 7 (续约意向), value 'maybe': unknown renewal_intent 'maybe'; accepted: proactive, satisfied, unclear")
+    assert lines[1] == f"kam: {path}, line 3, column 9 (NPS), value '11': '11' is out of range; expected between 0 and 10"
+    assert lines[2] == f"kam: {path}, line 4, column 5 (年采购额), value '-5': '-5' is out of range; expected at least 0"
     assert lines[3] == "kam: nothing was written (3 problems)"
     assert "Traceback" not in result.stderr
     assert rows(isolated_db, "select name from account") == [("ACME",)]
@@ -66,8 +66,8 @@ def test_skip_invalid_writes_the_good_rows_and_dry_run_writes_nothing(kam, write
     result = kam("import", path, "--kind", "accounts", "--skip-invalid")
     assert result.exit_code == 0
     assert "1 created, 0 updated, 0 unchanged, 2 skipped" in result.stdout
-    assert "line 3, column 3 (tier), value 'platinum'" in result.stderr
-    assert "line 4, column 1 (account): the same account as line 2" in result.stderr
+    assert "line 3, column 3 (客户分层), value 'platinum'" in result.stderr
+    assert "line 4, column 1 (客户): the same account as line 2" in result.stderr
     assert rows(isolated_db, "select name, tier from account") == [("Good", "standard")]
 
 
@@ -96,13 +96,13 @@ def test_opportunities_link_contacts_by_email_or_name(kam, write_csv, isolated_d
 
 
 OPPORTUNITY_ERRORS = [
-    ("华东电力集团,X,1,,,nobody@ecpower.example", "column 6 (contacts), value 'nobody@ecpower.example': 'nobody@ecpower.example' names nobody at 华东电力集团"),
+    ("华东电力集团,X,1,,,nobody@ecpower.example", "column 6 (联系人), value 'nobody@ecpower.example': 'nobody@ecpower.example' names nobody at 华东电力集团"),
     ("华东电力集团,X,1,,,周敏", "value '周敏': '周敏' names nobody at 华东电力集团"),
     ("华东电力集团,X,1,,,zhoumin@xinghe.example", "is a contact of another account"),
-    ("无名公司,X,1,,,", "column 1 (account), value '无名公司': no account named '无名公司'; import its contacts or accounts first"),
-    ("华东电力集团,X,lots,,,", "column 3 (amount), value 'lots': not a number 'lots'"),
-    ("华东电力集团,X,1,,next week,", "column 5 (close_date), value 'next week': not a date"),
-    ("华东电力集团,,1,,,", "line 2, column 2 (name): name is required"),
+    ("无名公司,X,1,,,", "column 1 (客户), value '无名公司': no account named '无名公司'; import its contacts or accounts first"),
+    ("华东电力集团,X,lots,,,", "column 3 (金额), value 'lots': not a number 'lots'"),
+    ("华东电力集团,X,1,,next week,", "column 5 (预计成交), value 'next week': not a date"),
+    ("华东电力集团,,1,,,", "line 2, column 2 (商机): name is required"),
 ]  # fmt: skip
 
 
@@ -131,7 +131,7 @@ def test_interactions_import_and_a_meeting_with_a_successor_completes_the_handov
     assert {p["step"]: (p["status"], p["done_on"]) for p in plan}["first_meeting"] == ("done", "2026-11-20")
     assert "0 created, 0 updated, 2 unchanged" in kam("import", path, "--kind", "interactions").stdout
     bad = kam("import", write_csv("客户,日期,类型\n华东电力集团,2026-11-20,lunch\n", name="bad.csv"), "--kind", "interactions")
-    assert bad.exit_code == 2 and "column 3 (kind), value 'lunch': unknown interaction_kind 'lunch'" in bad.stderr
+    assert bad.exit_code == 2 and "column 3 (类型), value 'lunch': unknown interaction_kind 'lunch'" in bad.stderr
 
 
 def test_the_example_files_import_cleanly(kam):

@@ -1,4 +1,4 @@
-"""The optional YAML configuration (SPEC §2): thresholds, due window, tiers, health scorecard, aliases.
+"""The optional YAML configuration (docs/spec.md §2): thresholds, due window, tiers, health scorecard, aliases.
 
 Found at `--config PATH`, `KAM_CONFIG`, or `kam.yaml` beside the database.
 Unknown keys and wrong types are errors that name the key (nested keys by their
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .domain.numbers import parse_amount
 from .domain.vocab import VocabError, Vocabulary, parse_date
 from .errors import KamError
 
@@ -105,12 +106,14 @@ class _Bad(Exception):
     """A problem at a dotted key path; turned into a KamError naming the file."""
 
 
+# The keys that are amounts of money: written as a number, or as text as in a CSV cell (`100万`, `1.5M`).
+_MONEY = r"min_amount|tiers\.\w+\.min_revenue"
 # The range of every number, by its dotted key path (the first pattern that matches).
 # Sizes of money and counts of days stop far above any real value and far below
 # where dates or arithmetic break; the scorecard works on 0-10 points and 0-100 scores.
 _RANGES: tuple[tuple[re.Pattern[str], float, float], ...] = tuple((re.compile(p), lo, hi) for p, lo, hi in (
     (r"min_contacts", 1, 1000),
-    (r"min_amount|tiers\.\w+\.min_revenue", 0, 10**15),
+    (_MONEY, 0, 10**15),
     (r"step_deadlines\.\w+", -3650, 3650),
     (r"tiers\.\w+\.cadence_days", 1, 3650),
     (r"health\.weights\.\w+", 0, 1000),
@@ -141,6 +144,11 @@ def _shown(value: Any) -> str:
 
 
 def _number(value: Any, key: str, whole: bool) -> Any:
+    if isinstance(value, str) and re.fullmatch(_MONEY, key):
+        try:
+            value = parse_amount(value)
+        except VocabError as exc:
+            raise _Bad(f"{key}: {exc}") from None
     if isinstance(value, bool) or not isinstance(value, int | float) or (whole and not isinstance(value, int)):
         got = _shown(value) if isinstance(value, float) else repr(value)
         raise _Bad(f"{key} must be {'a whole number' if whole else 'a number'}, got {got}")

@@ -41,16 +41,12 @@ def main_options(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Take this date (YYYY-MM-DD) as today for every date computation.", metavar="DATE")] = None,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)] = False,
 ) -> None:  # fmt: skip
-    from datetime import date
-
     day = None
     if as_of is not None:
-        from ..domain.vocab import VocabError, in_range  # as every command's core: not on the `kam --help` path
+        from ..domain.vocab import VocabError, parse_date  # as every command's core: not on the `kam --help` path
 
         try:
-            day = in_range(date.fromisoformat(as_of.strip()), as_of)
-        except ValueError:
-            raise fail(f"--as-of: not a date {as_of!r}; use YYYY-MM-DD") from None
+            day = parse_date(as_of)
         except VocabError as exc:
             raise fail(f"--as-of: {exc}") from None
     ctx.obj = State(db_option=db, config_option=config, as_of=day)

@@ -84,14 +84,14 @@ def contacts(
     format: FormatOption = Format.table,
 ) -> None:
     """The account's relationship table."""
-    from ..render.output import attitude_text, emit
+    from ..render.output import attitude_label, emit
     from ..services.listing import account_contacts
 
     view, records = account_contacts(state(ctx).reader(), account)
     if format is Format.table:
         for r in records:
             r["roles"] = ", ".join(r["roles"])
-            r["attitude"] = attitude_text(r["attitude"]).plain if r["attitude"] else ""
+            r["attitude"] = attitude_label(r["attitude"])
     emit(records, format.value, [("name", "Name"), ("title", "Title"), ("department", "Department"),
          ("roles", "Roles"), ("decision_power", "Power"), ("attitude", "Attitude"), ("reports_to", "Reports to"),
          ("status", "Status"), ("change_date", "Change date"), ("successor", "Successor")],

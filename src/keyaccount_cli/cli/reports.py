@@ -86,12 +86,13 @@ def _style(r: dict[str, Any]) -> str | None:
 @guarded
 def report(
     ctx: typer.Context,
-    min_amount: Annotated[float | None, typer.Option("--min-amount", help="Opportunities at or above this amount count as big (default: config min_amount).", min=0)] = None,
+    min_amount: Annotated[str | None, typer.Option("--min-amount", help="Opportunities at or above this amount count as big, e.g. 1000000, 1,000,000, 100万, 1M (default: config min_amount).", metavar="AMOUNT")] = None,
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """The team lead's dashboard: accounts by tier and health band, single-threaded deals, deals whose key person changed, key-people churn, coverage per owner."""
     from ..domain.dashboard import long_rows
-    from ..domain.vocab import VocabError, bounded_number
+    from ..domain.numbers import parse_amount
+    from ..domain.vocab import VocabError
     from ..render.output import emit
     from ..services.options import check_options
     from ..services.reports import team_dashboard
@@ -100,7 +101,7 @@ def report(
     cfg = st.config()
     opts = check_options(cfg, st.today)
     try:
-        amount = cfg.min_amount if min_amount is None else bounded_number(min_amount, f"{min_amount:g}")
+        amount = cfg.min_amount if min_amount is None else parse_amount(min_amount)
     except VocabError as exc:
         raise fail(f"--min-amount: {exc}") from None
     board = team_dashboard(st.reader(), cfg.scorecard, opts, min_amount=amount)

@@ -40,7 +40,7 @@ def show(
 def _render(page: dict[str, Any]) -> None:
     from rich.markup import escape
 
-    from ..render.output import attitude_text, console, emit
+    from ..render.output import attitude_label, console, emit
 
     con = console()
     con.print(f"[bold underline]{escape(page['account'])}[/]")
@@ -62,7 +62,7 @@ def _render(page: dict[str, Any]) -> None:
         f"Coverage: {cov['active_contacts']} active contacts, {cov['departments']} departments, "
         f"{cov['supporters']} supporters, {cov['decision_makers']} decision makers, "
         f"single points: {', '.join(cov['single_points']) or 'none'}"))  # fmt: skip
-    rows = [dict(r, roles=", ".join(r["roles"]), attitude=attitude_text(r["attitude"]).plain if r["attitude"] else "")
+    rows = [dict(r, roles=", ".join(r["roles"]), attitude=attitude_label(r["attitude"]))
             for r in page["contacts"]]  # fmt: skip
     emit(rows, "table", [("name", "Name"), ("title", "Title"), ("department", "Department"), ("roles", "Roles"),
          ("decision_power", "Power"), ("attitude", "Attitude"), ("reports_to", "Reports to"), ("status", "Status"),

@@ -1,4 +1,4 @@
-"""Pure functions: account snapshots → findings (SPEC §6)."""
+"""Pure functions: account snapshots → findings (docs/spec.md §6)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class Severity(StrEnum):
     critical = "critical"
 
 
-SEVERITIES = tuple(s.value for s in reversed(Severity))  # most severe first: the order of findings (SPEC §6)
+SEVERITIES = tuple(s.value for s in reversed(Severity))  # most severe first: the order of findings (docs/spec.md §6)
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 
@@ -52,7 +52,14 @@ class Finding(NamedTuple):  # a tuple: a check over a million contacts makes hun
         )
 
 
-FINDING_KEYS = ("code", "severity", "account", "contact", "date", "message")  # JSON keys and CSV columns (SPEC §6)
+FINDING_KEYS = (
+    "code",
+    "severity",
+    "account",
+    "contact",
+    "date",
+    "message",
+)  # JSON keys and CSV columns (docs/spec.md §6)
 
 
 @dataclass(frozen=True)
@@ -85,7 +92,7 @@ def check_account(account: AccountView, opts: CheckOptions) -> list[Finding]:
 
 
 def check_facts(account: AccountFacts, opts: CheckOptions) -> list[Finding]:
-    """The findings of SPEC §6 for one account."""
+    """The findings of docs/spec.md §6 for one account."""
     sole = account.sole_supporter
     out = count_findings(account.name, account.active, account.only_active, sole, account.has_decision_maker,
                          account.departments, account.department, opts)  # fmt: skip
@@ -131,7 +138,7 @@ def change_findings(
     account: AccountFacts, opts: CheckOptions, sole_id: int | None, later: list[ContactView] | None = None
 ) -> list[Finding]:
     """The findings from the people with a change ahead or behind them, the handover steps and the
-    account's portfolio (SPEC §7): all but the counts. With `later`, the sole supporter is not known
+    account's portfolio (docs/spec.md §7): all but the counts. With `later`, the sole supporter is not known
     yet: the people who are a key person only if they are the sole supporter go there instead, and
     `check_book` adds their finding once it knows."""
     name = account.name
@@ -199,7 +206,7 @@ def _leaving(c: ContactView, account: str, opts: CheckOptions) -> Finding:
 
 
 def finding_order(f: Finding) -> tuple[int, str, date, str, str, str]:
-    """The order of findings (SPEC §6), the one every output follows: severity (in the order of
+    """The order of findings (docs/spec.md §6), the one every output follows: severity (in the order of
     SEVERITIES), account, date; then code, contact and message, so the order never varies. Within one
     account it is `_order`."""
     rank, day, code, contact, message = _order(f)

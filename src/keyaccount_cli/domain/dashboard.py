@@ -1,4 +1,4 @@
-"""The team lead's dashboard (SPEC §7): tiers × bands, single-threaded deals, deals whose key
+"""The team lead's dashboard (docs/spec.md §7): tiers × bands, single-threaded deals, deals whose key
 person changed, accounts whose key people changed most, coverage per account owner."""
 
 from __future__ import annotations

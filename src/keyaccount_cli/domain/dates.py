@@ -29,15 +29,13 @@ def _ahead(today: date, n: int, unit: str) -> date:
 
 
 def window_end(spec: str, today: date) -> date:
-    """`30d`, `2w`, `3m` from today, or a date (YYYY-MM-DD or YYYY/MM/DD) not before today."""
+    """`30d`, `2w`, `3m` from today, or a date (as `vocab.parse_date` reads it) not before today."""
     usage = f"--due: cannot read {spec!r}; use e.g. 30d, 2w, 3m or a date YYYY-MM-DD"
     m = _WINDOW.match(spec)
     try:
         if m:  # a window that reaches past the last day kam keeps ends there
             end = min(_ahead(today, int(m.group(1)), m.group(2).lower()), LAST_DAY)
-        elif spec.strip().count("-") + spec.strip().count("/") not in (1, 2):  # a date, or YYYY-MM (its first day)
-            raise KamError(usage)
-        else:
+        else:  # a date, or a month (its first day)
             end = parse_date(spec)
     except (OverflowError, ValueError):
         end = LAST_DAY

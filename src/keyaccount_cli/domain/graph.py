@@ -76,7 +76,7 @@ def articulation_points(graph: dict[int, set[int]]) -> set[int]:
 
 
 def single_points(account: AccountView) -> dict[int, list[str]]:
-    """Contacts whose loss would cut the account's network, with the reasons (SPEC §4)."""
+    """Contacts whose loss would cut the account's network, with the reasons (docs/spec.md §4)."""
     reasons: dict[int, list[str]] = {}
     for cid in sorted(articulation_points(adjacency(account))):
         reasons.setdefault(cid, []).append("holds the network together")
@@ -132,7 +132,7 @@ def _rank(c: ContactView) -> tuple[int, int, int, str]:
 
 def flags(c: ContactView, account: AccountView, points: dict[int, list[str]], names: dict[int, str],
           moved: dict[int, str] | None = None) -> list[str]:  # fmt: skip
-    """The flags the map shows next to a person (SPEC §4); `moved` maps moved_to ids to accounts."""
+    """The flags the map shows next to a person (docs/spec.md §4); `moved` maps moved_to ids to accounts."""
     out: list[str] = []
     if c.status == "left":
         out.append(f"left {c.change_date.isoformat()}" if c.change_date else "left")

@@ -1,7 +1,7 @@
-"""The health scorecard (SPEC §7): account inputs → a 0–100 score that explains itself.
+"""The health scorecard (docs/spec.md §7): account inputs → a 0–100 score that explains itself.
 
 Pure functions on plain values; the scorecard comes from the YAML config
-(`health:`), the default being the one in SPEC §7.
+(`health:`), the default being the one in docs/spec.md §7.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Tiers, follow-up cadence, opportunities and key-person changes (SPEC §7), on account snapshots.
+"""Tiers, follow-up cadence, opportunities and key-person changes (docs/spec.md §7), on account snapshots.
 
 Pure functions: the snapshot carries the account's interactions, opportunities and
 recorded health scores; the policy carries the configured thresholds.

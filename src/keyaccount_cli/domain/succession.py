@@ -1,4 +1,4 @@
-"""Succession (SPEC §5): handover plans, their steps and deadlines, successor suggestions.
+"""Succession (docs/spec.md §5): handover plans, their steps and deadlines, successor suggestions.
 
 The rules only: who needs a plan, when each step is due, a plan as shown, and successor
 suggestions. Keeping plans in step with the contacts runs SQL: that is `storage.plans`.
@@ -64,7 +64,7 @@ class Candidate:
 
 
 def suggest_successors(account: AccountView, departing_id: int) -> list[Candidate]:
-    """Ranked candidates (SPEC §4): direct reports and same-department peers, then people the
+    """Ranked candidates (docs/spec.md §4): direct reports and same-department peers, then people the
     departing contact trusts or referred, then their manager; power and attitude raise the rank;
     people who are leaving themselves are left out. Within a rank, people closer to the departing
     contact in the account's network (reports-to lines and relations) come first."""

@@ -90,7 +90,7 @@ class AccountView:
     contacts: list[ContactView] = field(default_factory=list)
     relations: list[RelationView] = field(default_factory=list)
     open_steps: list[StepView] = field(default_factory=list)
-    # health inputs, interactions, opportunities and recorded scores (SPEC §7)
+    # health inputs, interactions, opportunities and recorded scores (docs/spec.md §7)
     usage: float | None = None
     renewal_intent: str | None = None
     p1_tickets: int | None = None
@@ -137,7 +137,7 @@ class AccountFacts:
     department: str | None = None  # the department, when there is exactly one
     watch: list[ContactView] = field(default_factory=list)  # change date, high/confirmed risk, leaving or left
     steps: list[tuple[StepView, str]] = field(default_factory=list)  # open handover steps, departing contact's name
-    # the account's profile, interactions, opportunities and health scores (SPEC §7), with at least the
+    # the account's profile, interactions, opportunities and health scores (docs/spec.md §7), with at least the
     # contacts linked to its opportunities; None when it has none of these (then §7 finds nothing)
     view: AccountView | None = None
 

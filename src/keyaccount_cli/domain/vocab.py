@@ -1,4 +1,4 @@
-"""The controlled vocabularies of SPEC §1, with their English and Chinese aliases.
+"""The controlled vocabularies of docs/spec.md §1, with their English and Chinese aliases.
 
 Everything that turns a user's word into a canonical value lives here, so the
 importer, the `set`/`add` options and the YAML config all agree.
@@ -209,7 +209,17 @@ def bounded_number(value: float, written: str) -> float:
     raise VocabError(f"{shown} is out of range; expected less than 10^15 (1,000,000,000,000,000) in magnitude")
 
 
-_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?$")
+# The ways a date is written: year, month and (except in a month alone) day. A month alone stands
+# for its first day. `2026-11-05`, `2026/11/05`, `2026.11.05`, `20261105`, `2026年11月5日`;
+# `2026-11`, `2026/11`, `2026年11月`.
+_DATES = tuple(re.compile(p) for p in (
+    r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?",
+    r"(\d{4})/(\d{1,2})(?:/(\d{1,2}))?",
+    r"(\d{4})\.(\d{1,2})\.(\d{1,2})",
+    r"(\d{4})(\d{2})(\d{2})",
+    r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?",
+))  # fmt: skip
+DATE_FORMATS = "YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, YYYYMMDD, YYYY年M月D日, or a month: YYYY-MM, YYYY年M月"
 
 # Every date kam accepts (and so stores, or takes as today) lies in this range: far enough from
 # the calendar's ends that deadlines, windows and look-backs of years can be computed from it.
@@ -230,16 +240,18 @@ def in_range(day: date, written: str) -> date:
 
 
 def parse_date(value: str) -> date:
-    """`YYYY-MM-DD`, `YYYY/MM/DD` or `YYYY-MM` (the first of the month), within FIRST_DAY..LAST_DAY."""
-    m = _DATE.match(value.strip())
-    if m:
-        try:
-            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
-        except ValueError:
-            pass
-        else:
+    """A date written in one of `DATE_FORMATS` (a month alone: its first day), within
+    FIRST_DAY..LAST_DAY; raises VocabError (DateRangeError when outside them) naming the text."""
+    text = value.strip()
+    for pattern in _DATES:
+        m = pattern.fullmatch(text)
+        if m:
+            try:
+                day = date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+            except ValueError:
+                raise VocabError(f"not a date {text!r}: there is no such date; use {DATE_FORMATS}") from None
             return in_range(day, value)
-    raise VocabError(f"not a date {value.strip()!r}; use YYYY-MM-DD, YYYY/MM/DD or YYYY-MM")
+    raise VocabError(f"not a date {text!r}; use {DATE_FORMATS}")
 
 
 def join_multi(values: Iterable[str]) -> str:
@@ -249,7 +261,7 @@ def join_multi(values: Iterable[str]) -> str:
 DEFAULT_VOCABULARY = Vocabulary.build()
 
 
-# --- handover plans (SPEC §5) ---
+# --- handover plans (docs/spec.md §5) ---
 
 STEPS = ("confirm", "successor", "exit_talk", "first_meeting", "map_updated")
 STEP_TEXT = {

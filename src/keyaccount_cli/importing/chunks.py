@@ -31,10 +31,14 @@ class Sink(Protocol):
     display: str
     excluded: set[int]
     cols: dict[str, int]
+    headers: dict[str, str]
 
     def problem(self, line: int, field_name: str | None, value: str | None, message: str) -> None: ...
 
     def bad_row(self, line: int, account_key: str, name_key: str, name: str, email: str | None) -> None: ...
+
+    def bad_references(self, line: int, account: tuple[str, str], name: str, email: str | None,
+                       references: tuple[str | None, str | None]) -> None: ...  # fmt: skip
 
 
 def parse_chunks(
@@ -43,7 +47,7 @@ def parse_chunks(
     progress: Callable[[int, int], None] | None, warnings: list[str],
 ) -> Iterator[Chunk]:  # fmt: skip
     """The file's chunks of `size` records, as valid rows field by field; `sink` is told the
-    header's columns (`columns`: field → header aliases) and every problem."""
+    header's columns (`columns`: field → header aliases) and their names as written, and every problem."""
     display = sink.display
     info = SourceInfo()
     records = read_records(path, encoding=encoding, display=display, progress=progress, info=info)
@@ -52,7 +56,7 @@ def parse_chunks(
     except StopIteration:
         raise InputError([Problem(display, 1, None, None, None, "the file is empty")]) from None
     header = map_header(header_cells, columns, ("account", "name"), file=display, ignore_unknown=ignore_unknown)
-    sink.cols = {f: i for i, f in enumerate(header.fields, start=1) if f is not None}
+    sink.cols, sink.headers = header.columns(), header.headers()
     # the contacts' moves (`moved_to`) are written after the rows (`folder.import_moves`)
     parser = Columns([None if f in MOVED_TO else f for f in header.fields], vocab, stored_value)
     seen_data = False
@@ -109,10 +113,7 @@ class Columns:
         emails, reports, successors = (values.get(f, nothing) for f in ("email", "reports_to", "successor"))
         kept = [lines, accounts, name_keys, emails, scalars, reports, successors]
         if any(bad):
-            for k in (k for k, b in enumerate(bad) if b):
-                row_account, vals = accounts[k], scalars[k]
-                if row_account is not None and vals[0]:
-                    sink.bad_row(lines[k], row_account[1], name_keys[k], vals[0], vals[1])
+            _tell_bad_rows(sink, bad, kept)
             good = [not b for b in bad]
             kept = [list(compress(column, good)) for column in kept]
         lines, accounts, name_keys, emails, scalars, reports, successors = kept
@@ -164,6 +165,20 @@ class Columns:
                     bad[k] = 1
                     values[k] = None
         return values
+
+
+def _tell_bad_rows(sink: Sink, bad: bytearray, kept: list[list[Any]]) -> None:
+    """The sink told of each row with a problem: to name it when a row refers to it, and its
+    references, to be checked too once the file is in."""
+    lines, accounts, name_keys, emails, scalars, reports, successors = kept
+    for k in (k for k, b in enumerate(bad) if b):
+        row_account, vals = accounts[k], scalars[k]
+        if row_account is None:
+            continue
+        if vals[0]:
+            sink.bad_row(lines[k], row_account[1], name_keys[k], vals[0], vals[1])
+        if reports[k] or successors[k]:
+            sink.bad_references(lines[k], row_account, vals[0] or "", emails[k], (reports[k], successors[k]))
 
 
 def _emails(sink: Sink, texts: list[str], lines: list[int], bad: bytearray) -> list[str | None]:

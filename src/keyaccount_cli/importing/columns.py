@@ -29,7 +29,7 @@ CONTACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "notes": ("备注",),
 }
 
-# `kam import --kind accounts|opportunities|interactions` (SPEC §7)
+# `kam import --kind accounts|opportunities|interactions` (docs/spec.md §7)
 TABLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "accounts": {
         "account": ACCOUNT_ALIASES,

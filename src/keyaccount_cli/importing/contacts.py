@@ -1,4 +1,4 @@
-"""`kam import` of a contacts CSV (SPEC §3): the file → chunks of validated rows → storage, in one
+"""`kam import` of a contacts CSV (docs/spec.md §3): the file → chunks of validated rows → storage, in one
 transaction with history.
 
 The file is streamed in chunks, so memory stays flat however long it is. Each chunk is parsed

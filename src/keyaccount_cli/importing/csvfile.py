@@ -148,11 +148,25 @@ class Header:
     fields: list[str | None]  # per column: canonical name, or None for an ignored column
     names: list[str]  # per column: the header as written
 
+    def columns(self) -> dict[str, int]:
+        """Each mapped field → its column, counted from 1."""
+        return {f: i for i, f in enumerate(self.fields, start=1) if f is not None}
+
+    def headers(self) -> dict[str, str]:
+        """Each mapped field → its header as the file writes it (`角色` or `roles`), for messages."""
+        return {f: self.names[i - 1] for i, f in enumerate(self.fields, start=1) if f is not None}
+
     def column(self, field: str) -> int | None:
         try:
             return self.fields.index(field) + 1
         except ValueError:
             return None
+
+
+def known_columns(columns: Mapping[str, Sequence[str]]) -> str:
+    """Every column a file may have, each canonical name with the other names it is known by:
+    `account (客户/公司/…), name (姓名/联系人), …`."""
+    return ", ".join(f"{f} ({'/'.join(aliases)})" if aliases else f for f, aliases in columns.items())
 
 
 def map_header(
@@ -178,7 +192,7 @@ def map_header(
                     f"column {name!r} repeats {field!r} (already column {seen[field]})"))  # fmt: skip
             elif name and not ignore_unknown:
                 problems.add(Problem(file, 1, i, None, name,
-                    f"unknown column {name!r}; known: {', '.join(columns)} (or pass --ignore-unknown)"))  # fmt: skip
+                    f"unknown column {name!r}; known: {known_columns(columns)} (or pass --ignore-unknown)"))  # fmt: skip
             fields.append(None)
             continue
         seen[field] = i
@@ -190,7 +204,7 @@ def map_header(
                 f"missing the required column {field!r} (or {aliases})"))  # fmt: skip
     if problems.count:
         raise InputError(problems)
-    return Header(fields, [c.strip() for c in cells])
+    return Header(fields, [c.strip().lstrip("\ufeff") for c in cells])
 
 
 @dataclass

@@ -106,8 +106,10 @@ def import_moves(conn: Any, path: Path, *, now: datetime, today: date, encoding:
                 continue
             try:
                 writer.write(line, values)
-            except RowRefused as bad:
-                problems.add(Problem(display, line, cols.get(bad.field or ""), bad.field, bad.value, bad.message))
+            except RowRefused as refused:
+                for f, value, message in refused.reasons:
+                    problems.add(Problem(display, line, cols.get(f or ""), header.headers().get(f or "", f), value,
+                                         message))  # fmt: skip
         if problems.count:
             raise InputError(
                 problems, f"nothing was written ({problems.count:,} problem{'s' if problems.count != 1 else ''})"

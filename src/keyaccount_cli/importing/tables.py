@@ -1,4 +1,4 @@
-"""`kam import --kind accounts|opportunities|interactions` (SPEC §7): the other tables from CSV.
+"""`kam import --kind accounts|opportunities|interactions` (docs/spec.md §7): the other tables from CSV.
 
 The same rules as the contacts import: header aliases (English and Chinese),
 encodings and delimiters detected by `csvio.read_records`, every cell parsed to
@@ -11,15 +11,15 @@ in the change history. Here the file is read and each row parsed and checked;
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..domain.numbers import parse_amount, parse_number
 from ..domain.succession import step_name
-from ..domain.vocab import VocabError, Vocabulary, bounded_number, parse_date, split_multi
+from ..domain.vocab import VocabError, Vocabulary, parse_date, split_multi
 from ..errors import InputError, KamError, Problem, ProblemList
 from ..storage.database import Database
 from ..storage.link_import import link_import
@@ -35,28 +35,7 @@ REQUIRED = {
 TABLE_KINDS = ("accounts", "opportunities", "interactions")
 STEP_STATUS = {"open": ("未完成", "待办"), "done": ("完成", "已完成")}
 
-_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)$")
-_SCALE = {"万": 10_000, "亿": 100_000_000}
 MAX_TICKETS = 100_000  # P1 tickets of one account; well within a PostgreSQL INTEGER
-
-
-def parse_number(raw: str, *, whole: bool = False, low: float = 0, high: float | None = None) -> float | int:
-    """`12000000`, `12,000,000`, `¥1,200万`, `1.2亿`, `85%`; raises VocabError saying what is accepted."""
-    text = raw.strip().replace(",", "").replace("，", "").replace(" ", "").lstrip("¥￥").rstrip("%")
-    scale = 1
-    if text[-1:] in _SCALE:
-        scale, text = _SCALE[text[-1]], text[:-1]
-    if not _NUMBER.match(text):
-        raise VocabError(f"not a number {raw.strip()!r}")
-    value = bounded_number(float(text) * scale, raw)
-    if whole and not value.is_integer():
-        raise VocabError(f"not a whole number {raw.strip()!r}")
-    if value < low or (high is not None and value > high):
-        upper = f" and {high:g}" if high is not None else ""
-        raise VocabError(
-            f"{raw.strip()!r} is out of range; expected {'between ' if upper else 'at least '}{low:g}{upper}"
-        )
-    return int(value) if whole else value
 
 
 def parse_table_cell(kind: str, f: str, raw: str, vocab: Vocabulary) -> Any:
@@ -77,7 +56,7 @@ def parse_table_cell(kind: str, f: str, raw: str, vocab: Vocabulary) -> Any:
     if f in ("contact", "other"):
         return " ".join(raw.split())
     if f in ("annual_revenue", "amount"):
-        return parse_number(raw)
+        return parse_amount(raw)
     if f == "usage":
         return parse_number(raw, high=100)
     if f == "p1_tickets":
@@ -110,9 +89,24 @@ class TableResult(ImportResult):
     steps_done: int = 0
 
 
+@dataclass
+class Columns:
+    """The mapped columns of a file's header: field → its column, and → its header as written."""
+
+    cols: dict[str, int]
+    headers: dict[str, str]
+
+    def problem(self, file: str, line: int, f: str | None, value: str | None, message: str) -> Problem:
+        """A problem located at field `f`'s column, named as the file's header writes it."""
+        if f is None:
+            return Problem(file, line, None, None, value, message)
+        return Problem(file, line, self.cols.get(f), self.headers.get(f, f), value, message)
+
+
 def _rows(kind: str, path: Path, vocab: Vocabulary, *, encoding: str | None, ignore_unknown: bool,
           progress: Callable[[int, int], None] | None, problem: Callable[[Problem], None]):  # type: ignore[no-untyped-def]  # fmt: skip
-    """(line, values, columns) for each row whose cells all parse; the others go to `problem`."""
+    """(line, values, columns, ok) for each row that has its required cells, `ok` when all of its
+    cells parse; the problems go to `problem`, every one of a row."""
     display = str(path)
     records = read_records(path, encoding=encoding, display=display, progress=progress)
     try:
@@ -120,7 +114,7 @@ def _rows(kind: str, path: Path, vocab: Vocabulary, *, encoding: str | None, ign
     except StopIteration:
         raise InputError([Problem(display, 1, None, None, None, "the file is empty")]) from None
     header = map_header(header_cells, COLUMNS[kind], REQUIRED[kind], file=display, ignore_unknown=ignore_unknown)
-    cols = {f: i for i, f in enumerate(header.fields, start=1) if f is not None}
+    columns = Columns(header.columns(), header.headers())
     width = len(header.fields)
     seen_data = False
     for line, cells in records:
@@ -132,7 +126,7 @@ def _rows(kind: str, path: Path, vocab: Vocabulary, *, encoding: str | None, ign
             continue
         values: dict[str, Any] = {}
         ok = True
-        for f, col in cols.items():
+        for f, col in columns.cols.items():
             raw = cells[col - 1] if col <= len(cells) else ""
             raw = unquote_formula(raw).strip() if raw[:1] == "'" else raw.strip()
             if not raw:
@@ -140,14 +134,14 @@ def _rows(kind: str, path: Path, vocab: Vocabulary, *, encoding: str | None, ign
             try:
                 values[f] = parse_table_cell(kind, f, raw, vocab)
             except VocabError as exc:
-                problem(Problem(display, line, col, f, raw, str(exc)))
+                problem(columns.problem(display, line, f, raw, str(exc)))
                 ok = False
         for f in REQUIRED[kind]:
-            if f not in values and not _had(cells, cols[f]):
-                problem(Problem(display, line, cols.get(f), f, None, f"{f} is required"))
+            if f not in values and not _had(cells, columns.cols[f]):
+                problem(columns.problem(display, line, f, None, f"{f} is required"))
                 ok = False
-        if ok:
-            yield line, values, cols
+        if all(f in values for f in REQUIRED[kind]):
+            yield line, values, columns, ok
     if not seen_data:
         raise InputError([Problem(display, 2, None, None, None, "no data rows below the header")])
 
@@ -184,15 +178,15 @@ def import_table(
         else link_import(db, kind, source=source, now=now, result=result, dry_run=dry_run,
                          today=today or now.date(), offsets=offsets)
     ) as writer:  # fmt: skip
-        for line, values, cols in _rows(kind, path, vocab, encoding=encoding, ignore_unknown=ignore_unknown,
-                                        progress=progress, problem=problem):  # fmt: skip
+        for line, values, columns, ok in _rows(kind, path, vocab, encoding=encoding, ignore_unknown=ignore_unknown,
+                                               progress=progress, problem=problem):  # fmt: skip
             if kind == "handovers":  # a step's state as the row writes it: an empty cell is no value
-                values = {f: values.get(f) for f in cols}
-            try:
-                writer.write(line, values)
-            except RowRefused as bad:
-                problem(Problem(str(path), line, cols.get(bad.field) if bad.field else None, bad.field,
-                                bad.value, bad.message))  # fmt: skip
+                values = {f: values.get(f) for f in columns.cols}
+            try:  # a row with a bad cell is still checked, so that all of its problems are told
+                writer.write(line, values, check_only=not ok)
+            except RowRefused as refused:
+                for f, value, message in refused.reasons:
+                    problem(columns.problem(str(path), line, f, value, message))
         if problems.count and not skip_invalid:
             n = problems.count
             raise InputError(problems, f"nothing was written ({n:,} problem{'s' if n != 1 else ''})")

@@ -1,7 +1,7 @@
 """The contacts file parsed in a forked worker process, a chunk ahead of the import's writing.
 
 The worker runs `chunks.parse_chunks` and sends down a pipe, pickled, one message per chunk,
-`("chunk", chunk, columns, events, warnings, progress)` (the problems it found as events to replay),
+`("chunk", chunk, columns, headers, events, warnings, progress)` (the problems it found as events to replay),
 then one for how the parse ended: `("end",)`, `("input", problems, summary, count)`,
 `("kam", message)` or `("failure", exception)`. The pipe's buffer keeps it at most a chunk ahead.
 The child only reads the file: the database stays the parent's alone.
@@ -26,6 +26,7 @@ class Recorder:
     def __init__(self, sink: Sink) -> None:
         self.display, self.excluded = sink.display, sink.excluded
         self.cols: dict[str, int] = {}
+        self.headers: dict[str, str] = {}
         self.events: list[tuple[Any, ...]] = []
         self.progress: tuple[int, int] | None = None
 
@@ -34,6 +35,9 @@ class Recorder:
 
     def bad_row(self, line: int, account_key: str, name_key: str, name: str, email: str | None) -> None:
         self.events.append(("bad_row", line, account_key, name_key, name, email))
+
+    def bad_references(self, *event: Any) -> None:
+        self.events.append(("bad_references", *event))
 
     def seen(self, records: int, read: int) -> None:
         self.progress = (records, read)
@@ -73,7 +77,7 @@ def from_worker(
             while True:
                 kind, *message = _receive(feed, sink.display)
                 if kind == "chunk":
-                    chunk, sink.cols, events, new_warnings, seen = message
+                    chunk, sink.cols, sink.headers, events, new_warnings, seen = message
                     for method, *event in events:
                         getattr(sink, method)(*event)
                     warnings += new_warnings
@@ -112,7 +116,11 @@ def _work(out: Any, recorder: Recorder, parse: Parse, *, progress: bool) -> None
     warnings: list[str] = []
     try:
         for chunk in parse(recorder, recorder.seen if progress else None, warnings):
-            pickle.dump(("chunk", chunk, recorder.cols, recorder.events, warnings, recorder.progress), out, protocol=5)
+            pickle.dump(
+                ("chunk", chunk, recorder.cols, recorder.headers, recorder.events, warnings, recorder.progress),
+                out,
+                protocol=5,
+            )
             out.flush()
             recorder.events, warnings[:] = [], []
         message: tuple[Any, ...] = ("end",)

@@ -20,7 +20,6 @@ from ..importing.csvfile import write_csv
 if TYPE_CHECKING:  # Rich is imported where a table or tree is drawn: JSON and CSV output need none of it
     from rich.console import Console
     from rich.table import Table
-    from rich.text import Text
 
 ATTITUDE_STYLE = {
     "strong_support": "bold green", "support": "green", "neutral": "yellow",
@@ -29,15 +28,34 @@ ATTITUDE_STYLE = {
 FLAG_STYLE = {"single point": "bold magenta", "sole supporter": "magenta", "no successor": "bold red"}
 
 
+PIPE_WIDTH = 200  # piped tables are not squeezed into 80 columns
+
+
 def console(*, stderr: bool = False) -> Console:
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
     width = None
     if not stream.isatty() and "COLUMNS" not in os.environ:
-        width = 200  # piped tables are not squeezed into 80 columns
+        width = PIPE_WIDTH
     # emoji off: a name like `Team :rocket:` is shown as written (escape() only guards markup)
     return Console(file=stream, width=width, highlight=False, soft_wrap=False, emoji=False)
+
+
+def plain_width(stream: IO[str]) -> int | None:
+    """The width `console()` draws at on `stream` when it is sure to draw no colour there (not a
+    terminal, and no FORCE_COLOR or TTY_COMPATIBLE to make it one), known without importing Rich;
+    else None and Rich decides. Plain text is written without Rich on such a stream (a pipe, a
+    file, cron): a table or a line then costs no import of Rich's console, a tenth of a
+    per-account command's time."""
+    if os.environ.get("KAM_RICH_ALWAYS") == "1" or os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE"):
+        return None
+    if stream.isatty():
+        return None
+    columns = os.environ.get("COLUMNS")
+    if columns is None:
+        return PIPE_WIDTH
+    return int(columns) if columns.isdigit() and int(columns) > 0 else None
 
 
 Column = tuple[str, str]  # (record key, table label)
@@ -92,9 +110,20 @@ def _write_csv_records(records: Iterable[dict[str, Any]], keys: Sequence[str], o
 
 def _say_empty(message: str) -> None:
     """What an empty table prints instead, on stderr."""
+    say(message, stderr=True)
+
+
+def say(message: str, *, stderr: bool = False) -> None:
+    """One line of plain text as Rich prints it: written as it is where no colour is drawn and it
+    fits the width as one line, else printed by Rich (which wraps it)."""
+    stream = sys.stderr if stderr else sys.stdout
+    width = plain_width(stream)
+    if width is not None and _fits_one_line(message, width):
+        stream.write(message + "\n")
+        return
     from rich.markup import escape
 
-    console(stderr=True).print(escape(message))
+    console(stderr=stderr).print(escape(message))
 
 
 def _draw_table(
@@ -106,12 +135,15 @@ def _draw_table(
 ) -> None:
     """A table on stdout: written plain when there is no colour to draw and it fits, else drawn
     by Rich."""
-    con = console()
-    if con.color_system is None:  # no colours to draw (a pipe, cron): maybe the fast way
+    width = plain_width(sys.stdout)
+    con = None if width is not None else console()
+    if con is not None and con.color_system is None:
+        width = con.width
+    if width is not None:  # no colours to draw (a pipe, cron): maybe the fast way
         rows = [[_cell(r.get(k)) for k, _ in columns] for r in records]
-        if write_plain_table([label for _, label in columns], rows, con.width, con.file, title=title):
+        if write_plain_table([label for _, label in columns], rows, width, sys.stdout, title=title):
             return
-    con.print(_rich_table(records, columns, title=title, style=style))
+    (con or console()).print(_rich_table(records, columns, title=title, style=style))
 
 
 def _rich_table(
@@ -235,11 +267,12 @@ def attitude_pieces(attitude: str | None) -> list[Piece]:
     return [(f"{ATTITUDE_SIGN[attitude]} {attitude.replace('_', ' ')}", ATTITUDE_STYLE[attitude])]
 
 
-def attitude_text(attitude: str | None) -> Text:
-    from rich.text import Text
-
-    ((text, style),) = attitude_pieces(attitude)
-    return Text(text, style=style)
+def attitude_label(attitude: str | None) -> str:
+    """An attitude as the tables show it (`↑ support`); empty when not known."""
+    if not attitude:
+        return ""
+    ((text, _),) = attitude_pieces(attitude)
+    return text
 
 
 def node_pieces(node: MapNode) -> list[Piece]:

@@ -1,4 +1,4 @@
-"""The contacts import's writes (SPEC §3), inside a bulk load's transaction (`bulkload.bulk_load`).
+"""The contacts import's writes (docs/spec.md §3), inside a bulk load's transaction (`bulkload.bulk_load`).
 
 1. each chunk of valid rows is matched to existing contacts (by email, else by account + name:
    `contact_matching`) and written with bulk statements (`contact_writes`): new accounts, new
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from . import contact_references
+from . import contact_references, unwritten_references
 from .bulkload import BulkLoad
 from .contact_matching import match
 from .contact_rows import EmailFilter, ImportState, Row
@@ -53,10 +53,19 @@ class ContactImport(ImportState):
 
     def add_chunk(self, rows: list[Row]) -> None:
         add_accounts(self, rows)
-        write_chunk(self, match(self, rows))
+        matched = match(self, rows)
+        if len(matched) < len(rows):  # rows refused by the matching: their references are checked too
+            kept = set(map(id, matched))
+            for r in rows:
+                if id(r) not in kept and (r.reports_to or r.successor):
+                    self.bad_references(
+                        r.line, (r.account, r.account_key), r.name, r.email, (r.reports_to, r.successor)
+                    )
+        write_chunk(self, matched)
 
     def resolve(self) -> None:
         contact_references.resolve(self)
+        unwritten_references.check(self)
 
     def skip_dependents(self) -> None:
         contact_references.skip_dependents(self)

@@ -153,6 +153,7 @@ class ImportState:
         self.now_db = sql.value(now)
         self.excluded = excluded
         self.cols: dict[str, int] = {}  # field → column of the file, for problems
+        self.headers: dict[str, str] = {}  # field → its header as the file writes it, for problems
         self.problems = ProblemList()  # the first ones kept, the rest counted
         self.bad_lines = bad_lines
         self.bad_rows: dict[tuple[str, str], int] = {}  # (account key, email or name key) → line, for messages
@@ -171,6 +172,9 @@ class ImportState:
         self.contacts_before = self.accounts_before = 0
         self.top = self.account_top = 0
         self.given: EmailFilter | None = None  # into an empty database: the emails given so far
+        # references of rows not written (a cell did not parse), checked once the file is in:
+        # (line, account, account key, name, email, field, text)
+        self.unwritten: list[tuple[int, str, str, str, str | None, str, str]] = []
 
     @property
     def problem_count(self) -> int:
@@ -181,7 +185,8 @@ class ImportState:
             self.bad_lines.add(line)
         col = self.cols.get(field_name) if field_name else None
         if self.problems.wants(line, col):
-            self.problems.add(Problem(self.display, line, col, field_name, value, message))
+            header = self.headers.get(field_name, field_name) if field_name else None
+            self.problems.add(Problem(self.display, line, col, header, value, message))
         else:
             self.problems.tally()
 
@@ -191,6 +196,14 @@ class ImportState:
         if email:
             self.bad_rows[(account_key, email)] = line
             self.bad_emails.setdefault(email, (line, account_key, name_key, name))
+
+    def bad_references(self, line: int, account: tuple[str, str], name: str, email: str | None,
+                       references: tuple[str | None, str | None]) -> None:  # fmt: skip
+        """Remember the reports-to and successor cells of a row that is not written, so that they
+        are checked too (`unwritten_references`) and the row's problems told at once."""
+        for f, raw in zip(REFERENCES, references, strict=True):
+            if raw and self.problems.wants(line, self.cols.get(f)):
+                self.unwritten.append((line, *account, name, email, f, raw))
 
     def maybe_stored(self, emails: Any) -> list[str]:
         """Of these emails, those a contact in the database may have: all of them, unless the

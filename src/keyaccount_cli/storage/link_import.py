@@ -19,7 +19,7 @@ from ..domain.keys import email_key, name_key
 from ..domain.succession import deadline, needs_plan
 from ..domain.vocab import DEFAULT_DEADLINES, STEPS
 from .models import Account, Contact, Handover, HandoverStep, Relation
-from .table_import import RowRefused, TableWriter, Tally, _new_id, transaction
+from .table_import import Reason, RowRefused, TableWriter, Tally, _new_id, transaction
 
 
 @contextmanager
@@ -51,6 +51,43 @@ class LinkWriter(TableWriter):
         self.today = today
         self.offsets = offsets
 
+    def write(self, line: int, values: dict[str, Any], *, check_only: bool = False) -> None:
+        """Write one row in a savepoint of its own; a row that is refused (`RowRefused`) leaves
+        nothing. `check_only`: a row whose other cells did not parse, checked all the same."""
+        counts = (self.result.created, self.result.updated, self.result.unchanged, self.result.accounts_created)
+        savepoint = self.conn.begin_nested()
+        try:
+            getattr(self, self.kind)(line, values)
+        except BaseException:
+            savepoint.rollback()
+            raise
+        if check_only:
+            savepoint.rollback()
+            r = self.result
+            r.created, r.updated, r.unchanged, r.accounts_created = counts
+        else:
+            savepoint.commit()
+
+    def once(self, key: Any, line: int, what: str, field_name: str) -> None:
+        if key in self.seen:
+            raise RowRefused([(field_name, None, f"the same {what} as line {self.seen[key]}")])
+        self.seen[key] = line
+
+    def account(self, name: str, *, create: bool) -> int:
+        """The id of the account named; made when it is new (`create`), else refused."""
+        reasons: list[Reason] = []
+        found = self.account_id(name, reasons)
+        if found is not None:
+            return found
+        if not create:
+            raise RowRefused(reasons)
+        a = Account.__table__  # type: ignore[attr-defined]
+        new_id = _new_id(self.conn.execute(insert(a).values(name=name, name_key=name_key(name), created_at=self.now,
+                                                           updated_at=self.now)))  # fmt: skip
+        self.history("account", new_id, new_id, "*", None, "created")
+        self.result.accounts_created += 1
+        return new_id
+
     def person(self, ref: str, field_name: str, account_id: int | None = None) -> Any:
         """The one contact `ref` names (at `account_id`, if given)."""
         c, a = Contact.__table__, Account.__table__  # type: ignore[attr-defined]
@@ -67,11 +104,13 @@ class LinkWriter(TableWriter):
                         c.c.name_key == name_key(name), a.c.name_key == name_key(account))).all()}  # fmt: skip
                 rows = list(found.values()) if len(found) == 1 else rows
         if not rows:
-            raise RowRefused(field_name, ref, f"{ref!r} names nobody")
+            raise RowRefused([(field_name, ref, f"{ref!r} names nobody")])
         if len(rows) > 1:
-            raise RowRefused(field_name, ref, f"{ref!r} names {len(rows)} contacts; write the email, or NAME (ACCOUNT)")
+            raise RowRefused(
+                [(field_name, ref, f"{ref!r} names {len(rows)} contacts; write the email, or NAME (ACCOUNT)")]
+            )
         if account_id is not None and rows[0].account_id != account_id:
-            raise RowRefused(field_name, ref, f"{ref!r} is at another account; relations are within one account")
+            raise RowRefused([(field_name, ref, f"{ref!r} is at another account; relations are within one account")])
         return rows[0]
 
     def relations(self, line: int, v: dict[str, Any]) -> None:
@@ -79,7 +118,7 @@ class LinkWriter(TableWriter):
         a = self.person(v["contact"], "contact")
         b = self.person(v["other"], "other", a.account_id)
         if a.id == b.id:
-            raise RowRefused("other", v["other"], f"a relation needs two different people ({a.name} twice)")
+            raise RowRefused([("other", v["other"], f"a relation needs two different people ({a.name} twice)")])
         self.once((a.id, b.id, v["kind"]), line, "relation", "other")
         exists = self.conn.execute(
             select(r.c.id).where(r.c.from_id == a.id, r.c.to_id == b.id, r.c.kind == v["kind"])
@@ -101,7 +140,7 @@ class LinkWriter(TableWriter):
         step = self.conn.execute(select(hs).where(hs.c.handover_id == plan_id, hs.c.step == v["step"])).one()
         wanted = {f: value for f, value in v.items() if f not in ("contact", "step")}
         if wanted.get("done_on") and wanted["done_on"] > self.today:
-            raise RowRefused("done_on", wanted["done_on"].isoformat(), "nothing is completed in the future")
+            raise RowRefused([("done_on", wanted["done_on"].isoformat(), "nothing is completed in the future")])
         status = wanted.get("status") or ("done" if wanted.get("done_on") else None)
         if status == "open":
             wanted["done_on"] = None
@@ -144,11 +183,11 @@ class LinkWriter(TableWriter):
         """A contacts row's `moved_to`: the contact is kept at that account (created if new) as a
         contact of the same name (made if there is none, as `kam leave --moved-to` makes it)."""
         c = Contact.__table__  # type: ignore[attr-defined]
-        account_id = self.account_id(v["account"], create=False)
+        account_id = self.account(v["account"], create=False)
         who = self.person(v["email"], "email") if v.get("email") else self.person(v["name"], "name", account_id)
-        target = self.account_id(v["moved_to"], create=True)
+        target = self.account(v["moved_to"], create=True)
         if target == who.account_id:
-            raise RowRefused("moved_to", v["moved_to"], f"{who.name} is already at {v['moved_to']}")
+            raise RowRefused([("moved_to", v["moved_to"], f"{who.name} is already at {v['moved_to']}")])
         leads = self.conn.execute(select(c.c.id, c.c.phone).where(
             c.c.account_id == target, c.c.name_key == name_key(who.name)).order_by(c.c.id)).all()  # fmt: skip
         lead = next((r.id for r in leads if r.id == who.moved_to_id), None)

@@ -51,7 +51,7 @@ def _reference_indexes(conn: Connection, metadata: MetaData) -> None:
 
 
 def _portfolio_tables(conn: Connection, metadata: MetaData) -> None:
-    """Opportunities with their contacts, and recorded health scores (SPEC §7)."""
+    """Opportunities with their contacts, and recorded health scores (docs/spec.md §7)."""
     for name in ("opportunity", "opportunity_contact", "health_score"):
         metadata.tables[name].create(conn, checkfirst=True)
 

@@ -1,4 +1,4 @@
-"""Handover plans in the database (SPEC §5): opening and keeping them in step with the contacts,
+"""Handover plans in the database (docs/spec.md §5): opening and keeping them in step with the contacts,
 completing steps, and reading a plan back.
 
 The upkeep is driver-level SQL on the caller's connection: the importer's own `sqlite3`

@@ -119,7 +119,7 @@ def iter_accounts(
     accounts = list(reader.rows(
         "SELECT id, name, industry, tier, owner, annual_revenue, notes FROM account" + _in("id", wanted) + " ORDER BY id"
     ))  # fmt: skip
-    extras = load_extras(reader, wanted)  # interactions, opportunities, health inputs and scores (SPEC §7)
+    extras = load_extras(reader, wanted)  # interactions, opportunities, health inputs and scores (docs/spec.md §7)
     # contacts arrive sorted by account: walk both streams side by side
     stream = reader.rows((_CHECK_SQL if for_checks else _CONTACT_SQL) + _in("account_id", wanted)
                          + " ORDER BY account_id, id")  # fmt: skip
@@ -182,7 +182,7 @@ def read_account_book(source: Any, names: Sequence[str] | None = None, *, due: d
     counts = reader.ahead(_counts_sql(where, sqlite=sqlite))
     watch = _watched_contacts(reader, where)
     steps = _open_steps(reader, where, due, sqlite=sqlite)
-    extras = load_extras(reader, wanted, for_checks=True)  # interactions, opportunities, scores (SPEC §7)
+    extras = load_extras(reader, wanted, for_checks=True)  # interactions, opportunities, scores (docs/spec.md §7)
     accounts, views = _book_accounts(reader, wanted, extras)
     return AccountBook(accounts, watch, steps, views, lambda: _counts_by_account(counts()))
 

@@ -1,4 +1,4 @@
-"""The writes of `kam import --kind accounts|opportunities|interactions` (SPEC §7): rows already
+"""The writes of `kam import --kind accounts|opportunities|interactions` (docs/spec.md §7): rows already
 parsed and validated (`importing.tables`) upserted one by one with plain Core statements, the
 opportunities' and interactions' contacts linked, the changed fields in the change history, and a
 meeting with a successor completing that handover step. The whole file is one transaction.
@@ -44,14 +44,16 @@ class Tally(Protocol):
     steps_done: int
 
 
-class RowRefused(Exception):
-    """A row that cannot be written, because of one column: (field, value, message)."""
+# why a row cannot be written: (the field at fault or None, the value at fault or None, the message)
+Reason = tuple[str | None, str | None, str]
 
-    def __init__(self, field_name: str | None, value: str | None, message: str) -> None:
-        super().__init__(message)
-        self.field = field_name
-        self.value = value
-        self.message = message
+
+class RowRefused(Exception):
+    """A row that cannot be written, with every reason found (`reasons`, one per problem)."""
+
+    def __init__(self, reasons: list[Reason]) -> None:
+        super().__init__("; ".join(message for _, _, message in reasons))
+        self.reasons = reasons
 
 
 @contextmanager
@@ -104,41 +106,64 @@ class TableWriter:
         self.result = result
         self.seen: dict[Any, int] = {}  # a row's identity → the line that had it
 
-    def write(self, line: int, values: dict[str, Any]) -> None:
-        """Write one row in a savepoint of its own; a row that is refused (`RowRefused`) leaves nothing."""
+    def write(self, line: int, values: dict[str, Any], *, check_only: bool = False) -> None:
+        """Check one row and write it in a savepoint of its own; a row that is refused raises
+        `RowRefused` with every reason, and leaves nothing. `check_only`: check, never write (a row
+        whose other cells did not parse, so that all its problems are told at once)."""
+        account_id, people, key = self.check(values)
+        if check_only:
+            return
         savepoint = self.conn.begin_nested()
         try:
-            getattr(self, self.kind)(line, values)
-        except RowRefused:
+            getattr(self, self.kind)(values, account_id, people)
+        except BaseException:
             savepoint.rollback()
             raise
         savepoint.commit()
+        self.seen[key] = line
+
+    def check(self, v: dict[str, Any]) -> tuple[int | None, dict[int, str] | None, Any]:
+        """(the account's id, the contacts named (None: no contacts cell), the row's identity in the
+        file) of a row that can be written; else `RowRefused` with every reason: no such account,
+        each contact that names nobody or several, the same row as an earlier line."""
+        reasons: list[Reason] = []
+        account_id = None if self.kind == "accounts" else self.account_id(v["account"], reasons)
+        people = None
+        if account_id is not None and "contacts" in v:
+            people = self.contacts(account_id, v["account"], v["contacts"], reasons)
+        key, what, field_name = self.identity(v)
+        if key in self.seen:
+            reasons.append((field_name, None, f"the same {what} as line {self.seen[key]}"))
+        if reasons:
+            raise RowRefused(reasons)
+        return account_id, people, key
+
+    def identity(self, v: dict[str, Any]) -> tuple[Any, str, str]:
+        """What makes a row the same as another one of the file: (key, what it is, its field)."""
+        account = name_key(v["account"])
+        if self.kind == "accounts":
+            return account, "account", "account"
+        if self.kind == "opportunities":
+            return (account, name_key(v["name"])), "opportunity", "name"
+        return (account, v["date"], v.get("kind", "note"), v.get("summary", "")), "interaction", "date"
 
     def history(self, entity: str, entity_id: int, account_id: int, f: str, old: Any, new: Any) -> None:
         self.conn.execute(insert(Change).values(
             at=self.now, entity=entity, entity_id=entity_id, account_id=account_id, field=f,
             old=_text(old), new=_text(new), source=self.source))  # fmt: skip
 
-    def once(self, key: Any, line: int, what: str, field_name: str) -> None:
-        if key in self.seen:
-            raise RowRefused(field_name, None, f"the same {what} as line {self.seen[key]}")
-        self.seen[key] = line
-
-    def account_id(self, name: str, *, create: bool) -> int:
+    def account_id(self, name: str, reasons: list[Reason]) -> int | None:
+        """The id of the account named; None, and a reason, when there is none."""
         a = Account.__table__  # type: ignore[attr-defined]
         row = self.conn.execute(select(a.c.id).where(a.c.name_key == name_key(name))).first()
-        if row is not None:
-            return int(row[0])
-        if not create:
-            raise RowRefused("account", name, f"no account named {name!r}; import its contacts or accounts first")
-        new_id = _new_id(self.conn.execute(insert(a).values(name=name, name_key=name_key(name), created_at=self.now,
-                                                           updated_at=self.now)))  # fmt: skip
-        self.history("account", new_id, new_id, "*", None, "created")
-        self.result.accounts_created += 1
-        return int(new_id)
+        if row is None:
+            reasons.append(("account", name, f"no account named {name!r}; import its contacts or accounts first"))
+            return None
+        return int(row[0])
 
-    def contacts(self, account_id: int, account: str, refs: list[str]) -> dict[int, str]:
-        """Contacts of the account named by email or name → their names; each must name exactly one."""
+    def contacts(self, account_id: int, account: str, refs: list[str], reasons: list[Reason]) -> dict[int, str]:
+        """Contacts of the account named by email or name → their names; each must name exactly
+        one, and each that does not is a reason."""
         c = Contact.__table__  # type: ignore[attr-defined]
         out: dict[int, str] = {}
         for ref in refs:
@@ -147,24 +172,24 @@ class TableWriter:
                     select(c.c.id, c.c.name, c.c.account_id).where(c.c.email == email_key(ref))
                 ).all()
                 if rows and rows[0].account_id != account_id:
-                    raise RowRefused(
-                        "contacts", ref, f"{ref!r} is a contact of another account; it must be a contact of {account}"
-                    )
+                    why = f"{ref!r} is a contact of another account; it must be a contact of {account}"
+                    reasons.append(("contacts", ref, why))
+                    continue
             else:
                 rows = self.conn.execute(select(c.c.id, c.c.name, c.c.account_id).where(
                     c.c.account_id == account_id, c.c.name_key == name_key(ref))).all()  # fmt: skip
             if not rows:
-                raise RowRefused("contacts", ref, f"{ref!r} names nobody at {account}")
-            if len(rows) > 1:
-                raise RowRefused("contacts", ref, f"{ref!r} names {len(rows)} contacts at {account}; use the email")
-            out[rows[0].id] = rows[0].name
+                reasons.append(("contacts", ref, f"{ref!r} names nobody at {account}"))
+            elif len(rows) > 1:
+                reasons.append(("contacts", ref, f"{ref!r} names {len(rows)} contacts at {account}; use the email"))
+            else:
+                out[rows[0].id] = rows[0].name
         return out
 
     # --- one row of each kind ---------------------------------------------
 
-    def accounts(self, line: int, v: dict[str, Any]) -> None:
+    def accounts(self, v: dict[str, Any], account_id: None, people: None) -> None:
         a = Account.__table__  # type: ignore[attr-defined]
-        self.once(name_key(v["account"]), line, "account", "account")
         row = self.conn.execute(select(a).where(a.c.name_key == name_key(v["account"]))).first()
         values = {f: v[f] for f in ACCOUNT_FIELDS if f in v}
         if row is None:
@@ -182,11 +207,8 @@ class TableWriter:
         else:
             self.result.unchanged += 1
 
-    def opportunities(self, line: int, v: dict[str, Any]) -> None:
+    def opportunities(self, v: dict[str, Any], account_id: int, people: dict[int, str] | None) -> None:
         o, oc = Opportunity.__table__, OpportunityContact.__table__  # type: ignore[attr-defined]
-        account_id = self.account_id(v["account"], create=False)
-        people = self.contacts(account_id, v["account"], v["contacts"]) if "contacts" in v else None
-        self.once((account_id, name_key(v["name"])), line, "opportunity", "name")
         row = self.conn.execute(
             select(o).where(o.c.account_id == account_id, o.c.name_key == name_key(v["name"]))
         ).first()
@@ -222,12 +244,10 @@ class TableWriter:
         else:
             self.result.unchanged += 1
 
-    def interactions(self, line: int, v: dict[str, Any]) -> None:
+    def interactions(self, v: dict[str, Any], account_id: int, people: dict[int, str] | None) -> None:
         i, ic = Interaction.__table__, InteractionContact.__table__  # type: ignore[attr-defined]
-        account_id = self.account_id(v["account"], create=False)
-        people = self.contacts(account_id, v["account"], v["contacts"]) if "contacts" in v else {}
+        people = people or {}
         kind, summary = v.get("kind", "note"), v.get("summary", "")
-        self.once((account_id, v["date"], kind, summary), line, "interaction", "date")
         row = self.conn.execute(select(i.c.id).where(i.c.account_id == account_id, i.c.on == v["date"],
                                                      i.c.kind == kind, i.c.summary == summary)).first()  # fmt: skip
         if row is None:
