@@ -128,7 +128,7 @@ def test_check_export_and_show_list_findings_in_one_order(kam, write_csv):
         "Alpha,A3,a3@x.example,,,Ops,,,\n"
         "gamma,G1,g1@x.example,,,,,,\n"
     )
-    assert kam("import", write_csv(people)).exit_code == 0
+    assert kam("--as-of", "2026-01-01", "import", write_csv(people)).exit_code == 0
     found = json.loads(kam("--as-of", "2026-01-01", "check", "--format", "json").stdout)
     key = [(f["severity"], f["account"], f["code"], f["contact"], f["date"]) for f in found]
     rank = {"critical": 0, "high": 1, "medium": 2, "low": 3}

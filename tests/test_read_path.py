@@ -18,7 +18,7 @@ def book(kam) -> None:
     assert kam("import", EXAMPLE).exit_code == 0
     for kind in ("accounts", "opportunities", "interactions"):
         assert kam("import", EXAMPLES / f"{kind}.csv", "--kind", kind).exit_code == 0
-    assert kam("leave", "陈志远", "--on", "2025-01-01").exit_code == 0
+    assert kam("--as-of", "2025-01-01", "leave", "陈志远", "--on", "2025-01-01").exit_code == 0
 
 
 READS = [

@@ -62,7 +62,7 @@ def test_the_seed_scenario(kam, write_csv):
     # first_meeting and map_updated fall due two weeks after the change
     assert ("HANDOVER_OVERDUE", "2026-12-24") in findings(kam, "2026-12-25")
     # a meeting with the successor completes first_meeting
-    result = kam("log", "ACME", "First meeting with the new director", "--contact", "Deputy", "--kind", "meeting", "--on", "2026-12-12")
+    result = kam("--as-of", "2026-12-12", "log", "ACME", "First meeting with the new director", "--contact", "Deputy", "--kind", "meeting", "--on", "2026-12-12")
     assert "first_meeting done" in result.stderr
     assert plan(kam)["first_meeting"]["done_on"] == "2026-12-12"
     kam("handover", "Wang", "--done", "map_updated")
@@ -83,7 +83,7 @@ def test_step_deadlines_are_configurable(kam, write_csv, tmp_path):
 def test_moving_the_change_date_moves_the_open_deadlines(kam, write_csv):
     kam("import", write_csv(SEED))
     kam("leave", "Wang", "--on", "2027-03-01")
-    kam("handover", "Wang", "--done", "confirm", "--on", "2027-01-05")
+    kam("--as-of", "2027-01-05", "handover", "Wang", "--done", "confirm", "--on", "2027-01-05")
     kam("set", "Wang", "--change-date", "2027-04-01")
     steps = plan(kam)
     assert steps["confirm"]["deadline"] == "2027-02-15"  # done steps keep theirs

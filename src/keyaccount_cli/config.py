@@ -51,6 +51,7 @@ def _default_health() -> dict[str, Any]:
 class Config:
     min_contacts: int = 2
     due: str = "30d"
+    history_horizon_days: int = 180  # a change dated further back than this before it is recorded is history
     min_amount: float = 1_000_000
     aliases: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     step_deadlines: dict[str, int] = field(default_factory=_default_deadlines)
@@ -84,9 +85,10 @@ class Config:
                       health_low=self.health["low"])  # fmt: skip
 
 
-KEYS = ("min_contacts", "due", "min_amount", "aliases", "step_deadlines", "tiers", "closed_stages", "health")
+KEYS = ("min_contacts", "due", "history_horizon_days", "min_amount", "aliases", "step_deadlines", "tiers",
+        "closed_stages", "health")  # fmt: skip
 # numbers that must be whole (everything else numeric may have a fraction)
-_WHOLE = {"min_contacts", "step_deadlines", "cadence_days", "changes", "months"}
+_WHOLE = {"min_contacts", "history_horizon_days", "step_deadlines", "cadence_days", "changes", "months"}
 
 
 def find_config(option: str | None, db_location: str) -> Path | None:
@@ -113,6 +115,7 @@ _MONEY = r"min_amount|tiers\.\w+\.min_revenue"
 # where dates or arithmetic break; the scorecard works on 0-10 points and 0-100 scores.
 _RANGES: tuple[tuple[re.Pattern[str], float, float], ...] = tuple((re.compile(p), lo, hi) for p, lo, hi in (
     (r"min_contacts", 1, 1000),
+    (r"history_horizon_days", 1, 36500),
     (_MONEY, 0, 10**15),
     (r"step_deadlines\.\w+", -3650, 3650),
     (r"tiers\.\w+\.cadence_days", 1, 3650),

@@ -54,7 +54,7 @@ def _report(
 
     columns = [("code", "Code"), ("severity", "Severity"), ("account", "Account"), ("contact", "Contact"),
                ("date", "Date"), ("message", "Message")]  # fmt: skip
-    book = read_account_book(st.reader(), account, due=opts.horizon)
+    book = read_account_book(st.reader(), account, due=opts.horizon, today=opts.today)
     # JSON: each finding's line as it is found, while the counts are read
     found = check_book(book, opts, json=format is Format.json)
     if not any(found.values()):

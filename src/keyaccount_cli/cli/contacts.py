@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from .common import AccountOption, Format, FormatOption, err, guarded, state
+from .succession import say_plans
 
 
 def register(app: typer.Typer) -> None:
@@ -146,8 +147,10 @@ def set_fields(
         risk=risk, change_date=change_date, change_kind=change_kind, notes=notes))  # fmt: skip
     check_changes(values, reports_to)
     done = set_contact(st.db(), contact, values, reports_to=reports_to, account=account,
-                       offsets=st.config().deadlines, today=st.today, now=st.now)  # fmt: skip
+                       offsets=st.config().deadlines, today=st.today, now=st.now,
+                       horizon=st.config().history_horizon_days)  # fmt: skip
     err(f"{done.name}: " + (f"changed {', '.join(done.fields)}" if done.fields else "nothing changed"))
+    say_plans(contact, done.plans, st.config().history_horizon_days)
 
 
 @guarded
@@ -194,8 +197,9 @@ def successor(
     if other is None:
         raise KamError("name the successor (kam successor CONTACT OTHER) or ask for --suggest")
     done = record_successor(st.db(), contact, other, account=account, offsets=st.config().deadlines,
-                            today=st.today, now=st.now)  # fmt: skip
+                            today=st.today, now=st.now, horizon=st.config().history_horizon_days)  # fmt: skip
     err(f"{done.name}: successor → {done.successor}" + ("" if done.changed else " (already recorded)"))
+    say_plans(contact, done.plans, st.config().history_horizon_days)
 
 
 def _suggest(st: Any, contact: str, account: str | None, format: Format) -> None:

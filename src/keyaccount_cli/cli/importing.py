@@ -73,11 +73,12 @@ def import_file(
                     db, file, vocab=vocab, now=st.now, encoding=encoding, dry_run=dry_run,
                     skip_invalid=skip_invalid, ignore_unknown=ignore_unknown, progress=progress,
                     today=st.today, deadlines=st.config().deadlines, new_file=created.file is not None,
+                    horizon=st.config().history_horizon_days,
                 )  # fmt: skip
             finally:
                 if db is not st._db:
                     db.close()
-    _report(file.name, result, dry_run=dry_run)
+    _report(file.name, result, dry_run=dry_run, horizon=st.config().history_horizon_days)
 
 
 def _has_moves(file: Path, encoding: str | None) -> bool:
@@ -103,11 +104,12 @@ def _import_files(st: Any, file: Path, kind: Kind, *, dry_run: bool, skip_invali
             db = created.db = st.db(create=not dry_run)
         except NoDatabase:
             db = open_database("sqlite://")  # validate against an empty database; create nothing
+        horizon = st.config().history_horizon_days
         result = import_files(db, files, vocab=st.config().vocabulary, now=st.now, today=st.today,
                               deadlines=st.config().deadlines, encoding=encoding, dry_run=dry_run,
-                              ignore_unknown=ignore_unknown)  # fmt: skip
+                              ignore_unknown=ignore_unknown, horizon=horizon)  # fmt: skip
     for path, done in result.files:
-        _report(path.name if file.is_file() else str(path), done, dry_run=dry_run)
+        _report(path.name if file.is_file() else str(path), done, dry_run=dry_run, horizon=horizon)
     if result.moves is not None and result.moves.updated:
         n = result.moves.updated
         err(
@@ -115,7 +117,7 @@ def _import_files(st: Any, file: Path, kind: Kind, *, dry_run: bool, skip_invali
         )
 
 
-def _report(name: str, result: ImportResult, *, dry_run: bool) -> None:
+def _report(name: str, result: ImportResult, *, dry_run: bool, horizon: int) -> None:
     for warning in result.warnings:
         err(f"kam: warning: {warning}")
     for problem in result.problems:
@@ -136,6 +138,27 @@ def _report(name: str, result: ImportResult, *, dry_run: bool) -> None:
     if result.plans_opened:
         err(
             f"{'would open' if dry_run else 'opened'} {result.plans_opened} handover plan{'s' if result.plans_opened != 1 else ''} (kam handover CONTACT shows one)"
+        )
+    _plan_summary(result, dry_run, horizon)
+
+
+def _plan_summary(result: Any, dry_run: bool, horizon: int) -> None:
+    """The rest of what a contacts import did to the handover plans."""
+    would = "would " if dry_run else ""
+    if getattr(result, "successor_steps", 0):
+        n = result.successor_steps
+        err(
+            f"{would}{'complete' if dry_run else 'completed'} {n} successor handover step{'s' if n != 1 else ''} (a successor recorded)"
+        )
+    if getattr(result, "plans_cancelled", 0):
+        n = result.plans_cancelled
+        err(
+            f"{would}{'cancel' if dry_run else 'cancelled'} {n} handover plan{'s' if n != 1 else ''} (no change ahead any more)"
+        )
+    if getattr(result, "history", 0):
+        n = result.history
+        err(
+            f"{n} change{'s' if n != 1 else ''} dated more than {horizon} days back {'would be' if dry_run else 'are' if n != 1 else 'is'} history: no handover plan, no finding"
         )
 
 

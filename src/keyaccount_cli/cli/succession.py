@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -16,7 +16,8 @@ def register(app: typer.Typer) -> None:
     )(leave)
     app.command(
         "handover",
-        epilog="Example: kam handover 王建华   |   kam handover 王建华 --done exit_talk --notes '愿意引荐新总监'",
+        epilog="Example: kam handover 王建华   |   kam handover 王建华 --done exit_talk --notes '愿意引荐新总监'"
+        "   |   kam handover 王建华 --owner 李雷 --step first_meeting",
     )(handover)
     app.command(
         "log",
@@ -42,13 +43,30 @@ def leave(
     day = parse_day(on, "--on")
     assert day is not None
     change_kind = st.config().vocabulary.one("change_kind", kind) if kind else None
+    horizon = st.config().history_horizon_days
     left = record_leave(st.db(), contact, on=day, kind=change_kind, successor=successor, moved_to=moved_to,
-                        account=account, offsets=st.config().deadlines, today=st.today, now=st.now)  # fmt: skip
+                        account=account, offsets=st.config().deadlines, today=st.today, now=st.now,
+                        horizon=horizon)  # fmt: skip
     err(f"{left.name}: {left.status} on {left.on.isoformat()}" + ("" if left.changed else " (already recorded)"))
     if moved_to:
         err(f"kept at {moved_to} as a new contact (a lead), linked to the old record")
-    if left.plan_opened:
+    if left.successor:
+        err(f"successor recorded: {left.successor}")
+    say_plans(contact, left.plans, horizon)
+
+
+def say_plans(contact: str, plans: Any, horizon: int) -> None:
+    """On stderr, what a change to a contact did to their handover plan (`storage.plans.PlanChanges`)."""
+    if plans.cancelled:
+        err("cancelled the open handover plan (no change ahead any more)")
+    if plans.history:
+        err(f"the change is dated more than {horizon} days before today: it is history (no handover plan, no finding)")
+    if plans.opened:
         err(f"opened a handover plan: kam handover {contact}")
+    if plans.moved:
+        err("the handover plan's deadlines follow the new change date")
+    if plans.successor_done:
+        err("handover step successor done")
 
 
 @guarded
@@ -58,14 +76,17 @@ def handover(
     done: Annotated[str | None, typer.Option("--done", help="Complete this step (confirm, successor, exit_talk, first_meeting, map_updated, or 1–5).", metavar="STEP")] = None,
     on: Annotated[str | None, typer.Option("--on", help="When the step was done (default today).", metavar="DATE")] = None,
     notes: Annotated[str | None, typer.Option("--notes", help="Notes on the step.")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Give every open step (or --step) this owner of its own; other steps follow the account's owner.", metavar="NAME")] = None,
+    step: Annotated[str | None, typer.Option("--step", help="With --owner: only this step (name or 1–5).", metavar="STEP")] = None,
     account: AccountOption = None,
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
-    """Show a departing contact's handover plan, or complete one of its steps."""
+    """Show a departing contact's handover plan, complete one of its steps, or give steps an owner."""
     from ..render.output import emit
     from ..services.handover_plan import handover_plan
 
     st = state(ctx)
+    _set_owner(st, contact, owner, step, account=account)
     _complete_step(st, contact, done, on=on, notes=notes, account=account)
     page = handover_plan(st.reader(), contact, account, st.today)
     records, title = page.steps, page.title
@@ -89,8 +110,28 @@ def _complete_step(st: State, contact: str, done: str | None, *, on: str | None,
     from ..services.handover import complete_handover_step  # the write path: SQLAlchemy
 
     day = parse_day(on, "--on") or st.today
-    step = complete_handover_step(st.db(create=False), contact, done, on=day, notes=notes, account=account)
+    step = complete_handover_step(st.db(create=False), contact, done, on=day, notes=notes, account=account,
+                                  today=st.today)  # fmt: skip
     err(f"{step.name}: step {step.step} done")
+    if step.closed:
+        err("every step is done: the handover plan is closed")
+
+
+def _set_owner(st: State, contact: str, owner: str | None, step: str | None, *, account: str | None) -> None:
+    """`kam handover CONTACT --owner NAME [--step STEP]`."""
+    from ..errors import KamError
+
+    if owner is None:
+        if step is not None:
+            raise KamError("--step goes with --owner NAME")
+        return
+    from ..services.handover import set_handover_owner  # the write path: SQLAlchemy
+
+    done = set_handover_owner(st.db(create=False), contact, owner, step=step, account=account, now=st.now)
+    if not done.steps:
+        err(f"{done.name}: nothing changed (the steps are {done.owner}'s already)")
+    for name, had in done.steps:
+        err(f"{done.name}: step {name} owner {had or '(none)'} → {done.owner}")
 
 
 @guarded
@@ -109,10 +150,15 @@ def log(
     k = st.config().vocabulary.one("interaction_kind", kind)
     day = parse_day(on, "--on") or st.today
     text = interaction_summary(summary)
-    logged = log_interaction(st.db(create=False), account, text, contacts=contact or [], kind=k, on=day, now=st.now)
+    logged = log_interaction(st.db(create=False), account, text, contacts=contact or [], kind=k, on=day, now=st.now,
+                             today=st.today)  # fmt: skip
     err(f"logged {logged.kind} with {logged.account} on {logged.on.isoformat()}")
     for name in logged.first_meetings:
-        err(f"first meeting with successor {name}: handover step first_meeting done")
+        if logged.ahead:
+            err(f"first meeting with successor {name} is dated after today: handover step first_meeting "
+                f"counts as done from {logged.on.isoformat()}")  # fmt: skip
+        else:
+            err(f"first meeting with successor {name}: handover step first_meeting done")
 
 
 @guarded

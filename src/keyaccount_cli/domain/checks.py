@@ -144,8 +144,8 @@ def change_findings(
     name = account.name
     out: list[Finding] = []
     for c in account.watch:
-        if not c.active or not (c.change_date is not None and c.change_date <= opts.horizon
-                                or c.change_risk in ("high", "confirmed")):  # fmt: skip
+        if c.history or not c.active or not (c.change_on is not None and c.change_on <= opts.horizon
+                                             or c.change_risk in ("high", "confirmed")):  # fmt: skip
             continue
         if c.decision_maker or "champion" in c.roles:
             out.append(_leaving(c, name, opts))
@@ -162,17 +162,19 @@ def change_findings(
 
 
 def _successor_findings(account: AccountFacts, opts: CheckOptions) -> list[Finding]:
-    """NO_SUCCESSOR: someone who has left, or leaves within the window, with nobody to take over."""
+    """NO_SUCCESSOR: someone who has left, or leaves within the window, with nobody to take over;
+    not for a change that is history. An undated change counts from the day it was recorded."""
     out = []
     for c in account.watch:
-        if c.successor_id is not None:
+        if c.successor_id is not None or c.history:
             continue
+        day = c.change_on
         if c.status == "left":
-            out.append(Finding("NO_SUCCESSOR", "high", account.name, c.name, c.change_date,
+            out.append(Finding("NO_SUCCESSOR", "high", account.name, c.name, day,
                                f"{c.name} has left and nobody has taken over"))  # fmt: skip
-        elif c.leaving and c.change_date is not None and c.change_date <= opts.horizon:
-            out.append(Finding("NO_SUCCESSOR", "high", account.name, c.name, c.change_date,
-                               f"{c.name} leaves on {c.change_date.isoformat()} and has no successor"))  # fmt: skip
+        elif c.leaving and day is not None and day <= opts.horizon:
+            out.append(Finding("NO_SUCCESSOR", "high", account.name, c.name, day,
+                               f"{c.name} leaves on {day.isoformat()} and has no successor"))  # fmt: skip
     return out
 
 
@@ -196,13 +198,14 @@ def _leaving(c: ContactView, account: str, opts: CheckOptions) -> Finding:
     """KEY_PERSON_LEAVING for an active key person with a change in the window or a high or confirmed risk."""
     what = "decision maker" if c.decision_maker else "champion" if "champion" in c.roles else "sole supporter"
     kind = f" ({c.change_kind})" if c.change_kind else ""
-    if c.change_date is None:
+    day = c.change_on
+    if day is None:
         text = f"{what} {c.name} may change{kind} (change risk {c.change_risk})"
-    elif c.change_date < opts.today:
-        text = f"{what} {c.name} was due to change{kind} on {c.change_date.isoformat()} and is not marked as left"
+    elif day < opts.today:
+        text = f"{what} {c.name} was due to change{kind} on {day.isoformat()} and is not marked as left"
     else:
-        text = f"{what} {c.name} {'changes' if c.leaving else 'may change'}{kind} on {c.change_date.isoformat()}"
-    return Finding("KEY_PERSON_LEAVING", "critical", account, c.name, c.change_date, text)
+        text = f"{what} {c.name} {'changes' if c.leaving else 'may change'}{kind} on {day.isoformat()}"
+    return Finding("KEY_PERSON_LEAVING", "critical", account, c.name, day, text)
 
 
 def finding_order(f: Finding) -> tuple[int, str, date, str, str, str]:

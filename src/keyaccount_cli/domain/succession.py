@@ -23,6 +23,21 @@ def needs_plan(status: str | None, change_risk: str | None, change_date: date | 
     return status in ("leaving", "left") or change_risk == "confirmed" or change_date is not None
 
 
+HISTORY_HORIZON_DAYS = 180  # config `history_horizon_days`: a change dated further back when recorded is history
+
+
+def is_history(change_date: date | None, recorded: date, horizon_days: int = HISTORY_HORIZON_DAYS) -> bool:
+    """A change dated more than `horizon_days` before the day it is recorded (docs/spec.md §8): history,
+    for which no plan is opened and no finding raised (old CRM data brought in)."""
+    return change_date is not None and change_date < recorded - timedelta(days=horizon_days)
+
+
+def step_done(status: str, done_on: date | None, today: date) -> bool:
+    """Whether a step is done by `today`: done, or open with a done day that has come (a meeting
+    logged ahead of its date is kept on the open step, and counts from its day on)."""
+    return status == "done" or (done_on is not None and done_on <= today)
+
+
 def deadline(change_date: date | None, step: str, offsets: Mapping[str, int]) -> date | None:
     return change_date + timedelta(days=offsets[step]) if change_date else None
 

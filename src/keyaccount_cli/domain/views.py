@@ -32,6 +32,15 @@ class ContactView:
     successor_id: int | None = None
     moved_to_id: int | None = None
     notes: str | None = None
+    # from the contact's handover plan (docs/spec.md §8): the day an undated change counts from (the day it
+    # was recorded), and whether the change is history (dated too far back when recorded)
+    recorded_day: date | None = None
+    history: bool = False
+
+    @property
+    def change_on(self) -> date | None:
+        """The day of the change: its date, else the day it was recorded."""
+        return self.change_date or self.recorded_day
 
     @property
     def active(self) -> bool:

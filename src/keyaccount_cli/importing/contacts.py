@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..domain.succession import DEFAULT_DEADLINES
+from ..domain.succession import DEFAULT_DEADLINES, HISTORY_HORIZON_DAYS
 from ..domain.vocab import Vocabulary
 from ..errors import InputError, Problem, ProblemList
 from ..storage.bulkload import bulk_load
@@ -58,6 +58,9 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
     plans_opened: int = 0
+    plans_cancelled: int = 0  # people back to active with no change ahead
+    history: int = 0  # changes dated too far back when imported: no plan (docs/spec.md §8)
+    successor_steps: int = 0  # `successor` steps done by a successor imported
 
 
 def read_rows(
@@ -101,7 +104,7 @@ def import_contacts(
     db: Any, path: Path, *, vocab: Vocabulary, now: datetime, encoding: str | None = None,
     dry_run: bool = False, skip_invalid: bool = False, ignore_unknown: bool = False,
     progress: Callable[[int, int], None] | None = None, today: date | None = None,
-    deadlines: dict[str, int] | None = None, new_file: bool = False,
+    deadlines: dict[str, int] | None = None, new_file: bool = False, horizon: int = HISTORY_HORIZON_DAYS,
 ) -> ImportResult:  # fmt: skip
     """Import a contacts CSV in one transaction into `db`: the `Database`, or on a SQLite file a
     `sqlite3` connection from `sqlitefile.open_sqlite_writer` (`new_file`: which it has just created).
@@ -137,12 +140,14 @@ def import_contacts(
                 skipped.merge(imp.problems)
                 continue
             imp.finish()
-            opened = sync_plans(load.conn, imp.plan_ids, offsets=deadlines or DEFAULT_DEADLINES,
-                                today=today or now.date(), at=now)  # fmt: skip
+            plans = sync_plans(load.conn, imp.plan_ids, offsets=deadlines or DEFAULT_DEADLINES,
+                               today=today or now.date(), at=now, horizon=horizon, source=imp.source)  # fmt: skip
             result = ImportResult(
                 created=imp.created, updated=imp.updated, unchanged=imp.unchanged, skipped=len(excluded),
                 accounts_created=imp.accounts_created, problems=skipped.shown(),
-                problem_count=skipped.count, warnings=warnings, dry_run=dry_run, plans_opened=len(opened),
+                problem_count=skipped.count, warnings=warnings, dry_run=dry_run, plans_opened=len(plans.opened),
+                plans_cancelled=len(plans.cancelled), history=len(plans.history),
+                successor_steps=len(plans.successor_done),
             )  # fmt: skip
             if dry_run:
                 load.rollback()

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..domain.succession import DEFAULT_DEADLINES
+from ..domain.succession import DEFAULT_DEADLINES, HISTORY_HORIZON_DAYS
 from ..domain.vocab import Vocabulary
 from ..errors import InputError, KamError, Problem, ProblemList
 from ..storage.link_import import link_import
@@ -44,7 +44,7 @@ def folder_files(folder: Path) -> list[tuple[str, Path]]:
 def import_files(
     db: Any, files: Sequence[tuple[str, Path]], *, vocab: Vocabulary, now: datetime, today: date,
     deadlines: Mapping[str, int] | None = None, encoding: str | None = None, dry_run: bool = False,
-    ignore_unknown: bool = False,
+    ignore_unknown: bool = False, horizon: int = HISTORY_HORIZON_DAYS,
 ) -> FolderResult:  # fmt: skip
     """Import `files` ((kind, path), in this order) in one transaction into the `Database`."""
     result = FolderResult()
@@ -56,7 +56,8 @@ def import_files(
                 continue
             if kind == "contacts":
                 done: ImportResult = import_contacts(conn, path, vocab=vocab, now=now, encoding=encoding,
-                                                     ignore_unknown=ignore_unknown, today=today, deadlines=offsets)  # fmt: skip
+                                                     ignore_unknown=ignore_unknown, today=today, deadlines=offsets,
+                                                     horizon=horizon)  # fmt: skip
                 result.moves = import_moves(conn, path, now=now, today=today, encoding=encoding)
             else:
                 done = import_table(conn, path, kind, vocab=vocab, now=now, encoding=encoding, today=today,

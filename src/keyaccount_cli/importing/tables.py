@@ -173,7 +173,7 @@ def import_table(
     source = f"import {path.name}"
     # committed at the end of the block; rolled back on any exception, or at its end for a dry run
     with (
-        table_import(db, kind, source=source, now=now, result=result, dry_run=dry_run)
+        table_import(db, kind, source=source, now=now, result=result, dry_run=dry_run, today=today)
         if kind in TABLE_KINDS
         else link_import(db, kind, source=source, now=now, result=result, dry_run=dry_run,
                          today=today or now.date(), offsets=offsets)

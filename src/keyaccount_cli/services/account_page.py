@@ -28,9 +28,10 @@ def _handover(p: PlanView) -> dict[str, Any]:
 def account_page(reader: Reader, account: str, card: Scorecard, opts: CheckOptions) -> dict[str, Any]:
     """Profile, coverage, relationship table, open handovers, recent interactions, findings, follow-up,
     health and opportunities of the account named `account`."""
-    view, contacts = account_contacts(reader, account)
+    view, contacts = account_contacts(reader, account, opts.today)
     plans = [
-        load_plan(reader, cid, latest_closed=False) for cid in dict.fromkeys(s.contact_id for s in view.open_steps)
+        load_plan(reader, cid, latest_closed=False, today=opts.today)
+        for cid in dict.fromkeys(s.contact_id for s in view.open_steps)
     ]
     interactions = recent_interactions(reader, view.id)
     cov = coverage(view, single_points(view))

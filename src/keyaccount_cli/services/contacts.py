@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from ..domain.succession import HISTORY_HORIZON_DAYS
 from ..errors import KamError
 from ..storage.database import Database
-from ..storage.plans import sync_plans
+from ..storage.plans import PlanChanges, leaving_values, sync_plans
 from ..storage.records import (
     add_relation,
     check_reference,
@@ -38,10 +39,12 @@ class Added:
 
 @dataclass(frozen=True)
 class Changed:
-    """What `kam set` (or `kam successor`) changed on a contact: the fields, in the order given."""
+    """What `kam set` (or `kam successor`) changed on a contact: the fields, in the order given,
+    and what that did to their handover plan."""
 
     name: str
     fields: list[str]
+    plans: PlanChanges = field(default_factory=PlanChanges)
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class SuccessorSet:
     name: str
     successor: str
     changed: bool
+    plans: PlanChanges = field(default_factory=PlanChanges)
 
 
 def check_changes(values: Mapping[str, Any], reports_to: str | None) -> None:
@@ -104,6 +108,7 @@ def add_contact(
 def set_contact(
     db: Database, contact: str, values: dict[str, Any], *, reports_to: str | None = None,
     account: str | None = None, offsets: Mapping[str, int], today: date, now: datetime,
+    horizon: int = HISTORY_HORIZON_DAYS,
 ) -> Changed:  # fmt: skip
     """Change a contact's fields (`values`: parsed field values; None clears one), each change
     a history row; `reports_to`: the new manager ("" for none). The email must stay unique; the
@@ -126,11 +131,14 @@ def set_contact(
             clash = contact_with_email(s, changes["email"], other_than=c.id)
             if clash is not None:
                 raise KamError(f"email {changes['email']!r} already belongs to {clash.name} (#{clash.id})")
+        before = (c.status, c.change_risk)
         changed = update_contact(s, c, changes, source="set", at=now)
         s.flush()
-        sync_plans(s.connection(), [c.id], offsets=offsets, today=today, at=now)
+        leaving = {c.id: leaving_values(before, (c.status, c.change_risk))}
+        plans = sync_plans(s.connection(), [c.id], offsets=offsets, today=today, at=now, horizon=horizon,
+                           leaving_now=leaving)  # fmt: skip
         s.commit()
-    return Changed(name=c.name, fields=changed)
+    return Changed(name=c.name, fields=changed, plans=plans)
 
 
 def relate(
@@ -152,7 +160,7 @@ def relate(
 
 def record_successor(
     db: Database, contact: str, other: str, *, account: str | None = None, offsets: Mapping[str, int],
-    today: date, now: datetime,
+    today: date, now: datetime, horizon: int = HISTORY_HORIZON_DAYS,
 ) -> SuccessorSet:  # fmt: skip
     """Record `other` (a contact of the same account) as the one who takes over from `contact`;
     an open handover plan then has its `successor` step done."""
@@ -163,6 +171,7 @@ def record_successor(
         check_reference(s, c, o, "successor")
         changed = update_contact(s, c, {"successor_id": o.id}, source="successor", at=now)
         s.flush()
-        sync_plans(s.connection(), [c.id], offsets=offsets, today=today, at=now)
+        plans = sync_plans(s.connection(), [c.id], offsets=offsets, today=today, at=now, horizon=horizon,
+                           leaving_now={})  # fmt: skip
         s.commit()
-    return SuccessorSet(name=c.name, successor=o.name, changed=bool(changed))
+    return SuccessorSet(name=c.name, successor=o.name, changed=bool(changed), plans=plans)

@@ -71,7 +71,7 @@ ACCOUNT_HEADER = ["account", "industry", "tier", "owner", "annual_revenue", "not
 
 def account_rows(source: Any, opts: CheckOptions) -> Rows:
     rows = []
-    for a in iter_accounts(as_reader(source)):
+    for a in iter_accounts(as_reader(source), today=opts.today):
         cov = coverage(a)
         rows.append([a.name, a.industry, a.tier, a.owner, a.annual_revenue, a.notes, cov.active,
                      cov.departments, cov.supporters, cov.decision_makers, len(check_account(a, opts))])  # fmt: skip
@@ -82,5 +82,5 @@ FINDING_HEADER = list(FINDING_KEYS)
 
 
 def finding_rows(source: Any, opts: CheckOptions) -> Rows:
-    findings = check_accounts(iter_accounts(as_reader(source)), opts)
+    findings = check_accounts(iter_accounts(as_reader(source), today=opts.today), opts)
     return FINDING_HEADER, [list(f.as_row()) for f in findings]

@@ -7,11 +7,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from ..domain.succession import step_name
+from ..domain.succession import HISTORY_HORIZON_DAYS, step_name
 from ..errors import KamError
 from ..storage.database import Database
 from ..storage.interactions import add_interaction, complete_first_meetings
-from ..storage.plans import complete_step, open_plan_id, sync_plans
+from ..storage.plans import (
+    PlanChanges,
+    complete_step,
+    leaving_values,
+    open_plan_id,
+    plan_closed,
+    set_step_owner,
+    sync_plans,
+)
 from ..storage.records import (
     check_reference,
     ensure_account,
@@ -42,12 +50,26 @@ class Left:
     changed: bool
     lead: int | None
     plan_opened: bool
+    plans: PlanChanges = field(default_factory=PlanChanges)
+    successor: str | None = None  # the successor recorded now
 
 
 @dataclass(frozen=True)
 class StepDone:
+    """A step completed; `closed`: that was the plan's last step."""
+
     name: str
     step: str
+    closed: bool = False
+
+
+@dataclass(frozen=True)
+class OwnerSet:
+    """Steps given an owner of their own: (step, the owner it had) for each."""
+
+    name: str
+    owner: str
+    steps: list[tuple[str, str | None]]
 
 
 @dataclass(frozen=True)
@@ -59,6 +81,7 @@ class Logged:
     kind: str
     on: date
     first_meetings: list[str] = field(default_factory=list)
+    ahead: bool = False  # dated after today: the steps it completes count once its day has come
 
 
 @dataclass(frozen=True)
@@ -73,7 +96,7 @@ class Person:
 def leave(
     db: Database, contact: str, *, on: date, kind: str | None = None, successor: str | None = None,
     moved_to: str | None = None, account: str | None = None, offsets: Mapping[str, int], today: date,
-    now: datetime,
+    now: datetime, horizon: int = HISTORY_HORIZON_DAYS,
 ) -> Left:  # fmt: skip
     """Record that `contact` leaves (or left: `on` is not after `today`) on `on`, a confirmed
     change of `kind`, with `successor` (same account) taking over, and open their handover plan.
@@ -84,6 +107,7 @@ def leave(
     if kind:
         values["change_kind"] = kind
     lead = None
+    named = None
     with db.session(write=True) as s:
         c = resolve_contact(s, contact, account)
         assert c.id is not None
@@ -94,11 +118,17 @@ def leave(
         if moved_to:
             lead = _lead(s, c, moved_to, now)
             values["moved_to_id"] = lead
+        before = (c.status, c.change_risk)
         changed = update_contact(s, c, values, source="leave", at=now)
+        if successor and "successor" in changed:
+            named = other.name
         s.flush()
-        opened = sync_plans(s.connection(), [c.id], offsets=offsets, today=today, at=now)
+        leaving = {c.id: leaving_values(before, (c.status, c.change_risk))}
+        plans = sync_plans(s.connection(), [c.id], offsets=offsets, today=today, at=now, horizon=horizon,
+                           leaving_now=leaving)  # fmt: skip
         s.commit()
-    return Left(name=c.name, on=on, status=values["status"], changed=bool(changed), lead=lead, plan_opened=bool(opened))
+    return Left(name=c.name, on=on, status=values["status"], changed=bool(changed), lead=lead,
+                plan_opened=bool(plans.opened), plans=plans, successor=named)  # fmt: skip
 
 
 def _lead(s: Any, c: Contact, moved_to: str, now: datetime) -> int:
@@ -123,19 +153,55 @@ def _lead(s: Any, c: Contact, moved_to: str, now: datetime) -> int:
 
 def complete_handover_step(
     db: Database, contact: str, step: str, *, on: date, notes: str | None = None, account: str | None = None,
+    today: date | None = None,
 ) -> StepDone:  # fmt: skip
-    """Mark `step` (a name, or its number 1–5) of the contact's open handover plan done on `on`;
-    the plan closes when its last step is done."""
+    """Mark `step` (a name, or its number 1–5) of the contact's open handover plan done on `on`,
+    which cannot be after `today` (nothing is completed in the future); the plan closes when its
+    last step is done."""
+    if today is not None and on > today:
+        raise KamError(
+            f"--on: {on.isoformat()} is after today ({today.isoformat()}); a step is done on a day that has come"
+        )
     with db.session(write=True) as s:
         c = resolve_contact(s, contact, account)
         assert c.id is not None
         name = step_name(step)
-        plan_id = open_plan_id(s.connection(), c.id)
-        if plan_id is None:
-            raise KamError(f"{c.name} has no open handover plan; kam leave {contact} --on DATE opens one")
+        plan_id = _plan_of(s, c, contact)
         complete_step(s.connection(), plan_id, name, on=on, notes=notes)
+        closed = plan_closed(s.connection(), plan_id)
         s.commit()
-    return StepDone(name=c.name, step=name)
+    return StepDone(name=c.name, step=name, closed=closed)
+
+
+def _plan_of(s: Any, c: Contact, contact: str) -> int:
+    assert c.id is not None
+    plan_id = open_plan_id(s.connection(), c.id)
+    if plan_id is None:
+        raise KamError(f"{c.name} has no open handover plan; kam leave {contact} --on DATE opens one")
+    return plan_id
+
+
+def set_handover_owner(
+    db: Database, contact: str, owner: str, *, step: str | None = None, account: str | None = None, now: datetime,
+) -> OwnerSet:  # fmt: skip
+    """Give one step (a name or number), else every open step, of the contact's open plan `owner`
+    as an owner of its own (a step without one follows the account's owner), each change a
+    history row of the contact."""
+    who = owner.strip()
+    if not who:
+        raise KamError("--owner: give a name")
+    with db.session(write=True) as s:
+        c = resolve_contact(s, contact, account)
+        assert c.id is not None
+        name = step_name(step) if step else None
+        plan_id = _plan_of(s, c, contact)
+        steps = [(st, had) for st, had in set_step_owner(s.connection(), plan_id, who, name)]
+        for st, had in steps:
+            if had != who:
+                record_change(s, entity="contact", entity_id=c.id, account_id=c.account_id,
+                              field=f"handover {st} owner", old=had, new=who, source="handover", at=now)  # fmt: skip
+        s.commit()
+    return OwnerSet(name=c.name, owner=who, steps=[(st, had) for st, had in steps if had != who])
 
 
 def interaction_summary(summary: str) -> str:
@@ -147,7 +213,7 @@ def interaction_summary(summary: str) -> str:
 
 def log_interaction(
     db: Database, account: str, summary: str, *, contacts: Sequence[str] = (), kind: str = "note", on: date,
-    now: datetime,
+    now: datetime, today: date | None = None,
 ) -> Logged:  # fmt: skip
     """Record an interaction (`kind`: a canonical interaction kind) with the account and these
     contacts of it. A meeting or visit with a successor completes the `first_meeting` step of
@@ -159,10 +225,11 @@ def log_interaction(
         people = [resolve_contact(s, ref, acc.name) for ref in contacts]
         ids = [p.id for p in people if p.id is not None]
         add_interaction(s, acc.id, on=on, kind=kind, summary=text, contact_ids=ids, at=now)
-        met = complete_first_meetings(s.connection(), kind, ids, on=on, notes=text)
+        met = complete_first_meetings(s.connection(), kind, ids, on=on, notes=text, today=today)
         s.commit()
     names = {p.id: p.name for p in people}
-    return Logged(account=acc.name, kind=kind, on=on, first_meetings=[names[i] for i in met])
+    return Logged(account=acc.name, kind=kind, on=on, first_meetings=[names[i] for i in met],
+                  ahead=today is not None and on > today)  # fmt: skip
 
 
 def find_person(db: Database, contact: str, *, account: str | None = None) -> Person:

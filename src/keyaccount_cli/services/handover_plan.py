@@ -9,7 +9,7 @@ from typing import Any
 from ..domain.succession import PlanView
 from ..errors import KamError
 from ..storage.lookup import resolve_contact
-from ..storage.plans import load_plan
+from ..storage.plans import history_change, load_plan
 from ..storage.reader import Reader
 
 
@@ -23,8 +23,12 @@ class PlanPage:
 def handover_plan(reader: Reader, contact: str, account: str | None, today: date) -> PlanPage:
     """The contact's open plan, else their last closed one; an error when they never had one."""
     c = resolve_contact(reader, contact, account)
-    plan = load_plan(reader, c.id)
+    plan = load_plan(reader, c.id, today=today)
     if plan is None:
+        old = history_change(reader, c.id)
+        if old is not None:
+            raise KamError(f"{c.name} has no handover plan: their change on {old.isoformat()} was recorded long "
+                           f"after it (history); kam leave {contact} --on DATE opens one for a new change")  # fmt: skip
         raise KamError(f"{c.name} has no handover plan; kam leave {contact} --on DATE opens one")
     steps = [{
         "step": p["step"], "description": p["description"], "owner": p["owner"],

@@ -39,7 +39,7 @@ def health_scores(reader: Reader, card: Scorecard, opts: CheckOptions, names: Se
     """(account id, health record) of every account, or of the named ones, by account name; the
     tier in each record is the effective one."""
     results = [(v.id, health_record(v.name, opts.policy.tier(v), assess(v, card, opts)))
-               for v in iter_accounts(reader, names)]  # fmt: skip
+               for v in iter_accounts(reader, names, today=opts.today)]  # fmt: skip
     results.sort(key=lambda p: name_key(p[1]["account"]))
     return results
 

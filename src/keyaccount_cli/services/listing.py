@@ -5,7 +5,7 @@ history (`kam history`), successor candidates (`kam successor --suggest`). Each 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from ..domain.checks import CheckOptions, check_account
@@ -27,7 +27,7 @@ def account_overview(reader: Reader, opts: CheckOptions) -> list[dict[str, Any]]
     """One record per account, by name: its effective tier (its own, else the one its annual revenue
     reaches, as `health`, `show` and `report` give it), coverage and number of findings."""
     records: list[dict[str, Any]] = []
-    for a in iter_accounts(reader):
+    for a in iter_accounts(reader, today=opts.today):
         cov = coverage(a)
         records.append({
             "account": a.name, "industry": a.industry, "tier": opts.policy.tier(a), "owner": a.owner,
@@ -38,9 +38,12 @@ def account_overview(reader: Reader, opts: CheckOptions) -> list[dict[str, Any]]
     return records
 
 
-def account_contacts(reader: Reader, account: str) -> tuple[AccountView, list[dict[str, Any]]]:
-    """The account (by name) and its relationship table, one record per contact."""
-    (view,) = load_accounts(reader, [account])
+def account_contacts(
+    reader: Reader, account: str, today: date | None = None
+) -> tuple[AccountView, list[dict[str, Any]]]:  # fmt: skip
+    """The account (by name) and its relationship table, one record per contact (with `today`, its
+    open handover steps as of that day)."""
+    (view,) = load_accounts(reader, [account], today=today)
     moved = moved_to_accounts(reader, view.contacts)
     names = {c.id: c.name for c in view.contacts}
     return view, [contact_record(c, view.name, names, moved) for c in view.contacts]

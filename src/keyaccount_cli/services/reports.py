@@ -13,4 +13,4 @@ from ..storage.reading import iter_accounts
 
 def team_dashboard(reader: Reader, card: Scorecard, opts: CheckOptions, *, min_amount: float) -> dict[str, Any]:
     """The team lead's dashboard over every account."""
-    return dashboard(iter_accounts(reader, for_checks=True), card, opts, min_amount=min_amount)
+    return dashboard(iter_accounts(reader, for_checks=True, today=opts.today), card, opts, min_amount=min_amount)

@@ -77,6 +77,17 @@ def _contact_name_index(conn: Connection, metadata: MetaData) -> None:
             index.create(conn, checkfirst=True)
 
 
+def _step_owners_follow_the_account(conn: Connection, metadata: MetaData) -> None:
+    """Open steps stored a copy of the account's owner when their plan was opened: from now on a step
+    without an owner of its own follows the account's owner as it is (docs/spec.md §8). No step could be given
+    an owner of its own before, so the open steps of open plans let go of the copy; done steps keep
+    who owned them."""
+    conn.exec_driver_sql(
+        "UPDATE handover_step SET owner = NULL WHERE status = 'open'"
+        " AND handover_id IN (SELECT id FROM handover WHERE status = 'open')"
+    )
+
+
 class Step(NamedTuple):
     """One migration: its name, recorded once applied, and what it does to a SQLAlchemy connection."""
 
@@ -92,6 +103,7 @@ MIGRATIONS: tuple[Step, ...] = (
     Step("0004_watched_contacts", _watched_contacts),
     Step("0005_check_counts_index", _check_counts_index),
     Step("0006_contact_name_index", _contact_name_index),
+    Step("0007_step_owners_follow_the_account", _step_owners_follow_the_account),
 )
 
 MIGRATION_NAMES = tuple(step.name for step in MIGRATIONS)

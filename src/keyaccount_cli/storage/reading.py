@@ -93,12 +93,17 @@ def _contact_day(contact_id: int, name: str, value: Any) -> date | None:
 
 
 def iter_accounts(
-    source: Any, names: Sequence[str] | None = None, *, for_checks: bool = False, ids: Sequence[int] | None = None
+    source: Any,
+    names: Sequence[str] | None = None,
+    *,
+    for_checks: bool = False,
+    ids: Sequence[int] | None = None,
+    today: date | None = None,
 ) -> Iterator[AccountView]:
     """Every account (or the named ones, or those with the `ids` given) with its contacts, relations
     and open handover steps, one at a time in id order, so that memory holds one account, not the
     whole book. `for_checks` reads only the fields the checks look at (a cron check over a million
-    contacts)."""
+    contacts). With `today`, a step done after today is still open (`_open_step_rule`)."""
     reader = as_reader(source)
     wanted = account_ids(reader, names) if names else (sorted(set(ids)) if ids is not None else None)
     relations: dict[int, list[RelationView]] = defaultdict(list)
@@ -109,13 +114,14 @@ def iter_accounts(
         relations[account_id].append(RelationView(f, t, kind))
     steps: dict[int, list[StepView]] = defaultdict(list)
     for account_id, contact_id, step, deadline, owner in reader.rows(
-        "SELECT c.account_id, h.contact_id, s.step, s.deadline, s.owner FROM handover_step s"
+        "SELECT c.account_id, h.contact_id, s.step, s.deadline, coalesce(s.owner, a.owner) FROM handover_step s"
         " JOIN handover h ON h.id = s.handover_id JOIN contact c ON c.id = h.contact_id"
-        " WHERE h.status = 'open' AND s.status = 'open'"
+        " JOIN account a ON a.id = c.account_id WHERE " + _open_step_rule(today)
         + ("" if wanted is None else _in("c.account_id", wanted).replace(" WHERE ", " AND "))
-        + " ORDER BY s.deadline, s.position, s.id"
+        + " ORDER BY s.deadline, s.position, s.id", _today_param(reader, today)
     ):  # fmt: skip
         steps[account_id].append(StepView(contact_id, step, _day(deadline), owner))
+    marks = plan_marks(reader, wanted)
     accounts = list(reader.rows(
         "SELECT id, name, industry, tier, owner, annual_revenue, notes FROM account" + _in("id", wanted) + " ORDER BY id"
     ))  # fmt: skip
@@ -134,7 +140,7 @@ def iter_accounts(
             people = view.contacts
             while pending is not None and pending[1] <= id_:
                 if pending[1] == id_:
-                    people.append(_check_contact(pending) if for_checks else _full_contact(pending))
+                    people.append(_marked(_check_contact(pending) if for_checks else _full_contact(pending), marks))
                 pending = next(contacts, None)
             yield view
     finally:  # a contact that cannot be read, or a caller that stops early: the rows not read are let go
@@ -142,10 +148,49 @@ def iter_accounts(
 
 
 def load_accounts(
-    source: Any, names: Sequence[str] | None = None, *, ids: Sequence[int] | None = None
+    source: Any, names: Sequence[str] | None = None, *, ids: Sequence[int] | None = None, today: date | None = None
 ) -> list[AccountView]:
     """Every account (or the named ones, or those with the `ids` given), ordered by name."""
-    return sorted(iter_accounts(source, names, ids=ids), key=lambda a: name_key(a.name))
+    return sorted(iter_accounts(source, names, ids=ids, today=today), key=lambda a: name_key(a.name))
+
+
+def _open_step_rule(today: date | None) -> str:
+    """The steps still to do: open steps of open plans; with `today`, not those whose done day (a
+    meeting logged ahead of its date, `plans.schedule_step`) has come (`succession.step_done`)."""
+    base = "h.status = 'open' AND s.status = 'open'"
+    return base if today is None else base + " AND (s.done_on IS NULL OR s.done_on > :today)"
+
+
+def _today_param(reader: Reader, today: date | None) -> dict[str, Any] | None:
+    if today is None:
+        return None
+    return {"today": today.isoformat() if getattr(reader, "dialect", "sqlite") == "sqlite" else today}
+
+
+def plan_marks(reader: Reader, wanted: list[int] | None) -> dict[int, tuple[date | None, str]]:
+    """Contact id → (change date, status) of their latest handover plan that was not cancelled: the
+    day an undated change counts from, and whether their change is history (`_marked`)."""
+    marks: dict[int, tuple[date | None, str]] = {}
+    for contact_id, day, status in reader.rows(
+        "SELECT h.contact_id, h.change_date, h.status FROM handover h JOIN contact c ON c.id = h.contact_id"
+        " WHERE h.status <> 'cancelled'" + ("" if wanted is None else _in("c.account_id", wanted).replace(" WHERE ", " AND "))
+        + " ORDER BY h.id"
+    ):  # fmt: skip
+        marks[contact_id] = (_day(day), status)
+    return marks
+
+
+def _marked(c: ContactView, marks: dict[int, tuple[date | None, str]]) -> ContactView:
+    """The contact with what their plan tells: the day an undated change counts from (the day it
+    was recorded), and whether the change is history (docs/spec.md §8)."""
+    mark = marks.get(c.id)
+    if mark is not None and (c.leaving or c.status == "left" or c.change_date is not None):
+        day, status = mark
+        if status == "history":
+            c.history = c.change_date == day
+        elif c.change_date is None:
+            c.recorded_day = day
+    return c
 
 
 def moved_to_accounts(source: Any, contacts: Iterable[Any]) -> dict[int, str]:
@@ -160,19 +205,21 @@ def moved_to_accounts(source: Any, contacts: Iterable[Any]) -> dict[int, str]:
 
 
 def iter_account_facts(
-    source: Any, names: Sequence[str] | None = None, *, due: date | None = None
+    source: Any, names: Sequence[str] | None = None, *, due: date | None = None, today: date | None = None
 ) -> Iterator[AccountFacts]:
     """What the checks need of every account (or the named ones), computed in SQL: counts per
     account in one grouped pass, and only the people with a change ahead or behind them loaded
     whole. Equivalent to `checks.facts_of` on each account loaded whole (a test holds them so).
     With `due`, the open handover steps are only those due by then: the checks look no further."""
-    book = read_account_book(source, names, due=due)
+    book = read_account_book(source, names, due=due, today=today)
     counts = book.counts()
     for id_, name in book.accounts:
         yield book.facts(id_, name, counts.get(id_))
 
 
-def read_account_book(source: Any, names: Sequence[str] | None = None, *, due: date | None = None) -> AccountBook:
+def read_account_book(
+    source: Any, names: Sequence[str] | None = None, *, due: date | None = None, today: date | None = None
+) -> AccountBook:
     """As `iter_account_facts`, in the shape `checks.check_book` works from: the counts are started
     first (on a second connection, when there is one) and waited for last."""
     reader = as_reader(source)
@@ -180,8 +227,8 @@ def read_account_book(source: Any, names: Sequence[str] | None = None, *, due: d
     where = "" if wanted is None else _in("account_id", wanted).replace(" WHERE ", " AND ")
     sqlite = getattr(reader, "dialect", "sqlite") == "sqlite"
     counts = reader.ahead(_counts_sql(where, sqlite=sqlite))
-    watch = _watched_contacts(reader, where)
-    steps = _open_steps(reader, where, due, sqlite=sqlite)
+    watch = _watched_contacts(reader, where, wanted)
+    steps = _open_steps(reader, where, due, today, sqlite=sqlite)
     extras = load_extras(reader, wanted, for_checks=True)  # interactions, opportunities, scores (docs/spec.md §7)
     accounts, views = _book_accounts(reader, wanted, extras)
     return AccountBook(accounts, watch, steps, views, lambda: _counts_by_account(counts()))
@@ -214,27 +261,30 @@ def _counts_by_account(rows: Iterable[Sequence[Any]]) -> dict[int, Counts]:
     return {row[0]: cast(Counts, row) for row in rows}
 
 
-def _watched_contacts(reader: Reader, where: str) -> dict[int, list[ContactView]]:
+def _watched_contacts(reader: Reader, where: str, wanted: list[int] | None) -> dict[int, list[ContactView]]:
     """Account id → its contacts with a change date, a watched risk or status (`WATCHED`)."""
     watch: dict[int, list[ContactView]] = defaultdict(list)
+    marks = plan_marks(reader, wanted)
     for row in reader.rows(_CHECK_SQL + f" WHERE ({WATCHED}){where} ORDER BY account_id, id"):
-        watch[row[1]].append(_check_contact(row))
+        watch[row[1]].append(_marked(_check_contact(row), marks))
     return watch
 
 
 def _open_steps(
-    reader: Reader, where: str, due: date | None, *, sqlite: bool
+    reader: Reader, where: str, due: date | None, today: date | None, *, sqlite: bool
 ) -> dict[int, list[tuple[StepView, str]]]:  # fmt: skip
     """Account id → the open steps of its open handover plans (those due by `due`, if given), with
-    the departing contact's name, by deadline."""
+    the departing contact's name and the step's owner (its own, else the account's), by deadline.
+    With `today`, a step done after today is still open (`_open_step_rule`)."""
     steps: dict[int, list[tuple[StepView, str]]] = defaultdict(list)
     by = "" if due is None else " AND s.deadline <= :due"
+    params = {**(_today_param(reader, today) or {}), **({"due": due.isoformat() if sqlite else due} if due else {})}
     days: dict[Any, date | None] = {}  # tens of thousands of steps, due on a few hundred days
     for account_id, contact_id, name, step, deadline, owner in reader.rows(
-        "SELECT c.account_id, h.contact_id, c.name, s.step, s.deadline, s.owner FROM handover_step s"
+        "SELECT c.account_id, h.contact_id, c.name, s.step, s.deadline, coalesce(s.owner, a.owner) FROM handover_step s"
         " JOIN handover h ON h.id = s.handover_id JOIN contact c ON c.id = h.contact_id"
-        " WHERE h.status = 'open' AND s.status = 'open'" + by + where.replace("account_id", "c.account_id")
-        + " ORDER BY s.deadline, s.position, s.id", {"due": due.isoformat() if sqlite else due} if due else None
+        " JOIN account a ON a.id = c.account_id WHERE " + _open_step_rule(today) + by
+        + where.replace("account_id", "c.account_id") + " ORDER BY s.deadline, s.position, s.id", params or None
     ):  # fmt: skip
         if deadline not in days:
             days[deadline] = _day(deadline)

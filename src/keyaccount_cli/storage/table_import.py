@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import delete, insert, select, update
@@ -58,13 +58,14 @@ class RowRefused(Exception):
 
 @contextmanager
 def table_import(
-    db: Database | Connection, kind: str, *, source: str, now: datetime, result: Tally, dry_run: bool
-) -> Iterator[TableWriter]:
+    db: Database | Connection, kind: str, *, source: str, now: datetime, result: Tally, dry_run: bool,
+    today: date | None = None,
+) -> Iterator[TableWriter]:  # fmt: skip
     """A writer inside one transaction: committed when the block ends, rolled back when it raises
     (or, with `dry_run`, in any case). `db`: the `Database`, or a connection in the transaction of
     a larger import (`kam import DIR`), where the file is a savepoint."""
     with transaction(db, dry_run=dry_run) as conn:
-        yield TableWriter(conn, kind, source=source, now=now, result=result)
+        yield TableWriter(conn, kind, source=source, now=now, result=result, today=today)
 
 
 @contextmanager
@@ -98,8 +99,11 @@ class TableWriter:
     """Writes the rows of one accounts, opportunities or interactions file, each as it comes (`write`),
     counting in `result` what it did."""
 
-    def __init__(self, conn: Connection, kind: str, *, source: str, now: datetime, result: Tally) -> None:
+    def __init__(
+        self, conn: Connection, kind: str, *, source: str, now: datetime, result: Tally, today: date | None = None
+    ) -> None:  # fmt: skip
         self.conn = conn
+        self.today = today  # a meeting dated after it completes no handover step until its day
         self.kind = kind
         self.source = source
         self.now = now
@@ -266,5 +270,7 @@ class TableWriter:
         if new_people:
             self.conn.execute(insert(ic), [{"interaction_id": item_id, "contact_id": p} for p in new_people])
         # as `kam log`: meeting a successor completes that handover step
-        met = complete_first_meetings(self.conn, kind, new_people, on=v["date"], notes=summary or None)
+        met = complete_first_meetings(
+            self.conn, kind, new_people, on=v["date"], notes=summary or None, today=self.today
+        )
         self.result.steps_done += len(met)
