@@ -17,7 +17,7 @@ HEADERS = {
     "relations.csv": "contact,other,kind",
     "opportunities.csv": "account,name,amount,stage,close_date,contacts",
     "interactions.csv": "account,date,kind,contacts,summary",
-    "handovers.csv": "contact,step,owner,deadline,status,done_on,notes",
+    "handovers.csv": "contact,step,owner,deadline,status,done_on,notes,change_on",
 }
 ACCOUNTS = ("华东电力集团", "星河零售", "蓝海科技", "云帆医药", "北辰制造", "新锐资本")
 
@@ -236,3 +236,17 @@ def test_a_gbk_contacts_file_names_the_move_in_chinese(kam, write_csv):
     result = ok(kam(*AS_OF, "import", people))
     assert "recorded 1 move" in result.stderr
     assert '"moved_to": "星河零售"' in kam(*AS_OF, "contacts", "华信银行", "--format", "json").stdout
+
+
+def test_an_undated_change_counts_from_the_day_it_was_recorded_after_the_import_too(kam, new_db, tmp_path):
+    ok(kam("--as-of", "2026-11-01", "add", "ACME", "Li Lei", "--email", "li@acme.example"))
+    ok(kam("--as-of", "2026-11-01", "add", "ACME", "Han Mei", "--email", "han@acme.example"))
+    ok(kam("--as-of", "2026-11-01", "set", "li@acme.example", "--status", "leaving"))  # no date: from 2026-11-01
+    folder = tmp_path / "backup"
+    ok(kam(*AS_OF, "export", "all", "-o", folder))
+    fresh = ("--db", new_db("fresh.db").location)
+    ok(kam(*fresh, *AS_OF, "import", folder))  # recorded again on 2026-12-01
+    for command in (("handover", "li@acme.example"), ("check",), ("show", "ACME")):
+        for fmt in ((), ("--format", "json")):
+            assert kam(*fresh, *AS_OF, *command, *fmt).stdout == kam(*AS_OF, *command, *fmt).stdout
+    assert "Li Lei leaves on 2026-11-01" in kam(*fresh, *AS_OF, "check").stdout

@@ -72,6 +72,8 @@ TABLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "status": ("状态",),
         "done_on": ("完成日期",),
         "notes": ("备注",),
+        # the day the plan's change counts from: the change date, else the day the change was recorded
+        "change_on": ("变动日期",),
     },
 }
 

@@ -63,7 +63,7 @@ def parse_table_cell(kind: str, f: str, raw: str, vocab: Vocabulary) -> Any:
         return parse_number(raw, whole=True, high=MAX_TICKETS)
     if f == "nps":
         return parse_number(raw, whole=True, high=10)
-    if f in ("close_date", "date", "deadline", "done_on"):
+    if f in ("close_date", "date", "deadline", "done_on", "change_on"):
         return parse_date(raw)
     if f == "contacts":
         return split_multi(raw)

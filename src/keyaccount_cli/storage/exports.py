@@ -134,16 +134,17 @@ def handovers_for_folder(source: Any, fields: Sequence[str]) -> Iterator[dict[st
     names; dates as days)."""
     reader = as_reader(source)
     stored = [f for f in fields if f not in ("contact", "step")]
+    columns = "".join(", h.change_date" if f == "change_on" else f", s.{f}" for f in stored)
     for row in reader.rows(
-        f"SELECT {_ref_columns('c', 'a')}, s.step{''.join(f', s.{f}' for f in stored)}"
+        f"SELECT {_ref_columns('c', 'a')}, s.step{columns}"
         " FROM handover_step s JOIN handover h ON h.id = s.handover_id"
         " JOIN contact c ON c.id = h.contact_id JOIN account a ON a.id = c.account_id"
-        " WHERE h.id = (SELECT p.id FROM handover p WHERE p.contact_id = h.contact_id"
+        " WHERE h.id = (SELECT p.id FROM handover p WHERE p.contact_id = h.contact_id AND p.status <> 'history'"
         " ORDER BY CASE WHEN p.status = 'open' THEN 0 ELSE 1 END, p.id DESC LIMIT 1)"
         " ORDER BY c.id, s.position"
     ):
         step = dict(zip(stored, row[5:], strict=True))
-        for day in ("deadline", "done_on"):
+        for day in ("deadline", "done_on", "change_on"):
             if day in step:
                 step[day] = _day(step[day])
         yield {"contact": contact_ref(*row[:4]), "step": row[4], **step}

@@ -138,7 +138,8 @@ class LinkWriter(TableWriter):
         self.once((c.id, v["step"]), line, "step", "step")
         plan_id = self.plan(c)
         step = self.conn.execute(select(hs).where(hs.c.handover_id == plan_id, hs.c.step == v["step"])).one()
-        wanted = {f: value for f, value in v.items() if f not in ("contact", "step")}
+        self.plan_day(c, plan_id, v.get("change_on"))
+        wanted = {f: value for f, value in v.items() if f not in ("contact", "step", "change_on")}
         if wanted.get("done_on") and wanted["done_on"] > self.today:
             raise RowRefused([("done_on", wanted["done_on"].isoformat(), "nothing is completed in the future")])
         status = wanted.get("status") or ("done" if wanted.get("done_on") else None)
@@ -162,12 +163,22 @@ class LinkWriter(TableWriter):
         else:
             self.result.unchanged += 1
 
+    def plan_day(self, c: Any, plan_id: int, day: date | None) -> None:
+        """The day the plan's change counts from, as the file has it (an undated change's: the day it
+        was recorded)."""
+        h = Handover.__table__  # type: ignore[attr-defined]
+        before = self.conn.execute(select(h.c.change_date).where(h.c.id == plan_id)).scalar()
+        if day is not None and day != before:
+            self.conn.execute(update(h).where(h.c.id == plan_id).values(change_date=day))
+            self.history("contact", c.id, c.account_id, "handover: change date", before, day)
+
     def plan(self, c: Any) -> int:
         """The contact's open plan, else their last one, else a new one with every step."""
         h, hs = Handover.__table__, HandoverStep.__table__  # type: ignore[attr-defined]
         row = self.conn.execute(
-            select(h.c.id).where(h.c.contact_id == c.id).order_by((h.c.status == "open").desc(), h.c.id.desc())
-        ).first()
+            select(h.c.id).where(h.c.contact_id == c.id, h.c.status != "history")
+            .order_by((h.c.status == "open").desc(), h.c.id.desc())
+        ).first()  # fmt: skip
         if row is not None:
             return int(row[0])
         plan_id = _new_id(self.conn.execute(insert(h).values(
