@@ -13,7 +13,8 @@ EXAMPLES = EXAMPLE.parent
 HEADERS = {
     "contacts.csv": "account,name,email,phone,title,department,roles,decision_power,attitude,concerns,can_sign,"
     "project_owner,reports_to,status,change_risk,change_date,change_kind,successor,notes,moved_to",
-    "accounts.csv": "account,industry,tier,owner,annual_revenue,usage,renewal_intent,p1_tickets,nps,notes",
+    "accounts.csv": "account,industry,tier,owner,annual_revenue,usage,renewal_intent,p1_tickets,nps,notes,status,"
+    "renewal_date",
     "relations.csv": "contact,other,kind",
     "opportunities.csv": "account,name,amount,stage,close_date,contacts",
     "interactions.csv": "account,date,kind,contacts,summary",

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import admin, checking, contacts, exporting, importing, mapping, reports, showing, succession
+from . import accounts, admin, checking, contacts, exporting, importing, mapping, reports, showing, succession
 from .common import State, fail
 
 app = typer.Typer(
@@ -53,7 +53,7 @@ def main_options(
     ctx.call_on_close(ctx.obj.close)
 
 
-for module in (importing, contacts, succession, mapping, showing, checking, reports, exporting, admin):
+for module in (importing, contacts, accounts, succession, mapping, showing, checking, reports, exporting, admin):
     module.register(app)
 
 GLOBAL_WITH_VALUE = ("--db", "--config", "--as-of")

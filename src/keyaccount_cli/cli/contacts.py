@@ -74,7 +74,7 @@ def accounts(ctx: typer.Context, format: FormatOption = Format.table) -> None:
 
     emit(records, format.value, [("account", "Account"), ("owner", "Owner"), ("contacts", "Contacts"),
          ("departments", "Departments"), ("supporters", "Supporters"), ("decision_makers", "Decision makers"),
-         ("findings", "Findings")], empty="no accounts yet; start with kam import FILE.csv",
+         ("findings", "Findings"), ("status", "Status")], empty="no accounts yet; start with kam import FILE.csv",
          fields=ACCOUNT_FIELDS)  # fmt: skip
 
 

@@ -46,6 +46,9 @@ def _render(page: dict[str, Any]) -> None:
     con.print(f"[bold underline]{escape(page['account'])}[/]")
     shown = {**page, "annual_revenue": f"{page['annual_revenue']:,.0f}" if page["annual_revenue"] is not None else None}
     profile = [f"{k}: {shown[k]}" for k in ("industry", "tier", "owner", "annual_revenue") if shown[k] is not None]
+    profile += [f"status: {page['status']}"]
+    if page["renewal_date"]:
+        profile.append(f"renewal date: {page['renewal_date']}")
     if profile:
         con.print(escape(" · ".join(profile)))
     if page["notes"]:

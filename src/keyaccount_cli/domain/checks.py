@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from json.encoder import encode_basestring as encode_string  # type: ignore[attr-defined]
 from operator import itemgetter
@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from .dates import window_end as window_end  # re-exported: the window of `CheckOptions.horizon`
 from .portfolio import Policy
 from .portfolio import findings as portfolio_findings
-from .views import AccountBook, AccountFacts, AccountView, ContactView, Counts
+from .views import AccountBook, AccountFacts, AccountView, ContactView, Counts, Move, covered
 
 
 class Severity(StrEnum):
@@ -61,6 +61,8 @@ FINDING_KEYS = (
     "message",
 )  # JSON keys and CSV columns (docs/spec.md §6)
 
+MOVED_DAYS = 90  # CHAMPION_MOVED: a supporter who left for another account within this many days
+
 
 @dataclass(frozen=True)
 class CheckOptions:
@@ -83,7 +85,8 @@ def facts_of(account: AccountView) -> AccountFacts:
         has_decision_maker=any(c.decision_maker for c in active),
         departments=len(departments), department=departments[0] if len(departments) == 1 else None,
         watch=[c for c in account.contacts if AccountFacts.watched(c)],
-        steps=[(s, names[s.contact_id]) for s in account.open_steps], view=account,
+        steps=[(s, names[s.contact_id]) for s in account.open_steps], view=account, status=account.status,
+        moves=account.moves,
     )  # fmt: skip
 
 
@@ -95,7 +98,7 @@ def check_facts(account: AccountFacts, opts: CheckOptions) -> list[Finding]:
     """The findings of docs/spec.md §6 for one account."""
     sole = account.sole_supporter
     out = count_findings(account.name, account.active, account.only_active, sole, account.has_decision_maker,
-                         account.departments, account.department, opts)  # fmt: skip
+                         account.departments, account.department, opts) if covered(account.status) else []  # fmt: skip
     out += change_findings(account, opts, None if sole is None else sole[0])
     return out
 
@@ -104,9 +107,9 @@ def count_findings(
     name: str, active: int, only_active: str | None, sole: tuple[int, str] | None, has_decision_maker: bool,
     departments: int, department: str | None, opts: CheckOptions,
 ) -> list[Finding]:  # fmt: skip
-    """The findings from the counts over the account's active contacts (fields of `AccountFacts`).
-    Within a severity they come in the order of `sort_findings` (none has a date; by code).
-    `JsonLines.counts` writes the same as JSON lines."""
+    """The findings from the counts over the account's active contacts (fields of `AccountFacts`), for
+    a customer account (`views.covered`: the caller asks). Within a severity they come in the order
+    of `sort_findings` (none has a date; by code). `JsonLines.counts` writes the same as JSON lines."""
     out = []
     if active < opts.min_contacts:
         out.append(Finding("SINGLE_CONTACT", "high", name, only_active, None, _too_few(active, opts.min_contacts)))
@@ -155,6 +158,7 @@ def change_findings(
             out.append(_leaving(c, name, opts))
     out += _successor_findings(account, opts)
     out += _step_findings(account, opts)
+    out += _moved_findings(account, opts)
     if account.view is not None:
         for code, severity, contact, when, message in portfolio_findings(account.view, opts.today, opts.policy):
             out.append(Finding(code, severity, name, contact.name if contact else None, when, message))
@@ -176,6 +180,29 @@ def _successor_findings(account: AccountFacts, opts: CheckOptions) -> list[Findi
             out.append(Finding("NO_SUCCESSOR", "high", account.name, c.name, day,
                                f"{c.name} leaves on {day.isoformat()} and has no successor"))  # fmt: skip
     return out
+
+
+def _moved_findings(account: AccountFacts, opts: CheckOptions) -> list[Finding]:
+    """CHAMPION_MOVED: someone who supported us (attitude support or better, or the champion role) left
+    for another account in the last MOVED_DAYS days (their change date), and no interaction with them
+    there has been logged since (from that day up to today)."""
+    out = []
+    start = opts.today - timedelta(days=MOVED_DAYS)
+    for c in account.watch:
+        move = account.moves.get(c.id)
+        day = c.change_date
+        if move is None or day is None or not start < day <= opts.today or not (c.supporter or "champion" in c.roles):
+            continue
+        if any(day <= d <= opts.today for d in move.days):
+            continue
+        out.append(Finding("CHAMPION_MOVED", "medium", account.name, c.name, day, _moved(c, account.name, move, day)))
+    return out
+
+
+def _moved(c: ContactView, account: str, move: Move, day: date) -> str:
+    what = "champion" if "champion" in c.roles else "supporter"
+    return (f"{what} {c.name} left {account} for {move.account} on {day.isoformat()}; "
+            f"no interaction with them at {move.account} logged since")  # fmt: skip
 
 
 def _step_findings(account: AccountFacts, opts: CheckOptions) -> list[Finding]:
@@ -271,25 +298,29 @@ def check_book(book: AccountBook, opts: CheckOptions, json: bool = False) -> dic
         add = lines.counts
         for id_, name, account in named:
             if id_ not in early:  # most of a hundred thousand accounts: one or two lines from the counts
-                add(account, counts.get(id_, _NO_COUNTS))
+                if covered(book.status(id_)):
+                    add(account, counts.get(id_, _NO_COUNTS))
             else:
                 # the counts' findings and a sole supporter's leaving, among the lines made ahead
-                lines.merge(ready[id_], _merged(name, counts.get(id_, _NO_COUNTS), ([], early[id_][1]), opts))
+                found = _merged(name, counts.get(id_, _NO_COUNTS), ([], early[id_][1]), opts, book.status(id_))
+                lines.merge(ready[id_], found)
         return by_severity
     for id_, name in order:
-        for f in _merged(name, counts.get(id_, _NO_COUNTS), early.get(id_), opts):
+        for f in _merged(name, counts.get(id_, _NO_COUNTS), early.get(id_), opts, book.status(id_)):
             by_severity[f.severity].append(f)
     return by_severity
 
 
 def _merged(
-    name: str, counts: Counts, early: tuple[list[Finding], list[ContactView]] | None, opts: CheckOptions
+    name: str, counts: Counts, early: tuple[list[Finding], list[ContactView]] | None, opts: CheckOptions,
+    status: str,
 ) -> list[Finding]:  # fmt: skip
-    """An account's findings from its counts and from what `check_book` found before them, in the
-    order of `sort_findings`."""
+    """An account's findings from its counts (for a customer account) and from what `check_book`
+    found before them, in the order of `sort_findings`."""
     _, active, only_active, _, sole_id, sole_name, dm, departments, department = counts
     sole = None if sole_id is None or sole_name is None else (sole_id, sole_name)
-    found = count_findings(name, active, only_active, sole, bool(dm), departments, department, opts)
+    found = (count_findings(name, active, only_active, sole, bool(dm), departments, department, opts)
+             if covered(status) else [])  # fmt: skip
     if early is None:
         return found  # in order: within a severity, by code, and none has a date
     changes, later = early

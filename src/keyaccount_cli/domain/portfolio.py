@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from .dates import add_months
-from .views import AccountView, ContactView, OpportunityView
+from .views import AccountView, ContactView, OpportunityView, covered
 
 TIERS = ("strategic", "key", "standard")
 DEFAULT_TIERS: dict[str, dict[str, int]] = {
@@ -129,10 +129,11 @@ def last_interaction(account: AccountView, today: date) -> date | None:
 def findings(
     account: AccountView, today: date, policy: Policy
 ) -> list[tuple[str, str, ContactView | None, date | None, str]]:
-    """FOLLOW_UP_OVERDUE, SINGLE_THREADED_DEAL and HEALTH_LOW as (code, severity, contact, date, message)."""
+    """FOLLOW_UP_OVERDUE (for a customer account: `views.covered`), SINGLE_THREADED_DEAL and HEALTH_LOW
+    as (code, severity, contact, date, message)."""
     out: list[tuple[str, str, ContactView | None, date | None, str]] = []
     tier = policy.tier(account)
-    cadence = policy.cadence(tier)
+    cadence = policy.cadence(tier) if covered(account.status) else None
     if cadence is not None:
         last = last_interaction(account, today)
         if last is None:

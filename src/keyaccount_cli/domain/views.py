@@ -87,6 +87,27 @@ class OpportunityView:
     contact_ids: tuple[int, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Move:
+    """Where a contact went (`kam leave --moved-to`): the account, and the days of the interactions
+    logged with their new record there."""
+
+    account: str
+    days: tuple[date, ...] = ()
+
+
+# SPEC §8: an account is a customer (the default), a prospect or lost (`vocab.VOCABULARIES`)
+CUSTOMER = "customer"
+PROSPECT = "prospect"  # an account `kam leave --moved-to` creates
+# the coverage findings, raised for customer accounts only (`covered`)
+COVERAGE_CODES = ("SINGLE_CONTACT", "SINGLE_SUPPORTER", "NO_DECISION_MAKER", "SINGLE_DEPARTMENT", "FOLLOW_UP_OVERDUE")
+
+
+def covered(status: str | None) -> bool:
+    """Whether an account of this status is checked for its coverage (COVERAGE_CODES): a customer."""
+    return status is None or status == CUSTOMER
+
+
 @dataclass
 class AccountView:
     id: int
@@ -108,6 +129,9 @@ class AccountView:
     opportunities: list[OpportunityView] = field(default_factory=list)
     health_scores: list[tuple[date, float | None]] = field(default_factory=list)  # oldest first
     left_on: dict[int, date] = field(default_factory=dict)  # contact id → day the history marked them left
+    status: str = CUSTOMER
+    renewal_date: date | None = None
+    moves: dict[int, Move] = field(default_factory=dict)  # contact id → where they went, of those who moved
 
     @property
     def health_inputs(self) -> dict[str, object]:
@@ -149,6 +173,8 @@ class AccountFacts:
     # the account's profile, interactions, opportunities and health scores (docs/spec.md §7), with at least the
     # contacts linked to its opportunities; None when it has none of these (then §7 finds nothing)
     view: AccountView | None = None
+    status: str = CUSTOMER
+    moves: dict[int, Move] = field(default_factory=dict)  # of the watched people: where they went
 
     @staticmethod
     def watched(c: ContactView) -> bool:
@@ -174,13 +200,19 @@ class AccountBook:
     steps: dict[int, list[tuple[StepView, str]]]
     views: dict[int, AccountView]  # the accounts with a profile, interactions, opportunities or scores
     counts: Callable[[], dict[int, Counts]]
+    statuses: dict[int, str] = field(default_factory=dict)  # the accounts that are not customers
+    moves: dict[int, dict[int, Move]] = field(default_factory=dict)  # account id → its watched people who moved
+
+    def status(self, id_: int) -> str:
+        return self.statuses.get(id_, CUSTOMER)
 
     def facts(self, id_: int, name: str, counts: Counts | None = None) -> AccountFacts:
         """The account's facts, with its counts (None: no active contact)."""
         watch, steps, view = self.watch.get(id_, []), self.steps.get(id_, []), self.views.get(id_)
+        status, moves = self.status(id_), self.moves.get(id_, {})
         if counts is None:
-            return AccountFacts(name, watch=watch, steps=steps, view=view)
+            return AccountFacts(name, watch=watch, steps=steps, view=view, status=status, moves=moves)
         _, active, only_active, supporters, sole_id, sole_name, dm, departments, department = counts
         sole = None if sole_id is None or sole_name is None else (sole_id, sole_name)
         return AccountFacts(name, active, only_active, supporters, sole,
-                            bool(dm), departments, department, watch, steps, view)  # fmt: skip
+                            bool(dm), departments, department, watch, steps, view, status, moves)  # fmt: skip

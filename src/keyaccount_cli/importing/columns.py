@@ -42,6 +42,8 @@ TABLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "p1_tickets": ("高优先级服务请求", "P1"),
         "nps": ("NPS",),
         "notes": ("备注",),
+        "status": ("状态",),
+        "renewal_date": ("续约日期", "合同到期时间", "到期时间", "合同到期日"),
     },
     "opportunities": {
         "account": ACCOUNT_ALIASES,

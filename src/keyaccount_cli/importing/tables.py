@@ -44,6 +44,8 @@ def parse_table_cell(kind: str, f: str, raw: str, vocab: Vocabulary) -> Any:
         return " ".join(raw.split())
     if f in ("tier", "renewal_intent"):
         return vocab.one(f, raw)
+    if f == "status":
+        return _step_status(raw) if kind == "handovers" else vocab.one("account_status", raw)
     if f == "kind":
         return vocab.one("relation_kind" if kind == "relations" else "interaction_kind", raw)
     if f == "step":
@@ -51,8 +53,6 @@ def parse_table_cell(kind: str, f: str, raw: str, vocab: Vocabulary) -> Any:
             return step_name(raw)
         except KamError as exc:
             raise VocabError(str(exc)) from None
-    if f == "status":
-        return _step_status(raw)
     if f in ("contact", "other"):
         return " ".join(raw.split())
     if f in ("annual_revenue", "amount"):
@@ -63,7 +63,7 @@ def parse_table_cell(kind: str, f: str, raw: str, vocab: Vocabulary) -> Any:
         return parse_number(raw, whole=True, high=MAX_TICKETS)
     if f == "nps":
         return parse_number(raw, whole=True, high=10)
-    if f in ("close_date", "date", "deadline", "done_on", "change_on"):
+    if f in ("close_date", "date", "renewal_date", "deadline", "done_on", "change_on"):
         return parse_date(raw)
     if f == "contacts":
         return split_multi(raw)

@@ -51,4 +51,5 @@ def account_page(reader: Reader, account: str, card: Scorecard, opts: CheckOptio
         "interactions": interactions, "findings": findings,
         "follow_up": follow_up, "health": {k: v for k, v in health.items() if k not in ("account", "tier")},
         "opportunities": [opportunity_record(o, view, policy, opts.today) for o in view.opportunities],
+        "status": view.status, "renewal_date": view.renewal_date.isoformat() if view.renewal_date else None,
     }  # fmt: skip

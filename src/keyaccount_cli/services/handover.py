@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..domain.succession import HISTORY_HORIZON_DAYS, step_name
+from ..domain.views import PROSPECT
 from ..errors import KamError
 from ..storage.database import Database
 from ..storage.interactions import add_interaction, complete_first_meetings
@@ -133,7 +134,8 @@ def leave(
 
 def _lead(s: Any, c: Contact, moved_to: str, now: datetime) -> int:
     """The contact that keeps `c` at the account `moved_to`: the one recorded before, else a new one."""
-    new_account, _ = ensure_account(s, moved_to, source="leave", at=now)
+    # a new account they go to is a prospect (SPEC §8): a former champion there is a lead
+    new_account, _ = ensure_account(s, moved_to, source="leave", at=now, status=PROSPECT)
     assert new_account.id is not None
     if new_account.id == c.account_id:
         raise KamError(f"--moved-to: {c.name} is already at {new_account.name}")

@@ -74,7 +74,8 @@ class LinkWriter(TableWriter):
         self.seen[key] = line
 
     def account(self, name: str, *, create: bool) -> int:
-        """The id of the account named; made when it is new (`create`), else refused."""
+        """The id of the account named; made when it is new (`create`: a prospect, as an account
+        `kam leave --moved-to` makes), else refused."""
         reasons: list[Reason] = []
         found = self.account_id(name, reasons)
         if found is not None:
@@ -82,8 +83,8 @@ class LinkWriter(TableWriter):
         if not create:
             raise RowRefused(reasons)
         a = Account.__table__  # type: ignore[attr-defined]
-        new_id = _new_id(self.conn.execute(insert(a).values(name=name, name_key=name_key(name), created_at=self.now,
-                                                           updated_at=self.now)))  # fmt: skip
+        new_id = _new_id(self.conn.execute(insert(a).values(name=name, name_key=name_key(name), status="prospect",
+                                                           created_at=self.now, updated_at=self.now)))  # fmt: skip
         self.history("account", new_id, new_id, "*", None, "created")
         self.result.accounts_created += 1
         return new_id

@@ -88,6 +88,22 @@ def _step_owners_follow_the_account(conn: Connection, metadata: MetaData) -> Non
     )
 
 
+# The account's status (docs/spec.md §8: customer, prospect or lost; an account there before is a customer)
+# and renewal date: added to the table by these statements, for a new database too (the models
+# leave the columns out of CREATE TABLE and run them after it), so that on SQLite a database
+# upgraded by migration 0008 keeps the same table definition as a new one.
+ACCOUNT_COLUMNS = (
+    "ALTER TABLE account ADD COLUMN status VARCHAR DEFAULT 'customer' NOT NULL",
+    "ALTER TABLE account ADD COLUMN renewal_date DATE",
+)
+
+
+def _account_status(conn: Connection, metadata: MetaData) -> None:
+    """The account's status and renewal date (ACCOUNT_COLUMNS)."""
+    for statement in ACCOUNT_COLUMNS:
+        conn.exec_driver_sql(statement)
+
+
 class Step(NamedTuple):
     """One migration: its name, recorded once applied, and what it does to a SQLAlchemy connection."""
 
@@ -104,6 +120,7 @@ MIGRATIONS: tuple[Step, ...] = (
     Step("0005_check_counts_index", _check_counts_index),
     Step("0006_contact_name_index", _contact_name_index),
     Step("0007_step_owners_follow_the_account", _step_owners_follow_the_account),
+    Step("0008_account_status", _account_status),
 )
 
 MIGRATION_NAMES = tuple(step.name for step in MIGRATIONS)

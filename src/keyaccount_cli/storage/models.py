@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DDL, Index, Table, UniqueConstraint, event, inspect, text
+from sqlalchemy import DDL, Column, Date, Index, String, Table, UniqueConstraint, event, inspect, text
 from sqlmodel import Field, SQLModel
 
-from .migrations import NAME_INDEX, SQLITE_COUNTS_INDEX, WATCHED
+from .migrations import ACCOUNT_COLUMNS, NAME_INDEX, SQLITE_COUNTS_INDEX, WATCHED
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -39,6 +39,13 @@ class Account(SQLModel, table=True):
     notes: str | None = None
     created_at: datetime
     updated_at: datetime
+    # SPEC §8: customer, prospect or lost (`domain.vocab`); the default makes every account a customer
+    # that a plain INSERT (the bulk load, the accounts import) writes or an older database holds. Both
+    # columns are made by ACCOUNT_COLUMNS after CREATE TABLE, as the migration adds them (`system`).
+    status: str = Field(
+        default="customer", sa_column=Column("status", String, nullable=False, server_default="customer", system=True)
+    )
+    renewal_date: date | None = Field(default=None, sa_column=Column("renewal_date", Date, system=True))
 
 
 class Contact(SQLModel, table=True):
@@ -75,6 +82,8 @@ class Contact(SQLModel, table=True):
     updated_at: datetime
 
 
+for _statement in ACCOUNT_COLUMNS:
+    event.listen(table_of(Account), "after_create", DDL(_statement))
 event.listen(table_of(Contact), "after_create", DDL(SQLITE_COUNTS_INDEX).execute_if(dialect="sqlite"))
 
 

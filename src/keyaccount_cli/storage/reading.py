@@ -14,8 +14,18 @@ from datetime import date
 from typing import Any, cast
 
 from ..domain.keys import name_key
-from ..domain.views import AccountBook, AccountFacts, AccountView, ContactView, Counts, RelationView, StepView
-from ..domain.vocab import ATTITUDE_SCORE
+from ..domain.views import (
+    CUSTOMER,
+    AccountBook,
+    AccountFacts,
+    AccountView,
+    ContactView,
+    Counts,
+    Move,
+    RelationView,
+    StepView,
+)
+from ..domain.vocab import ATTITUDE_SCORE, VOCABULARIES
 from ..errors import KamError
 from .extras import Extras, load_extras
 from .migrations import WATCHED
@@ -123,19 +133,23 @@ def iter_accounts(
         steps[account_id].append(StepView(contact_id, step, _day(deadline), owner))
     marks = plan_marks(reader, wanted)
     accounts = list(reader.rows(
-        "SELECT id, name, industry, tier, owner, annual_revenue, notes FROM account" + _in("id", wanted) + " ORDER BY id"
+        "SELECT id, name, industry, tier, owner, annual_revenue, notes, status, renewal_date FROM account"
+        + _in("id", wanted) + " ORDER BY id"
     ))  # fmt: skip
     extras = load_extras(reader, wanted)  # interactions, opportunities, health inputs and scores (docs/spec.md §7)
+    moves = moved_contacts(reader, _and("c.account_id", wanted))
     # contacts arrive sorted by account: walk both streams side by side
     stream = reader.rows((_CHECK_SQL if for_checks else _CONTACT_SQL) + _in("account_id", wanted)
                          + " ORDER BY account_id, id")  # fmt: skip
     contacts = iter(stream)
     pending = next(contacts, None)
     try:
-        for id_, name, industry, tier, owner, revenue, notes in accounts:
+        for id_, name, industry, tier, owner, revenue, notes, status, renewal in accounts:
             revenue = number("account", id_, name, "annual_revenue", revenue)
             view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
-                               notes=notes, relations=relations.get(id_, []), open_steps=steps.get(id_, []))  # fmt: skip
+                               notes=notes, relations=relations.get(id_, []), open_steps=steps.get(id_, []),
+                               status=_status(id_, name, status), renewal_date=_account_day(id_, name, renewal),
+                               moves=moves.get(id_, {}))  # fmt: skip
             extras.fill(view)
             people = view.contacts
             while pending is not None and pending[1] <= id_:
@@ -145,6 +159,44 @@ def iter_accounts(
             yield view
     finally:  # a contact that cannot be read, or a caller that stops early: the rows not read are let go
         getattr(stream, "close", lambda: None)()
+
+
+def _status(account_id: int, name: str, value: str | None) -> str:
+    # which findings an account gets depends on it: a status outside the vocabulary is unreadable
+    if value is None or value == CUSTOMER:
+        return CUSTOMER
+    if value not in VOCABULARIES["account_status"]:
+        raise unreadable("account", account_id, name, "status", value)
+    return value
+
+
+def _account_day(account_id: int, name: str, value: Any) -> date | None:
+    try:
+        return _day(value)
+    except (TypeError, ValueError):
+        raise unreadable("account", account_id, name, "renewal_date", value) from None
+
+
+def _and(column: str, ids: list[int] | None) -> str:
+    return _in(column, ids).replace(" WHERE ", " AND ")
+
+
+def moved_contacts(reader: Reader, where: str = "") -> dict[int, dict[int, Move]]:
+    """Account id → its contacts who moved to another account (`kam leave --moved-to`) on a change
+    date: where they went, with the days of the interactions logged with them there. `where`: more
+    conditions on the contact `c`. The moved are few: found through the moved-to index."""
+    found: dict[int, dict[int, tuple[str, list[date]]]] = defaultdict(dict)
+    for account_id, contact_id, there, day in reader.rows(
+        'SELECT c.account_id, c.id, a.name, i."on" FROM contact c JOIN contact l ON l.id = c.moved_to_id'
+        " JOIN account a ON a.id = l.account_id LEFT JOIN interaction_contact ic ON ic.contact_id = l.id"
+        " LEFT JOIN interaction i ON i.id = ic.interaction_id AND i.account_id = l.account_id"
+        " WHERE c.moved_to_id IS NOT NULL AND c.change_date IS NOT NULL" + where
+    ):  # fmt: skip
+        _, days = found[account_id].setdefault(contact_id, (there, []))
+        if day is not None:
+            days.append(_day(day))  # type: ignore[arg-type]
+    return {a: {c: Move(there, tuple(sorted(days))) for c, (there, days) in people.items()}
+            for a, people in found.items()}  # fmt: skip
 
 
 def load_accounts(
@@ -230,8 +282,9 @@ def read_account_book(
     watch = _watched_contacts(reader, where, wanted)
     steps = _open_steps(reader, where, due, today, sqlite=sqlite)
     extras = load_extras(reader, wanted, for_checks=True)  # interactions, opportunities, scores (docs/spec.md §7)
-    accounts, views = _book_accounts(reader, wanted, extras)
-    return AccountBook(accounts, watch, steps, views, lambda: _counts_by_account(counts()))
+    accounts, views, statuses = _book_accounts(reader, wanted, extras)
+    moves = moved_contacts(reader, where.replace("account_id", "c.account_id"))
+    return AccountBook(accounts, watch, steps, views, lambda: _counts_by_account(counts()), statuses, moves)
 
 
 def _counts_sql(where: str, *, sqlite: bool) -> str:
@@ -294,9 +347,10 @@ def _open_steps(
 
 def _book_accounts(
     reader: Reader, wanted: list[int] | None, extras: Extras
-) -> tuple[list[tuple[int, str]], dict[int, AccountView]]:  # fmt: skip
-    """(id, name) of every account (or the `wanted` ones) in id order, and the views of those the
-    portfolio findings look at, with their contacts linked to opportunities."""
+) -> tuple[list[tuple[int, str]], dict[int, AccountView], dict[int, str]]:  # fmt: skip
+    """(id, name) of every account (or the `wanted` ones) in id order, the views of those the
+    portfolio findings look at, with their contacts linked to opportunities, and the status of
+    those that are not customers."""
     holds = extras.holds if extras.interaction_days or extras.opportunities or extras.health_scores else None
     linked = sorted({i for opps in extras.opportunities.values() for o in opps for i in o.contact_ids})
     people: dict[int, list[ContactView]] = defaultdict(list)  # the contacts linked to opportunities
@@ -305,15 +359,18 @@ def _book_accounts(
             people[row[1]].append(_check_contact(row))
     accounts = []
     views = {}
-    for id_, name, industry, tier, owner, revenue in reader.rows(
-        "SELECT id, name, industry, tier, owner, annual_revenue FROM account" + _in("id", wanted) + " ORDER BY id"
+    statuses = {}
+    for id_, name, industry, tier, owner, revenue, status in reader.rows(
+        "SELECT id, name, industry, tier, owner, annual_revenue, status FROM account" + _in("id", wanted) + " ORDER BY id"
     ):  # fmt: skip
         accounts.append((id_, name))
+        if status != CUSTOMER:
+            statuses[id_] = _status(id_, name, status)
         revenue = number("account", id_, name, "annual_revenue", revenue)
         # without a tier, revenue, interactions, opportunities or scores: nothing for portfolio.findings
         if tier or revenue is not None or (holds is not None and holds(id_)):
             view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
-                               contacts=people.get(id_, []))  # fmt: skip
+                               contacts=people.get(id_, []), status=statuses.get(id_, CUSTOMER))  # fmt: skip
             extras.fill(view)
             views[id_] = view
-    return accounts, views
+    return accounts, views, statuses

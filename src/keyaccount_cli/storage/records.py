@@ -70,7 +70,10 @@ def require_account(session: Session, name: str) -> Account:
     return account
 
 
-def ensure_account(session: Session, name: str, *, source: str, at: datetime) -> tuple[Account, bool]:
+def ensure_account(
+    session: Session, name: str, *, source: str, at: datetime, status: str | None = None
+) -> tuple[Account, bool]:
+    """The account named `name`, and whether it was created now (with `status`, if given)."""
     name = " ".join(name.split())
     if not name:
         raise KamError("an account name cannot be empty")
@@ -78,6 +81,8 @@ def ensure_account(session: Session, name: str, *, source: str, at: datetime) ->
     if account is not None:
         return account, False
     account = Account(name=name, name_key=name_key(name), created_at=at, updated_at=at)
+    if status is not None:
+        account.status = status
     session.add(account)
     session.flush()
     assert account.id is not None
@@ -93,6 +98,27 @@ def ensure_account(session: Session, name: str, *, source: str, at: datetime) ->
         at=at,
     )
     return account, True
+
+
+def update_account(
+    session: Session, account: Account, values: dict[str, Any], *, source: str, at: datetime
+) -> list[tuple[str, str | None, str | None]]:
+    """Apply `values` (field → value; None clears) to `account`; one history row per field that
+    changes. The changes, as (field, old, new) in the history's words, in the order given."""
+    changed = []
+    assert account.id is not None
+    for field, new in values.items():
+        old = getattr(account, field)
+        if old == new:
+            continue
+        setattr(account, field, new)
+        record_change(session, entity="account", entity_id=account.id, account_id=account.id, field=field,
+                      old=old, new=new, source=source, at=at)  # fmt: skip
+        changed.append((field, history_text(old), history_text(new)))
+    if changed:
+        account.updated_at = at
+        session.add(account)
+    return changed
 
 
 # --- contacts -------------------------------------------------------------

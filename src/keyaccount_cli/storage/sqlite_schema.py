@@ -21,7 +21,7 @@ STATEMENTS: tuple[str, ...] = (
     "\tnps INTEGER, \n"
     "\tnotes VARCHAR, \n"
     "\tcreated_at DATETIME NOT NULL, \n"
-    "\tupdated_at DATETIME NOT NULL, \n"
+    "\tupdated_at DATETIME NOT NULL, status VARCHAR DEFAULT 'customer' NOT NULL, renewal_date DATE, \n"
     "\tPRIMARY KEY (id), \n"
     "\tUNIQUE (name_key)\n"
     ")",
@@ -192,5 +192,6 @@ READ_AS: dict[str, str] = {
     "opened_at": "datetime",
     "project_owner": "bool",
     "recorded_at": "datetime",
+    "renewal_date": "date",
     "updated_at": "datetime",
 }

@@ -9,6 +9,7 @@ A command that needs such a value stops with one line naming the table, row, col
 from __future__ import annotations
 
 import math
+import shlex
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,6 +31,7 @@ VOCABULARY_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {
     ("relation", "kind"): tuple(VOCABULARIES["relation_kind"]),
     ("account", "tier"): tuple(VOCABULARIES["tier"]),
     ("account", "renewal_intent"): tuple(VOCABULARIES["renewal_intent"]),
+    ("account", "status"): tuple(VOCABULARIES["account_status"]),
     ("interaction", "kind"): tuple(VOCABULARIES["interaction_kind"]),
     ("handover", "status"): ("open", "closed"),
     ("handover_step", "step"): STEPS,
@@ -76,10 +78,22 @@ class UnreadableValue(KamError):
         if bad.table == "contact" and bad.column in SET_OPTIONS:
             what = "YYYY-MM-DD" if bad.column == "change_date" else "VALUE"
             hint = f"kam set {bad.row} {SET_OPTIONS[bad.column]} {what} (or kam import) overwrites it"
+        elif bad.table == "account" and bad.column in ("tier", "status", "renewal_date") and bad.name:
+            what = "YYYY-MM-DD" if bad.column == "renewal_date" else "VALUE"
+            option = "--" + bad.column.replace("_", "-")
+            hint = (
+                f"kam set-account {_shell_word(bad.name)} {option} {what} (or kam import --kind accounts) overwrites it"
+            )
         else:
             hint = "kam db --check lists every such value"
         others = f"; {more} more such value{'s' if more != 1 else ''} (kam db --check lists them)" if more else ""
         super().__init__(f"{bad}; {hint}{others}")
+
+
+def _shell_word(text: str) -> str:
+    """`text` as one word of a command line: as written (a Chinese name too), quoted when a shell needs it."""
+    plain = text.isprintable() and not any(ch.isspace() or ch in "'\"$`\\;&|<>()*?[]#~!{}" for ch in text)
+    return text if plain else shlex.quote(text)
 
 
 def unreadable(table: str, row: int, name: str | None, column: str, value: Any) -> UnreadableValue:

@@ -30,6 +30,8 @@ ACCOUNT_FIELDS = (
     "p1_tickets",
     "nps",
     "notes",
+    "status",
+    "renewal_date",
 )
 OPPORTUNITY_FIELDS = ("amount", "stage", "close_date")
 
