@@ -68,7 +68,7 @@ def test_a_contact_row_refused_as_a_duplicate_is_still_checked_for_its_reference
         "line 3, column 3 (email), value 'wang@x.cn': duplicate email: line 2 gives it to 王强",
         "line 3, column 4 (reports_to), value '李四': 李四 cannot report to themselves",
         "line 3, column 5 (successor), value 'Nobody': 'Nobody' names nobody at ACME",
-        "line 4, column 2 (name), value '王强': the same contact as line 2",
+        "line 4, column 2 (name), value '王强': the same contact as line 2; if they are two people, give each an email or a phone",
         "line 4, column 4 (reports_to), value '王强': 王强 cannot report to themselves",
     ]
     assert not isolated_db.exists() or isolated_db.count("contact") == 0
@@ -89,7 +89,8 @@ def test_every_problem_of_an_opportunity_row_is_reported(kam, write_csv, isolate
         "line 2, column 5 (预计成交), value '2026-13-01': not a date '2026-13-01': there is no such date; use "
         "YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, YYYYMMDD, YYYY年M月D日, or a month: YYYY-MM, YYYY年M月",
         "line 2, column 6 (联系人), value 'Nobody': 'Nobody' names nobody at ACME",
-        "line 2, column 6 (联系人), value 'Ann': 'Ann' names 2 contacts at ACME; use the email",
+        "line 2, column 6 (联系人), value 'Ann': 'Ann' names 2 contacts at ACME (Ann <ann1@x.cn>, Ann <ann2@x.cn>); "
+        "name one by its email or phone",
         "line 2, column 6 (联系人), value 'olga@x.cn': 'olga@x.cn' is a contact of another account; it must be a "
         "contact of ACME",
         "line 4, value 'Ghost': this row has 7 cells but the header has 6 columns (a value with an unquoted delimiter?)",

@@ -11,7 +11,7 @@ import typer
 
 from ..errors import KamError, more_problems
 from ..storage.sqlitefile import NewFile, claim_new_file, memory_database, open_sqlite_writer
-from .common import err, guarded, state
+from .common import Format, err, guarded, state
 
 if TYPE_CHECKING:
     from ..importing.contacts import ImportResult
@@ -43,6 +43,7 @@ def import_file(
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Write the valid rows and report the others.")] = False,
     ignore_unknown: Annotated[bool, typer.Option("--ignore-unknown", help="Ignore columns kam does not know.")] = False,
     encoding: Annotated[str | None, typer.Option("--encoding", help="Override the detected text encoding (e.g. gb18030, big5).")] = None,
+    format: Annotated[Format | None, typer.Option("--format", "-f", help="With --dry-run: list the changes as a table (lines), json or csv; json and csv also list what a real import changed.", case_sensitive=False, show_default=False)] = None,
 ) -> None:  # fmt: skip
     """Import contacts (or accounts, opportunities, interactions, relations, handovers) from a CRM or Excel export,
     or a whole folder `kam export all` wrote: one transaction, upsert."""
@@ -64,6 +65,7 @@ def import_file(
                 db, file, kind.value, vocab=vocab, now=st.now, encoding=encoding, dry_run=dry_run,
                 skip_invalid=skip_invalid, ignore_unknown=ignore_unknown, progress=progress, today=st.today,
                 offsets=st.config().deadlines,
+                list_changes=dry_run or format in (Format.json, Format.csv),
             )  # fmt: skip
         else:
             from ..importing.contacts import import_contacts
@@ -74,11 +76,12 @@ def import_file(
                     skip_invalid=skip_invalid, ignore_unknown=ignore_unknown, progress=progress,
                     today=st.today, deadlines=st.config().deadlines, new_file=created.file is not None,
                     horizon=st.config().history_horizon_days,
+                    list_changes=dry_run or format in (Format.json, Format.csv),
                 )  # fmt: skip
             finally:
                 if db is not st._db:
                     db.close()
-    _report(file.name, result, dry_run=dry_run, horizon=st.config().history_horizon_days)
+    _report(result, file.name, dry_run=dry_run, format=format, horizon=st.config().history_horizon_days)
 
 
 def _has_moves(file: Path, encoding: str | None) -> bool:
@@ -109,7 +112,7 @@ def _import_files(st: Any, file: Path, kind: Kind, *, dry_run: bool, skip_invali
                               deadlines=st.config().deadlines, encoding=encoding, dry_run=dry_run,
                               ignore_unknown=ignore_unknown, horizon=horizon)  # fmt: skip
     for path, done in result.files:
-        _report(path.name if file.is_file() else str(path), done, dry_run=dry_run, horizon=horizon)
+        _report(done, path.name if file.is_file() else str(path), dry_run=dry_run, format=None, horizon=horizon)
     if result.moves is not None and result.moves.updated:
         n = result.moves.updated
         err(
@@ -117,19 +120,36 @@ def _import_files(st: Any, file: Path, kind: Kind, *, dry_run: bool, skip_invali
         )
 
 
-def _report(name: str, result: ImportResult, *, dry_run: bool, horizon: int) -> None:
+def _summary(result: ImportResult, name: str, *, dry_run: bool) -> str:
+    """`imported contacts.csv: 1 created, 2 updated, 0 unchanged, 0 skipped, 1 field cleared (1 new account)`."""
+    verb = "would import" if dry_run else "imported"
+    cleared = f", {result.cleared} field{'s' if result.cleared != 1 else ''} cleared" if result.cleared else ""
+    return (
+        f"{verb} {name}: {result.created} created, {result.updated} updated, "
+        f"{result.unchanged} unchanged, {result.skipped} skipped{cleared}"
+        + (f" ({result.accounts_created} new account{'s' if result.accounts_created != 1 else ''})" if result.accounts_created else "")
+    )  # fmt: skip
+
+
+def _report(result: ImportResult, name: str, *, dry_run: bool, format: Format | None, horizon: int) -> None:
+    """What the import did (or would do): warnings, skipped rows, the changes when asked, the summary."""
     for warning in result.warnings:
         err(f"kam: warning: {warning}")
     for problem in result.problems:
         err(f"kam: skipped: {problem}")
     if result.problem_count > len(result.problems):
         err(f"kam: {more_problems(result.problem_count - len(result.problems))}")
-    verb = "would import" if dry_run else "imported"
-    print(
-        f"{verb} {name}: {result.created} created, {result.updated} updated, "
-        f"{result.unchanged} unchanged, {result.skipped} skipped"
-        + (f" ({result.accounts_created} new account{'s' if result.accounts_created != 1 else ''})" if result.accounts_created else "")
-    )  # fmt: skip
+    listed = result.changes is not None and (dry_run or format is not None)
+    if listed:
+        from ..importing.contacts import CHANGE_KEYS
+        from ..render.output import write_import_changes
+
+        write_import_changes(result.changes or [], (format or Format.table).value, CHANGE_KEYS)
+    summary = _summary(result, name, dry_run=dry_run)
+    if listed and format in (Format.json, Format.csv):
+        err(summary)  # stdout holds the records alone
+    else:
+        print(summary)
     steps_done = int(getattr(result, "steps_done", 0))
     if steps_done:
         err(

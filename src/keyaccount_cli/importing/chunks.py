@@ -15,10 +15,10 @@ from typing import Any, Protocol
 
 from ..domain.vocab import Vocabulary
 from ..errors import InputError, Problem
-from ..storage.contact_rows import SCALAR_FIELDS
+from ..storage.contact_rows import CLEAR, SCALAR_FIELDS, given
 from .cells import EMAIL, NOT_EMAIL, Bad, Parsed, account, column_caches, squash
 from .columns import MOVED_TO
-from .csvfile import SourceInfo, map_header, read_records, unquote_formula
+from .csvfile import CLEAR_CELL, SourceInfo, cannot_clear, map_header, read_records, unquote_formula
 
 # a chunk's valid rows, field by field of `Row` (up to `account_id`; the contact fields as tuples)
 Chunk = tuple[list[Any], ...]
@@ -96,13 +96,7 @@ class Columns:
             self._even(sink, table, lines, bad, delimiter, warnings)
         columns = list(zip(*table, strict=True))  # every record has `width` cells by now
         del table
-        values: dict[str, list[Any]] = {}
-        for i, f in self.fields:
-            texts: Sequence[str] = columns[i]
-            joined = "\x00".join(texts)  # read_records refuses NUL, so it cannot be part of a cell
-            if joined[:1] == "'" or "\x00'" in joined:
-                texts = [unquote_formula(t) for t in texts]
-            values[f] = self._column(sink, f, list(map(str.strip, texts)), lines, bad)
+        values = self._values(sink, columns, lines, bad)
         n = len(lines)
         accounts = values.get("account") or [None] * n  # (name, key) of each row's account
         names = values.get("name") or [""] * n
@@ -111,6 +105,8 @@ class Columns:
         nothing = [None] * n
         scalars = list(zip(*(values.get(f, nothing) for f in SCALAR_FIELDS), strict=True))
         emails, reports, successors = (values.get(f, nothing) for f in ("email", "reports_to", "successor"))
+        if CLEAR in emails:  # a cleared email is no email to match by
+            emails = list(map(given, emails))
         kept = [lines, accounts, name_keys, emails, scalars, reports, successors]
         if any(bad):
             _tell_bad_rows(sink, bad, kept)
@@ -119,6 +115,26 @@ class Columns:
         lines, accounts, name_keys, emails, scalars, reports, successors = kept
         return (lines, list(map(_first, accounts)), list(map(_second, accounts)), name_keys, emails, scalars, reports,
                 successors)  # fmt: skip
+
+    def _values(
+        self, sink: Sink, columns: Sequence[Sequence[str]], lines: list[int], bad: bytearray
+    ) -> dict[str, list[Any]]:
+        """Each column's values; a cell of exactly `-` clears its field (`_clear`)."""
+        values: dict[str, list[Any]] = {}
+        for i, f in self.fields:
+            texts: Sequence[str] = columns[i]
+            joined = "\x00".join(texts)  # read_records refuses NUL, so it cannot be part of a cell
+            dashes = _dashes(texts) if CLEAR_CELL in joined else None
+            if dashes and f not in ("name", "account"):
+                texts = list(texts)
+                for k in dashes:
+                    texts[k] = ""
+            if joined[:1] == "'" or "\x00'" in joined:  # (`'-` is the text `-`, not a clear)
+                texts = [unquote_formula(t) for t in texts]
+            values[f] = self._column(sink, f, list(map(str.strip, texts)), lines, bad)
+            if dashes:
+                _clear(sink, f, values[f], dashes, lines, bad)
+        return values
 
     def _even(
         self, sink: Sink, table: list[list[str]], lines: list[int], bad: bytearray, delimiter: str, warnings: list[str]
@@ -176,7 +192,7 @@ def _tell_bad_rows(sink: Sink, bad: bytearray, kept: list[list[Any]]) -> None:
         if row_account is None:
             continue
         if vals[0]:
-            sink.bad_row(lines[k], row_account[1], name_keys[k], vals[0], vals[1])
+            sink.bad_row(lines[k], row_account[1], name_keys[k], vals[0], given(vals[1]))
         if reports[k] or successors[k]:
             sink.bad_references(lines[k], row_account, vals[0] or "", emails[k], (reports[k], successors[k]))
 
@@ -191,6 +207,24 @@ def _emails(sink: Sink, texts: list[str], lines: list[int], bad: bytearray) -> l
                 bad[k] = 1
                 values[k] = ""
     return [v or None for v in values]
+
+
+def _dashes(texts: Sequence[str]) -> list[int] | None:
+    """Where the cells of exactly `-` (it clears the field) are, if any."""
+    stripped = list(map(str.strip, texts))
+    if CLEAR_CELL not in stripped:  # a `-` inside a phone or a date, as a rule
+        return None
+    return [k for k, t in enumerate(stripped) if t == CLEAR_CELL]
+
+
+def _clear(sink: Sink, f: str, values: list[Any], dashes: list[int], lines: list[int], bad: bytearray) -> None:
+    """The cells of exactly `-`: their field cleared, or, for the account and the name, a problem."""
+    for k in dashes:
+        if f in ("name", "account"):
+            sink.problem(lines[k], f, CLEAR_CELL, cannot_clear(f))
+            bad[k] = 1
+        else:
+            values[k] = CLEAR
 
 
 def _required(sink: Sink, accounts: list[Any], names: list[str], lines: list[int], bad: bytearray) -> None:

@@ -22,7 +22,7 @@ from ..domain.vocab import Vocabulary
 from ..errors import InputError, Problem, ProblemList
 from ..storage.bulkload import bulk_load
 from ..storage.contact_import import ContactImport
-from ..storage.contact_rows import Fields, Row
+from ..storage.contact_rows import REFERENCES, SCALAR_FIELDS, Fields, Row
 from ..storage.plans import sync_plans
 from .cells import option_values, parse_cell
 from .chunks import Chunk, parse_chunks
@@ -53,6 +53,9 @@ class ImportResult:
     unchanged: int = 0
     skipped: int = 0
     accounts_created: int = 0
+    cleared: int = 0  # fields a `-` cell cleared
+    # what the import changes, when asked (`list_changes`): line, account, contact, field, before, after, change
+    changes: list[dict[str, Any]] | None = None
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     warnings: list[str] = field(default_factory=list)
@@ -61,6 +64,17 @@ class ImportResult:
     plans_cancelled: int = 0  # people back to active with no change ahead
     history: int = 0  # changes dated too far back when imported: no plan (docs/spec.md §8)
     successor_steps: int = 0  # `successor` steps done by a successor imported
+
+
+CHANGE_KEYS = ("line", "account", "contact", "field", "before", "after", "change")
+
+
+def change_records(changes: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """The changes an import made (or would make), in the file's order: one record per new
+    contact (`created`, no field) and per changed field (`updated` or `cleared`)."""
+    order = {f: k for k, f in enumerate(("name", *SCALAR_FIELDS, *REFERENCES))}
+    changes.sort(key=lambda c: (c[0], -1 if c[3] is None else order.get(c[3], len(order))))
+    return [dict(zip(CHANGE_KEYS, c, strict=True)) for c in changes]
 
 
 def read_rows(
@@ -105,13 +119,15 @@ def import_contacts(
     dry_run: bool = False, skip_invalid: bool = False, ignore_unknown: bool = False,
     progress: Callable[[int, int], None] | None = None, today: date | None = None,
     deadlines: dict[str, int] | None = None, new_file: bool = False, horizon: int = HISTORY_HORIZON_DAYS,
+    list_changes: bool = False,
 ) -> ImportResult:  # fmt: skip
     """Import a contacts CSV in one transaction into `db`: the `Database`, or on a SQLite file a
     `sqlite3` connection from `sqlitefile.open_sqlite_writer` (`new_file`: which it has just created).
 
     With `skip_invalid`, a pass that finds bad rows is rolled back and the file is imported
     again without them and the rows that name them (`ContactImport.skip_dependents`); should that
-    pass still find a problem, again, until a pass is clean.
+    pass still find a problem, again, until a pass is clean. With `list_changes`, the result lists
+    each new contact and each changed field (`changes`).
     """
     display = str(path)
     excluded: set[int] = set()
@@ -123,6 +139,7 @@ def import_contacts(
                                 expected_rows=path.stat().st_size // 100,  # a contact row is rarely shorter
                                 bad_lines=set() if skip_invalid else None)  # fmt: skip
             warnings: list[str] = []
+            imp.changes = [] if list_changes else None
             imp.begin()
             rows = read_rows(imp, path, vocab, encoding=encoding, ignore_unknown=ignore_unknown,
                              progress=progress, warnings=warnings)  # fmt: skip
@@ -142,12 +159,16 @@ def import_contacts(
             imp.finish()
             plans = sync_plans(load.conn, imp.plan_ids, offsets=deadlines or DEFAULT_DEADLINES,
                                today=today or now.date(), at=now, horizon=horizon, source=imp.source)  # fmt: skip
+            warnings += imp.warnings
+            if imp.warning_count > len(imp.warnings):
+                warnings.append(f"{imp.warning_count - len(imp.warnings):,} more possible duplicates")
             result = ImportResult(
                 created=imp.created, updated=imp.updated, unchanged=imp.unchanged, skipped=len(excluded),
                 accounts_created=imp.accounts_created, problems=skipped.shown(),
                 problem_count=skipped.count, warnings=warnings, dry_run=dry_run, plans_opened=len(plans.opened),
                 plans_cancelled=len(plans.cancelled), history=len(plans.history),
                 successor_steps=len(plans.successor_done),
+                cleared=imp.cleared, changes=None if imp.changes is None else change_records(imp.changes),
             )  # fmt: skip
             if dry_run:
                 load.rollback()

@@ -27,6 +27,14 @@ def spreadsheet_safe(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
+CLEAR_CELL = "-"  # a cell of exactly this clears its field, in every import
+
+
+def cannot_clear(field_name: str) -> str:
+    """The problem of a `-` in a column that must have a value."""
+    return f"the {field_name.replace('_', ' ')} is required; '-' cannot clear it"
+
+
 def unquote_formula(cell: str) -> str:
     """Undo `spreadsheet_safe`: a leading `'` before a formula character is dropped."""
     if len(cell) > 1 and cell[0] == "'" and cell[1] in "=+-@\t\r":

@@ -21,12 +21,13 @@ from ..domain.numbers import parse_amount, parse_number
 from ..domain.succession import step_name
 from ..domain.vocab import VocabError, Vocabulary, parse_date, split_multi
 from ..errors import InputError, KamError, Problem, ProblemList
+from ..storage.contact_rows import CLEAR
 from ..storage.database import Database
 from ..storage.link_import import link_import
 from ..storage.table_import import RowRefused, table_import
 from .columns import COLUMNS
 from .contacts import ImportResult
-from .csvfile import map_header, read_records, unquote_formula
+from .csvfile import CLEAR_CELL, cannot_clear, map_header, read_records, unquote_formula
 
 REQUIRED = {
     "accounts": ("account",), "opportunities": ("account", "name"), "interactions": ("account", "date"),
@@ -124,18 +125,7 @@ def _rows(kind: str, path: Path, vocab: Vocabulary, *, encoding: str | None, ign
             problem(Problem(display, line, None, None, extra, f"this row has {len(cells)} cells but the header has "
                             f"{width} columns (a value with an unquoted delimiter?)"))  # fmt: skip
             continue
-        values: dict[str, Any] = {}
-        ok = True
-        for f, col in columns.cols.items():
-            raw = cells[col - 1] if col <= len(cells) else ""
-            raw = unquote_formula(raw).strip() if raw[:1] == "'" else raw.strip()
-            if not raw:
-                continue
-            try:
-                values[f] = parse_table_cell(kind, f, raw, vocab)
-            except VocabError as exc:
-                problem(columns.problem(display, line, f, raw, str(exc)))
-                ok = False
+        values, ok = _cells(kind, cells, columns, vocab, where=(display, line), problem=problem)
         for f in REQUIRED[kind]:
             if f not in values and not _had(cells, columns.cols[f]):
                 problem(columns.problem(display, line, f, None, f"{f} is required"))
@@ -146,6 +136,34 @@ def _rows(kind: str, path: Path, vocab: Vocabulary, *, encoding: str | None, ign
         raise InputError([Problem(display, 2, None, None, None, "no data rows below the header")])
 
 
+def _cells(
+    kind: str, cells: list[str], columns: Columns, vocab: Vocabulary, *, where: tuple[str, int],
+    problem: Callable[[Problem], None],
+) -> tuple[dict[str, Any], bool]:  # fmt: skip
+    """A row's values, cell by cell (a `-` clears its field), and whether they all parse; each
+    problem (at `where`: file, line) goes to `problem`."""
+    values: dict[str, Any] = {}
+    ok = True
+    for f, col in columns.cols.items():
+        raw = cells[col - 1] if col <= len(cells) else ""
+        if raw.strip() == CLEAR_CELL:  # clears the field (`'-` is the text `-`)
+            if f in REQUIRED[kind]:
+                problem(columns.problem(*where, f, CLEAR_CELL, cannot_clear(f)))
+                ok = False
+            elif kind != "interactions":  # a new interaction has nothing to clear: `-` is an empty cell
+                values[f] = CLEAR
+            continue
+        raw = unquote_formula(raw).strip() if raw[:1] == "'" else raw.strip()
+        if not raw:
+            continue
+        try:
+            values[f] = parse_table_cell(kind, f, raw, vocab)
+        except VocabError as exc:
+            problem(columns.problem(*where, f, raw, str(exc)))
+            ok = False
+    return values, ok
+
+
 def _had(cells: list[str], col: int) -> bool:
     return col <= len(cells) and bool(cells[col - 1].strip())
 
@@ -153,7 +171,7 @@ def _had(cells: list[str], col: int) -> bool:
 def import_table(
     db: Database | Any, path: Path, kind: str, *, vocab: Vocabulary, now: datetime, encoding: str | None = None,
     dry_run: bool = False, skip_invalid: bool = False, ignore_unknown: bool = False,
-    progress: Callable[[int, int], None] | None = None, today: date | None = None,
+    progress: Callable[[int, int], None] | None = None, today: date | None = None, list_changes: bool = False,
     offsets: Mapping[str, int] | None = None,
 ) -> TableResult:  # fmt: skip
     """Import an accounts, opportunities, interactions, relations or handovers CSV in one
@@ -162,7 +180,7 @@ def import_table(
     Every row is checked in full before it is written, so with `skip_invalid`
     the valid rows are written in the same single pass and the others reported.
     """
-    result = TableResult(kind=kind, dry_run=dry_run)
+    result = TableResult(kind=kind, dry_run=dry_run, changes=[] if list_changes else None)
     problems = ProblemList()  # the first ones kept, the rest counted
     bad_lines: set[int] = set()
 

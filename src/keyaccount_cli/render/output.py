@@ -369,3 +369,26 @@ def mermaid(account_name: str, nodes: list[MapNode], relations: Sequence[tuple[i
 
 def _mermaid_escape(text: str) -> str:
     return "".join(f"#{ord(ch)};" if ch in '"<>&#' else ch for ch in text)
+
+
+def write_import_changes(
+    changes: Sequence[dict[str, Any]], fmt: str, keys: Sequence[str], out: IO[str] | None = None
+) -> None:
+    """What an import changes (or would): a JSON list or CSV (header `keys`) of the records, or one
+    line each (`王强: attitude neutral → support`)."""
+    out = out or sys.stdout
+    if fmt == "json":
+        write_json_list(changes, out)
+        return
+    if fmt == "csv":
+        _write_csv_records(changes, keys, out)
+        return
+    for c in changes:
+        who = c["contact"] or c["account"]  # an account's own fields, an opportunity's: the account
+        if c["change"] == "created":
+            what = "contact at " + c["account"] if c["contact"] else c["field"] or "account"
+            out.write(f"{who}: new {what}\n")
+            continue
+        before = "(empty)" if c["before"] is None else c["before"]
+        after = c["after"] if c["after"] is not None else "(cleared)" if c["change"] == "cleared" else "(empty)"
+        out.write(f"{who}: {c['field']} {before} → {after}\n")

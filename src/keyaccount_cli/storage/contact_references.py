@@ -8,7 +8,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 
-from ..domain.keys import name_key
+from ..domain.keys import name_key, names_several, phone_key
 from ..errors import SHOWN
 from .contact_rows import REFERENCES, ImportState
 
@@ -28,6 +28,7 @@ def resolve(state: ImportState) -> None:
         " AND c.name_key = kam_ref.ref_key), matches = (SELECT count(*) FROM contact c WHERE"
         " c.account_id = kam_ref.account_id AND c.name_key = kam_ref.ref_key) WHERE by_email = 0"
     )
+    _by_phone(state)
     found = sql.all(f"SELECT s.contact_id, s.field, s.account_id, s.raw, s.ref_key, s.by_email, s.target_id,"
                     f" s.matches FROM kam_ref s WHERE {_WRONG}")  # fmt: skip
     for contact_id, f, account_id, raw, ref_key, by_email, target, matches in found:
@@ -35,7 +36,7 @@ def resolve(state: ImportState) -> None:
         if target is None:
             msg = _names_nobody(state, account, raw, ref_key, by_email)
         elif matches > 1:
-            msg = f"{raw!r} names {matches} contacts at {account}; use the email"
+            msg = _names_several(state, account_id, account, raw, ref_key, by_email, matches)
         else:
             name = sql.scalar("SELECT name FROM contact WHERE id = ?", (contact_id,))
             msg = (
@@ -47,6 +48,35 @@ def resolve(state: ImportState) -> None:
     # even with problems, apply the good references (rolled back later) so that reports-to cycles
     # are found in the same run: every bad row is reported at once
     _apply(state)
+
+
+def _by_phone(state: ImportState) -> None:
+    """The staged references written as a phone (`by_email` 2): the contacts of the account with
+    that phone's digits."""
+    sql = state.sql
+    staged = sql.all("SELECT contact_id, field, account_id, ref_key FROM kam_ref WHERE by_email = 2")
+    if not staged:
+        return
+    index: dict[tuple[int, str | None], list[int]] = defaultdict(list)
+    query = "SELECT id, account_id, phone FROM contact WHERE phone IS NOT NULL AND account_id IN (?) ORDER BY id"
+    for id_, account_id, phone in sql.in_list(query, sorted({a for _, _, a, _ in staged})):
+        index[(account_id, phone_key(phone))].append(id_)
+    for contact_id, f, account_id, key in staged:
+        ids = index.get((account_id, key), [])
+        sql.run("UPDATE kam_ref SET target_id = ?, matches = ? WHERE contact_id = ? AND field = ? AND by_email = 2",
+                (ids[0] if ids else None, len(ids), contact_id, f))  # fmt: skip
+
+
+def _names_several(state: ImportState, account_id: int, account: str, raw: str, key: str, by: int, n: int) -> str:
+    """The message for a reference that names namesakes (or people sharing a phone)."""
+    sql = state.sql
+    if by == 2:
+        rows = [row for row in sql.all("SELECT name, email, phone FROM contact WHERE account_id = ? AND phone IS NOT"
+                                       " NULL ORDER BY id", (account_id,)) if phone_key(row[2]) == key]  # fmt: skip
+    else:
+        rows = sql.all("SELECT name, email, phone FROM contact WHERE account_id = ? AND name_key = ? ORDER BY id"
+                       " LIMIT 5", (account_id, key))  # fmt: skip
+    return names_several(raw, account, rows, n=n, by_phone=by == 2)
 
 
 def _names_nobody(state: ImportState, account: str, raw: str, ref_key: str, by_email: int) -> str:
@@ -76,6 +106,12 @@ def _apply(state: ImportState) -> None:
             f" LEFT JOIN contact o ON o.id = c.{col} WHERE {differs} AND c.id <= ? ORDER BY c.id",
             (at, state.source, state.contacts_before),
         )
+        if state.changes is not None:  # a reference of a contact that was there before, as the history has it
+            for cid, account, name, old, new in sql.all(
+                f"SELECT c.id, a.name, c.name, o.name, t.name FROM kam_ref s JOIN contact c ON c.id = s.contact_id"
+                f" JOIN account a ON a.id = c.account_id JOIN contact t ON t.id = s.target_id"
+                f" LEFT JOIN contact o ON o.id = c.{col} WHERE {differs} AND c.id <= ?", (state.contacts_before,)):  # fmt: skip
+                state.changes.append((abs(touched.get(cid)), account, name, f, old, new, "updated"))
         ids = array("q")
         for (cid,) in sql.stream(f"SELECT c.id FROM kam_ref s JOIN contact c ON c.id = s.contact_id WHERE {differs}"):
             ids.append(cid)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from ..errors import Problem, ProblemList
+from ..errors import SHOWN, Problem, ProblemList
 from .statements import Sql
 
 # Fields stored on the contact row as they are (after parsing); references are resolved apart.
@@ -22,11 +22,20 @@ SCALAR_FIELDS = (
     "change_kind", "notes",
 )  # fmt: skip
 REFERENCES = {"reports_to": "reports_to_id", "successor": "successor_id"}
+# A cell of exactly `-` clears its field: its value, on the way to storage (a NUL is never in a cell).
+CLEAR = "\x00-"
+# what a cleared field becomes (status goes back to active)
+CLEARED_VALUE = {"status": "active"}
+
+
+def given(value: Any) -> Any:
+    """A row's value as it reads, a cleared one as None."""
+    return None if value == CLEAR else value
 
 
 class Fields(NamedTuple):
     """A contact's stored fields (`SCALAR_FIELDS`, in that order) as the driver stores them;
-    None where a cell is empty."""
+    None where a cell is empty; in a row, `CLEAR` where it is `-`."""
 
     name: Any
     email: Any
@@ -175,6 +184,13 @@ class ImportState:
         # references of rows not written (a cell did not parse), checked once the file is in:
         # (line, account, account key, name, email, field, text)
         self.unwritten: list[tuple[int, str, str, str, str | None, str, str]] = []
+        self.cleared = 0  # fields a `-` cell cleared
+        # with a dry run (or --format json): what the import changes, (line, account, contact, field,
+        # before, after, change), as `kam import --dry-run` lists it
+        self.changes: list[tuple[Any, ...]] | None = None
+        self.account_names: dict[int, str] = {}  # account id → its name, for `changes`
+        self.warnings: list[str] = []  # the first `SHOWN` warnings about rows (possible duplicates)
+        self.warning_count = 0
 
     @property
     def problem_count(self) -> int:
@@ -189,6 +205,12 @@ class ImportState:
             self.problems.add(Problem(self.display, line, col, header, value, message))
         else:
             self.problems.tally()
+
+    def warn(self, line: int, message: str) -> None:
+        """A row that is written, with something the user should look at."""
+        self.warning_count += 1
+        if len(self.warnings) < SHOWN:
+            self.warnings.append(f"{self.display}, line {line}: {message}")
 
     def bad_row(self, line: int, account_key: str, name_key: str, name: str, email: str | None) -> None:
         """Remember an invalid row, so that rows referring to it are told why they cannot."""

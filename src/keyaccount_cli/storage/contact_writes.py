@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from ..domain.keys import email_key, name_key
+from ..domain.keys import email_key, name_key, phone_key, written_as_phone
 from ..domain.succession import needs_plan
 from ..domain.vocab import history_text
-from .contact_rows import SCALAR_FIELDS, Fields, ImportState, Row
+from .contact_rows import CLEAR, CLEARED_VALUE, REFERENCES, SCALAR_FIELDS, Fields, ImportState, Row
 from .statements import Sql
 
 _INSERTED = ("account_id", "name_key", "created_at", "updated_at", *SCALAR_FIELDS)
@@ -20,8 +20,11 @@ def add_accounts(state: ImportState, rows: list[Row]) -> None:
     sql, now = state.sql, state.now_db
     missing = {r.account_key: r.account for r in rows if r.account_key not in state.accounts}
     if missing and state.accounts_before:  # those this import created are all in state.accounts
-        for id_, key in sql.in_list("SELECT id, name_key FROM account WHERE name_key IN (?)", list(missing)):
+        for id_, key, name in sql.in_list(
+            "SELECT id, name_key, name FROM account WHERE name_key IN (?)", list(missing)
+        ):
             state.accounts[key] = id_
+            state.account_names[id_] = name
             del missing[key]
     if missing:
         new = list(missing.items())
@@ -37,6 +40,7 @@ def add_accounts(state: ImportState, rows: list[Row]) -> None:
             for id_, key in sql.in_list("SELECT id, name_key FROM account WHERE name_key IN (?)", list(missing)):
                 state.accounts[key] = id_
         state.accounts_created += len(new)
+        state.account_names.update((state.accounts[k], n) for k, n in new)
     accounts = state.accounts
     for r in rows:
         r.account_id = accounts[r.account_key]
@@ -45,7 +49,15 @@ def add_accounts(state: ImportState, rows: list[Row]) -> None:
 def write_chunk(state: ImportState, rows: list[Row]) -> None:
     """The matched rows: contacts updated, new ones inserted, references staged."""
     fresh = [r for r in rows if r.target is None]
-    update_contacts(state, [r for r in rows if r.target is not None])
+    for r in fresh:
+        if CLEAR in r.values:  # nothing to clear on a new contact
+            r.values = Fields._make(None if v == CLEAR else v for v in r.values)
+    matched = [r for r in rows if r.target is not None]
+    update_contacts(state, matched)
+    clear_references(state, [r for r in matched if CLEAR in (r.reports_to, r.successor)])
+    for r in fresh:
+        if CLEAR in (r.reports_to, r.successor):
+            r.reports_to, r.successor = (None if v == CLEAR else v for v in (r.reports_to, r.successor))
     known: dict[int, list[int | None]] = {}
     if state.sql.qmark:
         # SQLite: the new contacts' ids are chosen here, above the largest, so that references by
@@ -93,6 +105,9 @@ def insert_contacts(state: ImportState, fresh: list[Row], known: dict[int, list[
     lines = state.touched.reserve(top)
     for r in fresh:
         lines[r.target] = r.line  # type: ignore[index]
+    if state.changes is not None:
+        names = state.account_names
+        state.changes += [(r.line, names[r.account_id], r.name, None, None, None, "created") for r in fresh]
     state.plan_ids += [r.target for r in fresh  # type: ignore[misc]
                        if needs_plan(r.values.status, r.values.change_risk, r.values.change_date)]  # fmt: skip
     state.created += len(fresh)
@@ -138,8 +153,8 @@ def known_references(state: ImportState, rows: list[Row]) -> dict[int, list[int 
 
 
 def update_contacts(state: ImportState, rows: list[Row]) -> None:
-    """Compare matched rows with their contacts; write and record what changed."""
-    sql, now = state.sql, state.now_db
+    """Compare matched rows with their contacts; write and record what changed (a `-` cell clears)."""
+    sql, now, changes = state.sql, state.now_db, state.changes
     history: list[tuple[Any, ...]] = []
     grouped: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
     for r in rows:
@@ -151,12 +166,19 @@ def update_contacts(state: ImportState, rows: list[Row]) -> None:
         changed = [f for f, v, o in zip(SCALAR_FIELDS, new, old, strict=True) if v is not None and v != o]
         if changed and changed[0] == "name" and r.name_key == c.name_key:
             del changed[0]  # the same name in other capitals or spacing is not a rename
+        cleared: set[str] = set()
+        if CLEAR in new:
+            new, changed, cleared = _cleared(old, new, changed)
         if not changed:
             state.unchanged += 1
             continue
         for f in changed:
-            history.append(("contact", c.id, c.account_id, f, _stored(sql, f, getattr(old, f)),
-                            sql.python(f, getattr(new, f))))  # fmt: skip
+            before, after = _stored(sql, f, getattr(old, f)), sql.python(f, getattr(new, f))
+            history.append(("contact", c.id, c.account_id, f, before, after))
+            if changes is not None:
+                changes.append((r.line, state.account_names[c.account_id], r.name, f, history_text(before),
+                                history_text(after), "cleared" if f in cleared else "updated"))  # fmt: skip
+        state.cleared += len(cleared)
         cols = tuple(changed)
         values = [getattr(new, f) for f in changed]
         if changed[0] == "name":
@@ -164,23 +186,72 @@ def update_contacts(state: ImportState, rows: list[Row]) -> None:
         grouped[cols].append((*values, now, c.id))
         state.updated += 1
         state.touched.set(c.id, -r.line)
-        if needs_plan(*_merged(old, new)):
+        if needs_plan(*_merged(old, new, cleared)):
             state.plan_ids.append(c.id)
     for cols, params in grouped.items():
         sql.update_contacts((*cols, "updated_at"), params)
     write_history(state, history)
 
 
-def _merged(old: Fields, new: Fields) -> tuple[Any, Any, Any]:
+def _cleared(old: Fields, new: Fields, changed: list[str]) -> tuple[Fields, list[str], set[str]]:
+    """A row with `-` cells: its values with those fields cleared, the fields that change, and
+    those of them cleared (a field that is already empty is not)."""
+    values = list(new)
+    dashed, cleared = set(), set()
+    for k, f in enumerate(SCALAR_FIELDS):
+        if values[k] == CLEAR:
+            dashed.add(f)
+            values[k] = CLEARED_VALUE.get(f)
+            if old[k] != values[k]:
+                cleared.add(f)
+    return Fields._make(values), [f for f in changed if f not in dashed or f in cleared], cleared
+
+
+def _merged(old: Fields, new: Fields, cleared: set[str]) -> tuple[Any, Any, Any]:
     """Status, change risk and change date once the row is applied (an empty cell keeps the value)."""
-    return (old.status if new.status is None else new.status,
-            old.change_risk if new.change_risk is None else new.change_risk,
-            old.change_date if new.change_date is None else new.change_date)  # fmt: skip
+    return tuple(  # type: ignore[return-value]
+        getattr(new, f) if getattr(new, f) is not None or f in cleared else getattr(old, f)
+        for f in ("status", "change_risk", "change_date")
+    )
+
+
+def clear_references(state: ImportState, rows: list[Row]) -> None:
+    """The matched rows' `-` in reports_to or successor: the reference dropped, with its history."""
+    if not rows:
+        return
+    sql = state.sql
+    for f, col in REFERENCES.items():
+        mine = [r for r in rows if getattr(r, f) == CLEAR]
+        for r in mine:
+            setattr(r, f, None)
+        ids = [r.target for r in mine]
+        olds = dict(sql.in_list(f"SELECT c.id, o.name FROM contact c JOIN contact o ON o.id = c.{col}"
+                                " WHERE c.id IN (?)", ids))  # fmt: skip
+        history = []
+        for r in mine:
+            if r.target not in olds:
+                continue  # nobody to clear
+            c = state.existing[r.target]  # type: ignore[index]
+            history.append(("contact", c.id, c.account_id, f, olds[c.id], None))
+            sql.run(f"UPDATE contact SET {col} = NULL, updated_at = ? WHERE id = ?", (state.now_db, c.id))
+            if state.changes is not None:
+                state.changes.append((r.line, state.account_names[c.account_id], r.name, f, olds[c.id], None,
+                                      "cleared"))  # fmt: skip
+            if (line := state.touched.get(c.id)) > 0:  # the row changed nothing else
+                state.touched.set(c.id, -line)
+                state.unchanged -= 1
+                state.updated += 1
+            if f == "successor":
+                state.plan_ids.append(c.id)
+        state.cleared += len(history)
+        write_history(state, history)
 
 
 def _ref(r: Row, f: str, raw: str) -> tuple[Any, ...]:
     if "@" in raw:
         return (r.target, f, r.account_id, raw, email_key(raw), 1)
+    if written_as_phone(raw):
+        return (r.target, f, r.account_id, raw, phone_key(raw), 2)
     return (r.target, f, r.account_id, raw, name_key(raw), 0)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import insert, select, update
 from ..domain.keys import email_key, name_key
 from ..domain.succession import deadline, needs_plan
 from ..domain.vocab import DEFAULT_DEADLINES, STEPS
+from .contact_rows import CLEAR
 from .models import Account, Contact, Handover, HandoverStep, Relation
 from .table_import import Reason, RowRefused, TableWriter, Tally, _new_id, transaction
 
@@ -73,7 +74,7 @@ class LinkWriter(TableWriter):
             raise RowRefused([(field_name, None, f"the same {what} as line {self.seen[key]}")])
         self.seen[key] = line
 
-    def account(self, name: str, *, create: bool) -> int:
+    def account_of(self, name: str, *, create: bool) -> int:
         """The id of the account named; made when it is new (`create`: a prospect, as an account
         `kam leave --moved-to` makes), else refused."""
         reasons: list[Reason] = []
@@ -135,6 +136,7 @@ class LinkWriter(TableWriter):
         """One step of the contact's plan (the open one, else the last), as the row writes it: a
         column that is there sets the step's value, an empty cell to none."""
         h, hs = Handover.__table__, HandoverStep.__table__  # type: ignore[attr-defined]
+        v = {f: None if value == CLEAR else value for f, value in v.items()}  # `-`: none, as an empty cell
         c = self.person(v["contact"], "contact")
         self.once((c.id, v["step"]), line, "step", "step")
         plan_id = self.plan(c)
@@ -195,9 +197,9 @@ class LinkWriter(TableWriter):
         """A contacts row's `moved_to`: the contact is kept at that account (created if new) as a
         contact of the same name (made if there is none, as `kam leave --moved-to` makes it)."""
         c = Contact.__table__  # type: ignore[attr-defined]
-        account_id = self.account(v["account"], create=False)
+        account_id = self.account_of(v["account"], create=False)
         who = self.person(v["email"], "email") if v.get("email") else self.person(v["name"], "name", account_id)
-        target = self.account(v["moved_to"], create=True)
+        target = self.account_of(v["moved_to"], create=True)
         if target == who.account_id:
             raise RowRefused([("moved_to", v["moved_to"], f"{who.name} is already at {v['moved_to']}")])
         leads = self.conn.execute(select(c.c.id, c.c.phone).where(

@@ -14,8 +14,9 @@ from typing import Any, Protocol
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from ..domain.keys import email_key, name_key
+from ..domain.keys import email_key, name_key, names_several, phone_key, written_as_phone
 from ..domain.vocab import history_text
+from .contact_rows import CLEAR
 from .database import Database
 from .interactions import complete_first_meetings
 from .models import Account, Change, Contact, Interaction, InteractionContact, Opportunity, OpportunityContact
@@ -44,6 +45,8 @@ class Tally(Protocol):
     unchanged: int
     accounts_created: int
     steps_done: int
+    cleared: int
+    changes: list[dict[str, Any]] | None
 
 
 # why a row cannot be written: (the field at fault or None, the value at fault or None, the message)
@@ -111,19 +114,25 @@ class TableWriter:
         self.now = now
         self.result = result
         self.seen: dict[Any, int] = {}  # a row's identity → the line that had it
+        self.line = 0  # the row being written, and its account's name (for `result.changes`)
+        self.account = ""
 
     def write(self, line: int, values: dict[str, Any], *, check_only: bool = False) -> None:
         """Check one row and write it in a savepoint of its own; a row that is refused raises
         `RowRefused` with every reason, and leaves nothing. `check_only`: check, never write (a row
         whose other cells did not parse, so that all its problems are told at once)."""
+        self.line, self.account = line, values.get("account", "")
         account_id, people, key = self.check(values)
         if check_only:
             return
         savepoint = self.conn.begin_nested()
+        listed = len(self.result.changes or ())
         try:
             getattr(self, self.kind)(values, account_id, people)
         except BaseException:
             savepoint.rollback()
+            if self.result.changes is not None:
+                del self.result.changes[listed:]
             raise
         savepoint.commit()
         self.seen[key] = line
@@ -135,8 +144,9 @@ class TableWriter:
         reasons: list[Reason] = []
         account_id = None if self.kind == "accounts" else self.account_id(v["account"], reasons)
         people = None
-        if account_id is not None and "contacts" in v:
-            people = self.contacts(account_id, v["account"], v["contacts"], reasons)
+        if account_id is not None and "contacts" in v:  # a `-` cell unlinks every contact
+            cells = v["contacts"]
+            people = {} if cells == CLEAR else self.contacts(account_id, v["account"], cells, reasons)
         key, what, field_name = self.identity(v)
         if key in self.seen:
             reasons.append((field_name, None, f"the same {what} as line {self.seen[key]}"))
@@ -157,6 +167,36 @@ class TableWriter:
         self.conn.execute(insert(Change).values(
             at=self.now, entity=entity, entity_id=entity_id, account_id=account_id, field=f,
             old=_text(old), new=_text(new), source=self.source))  # fmt: skip
+        self._listed(f, old, new)
+
+    def _listed(self, f: str, old: Any, new: Any) -> None:
+        """A change, as `kam import --dry-run` lists it: an account has no contact; an opportunity's
+        field is named as its history names it (`opportunity Renewal: stage`)."""
+        if self.result.changes is None:
+            return
+        created = new == "created"
+        after = _text(new)
+        change = "created" if created else "cleared" if after is None else "updated"
+        self.result.changes.append({
+            "line": self.line, "account": self.account, "contact": None,
+            "field": None if f == "*" else f, "before": _text(old), "after": None if created else after,
+            "change": change})  # fmt: skip
+
+    def given(self, values: dict[str, Any]) -> dict[str, Any]:
+        """A row's values for a new record: the `-` cells (nothing to clear) left out."""
+        return {f: v for f, v in values.items() if v != CLEAR}
+
+    def changed(self, row: Any, values: dict[str, Any]) -> dict[str, Any]:
+        """A stored record's fields that the row changes; a `-` cell clears (counted in `result`)."""
+        out: dict[str, Any] = {}
+        for f, new in values.items():
+            if new == CLEAR:
+                if row._mapping[f] is not None:
+                    out[f] = None
+                    self.result.cleared += 1
+            elif row._mapping[f] != new:
+                out[f] = new
+        return out
 
     def account_id(self, name: str, reasons: list[Reason]) -> int | None:
         """The id of the account named; None, and a reason, when there is none."""
@@ -181,13 +221,19 @@ class TableWriter:
                     why = f"{ref!r} is a contact of another account; it must be a contact of {account}"
                     reasons.append(("contacts", ref, why))
                     continue
+            elif written_as_phone(ref):
+                rows = [row for row in self.conn.execute(select(c.c.id, c.c.name, c.c.email, c.c.phone).where(
+                    c.c.account_id == account_id, c.c.phone.is_not(None)).order_by(c.c.id)).all()
+                    if phone_key(row.phone) == phone_key(ref)]  # fmt: skip
             else:
-                rows = self.conn.execute(select(c.c.id, c.c.name, c.c.account_id).where(
-                    c.c.account_id == account_id, c.c.name_key == name_key(ref))).all()  # fmt: skip
+                rows = self.conn.execute(select(c.c.id, c.c.name, c.c.email, c.c.phone).where(
+                    c.c.account_id == account_id, c.c.name_key == name_key(ref)).order_by(c.c.id)).all()  # fmt: skip
             if not rows:
                 reasons.append(("contacts", ref, f"{ref!r} names nobody at {account}"))
             elif len(rows) > 1:
-                reasons.append(("contacts", ref, f"{ref!r} names {len(rows)} contacts at {account}; use the email"))
+                several = [(r.name, r.email, r.phone) for r in rows]
+                why = names_several(ref, account, several, n=len(rows), by_phone=written_as_phone(ref))
+                reasons.append(("contacts", ref, why))
             else:
                 out[rows[0].id] = rows[0].name
         return out
@@ -200,11 +246,11 @@ class TableWriter:
         values = {f: v[f] for f in ACCOUNT_FIELDS if f in v}
         if row is None:
             new_id = _new_id(self.conn.execute(insert(a).values(name=v["account"], name_key=name_key(v["account"]),
-                                                                created_at=self.now, updated_at=self.now, **values)))  # fmt: skip
+                                                                created_at=self.now, updated_at=self.now, **self.given(values))))  # fmt: skip
             self.history("account", new_id, new_id, "*", None, "created")
             self.result.created += 1
             return
-        changed = {f: new for f, new in values.items() if row._mapping[f] != new}
+        changed = self.changed(row, values)
         for f, new in changed.items():
             self.history("account", row.id, row.id, f, row._mapping[f], new)
         if changed:
@@ -222,14 +268,14 @@ class TableWriter:
         if row is None:
             opp_id = _new_id(self.conn.execute(insert(o).values(
                 account_id=account_id, name=v["name"], name_key=name_key(v["name"]), created_at=self.now,
-                updated_at=self.now, **values)))  # fmt: skip
+                updated_at=self.now, **self.given(values))))  # fmt: skip
             self.history("opportunity", opp_id, account_id, f"opportunity {v['name']}", None, "created")
             if people:
                 self.conn.execute(insert(oc), [{"opportunity_id": opp_id, "contact_id": i} for i in people])
             self.result.created += 1
             return
         label = f"opportunity {row.name}"
-        changed = {f: new for f, new in values.items() if row._mapping[f] != new}
+        changed = self.changed(row, values)
         for f, new in changed.items():
             self.history("opportunity", row.id, account_id, f"{label}: {f}", row._mapping[f], new)
         if changed:
@@ -242,7 +288,10 @@ class TableWriter:
             if set(before) != set(people):
                 linked_now = True
                 self.conn.execute(delete(oc).where(oc.c.opportunity_id == row.id))
-                self.conn.execute(insert(oc), [{"opportunity_id": row.id, "contact_id": i} for i in people])
+                if people:
+                    self.conn.execute(insert(oc), [{"opportunity_id": row.id, "contact_id": i} for i in people])
+                else:  # `-`: every contact unlinked
+                    self.result.cleared += 1
                 self.history("opportunity", row.id, account_id, f"{label}: contacts",
                              ", ".join(sorted(before.values())), ", ".join(sorted(people.values())))  # fmt: skip
         if changed or linked_now:
@@ -261,6 +310,7 @@ class TableWriter:
                                                                  summary=summary, created_at=self.now)))  # fmt: skip
             new_people = list(people)
             self.result.created += 1
+            self._listed(f"interaction {v['date'].isoformat()} {kind}", None, "created")
         else:
             item_id = row.id
             linked = set(self.conn.execute(select(ic.c.contact_id).where(ic.c.interaction_id == item_id)).scalars())
