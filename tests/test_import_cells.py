@@ -201,7 +201,8 @@ def test_the_unknown_column_hint_lists_the_chinese_aliases(kam, write_csv):
         "change_date (预期变动时间)",
     ):
         assert column in found
-    assert found.endswith("notes (备注) (or pass --ignore-unknown)")
+    # moved_to: the column `kam export all` adds to contacts.csv (docs/spec.md §8)
+    assert found.endswith("notes (备注), moved_to (去向/新公司) (or pass --ignore-unknown)")
     [table] = problems(kam("import", write_csv("客户,颜色\nACME,红\n", name="a.csv"), "--kind", "accounts"))
     assert "tier (客户分层/分层)" in table and "annual_revenue (年采购额/年收入/revenue)" in table
 

@@ -111,8 +111,10 @@ def test_a_contacts_file_names_its_account_with_any_account_alias(kam, write_csv
 def test_every_import_kind_knows_the_account_column_by_the_same_names():
     from keyaccount_cli.importing.columns import COLUMNS
 
-    names = {kind: columns["account"] for kind, columns in COLUMNS.items()}
+    # relations and handovers (SPEC §8) name contacts, not accounts
+    names = {kind: columns["account"] for kind, columns in COLUMNS.items() if "account" in columns}
     assert set(names) == {"contacts", "accounts", "opportunities", "interactions"}
+    assert set(COLUMNS) == set(names) | {"relations", "handovers"}
     assert len(set(names.values())) == 1 and "客户名称" in names["contacts"]
 
 

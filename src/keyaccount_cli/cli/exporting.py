@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from ..errors import KamError
 from ..storage.location import sqlite_path
 from ..storage.private_files import refuse_database_files
 from .common import err, guarded, state
@@ -17,27 +18,34 @@ class What(StrEnum):
     contacts = "contacts"
     accounts = "accounts"
     findings = "findings"
+    all = "all"
 
 
 def register(app: typer.Typer) -> None:
-    app.command("export", epilog="Example: kam export contacts -o contacts.csv --excel")(export)
+    app.command(
+        "export", epilog="Example: kam export contacts -o contacts.csv --excel   |   kam export all -o backup/"
+    )(export)
 
 
 @guarded
 def export(
     ctx: typer.Context,
-    what: Annotated[What, typer.Argument(help="contacts, accounts or findings.", case_sensitive=False, show_default=False)],
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.", metavar="FILE")] = None,
+    what: Annotated[What, typer.Argument(help="contacts, accounts, findings, or all (one CSV per table into the folder -o names).", case_sensitive=False, show_default=False)],
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout (for all: this folder).", metavar="FILE")] = None,
     excel: Annotated[bool, typer.Option("--excel", help="UTF-8 with BOM, so Excel shows Chinese text correctly.")] = False,
     due: Annotated[str | None, typer.Option("--due", help="For findings: the look-ahead window (default 30d).")] = None,
 ) -> None:  # fmt: skip
-    """Write CSV. `contacts` uses exactly the import columns: export → import reproduces the data."""
+    """Write CSV. `contacts` uses exactly the import columns, and `all -o DIR` writes every table
+    as `kam import DIR` reads it back: export → import into an empty database reproduces the data."""
     from ..importing.csvfile import open_output, write_csv
     from ..services.export import account_rows, contact_rows, finding_rows
     from ..services.options import check_options
 
     st = state(ctx)
     database = sqlite_path(st.location)
+    if what is What.all:
+        _export_all(st, output, database, excel=excel)
+        return
     if output is not None and output != "-" and database is not None:
         refuse_database_files(Path(output), database)
     reader = st.reader()
@@ -48,7 +56,40 @@ def export(
     else:
         header, rows = finding_rows(reader, check_options(st.config(), st.today, due))
     with open_output(output, excel=excel) as out:
-        written = write_csv(rows, header, out=out)
+        count = write_csv(rows, header, out=out)
     if output not in (None, "-"):
-        noun = what.value if written != 1 else what.value.removesuffix("s")
-        err(f"wrote {written} {noun} to {output}")
+        err(f"wrote {_count(count, what.value)} to {output}")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun if n != 1 else noun.removesuffix('s')}"
+
+
+_NOUNS = {"handovers.csv": "handover steps"}  # a row of handovers.csv is one step of a plan
+
+
+def _export_all(st: Any, output: str | None, database: Path | None, *, excel: bool) -> None:
+    """`kam export all -o DIR`: one CSV per table into DIR (made if missing), each written whole."""
+    from ..importing.csvfile import open_output, write_csv
+    from ..services.export import folder_tables
+
+    if output is None or output == "-":
+        raise KamError("kam export all writes a folder: name it with -o DIR")
+    folder = Path(output).expanduser()
+    if database is not None:
+        refuse_database_files(folder, database)
+    reader = st.reader()  # a missing database is said before any folder is made
+    if folder.exists() and not folder.is_dir():
+        raise KamError(f"{output} is not a folder; kam export all writes one CSV per table into a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise KamError(f"cannot make the folder {output}: {exc.strerror or exc}") from None
+    written = []
+    for name, (header, rows) in folder_tables(reader):
+        target = folder / name
+        if database is not None:
+            refuse_database_files(target, database)
+        with open_output(str(target), excel=excel) as out:
+            written.append(_count(write_csv(rows, header, out=out), _NOUNS.get(name, name.removesuffix(".csv"))))
+    err(f"wrote {', '.join(written)} to {output}")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..errors import more_problems
+from ..errors import KamError, more_problems
 from ..storage.sqlitefile import NewFile, claim_new_file, memory_database, open_sqlite_writer
 from .common import Format, err, guarded, state
 
@@ -22,28 +22,37 @@ class Kind(StrEnum):
     accounts = "accounts"
     opportunities = "opportunities"
     interactions = "interactions"
+    relations = "relations"
+    handovers = "handovers"
 
 
 def register(app: typer.Typer) -> None:
     app.command(
-        "import", epilog="Example: kam import contacts.csv --dry-run   |   kam import accounts.csv --kind accounts"
+        "import",
+        epilog="Example: kam import contacts.csv --dry-run   |   kam import accounts.csv --kind accounts"
+        "   |   kam import backup/  (a folder kam export all wrote)",
     )(import_file)
 
 
 @guarded
 def import_file(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="The CSV (UTF-8, UTF-8 with BOM or GBK/GB18030; comma, semicolon or tab).", show_default=False)],
-    kind: Annotated[Kind, typer.Option("--kind", help="What the file holds: contacts, accounts, opportunities or interactions.", case_sensitive=False)] = Kind.contacts,
+    file: Annotated[Path, typer.Argument(help="The CSV (UTF-8, UTF-8 with BOM or GBK/GB18030; comma, semicolon or tab), or a folder kam export all wrote.", show_default=False)],
+    kind: Annotated[Kind, typer.Option("--kind", help="What the file holds: contacts, accounts, opportunities, interactions, relations or handovers.", case_sensitive=False)] = Kind.contacts,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and report what would change; write nothing.")] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Write the valid rows and report the others.")] = False,
     ignore_unknown: Annotated[bool, typer.Option("--ignore-unknown", help="Ignore columns kam does not know.")] = False,
     encoding: Annotated[str | None, typer.Option("--encoding", help="Override the detected text encoding (e.g. gb18030, big5).")] = None,
     format: Annotated[Format | None, typer.Option("--format", "-f", help="With --dry-run: list the changes as a table (lines), json or csv; json and csv also list what a real import changed.", case_sensitive=False, show_default=False)] = None,
 ) -> None:  # fmt: skip
-    """Import contacts (or accounts, opportunities, interactions) from a CRM or Excel export: one transaction, upsert."""
+    """Import contacts (or accounts, opportunities, interactions, relations, handovers) from a CRM or Excel export,
+    or a whole folder `kam export all` wrote: one transaction, upsert."""
     st = state(ctx)
     vocab = st.config().vocabulary
+    if file.is_dir() or (kind is Kind.contacts and _has_moves(file, encoding)):
+        _import_files(st, file, kind, dry_run=dry_run, skip_invalid=skip_invalid, ignore_unknown=ignore_unknown,
+                      encoding=encoding)  # fmt: skip
+        return
     location = st.sqlite_file()
     with _new_database_file(location, dry_run=dry_run) as created, _progress(file) as progress:
         fresh = created.file is not None or (dry_run and location is not None and not location.exists())
@@ -55,6 +64,7 @@ def import_file(
             result = import_table(
                 db, file, kind.value, vocab=vocab, now=st.now, encoding=encoding, dry_run=dry_run,
                 skip_invalid=skip_invalid, ignore_unknown=ignore_unknown, progress=progress, today=st.today,
+                offsets=st.config().deadlines,
                 list_changes=dry_run or format in (Format.json, Format.csv),
             )  # fmt: skip
         else:
@@ -71,21 +81,57 @@ def import_file(
             finally:
                 if db is not st._db:
                     db.close()
-    _report(result, file, dry_run=dry_run, format=format, horizon=st.config().history_horizon_days)
+    _report(result, file.name, dry_run=dry_run, format=format, horizon=st.config().history_horizon_days)
 
 
-def _summary(result: ImportResult, file: Path, *, dry_run: bool) -> str:
+def _has_moves(file: Path, encoding: str | None) -> bool:
+    from ..importing.contacts import has_moves
+
+    return file.is_file() and has_moves(file, encoding)
+
+
+def _import_files(st: Any, file: Path, kind: Kind, *, dry_run: bool, skip_invalid: bool, ignore_unknown: bool,
+                  encoding: str | None) -> None:  # fmt: skip
+    """A folder `kam export all` wrote (or a contacts file with its `moved_to` column): every file in
+    one transaction."""
+    from ..importing.folder import folder_files, import_files
+    from ..storage.database import NoDatabase, open_database
+
+    if file.is_dir() and kind is not Kind.contacts:
+        raise KamError(f"--kind {kind.value} takes one file; {file} is a folder (kam import {file} reads all of it)")
+    if skip_invalid:
+        raise KamError(f"--skip-invalid: {file} is imported whole or not at all; correct the file the error names")
+    files = folder_files(file) if file.is_dir() else [("contacts", file)]
+    with _new_database_file(st.sqlite_file(), dry_run=dry_run) as created:  # removed if the import fails
+        try:
+            db = created.db = st.db(create=not dry_run)
+        except NoDatabase:
+            db = open_database("sqlite://")  # validate against an empty database; create nothing
+        horizon = st.config().history_horizon_days
+        result = import_files(db, files, vocab=st.config().vocabulary, now=st.now, today=st.today,
+                              deadlines=st.config().deadlines, encoding=encoding, dry_run=dry_run,
+                              ignore_unknown=ignore_unknown, horizon=horizon)  # fmt: skip
+    for path, done in result.files:
+        _report(done, path.name if file.is_file() else str(path), dry_run=dry_run, format=None, horizon=horizon)
+    if result.moves is not None and result.moves.updated:
+        n = result.moves.updated
+        err(
+            f"{'would record' if dry_run else 'recorded'} {n} move{'s' if n != 1 else ''} to another account (moved_to)"
+        )
+
+
+def _summary(result: ImportResult, name: str, *, dry_run: bool) -> str:
     """`imported contacts.csv: 1 created, 2 updated, 0 unchanged, 0 skipped, 1 field cleared (1 new account)`."""
     verb = "would import" if dry_run else "imported"
     cleared = f", {result.cleared} field{'s' if result.cleared != 1 else ''} cleared" if result.cleared else ""
     return (
-        f"{verb} {file.name}: {result.created} created, {result.updated} updated, "
+        f"{verb} {name}: {result.created} created, {result.updated} updated, "
         f"{result.unchanged} unchanged, {result.skipped} skipped{cleared}"
         + (f" ({result.accounts_created} new account{'s' if result.accounts_created != 1 else ''})" if result.accounts_created else "")
     )  # fmt: skip
 
 
-def _report(result: ImportResult, file: Path, *, dry_run: bool, format: Format | None, horizon: int) -> None:
+def _report(result: ImportResult, name: str, *, dry_run: bool, format: Format | None, horizon: int) -> None:
     """What the import did (or would do): warnings, skipped rows, the changes when asked, the summary."""
     for warning in result.warnings:
         err(f"kam: warning: {warning}")
@@ -99,7 +145,7 @@ def _report(result: ImportResult, file: Path, *, dry_run: bool, format: Format |
         from ..render.output import write_import_changes
 
         write_import_changes(result.changes or [], (format or Format.table).value, CHANGE_KEYS)
-    summary = _summary(result, file, dry_run=dry_run)
+    summary = _summary(result, name, dry_run=dry_run)
     if listed and format in (Format.json, Format.csv):
         err(summary)  # stdout holds the records alone
     else:

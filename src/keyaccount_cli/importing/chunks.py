@@ -17,6 +17,7 @@ from ..domain.vocab import Vocabulary
 from ..errors import InputError, Problem
 from ..storage.contact_rows import CLEAR, SCALAR_FIELDS, given
 from .cells import EMAIL, NOT_EMAIL, Bad, Parsed, account, column_caches, squash
+from .columns import MOVED_TO
 from .csvfile import CLEAR_CELL, SourceInfo, cannot_clear, map_header, read_records, unquote_formula
 
 # a chunk's valid rows, field by field of `Row` (up to `account_id`; the contact fields as tuples)
@@ -56,7 +57,8 @@ def parse_chunks(
         raise InputError([Problem(display, 1, None, None, None, "the file is empty")]) from None
     header = map_header(header_cells, columns, ("account", "name"), file=display, ignore_unknown=ignore_unknown)
     sink.cols, sink.headers = header.columns(), header.headers()
-    parser = Columns(header.fields, vocab, stored_value)
+    # the contacts' moves (`moved_to`) are written after the rows (`folder.import_moves`)
+    parser = Columns([None if f in MOVED_TO else f for f in header.fields], vocab, stored_value)
     seen_data = False
     for chunk in _chunks(records, size):
         seen_data = True

@@ -60,6 +60,30 @@ TABLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "contacts": ("联系人", "参与人"),
         "summary": ("摘要", "内容", "纪要"),
     },
+    # `kam export all` writes these two; `kam import --kind relations|handovers` reads them (SPEC §8)
+    "relations": {
+        "contact": ("联系人",),
+        "other": ("对方", "关系人"),
+        "kind": ("关系", "关系类型"),
+    },
+    "handovers": {
+        "contact": ("联系人", "离任人"),
+        "step": ("步骤",),
+        "owner": ("负责人",),
+        "deadline": ("截止日期", "期限"),
+        "status": ("状态",),
+        "done_on": ("完成日期",),
+        "notes": ("备注",),
+        # the day the plan's change counts from: the change date, else the day the change was recorded
+        "change_on": ("变动日期",),
+    },
 }
+
+# the column of contacts.csv in `kam export all` beyond the import's (the account the contact moved to)
+MOVED_TO: dict[str, tuple[str, ...]] = {"moved_to": ("去向", "新公司")}
+
+# `kam export all -o DIR` / `kam import DIR`: the files, in the order the import reads them (accounts
+# first, so they keep their order; handovers last, as they were when the plans are settled)
+FOLDER_FILES = ("accounts", "contacts", "relations", "opportunities", "interactions", "handovers")
 
 COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {"contacts": CONTACT_COLUMNS, **TABLE_COLUMNS}

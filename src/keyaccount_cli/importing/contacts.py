@@ -26,7 +26,8 @@ from ..storage.contact_rows import REFERENCES, SCALAR_FIELDS, Fields, Row
 from ..storage.plans import sync_plans
 from .cells import option_values, parse_cell
 from .chunks import Chunk, parse_chunks
-from .columns import CONTACT_COLUMNS
+from .columns import CONTACT_COLUMNS, MOVED_TO
+from .csvfile import first_cells
 from .worker import from_worker
 
 __all__ = [
@@ -88,7 +89,7 @@ def read_rows(
     size, stored_value = CHUNK, imp.sql.value
 
     def parse(sink: Any, progress: Callable[[int, int], None] | None, warnings: list[str]) -> Iterator[Chunk]:
-        return parse_chunks(sink, path, vocab, columns=CONTACT_COLUMNS, size=size, stored_value=stored_value,
+        return parse_chunks(sink, path, vocab, columns=CONTACT_COLUMNS | MOVED_TO, size=size, stored_value=stored_value,
                             encoding=encoding, ignore_unknown=ignore_unknown, progress=progress, warnings=warnings)  # fmt: skip
 
     worker = imp.load.on("worker") and _worth_a_worker(path)
@@ -96,6 +97,13 @@ def read_rows(
     fields = Fields._make
     for lines, accounts, account_keys, name_keys, emails, values, reports, successors in chunks:
         yield list(map(Row, lines, accounts, account_keys, name_keys, emails, map(fields, values), reports, successors))
+
+
+def has_moves(path: Path, encoding: str | None) -> bool:
+    """Whether a contacts file has a `moved_to` column (then `folder.import_files` imports it, in
+    one transaction with its moves): its first line only."""
+    names = {n.casefold() for f, aliases in MOVED_TO.items() for n in (f, *aliases)}
+    return any(cell.strip().casefold() in names for cell in first_cells(path, encoding))
 
 
 def _worth_a_worker(path: Path) -> bool:

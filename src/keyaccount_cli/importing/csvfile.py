@@ -295,6 +295,30 @@ def read_records(
             raise InputError([Problem(name, end + 1, None, None, None, f"malformed CSV: {msg}")]) from None
 
 
+def first_cells(path: Path, encoding: str | None = None) -> list[str]:
+    """The cells of the file's first line, read from its first bytes only (the encoding as given,
+    else UTF-8 or GB18030, whichever decodes the line); none when the file cannot be read."""
+    try:
+        with path.open("rb") as fh:
+            line = fh.read(SNIFF_BYTES).split(b"\n", 1)[0]
+    except OSError:
+        return []
+    text = None
+    for guess in [encoding] if encoding else ["utf-8-sig", "gb18030"]:
+        try:
+            text = line.decode(guess)
+            break
+        except (UnicodeDecodeError, LookupError):
+            continue
+    if text is None:
+        return []
+    text = text.lstrip("\ufeff").rstrip("\r")
+    try:
+        return next(csv.reader([text], delimiter=detect_delimiter(text)), [])
+    except csv.Error:  # not CSV: the import that reads the file says what is wrong with it
+        return []
+
+
 def write_csv(
     rows: Iterable[Sequence[Any]], header: Sequence[str], *, out: IO[str] | None = None,
 ) -> int:  # fmt: skip

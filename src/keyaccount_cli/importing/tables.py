@@ -11,23 +11,30 @@ in the change history. Here the file is read and each row parsed and checked;
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from ..domain.numbers import parse_amount, parse_number
+from ..domain.succession import step_name
 from ..domain.vocab import VocabError, Vocabulary, parse_date, split_multi
-from ..errors import InputError, Problem, ProblemList
+from ..errors import InputError, KamError, Problem, ProblemList
 from ..storage.contact_rows import CLEAR
 from ..storage.database import Database
+from ..storage.link_import import link_import
 from ..storage.table_import import RowRefused, table_import
 from .columns import COLUMNS
 from .contacts import ImportResult
 from .csvfile import CLEAR_CELL, cannot_clear, map_header, read_records, unquote_formula
 
-REQUIRED = {"accounts": ("account",), "opportunities": ("account", "name"), "interactions": ("account", "date")}
+REQUIRED = {
+    "accounts": ("account",), "opportunities": ("account", "name"), "interactions": ("account", "date"),
+    "relations": ("contact", "other", "kind"), "handovers": ("contact", "step"),
+}  # fmt: skip
+TABLE_KINDS = ("accounts", "opportunities", "interactions")
+STEP_STATUS = {"open": ("未完成", "待办"), "done": ("完成", "已完成")}
 
 MAX_TICKETS = 100_000  # P1 tickets of one account; well within a PostgreSQL INTEGER
 
@@ -39,9 +46,16 @@ def parse_table_cell(kind: str, f: str, raw: str, vocab: Vocabulary) -> Any:
     if f in ("tier", "renewal_intent"):
         return vocab.one(f, raw)
     if f == "status":
-        return vocab.one("account_status", raw)
+        return _step_status(raw) if kind == "handovers" else vocab.one("account_status", raw)
     if f == "kind":
-        return vocab.one("interaction_kind", raw)
+        return vocab.one("relation_kind" if kind == "relations" else "interaction_kind", raw)
+    if f == "step":
+        try:
+            return step_name(raw)
+        except KamError as exc:
+            raise VocabError(str(exc)) from None
+    if f in ("contact", "other"):
+        return " ".join(raw.split())
     if f in ("annual_revenue", "amount"):
         return parse_amount(raw)
     if f == "usage":
@@ -50,13 +64,21 @@ def parse_table_cell(kind: str, f: str, raw: str, vocab: Vocabulary) -> Any:
         return parse_number(raw, whole=True, high=MAX_TICKETS)
     if f == "nps":
         return parse_number(raw, whole=True, high=10)
-    if f in ("close_date", "date", "renewal_date"):
+    if f in ("close_date", "date", "renewal_date", "deadline", "done_on", "change_on"):
         return parse_date(raw)
     if f == "contacts":
         return split_multi(raw)
     if f == "stage":
         return " ".join(raw.split())
     return raw
+
+
+def _step_status(raw: str) -> str:
+    value = raw.strip().casefold()
+    for status, aliases in STEP_STATUS.items():
+        if value == status or value in aliases:
+            return status
+    raise VocabError(f"unknown step status {raw.strip()!r}; expected open or done")
 
 
 @dataclass
@@ -147,11 +169,13 @@ def _had(cells: list[str], col: int) -> bool:
 
 
 def import_table(
-    db: Database, path: Path, kind: str, *, vocab: Vocabulary, now: datetime, encoding: str | None = None,
+    db: Database | Any, path: Path, kind: str, *, vocab: Vocabulary, now: datetime, encoding: str | None = None,
     dry_run: bool = False, skip_invalid: bool = False, ignore_unknown: bool = False,
     progress: Callable[[int, int], None] | None = None, today: date | None = None, list_changes: bool = False,
+    offsets: Mapping[str, int] | None = None,
 ) -> TableResult:  # fmt: skip
-    """Import an accounts, opportunities or interactions CSV in one transaction.
+    """Import an accounts, opportunities, interactions, relations or handovers CSV in one
+    transaction (`db`: the `Database`, or a connection in the transaction of `kam import DIR`).
 
     Every row is checked in full before it is written, so with `skip_invalid`
     the valid rows are written in the same single pass and the others reported.
@@ -164,11 +188,18 @@ def import_table(
         problems.add(p)
         bad_lines.add(p.line)
 
+    source = f"import {path.name}"
     # committed at the end of the block; rolled back on any exception, or at its end for a dry run
-    with table_import(db, kind, source=f"import {path.name}", now=now, result=result, dry_run=dry_run,
-                      today=today) as writer:  # fmt: skip
+    with (
+        table_import(db, kind, source=source, now=now, result=result, dry_run=dry_run, today=today)
+        if kind in TABLE_KINDS
+        else link_import(db, kind, source=source, now=now, result=result, dry_run=dry_run,
+                         today=today or now.date(), offsets=offsets)
+    ) as writer:  # fmt: skip
         for line, values, columns, ok in _rows(kind, path, vocab, encoding=encoding, ignore_unknown=ignore_unknown,
                                                progress=progress, problem=problem):  # fmt: skip
+            if kind == "handovers":  # a step's state as the row writes it: an empty cell is no value
+                values = {f: values.get(f) for f in columns.cols}
             try:  # a row with a bad cell is still checked, so that all of its problems are told
                 writer.write(line, values, check_only=not ok)
             except RowRefused as refused:

@@ -5,23 +5,64 @@ session (read through its connection)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..domain.checks import FINDING_KEYS, CheckOptions, check_account, check_accounts
 from ..domain.graph import coverage
 from ..domain.keys import name_key
+from ..domain.vocab import history_text
+from ..importing.columns import COLUMNS, FOLDER_FILES, MOVED_TO
 from ..importing.contacts import EXPORT_HEADER
-from ..storage.exports import contacts_for_export
+from ..storage.exports import (
+    accounts_for_folder,
+    contacts_for_export,
+    handovers_for_folder,
+    interactions_for_folder,
+    one_snapshot,
+    opportunities_for_folder,
+    relations_for_folder,
+)
 from ..storage.reader import as_reader
 from ..storage.reading import iter_accounts
 
 Rows = tuple[list[str], Iterable[list[Any]]]
+# the header of each file of `kam export all`: the columns `kam import --kind KIND` reads
+FOLDER_HEADERS = {kind: list(COLUMNS[kind]) for kind in FOLDER_FILES} | {"contacts": [*EXPORT_HEADER, *MOVED_TO]}
 
 
 def contact_rows(source: Any) -> Rows:
     """The contacts in exactly the import columns, as a stream of rows."""
     return EXPORT_HEADER, contacts_for_export(source, EXPORT_HEADER)
+
+
+def _cell(value: Any) -> str | None:
+    """A stored value as the folder's CSV writes it (and import reads it back)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return history_text(value)
+
+
+def folder_tables(source: Any) -> Iterator[tuple[str, Rows]]:
+    """`kam export all`: (file name, (header, rows)) for each file of the folder, in
+    `FOLDER_FILES` order; every header is the import's columns of that kind (contacts.csv adds
+    `moved_to`)."""
+    one_snapshot(source)
+    header = FOLDER_HEADERS["contacts"]
+    tables: dict[str, tuple[list[str], Iterable[dict[str, Any]]]] = {
+        "accounts": (FOLDER_HEADERS["accounts"], accounts_for_folder(source, FOLDER_HEADERS["accounts"])),
+        "relations": (FOLDER_HEADERS["relations"], relations_for_folder(source)),
+        "opportunities": (FOLDER_HEADERS["opportunities"],
+                          opportunities_for_folder(source, FOLDER_HEADERS["opportunities"])),
+        "interactions": (FOLDER_HEADERS["interactions"], interactions_for_folder(source)),
+        "handovers": (FOLDER_HEADERS["handovers"], handovers_for_folder(source, FOLDER_HEADERS["handovers"])),
+    }  # fmt: skip
+    for kind in FOLDER_FILES:
+        if kind == "contacts":
+            yield "contacts.csv", (header, contacts_for_export(source, header, by_id=True))
+            continue
+        columns, records = tables[kind]
+        yield f"{kind}.csv", (columns, ([_cell(r.get(f)) for f in columns] for r in records))
 
 
 ACCOUNT_HEADER = ["account", "industry", "tier", "owner", "annual_revenue", "notes",

@@ -115,11 +115,20 @@ class BulkLoad:
 def bulk_load(db: Any, *, new_file: bool = False) -> Iterator[BulkLoad]:
     """The import's connection in a write transaction, committed at the end of the block; an
     exception, or `rollback()`, rolls it back. `db`: a `sqlite3` connection of the import's own
-    (`sqlitefile`), or the full `Database`; `new_file`: the import has just created that file."""
+    (`sqlitefile`), the full `Database`, or a SQLAlchemy connection in the transaction of a larger
+    import (`kam import DIR`: then a savepoint); `new_file`: the import has just created that file."""
     tricks = bulk_tricks()
     with pause_cyclic_gc("gc" in tricks):
         if isinstance(db, sqlite3.Connection):
             with _sqlite_transaction(db, tricks, new_file=new_file) as load:
+                yield load
+            return
+        if hasattr(db, "begin_nested"):  # a SQLAlchemy connection in a larger import's transaction
+            with db.begin_nested() as savepoint:
+                load = BulkLoad(db, tricks)
+                load._rollback = savepoint.rollback
+                if load.sql.raw is not None:  # a new contact may name one inserted later in the same statement
+                    load.sql.raw.execute("PRAGMA defer_foreign_keys = ON")
                 yield load
             return
         with db.writer.connect() as conn:

@@ -1,12 +1,17 @@
-"""What `kam export contacts` reads: every contact with its account's name, in plain SQL through
-the reader (`reader.as_reader`), as the text the export writes, one row at a time."""
+"""What `kam export` reads, in plain SQL through the reader (`reader.as_reader`), one row at a time
+(a whole book is never held in memory): every contact with its account's name, as the text the
+export writes (`kam export contacts`), and each table of the folder `kam export all` writes.
+
+A contact the relations and handovers name is written by `contact_ref`: the email; else the name,
+when no other contact has that name; else `NAME (ACCOUNT)` (`link_import` reads each of them back).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from .reader import _text_order, as_reader
+from .reader import _day, _text_order, as_reader
 from .reading import _contact_day
 
 # how each exported field is read; any other field is the contact's column of that name
@@ -15,25 +20,30 @@ _FIELD_SQL = {
     # a reference is the other contact's email, or its name where it has none
     "reports_to": "COALESCE(NULLIF(r0.email, ''), r0.name)",
     "successor": "COALESCE(NULLIF(r1.email, ''), r1.name)",
+    # the account the contact moved to (where they are kept as another contact)
+    "moved_to": "ma.name",
     # flags as the import reads them
     "can_sign": "CASE WHEN c.can_sign IS NULL THEN NULL WHEN c.can_sign THEN 'yes' ELSE 'no' END",
     "project_owner": "CASE WHEN c.project_owner IS NULL THEN NULL WHEN c.project_owner THEN 'yes' ELSE 'no' END",
 }
 _JOINS = " LEFT JOIN contact r0 ON r0.id = c.reports_to_id LEFT JOIN contact r1 ON r1.id = c.successor_id"
+_MOVED = " LEFT JOIN contact m ON m.id = c.moved_to_id LEFT JOIN account ma ON ma.id = m.account_id"
 
 
-def contacts_for_export(source: Any, fields: Sequence[str]) -> Iterator[list[Any]]:
-    """Every contact as the values of `fields`, by account name then contact id, read as a stream:
-    memory holds one batch of rows, not the book. Values are text as stored (multi-valued fields
-    as canonical values joined with `;`), flags `yes`/`no`, the change date `YYYY-MM-DD`; an
-    empty text is None."""
+def contacts_for_export(source: Any, fields: Sequence[str], *, by_id: bool = False) -> Iterator[list[Any]]:
+    """Every contact as the values of `fields`, by account name then contact id (`by_id`: in the
+    order they were recorded), read as a stream: memory holds one batch of rows, not the book.
+    Values are text as stored (multi-valued fields as canonical values joined with `;`), flags
+    `yes`/`no`, the change date `YYYY-MM-DD`; an empty text is None."""
     reader = as_reader(source)
     selected = ", ".join(_FIELD_SQL.get(field, f"c.{field}") for field in fields)
     at = list(fields).index("change_date") if "change_date" in fields else None
+    joins = _JOINS + (_MOVED if "moved_to" in fields else "")
     # accounts in name order, and each one's contacts by id: SQLite sorts one account at a time
+    order = "c.id" if by_id else f"{_text_order(reader, 'a.name_key')}, c.id"
     for row in reader.rows(
-        f"SELECT c.id, c.name, {selected} FROM account a CROSS JOIN contact c{_JOINS}"
-        f" WHERE c.account_id = a.id ORDER BY {_text_order(reader, 'a.name_key')}, c.id"
+        f"SELECT c.id, c.name, {selected} FROM account a CROSS JOIN contact c{joins}"
+        f" WHERE c.account_id = a.id ORDER BY {order}"
     ):
         values = [None if v == "" else v for v in row[2:]]
         if at is not None and values[at] is not None:
@@ -41,3 +51,100 @@ def contacts_for_export(source: Any, fields: Sequence[str]) -> Iterator[list[Any
             day = _contact_day(row[0], row[1], values[at])
             values[at] = day.isoformat() if day is not None else None
         yield values
+
+
+def one_snapshot(source: Any) -> None:
+    """Every query of the reader from now on sees one snapshot of the database: as SQLite's
+    reader does, and on a server by a repeatable-read transaction (`kam export all` reads every
+    table, while other commands may write)."""
+    reader = as_reader(source)
+    conn = getattr(reader, "conn", None)
+    if getattr(reader, "dialect", None) == "postgresql" and conn is not None and not conn.in_transaction():
+        conn.execution_options(isolation_level="REPEATABLE READ")
+
+
+def contact_ref(email: str | None, name: str, account: str, namesakes: int) -> str:
+    """How the folder names a contact: see the module's text."""
+    if email:
+        return email
+    return name if namesakes <= 1 else f"{name} ({account})"
+
+
+def _ref_columns(c: str, a: str) -> str:
+    return f"{c}.email, {c}.name, {a}.name, (SELECT count(*) FROM contact n WHERE n.name_key = {c}.name_key)"
+
+
+def accounts_for_folder(source: Any, fields: Sequence[str]) -> Iterator[dict[str, Any]]:
+    """Every account as stored (its own tier, not the one derived from revenue), by id: the name
+    as `account` and each of `fields` (the account's columns of those names)."""
+    reader = as_reader(source)
+    stored = [f for f in fields if f != "account"]
+    for name, *values in reader.rows(f"SELECT name{''.join(', ' + f for f in stored)} FROM account ORDER BY id"):
+        yield {"account": name, **dict(zip(stored, values, strict=True))}
+
+
+def relations_for_folder(source: Any) -> Iterator[dict[str, Any]]:
+    reader = as_reader(source)
+    for row in reader.rows(
+        f"SELECT {_ref_columns('f', 'fa')}, {_ref_columns('t', 'ta')}, r.kind FROM relation r"
+        " JOIN contact f ON f.id = r.from_id JOIN account fa ON fa.id = f.account_id"
+        " JOIN contact t ON t.id = r.to_id JOIN account ta ON ta.id = t.account_id ORDER BY r.id"
+    ):
+        yield {"contact": contact_ref(*row[:4]), "other": contact_ref(*row[4:8]), "kind": row[8]}
+
+
+def _people(reader: Any, table: str, key: str) -> dict[int, str]:
+    """The contacts linked to each opportunity or interaction: the email, else the name, `;`-joined."""
+    out: dict[int, list[str]] = {}
+    for item, email, name in reader.rows(
+        f"SELECT l.{key}, c.email, c.name FROM {table} l JOIN contact c ON c.id = l.contact_id ORDER BY l.{key}, c.id"
+    ):
+        out.setdefault(item, []).append(email or name)
+    return {item: ";".join(refs) for item, refs in out.items()}
+
+
+def opportunities_for_folder(source: Any, fields: Sequence[str]) -> Iterator[dict[str, Any]]:
+    """Every opportunity by id: its account, name, linked contacts and each of `fields` (the
+    opportunity's columns of those names)."""
+    reader = as_reader(source)
+    people = _people(reader, "opportunity_contact", "opportunity_id")
+    stored = [f for f in fields if f not in ("account", "name", "contacts")]
+    columns = "".join(f", o.{f}" for f in stored)
+    for opp_id, account, name, *values in reader.rows(
+        f"SELECT o.id, a.name, o.name{columns} FROM opportunity o JOIN account a ON a.id = o.account_id ORDER BY o.id"
+    ):
+        row = dict(zip(stored, values, strict=True))
+        row["close_date"] = _day(row.get("close_date"))
+        yield {"account": account, "name": name, **row, "contacts": people.get(opp_id)}
+
+
+def interactions_for_folder(source: Any) -> Iterator[dict[str, Any]]:
+    reader = as_reader(source)
+    people = _people(reader, "interaction_contact", "interaction_id")
+    for item, account, on, kind, summary in reader.rows(
+        'SELECT i.id, a.name, i."on", i.kind, i.summary FROM interaction i JOIN account a ON a.id = i.account_id'
+        " ORDER BY i.id"
+    ):
+        yield {"account": account, "date": _day(on), "kind": kind, "contacts": people.get(item), "summary": summary}
+
+
+def handovers_for_folder(source: Any, fields: Sequence[str]) -> Iterator[dict[str, Any]]:
+    """Each step of every contact's plan `kam handover` shows (the open one, else the last), by
+    contact then step: the contact, the step and each of `fields` (the step's columns of those
+    names; dates as days)."""
+    reader = as_reader(source)
+    stored = [f for f in fields if f not in ("contact", "step")]
+    columns = "".join(", h.change_date" if f == "change_on" else f", s.{f}" for f in stored)
+    for row in reader.rows(
+        f"SELECT {_ref_columns('c', 'a')}, s.step{columns}"
+        " FROM handover_step s JOIN handover h ON h.id = s.handover_id"
+        " JOIN contact c ON c.id = h.contact_id JOIN account a ON a.id = c.account_id"
+        " WHERE h.id = (SELECT p.id FROM handover p WHERE p.contact_id = h.contact_id AND p.status <> 'history'"
+        " ORDER BY CASE WHEN p.status = 'open' THEN 0 ELSE 1 END, p.id DESC LIMIT 1)"
+        " ORDER BY c.id, s.position"
+    ):
+        step = dict(zip(stored, row[5:], strict=True))
+        for day in ("deadline", "done_on", "change_on"):
+            if day in step:
+                step[day] = _day(step[day])
+        yield {"contact": contact_ref(*row[:4]), "step": row[4], **step}

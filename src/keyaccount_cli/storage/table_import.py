@@ -63,12 +63,28 @@ class RowRefused(Exception):
 
 @contextmanager
 def table_import(
-    db: Database, kind: str, *, source: str, now: datetime, result: Tally, dry_run: bool, today: date | None = None
-) -> Iterator[TableWriter]:
+    db: Database | Connection, kind: str, *, source: str, now: datetime, result: Tally, dry_run: bool,
+    today: date | None = None,
+) -> Iterator[TableWriter]:  # fmt: skip
     """A writer inside one transaction: committed when the block ends, rolled back when it raises
-    (or, with `dry_run`, in any case)."""
-    with db.writer.connect() as conn, conn.begin() as trans:
+    (or, with `dry_run`, in any case). `db`: the `Database`, or a connection in the transaction of
+    a larger import (`kam import DIR`), where the file is a savepoint."""
+    with transaction(db, dry_run=dry_run) as conn:
         yield TableWriter(conn, kind, source=source, now=now, result=result, today=today)
+
+
+@contextmanager
+def transaction(db: Database | Connection, *, dry_run: bool) -> Iterator[Connection]:
+    """A connection in a transaction of its own (or a savepoint of the caller's `Connection`),
+    committed when the block ends, rolled back when it raises or, with `dry_run`, in any case."""
+    if isinstance(db, Connection):
+        with db.begin_nested() as savepoint:
+            yield db
+            if dry_run:
+                savepoint.rollback()
+        return
+    with db.writer.connect() as conn, conn.begin() as trans:
+        yield conn
         if dry_run:
             trans.rollback()
 
