@@ -1,4 +1,4 @@
-"""The fields of an account that `kam set-account` changes (SPEC §8), and how an option's text
+"""The fields of an account that `kam set-account` changes (docs/spec.md §8), and how an option's text
 becomes a field's value: pure rules, no database."""
 
 from __future__ import annotations

@@ -96,7 +96,7 @@ class Move:
     days: tuple[date, ...] = ()
 
 
-# SPEC §8: an account is a customer (the default), a prospect or lost (`vocab.VOCABULARIES`)
+# docs/spec.md §8: an account is a customer (the default), a prospect or lost (`vocab.VOCABULARIES`)
 CUSTOMER = "customer"
 PROSPECT = "prospect"  # an account `kam leave --moved-to` creates
 # the coverage findings, raised for customer accounts only (`covered`)

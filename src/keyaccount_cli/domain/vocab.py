@@ -84,7 +84,7 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
         "visit": ("拜访",),
         "note": ("备注", "记录"),
     },
-    # an account (SPEC §8); its first alias is its Chinese label
+    # an account (docs/spec.md §8); its first alias is its Chinese label
     "account_status": {
         "customer": ("客户", "现有客户"),
         "prospect": ("潜在客户", "线索"),

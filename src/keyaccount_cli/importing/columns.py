@@ -60,7 +60,7 @@ TABLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "contacts": ("联系人", "参与人"),
         "summary": ("摘要", "内容", "纪要"),
     },
-    # `kam export all` writes these two; `kam import --kind relations|handovers` reads them (SPEC §8)
+    # `kam export all` writes these two; `kam import --kind relations|handovers` reads them (docs/spec.md §8)
     "relations": {
         "contact": ("联系人",),
         "other": ("对方", "关系人"),

@@ -1,4 +1,4 @@
-"""`kam import DIR` (SPEC §8): the folder `kam export all` writes, every file in one transaction,
+"""`kam import DIR` (docs/spec.md §8): the folder `kam export all` writes, every file in one transaction,
 and contacts.csv's `moved_to` column.
 
 The files are read in the order of `columns.FOLDER_FILES` (a missing one is skipped), each as

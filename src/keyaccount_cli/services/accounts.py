@@ -1,4 +1,4 @@
-"""Writing accounts: `kam set-account` (SPEC §8)."""
+"""Writing accounts: `kam set-account` (docs/spec.md §8)."""
 
 from __future__ import annotations
 

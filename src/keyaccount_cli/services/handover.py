@@ -134,7 +134,7 @@ def leave(
 
 def _lead(s: Any, c: Contact, moved_to: str, now: datetime) -> int:
     """The contact that keeps `c` at the account `moved_to`: the one recorded before, else a new one."""
-    # a new account they go to is a prospect (SPEC §8): a former champion there is a lead
+    # a new account they go to is a prospect (docs/spec.md §8): a former champion there is a lead
     new_account, _ = ensure_account(s, moved_to, source="leave", at=now, status=PROSPECT)
     assert new_account.id is not None
     if new_account.id == c.account_id:

@@ -1,5 +1,5 @@
 """The writes of `kam import --kind relations|handovers` and of contacts.csv's `moved_to` column
-(SPEC §8, `kam import DIR`): rows parsed and checked by `importing.tables`, written with plain Core
+(docs/spec.md §8, `kam import DIR`): rows parsed and checked by `importing.tables`, written with plain Core
 statements in the import's one transaction, every change in the history.
 
 A contact is named as `kam export all` writes it (`exports.contact_ref`): by email; else by name,

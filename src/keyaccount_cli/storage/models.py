@@ -39,7 +39,7 @@ class Account(SQLModel, table=True):
     notes: str | None = None
     created_at: datetime
     updated_at: datetime
-    # SPEC §8: customer, prospect or lost (`domain.vocab`); the default makes every account a customer
+    # docs/spec.md §8: customer, prospect or lost (`domain.vocab`); the default makes every account a customer
     # that a plain INSERT (the bulk load, the accounts import) writes or an older database holds. Both
     # columns are made by ACCOUNT_COLUMNS after CREATE TABLE, as the migration adds them (`system`).
     status: str = Field(
