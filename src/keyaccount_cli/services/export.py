@@ -5,7 +5,7 @@ session (read through its connection)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ..domain.checks import FINDING_KEYS, CheckOptions, check_account, check_accounts
@@ -26,7 +26,7 @@ from ..storage.exports import (
 from ..storage.reader import as_reader
 from ..storage.reading import iter_accounts
 
-Rows = tuple[list[str], Iterable[list[Any]]]
+Rows = tuple[list[str], Iterable[Sequence[Any]]]
 # the header of each file of `kam export all`: the columns `kam import --kind KIND` reads
 FOLDER_HEADERS = {kind: list(COLUMNS[kind]) for kind in FOLDER_FILES} | {"contacts": [*EXPORT_HEADER, *MOVED_TO]}
 

@@ -30,11 +30,11 @@ _JOINS = " LEFT JOIN contact r0 ON r0.id = c.reports_to_id LEFT JOIN contact r1 
 _MOVED = " LEFT JOIN contact m ON m.id = c.moved_to_id LEFT JOIN account ma ON ma.id = m.account_id"
 
 
-def contacts_for_export(source: Any, fields: Sequence[str], *, by_id: bool = False) -> Iterator[list[Any]]:
+def contacts_for_export(source: Any, fields: Sequence[str], *, by_id: bool = False) -> Iterator[Sequence[Any]]:
     """Every contact as the values of `fields`, by account name then contact id (`by_id`: in the
     order they were recorded), read as a stream: memory holds one batch of rows, not the book.
     Values are text as stored (multi-valued fields as canonical values joined with `;`), flags
-    `yes`/`no`, the change date `YYYY-MM-DD`; an empty text is None."""
+    `yes`/`no`, the change date `YYYY-MM-DD`."""
     reader = as_reader(source)
     selected = ", ".join(_FIELD_SQL.get(field, f"c.{field}") for field in fields)
     at = list(fields).index("change_date") if "change_date" in fields else None
@@ -45,11 +45,14 @@ def contacts_for_export(source: Any, fields: Sequence[str], *, by_id: bool = Fal
         f"SELECT c.id, c.name, {selected} FROM account a CROSS JOIN contact c{joins}"
         f" WHERE c.account_id = a.id ORDER BY {order}"
     ):
-        values = [None if v == "" else v for v in row[2:]]
-        if at is not None and values[at] is not None:
-            # a damaged change date is named, as every command that reads it names it
-            day = _contact_day(row[0], row[1], values[at])
-            values[at] = day.isoformat() if day is not None else None
+        if at is None or row[at + 2] is None:
+            yield row[2:]
+            continue
+        # a damaged change date is named, as every command that reads it names it; a server
+        # gives a date, SQLite the text as stored
+        day = _contact_day(row[0], row[1], row[at + 2])
+        values = list(row[2:])
+        values[at] = day.isoformat() if day is not None else None
         yield values
 
 
