@@ -29,7 +29,8 @@ def map_account(
     focus: Annotated[str | None, typer.Option("--focus", help="Show one person's neighbourhood: manager, peers, reports, referrals, trusted colleagues.")] = None,
 ) -> None:  # fmt: skip
     """The decision chain as a tree: roles, power, attitude, who is leaving, single points."""
-    from ..domain.graph import coverage, decision_tree, focus_view, single_points, walk
+    from ..domain.checks import coverage
+    from ..domain.graph import decision_tree, focus_view, single_points, walk
     from ..render.output import mermaid, render_tree, write_json_list
     from ..storage.reading import load_accounts, moved_to_accounts
 

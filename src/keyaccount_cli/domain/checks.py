@@ -11,6 +11,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from .dates import window_end as window_end  # re-exported: the window of `CheckOptions.horizon`
+from .graph import Coverage
 from .portfolio import Policy
 from .portfolio import findings as portfolio_findings
 from .views import AccountBook, AccountFacts, AccountView, ContactView, Counts, Move, covered
@@ -74,12 +75,17 @@ class CheckOptions:
 
 def facts_of(account: AccountView) -> AccountFacts:
     """The facts the checks need, from an account loaded whole, in one pass over its contacts."""
-    active = supporters = 0
+    return facts_and_coverage(account)[0]
+
+
+def facts_and_coverage(account: AccountView) -> tuple[AccountFacts, Coverage]:
+    """`facts_of` and the coverage counts (`coverage` without single points), from one pass
+    over the account's contacts: what `kam accounts` and the accounts export give per account."""
+    active = supporters = deciders = 0
     first: ContactView | None = None  # the first active contact, and the last supporter
     sole: ContactView | None = None
     departments: set[str] = set()
     watch: list[ContactView] = []
-    has_decision_maker = False
     watched = AccountFacts.watched
     for c in account.contacts:
         if watched(c):
@@ -92,17 +98,28 @@ def facts_of(account: AccountView) -> AccountFacts:
                 sole = c
             if c.department:
                 departments.add(c.department)
-            has_decision_maker = has_decision_maker or c.decision_maker
+            deciders += c.decision_maker
     names = {c.id: c.name for c in account.contacts} if account.open_steps else {}
-    return AccountFacts(
+    facts = AccountFacts(
         name=account.name, active=active, only_active=first.name if active == 1 and first else None,
         supporters=supporters, sole_supporter=(sole.id, sole.name) if supporters == 1 and sole else None,
-        has_decision_maker=has_decision_maker,
+        has_decision_maker=deciders > 0,
         departments=len(departments), department=next(iter(departments)) if len(departments) == 1 else None,
         watch=watch,
         steps=[(s, names[s.contact_id]) for s in account.open_steps], view=account, status=account.status,
         moves=account.moves,
     )  # fmt: skip
+    return facts, Coverage(active, len(departments), supporters, deciders)
+
+
+def coverage(account: AccountView, points: dict[int, list[str]] | None = None) -> Coverage:
+    """The counts over the account's active contacts (`facts_and_coverage`), and the names of the
+    single `points` given (`graph.single_points(account)`, which `kam map` and `kam show` pass)."""
+    cov = facts_and_coverage(account)[1]
+    if points:
+        names = {c.id: c.name for c in account.contacts}
+        cov.single_points = [names[i] for i in sorted(points)]
+    return cov
 
 
 def check_account(account: AccountView, opts: CheckOptions) -> list[Finding]:

@@ -99,24 +99,6 @@ class Coverage:
     single_points: list[str] = field(default_factory=list)
 
 
-def coverage(account: AccountView, points: dict[int, list[str]] | None = None) -> Coverage:
-    """The counts over the account's active contacts, in one pass, and the names of the single
-    `points` given (`single_points(account)`, which `kam map` and `kam show` pass); without them,
-    none: the counts alone (`kam accounts`, `report`, the export) do not need the network."""
-    active = supporters = deciders = 0
-    departments = set()
-    for c in account.contacts:
-        if not c.active:
-            continue
-        active += 1
-        if c.department:
-            departments.add(c.department)
-        supporters += c.supporter
-        deciders += c.decision_maker
-    names = {c.id: c.name for c in account.contacts} if points else {}
-    return Coverage(active, len(departments), supporters, deciders, [names[i] for i in sorted(points or ())])
-
-
 @dataclass
 class MapNode:
     contact: ContactView

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.checks import CheckOptions, check_account, sort_findings
-from ..domain.graph import coverage, single_points
+from ..domain.checks import CheckOptions, check_account, coverage, sort_findings
+from ..domain.graph import single_points
 from ..domain.health import Scorecard, assess
 from ..domain.health import record as health_record
 from ..domain.portfolio import last_interaction, opportunity_record

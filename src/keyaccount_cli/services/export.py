@@ -8,8 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from ..domain.checks import FINDING_KEYS, CheckOptions, check_account, check_accounts
-from ..domain.graph import coverage
+from ..domain.checks import FINDING_KEYS, CheckOptions, check_accounts, check_facts, facts_and_coverage
 from ..domain.keys import name_key
 from ..domain.vocab import history_text
 from ..importing.columns import COLUMNS, FOLDER_FILES, MOVED_TO
@@ -72,9 +71,9 @@ ACCOUNT_HEADER = ["account", "industry", "tier", "owner", "annual_revenue", "not
 def account_rows(source: Any, opts: CheckOptions) -> Rows:
     rows = []
     for a in iter_accounts(as_reader(source), today=opts.today):
-        cov = coverage(a)
+        facts, cov = facts_and_coverage(a)
         rows.append([a.name, a.industry, a.tier, a.owner, a.annual_revenue, a.notes, cov.active,
-                     cov.departments, cov.supporters, cov.decision_makers, len(check_account(a, opts))])  # fmt: skip
+                     cov.departments, cov.supporters, cov.decision_makers, len(check_facts(facts, opts))])  # fmt: skip
     return ACCOUNT_HEADER, sorted(rows, key=lambda r: name_key(r[0]))
 
 

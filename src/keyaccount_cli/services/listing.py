@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ..domain.checks import CheckOptions, check_account
-from ..domain.graph import coverage
+from ..domain.checks import CheckOptions, check_facts, facts_and_coverage
 from ..domain.keys import name_key
 from ..domain.succession import Candidate, suggest_successors
 from ..domain.views import AccountView
@@ -28,11 +27,11 @@ def account_overview(reader: Reader, opts: CheckOptions) -> list[dict[str, Any]]
     reaches, as `health`, `show` and `report` give it), coverage and number of findings."""
     records: list[dict[str, Any]] = []
     for a in iter_accounts(reader, for_checks=True, scores=False, today=opts.today):  # the checks' fields
-        cov = coverage(a)
+        facts, cov = facts_and_coverage(a)
         records.append({
             "account": a.name, "industry": a.industry, "tier": opts.policy.tier(a), "owner": a.owner,
             "contacts": cov.active, "departments": cov.departments, "supporters": cov.supporters,
-            "decision_makers": cov.decision_makers, "findings": len(check_account(a, opts)), "status": a.status,
+            "decision_makers": cov.decision_makers, "findings": len(check_facts(facts, opts)), "status": a.status,
         })  # fmt: skip
     records.sort(key=lambda r: name_key(r["account"]))
     return records

@@ -171,9 +171,11 @@ def iter_accounts(
                 while group is not None and group[0] < id_:  # contacts of an account not asked for
                     group = next(groups, None)
                 if group is not None and group[0] == id_:
-                    view.contacts = (
-                        [_marked(make(row), marks) for row in group[1]] if marks else list(map(make, group[1]))
-                    )
+                    view.contacts = people = list(map(make, group[1]))
+                    if marks:  # what the plans tell of the few people who have one
+                        for c in people:
+                            if c.id in marks:
+                                _marked(c, marks)
                     group = next(groups, None)
                 yield view
         finally:  # a contact that cannot be read, or a caller that stops early: the rows not read are let go
