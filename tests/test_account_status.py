@@ -265,3 +265,12 @@ def test_a_stored_status_kam_cannot_read_is_named_with_the_command_that_overwrit
     assert "'klient' is not one of customer, prospect, lost" in kam("db", "--check").stdout
     assert kam("set-account", "Beta", "--status", "prospect").stdout == "Beta: status klient → prospect\n"
     assert kam("check").exit_code == 1
+
+
+def test_a_supporter_who_moved_without_a_date_moved_the_day_it_was_recorded(kam, write_csv):
+    kam("import", EXAMPLE)
+    path = write_csv("account,name,status,moved_to\n北辰制造,沈丽,left,远景能源\n", name="moved.csv")  # strong support
+    assert kam("--as-of", "2026-11-23", "import", path).exit_code == 0
+    found = [(f["date"], f["contact"]) for f in champion_moved(kam)]
+    assert ("2026-11-23", "沈丽") in found
+    assert "CHAMPION_MOVED" in kam("--as-of", "2026-11-23", "show", "北辰制造").stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import stat
 
 import pytest
@@ -251,3 +252,17 @@ def test_an_undated_change_counts_from_the_day_it_was_recorded_after_the_import_
         for fmt in ((), ("--format", "json")):
             assert kam(*fresh, *AS_OF, *command, *fmt).stdout == kam(*AS_OF, *command, *fmt).stdout
     assert "Li Lei leaves on 2026-11-01" in kam(*fresh, *AS_OF, "check").stdout
+
+
+def test_a_dry_run_of_a_folder_lists_every_files_changes_in_one_json_list(kam, new_db, tmp_path):
+    build_example(kam)
+    folder = tmp_path / "backup"
+    ok(kam(*AS_OF, "export", "all", "-o", folder))
+    fresh = new_db("fresh.db")
+    result = ok(kam("--db", fresh.location, *AS_OF, "import", folder, "--dry-run", "--format", "json"))
+    changes = json.loads(result.stdout)  # one document on stdout; the summaries on stderr
+    assert {c["account"] for c in changes if c["contact"] is None and c["change"] == "created"} >= {"华东电力集团"}
+    assert any(c["contact"] == "王建华" and c["change"] == "created" for c in changes)
+    assert all(sorted(c) == sorted(("line", "account", "contact", "field", "before", "after", "change")) for c in changes)
+    assert f"would import {folder}/contacts.csv: 17 created" in result.stderr
+    assert not fresh.exists()

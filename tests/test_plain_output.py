@@ -40,3 +40,10 @@ def test_an_empty_table_says_so_on_stderr_as_one_line(kam):
     assert kam("import", EXAMPLE).exit_code == 0
     result = kam("show", "华东电力集团")
     assert "no opportunities\n" in result.stderr
+
+
+def test_show_and_map_count_their_coverage_in_the_same_words(kam):
+    assert kam("import", EXAMPLE).exit_code == 0
+    counts = "3 active contacts, 1 department, 1 supporter, 1 decision maker"
+    assert f"Coverage: {counts}, single points:" in kam("show", "星河零售").stdout
+    assert f"Coverage: {counts}, " in kam("map", "星河零售").stdout

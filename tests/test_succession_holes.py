@@ -175,6 +175,16 @@ def test_a_step_cannot_be_done_after_today(kam, write_csv):
     assert plan(kam, "2026-11-30")["confirm"]["status"] == "open"
 
 
+def test_a_step_done_again_says_so_and_keeps_its_day(kam, write_csv):
+    kam("--as-of", "2026-11-01", "import", write_csv(SEED))
+    kam("--as-of", "2026-11-01", "leave", "Wang", "--on", "2026-11-20")
+    assert kam("--as-of", "2026-11-10", "handover", "Wang", "--done", "confirm", "--on", "2026-11-05").exit_code == 0
+    again = kam("--as-of", "2026-11-12", "handover", "Wang", "--done", "confirm")
+    assert again.exit_code == 0
+    assert again.stderr == "Wang: step confirm was already done on 2026-11-05; nothing changed\n"
+    assert plan(kam, "2026-11-30")["confirm"]["done_on"] == "2026-11-05"
+
+
 def test_a_meeting_dated_after_today_completes_first_meeting_only_from_its_day(kam, write_csv):
     kam("--as-of", "2026-11-01", "import", write_csv(SEED))
     kam("--as-of", "2026-11-01", "leave", "Wang", "--on", "2026-11-20", "--successor", "Deputy")

@@ -51,7 +51,7 @@ def import_file(
     vocab = st.config().vocabulary
     if file.is_dir() or (kind is Kind.contacts and _has_moves(file, encoding)):
         _import_files(st, file, kind, dry_run=dry_run, skip_invalid=skip_invalid, ignore_unknown=ignore_unknown,
-                      encoding=encoding)  # fmt: skip
+                      encoding=encoding, format=format)  # fmt: skip
         return
     location = st.sqlite_file()
     with _new_database_file(location, dry_run=dry_run) as created, _progress(file) as progress:
@@ -91,9 +91,9 @@ def _has_moves(file: Path, encoding: str | None) -> bool:
 
 
 def _import_files(st: Any, file: Path, kind: Kind, *, dry_run: bool, skip_invalid: bool, ignore_unknown: bool,
-                  encoding: str | None) -> None:  # fmt: skip
+                  encoding: str | None, format: Format | None) -> None:  # fmt: skip
     """A folder `kam export all` wrote (or a contacts file with its `moved_to` column): every file in
-    one transaction."""
+    one transaction; the changes of every file in one list when asked."""
     from ..importing.folder import folder_files, import_files
     from ..storage.database import NoDatabase, open_database
 
@@ -110,9 +110,17 @@ def _import_files(st: Any, file: Path, kind: Kind, *, dry_run: bool, skip_invali
         horizon = st.config().history_horizon_days
         result = import_files(db, files, vocab=st.config().vocabulary, now=st.now, today=st.today,
                               deadlines=st.config().deadlines, encoding=encoding, dry_run=dry_run,
-                              ignore_unknown=ignore_unknown, horizon=horizon)  # fmt: skip
+                              ignore_unknown=ignore_unknown, horizon=horizon,
+                              list_changes=dry_run or format in (Format.json, Format.csv))  # fmt: skip
+    changes = [c for _, done in result.files for c in (done.changes or [])]
+    if dry_run or format is not None:
+        from ..importing.contacts import CHANGE_KEYS
+        from ..render.output import write_import_changes
+
+        write_import_changes(changes, (format or Format.table).value, CHANGE_KEYS)
     for path, done in result.files:
-        _report(done, path.name if file.is_file() else str(path), dry_run=dry_run, format=None, horizon=horizon)
+        done.changes = None  # listed above, all files in one list
+        _report(done, path.name if file.is_file() else str(path), dry_run=dry_run, format=format, horizon=horizon)
     if result.moves is not None and result.moves.updated:
         n = result.moves.updated
         err(
@@ -146,7 +154,7 @@ def _report(result: ImportResult, name: str, *, dry_run: bool, format: Format | 
 
         write_import_changes(result.changes or [], (format or Format.table).value, CHANGE_KEYS)
     summary = _summary(result, name, dry_run=dry_run)
-    if listed and format in (Format.json, Format.csv):
+    if format in (Format.json, Format.csv):
         err(summary)  # stdout holds the records alone
     else:
         print(summary)

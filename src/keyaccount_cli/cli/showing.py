@@ -40,7 +40,7 @@ def show(
 def _render(page: dict[str, Any]) -> None:
     from rich.markup import escape
 
-    from ..render.output import attitude_label, console, emit
+    from ..render.output import attitude_label, console, coverage_counts, emit
 
     con = console()
     con.print(f"[bold underline]{escape(page['account'])}[/]")
@@ -61,10 +61,8 @@ def _render(page: dict[str, Any]) -> None:
     if health["score"] is not None:
         con.print(escape(f"Health: {health['score']} ({health['band']}): {health['explanation']}"))
     cov = page["coverage"]
-    con.print(escape(
-        f"Coverage: {cov['active_contacts']} active contacts, {cov['departments']} departments, "
-        f"{cov['supporters']} supporters, {cov['decision_makers']} decision makers, "
-        f"single points: {', '.join(cov['single_points']) or 'none'}"))  # fmt: skip
+    counts = coverage_counts(cov["active_contacts"], cov["departments"], cov["supporters"], cov["decision_makers"])
+    con.print(escape(f"Coverage: {counts}, single points: {', '.join(cov['single_points']) or 'none'}"))
     rows = [dict(r, roles=", ".join(r["roles"]), attitude=attitude_label(r["attitude"]))
             for r in page["contacts"]]  # fmt: skip
     emit(rows, "table", [("name", "Name"), ("title", "Title"), ("department", "Department"), ("roles", "Roles"),

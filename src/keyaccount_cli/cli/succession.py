@@ -112,6 +112,9 @@ def _complete_step(st: State, contact: str, done: str | None, *, on: str | None,
     day = parse_day(on, "--on") or st.today
     step = complete_handover_step(st.db(create=False), contact, done, on=day, notes=notes, account=account,
                                   today=st.today)  # fmt: skip
+    if step.already is not None:
+        err(f"{step.name}: step {step.step} was already done on {step.already.isoformat()}; nothing changed")
+        return
     err(f"{step.name}: step {step.step} done")
     if step.closed:
         err("every step is done: the handover plan is closed")

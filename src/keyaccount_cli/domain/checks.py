@@ -222,7 +222,7 @@ def _moved_findings(account: AccountFacts, opts: CheckOptions) -> list[Finding]:
     start = opts.today - timedelta(days=MOVED_DAYS)
     for c in account.watch:
         move = account.moves.get(c.id)
-        day = c.change_date
+        day = c.change_on  # its date, else the day the move was recorded
         if move is None or day is None or not start < day <= opts.today or not (c.supporter or "champion" in c.roles):
             continue
         if any(day <= d <= opts.today for d in move.days):

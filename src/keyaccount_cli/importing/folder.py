@@ -44,9 +44,10 @@ def folder_files(folder: Path) -> list[tuple[str, Path]]:
 def import_files(
     db: Any, files: Sequence[tuple[str, Path]], *, vocab: Vocabulary, now: datetime, today: date,
     deadlines: Mapping[str, int] | None = None, encoding: str | None = None, dry_run: bool = False,
-    ignore_unknown: bool = False, horizon: int = HISTORY_HORIZON_DAYS,
+    ignore_unknown: bool = False, horizon: int = HISTORY_HORIZON_DAYS, list_changes: bool = False,
 ) -> FolderResult:  # fmt: skip
-    """Import `files` ((kind, path), in this order) in one transaction into the `Database`."""
+    """Import `files` ((kind, path), in this order) in one transaction into the `Database`; with
+    `list_changes`, each file's result lists what it changes (`kam import --dry-run`)."""
     result = FolderResult()
     offsets = dict(deadlines or DEFAULT_DEADLINES)
     with transaction(db, dry_run=dry_run) as conn:
@@ -57,11 +58,11 @@ def import_files(
             if kind == "contacts":
                 done: ImportResult = import_contacts(conn, path, vocab=vocab, now=now, encoding=encoding,
                                                      ignore_unknown=ignore_unknown, today=today, deadlines=offsets,
-                                                     horizon=horizon)  # fmt: skip
+                                                     horizon=horizon, list_changes=list_changes)  # fmt: skip
                 result.moves = import_moves(conn, path, now=now, today=today, encoding=encoding)
             else:
                 done = import_table(conn, path, kind, vocab=vocab, now=now, encoding=encoding, today=today,
-                                    ignore_unknown=ignore_unknown, offsets=offsets)  # fmt: skip
+                                    ignore_unknown=ignore_unknown, offsets=offsets, list_changes=list_changes)  # fmt: skip
             done.dry_run = dry_run
             result.files.append((path, done))
     if any(kind == "handovers" for kind, _ in files):

@@ -330,14 +330,21 @@ def write_pieces(con: Console, lines: Iterable[list[Piece]]) -> None:
     con.file.write("".join("".join(paint(t, s) for t, s in line) + "\n" for line in lines))
 
 
+def counted(n: int, noun: str) -> str:
+    """`1 supporter`, `2 supporters`: a count as every line of kam writes one."""
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
+def coverage_counts(active: int, departments: int, supporters: int, decision_makers: int) -> str:
+    """`3 active contacts, 2 departments, 1 supporter, 1 decision maker`: the coverage line of
+    `kam map` and `kam show`."""
+    return (f"{counted(active, 'active contact')}, {counted(departments, 'department')}, "
+            f"{counted(supporters, 'supporter')}, {counted(decision_makers, 'decision maker')}")  # fmt: skip
+
+
 def render_tree(account_name: str, nodes: list[MapNode], cov: Coverage) -> None:
-    footer: list[Piece] = [(
-        f"Coverage: {cov.active} active contact{'s' if cov.active != 1 else ''}, "
-        f"{cov.departments} department{'s' if cov.departments != 1 else ''}, "
-        f"{cov.supporters} supporter{'s' if cov.supporters != 1 else ''}, "
-        f"{cov.decision_makers} decision maker{'s' if cov.decision_makers != 1 else ''}, "
-        f"{len(cov.single_points)} single point{'s' if len(cov.single_points) != 1 else ''}", ""
-    )]  # fmt: skip
+    counts = coverage_counts(cov.active, cov.departments, cov.supporters, cov.decision_makers)
+    footer: list[Piece] = [(f"Coverage: {counts}, {counted(len(cov.single_points), 'single point')}", "")]
     if cov.single_points:
         footer.append((f" ({', '.join(cov.single_points)})", "magenta"))
     write_pieces(console(), [*tree_lines(account_name, nodes), footer])

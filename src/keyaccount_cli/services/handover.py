@@ -19,6 +19,7 @@ from ..storage.plans import (
     open_plan_id,
     plan_closed,
     set_step_owner,
+    step_done_on,
     sync_plans,
 )
 from ..storage.records import (
@@ -57,11 +58,13 @@ class Left:
 
 @dataclass(frozen=True)
 class StepDone:
-    """A step completed; `closed`: that was the plan's last step."""
+    """A step completed; `closed`: that was the plan's last step; `already`: the day it had been
+    done on before (then nothing changed)."""
 
     name: str
     step: str
     closed: bool = False
+    already: date | None = None
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,8 @@ def complete_handover_step(
         assert c.id is not None
         name = step_name(step)
         plan_id = _plan_of(s, c, contact)
-        complete_step(s.connection(), plan_id, name, on=on, notes=notes)
+        if not complete_step(s.connection(), plan_id, name, on=on, notes=notes, only_if_open=True):
+            return StepDone(name=c.name, step=name, already=step_done_on(s.connection(), plan_id, name))
         closed = plan_closed(s.connection(), plan_id)
         s.commit()
     return StepDone(name=c.name, step=name, closed=closed)

@@ -273,6 +273,14 @@ def schedule_step(conn: Any, plan_id: int, step: str, *, on: date, notes: str | 
     )
 
 
+def step_done_on(conn: Any, plan_id: int, step: str) -> date | None:
+    """The day a done step of the plan was done on."""
+    sql = Sql(conn)
+    day = sql.scalar("SELECT done_on FROM handover_step WHERE handover_id = ? AND step = ? AND status = 'done'",
+                     (plan_id, step))  # fmt: skip
+    return None if day is None else day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+
+
 def plan_closed(conn: Any, plan_id: int) -> bool:
     return Sql(conn).scalar("SELECT status FROM handover WHERE id = ?", (plan_id,)) == "closed"
 

@@ -224,7 +224,7 @@ def moved_contacts(reader: Reader, where: str = "") -> dict[int, dict[int, Move]
         'SELECT c.account_id, c.id, a.name, i."on" FROM contact c JOIN contact l ON l.id = c.moved_to_id'
         " JOIN account a ON a.id = l.account_id LEFT JOIN interaction_contact ic ON ic.contact_id = l.id"
         " LEFT JOIN interaction i ON i.id = ic.interaction_id AND i.account_id = l.account_id"
-        " WHERE c.moved_to_id IS NOT NULL AND c.change_date IS NOT NULL" + where
+        " WHERE c.moved_to_id IS NOT NULL" + where
     ):  # fmt: skip
         _, days = found[account_id].setdefault(contact_id, (there, []))
         if day is not None:
