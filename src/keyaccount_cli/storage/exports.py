@@ -3,7 +3,10 @@
 export writes (`kam export contacts`), and each table of the folder `kam export all` writes.
 
 A contact the relations and handovers name is written by `contact_ref`: the email; else the name,
-when no other contact has that name; else `NAME (ACCOUNT)` (`link_import` reads each of them back).
+when no other contact has that name; else the phone, when another contact of the same account
+has it; else `NAME (ACCOUNT)` (`link_import` reads each of them back). The contacts' own
+references (reports to, successor) are the email, else the phone of a namesake at the account,
+else the name.
 """
 
 from __future__ import annotations
@@ -14,12 +17,22 @@ from typing import Any
 from .reader import _day, _text_order, as_reader
 from .reading import _contact_day
 
+
+def _reference(r: str) -> str:
+    """The other contact `r` as a reference: its email; else its phone, when another contact of
+    its account has its name; else its name (as the contacts import reads each of them)."""
+    namesake = (f"EXISTS (SELECT 1 FROM contact n WHERE n.account_id = {r}.account_id"
+                f" AND n.name_key = {r}.name_key AND n.id <> {r}.id)")  # fmt: skip
+    return (f"COALESCE(NULLIF({r}.email, ''), CASE WHEN {r}.phone IS NOT NULL AND {r}.phone <> '' AND {namesake}"
+            f" THEN {r}.phone ELSE {r}.name END)")  # fmt: skip
+
+
 # how each exported field is read; any other field is the contact's column of that name
 _FIELD_SQL = {
     "account": "a.name",
     # a reference is the other contact's email, or its name where it has none
-    "reports_to": "COALESCE(NULLIF(r0.email, ''), r0.name)",
-    "successor": "COALESCE(NULLIF(r1.email, ''), r1.name)",
+    "reports_to": _reference("r0"),
+    "successor": _reference("r1"),
     # the account the contact moved to (where they are kept as another contact)
     "moved_to": "ma.name",
     # flags as the import reads them
@@ -66,15 +79,23 @@ def one_snapshot(source: Any) -> None:
         conn.execution_options(isolation_level="REPEATABLE READ")
 
 
-def contact_ref(email: str | None, name: str, account: str, namesakes: int) -> str:
-    """How the folder names a contact: see the module's text."""
+def contact_ref(email: str | None, name: str, account: str, namesakes: int, phone: str | None, here: int) -> str:
+    """How the folder names a contact: see the module's text (`namesakes`: the contacts of that
+    name; `here`: of those, at the contact's account)."""
     if email:
         return email
-    return name if namesakes <= 1 else f"{name} ({account})"
+    if namesakes <= 1:
+        return name
+    return phone if here > 1 and phone else f"{name} ({account})"
+
+
+_REF_COLUMNS = 6  # the columns `_ref_columns` selects, `contact_ref`'s arguments
 
 
 def _ref_columns(c: str, a: str) -> str:
-    return f"{c}.email, {c}.name, {a}.name, (SELECT count(*) FROM contact n WHERE n.name_key = {c}.name_key)"
+    return (f"{c}.email, {c}.name, {a}.name, (SELECT count(*) FROM contact n WHERE n.name_key = {c}.name_key),"
+            f" {c}.phone, (SELECT count(*) FROM contact n WHERE n.name_key = {c}.name_key"
+            f" AND n.account_id = {c}.account_id)")  # fmt: skip
 
 
 def accounts_for_folder(source: Any, fields: Sequence[str]) -> Iterator[dict[str, Any]]:
@@ -93,7 +114,8 @@ def relations_for_folder(source: Any) -> Iterator[dict[str, Any]]:
         " JOIN contact f ON f.id = r.from_id JOIN account fa ON fa.id = f.account_id"
         " JOIN contact t ON t.id = r.to_id JOIN account ta ON ta.id = t.account_id ORDER BY r.id"
     ):
-        yield {"contact": contact_ref(*row[:4]), "other": contact_ref(*row[4:8]), "kind": row[8]}
+        n = _REF_COLUMNS
+        yield {"contact": contact_ref(*row[:n]), "other": contact_ref(*row[n : 2 * n]), "kind": row[2 * n]}
 
 
 def _people(reader: Any, table: str, key: str) -> dict[int, str]:
@@ -146,8 +168,8 @@ def handovers_for_folder(source: Any, fields: Sequence[str]) -> Iterator[dict[st
         " ORDER BY CASE WHEN p.status = 'open' THEN 0 ELSE 1 END, p.id DESC LIMIT 1)"
         " ORDER BY c.id, s.position"
     ):
-        step = dict(zip(stored, row[5:], strict=True))
+        step = dict(zip(stored, row[_REF_COLUMNS + 1 :], strict=True))
         for day in ("deadline", "done_on", "change_on"):
             if day in step:
                 step[day] = _day(step[day])
-        yield {"contact": contact_ref(*row[:4]), "step": row[4], **step}
+        yield {"contact": contact_ref(*row[:_REF_COLUMNS]), "step": row[_REF_COLUMNS], **step}

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from ..domain.keys import email_key, name_key
+from ..domain.keys import email_key, name_key, phone_key, written_as_phone
 from ..domain.succession import deadline, needs_plan
 from ..domain.vocab import DEFAULT_DEADLINES, STEPS
 from .contact_rows import CLEAR
@@ -97,6 +97,9 @@ class LinkWriter(TableWriter):
                        c.c.change_kind, c.c.moved_to_id, c.c.phone)  # fmt: skip
         if "@" in ref:
             rows = self.conn.execute(query.where(c.c.email == email_key(ref))).all()
+        elif written_as_phone(ref):  # namesakes at one account are written by their phones
+            where = [c.c.phone.is_not(None)] + ([c.c.account_id == account_id] if account_id else [])
+            rows = [r for r in self.conn.execute(query.where(*where)).all() if phone_key(r.phone) == phone_key(ref)]
         else:
             where = [c.c.name_key == name_key(ref)] + ([c.c.account_id == account_id] if account_id else [])
             rows = self.conn.execute(query.where(*where)).all()
@@ -109,7 +112,13 @@ class LinkWriter(TableWriter):
             raise RowRefused([(field_name, ref, f"{ref!r} names nobody")])
         if len(rows) > 1:
             raise RowRefused(
-                [(field_name, ref, f"{ref!r} names {len(rows)} contacts; write the email, or NAME (ACCOUNT)")]
+                [
+                    (
+                        field_name,
+                        ref,
+                        f"{ref!r} names {len(rows)} contacts; write the email, the phone, or NAME (ACCOUNT)",
+                    )
+                ]
             )
         if account_id is not None and rows[0].account_id != account_id:
             raise RowRefused([(field_name, ref, f"{ref!r} is at another account; relations are within one account")])
