@@ -20,6 +20,7 @@ from ..storage.private_files import private_text
 
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_CHARS = frozenset("".join(FORMULA_START))
 SNIFF_BYTES = 1 << 16
 
 
@@ -328,7 +329,7 @@ def write_csv(
     written = 0
     for row in rows:
         # None is an empty cell; a text that a spreadsheet would run as a formula is quoted
-        writer.writerow([v if v is None or (type(v) is str and not v.startswith(FORMULA_START))
+        writer.writerow([v if not v or (type(v) is str and v[0] not in _FORMULA_CHARS)
                          else spreadsheet_safe(str(v)) for v in row])  # fmt: skip
         written += 1
     return written
