@@ -108,12 +108,13 @@ def _import_files(st: Any, file: Path, kind: Kind, *, dry_run: bool, skip_invali
         except NoDatabase:
             db = open_database("sqlite://")  # validate against an empty database; create nothing
         horizon = st.config().history_horizon_days
+        listing = dry_run or format in (Format.json, Format.csv)
         result = import_files(db, files, vocab=st.config().vocabulary, now=st.now, today=st.today,
                               deadlines=st.config().deadlines, encoding=encoding, dry_run=dry_run,
                               ignore_unknown=ignore_unknown, horizon=horizon,
-                              list_changes=dry_run or format in (Format.json, Format.csv))  # fmt: skip
+                              list_changes=listing)  # fmt: skip
     changes = [c for _, done in result.files for c in (done.changes or [])]
-    if dry_run or format is not None:
+    if listing:
         from ..importing.contacts import CHANGE_KEYS
         from ..render.output import write_import_changes
 
