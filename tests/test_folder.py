@@ -288,3 +288,13 @@ def test_namesakes_told_apart_by_phone_round_trip(kam, new_db, write_csv, tmp_pa
     assert "华信银行,许婷,,13900002222,,,user,,,,,,13900001111," in exported
     again = write_csv(exported, name="again.csv")
     ok(kam("--db", new_db("again.db").location, "import", again))
+
+
+def test_a_qualified_name_two_namesakes_share_is_told_as_two(kam, write_csv):
+    rows = "account,name,phone\n华信银行,许婷,13900001111\n华信银行,许婷,13900002222\n华信银行,李明,\n"
+    ok(kam("import", write_csv(rows)))
+    result = kam(
+        "import", write_csv("contact,other,kind\n许婷 (华信银行),李明,peer\n", name="rel.csv"), "--kind", "relations"
+    )
+    assert result.exit_code == 2
+    assert "'许婷 (华信银行)' names 2 contacts; write the email, the phone, or NAME (ACCOUNT)" in result.stderr

@@ -107,7 +107,7 @@ class LinkWriter(TableWriter):
                 found = {r.id: r for name, account in _qualified(ref) for r in self.conn.execute(
                     query.join(a, a.c.id == c.c.account_id).where(
                         c.c.name_key == name_key(name), a.c.name_key == name_key(account))).all()}  # fmt: skip
-                rows = list(found.values()) if len(found) == 1 else rows
+                rows = list(found.values()) if len(found) == 1 or (found and not rows) else rows
         if not rows:
             raise RowRefused([(field_name, ref, f"{ref!r} names nobody")])
         if len(rows) > 1:

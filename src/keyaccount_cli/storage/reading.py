@@ -216,8 +216,8 @@ def _and(column: str, ids: list[int] | None) -> str:
 
 
 def moved_contacts(reader: Reader, where: str = "") -> dict[int, dict[int, Move]]:
-    """Account id → its contacts who moved to another account (`kam leave --moved-to`) on a change
-    date: where they went, with the days of the interactions logged with them there. `where`: more
+    """Account id → its contacts who moved to another account (`kam leave --moved-to`, or a
+    `moved_to` cell): where they went, with the days of the interactions logged with them there. `where`: more
     conditions on the contact `c`. The moved are few: found through the moved-to index."""
     found: dict[int, dict[int, tuple[str, list[date]]]] = defaultdict(dict)
     for account_id, contact_id, there, day in reader.rows(
