@@ -19,7 +19,7 @@ def show(
     account: Annotated[str, typer.Argument(help="Account name (case-insensitive).", show_default=False)],
     format: FormatOption = Format.table,
 ) -> None:
-    """The 360° page: profile, coverage, relationship table, open handovers, recent interactions, findings."""
+    """The 360° page: profile, coverage, relationship table, relations, open handovers, interactions, findings."""
     from ..services.account_page import account_page
     from ..services.options import check_options
 
@@ -40,6 +40,7 @@ def show(
 def _render(page: dict[str, Any]) -> None:
     from rich.markup import escape
 
+    from ..domain.labels import label
     from ..render.output import attitude_label, console, coverage_counts, emit
 
     con = console()
@@ -69,6 +70,9 @@ def _render(page: dict[str, Any]) -> None:
          ("decision_power", "Power"), ("attitude", "Attitude"), ("reports_to", "Reports to"), ("status", "Status"),
          ("change_date", "Change date"), ("successor", "Successor")], title="Relationships",
          empty="no contacts")  # fmt: skip
+    emit([dict(r, kind=label("relation_kind", r["kind"])) for r in page["relations"]], "table",
+         [("contact", "Contact"), ("kind", "Relation"), ("other", "With")], title="Relations",
+         empty="no relations recorded")  # fmt: skip
     emit([dict(o, contacts=", ".join(o["contacts"]), amount=f"{o['amount']:,.0f}" if o["amount"] is not None else None,
                open="open" if o["open"] else "closed") for o in page["opportunities"]], "table",
          [("opportunity", "Opportunity"), ("amount", "Amount"), ("stage", "Stage"), ("open", "Open"),
