@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .common import guarded, state
+from .common import examples, guarded, state
 
 
 class MapFormat(StrEnum):
@@ -19,17 +19,24 @@ class MapFormat(StrEnum):
 
 
 def register(app: typer.Typer) -> None:
-    app.command("map", epilog="Example: kam map ACME   |   kam map ACME --format mermaid > acme.mmd")(map_account)
+    app.command("map", epilog=examples(
+        "kam map 华东电力集团",
+        "kam map 华东电力集团 --focus 李娜",
+        "kam map 华东电力集团 --format csv > map.csv",
+        "kam map 华东电力集团 --format mermaid > map.mmd",
+    ))(map_account)  # fmt: skip
 
 
 @guarded
 def map_account(
     ctx: typer.Context,
-    account: Annotated[str, typer.Argument(help="Account name (case-insensitive).", show_default=False)],
-    format: Annotated[MapFormat, typer.Option("--format", "-f", help="tree, json, csv or mermaid.", case_sensitive=False)] = MapFormat.tree,
-    focus: Annotated[str | None, typer.Option("--focus", help="Show one person's neighbourhood: manager, peers, reports, referrals, trusted colleagues.")] = None,
+    account: Annotated[str, typer.Argument(help="Account name (case-insensitive).", show_default=False, metavar="ACCOUNT")],
+    format: Annotated[MapFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False, metavar="tree|json|csv|mermaid")] = MapFormat.tree,
+    focus: Annotated[str | None, typer.Option("--focus", help="Show one person's neighbourhood: manager, peers, reports, referrals, trusted colleagues.", metavar="CONTACT")] = None,
 ) -> None:  # fmt: skip
-    """The decision chain as a tree: roles, power, attitude, who is leaving, single points."""
+    """The decision chain as a tree, with flags and relations.
+
+    Roles, power, attitude, who is leaving, single points, and who trusts or referred whom."""
     from ..services.account_map import MAP_FIELDS, account_map
 
     shown = account_map(state(ctx).reader(), account, focus)

@@ -6,20 +6,24 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import Format, FormatOption, guarded, state
+from .common import Format, FormatOption, examples, guarded, state
 
 
 def register(app: typer.Typer) -> None:
-    app.command("show", epilog="Example: kam show 华东电力集团")(show)
+    app.command("show", epilog=examples("kam show 华东电力集团", "kam show 星河零售 --format json"))(show)
 
 
 @guarded
 def show(
     ctx: typer.Context,
-    account: Annotated[str, typer.Argument(help="Account name (case-insensitive).", show_default=False)],
+    account: Annotated[
+        str, typer.Argument(help="Account name (case-insensitive).", show_default=False, metavar="ACCOUNT")
+    ],
     format: FormatOption = Format.table,
 ) -> None:
-    """The 360° page: profile, coverage, relationship table, relations, open handovers, interactions, findings."""
+    """The 360° page of one account.
+
+    Profile, coverage, relationship table, relations, open handovers, interactions, findings."""
     from ..services.account_page import account_page
     from ..services.options import check_options
 
