@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .common import examples, guarded, state
+from .common import examples, guarded, one_of, state
 
 
 def register(app: typer.Typer) -> None:
@@ -25,10 +25,10 @@ def set_account(
     ctx: typer.Context,
     account: Annotated[str, typer.Argument(help="Account name (case-insensitive).", show_default=False, metavar="ACCOUNT")],
     owner: Annotated[str | None, typer.Option("--owner", help="Our account manager.", metavar="NAME")] = None,
-    tier: Annotated[str | None, typer.Option("--tier", help="Or 战略级, 重点成长型, 普通.", metavar="strategic|key|standard")] = None,
+    tier: Annotated[str | None, typer.Option("--tier", help="Or 战略级, 重点成长型, 普通.", metavar=one_of("tier"))] = None,
     industry: Annotated[str | None, typer.Option("--industry", metavar="TEXT")] = None,
     renewal_date: Annotated[str | None, typer.Option("--renewal-date", help="The contract's renewal date (YYYY-MM-DD).", metavar="DATE")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="Or 客户, 潜在客户, 流失.", metavar="customer|prospect|lost")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="Or 客户, 潜在客户, 流失.", metavar=one_of("account_status"))] = None,
     notes: Annotated[str | None, typer.Option("--notes", metavar="TEXT")] = None,
 ) -> None:  # fmt: skip
     """Change an account's fields; the history keeps each change.

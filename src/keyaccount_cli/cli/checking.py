@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..domain.checks import Severity
-from .common import Format, FormatOption, State, err, examples, guarded, state
+from .common import Format, FormatOption, State, err, examples, guarded, one_of, state
 
 if TYPE_CHECKING:
     from ..domain.checks import CheckOptions
@@ -30,7 +30,7 @@ def check(
     ctx: typer.Context,
     account: Annotated[list[str] | None, typer.Option("--account", "-a", help="Check only this account (repeatable).", metavar="ACCOUNT")] = None,
     due: Annotated[str | None, typer.Option("--due", help="Look-ahead window: 30d, 2w, 3m or a date. Default 30d (config: due).", metavar="WINDOW")] = None,
-    fail_on: Annotated[Severity, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.", case_sensitive=False, metavar="low|medium|high|critical")] = Severity.low,
+    fail_on: Annotated[Severity, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.", case_sensitive=False, metavar=one_of(Severity))] = Severity.low,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing unless a finding is at or above --fail-on (for cron mail).")] = False,
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from typer.core import TyperCommand
 
+from ..domain.vocab import VOCABULARIES
 from ..storage.failures import driver_error
 from ..storage.location import is_url, sqlite_path
 from ..storage.private_files import make_owner_only
@@ -36,10 +37,16 @@ class Format(StrEnum):
     csv = "csv"
 
 
+def one_of(values: str | type[StrEnum]) -> str:
+    """The metavar of an option that takes one of `values`, a vocabulary of domain/vocab.py or
+    a choice of the command line: `resignation|transfer|promotion`, `table|json|csv`."""
+    return "|".join(VOCABULARIES[values] if isinstance(values, str) else (m.value for m in values))
+
+
 FormatOption = Annotated[
     Format,
     typer.Option(
-        "--format", "-f", help="Output format: table, json or csv.", case_sensitive=False, metavar="table|json|csv"
+        "--format", "-f", help="Output format: table, json or csv.", case_sensitive=False, metavar=one_of(Format)
     ),
 ]
 AccountOption = Annotated[

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import AccountOption, Format, FormatOption, err, examples, guarded, state
+from .common import AccountOption, Format, FormatOption, err, examples, guarded, one_of, state
 from .succession import say_plans
 
 
@@ -45,7 +45,7 @@ Role = Annotated[
 ]
 Power = Annotated[
     str | None,
-    typer.Option("--power", help="Decision power: final, major, execution.", metavar="final|major|execution"),
+    typer.Option("--power", help="Decision power: final, major, execution.", metavar=one_of("decision_power")),
 ]
 Attitude = Annotated[
     str | None,
@@ -67,13 +67,13 @@ ReportsTo = Annotated[
     str | None,
     typer.Option("--reports-to", help="Manager: a contact of the same account (email, id or name).", metavar="CONTACT"),
 ]
-Status = Annotated[str | None, typer.Option("--status", help="Active, leaving or left.", metavar="active|leaving|left")]
-Risk = Annotated[str | None, typer.Option("--risk", help="Change risk.", metavar="low|medium|high|confirmed")]
+Status = Annotated[str | None, typer.Option("--status", help="Active, leaving or left.", metavar=one_of("status"))]
+Risk = Annotated[str | None, typer.Option("--risk", help="Change risk.", metavar=one_of("change_risk"))]
 ChangeDate = Annotated[
     str | None, typer.Option("--change-date", help="Expected change date (YYYY-MM-DD).", metavar="DATE")
 ]
 ChangeKind = Annotated[
-    str | None, typer.Option("--change-kind", help="What the change is.", metavar="resignation|transfer|promotion")
+    str | None, typer.Option("--change-kind", help="What the change is.", metavar=one_of("change_kind"))
 ]
 Notes = Annotated[str | None, typer.Option("--notes", metavar="TEXT")]
 
@@ -186,7 +186,7 @@ def relate(
     kind: Annotated[
         str,
         typer.Option(
-            "--kind", help="referred (CONTACT brought OTHER in), trusts or peer.", metavar="referred|trusts|peer"
+            "--kind", help="referred (CONTACT brought OTHER in), trusts or peer.", metavar=one_of("relation_kind")
         ),
     ],
     remove: Annotated[bool, typer.Option("--remove", help="Drop the relation instead.")] = False,

@@ -11,7 +11,7 @@ import typer
 from ..errors import KamError
 from ..storage.location import sqlite_path
 from ..storage.private_files import refuse_database_files
-from .common import err, examples, guarded, state
+from .common import err, examples, guarded, one_of, state
 
 
 class What(StrEnum):
@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
 @guarded
 def export(
     ctx: typer.Context,
-    what: Annotated[What, typer.Argument(help="contacts, accounts, findings, or all (one CSV per table into the folder -o names).", case_sensitive=False, show_default=False, metavar="contacts|accounts|findings|all")],
+    what: Annotated[What, typer.Argument(help="contacts, accounts, findings, or all (one CSV per table into the folder -o names).", case_sensitive=False, show_default=False, metavar=one_of(What))],
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout (for all: this folder).", metavar="FILE")] = None,
     excel: Annotated[bool, typer.Option("--excel", help="UTF-8 with BOM, so Excel shows Chinese text correctly.")] = False,
     due: Annotated[str | None, typer.Option("--due", help="For findings: the look-ahead window (default 30d).", metavar="WINDOW")] = None,

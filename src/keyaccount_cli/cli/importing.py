@@ -11,7 +11,7 @@ import typer
 
 from ..errors import KamError, more_problems
 from ..storage.sqlitefile import NewFile, claim_new_file, memory_database, open_sqlite_writer
-from .common import Format, err, examples, guarded, state
+from .common import Format, err, examples, guarded, one_of, state
 
 if TYPE_CHECKING:
     from ..importing.contacts import ImportResult
@@ -41,12 +41,12 @@ def register(app: typer.Typer) -> None:
 def import_file(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="The CSV (UTF-8, UTF-8 with BOM or GBK/GB18030; comma, semicolon or tab), or a folder kam export all wrote.", show_default=False, metavar="FILE")],
-    kind: Annotated[Kind, typer.Option("--kind", help="What the file holds: contacts, accounts, opportunities, interactions, relations or handovers.", case_sensitive=False, metavar="contacts|accounts|opportunities|interactions|relations|handovers")] = Kind.contacts,
+    kind: Annotated[Kind, typer.Option("--kind", help="What the file holds.", case_sensitive=False, metavar=one_of(Kind))] = Kind.contacts,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and report what would change; write nothing.")] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Write the valid rows and report the others.")] = False,
     ignore_unknown: Annotated[bool, typer.Option("--ignore-unknown", help="Ignore columns kam does not know.")] = False,
     encoding: Annotated[str | None, typer.Option("--encoding", help="Override the detected text encoding (e.g. gb18030, big5).", metavar="ENCODING")] = None,
-    format: Annotated[Format | None, typer.Option("--format", "-f", help="With --dry-run: list the changes as a table (lines), json or csv; json and csv also list what a real import changed.", case_sensitive=False, show_default=False, metavar="table|json|csv")] = None,
+    format: Annotated[Format | None, typer.Option("--format", "-f", help="With --dry-run: list the changes as a table (lines), json or csv; json and csv also list what a real import changed.", case_sensitive=False, show_default=False, metavar=one_of(Format))] = None,
 ) -> None:  # fmt: skip
     """Import contacts or other records: one transaction, upsert.
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .common import examples, guarded, state
+from .common import examples, guarded, one_of, state
 
 
 class MapFormat(StrEnum):
@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
 def map_account(
     ctx: typer.Context,
     account: Annotated[str, typer.Argument(help="Account name (case-insensitive).", show_default=False, metavar="ACCOUNT")],
-    format: Annotated[MapFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False, metavar="tree|json|csv|mermaid")] = MapFormat.tree,
+    format: Annotated[MapFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False, metavar=one_of(MapFormat))] = MapFormat.tree,
     focus: Annotated[str | None, typer.Option("--focus", help="Show one person's neighbourhood: manager, peers, reports, referrals, trusted colleagues.", metavar="CONTACT")] = None,
 ) -> None:  # fmt: skip
     """The decision chain as a tree, with flags and relations.

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import AccountOption, Format, FormatOption, State, err, examples, guarded, parse_day, state
+from .common import AccountOption, Format, FormatOption, State, err, examples, guarded, one_of, parse_day, state
 
 
 def register(app: typer.Typer) -> None:
@@ -31,7 +31,7 @@ def leave(
     ctx: typer.Context,
     contact: Annotated[str, typer.Argument(help="The departing contact (email, id or name).", show_default=False, metavar="CONTACT")],
     on: Annotated[str, typer.Option("--on", help="Date of the change (YYYY-MM-DD); a date up to today marks them as left.", metavar="DATE")],
-    kind: Annotated[str | None, typer.Option("--kind", help="What the change is.", metavar="resignation|transfer|promotion")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="What the change is.", metavar=one_of("change_kind"))] = None,
     successor: Annotated[str | None, typer.Option("--successor", help="Who takes over (same account).", metavar="CONTACT")] = None,
     moved_to: Annotated[str | None, typer.Option("--moved-to", help="The account they go to (created if new); they are kept there as a new contact, a lead.", metavar="ACCOUNT")] = None,
     account: AccountOption = None,
@@ -147,7 +147,7 @@ def log(
     account: Annotated[str, typer.Argument(help="The account.", show_default=False, metavar="ACCOUNT")],
     summary: Annotated[str, typer.Argument(help="What happened.", show_default=False, metavar="SUMMARY")],
     contact: Annotated[list[str] | None, typer.Option("--contact", "-c", help="Who took part (repeatable).", metavar="CONTACT")] = None,
-    kind: Annotated[str, typer.Option("--kind", help="What it was.", metavar="meeting|call|email|visit|note")] = "note",
+    kind: Annotated[str, typer.Option("--kind", help="What it was.", metavar=one_of("interaction_kind"))] = "note",
     on: Annotated[str | None, typer.Option("--on", help="Date (default today).", metavar="DATE")] = None,
 ) -> None:  # fmt: skip
     """Record an interaction.
