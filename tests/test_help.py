@@ -13,7 +13,7 @@ import pytest
 
 from keyaccount_cli.cli import app
 
-from .conftest import EXAMPLE
+from .conftest import BACKEND, EXAMPLE
 
 COMMANDS = [c.name or "" for c in app.registered_commands]
 SHELL = {">", ">>", "|", "&&", "||", ";", "<"}
@@ -92,6 +92,8 @@ def test_every_example_runs_against_the_bundled_example(kam, at_80, new_db, monk
     monkeypatch.chdir(work)
     ran = 0
     for name, page in helps(kam).items():
+        if name == "backup" and BACKEND == "postgresql":
+            continue  # it copies SQLite files; a server database is refused, naming its own tools
         monkeypatch.setenv("KAM_DB", new_db(f"{name or 'kam'}.db").location)
         assert kam("import", "contacts.csv").exit_code == 0
         if not (work / "backup").exists():
@@ -102,4 +104,4 @@ def test_every_example_runs_against_the_bundled_example(kam, at_80, new_db, monk
             result = kam(*args, input="y\n")
             assert result.exit_code != 2, (line, result.stderr)
             ran += 1
-    assert ran >= 2 * len(COMMANDS)
+    assert ran >= 2 * len(COMMANDS) - 2
