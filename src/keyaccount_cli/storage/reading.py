@@ -115,18 +115,14 @@ def iter_accounts(
     source: Any,
     names: Sequence[str] | None = None,
     *,
-    for_checks: bool = False,
     ids: Sequence[int] | None = None,
-    scores: bool = True,
     today: date | None = None,
 ) -> Iterator[AccountView]:
     """Every account (or the named ones, or those with the `ids` given) with its contacts, relations
     and open handover steps, one at a time in id order, so that memory holds one account, not the
-    whole book. `for_checks` reads only the fields the checks look at, which are all that the
-    coverage counts and the health scores need too (`kam check`, `accounts`, `health` and `report`
-    over a million contacts). Without `scores`, the views leave out what only the health scores
-    look at (the health inputs, and when people left: `extras.load_extras`), as `kam accounts` does.
-    With `today`, a step done after today is still open (`_open_step_rule`)."""
+    whole book: the accounts a command shows whole (`load_accounts`). (`kam check`, `accounts`,
+    `health` and `report` read the whole book through `iter_book_facts`.) With `today`, a step
+    done after today is still open (`_open_step_rule`)."""
     reader = as_reader(source)
     wanted = account_ids(reader, names) if names else (sorted(set(ids)) if ids is not None else None)
     relations: dict[int, list[RelationView]] = defaultdict(list)
@@ -149,12 +145,11 @@ def iter_accounts(
         "SELECT id, name, industry, tier, owner, annual_revenue, notes, status, renewal_date FROM account"
         + _in("id", wanted) + " ORDER BY id"
     ))  # fmt: skip
-    extras = load_extras(reader, wanted, for_checks=not scores)  # interactions, opportunities, health (docs/spec.md §7)
+    extras = load_extras(reader, wanted)  # interactions, opportunities, health (docs/spec.md §7)
     moves = moved_contacts(reader, _and("c.account_id", wanted))
     # contacts arrive sorted by account: walk both streams side by side
-    stream = reader.rows((_CHECK_SQL if for_checks else _CONTACT_SQL) + _in("account_id", wanted)
-                         + " ORDER BY account_id, id")  # fmt: skip
-    make = _check_contact if for_checks else _full_contact
+    stream = reader.rows(_CONTACT_SQL + _in("account_id", wanted) + " ORDER BY account_id, id")
+    make = _full_contact
     groups = groupby(stream, itemgetter(1))  # (account id, its contact rows), grouped in C
     group = next(groups, None)
     # a million contacts make millions of objects, none in a reference cycle: no cycle collection
