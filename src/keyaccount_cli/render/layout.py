@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 
-PROSE_MIN = 20  # a free-text column narrower than this reads a word a line: stacked instead
+PROSE_MIN = 30  # a free-text column narrower than this reads a few words a line: stacked instead
 FIXED, PROSE, LIST = "fixed", "prose", "list"  # how a column may break: never, at spaces, between items
 Paint = Callable[[str, str], str]  # (text, Rich style) -> the text with its colour codes
 
