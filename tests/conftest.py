@@ -128,6 +128,8 @@ def isolated_db(new_db, monkeypatch):
     monkeypatch.delenv("KAM_CONFIG", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
+    for name in ("KAM_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):  # English unless a test asks (kam reads the locale)
+        monkeypatch.delenv(name, raising=False)
     return db
 
 

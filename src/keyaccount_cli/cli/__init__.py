@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from .. import __version__
+from .. import __version__, i18n
+from ..errors import KamError
 from . import accounts, admin, checking, contacts, exporting, importing, mapping, reports, showing, succession
 from .common import State, fail
 
@@ -39,8 +40,13 @@ def main_options(
     db: Annotated[str | None, typer.Option("--db", help="Database file (or SQLAlchemy URL). Default: $KAM_DB, else kam.db in the app directory.", metavar="PATH")] = None,
     config: Annotated[str | None, typer.Option("--config", help="YAML config. Default: $KAM_CONFIG, else kam.yaml beside the database.", metavar="PATH")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Take this date (YYYY-MM-DD) as today for every date computation.", metavar="DATE")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Language of tables, labels and messages: zh or en. Default: $KAM_LANG, else the locale.", metavar="zh|en")] = None,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)] = False,
 ) -> None:  # fmt: skip
+    try:
+        i18n.use(i18n.language_from(lang))
+    except KamError as exc:
+        raise fail(str(exc)) from None
     day = None
     if as_of is not None:
         from ..domain.vocab import VocabError, parse_date  # as every command's core: not on the `kam --help` path
@@ -56,7 +62,7 @@ def main_options(
 for module in (importing, contacts, accounts, succession, mapping, showing, checking, reports, exporting, admin):
     module.register(app)
 
-GLOBAL_WITH_VALUE = ("--db", "--config", "--as-of")
+GLOBAL_WITH_VALUE = ("--db", "--config", "--as-of", "--lang")
 
 
 def hoist_global_options(argv: list[str]) -> list[str]:

@@ -1,0 +1,96 @@
+"""The friendly name of every vocabulary value: the one table every command and format that
+shows labels reads (docs/spec.md §13). English here; the Chinese is in the catalog
+(`pgettext(vocabulary, label)`), and is an alias the importer reads back (docs/spec.md §12).
+"""
+
+from __future__ import annotations
+
+from ..i18n import NP_, pgettext
+
+LABELS: dict[str, dict[str, str]] = {
+    "roles": {
+        "decision_maker": NP_("roles", "decision maker"),
+        "influencer": NP_("roles", "influencer"),
+        "user": NP_("roles", "user"),
+        "procurement": NP_("roles", "procurement"),
+        "finance": NP_("roles", "finance"),
+        "it": NP_("roles", "IT"),
+        "legal": NP_("roles", "legal"),
+        "champion": NP_("roles", "champion"),
+        "blocker": NP_("roles", "blocker"),
+    },
+    "decision_power": {
+        "final": NP_("decision_power", "final say"),
+        "major": NP_("decision_power", "strong influence"),
+        "execution": NP_("decision_power", "feedback"),
+    },
+    "attitude": {
+        "strong_support": NP_("attitude", "strong support"),
+        "support": NP_("attitude", "support"),
+        "neutral": NP_("attitude", "neutral"),
+        "reserved": NP_("attitude", "reserved"),
+        "opposed": NP_("attitude", "opposed"),
+    },
+    "concerns": {
+        "price": NP_("concerns", "price"),
+        "features": NP_("concerns", "features"),
+        "stability": NP_("concerns", "stability"),
+        "compliance": NP_("concerns", "compliance"),
+        "integration": NP_("concerns", "integration"),
+    },
+    "status": {
+        "active": NP_("status", "active"),
+        "leaving": NP_("status", "leaving"),
+        "left": NP_("status", "left"),
+    },
+    "change_risk": {
+        "low": NP_("change_risk", "low"),
+        "medium": NP_("change_risk", "medium"),
+        "high": NP_("change_risk", "high"),
+        "confirmed": NP_("change_risk", "confirmed"),
+    },
+    "change_kind": {
+        "resignation": NP_("change_kind", "resignation"),
+        "transfer": NP_("change_kind", "transfer"),
+        "promotion": NP_("change_kind", "promotion"),
+    },
+    "relation_kind": {
+        "referred": NP_("relation_kind", "referred"),
+        "trusts": NP_("relation_kind", "trusts"),
+        "peer": NP_("relation_kind", "peer"),
+    },
+    "tier": {
+        "strategic": NP_("tier", "strategic"),
+        "key": NP_("tier", "key"),
+        "standard": NP_("tier", "standard"),
+    },
+    "renewal_intent": {
+        "proactive": NP_("renewal_intent", "proactive"),
+        "satisfied": NP_("renewal_intent", "satisfied"),
+        "unclear": NP_("renewal_intent", "unclear"),
+    },
+    "interaction_kind": {
+        "meeting": NP_("interaction_kind", "meeting"),
+        "call": NP_("interaction_kind", "call"),
+        "email": NP_("interaction_kind", "email"),
+        "visit": NP_("interaction_kind", "visit"),
+        "note": NP_("interaction_kind", "note"),
+    },
+    "account_status": {
+        "customer": NP_("account_status", "customer"),
+        "prospect": NP_("account_status", "prospect"),
+        "lost": NP_("account_status", "lost"),
+    },
+}
+
+
+def label(vocabulary: str, value: str) -> str:
+    """How `value` of `vocabulary` is shown to people, in the language in use; a value the
+    table does not know (a stage, an old word) is shown as it is stored."""
+    text = LABELS.get(vocabulary, {}).get(value)
+    return value if text is None else pgettext(vocabulary, text)
+
+
+def labels(vocabulary: str, values: list[str] | tuple[str, ...]) -> list[str]:
+    """`label()` of each value, in order."""
+    return [label(vocabulary, v) for v in values]
