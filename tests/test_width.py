@@ -526,17 +526,20 @@ Handover of 王建华 (华东电力集团有限公司上海分公司) — resign
 """
 
 
-@pytest.mark.parametrize("command", list(COMMANDS))
-def test_each_command_reads_well_at_80_and_at_200_columns(kam, write_csv, monkeypatch, command):
+CASES = [(lang, command) for lang, texts in EXPECTED.items() for command in COMMANDS if (command, 80) in texts]
+
+
+@pytest.mark.parametrize(("lang", "command"), CASES)
+def test_each_command_reads_well_at_80_and_at_200_columns(kam, write_csv, monkeypatch, lang, command):
     build_book(kam, write_csv)
     for width in (80, 200):
-        text = shown(kam, monkeypatch, COMMANDS[command], width)
-        assert text == EXPECTED["en"][command, width], (command, width)
+        text = shown(kam, monkeypatch, COMMANDS[command], width, lang)
+        assert text == EXPECTED[lang][command, width], (command, width)
         assert all(len(line) == len(line.rstrip()) for line in text.splitlines())
     # on a terminal, the same text in colour
-    coloured = shown(kam, monkeypatch, COMMANDS[command], 80, colour=True)
+    coloured = shown(kam, monkeypatch, COMMANDS[command], 80, lang, colour=True)
     assert "\x1b[" in coloured
-    assert ANSI.sub("", coloured) == EXPECTED["en"][command, 80]
+    assert ANSI.sub("", coloured) == EXPECTED[lang][command, 80]
 
 
 def columns_of(text: str) -> int:
@@ -575,3 +578,10 @@ def test_the_map_fits_80_columns_and_never_breaks_a_name(kam, write_csv, monkeyp
     ]
     for name in ("司马长风", "王建华", "阿依古丽·买买提"):
         assert any(f"── {name} · " in line for line in lines), name
+
+
+def test_too_narrow_for_label_and_value_side_by_side_each_value_goes_under_its_label(kam, write_csv, monkeypatch):
+    build_book(kam, write_csv)
+    text = shown(kam, monkeypatch, ("accounts",), 30)
+    assert text.startswith("Account:\n  Northwind Traders\nOwner:\n  Li Lei\nContacts:\n  2\n")
+    assert f"Account:\n  {BIG}\n" in text  # a name is never cut, even where it is wider than the line

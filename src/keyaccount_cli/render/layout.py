@@ -197,7 +197,7 @@ def _boxed(
     yield "┏" + "┳".join("━" * (w + 2) for w in widths) + "┓\n"
     yield from (
         line(cells, "┃", "bold")
-        for cells in _stacked_lines([wrap(t, w) for t, w in zip(labels, widths, strict=True)], bottom=True)
+        for cells in _row_lines([wrap(t, w) for t, w in zip(labels, widths, strict=True)], bottom=True)
     )
     yield "┡" + "╇".join("━" * (w + 2) for w in widths) + "┩\n"
     if whole and styles is None:  # the fast way: a big book has 200,000 findings
@@ -209,11 +209,11 @@ def _boxed(
             yield line(row, "│", style)
             continue
         cells = [wrap(c, w, kind) for c, w, kind in zip(row, widths, kinds, strict=True)]
-        yield from (line(texts, "│", style) for texts in _stacked_lines(cells))
+        yield from (line(texts, "│", style) for texts in _row_lines(cells))
     yield "└" + "┴".join("─" * (w + 2) for w in widths) + "┘\n"
 
 
-def _stacked_lines(cells: list[list[str]], *, bottom: bool = False) -> Iterator[list[str]]:
+def _row_lines(cells: list[list[str]], *, bottom: bool = False) -> Iterator[list[str]]:
     """The lines of a row whose cells have several: each cell's lines from the top (a label's
     at the bottom of the head, as Rich puts them), blank below (or above)."""
     height = max(len(c) for c in cells)
@@ -233,17 +233,24 @@ def _stacked(
     paint: Paint,
 ) -> Iterator[str]:
     """One block a record: `label: value` lines, values aligned, a blank line after each block;
-    an empty value is left out."""
+    an empty value is left out, free text wrapped, any other value whole on its line. Where the
+    labels leave less than `PROSE_MIN` columns beside them, each value goes under its label,
+    indented by two."""
     indent = max(cell_len(label) for label in labels) + 2
-    heads = [f"{label}:" + " " * (indent - cell_len(label) - 1) for label in labels]
+    below = width - indent < PROSE_MIN
+    if below:
+        heads, indent = [f"{label}:\n  " for label in labels], 2
+    else:
+        heads = [f"{label}:" + " " * (indent - cell_len(label) - 1) for label in labels]
     for r, row in enumerate(rows):
         style = (styles[r] if styles else None) or ""
         out = []
-        for head, text, kind in zip(heads, row, kinds, strict=True):
+        for label, head, text, kind in zip(labels, heads, row, kinds, strict=True):
             if not text:
                 continue
-            lines = wrap(text, width - indent, kind if kind != FIXED else PROSE)
-            out.append(paint(head, "bold") + paint(lines[0], style) + "\n")
+            lines = [text] if kind == FIXED else wrap(text, width - indent, kind)  # never cut, even if too wide
+            head = paint(f"{label}:", "bold") + head[len(label) + 1 :]
+            out.append(head + paint(lines[0], style) + "\n")
             out.extend(" " * indent + paint(more, style) + "\n" if more else "\n" for more in lines[1:])
         yield "".join(out) + "\n"
 
