@@ -202,15 +202,19 @@ def _boxed(
     yield "┡" + "╇".join("━" * (w + 2) for w in widths) + "┩\n"
     if whole and styles is None:  # the fast way: a big book has 200,000 findings
         yield from (line(row, "│", None) for row in rows)
-        rows = []
-    for r, row in enumerate(rows):
-        style = styles[r] if styles else None
-        if whole or all(cell_len(c) <= w and "\n" not in c for c, w in zip(row, widths, strict=True)):
-            yield line(row, "│", style)
-            continue
-        cells = [wrap(c, w, kind) for c, w, kind in zip(row, widths, kinds, strict=True)]
-        yield from (line(texts, "│", style) for texts in _row_lines(cells))
+    else:
+        for r, row in enumerate(rows):
+            style = styles[r] if styles else None
+            yield from (line(texts, "│", style) for texts in _cell_lines(row, kinds, widths, whole))
     yield "└" + "┴".join("─" * (w + 2) for w in widths) + "┘\n"
+
+
+def _cell_lines(row: Sequence[str], kinds: Sequence[str], widths: list[int], whole: bool) -> Iterator[Sequence[str]]:
+    """A row's lines: the row itself when every cell fits its column, else its cells wrapped."""
+    if whole or all(cell_len(c) <= w and "\n" not in c for c, w in zip(row, widths, strict=True)):
+        yield row
+        return
+    yield from _row_lines([wrap(c, w, kind) for c, w, kind in zip(row, widths, kinds, strict=True)])
 
 
 def _row_lines(cells: list[list[str]], *, bottom: bool = False) -> Iterator[list[str]]:
