@@ -61,8 +61,8 @@ def longest_unit(text: str, kind: str) -> int:
 
 def wrap(text: str, width: int, kind: str = PROSE, indent: int = 0) -> list[str]:
     """`text` in lines of at most `width` columns, broken at spaces (a list between its items); a
-    word wider than a line is folded. Lines after the first of a paragraph are indented by
-    `indent` spaces (a hanging indent); no line ends with a space."""
+    word wider than a line is folded. The lines after the first are indented by `indent` spaces
+    (a hanging indent); no line ends with a space."""
     width = max(width, 1)
     lines: list[str] = []
     for paragraph in text.split("\n"):
