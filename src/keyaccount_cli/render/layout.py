@@ -56,7 +56,15 @@ def longest_unit(text: str, kind: str) -> int:
     if kind == FIXED:
         return max((cell_len(line) for line in text.split("\n")), default=0)
     units = [u for p in text.split("\n") for u in _units(p, kind)]
-    return max((cell_len(u) for u in units if u.isascii() or kind == LIST), default=0)
+    return max((_unbroken(u, kind) for u in units), default=0)
+
+
+def _unbroken(unit: str, kind: str) -> int:
+    """How narrow a line may be for `unit`: a Latin word or a list item whole, a word of wide
+    characters (Chinese) one character at the least."""
+    if unit.isascii() or kind == LIST:
+        return cell_len(unit)
+    return max(cell_len(ch) for ch in unit)
 
 
 def wrap(text: str, width: int, kind: str = PROSE, indent: int = 0) -> list[str]:
@@ -143,14 +151,23 @@ def column_widths(
     if spare < 0:
         return None, False
     widths = list(least)
-    for group in ([i for i, k in enumerate(kinds) if k != FIXED], range(len(widths))):
-        while spare > 0:
-            short = [i for i in group if widths[i] < natural[i]]
-            if not short:
-                break
-            i = max(short, key=lambda j: natural[j] - widths[j])
-            widths[i] += 1
-            spare -= 1
+    free = [i for i, k in enumerate(kinds) if k != FIXED]
+    while spare > 0:  # free text first, the widest short of its width first
+        short = [i for i in free if widths[i] < natural[i]]
+        if not short:
+            break
+        i = max(short, key=lambda j: natural[j] - widths[j])
+        widths[i] += 1
+        spare -= 1
+    # then as many labels as the room left allows on one line, the cheapest first; the rest shared
+    for i in sorted(range(len(widths)), key=lambda j: natural[j] - widths[j]):
+        if 0 < natural[i] - widths[i] <= spare:
+            spare -= natural[i] - widths[i]
+            widths[i] = natural[i]
+    while spare > 0 and (short := [i for i in range(len(widths)) if widths[i] < natural[i]]):
+        i = max(short, key=lambda j: natural[j] - widths[j])
+        widths[i] += 1
+        spare -= 1
     return widths, False
 
 
