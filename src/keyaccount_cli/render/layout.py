@@ -150,6 +150,11 @@ def column_widths(
     spare = width - border - sum(least)
     if spare < 0:
         return None, False
+    return _share(least, natural, kinds, spare), False
+
+
+def _share(least: list[int], natural: list[int], kinds: Sequence[str], spare: int) -> list[int]:
+    """The columns' widths from their least, with `spare` columns more to give out."""
     widths = list(least)
     free = [i for i, k in enumerate(kinds) if k != FIXED]
     while spare > 0:  # free text first, the widest short of its width first
@@ -168,7 +173,7 @@ def column_widths(
         i = max(short, key=lambda j: natural[j] - widths[j])
         widths[i] += 1
         spare -= 1
-    return widths, False
+    return widths
 
 
 def _plain(text: str, style: str) -> str:
