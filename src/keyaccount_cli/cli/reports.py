@@ -69,11 +69,9 @@ def health(
                ("deductions", "Deductions")]  # fmt: skip
     emit(rows, "table", columns, empty="no accounts yet; start with kam import FILE.csv", style=_style)
     if account and records and records[0]["score"] is not None:
-        from rich.markup import escape
+        from ..render.output import say
 
-        from ..render.output import console
-
-        console().print(escape(f"{records[0]['account']}: {records[0]['explanation']}"))
+        say(f"{records[0]['account']}: {records[0]['explanation']}")
 
 
 def _dim(r: dict[str, Any], d: str) -> str | None:
@@ -128,26 +126,23 @@ def _money(value: float | None) -> str:
 
 
 def _render(board: dict[str, Any]) -> None:
-    from rich.markup import escape
+    from ..render.output import emit, heading, say
 
-    from ..render.output import console, emit
-
-    con = console()
-    con.print(f"[bold underline]Key-account dashboard as of {board['as_of']}[/]")
+    heading(f"Key-account dashboard as of {board['as_of']}")
     emit(board["tiers"], "table", [("tier", "Tier"), ("red", "Red"), ("yellow", "Yellow"), ("green", "Green"),
          ("no_score", "No score"), ("total", "Total")], title="Accounts by tier and health band")  # fmt: skip
     st = board["single_threaded"]
     share = f"{st['share']:.0%}" if st["share"] is not None else "–"
-    con.print(escape(f"Single-threaded deals (open, at least {_money(st['min_amount'])}): {st['count']} of "
-                     f"{st['open_opportunities']} ({share}), amount {_money(st['amount'])}"))  # fmt: skip
+    say(f"Single-threaded deals (open, at least {_money(st['min_amount'])}): {st['count']} of "
+        f"{st['open_opportunities']} ({share}), amount {_money(st['amount'])}")  # fmt: skip
     opp_columns = [("account", "Account"), ("opportunity", "Opportunity"), ("amount", "Amount"), ("stage", "Stage"),
                    ("close_date", "Close"), ("contacts", "Contacts"), ("stability", "Stability")]  # fmt: skip
     money = lambda rows: [dict(r, amount=_money(r["amount"])) for r in rows]  # noqa: E731
     if st["opportunities"]:
         emit(money(st["opportunities"]), "table", opp_columns)
     kc = board["key_person_changed"]
-    con.print(escape(f"Open deals whose key person changed in the last {kc['days']} days: {kc['count']}, "
-                     f"amount {_money(kc['amount'])}"))  # fmt: skip
+    say(f"Open deals whose key person changed in the last {kc['days']} days: {kc['count']}, "
+        f"amount {_money(kc['amount'])}")  # fmt: skip
     if kc["opportunities"]:
         emit(money(kc["opportunities"]), "table", opp_columns[:-1] + [("coverage", "Coverage")])
     emit([dict(m, people=", ".join(m["people"])) for m in board["key_people_changes"]], "table",

@@ -42,32 +42,29 @@ def show(
 
 
 def _render(page: dict[str, Any]) -> None:
-    from rich.markup import escape
-
     from ..domain.labels import label
-    from ..render.output import attitude_label, console, coverage_counts, emit
+    from ..render.output import attitude_label, coverage_counts, emit, heading, say
 
-    con = console()
-    con.print(f"[bold underline]{escape(page['account'])}[/]")
+    heading(page["account"])
     shown = {**page, "annual_revenue": f"{page['annual_revenue']:,.0f}" if page["annual_revenue"] is not None else None}
     profile = [f"{k}: {shown[k]}" for k in ("industry", "tier", "owner", "annual_revenue") if shown[k] is not None]
     profile += [f"status: {page['status']}"]
     if page["renewal_date"]:
         profile.append(f"renewal date: {page['renewal_date']}")
     if profile:
-        con.print(escape(" · ".join(profile)))
+        say(" · ".join(profile))
     if page["notes"]:
-        con.print(escape(page["notes"]))
+        say(page["notes"])
     fu, health = page["follow_up"], page["health"]
     if fu["tier"]:
         derived = " (from annual revenue)" if fu["tier_from_revenue"] else ""
-        con.print(escape(f"Tier: {fu['tier']}{derived}, follow up every {fu['cadence_days']} days; "
-                         f"last interaction: {fu['last_interaction'] or 'none'}"))  # fmt: skip
+        say(f"Tier: {fu['tier']}{derived}, follow up every {fu['cadence_days']} days; "
+            f"last interaction: {fu['last_interaction'] or 'none'}")  # fmt: skip
     if health["score"] is not None:
-        con.print(escape(f"Health: {health['score']} ({health['band']}): {health['explanation']}"))
+        say(f"Health: {health['score']} ({health['band']}): {health['explanation']}")
     cov = page["coverage"]
     counts = coverage_counts(cov["active_contacts"], cov["departments"], cov["supporters"], cov["decision_makers"])
-    con.print(escape(f"Coverage: {counts}, single points: {', '.join(cov['single_points']) or 'none'}"))
+    say(f"Coverage: {counts}, single points: {', '.join(cov['single_points']) or 'none'}")
     rows = [dict(r, roles=", ".join(r["roles"]), attitude=attitude_label(r["attitude"]))
             for r in page["contacts"]]  # fmt: skip
     emit(rows, "table", [("name", "Name"), ("title", "Title"), ("department", "Department"), ("roles", "Roles"),
