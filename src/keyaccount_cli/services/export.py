@@ -70,7 +70,9 @@ ACCOUNT_HEADER = ["account", "industry", "tier", "owner", "annual_revenue", "not
 
 def account_rows(source: Any, opts: CheckOptions) -> Rows:
     rows = []
-    for facts in iter_book_facts(as_reader(source), due=opts.horizon, today=opts.today):  # as `kam accounts`
+    for facts in iter_book_facts(
+        as_reader(source), due=opts.horizon, today=opts.today, scores=False
+    ):  # as `kam accounts`
         a = facts.view
         assert a is not None  # a whole book: every account has its view
         rows.append([a.name, a.industry, a.tier, a.owner, a.annual_revenue, a.notes, facts.active,
