@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 from .dates import window_end as window_end  # re-exported: the window of `CheckOptions.horizon`
 from .graph import Coverage
+from .order import sort_key
 from .portfolio import Policy
 from .portfolio import findings as portfolio_findings
 from .views import AccountBook, AccountFacts, AccountView, ContactView, Counts, Move, covered
@@ -272,7 +273,7 @@ def finding_order(f: Finding) -> tuple[int, str, date, str, str, str]:
     SEVERITIES), account, date; then code, contact and message, so the order never varies. Within one
     account it is `_order`."""
     rank, day, code, contact, message = _order(f)
-    return rank, f.account.casefold(), day, code, contact, message
+    return rank, sort_key(f.account), day, code, contact, message
 
 
 def _order(f: Finding) -> tuple[int, date, str, str, str]:
@@ -293,7 +294,7 @@ def check_accounts(accounts: Iterable[AccountView | AccountFacts], opts: CheckOp
     for a in accounts:
         findings = check_facts(a if isinstance(a, AccountFacts) else facts_of(a), opts)
         if findings:
-            found.append((findings[0].account.casefold(), findings))
+            found.append((sort_key(findings[0].account), findings))
     found.sort(key=itemgetter(0))
     by_severity: dict[int, list[Finding]] = {rank: [] for rank in sorted(set(SEVERITY_RANK.values()))}
     for _, findings in found:
@@ -319,7 +320,7 @@ def check_book(book: AccountBook, opts: CheckOptions, json: bool = False) -> dic
         found = change_findings(book.facts(id_, names[id_]), opts, None, later)
         if found or later:
             early[id_] = (found, later)
-    order = sorted(book.accounts, key=lambda a: a[1].casefold())  # no two accounts have the same name
+    order = sorted(book.accounts, key=lambda a: sort_key(a[1]))  # no two accounts have the same name
     by_severity: dict[str, list[Any]] = {severity: [] for severity in SEVERITIES}
     lines = JsonLines(opts, by_severity) if json else None
     if lines is not None:  # the accounts' names and the findings so far as JSON, while the counts are computed

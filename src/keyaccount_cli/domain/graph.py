@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from .order import sort_key
 from .views import AccountView, ContactView
 from .vocab import ATTITUDE_SCORE, POWER_RANK
 
@@ -112,7 +113,7 @@ def _rank(c: ContactView) -> tuple[int, int, int, str]:
         0 if c.active else 1,
         -POWER_RANK.get(c.decision_power or "", 0),
         -ATTITUDE_SCORE.get(c.attitude or "", 0),
-        c.name,
+        sort_key(c.name),
     )
 
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ..errors import KamError
+from .order import sort_key
 from .views import AccountView, ContactView
 from .vocab import ATTITUDE_SCORE, DEFAULT_DEADLINES, POWER_RANK, STEP_TEXT, STEPS
 
@@ -100,7 +101,7 @@ def suggest_successors(account: AccountView, departing_id: int) -> list[Candidat
             reasons.append(f"attitude {c.attitude}")
         points = POWER_RANK.get(c.decision_power or "", 0) + ATTITUDE_SCORE.get(c.attitude or "", 0)
         out.append(Candidate(c, tier * 10 + points, reasons))
-    out.sort(key=lambda k: (-k.score, distance.get(k.contact.id, len(by_id)), k.contact.name))
+    out.sort(key=lambda k: (-k.score, distance.get(k.contact.id, len(by_id)), sort_key(k.contact.name)))
     return out
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ..domain.checks import FINDING_KEYS, CheckOptions, check_accounts, check_facts, facts_and_coverage
-from ..domain.keys import name_key
+from ..domain.order import sort_key
 from ..domain.vocab import history_text
 from ..importing.columns import COLUMNS, FOLDER_FILES, MOVED_TO
 from ..importing.contacts import EXPORT_HEADER
@@ -74,7 +74,7 @@ def account_rows(source: Any, opts: CheckOptions) -> Rows:
         facts, cov = facts_and_coverage(a)
         rows.append([a.name, a.industry, a.tier, a.owner, a.annual_revenue, a.notes, cov.active,
                      cov.departments, cov.supporters, cov.decision_makers, len(check_facts(facts, opts))])  # fmt: skip
-    return ACCOUNT_HEADER, sorted(rows, key=lambda r: name_key(r[0]))
+    return ACCOUNT_HEADER, sorted(rows, key=lambda r: sort_key(r[0]))
 
 
 FINDING_HEADER = list(FINDING_KEYS)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..domain.checks import CheckOptions
 from ..domain.health import Scorecard, assess
 from ..domain.health import record as health_record
-from ..domain.keys import name_key
+from ..domain.order import sort_key
 from ..storage.extras import health_trend, record_health
 from ..storage.reader import Reader
 from ..storage.reading import account_ids, iter_accounts
@@ -40,7 +40,7 @@ def health_scores(reader: Reader, card: Scorecard, opts: CheckOptions, names: Se
     tier in each record is the effective one."""
     results = [(v.id, health_record(v.name, opts.policy.tier(v), assess(v, card, opts)))
                for v in iter_accounts(reader, names, for_checks=True, today=opts.today)]  # fmt: skip
-    results.sort(key=lambda p: name_key(p[1]["account"]))
+    results.sort(key=lambda p: sort_key(p[1]["account"]))
     return results
 
 
@@ -64,5 +64,5 @@ def health_history(reader: Reader, account: str | None) -> list[dict[str, Any]]:
         extra = json.loads(detail) if detail else {}
         records.append({"account": names[account_id], "date": day.isoformat(), "score": value, "band": band,
                         **{k: extra.get(k) for k in TREND_DETAIL}})  # fmt: skip
-    records.sort(key=lambda r: (name_key(r["account"]), r["date"]))
+    records.sort(key=lambda r: (sort_key(r["account"]), r["date"]))
     return records

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..domain.checks import CheckOptions, check_facts, facts_and_coverage
-from ..domain.keys import name_key
+from ..domain.order import sort_key
 from ..domain.succession import Candidate, suggest_successors
 from ..domain.views import AccountView
 from ..storage.activity import history
@@ -33,7 +33,7 @@ def account_overview(reader: Reader, opts: CheckOptions) -> list[dict[str, Any]]
             "contacts": cov.active, "departments": cov.departments, "supporters": cov.supporters,
             "decision_makers": cov.decision_makers, "findings": len(check_facts(facts, opts)), "status": a.status,
         })  # fmt: skip
-    records.sort(key=lambda r: name_key(r["account"]))
+    records.sort(key=lambda r: sort_key(r["account"]))
     return records
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from ..domain.order import sort_key
 from .reader import _day, _text_order, as_reader
 from .reading import _contact_day
 
@@ -52,12 +53,8 @@ def contacts_for_export(source: Any, fields: Sequence[str], *, by_id: bool = Fal
     selected = ", ".join(_FIELD_SQL.get(field, f"c.{field}") for field in fields)
     at = list(fields).index("change_date") if "change_date" in fields else None
     joins = _JOINS + (_MOVED if "moved_to" in fields else "")
-    # accounts in name order, and each one's contacts by id: SQLite sorts one account at a time
-    order = "c.id" if by_id else f"{_text_order(reader, 'a.name_key')}, c.id"
-    for row in reader.rows(
-        f"SELECT c.id, c.name, {selected} FROM account a CROSS JOIN contact c{joins}"
-        f" WHERE c.account_id = a.id ORDER BY {order}"
-    ):
+    query = f"SELECT c.id, c.name, {selected} FROM account a CROSS JOIN contact c{joins} WHERE c.account_id = a.id"
+    for row in _in_order(reader, query, by_id):
         if at is None or row[at + 2] is None:
             yield row[2:]
             continue
@@ -67,6 +64,31 @@ def contacts_for_export(source: Any, fields: Sequence[str], *, by_id: bool = Fal
         values = list(row[2:])
         values[at] = day.isoformat() if day is not None else None
         yield values
+
+
+_CHUNK = 500  # accounts per query when the accounts' order is not the database's
+
+
+def _in_order(reader: Any, query: str, by_id: bool) -> Iterator[Sequence[Any]]:
+    """The rows of `query` (contacts joined to their account `a`) by contact id, or by account name
+    (`order.sort_key`: pinyin for Chinese names) then contact id. Names all in ASCII sort in the
+    database as they do in Python (code points of the case-folded key: SQLite sorts one account at a
+    time); else the accounts are put in order here and read a few hundred at a time, in that order."""
+    if by_id:
+        yield from reader.rows(query + " ORDER BY c.id")
+        return
+    accounts = list(reader.rows("SELECT id, name FROM account"))
+    if all(name.isascii() for _, name in accounts):
+        # accounts in name order, and each one's contacts by id
+        yield from reader.rows(query + f" ORDER BY {_text_order(reader, 'a.name_key')}, c.id")
+        return
+    ids = [id_ for id_, name in sorted(accounts, key=lambda a: sort_key(a[1]))]
+    for start in range(0, len(ids), _CHUNK):
+        chunk = [int(i) for i in ids[start : start + _CHUNK]]  # integers from the database itself
+        rank = " ".join(f"WHEN {id_} THEN {i}" for i, id_ in enumerate(chunk))
+        yield from reader.rows(
+            query + f" AND a.id IN ({', '.join(map(str, chunk))}) ORDER BY CASE a.id {rank} END, c.id"
+        )
 
 
 def one_snapshot(source: Any) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col
 
 from ..domain.keys import email_key, name_key
+from ..domain.order import sort_key
 from ..domain.vocab import history_text
 from ..errors import KamError
 from .mentions import erase_mentions, person_mentions
@@ -62,9 +63,7 @@ def find_account_name(session: Session, account_id: int) -> str:
 def require_account(session: Session, name: str) -> Account:
     account = find_account(session, name)
     if account is None:
-        known = session.scalars(
-            select(col(Account.name)).order_by(text_order(session, Account.name_key)).limit(20)
-        ).all()
+        known = sorted(session.scalars(select(col(Account.name))).all(), key=sort_key)[:20]  # as kam lists them
         hint = f"; known accounts: {', '.join(known)}" if known else "; the database has no accounts yet"
         raise KamError(f"no account named {name!r}{hint}")
     return account
