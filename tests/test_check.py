@@ -100,13 +100,7 @@ def test_someone_who_left_without_successor():
 
 @pytest.mark.parametrize(
     ("spec", "end"),
-    [
-        ("30d", date(2026, 12, 22)),
-        ("2w", date(2026, 12, 6)),
-        ("3m", date(2027, 2, 22)),
-        ("2027-01-31", date(2027, 1, 31)),
-        ("2027-01", date(2027, 1, 1)),
-    ],
+    [("30d", date(2026, 12, 22)), ("2w", date(2026, 12, 6)), ("3m", date(2027, 2, 22)), ("2027-01-31", date(2027, 1, 31)), ("2027-01", date(2027, 1, 1))],
 )
 def test_due_windows(spec, end):
     assert window_end(spec, TODAY) == end
@@ -152,10 +146,7 @@ def test_check_csv_has_the_same_columns(kam):
 
 
 def test_quiet_is_silent_with_exit_0_when_all_is_well(kam, write_csv):
-    kam(
-        "import",
-        write_csv("account,name,department,decision_power,attitude\nACME,A,IT,final,support\nACME,B,Sales,,support\n"),
-    )
+    kam("import", write_csv("account,name,department,decision_power,attitude\nACME,A,IT,final,support\nACME,B,Sales,,support\n"))
     result = kam("check", "--quiet")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
     assert kam("check", "--format", "json").stdout.strip() == "[]"
@@ -217,10 +208,7 @@ def test_due_accepts_a_slashed_date():
 
 
 def test_empty_csv_still_has_the_header(kam, write_csv):
-    kam(
-        "import",
-        write_csv("account,name,department,decision_power,attitude\nACME,A,IT,final,support\nACME,B,Sales,,support\n"),
-    )
+    kam("import", write_csv("account,name,department,decision_power,attitude\nACME,A,IT,final,support\nACME,B,Sales,,support\n"))
     assert kam("check", "--format", "csv").stdout == "code,severity,account,contact,date,message\n"
 
 
@@ -295,9 +283,7 @@ def test_json_findings_keep_quotes_and_backslashes_in_names(kam, write_csv):
     kam("import", write_csv('account,name\n"Say ""Hi"" \\ Co","Li ""Lei"" \\ 李"\n'))
     result = kam("check", "--format", "json")
     findings = json.loads(result.stdout)
-    assert {(f["account"], f["contact"]) for f in findings if f["code"] == "SINGLE_CONTACT"} == {
-        ('Say "Hi" \\ Co', 'Li "Lei" \\ 李')
-    }
+    assert {(f["account"], f["contact"]) for f in findings if f["code"] == "SINGLE_CONTACT"} == {('Say "Hi" \\ Co', 'Li "Lei" \\ 李')}
     assert result.stdout == kam("check", "--format", "json", "--account", 'say "hi" \\ co').stdout
 
 

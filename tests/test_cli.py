@@ -17,22 +17,8 @@ COMMANDS = [c.name for c in app.registered_commands]
 
 
 def test_every_command_has_help_with_an_example(kam):
-    assert {
-        "import",
-        "accounts",
-        "contacts",
-        "add",
-        "set",
-        "relate",
-        "successor",
-        "map",
-        "check",
-        "history",
-        "export",
-        "db",
-        "health",
-        "report",
-    } <= set(COMMANDS)
+    assert {"import", "accounts", "contacts", "add", "set", "relate", "successor", "map", "check", "history", "export", "db",
+            "health", "report"} <= set(COMMANDS)
     for name in COMMANDS:
         result = kam(name, "--help")
         assert result.exit_code == 0
@@ -78,13 +64,7 @@ def test_map_and_check_on_a_current_sqlite_file_read_it_without_sqlalchemy_or_ne
 
 
 def test_global_options_may_follow_the_command():
-    assert hoist_global_options(["check", "--as-of", "2026-01-01", "--due", "2w"]) == [
-        "--as-of",
-        "2026-01-01",
-        "check",
-        "--due",
-        "2w",
-    ]
+    assert hoist_global_options(["check", "--as-of", "2026-01-01", "--due", "2w"]) == ["--as-of", "2026-01-01", "check", "--due", "2w"]
     assert hoist_global_options(["import", "x.csv", "--db=/tmp/k.db"]) == ["--db=/tmp/k.db", "import", "x.csv"]
 
 
@@ -93,10 +73,7 @@ def contacts(kam, account):
 
 
 def test_contact_by_email_id_or_name(kam, write_csv):
-    kam(
-        "import",
-        write_csv("account,name,email\nACME,Li Lei,li@acme.example\nOther,Li Lei,li@other.example\nACME,Han Mei,\n"),
-    )
+    kam("import", write_csv("account,name,email\nACME,Li Lei,li@acme.example\nOther,Li Lei,li@other.example\nACME,Han Mei,\n"))
     han = contacts(kam, "ACME")["Han Mei"]
     assert kam("set", str(han["id"]), "--title", "Buyer").exit_code == 0
     assert kam("set", "han mei", "--department", "Purchasing").exit_code == 0
@@ -106,31 +83,13 @@ def test_contact_by_email_id_or_name(kam, write_csv):
     assert "ambiguous" in result.stderr and "li@acme.example" in result.stderr and "li@other.example" in result.stderr
     assert kam("set", "Li Lei", "--account", "Other", "--title", "CTO").exit_code == 0
     assert contacts(kam, "Other")["Li Lei"]["title"] == "CTO"
-    assert (
-        contacts(kam, "ACME")["Han Mei"] | {"title": "Buyer", "department": "Purchasing"}
-        == contacts(kam, "ACME")["Han Mei"]
-    )
+    assert contacts(kam, "ACME")["Han Mei"] | {"title": "Buyer", "department": "Purchasing"} == contacts(kam, "ACME")["Han Mei"]
     missing = kam("set", "Nobody", "--title", "x")
     assert missing.exit_code == 2 and "no contact 'Nobody'" in missing.stderr
 
 
 def test_add_set_and_history(kam):
-    assert (
-        kam(
-            "add",
-            "ACME",
-            "Li Lei",
-            "--email",
-            "li@acme.example",
-            "--role",
-            "KDM",
-            "--role",
-            "it",
-            "--power",
-            "最终拍板",
-        ).exit_code
-        == 0
-    )
+    assert kam("add", "ACME", "Li Lei", "--email", "li@acme.example", "--role", "KDM", "--role", "it", "--power", "最终拍板").exit_code == 0
     assert kam("add", "acme", "Han Mei", "--reports-to", "li@acme.example", "--attitude", "+2").exit_code == 0
     people = contacts(kam, "ACME")
     assert people["Li Lei"]["roles"] == ["decision_maker", "it"] and people["Li Lei"]["decision_power"] == "final"
@@ -139,10 +98,8 @@ def test_add_set_and_history(kam):
     assert kam("set", "Han Mei", "--title", "").exit_code == 0  # an empty value clears
     history = json.loads(kam("history", "Han Mei", "--format", "json").stdout)
     assert [(h["field"], h["old"], h["new"], h["source"]) for h in history[1:]] == [
-        ("title", None, "Buyer", "set"),
-        ("change_risk", None, "high", "set"),
-        ("change_date", None, "2027-01-15", "set"),
-        ("title", "Buyer", None, "set"),
+        ("title", None, "Buyer", "set"), ("change_risk", None, "high", "set"),
+        ("change_date", None, "2027-01-15", "set"), ("title", "Buyer", None, "set"),
     ]
     account_history = json.loads(kam("history", "ACME", "--format", "json").stdout)
     assert {h["name"] for h in account_history} == {"ACME", "Li Lei", "Han Mei"}
@@ -196,13 +153,7 @@ def test_accounts_listing(kam):
     kam("import", EXAMPLE)
     rows = json.loads(kam("--as-of", "2026-11-22", "accounts", "--format", "json").stdout)
     east = next(r for r in rows if r["account"] == "华东电力集团")
-    assert (east["contacts"], east["departments"], east["supporters"], east["decision_makers"], east["findings"]) == (
-        6,
-        4,
-        4,
-        2,
-        5,
-    )
+    assert (east["contacts"], east["departments"], east["supporters"], east["decision_makers"], east["findings"]) == (6, 4, 4, 2, 5)
     csv_lines = kam("accounts", "--format", "csv").stdout.splitlines()
     assert csv_lines[0].startswith("account,industry,tier,owner,contacts")
     assert len(csv_lines) == 6
@@ -226,10 +177,7 @@ def test_config_unknown_key_is_named(kam, tmp_path):
 @pytest.mark.sqlite_only
 def test_config_beside_the_database_sets_thresholds_and_aliases(kam, tmp_path, write_csv):
     (tmp_path / "kam.yaml").write_text("min_contacts: 3\naliases:\n  attitude:\n    support: [温和支持]\n")
-    kam(
-        "import",
-        write_csv("account,name,department,decision_power,attitude\nACME,A,IT,final,温和支持\nACME,B,Sales,,support\n"),
-    )
+    kam("import", write_csv("account,name,department,decision_power,attitude\nACME,A,IT,final,温和支持\nACME,B,Sales,,support\n"))
     codes = {f["code"] for f in json.loads(kam("check", "--format", "json").stdout)}
     assert codes == {"SINGLE_CONTACT"}
 

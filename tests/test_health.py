@@ -90,13 +90,9 @@ def test_key_people_who_left_within_twelve_months_cost_ten_points():
         person(3, roles=("champion",), status="left", change_date=date(2026, 3, 1), successor_id=2),
         person(4, roles=("decision_maker",), status="left", change_date=None, successor_id=1),  # date from the history
         person(5, roles=("user",), status="left", change_date=date(2026, 6, 1), successor_id=2),  # not a key person
-        person(
-            6, decision_power="final", status="left", change_date=date(2025, 11, 23), successor_id=1
-        ),  # 12 months ago
+        person(6, decision_power="final", status="left", change_date=date(2025, 11, 23), successor_id=1),  # 12 months ago
     ]
-    a = account(
-        boss, fan, *left, usage=85, renewal_intent="proactive", p1_tickets=0, nps=9, left_on={4: date(2026, 9, 1)}
-    )
+    a = account(boss, fan, *left, usage=85, renewal_intent="proactive", p1_tickets=0, nps=9, left_on={4: date(2026, 9, 1)})
     result = assess(a, card, opts())
     assert result.score == 90.0
     assert [d.reason for d in result.deductions] == ["2 key-person changes in 12 months: P3 2026-03-01, P4 2026-09-01"]
@@ -258,11 +254,7 @@ def test_the_scorecard_comes_from_the_config(kam, tmp_path, load_example, monkey
 def test_record_trend_and_health_low_through_the_cli(kam, write_csv, isolated_db, load_example):
     load_example(kam)
     first = kam("--as-of", "2026-11-16", "health", "--record")
-    assert (first.exit_code, first.stdout, first.stderr) == (
-        0,
-        "",
-        "recorded 4 health scores for 2026-11-16 (1 without data)\n",
-    )
+    assert (first.exit_code, first.stdout, first.stderr) == (0, "", "recorded 4 health scores for 2026-11-16 (1 without data)\n")
     check = ("check", "--account", "星河零售", "--format", "json")
     assert "HEALTH_LOW" not in {f["code"] for f in json.loads(kam("--as-of", "2026-11-16", *check).stdout)}
     kam("--as-of", "2026-11-23", "health", "--record")
@@ -273,12 +265,8 @@ def test_record_trend_and_health_low_through_the_cli(kam, write_csv, isolated_db
                     "message": "health 21.3 on 2026-11-23 and 21.3 on 2026-11-16, both below 60"}]  # fmt: skip
     trend = json.loads(kam("health", "星河零售", "--trend", "--format", "json").stdout)
     assert [(t["date"], t["score"], t["band"], t["usage_points"], t["deductions"]) for t in trend] == [
-        ("2026-11-16", 21.3, "red", 3, 10),
-        ("2026-11-23", 21.3, "red", 3, 10),
-    ]
-    better = write_csv(
-        "客户,核心功能活跃度,续约意向,高优先级服务请求,NPS\n星河零售,90,主动提出续约,0,10\n", name="better.csv"
-    )
+        ("2026-11-16", 21.3, "red", 3, 10), ("2026-11-23", 21.3, "red", 3, 10)]
+    better = write_csv("客户,核心功能活跃度,续约意向,高优先级服务请求,NPS\n星河零售,90,主动提出续约,0,10\n", name="better.csv")
     kam("import", better, "--kind", "accounts")
     kam("--as-of", "2026-11-30", "health", "--record")
     assert "HEALTH_LOW" not in {f["code"] for f in json.loads(kam("--as-of", "2026-11-30", *check).stdout)}
@@ -308,9 +296,7 @@ def test_forget_also_erases_the_person_from_deals_and_recorded_scores(kam, write
                             "ACME,Zebediah,z@acme.example,champion,,support,left,2026-10-01\n"
                             "ACME,Yolanda,y@acme.example,decision_maker,,,left,2026-09-01\n"))  # fmt: skip
     kam("import", write_csv("account,usage\nACME,90\n", name="a.csv"), "--kind", "accounts")
-    kam(
-        "import", write_csv("account,name,contacts\nACME,Deal,Zebediah;Boss\n", name="o.csv"), "--kind", "opportunities"
-    )
+    kam("import", write_csv("account,name,contacts\nACME,Deal,Zebediah;Boss\n", name="o.csv"), "--kind", "opportunities")
     kam("import", write_csv("account,name,contacts\nACME,Deal,Boss;Fan\n", name="o2.csv"), "--kind", "opportunities")
     kam("--as-of", "2026-11-23", "health", "--record")
     (before,) = json.loads(kam("health", "ACME", "--trend", "--format", "json").stdout)
@@ -327,17 +313,10 @@ def test_forget_also_erases_the_person_from_deals_and_recorded_scores(kam, write
 def test_show_has_tier_cadence_health_and_opportunities(kam, load_example):
     load_example(kam)
     (page,) = json.loads(kam("--as-of", "2026-11-23", "show", "北辰制造", "--format", "json").stdout)
-    assert page["follow_up"] == {
-        "tier": "strategic",
-        "tier_from_revenue": True,
-        "cadence_days": 7,
-        "last_interaction": None,
-    }
+    assert page["follow_up"] == {"tier": "strategic", "tier_from_revenue": True, "cadence_days": 7, "last_interaction": None}
     assert page["health"]["score"] is None
     assert [(o["opportunity"], o["open"], o["coverage"], o["stability"]) for o in page["opportunities"]] == [
-        ("设备预测性维护", True, "single", "changed"),
-        ("2026年度备件", False, "single", "stable"),
-    ]
+        ("设备预测性维护", True, "single", "changed"), ("2026年度备件", False, "single", "stable")]
     table = kam("--as-of", "2026-11-23", "show", "星河零售").stdout
     assert "Tier: key (from annual revenue), follow up every 14 days; last interaction: 2026-10-20" in table
     assert "Health: 21.3 (red): (usage 45 → 3 pts × 30" in table and "annual_revenue: 4,500,000" in table
@@ -347,9 +326,7 @@ def test_single_threaded_deal_through_the_cli(kam, write_csv):
     kam("import", write_csv("account,name,department,decision_power,attitude\nACME,A,IT,final,support\n"
                             "ACME,B,Sales,,support\nACME,C,Finance,,support\n"))  # fmt: skip
     deal = lambda contacts, stage="proposal": write_csv(  # noqa: E731
-        f"account,name,amount,stage,close_date,contacts\nACME,Renewal,2000000,{stage},2027-01-31,{contacts}\n",
-        name="o.csv",
-    )
+        f"account,name,amount,stage,close_date,contacts\nACME,Renewal,2000000,{stage},2027-01-31,{contacts}\n", name="o.csv")
     kam("import", deal("A;B"), "--kind", "opportunities")
 
     def found(as_of="2026-11-23"):

@@ -110,9 +110,7 @@ def test_broken_csv_far_down_the_file_is_located_alike(tmp_path, monkeypatch):
     data = messy_file(tmp_path / "broken.csv")
     with data.open("a", encoding="utf-8") as fh:
         fh.write('Account X,"Never closed,p@x.example\n' + "more,rows\n" * 10)
-    in_process, worker = both_ways(
-        tmp_path, monkeypatch, ["import", str(data)], ["import", str(FIXTURES / "crm_export_gbk.csv")]
-    )
+    in_process, worker = both_ways(tmp_path, monkeypatch, ["import", str(data)], ["import", str(FIXTURES / "crm_export_gbk.csv")])
     assert in_process == worker
     (broken, gbk), _ = worker
     assert broken[0] == 2 and "line 3502" in broken[2] and "never closed" in broken[2]

@@ -55,11 +55,7 @@ def test_min_amount_must_be_finite_and_below_the_limit(kam, value):
 def test_an_infinite_min_amount_in_the_config_is_refused(kam, tmp_path):
     config = tmp_path / "kam.yaml"
     config.write_text("min_amount: .inf\n", encoding="utf-8")
-    refused(
-        kam("--config", config, "report", "--format", "json"),
-        f"kam: config {config}: min_amount must be a finite number",
-        ".inf",
-    )
+    refused(kam("--config", config, "report", "--format", "json"), f"kam: config {config}: min_amount must be a finite number", ".inf")
 
 
 def test_dates_out_of_range_in_every_csv_are_refused_with_their_location(kam, write_csv, isolated_db):
@@ -70,14 +66,9 @@ def test_dates_out_of_range_in_every_csv_are_refused_with_their_location(kam, wr
     assert not isolated_db.exists() or isolated_db.count("contact") == 0
     kam("add", "ACME", "A")
     opps = write_csv("account,name,close_date\nACME,Deal,9999-12-31\n", name="opps.csv")
-    refused(
-        kam("import", opps, "--kind", "opportunities"),
-        f"kam: {opps}, line 2, column 3 (close_date), value '9999-12-31'",
-    )
+    refused(kam("import", opps, "--kind", "opportunities"), f"kam: {opps}, line 2, column 3 (close_date), value '9999-12-31'")
     talks = write_csv("account,date,kind\nACME,0001-01-01,meeting\n", name="talks.csv")
-    refused(
-        kam("import", talks, "--kind", "interactions"), f"kam: {talks}, line 2, column 2 (date), value '0001-01-01'"
-    )
+    refused(kam("import", talks, "--kind", "interactions"), f"kam: {talks}, line 2, column 2 (date), value '0001-01-01'")
     assert isolated_db.count("opportunity") == 0 and isolated_db.count("interaction") == 0
 
 

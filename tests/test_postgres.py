@@ -77,13 +77,9 @@ def test_two_imports_at_once_keep_both_sets_of_rows_and_a_consistent_history(kam
     assert isolated_db.count("contact") == before + 2 * rows - 1
     assert isolated_db.rows("select count(*) from account where name_key = 'shared co'") == [(1,)]
     # every contact and account has exactly one "created" row in the history
-    created = isolated_db.rows(
-        "select entity, entity_id, count(*) from \"change\" where field = '*' group by entity, entity_id having count(*) <> 1"
-    )
+    created = isolated_db.rows("select entity, entity_id, count(*) from \"change\" where field = '*' group by entity, entity_id having count(*) <> 1")
     assert created == []
-    assert isolated_db.rows("select count(*) from \"change\" where entity = 'contact' and field = '*'") == [
-        (isolated_db.count("contact"),)
-    ]
+    assert isolated_db.rows("select count(*) from \"change\" where entity = 'contact' and field = '*'") == [(isolated_db.count("contact"),)]
     # Lin's title: the second import changed the first one's, and the history says so
     (title,) = isolated_db.rows("select title from contact where email = 'lin@shared.example'")[0]
     history = json.loads(kam("history", "lin@shared.example", "--format", "json").stdout)
@@ -132,12 +128,7 @@ def test_a_database_from_the_first_schema_is_upgraded_in_place(kam, isolated_db)
     (info,) = json.loads(kam("db", "--format", "json").stdout)
     assert info["schema_version"] == SCHEMA_VERSION == 8
     indexes = {r[0] for r in isolated_db.rows("select indexname from pg_indexes where schemaname = current_schema()")}
-    assert {
-        "ix_contact_reports_to_id",
-        "ix_contact_successor_id",
-        "ix_contact_moved_to_id",
-        "ix_contact_watched",
-    } <= indexes
+    assert {"ix_contact_reports_to_id", "ix_contact_successor_id", "ix_contact_moved_to_id", "ix_contact_watched"} <= indexes
     assert isolated_db.count("opportunity") == isolated_db.count("health_score") == 0
     assert kam("export", "contacts").stdout == exported
 
@@ -147,12 +138,7 @@ def _downgrade(db: TestDatabase) -> None:
     account columns."""
     with db.admin.transaction():
         db.admin.execute(f'SET LOCAL search_path TO "{db.schema}"')
-        for index in (
-            "ix_contact_reports_to_id",
-            "ix_contact_successor_id",
-            "ix_contact_moved_to_id",
-            "ix_contact_watched",
-        ):
+        for index in ("ix_contact_reports_to_id", "ix_contact_successor_id", "ix_contact_moved_to_id", "ix_contact_watched"):
             db.admin.execute(f"DROP INDEX {index}")
         db.admin.execute("DROP TABLE opportunity_contact, opportunity, health_score")
         db.admin.execute("ALTER TABLE account DROP COLUMN status, DROP COLUMN renewal_date")
@@ -162,10 +148,7 @@ def _downgrade(db: TestDatabase) -> None:
 def test_backup_points_at_the_servers_own_tools(kam, tmp_path, isolated_db):
     assert kam("import", EXAMPLE).exit_code == 0
     result = kam("backup", tmp_path / "copy.db")
-    assert (
-        result.exit_code == 2
-        and f"pg_dump --format=custom --file {tmp_path / 'copy.db'} 'postgresql://" in result.stderr
-    )
+    assert result.exit_code == 2 and f"pg_dump --format=custom --file {tmp_path / 'copy.db'} 'postgresql://" in result.stderr
     assert result.stderr.count("\n") == 1 and not (tmp_path / "copy.db").exists()
     # the command to copy leaves the password out (CI's server has one): pg_dump asks or reads ~/.pgpass
     password = make_url(isolated_db.location).password

@@ -46,9 +46,7 @@ def big_file(path: Path, rows: int) -> Path:
             size = 1 + account % 40
             for k in range(min(size, rows - n)):
                 boss = "" if k == 0 else f"c{n - k}@a{account}.example"
-                w.writerow(
-                    [f"Account {account}", f"Person {n}", f"c{n}@a{account}.example", f"D{k % 3}", "support", boss]
-                )
+                w.writerow([f"Account {account}", f"Person {n}", f"c{n}@a{account}.example", f"D{k % 3}", "support", boss])
                 n += 1
             account += 1
     return path
@@ -266,9 +264,7 @@ def test_a_database_from_the_first_schema_is_upgraded_in_place(tmp_path):
         assert [r[0] for r in conn.execute("select name from migration")] == ["0001_initial"]
     (info,) = json.loads(local("db", "--format", "json", db=db).stdout)
     assert info["schema_version"] == SCHEMA_VERSION == 8
-    assert local("export", "contacts", db=db).stdout == (FIXTURES / "kam-schema-0001.contacts.csv").read_text(
-        encoding="utf-8"
-    )
+    assert local("export", "contacts", db=db).stdout == (FIXTURES / "kam-schema-0001.contacts.csv").read_text(encoding="utf-8")
     assert (info["relation"], info["handover"], info["interaction"]) == (1, 4, 1)
     assert (info["opportunity"], info["health_score"]) == (0, 0)  # the tables of migration 0003
     with sqlite3.connect(db) as conn:
@@ -342,18 +338,7 @@ def test_a_directory_is_not_a_csv(tmp_path, seeded):
     assert result.exit_code == 2 and "directory" in result.stderr
 
 
-HEADERS = [
-    "account",
-    "name",
-    "email",
-    "roles",
-    "attitude",
-    "reports_to",
-    "successor",
-    "change_date",
-    "can_sign",
-    "status",
-]
+HEADERS = ["account", "name", "email", "roles", "attitude", "reports_to", "successor", "change_date", "can_sign", "status"]
 CELLS = st.sampled_from([
     "", "ACME", "Other", "A", "B", "a@x.example", "b@x.example", "decision_maker", "KDM;coach", "决策者、IT",
     "nonsense", "support", "+3", "2026-13-01", "2026-12", "yes", "perhaps", "left", "leaving", "=cmd|' /C calc'!A0",

@@ -72,10 +72,7 @@ def board(kam, *args, as_of="2026-11-23"):
 
 
 def test_accounts_by_tier_and_band(kam, dataset):
-    scores = {
-        r["account"]: (r["score"], r["band"])
-        for r in json.loads(kam("--as-of", "2026-11-23", "health", "-f", "json").stdout)
-    }
+    scores = {r["account"]: (r["score"], r["band"]) for r in json.loads(kam("--as-of", "2026-11-23", "health", "-f", "json").stdout)}
     assert scores == {"Alpha": (90.0, "green"), "Beta": (17.0, "red"), "Gamma": (68.0, "yellow"), "Delta": (None, None)}
     assert board(kam)["tiers"] == [
         {"tier": "strategic", "red": 0, "yellow": 0, "green": 1, "no_score": 0, "total": 1},
@@ -89,38 +86,20 @@ def test_single_threaded_deals_and_changed_key_persons(kam, dataset):
     out = board(kam)
     single = out["single_threaded"]
     assert {k: single[k] for k in ("min_amount", "open_opportunities", "count", "share", "amount")} == {
-        "min_amount": 1_000_000,
-        "open_opportunities": 4,
-        "count": 2,
-        "share": 0.5,
-        "amount": 6_000_000,
-    }
+        "min_amount": 1_000_000, "open_opportunities": 4, "count": 2, "share": 0.5, "amount": 6_000_000}
     assert [(o["opportunity"], o["coverage"], o["stability"]) for o in single["opportunities"]] == [
-        ("Big", "single", "changed"),
-        ("Solo", "single", "stable"),
-    ]
+        ("Big", "single", "changed"), ("Solo", "single", "stable")]
     changed = out["key_person_changed"]
-    assert (changed["count"], changed["amount"], [o["opportunity"] for o in changed["opportunities"]]) == (
-        1,
-        5_000_000,
-        ["Big"],
-    )
+    assert (changed["count"], changed["amount"], [o["opportunity"] for o in changed["opportunities"]]) == (1, 5_000_000, ["Big"])
     higher = board(kam, "--min-amount", "2000000")["single_threaded"]
-    assert (higher["open_opportunities"], higher["count"], higher["share"], higher["amount"]) == (
-        3,
-        1,
-        0.333,
-        5_000_000,
-    )
+    assert (higher["open_opportunities"], higher["count"], higher["share"], higher["amount"]) == (3, 1, 0.333, 5_000_000)
     later = board(kam, as_of="2027-01-01")["key_person_changed"]  # A3 left more than 90 days before
     assert (later["count"], later["amount"]) == (0, 0)
 
 
 def test_key_people_changes_and_coverage_per_owner(kam, dataset):
     out = board(kam)
-    assert out["key_people_changes"] == [
-        {"account": "Alpha", "changes": 2, "people": ["A4 2026-02-01", "A3 2026-10-01"]}
-    ]
+    assert out["key_people_changes"] == [{"account": "Alpha", "changes": 2, "people": ["A4 2026-02-01", "A3 2026-10-01"]}]
     assert out["owners"] == [
         {"owner": "Ann", "accounts": 2, "active_contacts": 3, "thin_accounts": 1, "no_decision_maker": 1,
          "open_opportunities": 4, "single_threaded": 2, "contacts_per_account": 1.5},

@@ -65,11 +65,8 @@ def sqlalchemy_processors():
 def test_values_are_written_and_read_back_as_sqlalchemy_does():
     samples = {
         "Date": [date(2026, 2, 28), date(1999, 12, 31)],
-        "UTCDateTime": [
-            datetime(2026, 11, 23, 9, 5, 7, tzinfo=UTC),
-            datetime(2026, 1, 2, 23, 59, 1, 500, tzinfo=UTC),
-            datetime(2026, 6, 1, 8, 0, tzinfo=timezone(timedelta(hours=8))),
-        ],  # fmt: skip
+        "UTCDateTime": [datetime(2026, 11, 23, 9, 5, 7, tzinfo=UTC), datetime(2026, 1, 2, 23, 59, 1, 500, tzinfo=UTC),
+                        datetime(2026, 6, 1, 8, 0, tzinfo=timezone(timedelta(hours=8)))],  # fmt: skip
         "Boolean": [True, False],
         "Float": [1.5, 3.0],
     }

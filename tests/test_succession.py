@@ -62,19 +62,7 @@ def test_the_seed_scenario(kam, write_csv):
     # first_meeting and map_updated fall due two weeks after the change
     assert ("HANDOVER_OVERDUE", "2026-12-24") in findings(kam, "2026-12-25")
     # a meeting with the successor completes first_meeting
-    result = kam(
-        "--as-of",
-        "2026-12-12",
-        "log",
-        "ACME",
-        "First meeting with the new director",
-        "--contact",
-        "Deputy",
-        "--kind",
-        "meeting",
-        "--on",
-        "2026-12-12",
-    )
+    result = kam("--as-of", "2026-12-12", "log", "ACME", "First meeting with the new director", "--contact", "Deputy", "--kind", "meeting", "--on", "2026-12-12")
     assert "first_meeting done" in result.stderr
     assert plan(kam)["first_meeting"]["done_on"] == "2026-12-12"
     kam("handover", "Wang", "--done", "map_updated")
@@ -113,9 +101,7 @@ def test_import_opens_a_plan_once(kam, write_csv):
 
 def test_leave_in_the_past_marks_left_and_moved_to_keeps_a_lead(kam, write_csv):
     kam("import", write_csv(SEED))
-    result = kam(
-        "--as-of", "2026-11-22", "leave", "Wang", "--on", "2026-11-01", "--kind", "transfer", "--moved-to", "NewCo"
-    )
+    result = kam("--as-of", "2026-11-22", "leave", "Wang", "--on", "2026-11-01", "--kind", "transfer", "--moved-to", "NewCo")
     assert result.exit_code == 0, result.stderr
     acme = {c["name"]: c for c in json.loads(kam("contacts", "ACME", "--format", "json").stdout)}
     assert acme["Wang"]["status"] == "left" and acme["Wang"]["moved_to"] == "NewCo"
@@ -167,17 +153,12 @@ def test_show_is_the_360_page(kam):
     kam("log", "华东电力集团", "季度回顾", "--contact", "陈志远", "--kind", "visit", "--on", "2026-11-20")
     (page,) = json.loads(kam("--as-of", "2026-11-22", "show", "华东电力集团", "--format", "json").stdout)
     # as CSV, the page is its relationship table, the same as kam contacts gives
-    assert (
-        kam("show", "华东电力集团", "--format", "csv").stdout
-        == kam("contacts", "华东电力集团", "--format", "csv").stdout
-    )
+    assert kam("show", "华东电力集团", "--format", "csv").stdout == kam("contacts", "华东电力集团", "--format", "csv").stdout
     assert page["coverage"]["active_contacts"] == 6
     assert page["coverage"]["single_points"] == ["陈志远", "王建华", "赵强"]
     assert [h["contact"] for h in page["handovers"]] == ["王建华", "赵强"]
     assert page["handovers"][0]["next_step"] == "confirm"
-    assert page["interactions"] == [
-        {"date": "2026-11-20", "kind": "visit", "contacts": ["陈志远"], "summary": "季度回顾"}
-    ]
+    assert page["interactions"] == [{"date": "2026-11-20", "kind": "visit", "contacts": ["陈志远"], "summary": "季度回顾"}]
     assert {f["code"] for f in page["findings"]} == {"KEY_PERSON_LEAVING", "NO_SUCCESSOR", "HANDOVER_DUE"}
     table = kam("show", "华东电力集团").stdout
     for heading in ("Relationships", "Open handovers", "Recent interactions", "Findings"):
@@ -201,9 +182,7 @@ def test_forget_erases_the_person_and_their_traces(kam, isolated_db, write_csv):
     history = kam("history", "ACME", "--format", "json").stdout
     assert "Deputy" not in history and "[forgotten]" in history
     assert isolated_db.count("relation") == 0 and isolated_db.count("handover") == 0  # Deputy's own plan too
-    assert isolated_db.rows("select count(*) from contact where email = 'deputy@acme.example' or name = 'Deputy'") == [
-        (0,)
-    ]
+    assert isolated_db.rows("select count(*) from contact where email = 'deputy@acme.example' or name = 'Deputy'") == [(0,)]
 
 
 @pytest.mark.sqlite_only

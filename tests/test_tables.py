@@ -33,11 +33,9 @@ def test_accounts_with_chinese_headers_in_gbk_upsert_and_record_history(kam, wri
     ]  # fmt: skip
     again = write_csv(ACCOUNTS + "acme,制造,key,王芳,12000000,85,,2,\n", name="accounts2.csv")
     assert kam("import", again, "--kind", "accounts").stdout.strip() == (
-        "imported accounts2.csv: 0 created, 1 updated, 0 unchanged, 0 skipped"
-    )
-    assert rows(
-        isolated_db, "select tier, owner, renewal_intent, p1_tickets, nps from account where name = 'ACME'"
-    ) == [("key", "王芳", "proactive", 2, 9)]  # empty cells never erase
+        "imported accounts2.csv: 0 created, 1 updated, 0 unchanged, 0 skipped")
+    assert rows(isolated_db, "select tier, owner, renewal_intent, p1_tickets, nps from account where name = 'ACME'") == [
+        ("key", "王芳", "proactive", 2, 9)]  # empty cells never erase
     history = json.loads(kam("history", "ACME", "--format", "json").stdout)
     assert [(h["field"], h["old"], h["new"], h["source"]) for h in history[1:]] == [
         ("tier", "strategic", "key", "import accounts2.csv"), ("owner", "张伟", "王芳", "import accounts2.csv"),
@@ -52,15 +50,9 @@ def test_a_bad_cell_is_located_and_nothing_is_written(kam, write_csv, isolated_d
     result = kam("import", path, "--kind", "accounts")
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
-    assert lines[0].startswith(
-        f"kam: {path}, line 2, column 7 (续约意向), value 'maybe': unknown renewal_intent 'maybe'; accepted: proactive, satisfied, unclear"
-    )
-    assert (
-        lines[1] == f"kam: {path}, line 3, column 9 (NPS), value '11': '11' is out of range; expected between 0 and 10"
-    )
-    assert (
-        lines[2] == f"kam: {path}, line 4, column 5 (年采购额), value '-5': '-5' is out of range; expected at least 0"
-    )
+    assert lines[0].startswith(f"kam: {path}, line 2, column 7 (续约意向), value 'maybe': unknown renewal_intent 'maybe'; accepted: proactive, satisfied, unclear")
+    assert lines[1] == f"kam: {path}, line 3, column 9 (NPS), value '11': '11' is out of range; expected between 0 and 10"
+    assert lines[2] == f"kam: {path}, line 4, column 5 (年采购额), value '-5': '-5' is out of range; expected at least 0"
     assert lines[3] == "kam: nothing was written (3 problems)"
     assert "Traceback" not in result.stderr
     assert rows(isolated_db, "select name from account") == [("ACME",)]
@@ -93,9 +85,7 @@ def test_opportunities_link_contacts_by_email_or_name(kam, write_csv, isolated_d
     path = write_csv("客户,商机,金额,阶段,预计成交,联系人\n华东电力集团,续约,\"3,600,000\",商务谈判,2026-12-20,wangjh@ecpower.example;李娜\n",
                      name="opps.csv")  # fmt: skip
     assert kam("import", path, "--kind", "opportunities").stdout.startswith("imported opps.csv: 1 created")
-    linked = rows(
-        isolated_db, "select c.name from opportunity_contact oc join contact c on c.id = oc.contact_id order by c.name"
-    )
+    linked = rows(isolated_db, "select c.name from opportunity_contact oc join contact c on c.id = oc.contact_id order by c.name")
     assert linked == [("李娜",), ("王建华",)]
     changed = write_csv("account,name,amount,stage,contacts\n华东电力集团,续约,4000000,赢单,李娜\n", name="opps2.csv")
     assert "0 created, 1 updated" in kam("import", changed, "--kind", "opportunities").stdout
@@ -136,25 +126,17 @@ def test_interactions_import_and_a_meeting_with_a_successor_completes_the_handov
     assert result.stdout.startswith("imported interactions.csv: 2 created")
     assert "completed 1 first_meeting handover step" in result.stderr
     assert rows(isolated_db, 'select "on", kind, summary from interaction order by "on"') == [
-        ("2026-11-01", "call", ""),
-        ("2026-11-20", "meeting", "首次会面"),
-    ]
+        ("2026-11-01", "call", ""), ("2026-11-20", "meeting", "首次会面")]
     plan = json.loads(kam("handover", "王建华", "--format", "json").stdout)
     assert {p["step"]: (p["status"], p["done_on"]) for p in plan}["first_meeting"] == ("done", "2026-11-20")
     assert "0 created, 0 updated, 2 unchanged" in kam("import", path, "--kind", "interactions").stdout
-    bad = kam(
-        "import", write_csv("客户,日期,类型\n华东电力集团,2026-11-20,lunch\n", name="bad.csv"), "--kind", "interactions"
-    )
+    bad = kam("import", write_csv("客户,日期,类型\n华东电力集团,2026-11-20,lunch\n", name="bad.csv"), "--kind", "interactions")
     assert bad.exit_code == 2 and "column 3 (类型), value 'lunch': unknown interaction_kind 'lunch'" in bad.stderr
 
 
 def test_the_example_files_import_cleanly(kam):
     kam("import", EXAMPLE)
-    for kind, created in (
-        ("accounts", "0 created, 5 updated"),
-        ("opportunities", "7 created"),
-        ("interactions", "4 created"),
-    ):
+    for kind, created in (("accounts", "0 created, 5 updated"), ("opportunities", "7 created"), ("interactions", "4 created")):
         result = kam("import", ROOT / "examples" / f"{kind}.csv", "--kind", kind)
         assert result.exit_code == 0 and created in result.stdout, result.stderr
 
