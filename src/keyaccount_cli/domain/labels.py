@@ -84,10 +84,25 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+# the other words kam shows that are not a vocabulary of docs/spec.md §1, in the same way: a finding's
+# severity, a handover step's status, a yes/no flag (the Chinese of the last two is what the
+# import reads back: importing/tables.py STEP_STATUS, vocab.parse_bool)
+OTHER_LABELS: dict[str, dict[str, str]] = {
+    "severity": {
+        "critical": NP_("severity", "critical"),
+        "high": NP_("severity", "high"),
+        "medium": NP_("severity", "medium"),
+        "low": NP_("severity", "low"),
+    },
+    "step_status": {"open": NP_("step_status", "open"), "done": NP_("step_status", "done")},
+    "flag": {"yes": NP_("flag", "yes"), "no": NP_("flag", "no")},
+}
+
+
 def label(vocabulary: str, value: str) -> str:
     """How `value` of `vocabulary` is shown to people, in the language in use; a value the
     table does not know (a stage, an old word) is shown as it is stored."""
-    text = LABELS.get(vocabulary, {}).get(value)
+    text = (LABELS.get(vocabulary) or OTHER_LABELS.get(vocabulary, {})).get(value)
     return value if text is None else pgettext(vocabulary, text)
 
 
