@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import KamError, more_problems
+from ..i18n import _, ngettext
 from ..storage.sqlitefile import NewFile, claim_new_file, memory_database, open_sqlite_writer
 from .common import Format, err, guarded, state
 
@@ -131,13 +132,16 @@ def _import_files(st: Any, file: Path, kind: Kind, *, dry_run: bool, skip_invali
 
 def _summary(result: ImportResult, name: str, *, dry_run: bool) -> str:
     """`imported contacts.csv: 1 created, 2 updated, 0 unchanged, 0 skipped, 1 field cleared (1 new account)`."""
-    verb = "would import" if dry_run else "imported"
-    cleared = f", {result.cleared} field{'s' if result.cleared != 1 else ''} cleared" if result.cleared else ""
-    return (
-        f"{verb} {name}: {result.created} created, {result.updated} updated, "
-        f"{result.unchanged} unchanged, {result.skipped} skipped{cleared}"
-        + (f" ({result.accounts_created} new account{'s' if result.accounts_created != 1 else ''})" if result.accounts_created else "")
-    )  # fmt: skip
+    n = result.cleared
+    cleared = ngettext(", {n} field cleared", ", {n} fields cleared", n).format(n=n) if n else ""
+    n = result.accounts_created
+    accounts = ngettext(" ({n} new account)", " ({n} new accounts)", n).format(n=n) if n else ""
+    text = (_("would import {name}: {created} created, {updated} updated, {unchanged} unchanged, {skipped} skipped")
+            if dry_run else
+            _("imported {name}: {created} created, {updated} updated, {unchanged} unchanged, {skipped} skipped"))  # fmt: skip
+    counts = text.format(name=name, created=result.created, updated=result.updated, unchanged=result.unchanged,
+                         skipped=result.skipped)  # fmt: skip
+    return counts + cleared + accounts
 
 
 def _report(result: ImportResult, name: str, *, dry_run: bool, format: Format | None, horizon: int) -> None:
@@ -164,10 +168,12 @@ def _report(result: ImportResult, name: str, *, dry_run: bool, format: Format | 
         err(
             f"{'would complete' if dry_run else 'completed'} {steps_done} first_meeting handover step{'s' if steps_done != 1 else ''} (a meeting with a successor)"
         )
-    if result.plans_opened:
-        err(
-            f"{'would open' if dry_run else 'opened'} {result.plans_opened} handover plan{'s' if result.plans_opened != 1 else ''} (kam handover CONTACT shows one)"
-        )
+    if n := result.plans_opened:
+        text = (ngettext("would open {n} handover plan (kam handover CONTACT shows one)",
+                         "would open {n} handover plans (kam handover CONTACT shows one)", n) if dry_run else
+                ngettext("opened {n} handover plan (kam handover CONTACT shows one)",
+                         "opened {n} handover plans (kam handover CONTACT shows one)", n))  # fmt: skip
+        err(text.format(n=n))
     _plan_summary(result, dry_run, horizon)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ..i18n import _
+from .labels import label
 from .order import sort_key
 from .views import AccountView, ContactView
 from .vocab import ATTITUDE_SCORE, POWER_RANK
@@ -121,24 +123,26 @@ def flags(c: ContactView, account: AccountView, points: dict[int, list[str]], na
           moved: dict[int, str] | None = None) -> list[str]:  # fmt: skip
     """The flags the map shows next to a person (docs/spec.md §4); `moved` maps moved_to ids to accounts."""
     out: list[str] = []
+    day = c.change_date.isoformat() if c.change_date else None
     if c.status == "left":
-        out.append(f"left {c.change_date.isoformat()}" if c.change_date else "left")
+        out.append(_("left {date}").format(date=day) if day else _("left"))
     elif c.leaving:
-        out.append(f"leaving {c.change_date.isoformat()}" if c.change_date else "leaving")
-    elif c.change_date:
-        out.append(f"may change {c.change_date.isoformat()} (risk {c.change_risk or 'unknown'})")
+        out.append(_("leaving {date}").format(date=day) if day else _("leaving"))
+    elif day:
+        risk = label("change_risk", c.change_risk) if c.change_risk else _("unknown")
+        out.append(_("may change {date} (risk {risk})").format(date=day, risk=risk))
     elif c.change_risk == "high":
-        out.append("change risk high")
+        out.append(_("change risk high"))
     if moved and c.moved_to_id in moved:
-        out.append(f"moved to {moved[c.moved_to_id]}")  # type: ignore[index]
+        out.append(_("moved to {account}").format(account=moved[c.moved_to_id]))  # type: ignore[index]
     if c.successor_id is not None and c.successor_id in names:
-        out.append(f"successor → {names[c.successor_id]}")
+        out.append(_("successor → {name}").format(name=names[c.successor_id]))
     elif c.status == "left" or c.leaving:
-        out.append("no successor")
+        out.append(_("no successor"))
     if "only supporter" in points.get(c.id, []):
-        out.append("sole supporter")
+        out.append(_("sole supporter"))
     if c.id in points:
-        out.append("single point")
+        out.append(_("single point"))
     return out
 
 

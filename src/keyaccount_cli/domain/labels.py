@@ -5,6 +5,9 @@ shows labels reads (docs/spec.md §13). English here; the Chinese is in the cata
 
 from __future__ import annotations
 
+from typing import Any
+
+from .. import i18n
 from ..i18n import NP_, pgettext
 
 LABELS: dict[str, dict[str, str]] = {
@@ -95,7 +98,13 @@ OTHER_LABELS: dict[str, dict[str, str]] = {
         "low": NP_("severity", "low"),
     },
     "step_status": {"open": NP_("step_status", "open"), "done": NP_("step_status", "done")},
+    "plan_status": {
+        "open": NP_("plan_status", "open"),
+        "closed": NP_("plan_status", "closed"),
+        "cancelled": NP_("plan_status", "cancelled"),
+    },
     "flag": {"yes": NP_("flag", "yes"), "no": NP_("flag", "no")},
+    "band": {"red": NP_("band", "red"), "yellow": NP_("band", "yellow"), "green": NP_("band", "green")},
 }
 
 
@@ -109,3 +118,13 @@ def label(vocabulary: str, value: str) -> str:
 def labels(vocabulary: str, values: list[str] | tuple[str, ...]) -> list[str]:
     """`label()` of each value, in order."""
     return [label(vocabulary, v) for v in values]
+
+
+def shown(vocabulary: str, value: Any) -> Any:
+    """A vocabulary value, or a list of them, as the human outputs show it: in Chinese its label; in
+    English the value as stored, as the English tables have shown it."""
+    if i18n.current() == "en" or value is None:
+        return value
+    if isinstance(value, list | tuple):
+        return [label(vocabulary, v) for v in value]
+    return label(vocabulary, value)
