@@ -76,7 +76,8 @@ def health(
 
         from ..render.output import console
 
-        console().print(escape(f"{records[0]['account']}: {records[0]['explanation']}"))
+        console().print(escape(_("{account}: {explanation}").format(account=records[0]["account"],
+                                                                   explanation=records[0]["explanation"])))  # fmt: skip
 
 
 def _dim(r: dict[str, Any], d: str) -> str | None:
@@ -146,7 +147,8 @@ def _render(board: dict[str, Any]) -> None:
     opp_columns = [("account", N_("Account")), ("opportunity", N_("Opportunity")), ("amount", N_("Amount")),
                    ("stage", N_("Stage")), ("close_date", N_("Close")), ("contacts", N_("Contacts")),
                    ("stability", N_("Stability"))]  # fmt: skip
-    money = lambda rows: [dict(r, amount=_money(r["amount"])) for r in rows]  # noqa: E731
+    money = lambda rows: [dict(r, amount=_money(r["amount"]), coverage=shown("coverage", r.get("coverage")),  # noqa: E731
+                               stability=shown("stability", r.get("stability"))) for r in rows]  # fmt: skip
     if st["opportunities"]:
         emit(money(st["opportunities"]), "table", opp_columns)
     kc = board["key_person_changed"]

@@ -99,7 +99,8 @@ def _tables(page: dict[str, Any]) -> None:
             for r in page["contacts"]]  # fmt: skip
     emit(rows, "table", CONTACT_COLUMNS, title=N_("Relationships"), empty=N_("no contacts"))
     emit([dict(o, contacts=", ".join(o["contacts"]), amount=f"{o['amount']:,.0f}" if o["amount"] is not None else None,
-               open=_("open") if o["open"] else _("closed")) for o in page["opportunities"]], "table",
+               open=_("open") if o["open"] else _("closed"), coverage=shown("coverage", o["coverage"]),
+               stability=shown("stability", o["stability"])) for o in page["opportunities"]], "table",
          [("opportunity", N_("Opportunity")), ("amount", N_("Amount")), ("stage", N_("Stage")), ("open", N_("Open")),
           ("close_date", N_("Close")), ("contacts", N_("Contacts")), ("coverage", N_("Coverage")),
           ("stability", N_("Stability"))],

@@ -105,6 +105,18 @@ OTHER_LABELS: dict[str, dict[str, str]] = {
     },
     "flag": {"yes": NP_("flag", "yes"), "no": NP_("flag", "no")},
     "band": {"red": NP_("band", "red"), "yellow": NP_("band", "yellow"), "green": NP_("band", "green")},
+    # an opportunity's coverage and key-person stability (docs/spec.md §7)
+    "coverage": {
+        "none": NP_("coverage", "none"),
+        "single": NP_("coverage", "single"),
+        "multi": NP_("coverage", "multi"),
+        "cross_department": NP_("coverage", "cross department"),
+    },
+    "stability": {
+        "stable": NP_("stability", "stable"),
+        "at_risk": NP_("stability", "at risk"),
+        "changed": NP_("stability", "changed"),
+    },
 }
 
 

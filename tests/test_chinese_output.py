@@ -1,0 +1,55 @@
+"""In Chinese (`--lang zh`), every human output speaks Chinese (docs/spec.md §12): the rendered
+output of `check`, `accounts`, `contacts`, `map`, `show`, `handover`, `health` and `report`, and the
+success lines of `import`, `leave`, `set`, `log` and `handover --done`, asserted exactly at 200
+columns without colour (tests/fixtures/chinese_output.txt; trailing spaces aside)."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from keyaccount_cli import i18n
+from keyaccount_cli.domain.labels import LABELS, OTHER_LABELS, label
+
+from .conftest import FIXTURES, ROOT
+from .test_readme import console_blocks
+
+EXPECTED = FIXTURES / "chinese_output.txt"
+
+
+def test_every_command_of_the_walk_through_prints_exactly_this_in_chinese(kam, monkeypatch):
+    commands = console_blocks("```console\n" + EXPECTED.read_text(encoding="utf-8") + "```")
+    assert len(commands) >= 15
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setitem(os.environ, "COLUMNS", "200")
+    for argv, expected in commands:
+        result = kam(*argv)
+        shown = "".join(line.rstrip() + "\n" for line in (result.stdout + result.stderr).splitlines())
+        assert shown == expected, " ".join(argv)
+
+
+def test_json_keys_canonical_values_and_codes_stay_as_they_are_in_chinese(kam, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert kam("import", "examples/contacts.csv").exit_code == 0
+    for args in (("check",), ("contacts", "华东电力集团"), ("accounts",), ("health",), ("map", "华东电力集团")):
+        english = json.loads(kam("--as-of", "2026-11-23", *args, "--format", "json").stdout)
+        chinese = json.loads(kam("--lang", "zh", "--as-of", "2026-11-23", *args, "--format", "json").stdout)
+        assert [list(r) for r in chinese] == [list(r) for r in english], args
+        for mine, theirs in zip(chinese, english, strict=True):
+            for key in ("code", "severity", "attitude", "roles", "decision_power", "status", "tier", "band"):
+                assert mine.get(key) == theirs.get(key), (args, key)
+    finding = json.loads(kam("--lang", "zh", "--as-of", "2026-11-23", "check", "--format", "json").stdout)[0]
+    assert (
+        finding["code"] == "KEY_PERSON_LEAVING" and finding["message"] == "决策者 王建华 将于 2026-12-10 变动（离职）"
+    )
+
+
+def test_the_other_labels_have_chinese_too():
+    i18n.use("zh")
+    try:
+        for vocabulary, values in OTHER_LABELS.items():
+            assert vocabulary not in LABELS
+            for value in values:
+                assert not label(vocabulary, value).isascii(), (vocabulary, value)
+    finally:
+        i18n.use("en")
