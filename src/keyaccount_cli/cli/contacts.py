@@ -264,5 +264,5 @@ def history(
 
     found = change_history(state(ctx).reader(), who, account)
     records = [dict(r, at=history_time(r["at"], table=format is Format.table)) for r in found.rows]
-    emit(records, format.value, [("at", "When"), ("name", "Who"), ("field", "Field"), ("old", "Old"),
-         ("new", "New"), ("source", "Source")], title=found.title, empty="no history")  # fmt: skip
+    emit(records, format.value, [("at", N_("When")), ("name", N_("Who")), ("field", N_("Field")), ("old", N_("Old")),
+         ("new", N_("New")), ("source", N_("Source"))], title=found.title, empty=N_("no history"))  # fmt: skip

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .common import guarded, state
 
 
@@ -66,5 +67,6 @@ def map_account(
     elif format is MapFormat.mermaid:
         print(mermaid(view.name, nodes, [(r.from_id, r.to_id, r.kind) for r in shown.relations]), end="")
     else:
-        title = view.name if focused is None else f"{view.name} — around {shown.by_id()[focused].name}"
+        title = (view.name if focused is None else
+                 _("{account} — around {name}").format(account=view.name, name=shown.by_id()[focused].name))  # fmt: skip
         render_tree(title, nodes, cov)

@@ -12,6 +12,7 @@ from ..domain.checks import CheckOptions, check_facts, facts_and_coverage
 from ..domain.order import sort_key
 from ..domain.succession import Candidate, suggest_successors
 from ..domain.views import AccountView
+from ..i18n import _
 from ..storage.activity import history
 from ..storage.lookup import ContactRef, contact_names, find_account, resolve_contact
 from ..storage.reader import Reader
@@ -64,11 +65,11 @@ def change_history(reader: Reader, who: str, account: str | None = None) -> Hist
     )
     if acc is not None:
         rows = history(reader, account_id=acc[0])
-        title, account_name = f"History of {acc[1]}", acc[1]
+        title, account_name = _("History of {name}").format(name=acc[1]), acc[1]
     else:
         c = resolve_contact(reader, who, account)
         rows = history(reader, contact_id=c.id)
-        title, account_name = f"History of {c.name}", ""
+        title, account_name = _("History of {name}").format(name=c.name), ""
     names = contact_names(reader, [r.entity_id for r in rows if r.entity == "contact"])
     records = [{
         "at": r.at, "entity": r.entity,
