@@ -53,3 +53,18 @@ def test_the_other_labels_have_chinese_too():
                 assert not label(vocabulary, value).isascii(), (vocabulary, value)
     finally:
         i18n.use("en")
+
+
+def test_the_commonest_errors_are_said_in_chinese_too(kam, write_csv):
+    kam("import", write_csv("account,name,email\n华信银行,许婷,a@x.cn\n华信银行,许婷,b@x.cn\n恒通汽车,王强,\n"))
+    unknown = kam("--lang", "zh", "map", "无此客户")
+    assert unknown.exit_code == 2
+    assert unknown.stderr == "kam: 没有名为 '无此客户' 的客户；已有客户：恒通汽车, 华信银行\n"
+    nobody = kam("--lang", "zh", "set", "无此人", "--attitude", "support")
+    assert nobody.exit_code == 2 and "没有联系人 '无此人'" in nobody.stderr
+    twice = kam("--lang", "zh", "successor", "许婷", "--suggest")
+    assert (
+        twice.exit_code == 2
+        and "'许婷' 不唯一（2 位联系人）" in twice.stderr
+        and "<a@x.cn>（华信银行）" in twice.stderr
+    )

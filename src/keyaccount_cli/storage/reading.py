@@ -32,6 +32,7 @@ from ..domain.views import (
 )
 from ..domain.vocab import ATTITUDE_SCORE, VOCABULARIES
 from ..errors import KamError
+from . import not_found
 from .bulkload import pause_cyclic_gc
 from .extras import Extras, load_extras
 from .migrations import WATCHED
@@ -56,8 +57,7 @@ def account_ids(reader: Reader, names: Iterable[str]) -> list[int]:
 def no_account(reader: Reader, name: str) -> KamError:
     """The error for an account name that is not in the database, naming (some of) those that are."""
     known = sorted((n for (n,) in reader.rows("SELECT name FROM account")), key=sort_key)[:20]  # as kam lists them
-    hint = f"; known accounts: {', '.join(known)}" if known else "; the database has no accounts yet"
-    return KamError(f"no account named {name!r}{hint}")
+    return not_found.no_account(name, known)
 
 
 _CONTACT_SQL = (

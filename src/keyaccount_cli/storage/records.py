@@ -18,6 +18,7 @@ from ..domain.vocab import history_text
 from ..errors import KamError
 from .mentions import erase_mentions, person_mentions
 from .models import Account, Change, Contact, Handover, HandoverStep, Relation, table_of
+from .not_found import ambiguous, no_account, no_contact
 from .statements import Sql
 
 # Contact fields a user can set, in the order of the import columns.
@@ -64,8 +65,7 @@ def require_account(session: Session, name: str) -> Account:
     account = find_account(session, name)
     if account is None:
         known = sorted(session.scalars(select(col(Account.name))).all(), key=sort_key)[:20]  # as kam lists them
-        hint = f"; known accounts: {', '.join(known)}" if known else "; the database has no accounts yet"
-        raise KamError(f"no account named {name!r}{hint}")
+        raise no_account(name, known)
     return account
 
 
@@ -156,12 +156,10 @@ def resolve_contact(session: Session, ref: str, account: str | None = None, *, d
     matches = session.scalars(query.where(col(Contact.name_key) == name_key(ref)).order_by(col(Contact.id))).all()
     if len(matches) == 1:
         return matches[0]
-    where = f" at {acc.name}" if acc else ""
     if not matches:
-        raise KamError(f"no contact {ref!r}{where}; name one by email, id or name (kam contacts ACCOUNT lists them)")
+        raise no_contact(ref, acc.name if acc else None)
     accounts = {a.id: a.name for a in session.scalars(select(Account))}
-    candidates = "; ".join(f"#{c.id} {c.name} <{c.email or 'no email'}> at {accounts[c.account_id]}" for c in matches)
-    raise KamError(f"{ref!r} is ambiguous ({len(matches)} contacts): {candidates}. Use the email or id, or --account")
+    raise ambiguous(ref, ((c.id, c.name, c.email, accounts[c.account_id]) for c in matches))
 
 
 def contact_with_email(session: Session, email: str, *, other_than: int | None = None) -> Contact | None:
