@@ -36,12 +36,14 @@ def check(
     """Single points, departing key people without successor, overdue handovers. Exit 1 when something is found."""
     from ..services.options import check_options
     from ..storage.bulkload import pause_cyclic_gc
+    from ..storage.reading import read_tricks
 
     st = state(ctx)
     opts = check_options(st.config(), st.today, due)
     # the findings of a big book are hundreds of thousands of tuples and strings, none in a cycle: no
     # cycle collection while they are made, and none after while they are still there to walk through
-    with pause_cyclic_gc():
+    # (the read trick: KAM_READ_TRICKS=off leaves the collector on)
+    with pause_cyclic_gc(read_tricks()):
         code = _report(st, opts, account, fail_on, quiet, format)
     raise typer.Exit(code)
 
