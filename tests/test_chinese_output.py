@@ -55,6 +55,14 @@ def test_the_other_labels_have_chinese_too():
         i18n.use("en")
 
 
+def test_export_says_what_it_wrote_in_chinese(kam, tmp_path):
+    assert kam("import", ROOT / "examples" / "contacts.csv").exit_code == 0
+    done = kam("--lang", "zh", "export", "contacts", "-o", tmp_path / "联系人.csv")
+    assert done.exit_code == 0 and done.stderr == f"已写入 16 位联系人 到 {tmp_path / '联系人.csv'}\n"
+    done = kam("--lang", "zh", "export", "all", "-o", tmp_path / "备份")
+    assert done.stderr.startswith("已写入 5 个客户，16 位联系人，0 条关系，0 个商机，0 条互动，")
+
+
 def test_the_commonest_errors_are_said_in_chinese_too(kam, write_csv):
     kam("import", write_csv("account,name,email\n华信银行,许婷,a@x.cn\n华信银行,许婷,b@x.cn\n恒通汽车,王强,\n"))
     unknown = kam("--lang", "zh", "map", "无此客户")
