@@ -9,6 +9,7 @@ import pytest
 
 from keyaccount_cli.domain.order import sort_key
 
+from .conftest import EXAMPLE
 from .test_cli import loaded_by
 
 NAMES = ["云途物流", "华信银行", "恒通汽车", "Acme", "beta"]
@@ -71,3 +72,14 @@ def test_pypinyin_is_loaded_only_for_a_chinese_name(kam, isolated_db, write_csv)
         assert loaded_by(*db, *args, heavy=("pypinyin",)) == [], args
     kam("import", write_csv("account,name\n华信银行,许婷\n", "zh.csv"))
     assert loaded_by(*db, "accounts", heavy=("pypinyin",)) == ["pypinyin"]
+
+
+@pytest.mark.sqlite_only
+def test_one_chinese_account_is_shown_without_pypinyin(kam, isolated_db):
+    """One account's pages put names in order only where two tie: the Chinese example needs no pinyin."""
+    assert kam("import", EXAMPLE).exit_code == 0
+    db = ("--db", str(isolated_db))
+    for args in (("map", "华东电力集团"), ("show", "华东电力集团"), ("contacts", "华东电力集团"), ("handover", "王建华"),
+                 ("successor", "王建华", "--suggest"), ("health", "华东电力集团"), ("history", "王建华")):  # fmt: skip
+        assert loaded_by(*db, *args, heavy=("pypinyin",)) == [], args
+    assert loaded_by(*db, "accounts", heavy=("pypinyin",)) == ["pypinyin"]  # the book's accounts, in pinyin order

@@ -304,8 +304,9 @@ def _order(f: Finding) -> tuple[int, date, str, str, str]:
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
-    """Findings in `finding_order`."""
-    return sorted(findings, key=finding_order)
+    """Findings in `finding_order` (one account's by `_order`, the same without its name's key)."""
+    found = list(findings)
+    return sorted(found, key=_order if len({f.account for f in found}) <= 1 else finding_order)
 
 
 def check_accounts(accounts: Iterable[AccountView | AccountFacts], opts: CheckOptions) -> list[Finding]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..i18n import _
 from .labels import label
-from .order import sort_key
+from .order import ranked
 from .views import AccountView, ContactView
 from .vocab import ATTITUDE_SCORE, POWER_RANK
 
@@ -110,13 +110,21 @@ class MapNode:
     children: list[MapNode] = field(default_factory=list)
 
 
-def _rank(c: ContactView) -> tuple[int, int, int, str]:
+def _rank(c: ContactView) -> tuple[int, int, int]:
     return (
         0 if c.active else 1,
         -POWER_RANK.get(c.decision_power or "", 0),
         -ATTITUDE_SCORE.get(c.attitude or "", 0),
-        sort_key(c.name),
     )
+
+
+def _ranked(people: list[ContactView]) -> list[ContactView]:
+    """Siblings on the map: active first, then by power and attitude, then by name (`order`)."""
+    return ranked(people, _rank, _name)
+
+
+def _name(c: ContactView) -> str:
+    return c.name
 
 
 def flags(c: ContactView, account: AccountView, points: dict[int, list[str]], names: dict[int, str],
@@ -158,12 +166,12 @@ def decision_tree(account: AccountView, points: dict[int, list[str]] | None = No
         parent = c.reports_to_id if c.reports_to_id in by_id else None
         children.setdefault(parent, []).append(c)
 
-    roots = [MapNode(c, 0, flags(c, account, points, names, moved)) for c in sorted(children.get(None, []), key=_rank)]
+    roots = [MapNode(c, 0, flags(c, account, points, names, moved)) for c in _ranked(children.get(None, []))]
     # a work list, not recursion: a reports-to chain may be thousands deep
     queue, seen = list(roots), {n.contact.id for n in roots}
     while queue:
         node = queue.pop()
-        for child in sorted(children.get(node.contact.id, []), key=_rank):
+        for child in _ranked(children.get(node.contact.id, [])):
             if child.id not in seen:
                 seen.add(child.id)
                 kid = MapNode(child, node.depth + 1, flags(child, account, points, names, moved))

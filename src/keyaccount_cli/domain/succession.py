@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import KamError
 from ..i18n import _
 from .labels import shown
-from .order import sort_key
+from .order import ranked
 from .views import AccountView, ContactView
 from .vocab import ATTITUDE_SCORE, DEFAULT_DEADLINES, POWER_RANK, STEP_TEXT, STEPS
 
@@ -103,8 +103,8 @@ def suggest_successors(account: AccountView, departing_id: int) -> list[Candidat
             reasons.append(_("attitude {attitude}").format(attitude=shown("attitude", c.attitude)))
         points = POWER_RANK.get(c.decision_power or "", 0) + ATTITUDE_SCORE.get(c.attitude or "", 0)
         out.append(Candidate(c, tier * 10 + points, reasons))
-    out.sort(key=lambda k: (-k.score, distance.get(k.contact.id, len(by_id)), sort_key(k.contact.name)))
-    return out
+    far = len(by_id)
+    return ranked(out, lambda k: (-k.score, distance.get(k.contact.id, far)), lambda k: k.contact.name)
 
 
 def _ties(account: AccountView, departing_id: int) -> dict[str, set[int]]:

@@ -233,7 +233,8 @@ def load_accounts(
     source: Any, names: Sequence[str] | None = None, *, ids: Sequence[int] | None = None, today: date | None = None
 ) -> list[AccountView]:
     """Every account (or the named ones, or those with the `ids` given), ordered by name."""
-    return sorted(iter_accounts(source, names, ids=ids, today=today), key=lambda a: sort_key(a.name))
+    found = list(iter_accounts(source, names, ids=ids, today=today))
+    return sorted(found, key=lambda a: sort_key(a.name)) if len(found) > 1 else found
 
 
 def _open_step_rule(today: date | None) -> str:
