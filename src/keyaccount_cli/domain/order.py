@@ -3,12 +3,13 @@ order, Latin ones case-insensitively, the same on SQLite and PostgreSQL (the sor
 Python, never by a database's collation).
 
 `sort_key(name)` is the one key. Character by character: a Chinese character (a Han ideograph) is
-read as its pinyin syllable and tone (`恒` héng → `heng2`, the reading of the whole word: 银行 is
-yín háng), then the character itself, so that two characters read alike keep one order; any other
-character is itself, case-folded. A Chinese character sorts after every other one at the same
-place: names that start with Latin letters or digits come first (`Acme`, `beta`), then the Chinese
-names in pinyin order (`恒通汽车` héng, `华信银行` huá, `云途物流` yún), as a Chinese spreadsheet
-sorts them. `pypinyin` is imported only for a name that holds a Chinese character.
+read as its pinyin syllable and tone (`恒` héng → `heng2`; a character of several readings as it
+reads in a word of two: 银行 is yín háng, 重庆 chóng qìng), then the character itself, so that two
+characters read alike keep one order; any other character is itself, case-folded. A Chinese
+character sorts after every other one at the same place: names that start with Latin letters or
+digits come first (`Acme`, `beta`), then the Chinese names in pinyin order (`恒通汽车` héng,
+`华信银行` huá, `云途物流` yún). `pypinyin` is imported only for a name that holds a Chinese
+character.
 """
 
 from __future__ import annotations
