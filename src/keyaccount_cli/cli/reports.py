@@ -8,7 +8,7 @@ import typer
 
 from ..domain.labels import shown
 from ..i18n import N_, _, ngettext
-from .common import Format, FormatOption, err, fail, guarded, state
+from .common import Format, FormatOption, err, examples, fail, guarded, state
 
 BAND_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
 
@@ -16,20 +16,26 @@ BAND_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
 def register(app: typer.Typer) -> None:
     app.command(
         "health",
-        epilog="Example (weekly crontab): 0 6 * * 1  kam health --record   |   kam health 华东电力集团 --trend",
+        epilog=examples(
+            "kam health",
+            "kam health 华东电力集团 --trend",
+            "weekly crontab: 0 6 * * 1  kam health --record",
+        ),
     )(health)
-    app.command("report", epilog="Example: kam report --min-amount 1000000 --format json")(report)
+    app.command("report", epilog=examples("kam report", "kam report --min-amount 100万 --format json"))(report)
 
 
 @guarded
 def health(
     ctx: typer.Context,
-    account: Annotated[str | None, typer.Argument(help="One account (default: every account).", show_default=False)] = None,
+    account: Annotated[str | None, typer.Argument(help="One account (default: every account).", show_default=False, metavar="ACCOUNT")] = None,
     record: Annotated[bool, typer.Option("--record", help="Store today's scores (re-recording a day replaces it) and print only a summary line; run it weekly.")] = False,
     trend: Annotated[bool, typer.Option("--trend", help="Show the recorded scores instead of today's.")] = False,
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
-    """Health scores 0–100 from the scorecard (config: health), with the points per dimension and the deductions."""
+    """Health scores 0–100, with the points behind each.
+
+    From the scorecard (config: health), with the points per dimension and the deductions."""
     from ..errors import KamError
     from ..render.output import emit
     from ..services.health import health_history, health_scores, record_health_scores
@@ -72,12 +78,9 @@ def health(
                ("nps", N_("NPS")), ("base", N_("Points × 10")), ("deductions", N_("Deductions"))]  # fmt: skip
     emit(rows, "table", columns, empty=N_("no accounts yet; start with kam import FILE.csv"), style=_style)
     if account and records and records[0]["score"] is not None:
-        from rich.markup import escape
+        from ..render.output import say
 
-        from ..render.output import console
-
-        console().print(escape(_("{account}: {explanation}").format(account=records[0]["account"],
-                                                                   explanation=records[0]["explanation"])))  # fmt: skip
+        say(_("{account}: {explanation}").format(account=records[0]["account"], explanation=records[0]["explanation"]))
 
 
 def _dim(r: dict[str, Any], d: str) -> str | None:
@@ -99,7 +102,10 @@ def report(
     min_amount: Annotated[str | None, typer.Option("--min-amount", help="Opportunities at or above this amount count as big, e.g. 1000000, 1,000,000, 100万, 1M (default: config min_amount).", metavar="AMOUNT")] = None,
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
-    """The team lead's dashboard: accounts by tier and health band, single-threaded deals, deals whose key person changed, key-people churn, coverage per owner."""
+    """The team lead's dashboard of the whole book.
+
+    Accounts by tier and health band, single-threaded deals, deals whose key person changed,
+    key-people churn, coverage per owner."""
     from ..domain.dashboard import long_rows
     from ..domain.numbers import parse_amount
     from ..domain.vocab import VocabError
@@ -129,21 +135,17 @@ def _money(value: float | None) -> str:
 
 
 def _render(board: dict[str, Any]) -> None:
-    from rich.markup import escape
+    from ..render.output import emit, heading, say
 
-    from ..render.output import console, emit
-
-    con = console()
-    heading = _("Key-account dashboard as of {date}").format(date=board["as_of"])
-    con.print(f"[bold underline]{escape(heading)}[/]")
+    heading(_("Key-account dashboard as of {date}").format(date=board["as_of"]))
     tiers = [dict(t, tier=_("none") if t["tier"] == "none" else shown("tier", t["tier"])) for t in board["tiers"]]
     emit(tiers, "table", [("tier", N_("Tier")), ("red", N_("Red")), ("yellow", N_("Yellow")), ("green", N_("Green")),
          ("no_score", N_("No score")), ("total", N_("Total"))], title=N_("Accounts by tier and health band"))  # fmt: skip
     st = board["single_threaded"]
     share = f"{st['share']:.0%}" if st["share"] is not None else "–"
-    con.print(escape(_("Single-threaded deals (open, at least {min_amount}): {count} of {open} ({share}), amount {amount}")
+    say(_("Single-threaded deals (open, at least {min_amount}): {count} of {open} ({share}), amount {amount}")
                      .format(min_amount=_money(st["min_amount"]), count=st["count"], open=st["open_opportunities"],
-                             share=share, amount=_money(st["amount"]))))  # fmt: skip
+                             share=share, amount=_money(st["amount"])))  # fmt: skip
     opp_columns = [("account", N_("Account")), ("opportunity", N_("Opportunity")), ("amount", N_("Amount")),
                    ("stage", N_("Stage")), ("close_date", N_("Close")), ("contacts", N_("Contacts")),
                    ("stability", N_("Stability"))]  # fmt: skip
@@ -152,8 +154,8 @@ def _render(board: dict[str, Any]) -> None:
     if st["opportunities"]:
         emit(money(st["opportunities"]), "table", opp_columns)
     kc = board["key_person_changed"]
-    con.print(escape(_("Open deals whose key person changed in the last {days} days: {count}, amount {amount}")
-                     .format(days=kc["days"], count=kc["count"], amount=_money(kc["amount"]))))  # fmt: skip
+    say(_("Open deals whose key person changed in the last {days} days: {count}, amount {amount}")
+                     .format(days=kc["days"], count=kc["count"], amount=_money(kc["amount"])))  # fmt: skip
     if kc["opportunities"]:
         emit(money(kc["opportunities"]), "table", opp_columns[:-1] + [("coverage", N_("Coverage"))])
     emit([dict(m, people=", ".join(m["people"])) for m in board["key_people_changes"]], "table",

@@ -8,20 +8,24 @@ import typer
 
 from ..domain.labels import label, shown
 from ..i18n import N_, _
-from .common import Format, FormatOption, guarded, state
+from .common import Format, FormatOption, examples, guarded, state
 
 
 def register(app: typer.Typer) -> None:
-    app.command("show", epilog="Example: kam show 华东电力集团")(show)
+    app.command("show", epilog=examples("kam show 华东电力集团", "kam show 星河零售 --format json"))(show)
 
 
 @guarded
 def show(
     ctx: typer.Context,
-    account: Annotated[str, typer.Argument(help="Account name (case-insensitive).", show_default=False)],
+    account: Annotated[
+        str, typer.Argument(help="Account name (case-insensitive).", show_default=False, metavar="ACCOUNT")
+    ],
     format: FormatOption = Format.table,
 ) -> None:
-    """The 360° page: profile, coverage, relationship table, open handovers, recent interactions, findings."""
+    """The 360° page of one account.
+
+    Profile, coverage, relationship table, relations, open handovers, interactions, findings."""
     from ..services.account_page import account_page
     from ..services.options import check_options
 
@@ -40,14 +44,11 @@ def show(
 
 
 def _render(page: dict[str, Any]) -> None:
-    from rich.markup import escape
+    from ..render.output import heading, say
 
-    from ..render.output import console
-
-    con = console()
-    con.print(f"[bold underline]{escape(page['account'])}[/]")
+    heading(page["account"])
     for line in _profile(page):
-        con.print(escape(line))
+        say(line)
     _tables(page)
 
 
@@ -98,6 +99,9 @@ def _tables(page: dict[str, Any]) -> None:
                  decision_power=shown("decision_power", r["decision_power"]), status=shown("status", r["status"]))
             for r in page["contacts"]]  # fmt: skip
     emit(rows, "table", CONTACT_COLUMNS, title=N_("Relationships"), empty=N_("no contacts"))
+    emit([dict(r, kind=label("relation_kind", r["kind"])) for r in page["relations"]], "table",
+         [("contact", N_("Contact")), ("kind", N_("Relation")), ("other", N_("With"))], title=N_("Relations"),
+         empty=N_("no relations recorded"))  # fmt: skip
     emit([dict(o, contacts=", ".join(o["contacts"]), amount=f"{o['amount']:,.0f}" if o["amount"] is not None else None,
                open=_("open") if o["open"] else _("closed"), coverage=shown("coverage", o["coverage"]),
                stability=shown("stability", o["stability"])) for o in page["opportunities"]], "table",
