@@ -76,3 +76,13 @@ def test_the_commonest_errors_are_said_in_chinese_too(kam, write_csv):
         and "'许婷' 不唯一（2 位联系人）" in twice.stderr
         and "<a@x.cn>（华信银行）" in twice.stderr
     )
+
+
+def test_the_import_says_what_it_did_to_the_plans_in_chinese(kam, write_csv):
+    old = write_csv("客户,姓名,状态,预期变动时间\n华信银行,老周,已离职,2024-06-30\n华信银行,许婷,即将离职,2026-12-31\n")
+    done = kam("--lang", "zh", "--as-of", "2026-11-23", "import", old)
+    assert done.exit_code == 0
+    assert done.stdout == "已导入 contacts.csv：新建 2，更新 0，未变 0，跳过 0（1 个新客户）\n"
+    assert done.stderr == (
+        "已开启 1 个交接计划（kam handover CONTACT 查看）\n1 个变动早于 180 天以上，视为历史：不开交接计划，不报问题\n"
+    )

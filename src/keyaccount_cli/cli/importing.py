@@ -131,7 +131,19 @@ def _import_files(st: Any, file: Path, kind: Kind, *, dry_run: bool, skip_invali
     if result.moves is not None and result.moves.updated:
         n = result.moves.updated
         err(
-            f"{'would record' if dry_run else 'recorded'} {n} move{'s' if n != 1 else ''} to another account (moved_to)"
+            (
+                ngettext(
+                    "would record {n} move to another account (moved_to)",
+                    "would record {n} moves to another account (moved_to)",
+                    n,
+                )
+                if dry_run
+                else ngettext(
+                    "recorded {n} move to another account (moved_to)",
+                    "recorded {n} moves to another account (moved_to)",
+                    n,
+                )
+            ).format(n=n)  # fmt: skip
         )
 
 
@@ -171,7 +183,19 @@ def _report(result: ImportResult, name: str, *, dry_run: bool, format: Format | 
     steps_done = int(getattr(result, "steps_done", 0))
     if steps_done:
         err(
-            f"{'would complete' if dry_run else 'completed'} {steps_done} first_meeting handover step{'s' if steps_done != 1 else ''} (a meeting with a successor)"
+            (
+                ngettext(
+                    "would complete {n} first_meeting handover step (a meeting with a successor)",
+                    "would complete {n} first_meeting handover steps (a meeting with a successor)",
+                    steps_done,
+                )
+                if dry_run
+                else ngettext(
+                    "completed {n} first_meeting handover step (a meeting with a successor)",
+                    "completed {n} first_meeting handover steps (a meeting with a successor)",
+                    steps_done,
+                )
+            ).format(n=steps_done)  # fmt: skip
         )
     if n := result.plans_opened:
         text = (ngettext("would open {n} handover plan (kam handover CONTACT shows one)",
@@ -184,22 +208,23 @@ def _report(result: ImportResult, name: str, *, dry_run: bool, format: Format | 
 
 def _plan_summary(result: Any, dry_run: bool, horizon: int) -> None:
     """The rest of what a contacts import did to the handover plans."""
-    would = "would " if dry_run else ""
-    if getattr(result, "successor_steps", 0):
-        n = result.successor_steps
-        err(
-            f"{would}{'complete' if dry_run else 'completed'} {n} successor handover step{'s' if n != 1 else ''} (a successor recorded)"
-        )
-    if getattr(result, "plans_cancelled", 0):
-        n = result.plans_cancelled
-        err(
-            f"{would}{'cancel' if dry_run else 'cancelled'} {n} handover plan{'s' if n != 1 else ''} (no change ahead any more)"
-        )
-    if getattr(result, "history", 0):
-        n = result.history
-        err(
-            f"{n} change{'s' if n != 1 else ''} dated more than {horizon} days back {'would be' if dry_run else 'are' if n != 1 else 'is'} history: no handover plan, no finding"
-        )
+    if n := getattr(result, "successor_steps", 0):
+        err((ngettext("would complete {n} successor handover step (a successor recorded)",
+                      "would complete {n} successor handover steps (a successor recorded)", n) if dry_run else
+             ngettext("completed {n} successor handover step (a successor recorded)",
+                      "completed {n} successor handover steps (a successor recorded)", n)).format(n=n))  # fmt: skip
+    if n := getattr(result, "plans_cancelled", 0):
+        err((ngettext("would cancel {n} handover plan (no change ahead any more)",
+                      "would cancel {n} handover plans (no change ahead any more)", n) if dry_run else
+             ngettext("cancelled {n} handover plan (no change ahead any more)",
+                      "cancelled {n} handover plans (no change ahead any more)", n)).format(n=n))  # fmt: skip
+    if n := getattr(result, "history", 0):
+        err((ngettext("{n} change dated more than {days} days back would be history: no handover plan, no finding",
+                      "{n} changes dated more than {days} days back would be history: no handover plan, no finding",
+                      n) if dry_run else
+             ngettext("{n} change dated more than {days} days back is history: no handover plan, no finding",
+                      "{n} changes dated more than {days} days back are history: no handover plan, no finding",
+                      n)).format(n=n, days=horizon))  # fmt: skip
 
 
 def _open_for_import(st: Any, location: Path | None, kind: Kind, *, dry_run: bool, fresh: bool) -> Any:
