@@ -324,7 +324,7 @@ no key-person changes in 12 months
 
 EXPECTED["en"]["show", 80] = """\
 华东电力集团有限公司上海分公司
-industry: 能源 · tier: strategic · owner: 欧阳明月 · annual_revenue: 15,000,000
+industry: 能源 · tier: strategic · owner: 欧阳明月 · annual revenue: 15,000,000
   · status: customer · renewal date: 2027-03-31
 集团统一采购, renewal talks moved to the regional office after the
   reorganisation in October
@@ -431,7 +431,7 @@ no relations recorded
 
 EXPECTED["en"]["show", 200] = """\
 华东电力集团有限公司上海分公司
-industry: 能源 · tier: strategic · owner: 欧阳明月 · annual_revenue: 15,000,000 · status: customer · renewal date: 2027-03-31
+industry: 能源 · tier: strategic · owner: 欧阳明月 · annual revenue: 15,000,000 · status: customer · renewal date: 2027-03-31
 集团统一采购, renewal talks moved to the regional office after the reorganisation in October
 Tier: strategic, follow up every 7 days; last interaction: 2026-11-18
 Health: 68.0 (yellow): (usage 72 → 7 pts × 30 + renewal intent satisfied → 7 pts × 30 + P1 tickets 1 → 6 pts × 20 + NPS 8 → 7 pts × 20) / 100 × 10 = 68

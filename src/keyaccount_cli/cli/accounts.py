@@ -7,6 +7,10 @@ from typing import Annotated
 
 import typer
 
+from .. import i18n
+from ..domain.labels import label
+from ..i18n import _
+from ..importing.columns import VALUE_VOCABULARY, chinese_header
 from .common import examples, guarded, one_of, state
 
 
@@ -43,6 +47,11 @@ def set_account(
     done = change_account(st.db(), account, values, now=st.now)
     # what changed is the command's answer: on stdout, one line per field
     if not done.changes:
-        sys.stdout.write(f"{done.name}: nothing changed\n")
+        sys.stdout.write(_("{name}: nothing changed").format(name=done.name) + "\n")
+    english = i18n.current() == "en"
     for field, old, new in done.changes:
-        sys.stdout.write(f"{done.name}: {field.replace('_', ' ')} {old or '(none)'} → {new or '(none)'}\n")
+        what = field.replace("_", " ") if english else chinese_header("accounts", field) or field
+        vocabulary = VALUE_VOCABULARY["accounts"].get(field)
+        was, now = ((label(vocabulary, v) if vocabulary and v else v) for v in (old, new))
+        sys.stdout.write(_("{name}: {field} {old} → {new}").format(
+            name=done.name, field=what, old=was or _("(none)"), new=now or _("(none)")) + "\n")  # fmt: skip

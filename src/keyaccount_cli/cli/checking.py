@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from .. import i18n
 from ..domain.checks import Severity
+from ..domain.labels import label
+from ..i18n import N_, ngettext
 from .common import Format, FormatOption, State, err, examples, guarded, one_of, state
 
 if TYPE_CHECKING:
@@ -61,8 +64,8 @@ def _report(
     from ..render.output import emit
     from ..storage.reading import read_account_book
 
-    columns = [("code", "Code"), ("severity", "Severity"), ("account", "Account"), ("contact", "Contact"),
-               ("date", "Date"), ("message", "Message")]  # fmt: skip
+    columns = [("code", N_("Code")), ("severity", N_("Severity")), ("account", N_("Account")),
+               ("contact", N_("Contact")), ("date", N_("Date")), ("message", N_("Message"))]  # fmt: skip
     book = read_account_book(st.reader(), account, due=opts.horizon, today=opts.today)
     # JSON: each finding's line as it is found, while the counts are read
     found = check_book(book, opts, json=format is Format.json)
@@ -70,7 +73,8 @@ def _report(
         if not quiet:
             if format is Format.table:
                 n = len(book.accounts)
-                err(f"no findings: {n} account{'s' if n != 1 else ''} checked up to {opts.horizon.isoformat()}")
+                err(ngettext("no findings: {n} account checked up to {date}", "no findings: {n} accounts checked up to {date}", n)
+                    .format(n=n, date=opts.horizon.isoformat()))  # fmt: skip
             else:
                 emit([], format.value, columns)
         return 0
@@ -91,6 +95,12 @@ def _report(
             write_csv((f.as_row() for f in findings), FINDING_KEYS)
         else:
             style = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
-            emit([f.as_record() for f in findings], format.value, [columns[1], columns[0], *columns[2:]],
-                 style=lambda r: style[r["severity"]])  # fmt: skip
+            if i18n.current() == "en":
+                records = [f.as_record() for f in findings]
+                style_of = lambda r: style[r["severity"]]  # noqa: E731
+            else:  # the severity's label; its style from the finding
+                styles = {label("severity", s): v for s, v in style.items()}
+                records = [dict(f.as_record(), severity=label("severity", f.severity)) for f in findings]
+                style_of = lambda r: styles[r["severity"]]  # noqa: E731
+            emit(records, format.value, [columns[1], columns[0], *columns[2:]], style=style_of)
     return 1 if failing else 0

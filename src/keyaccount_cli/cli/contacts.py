@@ -6,6 +6,10 @@ from typing import Annotated, Any
 
 import typer
 
+from .. import i18n
+from ..domain.labels import label
+from ..i18n import N_, _
+from ..importing.columns import chinese_header
 from .common import AccountOption, Format, FormatOption, err, examples, guarded, one_of, state
 from .succession import say_plans
 
@@ -93,12 +97,14 @@ def accounts(ctx: typer.Context, format: FormatOption = Format.table) -> None:
 
     st = state(ctx)
     records = account_overview(st.reader(), check_options(st.config(), st.today))
-    from ..render.output import emit
+    from ..render.output import emit, shown
 
-    emit(records, format.value, [("account", "Account"), ("owner", "Owner"), ("contacts", "Contacts"),
-         ("departments", "Departments"), ("supporters", "Supporters"), ("decision_makers", "Decision makers"),
-         ("findings", "Findings"), ("status", "Status")], empty="no accounts yet; start with kam import FILE.csv",
-         fields=ACCOUNT_FIELDS)  # fmt: skip
+    if format is Format.table:
+        records = [dict(r, status=shown("account_status", r["status"])) for r in records]
+    emit(records, format.value, [("account", N_("Account")), ("owner", N_("Owner")), ("contacts", N_("Contacts")),
+         ("departments", N_("Departments")), ("supporters", N_("Supporters")),
+         ("decision_makers", N_("Decision makers")), ("findings", N_("Findings")), ("status", N_("Status"))],
+         empty=N_("no accounts yet; start with kam import FILE.csv"), fields=ACCOUNT_FIELDS)  # fmt: skip
 
 
 @guarded
@@ -108,19 +114,28 @@ def contacts(
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """The account's relationship table."""
-    from ..render.output import attitude_label, emit
+    from ..render.output import attitude_label, emit, shown
     from ..services.listing import account_contacts
 
     view, records = account_contacts(state(ctx).reader(), account)
+    left = ("left", shown("status", "left"))
     if format is Format.table:
         for r in records:
-            r["roles"] = ", ".join(r["roles"])
+            r["roles"] = ", ".join(shown("roles", r["roles"]))
             r["attitude"] = attitude_label(r["attitude"])
-    emit(records, format.value, [("name", "Name"), ("title", "Title"), ("department", "Department"),
-         ("roles", "Roles"), ("decision_power", "Power"), ("attitude", "Attitude"), ("reports_to", "Reports to"),
-         ("status", "Status"), ("change_date", "Change date"), ("successor", "Successor")],
-         title=view.name, empty=f"{view.name} has no contacts",
-         style=lambda r: "dim" if r["status"] == "left" else None)  # fmt: skip
+            r["decision_power"] = shown("decision_power", r["decision_power"])
+            r["status"] = shown("status", r["status"])
+    emit(records, format.value, CONTACT_COLUMNS, title=view.name,
+         empty=_("{account} has no contacts").format(account=view.name),
+         style=lambda r: "dim" if r["status"] in left else None)  # fmt: skip
+
+
+# the relationship table of `kam contacts` and `kam show`
+CONTACT_COLUMNS = [
+    ("name", N_("Name")), ("title", N_("Title")), ("department", N_("Department")), ("roles", N_("Roles")),
+    ("decision_power", N_("Power")), ("attitude", N_("Attitude")), ("reports_to", N_("Reports to")),
+    ("status", N_("Status")), ("change_date", N_("Change date")), ("successor", N_("Successor")),
+]  # fmt: skip
 
 
 @guarded
@@ -144,7 +159,8 @@ def add(
         attitude=attitude, concern=concern, can_sign=can_sign, project_owner=project_owner, status=status,
         risk=risk, change_date=change_date, change_kind=change_kind, notes=notes))  # fmt: skip
     added = add_contact(st.db(create=True), account, values, reports_to=reports_to, now=st.now)
-    err(f"added {added.name} (#{added.id}) to {added.account}" + (" (new account)" if added.new_account else ""))
+    err(_("added {name} (#{id}) to {account}").format(name=added.name, id=added.id, account=added.account)
+        + (_(" (new account)") if added.new_account else ""))  # fmt: skip
 
 
 @guarded
@@ -174,7 +190,9 @@ def set_fields(
     done = set_contact(st.db(), contact, values, reports_to=reports_to, account=account,
                        offsets=st.config().deadlines, today=st.today, now=st.now,
                        horizon=st.config().history_horizon_days)  # fmt: skip
-    err(f"{done.name}: " + (f"changed {', '.join(done.fields)}" if done.fields else "nothing changed"))
+    fields = [chinese_header("contacts", f) or f for f in done.fields] if i18n.current() != "en" else done.fields
+    err(_("{name}: changed {fields}").format(name=done.name, fields=", ".join(fields)) if fields
+        else _("{name}: nothing changed").format(name=done.name))  # fmt: skip
     say_plans(contact, done.plans, st.config().history_horizon_days)
 
 
@@ -199,10 +217,10 @@ def relate(
     k = st.config().vocabulary.one("relation_kind", kind)
     r = record_relation(st.db(), contact, other, k, remove=remove, account=account, now=st.now)
     if remove:
-        msg = f"removed {r.name} {k} {r.other}" if r.done else f"there was no relation {r.name} {k} {r.other}"
+        msg = _("removed {name} {kind} {other}") if r.done else _("there was no relation {name} {kind} {other}")
     else:
-        msg = f"recorded {r.name} {k} {r.other}" if r.done else f"already recorded: {r.name} {k} {r.other}"
-    err(msg)
+        msg = _("recorded {name} {kind} {other}") if r.done else _("already recorded: {name} {kind} {other}")
+    err(msg.format(name=r.name, kind=label("relation_kind", k), other=r.other))
 
 
 @guarded
@@ -230,17 +248,19 @@ def successor(
         raise KamError("name the successor (kam successor CONTACT OTHER) or ask for --suggest")
     done = record_successor(st.db(), contact, other, account=account, offsets=st.config().deadlines,
                             today=st.today, now=st.now, horizon=st.config().history_horizon_days)  # fmt: skip
-    err(f"{done.name}: successor → {done.successor}" + ("" if done.changed else " (already recorded)"))
+    err(_("{name}: successor → {successor}").format(name=done.name, successor=done.successor)
+        + ("" if done.changed else _(" (already recorded)")))  # fmt: skip
     say_plans(contact, done.plans, st.config().history_horizon_days)
 
 
 def _suggest(st: Any, contact: str, account: str | None, format: Format) -> None:
-    from ..render.output import emit
+    from ..render.output import emit, shown
     from ..services.listing import successor_candidates
 
     c, view, ranked = successor_candidates(st.reader(), contact, account)
     if not ranked and format is Format.table:
-        err(f"no candidates: {view.name} has nobody else who is active and staying; kam add a contact first")
+        err(_("no candidates: {account} has nobody else who is active and staying; kam add a contact first")
+            .format(account=view.name))  # fmt: skip
         return
     records: list[dict[str, Any]] = [{
         "rank": i, "id": k.contact.id, "name": k.contact.name, "email": k.contact.email, "title": k.contact.title,
@@ -250,9 +270,12 @@ def _suggest(st: Any, contact: str, account: str | None, format: Format) -> None
     if format is Format.table:
         for r in records:
             r["reasons"] = "; ".join(r["reasons"])
-    emit(records, format.value, [("rank", "#"), ("name", "Name"), ("title", "Title"), ("department", "Department"),
-         ("decision_power", "Power"), ("attitude", "Attitude"), ("reasons", "Why")],
-         title=f"Successor candidates for {c.name} ({view.name})")  # fmt: skip
+            r["decision_power"] = shown("decision_power", r["decision_power"])
+            r["attitude"] = shown("attitude", r["attitude"])
+    emit(records, format.value, [("rank", "#"), ("name", N_("Name")), ("title", N_("Title")),
+         ("department", N_("Department")), ("decision_power", N_("Power")), ("attitude", N_("Attitude")),
+         ("reasons", N_("Why"))],
+         title=_("Successor candidates for {name} ({account})").format(name=c.name, account=view.name))  # fmt: skip
 
 
 @guarded
@@ -275,5 +298,5 @@ def history(
 
     found = change_history(state(ctx).reader(), who, account)
     records = [dict(r, at=history_time(r["at"], table=format is Format.table)) for r in found.rows]
-    emit(records, format.value, [("at", "When"), ("name", "Who"), ("field", "Field"), ("old", "Old"),
-         ("new", "New"), ("source", "Source")], title=found.title, empty="no history")  # fmt: skip
+    emit(records, format.value, [("at", N_("When")), ("name", N_("Who")), ("field", N_("Field")), ("old", N_("Old")),
+         ("new", N_("New")), ("source", N_("Source"))], title=found.title, empty=N_("no history"))  # fmt: skip

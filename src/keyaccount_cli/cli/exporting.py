@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -9,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import KamError
+from ..i18n import _, ngettext
 from ..storage.location import sqlite_path
 from ..storage.private_files import refuse_database_files
 from .common import err, examples, guarded, one_of, state
@@ -62,14 +64,23 @@ def export(
     with open_output(output, excel=excel) as out:
         count = write_csv(rows, header, out=out)
     if output not in (None, "-"):
-        err(f"wrote {_count(count, what.value)} to {output}")
+        err(_("wrote {what} to {output}").format(what=_count(count, what.value), output=output))
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun if n != 1 else noun.removesuffix('s')}"
+# what a file holds, counted (a row of handovers.csv is one step of a plan)
+_COUNTED: dict[str, Callable[[int], str]] = {
+    "contacts": lambda n: ngettext("{n} contact", "{n} contacts", n),
+    "accounts": lambda n: ngettext("{n} account", "{n} accounts", n),
+    "findings": lambda n: ngettext("{n} finding", "{n} findings", n),
+    "relations": lambda n: ngettext("{n} relation", "{n} relations", n),
+    "opportunities": lambda n: ngettext("{n} opportunity", "{n} opportunities", n),
+    "interactions": lambda n: ngettext("{n} interaction", "{n} interactions", n),
+    "handovers": lambda n: ngettext("{n} handover step", "{n} handover steps", n),
+}
 
 
-_NOUNS = {"handovers.csv": "handover steps"}  # a row of handovers.csv is one step of a plan
+def _count(n: int, what: str) -> str:
+    return _COUNTED[what](n).format(n=n)
 
 
 def _export_all(st: Any, output: str | None, database: Path | None, *, excel: bool) -> None:
@@ -95,5 +106,5 @@ def _export_all(st: Any, output: str | None, database: Path | None, *, excel: bo
         if database is not None:
             refuse_database_files(target, database)
         with open_output(str(target), excel=excel) as out:
-            written.append(_count(write_csv(rows, header, out=out), _NOUNS.get(name, name.removesuffix(".csv"))))
-    err(f"wrote {', '.join(written)} to {output}")
+            written.append(_count(write_csv(rows, header, out=out), name.removesuffix(".csv")))
+    err(_("wrote {what} to {output}").format(what=_(", ").join(written), output=output))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import KamError, more_problems
+from ..i18n import _, ngettext
 from ..storage.sqlitefile import NewFile, claim_new_file, memory_database, open_sqlite_writer
 from .common import Format, err, examples, guarded, one_of, state
 
@@ -130,19 +131,34 @@ def _import_files(st: Any, file: Path, kind: Kind, *, dry_run: bool, skip_invali
     if result.moves is not None and result.moves.updated:
         n = result.moves.updated
         err(
-            f"{'would record' if dry_run else 'recorded'} {n} move{'s' if n != 1 else ''} to another account (moved_to)"
+            (
+                ngettext(
+                    "would record {n} move to another account (moved_to)",
+                    "would record {n} moves to another account (moved_to)",
+                    n,
+                )
+                if dry_run
+                else ngettext(
+                    "recorded {n} move to another account (moved_to)",
+                    "recorded {n} moves to another account (moved_to)",
+                    n,
+                )
+            ).format(n=n)  # fmt: skip
         )
 
 
 def _summary(result: ImportResult, name: str, *, dry_run: bool) -> str:
     """`imported contacts.csv: 1 created, 2 updated, 0 unchanged, 0 skipped, 1 field cleared (1 new account)`."""
-    verb = "would import" if dry_run else "imported"
-    cleared = f", {result.cleared} field{'s' if result.cleared != 1 else ''} cleared" if result.cleared else ""
-    return (
-        f"{verb} {name}: {result.created} created, {result.updated} updated, "
-        f"{result.unchanged} unchanged, {result.skipped} skipped{cleared}"
-        + (f" ({result.accounts_created} new account{'s' if result.accounts_created != 1 else ''})" if result.accounts_created else "")
-    )  # fmt: skip
+    n = result.cleared
+    cleared = ngettext(", {n} field cleared", ", {n} fields cleared", n).format(n=n) if n else ""
+    n = result.accounts_created
+    accounts = ngettext(" ({n} new account)", " ({n} new accounts)", n).format(n=n) if n else ""
+    text = (_("would import {name}: {created} created, {updated} updated, {unchanged} unchanged, {skipped} skipped")
+            if dry_run else
+            _("imported {name}: {created} created, {updated} updated, {unchanged} unchanged, {skipped} skipped"))  # fmt: skip
+    counts = text.format(name=name, created=result.created, updated=result.updated, unchanged=result.unchanged,
+                         skipped=result.skipped)  # fmt: skip
+    return counts + cleared + accounts
 
 
 def _report(result: ImportResult, name: str, *, dry_run: bool, format: Format | None, horizon: int) -> None:
@@ -167,33 +183,48 @@ def _report(result: ImportResult, name: str, *, dry_run: bool, format: Format | 
     steps_done = int(getattr(result, "steps_done", 0))
     if steps_done:
         err(
-            f"{'would complete' if dry_run else 'completed'} {steps_done} first_meeting handover step{'s' if steps_done != 1 else ''} (a meeting with a successor)"
+            (
+                ngettext(
+                    "would complete {n} first_meeting handover step (a meeting with a successor)",
+                    "would complete {n} first_meeting handover steps (a meeting with a successor)",
+                    steps_done,
+                )
+                if dry_run
+                else ngettext(
+                    "completed {n} first_meeting handover step (a meeting with a successor)",
+                    "completed {n} first_meeting handover steps (a meeting with a successor)",
+                    steps_done,
+                )
+            ).format(n=steps_done)  # fmt: skip
         )
-    if result.plans_opened:
-        err(
-            f"{'would open' if dry_run else 'opened'} {result.plans_opened} handover plan{'s' if result.plans_opened != 1 else ''} (kam handover CONTACT shows one)"
-        )
+    if n := result.plans_opened:
+        text = (ngettext("would open {n} handover plan (kam handover CONTACT shows one)",
+                         "would open {n} handover plans (kam handover CONTACT shows one)", n) if dry_run else
+                ngettext("opened {n} handover plan (kam handover CONTACT shows one)",
+                         "opened {n} handover plans (kam handover CONTACT shows one)", n))  # fmt: skip
+        err(text.format(n=n))
     _plan_summary(result, dry_run, horizon)
 
 
 def _plan_summary(result: Any, dry_run: bool, horizon: int) -> None:
     """The rest of what a contacts import did to the handover plans."""
-    would = "would " if dry_run else ""
-    if getattr(result, "successor_steps", 0):
-        n = result.successor_steps
-        err(
-            f"{would}{'complete' if dry_run else 'completed'} {n} successor handover step{'s' if n != 1 else ''} (a successor recorded)"
-        )
-    if getattr(result, "plans_cancelled", 0):
-        n = result.plans_cancelled
-        err(
-            f"{would}{'cancel' if dry_run else 'cancelled'} {n} handover plan{'s' if n != 1 else ''} (no change ahead any more)"
-        )
-    if getattr(result, "history", 0):
-        n = result.history
-        err(
-            f"{n} change{'s' if n != 1 else ''} dated more than {horizon} days back {'would be' if dry_run else 'are' if n != 1 else 'is'} history: no handover plan, no finding"
-        )
+    if n := getattr(result, "successor_steps", 0):
+        err((ngettext("would complete {n} successor handover step (a successor recorded)",
+                      "would complete {n} successor handover steps (a successor recorded)", n) if dry_run else
+             ngettext("completed {n} successor handover step (a successor recorded)",
+                      "completed {n} successor handover steps (a successor recorded)", n)).format(n=n))  # fmt: skip
+    if n := getattr(result, "plans_cancelled", 0):
+        err((ngettext("would cancel {n} handover plan (no change ahead any more)",
+                      "would cancel {n} handover plans (no change ahead any more)", n) if dry_run else
+             ngettext("cancelled {n} handover plan (no change ahead any more)",
+                      "cancelled {n} handover plans (no change ahead any more)", n)).format(n=n))  # fmt: skip
+    if n := getattr(result, "history", 0):
+        err((ngettext("{n} change dated more than {days} days back would be history: no handover plan, no finding",
+                      "{n} changes dated more than {days} days back would be history: no handover plan, no finding",
+                      n) if dry_run else
+             ngettext("{n} change dated more than {days} days back is history: no handover plan, no finding",
+                      "{n} changes dated more than {days} days back are history: no handover plan, no finding",
+                      n)).format(n=n, days=horizon))  # fmt: skip
 
 
 def _open_for_import(st: Any, location: Path | None, kind: Kind, *, dry_run: bool, fresh: bool) -> Any:

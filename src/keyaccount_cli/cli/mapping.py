@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .common import examples, guarded, one_of, state
 
 
@@ -55,5 +56,6 @@ def map_account(
     else:
         from ..render.output import render_tree
 
-        title = shown.account if shown.focus is None else f"{shown.account} — around {shown.focus}"
+        title = (shown.account if shown.focus is None else
+                 _("{account} — around {name}").format(account=shown.account, name=shown.focus))  # fmt: skip
         render_tree(title, shown.nodes, shown.coverage)

@@ -6,6 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
+from ..domain.labels import shown
+from ..i18n import N_, _, ngettext
 from .common import Format, FormatOption, err, examples, fail, guarded, state
 
 BAND_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
@@ -46,45 +48,52 @@ def health(
     card, opts = cfg.scorecard, check_options(cfg, st.today)
     reader = st.reader()
     if trend:
-        emit(health_history(reader, account), format.value, [("account", "Account"), ("date", "Date"),
-             ("score", "Score"), ("band", "Band"), ("usage_points", "Usage pts"), ("renewal_intent_points", "Renewal pts"),
-             ("p1_tickets_points", "P1 pts"), ("nps_points", "NPS pts"), ("deductions", "Deducted")],
-             title="Recorded health scores", empty="no health scores recorded yet; kam health --record stores today's",
-             style=_style)  # fmt: skip
+        history = health_history(reader, account)
+        if format is Format.table:
+            history = [dict(r, band=shown("band", r["band"]), _band=r["band"]) for r in history]
+        emit(history, format.value, [("account", N_("Account")), ("date", N_("Date")),
+             ("score", N_("Score")), ("band", N_("Band")), ("usage_points", N_("Usage pts")),
+             ("renewal_intent_points", N_("Renewal pts")), ("p1_tickets_points", N_("P1 pts")),
+             ("nps_points", N_("NPS pts")), ("deductions", N_("Deducted"))],
+             title=N_("Recorded health scores"),
+             empty=N_("no health scores recorded yet; kam health --record stores today's"), style=_style)  # fmt: skip
         return
     results = health_scores(reader, card, opts, [account] if account else None)
     if record:
         done = record_health_scores(st.db(create=False), results, on=st.today, at=st.now)
-        err(f"recorded {done.scores} health score{'s' if done.scores != 1 else ''} for {done.on.isoformat()}"
-            + (f" ({done.without_data} without data)" if done.without_data else ""))  # fmt: skip
+        err(ngettext("recorded {n} health score for {date}", "recorded {n} health scores for {date}", done.scores)
+            .format(n=done.scores, date=done.on.isoformat())
+            + (_(" ({n} without data)").format(n=done.without_data) if done.without_data else ""))  # fmt: skip
         return  # a cron job: one line, no table (kam health shows the scores, --trend the recorded ones)
     records = [r for _, r in results]
     if format is not Format.table:
         emit(records, format.value, [])
         return
     rows = [dict(r, usage=_dim(r, "usage"), renewal_intent=_dim(r, "renewal_intent"), p1_tickets=_dim(r, "p1_tickets"),
-                 nps=_dim(r, "nps"), deductions=", ".join(r["deduction_reasons"]) or None) for r in records]  # fmt: skip
-    columns = [("account", "Account"), ("tier", "Tier"), ("score", "Score"), ("band", "Band"), ("usage", "Usage"),
-               ("renewal_intent", "Renewal"), ("p1_tickets", "P1 tickets"), ("nps", "NPS"), ("base", "Points × 10"),
-               ("deductions", "Deductions")]  # fmt: skip
-    emit(rows, "table", columns, empty="no accounts yet; start with kam import FILE.csv", style=_style)
+                 nps=_dim(r, "nps"), deductions=", ".join(r["deduction_reasons"]) or None,
+                 tier=shown("tier", r["tier"]), band=shown("band", r["band"]), _band=r["band"])
+            for r in records]  # fmt: skip
+    columns = [("account", N_("Account")), ("tier", N_("Tier")), ("score", N_("Score")), ("band", N_("Band")),
+               ("usage", N_("Usage")), ("renewal_intent", N_("Renewal")), ("p1_tickets", N_("P1 tickets")),
+               ("nps", N_("NPS")), ("base", N_("Points × 10")), ("deductions", N_("Deductions"))]  # fmt: skip
+    emit(rows, "table", columns, empty=N_("no accounts yet; start with kam import FILE.csv"), style=_style)
     if account and records and records[0]["score"] is not None:
         from ..render.output import say
 
-        say(f"{records[0]['account']}: {records[0]['explanation']}")
+        say(_("{account}: {explanation}").format(account=records[0]["account"], explanation=records[0]["explanation"]))
 
 
 def _dim(r: dict[str, Any], d: str) -> str | None:
     if r[d] is None:
         return None
-    value = r[d]
+    value = shown("renewal_intent", r[d]) if d == "renewal_intent" else r[d]
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return f"{value} → {r[f'{d}_points']}" if r[f"{d}_points"] is not None else str(value)
 
 
 def _style(r: dict[str, Any]) -> str | None:
-    return BAND_STYLE.get(r.get("band") or "")
+    return BAND_STYLE.get(r.get("_band", r.get("band")) or "")
 
 
 @guarded
@@ -128,27 +137,32 @@ def _money(value: float | None) -> str:
 def _render(board: dict[str, Any]) -> None:
     from ..render.output import emit, heading, say
 
-    heading(f"Key-account dashboard as of {board['as_of']}")
-    emit(board["tiers"], "table", [("tier", "Tier"), ("red", "Red"), ("yellow", "Yellow"), ("green", "Green"),
-         ("no_score", "No score"), ("total", "Total")], title="Accounts by tier and health band")  # fmt: skip
+    heading(_("Key-account dashboard as of {date}").format(date=board["as_of"]))
+    tiers = [dict(t, tier=_("none") if t["tier"] == "none" else shown("tier", t["tier"])) for t in board["tiers"]]
+    emit(tiers, "table", [("tier", N_("Tier")), ("red", N_("Red")), ("yellow", N_("Yellow")), ("green", N_("Green")),
+         ("no_score", N_("No score")), ("total", N_("Total"))], title=N_("Accounts by tier and health band"))  # fmt: skip
     st = board["single_threaded"]
     share = f"{st['share']:.0%}" if st["share"] is not None else "–"
-    say(f"Single-threaded deals (open, at least {_money(st['min_amount'])}): {st['count']} of "
-        f"{st['open_opportunities']} ({share}), amount {_money(st['amount'])}")  # fmt: skip
-    opp_columns = [("account", "Account"), ("opportunity", "Opportunity"), ("amount", "Amount"), ("stage", "Stage"),
-                   ("close_date", "Close"), ("contacts", "Contacts"), ("stability", "Stability")]  # fmt: skip
-    money = lambda rows: [dict(r, amount=_money(r["amount"])) for r in rows]  # noqa: E731
+    say(_("Single-threaded deals (open, at least {min_amount}): {count} of {open} ({share}), amount {amount}")
+                     .format(min_amount=_money(st["min_amount"]), count=st["count"], open=st["open_opportunities"],
+                             share=share, amount=_money(st["amount"])))  # fmt: skip
+    opp_columns = [("account", N_("Account")), ("opportunity", N_("Opportunity")), ("amount", N_("Amount")),
+                   ("stage", N_("Stage")), ("close_date", N_("Close")), ("contacts", N_("Contacts")),
+                   ("stability", N_("Stability"))]  # fmt: skip
+    money = lambda rows: [dict(r, amount=_money(r["amount"]), coverage=shown("coverage", r.get("coverage")),  # noqa: E731
+                               stability=shown("stability", r.get("stability"))) for r in rows]  # fmt: skip
     if st["opportunities"]:
         emit(money(st["opportunities"]), "table", opp_columns)
     kc = board["key_person_changed"]
-    say(f"Open deals whose key person changed in the last {kc['days']} days: {kc['count']}, "
-        f"amount {_money(kc['amount'])}")  # fmt: skip
+    say(_("Open deals whose key person changed in the last {days} days: {count}, amount {amount}")
+                     .format(days=kc["days"], count=kc["count"], amount=_money(kc["amount"])))  # fmt: skip
     if kc["opportunities"]:
-        emit(money(kc["opportunities"]), "table", opp_columns[:-1] + [("coverage", "Coverage")])
+        emit(money(kc["opportunities"]), "table", opp_columns[:-1] + [("coverage", N_("Coverage"))])
     emit([dict(m, people=", ".join(m["people"])) for m in board["key_people_changes"]], "table",
-         [("account", "Account"), ("changes", "Changes"), ("people", "Who (left or replaced)")],
-         title="Key-people changes, 12 months", empty="no key-person changes in 12 months")  # fmt: skip
-    emit(board["owners"], "table", [("owner", "Owner"), ("accounts", "Accounts"), ("active_contacts", "Contacts"),
-         ("contacts_per_account", "Per account"), ("thin_accounts", "Thin accounts"),
-         ("no_decision_maker", "No decision maker"), ("open_opportunities", "Open deals"),
-         ("single_threaded", "Single-threaded")], title="Coverage per account owner")  # fmt: skip
+         [("account", N_("Account")), ("changes", N_("Changes")), ("people", N_("Who (left or replaced)"))],
+         title=N_("Key-people changes, 12 months"), empty=N_("no key-person changes in 12 months"))  # fmt: skip
+    emit(board["owners"], "table", [("owner", N_("Owner")), ("accounts", N_("Accounts")),
+         ("active_contacts", N_("Contacts")), ("contacts_per_account", N_("Per account")),
+         ("thin_accounts", N_("Thin accounts")), ("no_decision_maker", N_("No decision maker")),
+         ("open_opportunities", N_("Open deals")), ("single_threaded", N_("Single-threaded"))],
+         title=N_("Coverage per account owner"))  # fmt: skip

@@ -6,6 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
+from ..domain.labels import label, shown
+from ..i18n import N_, _
 from .common import Format, FormatOption, examples, guarded, state
 
 
@@ -42,48 +44,78 @@ def show(
 
 
 def _render(page: dict[str, Any]) -> None:
-    from ..domain.labels import label
-    from ..render.output import attitude_label, coverage_counts, emit, heading, say
+    from ..render.output import heading, say
 
     heading(page["account"])
-    shown = {**page, "annual_revenue": f"{page['annual_revenue']:,.0f}" if page["annual_revenue"] is not None else None}
-    profile = [f"{k}: {shown[k]}" for k in ("industry", "tier", "owner", "annual_revenue") if shown[k] is not None]
-    profile += [f"status: {page['status']}"]
-    if page["renewal_date"]:
-        profile.append(f"renewal date: {page['renewal_date']}")
-    if profile:
-        say(" · ".join(profile))
+    for line in _profile(page):
+        say(line)
+    _tables(page)
+
+
+_PROFILE = {
+    "industry": N_("industry"), "tier": N_("tier"), "owner": N_("owner"), "annual_revenue": N_("annual revenue"),
+    "status": N_("status"), "renewal_date": N_("renewal date"),
+}  # fmt: skip
+
+
+def _profile(page: dict[str, Any]) -> list[str]:
+    """The lines above the tables: profile, notes, tier and cadence, health, coverage."""
+    from ..render.output import coverage_counts
+
+    revenue = page["annual_revenue"]
+    values = {**page, "annual_revenue": f"{revenue:,.0f}" if revenue is not None else None,
+              "tier": shown("tier", page["tier"]), "status": shown("account_status", page["status"])}  # fmt: skip
+    keys = ["industry", "tier", "owner", "annual_revenue", "status"] + (
+        ["renewal_date"] if page["renewal_date"] else []
+    )
+    profile = [
+        _("{field}: {value}").format(field=_(_PROFILE[k]), value=values[k]) for k in keys if values[k] is not None
+    ]
+    lines = [" · ".join(profile)]
     if page["notes"]:
-        say(page["notes"])
+        lines.append(page["notes"])
     fu, health = page["follow_up"], page["health"]
     if fu["tier"]:
-        derived = " (from annual revenue)" if fu["tier_from_revenue"] else ""
-        say(f"Tier: {fu['tier']}{derived}, follow up every {fu['cadence_days']} days; "
-            f"last interaction: {fu['last_interaction'] or 'none'}")  # fmt: skip
+        text = (_("Tier: {tier} (from annual revenue), follow up every {days} days; last interaction: {last}")
+                if fu["tier_from_revenue"] else
+                _("Tier: {tier}, follow up every {days} days; last interaction: {last}"))  # fmt: skip
+        lines.append(text.format(tier=shown("tier", fu["tier"]), days=fu["cadence_days"],
+                                 last=fu["last_interaction"] or _("none")))  # fmt: skip
     if health["score"] is not None:
-        say(f"Health: {health['score']} ({health['band']}): {health['explanation']}")
+        lines.append(_("Health: {score} ({band}): {explanation}").format(
+            score=health["score"], band=label("band", health["band"]), explanation=health["explanation"]))  # fmt: skip
     cov = page["coverage"]
     counts = coverage_counts(cov["active_contacts"], cov["departments"], cov["supporters"], cov["decision_makers"])
-    say(f"Coverage: {counts}, single points: {', '.join(cov['single_points']) or 'none'}")
-    rows = [dict(r, roles=", ".join(r["roles"]), attitude=attitude_label(r["attitude"]))
+    points = ", ".join(cov["single_points"]) or _("none")
+    lines.append(_("Coverage: {counts}, single points: {points}").format(counts=counts, points=points))
+    return lines
+
+
+def _tables(page: dict[str, Any]) -> None:
+    from ..render.output import attitude_label, emit
+    from .contacts import CONTACT_COLUMNS
+
+    rows = [dict(r, roles=", ".join(shown("roles", r["roles"])), attitude=attitude_label(r["attitude"]),
+                 decision_power=shown("decision_power", r["decision_power"]), status=shown("status", r["status"]))
             for r in page["contacts"]]  # fmt: skip
-    emit(rows, "table", [("name", "Name"), ("title", "Title"), ("department", "Department"), ("roles", "Roles"),
-         ("decision_power", "Power"), ("attitude", "Attitude"), ("reports_to", "Reports to"), ("status", "Status"),
-         ("change_date", "Change date"), ("successor", "Successor")], title="Relationships",
-         empty="no contacts")  # fmt: skip
+    emit(rows, "table", CONTACT_COLUMNS, title=N_("Relationships"), empty=N_("no contacts"))
     emit([dict(r, kind=label("relation_kind", r["kind"])) for r in page["relations"]], "table",
-         [("contact", "Contact"), ("kind", "Relation"), ("other", "With")], title="Relations",
-         empty="no relations recorded")  # fmt: skip
+         [("contact", N_("Contact")), ("kind", N_("Relation")), ("other", N_("With"))], title=N_("Relations"),
+         empty=N_("no relations recorded"))  # fmt: skip
     emit([dict(o, contacts=", ".join(o["contacts"]), amount=f"{o['amount']:,.0f}" if o["amount"] is not None else None,
-               open="open" if o["open"] else "closed") for o in page["opportunities"]], "table",
-         [("opportunity", "Opportunity"), ("amount", "Amount"), ("stage", "Stage"), ("open", "Open"),
-          ("close_date", "Close"), ("contacts", "Contacts"), ("coverage", "Coverage"), ("stability", "Stability")],
-         title="Opportunities", empty="no opportunities")  # fmt: skip
-    emit(page["handovers"], "table", [("contact", "Departing"), ("change_date", "Change date"),
-         ("next_step", "Next step"), ("deadline", "Deadline"), ("owner", "Owner"), ("steps_done", "Steps done")],
-         title="Open handovers", empty="no open handovers")  # fmt: skip
-    emit([dict(i, contacts=", ".join(i["contacts"])) for i in page["interactions"]], "table",
-         [("date", "Date"), ("kind", "Kind"), ("contacts", "With"), ("summary", "Summary")],
-         title="Recent interactions", empty="no interactions logged")  # fmt: skip
-    emit(page["findings"], "table", [("severity", "Severity"), ("code", "Code"), ("contact", "Contact"),
-         ("date", "Date"), ("message", "Message")], title="Findings", empty="no findings")  # fmt: skip
+               open=_("open") if o["open"] else _("closed"), coverage=shown("coverage", o["coverage"]),
+               stability=shown("stability", o["stability"])) for o in page["opportunities"]], "table",
+         [("opportunity", N_("Opportunity")), ("amount", N_("Amount")), ("stage", N_("Stage")), ("open", N_("Open")),
+          ("close_date", N_("Close")), ("contacts", N_("Contacts")), ("coverage", N_("Coverage")),
+          ("stability", N_("Stability"))],
+         title=N_("Opportunities"), empty=N_("no opportunities"))  # fmt: skip
+    emit(page["handovers"], "table", [("contact", N_("Departing")), ("change_date", N_("Change date")),
+         ("next_step", N_("Next step")), ("deadline", N_("Deadline")), ("owner", N_("Owner")),
+         ("steps_done", N_("Steps done"))], title=N_("Open handovers"), empty=N_("no open handovers"))  # fmt: skip
+    emit([dict(i, contacts=", ".join(i["contacts"]), kind=shown("interaction_kind", i["kind"]))
+          for i in page["interactions"]], "table",
+         [("date", N_("Date")), ("kind", N_("Kind")), ("contacts", N_("With")), ("summary", N_("Summary"))],
+         title=N_("Recent interactions"), empty=N_("no interactions logged"))  # fmt: skip
+    findings = [dict(f, severity=label("severity", f["severity"])) for f in page["findings"]]
+    emit(findings, "table", [("severity", N_("Severity")), ("code", N_("Code")), ("contact", N_("Contact")),
+         ("date", N_("Date")), ("message", N_("Message"))], title=N_("Findings"), empty=N_("no findings"))  # fmt: skip

@@ -6,6 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
+from ..domain.labels import label
+from ..i18n import N_, _
 from .common import AccountOption, Format, FormatOption, State, err, examples, guarded, one_of, parse_day, state
 
 
@@ -49,26 +51,29 @@ def leave(
     left = record_leave(st.db(), contact, on=day, kind=change_kind, successor=successor, moved_to=moved_to,
                         account=account, offsets=st.config().deadlines, today=st.today, now=st.now,
                         horizon=horizon)  # fmt: skip
-    err(f"{left.name}: {left.status} on {left.on.isoformat()}" + ("" if left.changed else " (already recorded)"))
+    status = label("status", left.status)
+    err(_("{name}: {status} on {date}").format(name=left.name, status=status, date=left.on.isoformat())
+        + ("" if left.changed else _(" (already recorded)")))  # fmt: skip
     if moved_to:
-        err(f"kept at {moved_to} as a new contact (a lead), linked to the old record")
+        err(_("kept at {account} as a new contact (a lead), linked to the old record").format(account=moved_to))
     if left.successor:
-        err(f"successor recorded: {left.successor}")
+        err(_("successor recorded: {name}").format(name=left.successor))
     say_plans(contact, left.plans, horizon)
 
 
 def say_plans(contact: str, plans: Any, horizon: int) -> None:
     """On stderr, what a change to a contact did to their handover plan (`storage.plans.PlanChanges`)."""
     if plans.cancelled:
-        err("cancelled the open handover plan (no change ahead any more)")
+        err(_("cancelled the open handover plan (no change ahead any more)"))
     if plans.history:
-        err(f"the change is dated more than {horizon} days before today: it is history (no handover plan, no finding)")
+        err(_("the change is dated more than {days} days before today: it is history (no handover plan, no finding)")
+            .format(days=horizon))  # fmt: skip
     if plans.opened:
-        err(f"opened a handover plan: kam handover {contact}")
+        err(_("opened a handover plan: kam handover {contact}").format(contact=contact))
     if plans.moved:
-        err("the handover plan's deadlines follow the new change date")
+        err(_("the handover plan's deadlines follow the new change date"))
     if plans.successor_done:
-        err("handover step successor done")
+        err(_("handover step successor done"))
 
 
 @guarded
@@ -96,9 +101,10 @@ def handover(
     records, title = page.steps, page.title
     if format is Format.table:
         for r in records:
-            r["status"] = "OVERDUE" if r["overdue"] else r["status"]
-    emit(records, format.value, [("step", "Step"), ("description", "What"), ("owner", "Owner"),
-         ("deadline", "Deadline"), ("status", "Status"), ("done_on", "Done"), ("notes", "Notes")],
+            r["status"] = _("OVERDUE") if r["overdue"] else label("step_status", r["status"])
+            r["description"] = _(r["description"])
+    emit(records, format.value, [("step", N_("Step")), ("description", N_("What")), ("owner", N_("Owner")),
+         ("deadline", N_("Deadline")), ("status", N_("Status")), ("done_on", N_("Done")), ("notes", N_("Notes"))],
          title=title, style=lambda r: "bold red" if r["overdue"] else ("dim" if r["status"] == "done" else None))  # fmt: skip
 
 
@@ -117,11 +123,12 @@ def _complete_step(st: State, contact: str, done: str | None, *, on: str | None,
     step = complete_handover_step(st.db(create=False), contact, done, on=day, notes=notes, account=account,
                                   today=st.today)  # fmt: skip
     if step.already is not None:
-        err(f"{step.name}: step {step.step} was already done on {step.already.isoformat()}; nothing changed")
+        err(_("{name}: step {step} was already done on {date}; nothing changed")
+            .format(name=step.name, step=step.step, date=step.already.isoformat()))  # fmt: skip
         return
-    err(f"{step.name}: step {step.step} done")
+    err(_("{name}: step {step} done").format(name=step.name, step=step.step))
     if step.closed:
-        err("every step is done: the handover plan is closed")
+        err(_("every step is done: the handover plan is closed"))
 
 
 def _set_owner(st: State, contact: str, owner: str | None, step: str | None, *, account: str | None) -> None:
@@ -161,13 +168,14 @@ def log(
     text = interaction_summary(summary)
     logged = log_interaction(st.db(create=False), account, text, contacts=contact or [], kind=k, on=day, now=st.now,
                              today=st.today)  # fmt: skip
-    err(f"logged {logged.kind} with {logged.account} on {logged.on.isoformat()}")
+    err(_("logged {kind} with {account} on {date}")
+        .format(kind=label("interaction_kind", logged.kind), account=logged.account, date=logged.on.isoformat()))  # fmt: skip
     for name in logged.first_meetings:
         if logged.ahead:
-            err(f"first meeting with successor {name} is dated after today: handover step first_meeting "
-                f"counts as done from {logged.on.isoformat()}")  # fmt: skip
+            err(_("first meeting with successor {name} is dated after today: handover step first_meeting "
+                  "counts as done from {date}").format(name=name, date=logged.on.isoformat()))  # fmt: skip
         else:
-            err(f"first meeting with successor {name}: handover step first_meeting done")
+            err(_("first meeting with successor {name}: handover step first_meeting done").format(name=name))
 
 
 @guarded

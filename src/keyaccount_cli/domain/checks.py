@@ -10,8 +10,11 @@ from json.encoder import encode_basestring as encode_string  # type: ignore[attr
 from operator import itemgetter
 from typing import Any, NamedTuple
 
+from ..i18n import _, ngettext
 from .dates import window_end as window_end  # re-exported: the window of `CheckOptions.horizon`
 from .graph import Coverage
+from .labels import label
+from .order import sort_key
 from .portfolio import Policy
 from .portfolio import findings as portfolio_findings
 from .views import AccountBook, AccountFacts, AccountView, ContactView, Counts, Move, covered
@@ -148,25 +151,33 @@ def count_findings(
     if sole is not None:
         out.append(Finding("SINGLE_SUPPORTER", "high", name, sole[1], None, _sole_supporter(sole[1])))
     if active and not has_decision_maker:
-        out.append(Finding("NO_DECISION_MAKER", "medium", name, None, None, _NO_DECISION_MAKER))
+        out.append(Finding("NO_DECISION_MAKER", "medium", name, None, None, _no_decision_maker()))
     if active >= 2 and departments == 1:
         out.append(Finding("SINGLE_DEPARTMENT", "low", name, None, None, _one_department(active, department)))
     return out
 
 
+# Each message is one text of the catalog with named placeholders, in the language in use.
+
+
 def _too_few(active: int, least: int) -> str:
-    return f"{active} active contact{'s' if active != 1 else ''} (fewer than {least}); the relationship hangs on too few people"
+    return ngettext(
+        "{n} active contact (fewer than {least}); the relationship hangs on too few people",
+        "{n} active contacts (fewer than {least}); the relationship hangs on too few people",
+        active,
+    ).format(n=active, least=least)
 
 
 def _sole_supporter(name: str) -> str:
-    return f"{name} is the only contact who supports us"
+    return _("{name} is the only contact who supports us").format(name=name)
 
 
-_NO_DECISION_MAKER = "no active contact has final say or the decision_maker role"
+def _no_decision_maker() -> str:
+    return _("no active contact has final say or the decision_maker role")
 
 
 def _one_department(active: int, department: str | None) -> str:
-    return f"all {active} active contacts are in {department}"
+    return _("all {n} active contacts are in {department}").format(n=active, department=department)
 
 
 def change_findings(
@@ -207,10 +218,10 @@ def _successor_findings(account: AccountFacts, opts: CheckOptions) -> list[Findi
         day = c.change_on
         if c.status == "left":
             out.append(Finding("NO_SUCCESSOR", "high", account.name, c.name, day,
-                               f"{c.name} has left and nobody has taken over"))  # fmt: skip
+                               _("{name} has left and nobody has taken over").format(name=c.name)))  # fmt: skip
         elif c.leaving and day is not None and day <= opts.horizon:
-            out.append(Finding("NO_SUCCESSOR", "high", account.name, c.name, day,
-                               f"{c.name} leaves on {day.isoformat()} and has no successor"))  # fmt: skip
+            text = _("{name} leaves on {date} and has no successor").format(name=c.name, date=day.isoformat())
+            out.append(Finding("NO_SUCCESSOR", "high", account.name, c.name, day, text))
     return out
 
 
@@ -232,9 +243,11 @@ def _moved_findings(account: AccountFacts, opts: CheckOptions) -> list[Finding]:
 
 
 def _moved(c: ContactView, account: str, move: Move, day: date) -> str:
-    what = "champion" if "champion" in c.roles else "supporter"
-    return (f"{what} {c.name} left {account} for {move.account} on {day.isoformat()}; "
-            f"no interaction with them at {move.account} logged since")  # fmt: skip
+    if "champion" in c.roles:
+        text = _("champion {name} left {account} for {to} on {date}; no interaction with them at {to} logged since")
+    else:
+        text = _("supporter {name} left {account} for {to} on {date}; no interaction with them at {to} logged since")
+    return text.format(name=c.name, account=account, to=move.account, date=day.isoformat())
 
 
 def _step_findings(account: AccountFacts, opts: CheckOptions) -> list[Finding]:
@@ -243,27 +256,37 @@ def _step_findings(account: AccountFacts, opts: CheckOptions) -> list[Finding]:
     for step, who in account.steps:
         if step.deadline is None or step.deadline > opts.horizon:
             continue
-        owner = f" (owner {step.owner})" if step.owner else ""
+        owner = _(" (owner {owner})").format(owner=step.owner) if step.owner else ""
+        due = step.deadline.isoformat()
         if step.deadline < opts.today:
-            out.append(Finding("HANDOVER_OVERDUE", "high", account.name, who, step.deadline,
-                               f"handover of {who}: step {step.step} was due {step.deadline.isoformat()}{owner}"))  # fmt: skip
+            text = _("handover of {name}: step {step} was due {date}{owner}")
+            code, severity = "HANDOVER_OVERDUE", "high"
         else:
-            out.append(Finding("HANDOVER_DUE", "medium", account.name, who, step.deadline,
-                               f"handover of {who}: step {step.step} is due {step.deadline.isoformat()}{owner}"))  # fmt: skip
+            text = _("handover of {name}: step {step} is due {date}{owner}")
+            code, severity = "HANDOVER_DUE", "medium"
+        message = text.format(name=who, step=step.step, date=due, owner=owner)
+        out.append(Finding(code, severity, account.name, who, step.deadline, message))
     return out
 
 
 def _leaving(c: ContactView, account: str, opts: CheckOptions) -> Finding:
     """KEY_PERSON_LEAVING for an active key person with a change in the window or a high or confirmed risk."""
-    what = "decision maker" if c.decision_maker else "champion" if "champion" in c.roles else "sole supporter"
-    kind = f" ({c.change_kind})" if c.change_kind else ""
+    what = _("decision maker") if c.decision_maker else _("champion") if "champion" in c.roles else _("sole supporter")
+    kind = _(" ({kind})").format(kind=label("change_kind", c.change_kind)) if c.change_kind else ""
     day = c.change_on
     if day is None:
-        text = f"{what} {c.name} may change{kind} (change risk {c.change_risk})"
-    elif day < opts.today:
-        text = f"{what} {c.name} was due to change{kind} on {day.isoformat()} and is not marked as left"
+        risk = label("change_risk", c.change_risk) if c.change_risk else c.change_risk
+        text = _("{what} {name} may change{kind} (change risk {risk})").format(
+            what=what, name=c.name, kind=kind, risk=risk
+        )
     else:
-        text = f"{what} {c.name} {'changes' if c.leaving else 'may change'}{kind} on {day.isoformat()}"
+        if day < opts.today:
+            form = _("{what} {name} was due to change{kind} on {date} and is not marked as left")
+        elif c.leaving:
+            form = _("{what} {name} changes{kind} on {date}")
+        else:
+            form = _("{what} {name} may change{kind} on {date}")
+        text = form.format(what=what, name=c.name, kind=kind, date=day.isoformat())
     return Finding("KEY_PERSON_LEAVING", "critical", account, c.name, day, text)
 
 
@@ -272,7 +295,7 @@ def finding_order(f: Finding) -> tuple[int, str, date, str, str, str]:
     SEVERITIES), account, date; then code, contact and message, so the order never varies. Within one
     account it is `_order`."""
     rank, day, code, contact, message = _order(f)
-    return rank, f.account.casefold(), day, code, contact, message
+    return rank, sort_key(f.account), day, code, contact, message
 
 
 def _order(f: Finding) -> tuple[int, date, str, str, str]:
@@ -281,8 +304,9 @@ def _order(f: Finding) -> tuple[int, date, str, str, str]:
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
-    """Findings in `finding_order`."""
-    return sorted(findings, key=finding_order)
+    """Findings in `finding_order` (one account's by `_order`, the same without its name's key)."""
+    found = list(findings)
+    return sorted(found, key=_order if len({f.account for f in found}) <= 1 else finding_order)
 
 
 def check_accounts(accounts: Iterable[AccountView | AccountFacts], opts: CheckOptions) -> list[Finding]:
@@ -293,10 +317,10 @@ def check_accounts(accounts: Iterable[AccountView | AccountFacts], opts: CheckOp
     for a in accounts:
         findings = check_facts(a if isinstance(a, AccountFacts) else facts_of(a), opts)
         if findings:
-            found.append((findings[0].account.casefold(), findings))
+            found.append((sort_key(findings[0].account), findings))
     found.sort(key=itemgetter(0))
     by_severity: dict[int, list[Finding]] = {rank: [] for rank in sorted(set(SEVERITY_RANK.values()))}
-    for _, findings in found:
+    for _key, findings in found:
         for f in sort_findings(findings) if len(findings) > 1 else findings:
             by_severity[SEVERITY_RANK[f.severity]].append(f)
     return [f for findings in by_severity.values() for f in findings]
@@ -319,7 +343,7 @@ def check_book(book: AccountBook, opts: CheckOptions, json: bool = False) -> dic
         found = change_findings(book.facts(id_, names[id_]), opts, None, later)
         if found or later:
             early[id_] = (found, later)
-    order = sorted(book.accounts, key=lambda a: a[1].casefold())  # no two accounts have the same name
+    order = sorted(book.accounts, key=lambda a: sort_key(a[1]))  # no two accounts have the same name
     by_severity: dict[str, list[Any]] = {severity: [] for severity in SEVERITIES}
     lines = JsonLines(opts, by_severity) if json else None
     if lines is not None:  # the accounts' names and the findings so far as JSON, while the counts are computed
@@ -349,7 +373,7 @@ def _merged(
 ) -> list[Finding]:  # fmt: skip
     """An account's findings from its counts (for a customer account) and from what `check_book`
     found before them, in the order of `sort_findings`."""
-    _, active, only_active, _, sole_id, sole_name, dm, departments, department = counts
+    _id, active, only_active, _supporters, sole_id, sole_name, dm, departments, department = counts
     sole = None if sole_id is None or sole_name is None else (sole_id, sole_name)
     found = (count_findings(name, active, only_active, sole, bool(dm), departments, department, opts)
              if covered(status) else [])  # fmt: skip
@@ -376,6 +400,7 @@ class JsonLines:
         self._dates: dict[date, str] = {}
         self._account = ("", "")  # the last account's name, and as JSON
         self._too_few = [encode_string(_too_few(n, opts.min_contacts)) for n in range(opts.min_contacts)]
+        self._no_decision_maker = encode_string(_no_decision_maker())
 
     def ready(self, findings: list[Finding]) -> list[tuple[tuple[int, date, str, str, str], str]]:
         """The findings' lines ahead, each after its place among the account's (`_order`), in order."""
@@ -386,7 +411,7 @@ class JsonLines:
         if findings:
             ready = sorted([*ready, *((_order(f), self.line(f)) for f in findings)])
         out = [self._out[severity] for severity in SEVERITIES]
-        for (rank, *_), line in ready:
+        for (rank, *_rest), line in ready:
             out[rank].append(line)
 
     def line(self, f: Finding) -> str:
@@ -407,7 +432,7 @@ class JsonLines:
 
     def counts(self, account: str, row: Counts) -> None:
         """The lines of `count_findings` for an account (its name as JSON) and its `Counts`."""
-        _, active, only_active, _, _, sole_name, dm, departments, department = row
+        _id, active, only_active, _supporters, _sole_id, sole_name, dm, departments, department = row
         if active < self._least:
             self._high.append(
                 f'{{"code": "SINGLE_CONTACT", "severity": "high", "account": {account}, "contact": '
@@ -421,7 +446,7 @@ class JsonLines:
         if active and not dm:
             self._medium.append(
                 f'{{"code": "NO_DECISION_MAKER", "severity": "medium", "account": {account}, "contact": null, '
-                f'"date": null, "message": "{_NO_DECISION_MAKER}"}}'
+                f'"date": null, "message": {self._no_decision_maker}}}'
             )  # fmt: skip
         if active >= 2 and departments == 1:
             self._low.append(

@@ -10,7 +10,7 @@ from typing import Any
 
 from .checks import CheckOptions, Finding, check_facts
 from .health import BANDS, Scorecard, assess
-from .keys import name_key
+from .order import sort_key
 from .portfolio import TIERS, key_person_changes, opportunity_record
 from .views import AccountFacts, AccountView, ContactView, OpportunityView
 
@@ -53,7 +53,7 @@ def dashboard(
         "tiers": _tier_rows(grid),
         "single_threaded": _single_threaded_deals(big_open, min_amount),
         "key_person_changed": _key_person_changed_deals(changed_open),
-        "key_people_changes": sorted(movers, key=lambda m: (-m["changes"], name_key(m["account"]))),
+        "key_people_changes": sorted(movers, key=lambda m: (-m["changes"], sort_key(m["account"]))),
         "owners": _owner_rows(owners),
     }
 
@@ -109,7 +109,7 @@ def _is_single_threaded(rec: dict[str, Any]) -> bool:
 
 def _by_amount(rec: dict[str, Any]) -> tuple[float, str, str]:
     """Largest deal first, then by account and opportunity name."""
-    return (-(rec["amount"] or 0), name_key(rec["account"]), rec["opportunity"])
+    return (-(rec["amount"] or 0), sort_key(rec["account"]), rec["opportunity"])
 
 
 def _single_threaded_deals(big_open: list[dict[str, Any]], min_amount: float) -> dict[str, Any]:
@@ -139,7 +139,7 @@ def _owner_rows(owners: dict[str, OwnerTally]) -> list[dict[str, Any]]:
     """One row per account owner by name, accounts without an owner last."""
     return [
         {"owner": owner or None, **o, "contacts_per_account": round(o["active_contacts"] / o["accounts"], 1)}
-        for owner, o in sorted(owners.items(), key=lambda kv: (kv[0] == "", name_key(kv[0])))
+        for owner, o in sorted(owners.items(), key=lambda kv: (kv[0] == "", sort_key(kv[0])))
     ]
 
 

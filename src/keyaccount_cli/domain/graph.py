@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..i18n import NP_, pgettext
+from ..i18n import NP_, _, pgettext
+from .labels import label
+from .order import ranked
 from .views import AccountView, ContactView, RelationView
 from .vocab import ATTITUDE_SCORE, POWER_RANK
 
@@ -155,37 +157,47 @@ def links(relations: list[RelationView], names: dict[int, str]) -> dict[int, lis
     return {cid: out.get(cid, []) + into.get(cid, []) for cid in out.keys() | into.keys()}
 
 
-def _rank(c: ContactView) -> tuple[int, int, int, str]:
+def _rank(c: ContactView) -> tuple[int, int, int]:
     return (
         0 if c.active else 1,
         -POWER_RANK.get(c.decision_power or "", 0),
         -ATTITUDE_SCORE.get(c.attitude or "", 0),
-        c.name,
     )
+
+
+def _ranked(people: list[ContactView]) -> list[ContactView]:
+    """Siblings on the map: active first, then by power and attitude, then by name (`order`)."""
+    return ranked(people, _rank, _name)
+
+
+def _name(c: ContactView) -> str:
+    return c.name
 
 
 def flags(c: ContactView, account: AccountView, points: dict[int, list[str]], names: dict[int, str],
           moved: dict[int, str] | None = None) -> list[str]:  # fmt: skip
     """The flags the map shows next to a person (docs/spec.md §4); `moved` maps moved_to ids to accounts."""
     out: list[str] = []
+    day = c.change_date.isoformat() if c.change_date else None
     if c.status == "left":
-        out.append(f"left {c.change_date.isoformat()}" if c.change_date else "left")
+        out.append(_("left {date}").format(date=day) if day else _("left"))
     elif c.leaving:
-        out.append(f"leaving {c.change_date.isoformat()}" if c.change_date else "leaving")
-    elif c.change_date:
-        out.append(f"may change {c.change_date.isoformat()} (risk {c.change_risk or 'unknown'})")
+        out.append(_("leaving {date}").format(date=day) if day else _("leaving"))
+    elif day:
+        risk = label("change_risk", c.change_risk) if c.change_risk else _("unknown")
+        out.append(_("may change {date} (risk {risk})").format(date=day, risk=risk))
     elif c.change_risk == "high":
-        out.append("change risk high")
+        out.append(_("change risk high"))
     if moved and c.moved_to_id in moved:
-        out.append(f"moved to {moved[c.moved_to_id]}")  # type: ignore[index]
+        out.append(_("moved to {account}").format(account=moved[c.moved_to_id]))  # type: ignore[index]
     if c.successor_id is not None and c.successor_id in names:
-        out.append(f"successor → {names[c.successor_id]}")
+        out.append(_("successor → {name}").format(name=names[c.successor_id]))
     elif c.status == "left" or c.leaving:
-        out.append("no successor")
+        out.append(_("no successor"))
     if "only supporter" in points.get(c.id, []):
-        out.append("sole supporter")
+        out.append(_("sole supporter"))
     if c.id in points:
-        out.append("single point")
+        out.append(_("single point"))
     return out
 
 
@@ -203,12 +215,12 @@ def decision_tree(account: AccountView, points: dict[int, list[str]] | None = No
 
     linked = links(account.relations, names)
     roots = [MapNode(c, 0, flags(c, account, points, names, moved), links=linked.get(c.id, []))
-             for c in sorted(children.get(None, []), key=_rank)]  # fmt: skip
+             for c in _ranked(children.get(None, []))]  # fmt: skip
     # a work list, not recursion: a reports-to chain may be thousands deep
     queue, seen = list(roots), {n.contact.id for n in roots}
     while queue:
         node = queue.pop()
-        for child in sorted(children.get(node.contact.id, []), key=_rank):
+        for child in _ranked(children.get(node.contact.id, [])):
             if child.id not in seen:
                 seen.add(child.id)
                 kid = MapNode(child, node.depth + 1, flags(child, account, points, names, moved),

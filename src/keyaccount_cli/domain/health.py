@@ -12,8 +12,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from ..i18n import N_, _, ngettext
+from .labels import label
+
 DIMENSIONS = ("usage", "renewal_intent", "p1_tickets", "nps")
-DIMENSION_LABEL = {"usage": "usage", "renewal_intent": "renewal intent", "p1_tickets": "P1 tickets", "nps": "NPS"}
+DIMENSION_LABEL = {"usage": N_("usage"), "renewal_intent": N_("renewal intent"), "p1_tickets": N_("P1 tickets"),
+                   "nps": N_("NPS")}  # fmt: skip
 BANDS = ("red", "yellow", "green")
 
 # The default scorecard, exactly as the YAML config spells it (examples/kam.yaml documents it).
@@ -107,9 +111,10 @@ class HealthResult:
 
     def explanation(self) -> str:
         if self.score is None:
-            return "no health data (usage, renewal intent, P1 tickets, NPS)"
-        parts = [f"{DIMENSION_LABEL[d]} {_show(self.inputs[d])} → {_show(self.points[d])} pts × {_show(w)}"
-                 for d, w in self.weights_used.items()]  # fmt: skip
+            return _("no health data (usage, renewal intent, P1 tickets, NPS)")
+        form = _("{dimension} {value} → {points} pts × {weight}")
+        parts = [form.format(dimension=_(DIMENSION_LABEL[d]), value=_show(self.inputs[d], d), points=_show(self.points[d]),
+                             weight=_show(w)) for d, w in self.weights_used.items()]  # fmt: skip
         total = sum(self.weights_used.values())
         text = f"({' + '.join(parts)}) / {_show(total)} × 10 = {_show(round_half_up(self.base, 2))}"  # type: ignore[arg-type]
         for d in self.deductions:
@@ -119,7 +124,9 @@ class HealthResult:
         return text
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, dimension: str | None = None) -> str:
+    if dimension == "renewal_intent" and isinstance(value, str):
+        return label("renewal_intent", value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -169,11 +176,13 @@ def _deduct(
 ) -> None:  # fmt: skip
     """The deductions of `score` from the exact `base`, then the score and its band."""
     if len(key_people_changed) >= card.key_people_changes and card.key_people_deduction:
-        result.deductions.append(Deduction(card.key_people_deduction,
-            f"{len(key_people_changed)} key-person changes in {card.key_people_months} months: "
-            f"{', '.join(key_people_changed)}"))  # fmt: skip
+        n = len(key_people_changed)
+        reason = ngettext("{n} key-person change in {months} months: {people}",
+                          "{n} key-person changes in {months} months: {people}", n)  # fmt: skip
+        result.deductions.append(Deduction(card.key_people_deduction, reason.format(
+            n=n, months=card.key_people_months, people=", ".join(key_people_changed))))  # fmt: skip
     if thin_coverage and card.coverage_deduction:
-        result.deductions.append(Deduction(card.coverage_deduction, " and ".join(thin_coverage)))
+        result.deductions.append(Deduction(card.coverage_deduction, _(" and ").join(thin_coverage)))
     final = base - sum(Fraction(d.points) for d in result.deductions)
     result.score = round_half_up(min(Fraction(100), max(Fraction(0), final)))
     result.band = card.band(result.score)

@@ -5,6 +5,9 @@ shows labels reads (docs/spec.md §13). English here; the Chinese is in the cata
 
 from __future__ import annotations
 
+from typing import Any
+
+from .. import i18n
 from ..i18n import NP_, pgettext
 
 LABELS: dict[str, dict[str, str]] = {
@@ -84,13 +87,56 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+# the other words kam shows that are not a vocabulary of docs/spec.md §1, in the same way: a finding's
+# severity, a handover step's status, a yes/no flag (the Chinese of the last two is what the
+# import reads back: importing/tables.py STEP_STATUS, vocab.parse_bool)
+OTHER_LABELS: dict[str, dict[str, str]] = {
+    "severity": {
+        "critical": NP_("severity", "critical"),
+        "high": NP_("severity", "high"),
+        "medium": NP_("severity", "medium"),
+        "low": NP_("severity", "low"),
+    },
+    "step_status": {"open": NP_("step_status", "open"), "done": NP_("step_status", "done")},
+    "plan_status": {
+        "open": NP_("plan_status", "open"),
+        "closed": NP_("plan_status", "closed"),
+        "cancelled": NP_("plan_status", "cancelled"),
+    },
+    "flag": {"yes": NP_("flag", "yes"), "no": NP_("flag", "no")},
+    "band": {"red": NP_("band", "red"), "yellow": NP_("band", "yellow"), "green": NP_("band", "green")},
+    # an opportunity's coverage and key-person stability (docs/spec.md §7)
+    "coverage": {
+        "none": NP_("coverage", "none"),
+        "single": NP_("coverage", "single"),
+        "multi": NP_("coverage", "multi"),
+        "cross_department": NP_("coverage", "cross department"),
+    },
+    "stability": {
+        "stable": NP_("stability", "stable"),
+        "at_risk": NP_("stability", "at risk"),
+        "changed": NP_("stability", "changed"),
+    },
+}
+
+
 def label(vocabulary: str, value: str) -> str:
     """How `value` of `vocabulary` is shown to people, in the language in use; a value the
     table does not know (a stage, an old word) is shown as it is stored."""
-    text = LABELS.get(vocabulary, {}).get(value)
+    text = (LABELS.get(vocabulary) or OTHER_LABELS.get(vocabulary, {})).get(value)
     return value if text is None else pgettext(vocabulary, text)
 
 
 def labels(vocabulary: str, values: list[str] | tuple[str, ...]) -> list[str]:
     """`label()` of each value, in order."""
     return [label(vocabulary, v) for v in values]
+
+
+def shown(vocabulary: str, value: Any) -> Any:
+    """A vocabulary value, or a list of them, as the human outputs show it: in Chinese its label; in
+    English the value as stored, as the English tables have shown it."""
+    if i18n.current() == "en" or value is None:
+        return value
+    if isinstance(value, list | tuple):
+        return [label(vocabulary, v) for v in value]
+    return label(vocabulary, value)

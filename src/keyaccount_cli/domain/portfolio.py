@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from ..i18n import _
 from .dates import add_months
+from .labels import label
 from .views import AccountView, ContactView, OpportunityView, covered
 
 TIERS = ("strategic", "key", "standard")
@@ -142,28 +144,32 @@ def findings(
     cadence = policy.cadence(tier) if covered(account.status) else None
     if cadence is not None:
         last = last_interaction(account, today)
+        shown_tier = label("tier", tier) if tier else tier
         if last is None:
             out.append(("FOLLOW_UP_OVERDUE", "medium", None, None,
-                        f"no interaction logged yet; a {tier} account is followed up every {cadence} days"))  # fmt: skip
+                        _("no interaction logged yet; a {tier} account is followed up every {days} days")
+                        .format(tier=shown_tier, days=cadence)))  # fmt: skip
         elif (today - last).days > cadence:
             out.append(("FOLLOW_UP_OVERDUE", "medium", None, last + timedelta(days=cadence),
-                        f"last interaction {last.isoformat()} ({(today - last).days} days ago); "
-                        f"a {tier} account is followed up every {cadence} days"))  # fmt: skip
+                        _("last interaction {date} ({ago} days ago); a {tier} account is followed up every {days} days")
+                        .format(date=last.isoformat(), ago=(today - last).days, tier=shown_tier, days=cadence)))  # fmt: skip
     for opp in account.opportunities:
         if not policy.is_open(opp) or opp.amount is None or opp.amount < policy.min_amount:
             continue
         people = _linked(opp, account, active=True)
         if len(people) >= 2:
             continue
-        stage = f", stage {opp.stage}" if opp.stage else ""
-        who = f"one contact: {people[0].name}" if people else "no active contact"
+        stage = _(", stage {stage}").format(stage=opp.stage) if opp.stage else ""
+        who = _("one contact: {name}").format(name=people[0].name) if people else _("no active contact")
         out.append(("SINGLE_THREADED_DEAL", "high", people[0] if people else None, opp.close_date,
-                    f"open opportunity {opp.name} ({opp.amount:,.0f}{stage}) has {who}"))  # fmt: skip
+                    _("open opportunity {name} ({amount}{stage}) has {who}")
+                    .format(name=opp.name, amount=f"{opp.amount:,.0f}", stage=stage, who=who)))  # fmt: skip
     recorded = [(d, s) for d, s in account.health_scores if d <= today]
     if len(recorded) >= 2:
         (d1, s1), (d2, s2) = recorded[-2:]
         if s1 is not None and s2 is not None and s1 < policy.health_low and s2 < policy.health_low:
             out.append(("HEALTH_LOW", "high", None, d2,
-                        f"health {s2:g} on {d2.isoformat()} and {s1:g} on {d1.isoformat()}, "
-                        f"both below {policy.health_low:g}"))  # fmt: skip
+                        _("health {last} on {last_date} and {before} on {before_date}, both below {least}")
+                        .format(last=f"{s2:g}", last_date=d2.isoformat(), before=f"{s1:g}",
+                                before_date=d1.isoformat(), least=f"{policy.health_low:g}")))  # fmt: skip
     return out

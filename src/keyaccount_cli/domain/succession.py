@@ -12,6 +12,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from ..errors import KamError
+from ..i18n import _
+from .labels import shown
+from .order import ranked
 from .views import AccountView, ContactView
 from .vocab import ATTITUDE_SCORE, DEFAULT_DEADLINES, POWER_RANK, STEP_TEXT, STEPS
 
@@ -95,13 +98,13 @@ def suggest_successors(account: AccountView, departing_id: int) -> list[Candidat
             continue
         tier, reasons = _closeness(c, me, ties, distance)
         if c.decision_power:
-            reasons.append(f"power {c.decision_power}")
+            reasons.append(_("power {power}").format(power=shown("decision_power", c.decision_power)))
         if c.attitude:
-            reasons.append(f"attitude {c.attitude}")
+            reasons.append(_("attitude {attitude}").format(attitude=shown("attitude", c.attitude)))
         points = POWER_RANK.get(c.decision_power or "", 0) + ATTITUDE_SCORE.get(c.attitude or "", 0)
         out.append(Candidate(c, tier * 10 + points, reasons))
-    out.sort(key=lambda k: (-k.score, distance.get(k.contact.id, len(by_id)), k.contact.name))
-    return out
+    far = len(by_id)
+    return ranked(out, lambda k: (-k.score, distance.get(k.contact.id, far)), lambda k: k.contact.name)
 
 
 def _ties(account: AccountView, departing_id: int) -> dict[str, set[int]]:
@@ -122,22 +125,22 @@ def _closeness(
     reasons: list[str] = []
     tier = 0
     if c.reports_to_id == me.id:
-        tier, reasons = 3, ["direct report"]
+        tier, reasons = 3, [_("direct report")]
     elif me.department and c.department == me.department and c.id != me.reports_to_id:
-        tier, reasons = 3, [f"same department ({c.department})"]
+        tier, reasons = 3, [_("same department ({department})").format(department=c.department)]
     if c.id in ties["peer"] and tier < 3:
         tier = 2
-        reasons.append("peer")
+        reasons.append(_("peer"))
     if c.id in ties["trusts"]:
         tier = max(tier, 2)
-        reasons.append(f"trusted by {me.name}")
+        reasons.append(_("trusted by {name}").format(name=me.name))
     if c.id in ties["referred"]:
         tier = max(tier, 2)
-        reasons.append(f"referred by {me.name}")
+        reasons.append(_("referred by {name}").format(name=me.name))
     if c.id == me.reports_to_id:
         tier = max(tier, 1)
-        reasons.append("their manager")
+        reasons.append(_("their manager"))
     if tier == 0:
         steps = distance.get(c.id)
-        reasons.append(f"{steps} steps away in the map" if steps else "same account, not connected")
+        reasons.append(_("{n} steps away in the map").format(n=steps) if steps else _("same account, not connected"))
     return tier, reasons

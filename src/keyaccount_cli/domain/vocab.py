@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from ..errors import KamError
+from ..i18n import N_
 
 # canonical value -> aliases (the canonical value itself is always accepted)
 VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -270,12 +271,12 @@ DEFAULT_VOCABULARY = Vocabulary.build()
 # --- handover plans (docs/spec.md §5) ---
 
 STEPS = ("confirm", "successor", "exit_talk", "first_meeting", "map_updated")
-STEP_TEXT = {
-    "confirm": "change kind confirmed; is the person still influential after the change?",
-    "successor": "successor identified (name, title, department, who appointed them, attitude)",
-    "exit_talk": "a farewell conversation with the departing contact, if possible",
-    "first_meeting": "first formal meeting with the successor, notes recorded",
-    "map_updated": "primary contact, roles and attitudes updated",
+STEP_TEXT = {  # English; shown through `i18n._()` (the Chinese is in the catalog)
+    "confirm": N_("change kind confirmed; is the person still influential after the change?"),
+    "successor": N_("successor identified (name, title, department, who appointed them, attitude)"),
+    "exit_talk": N_("a farewell conversation with the departing contact, if possible"),
+    "first_meeting": N_("first formal meeting with the successor, notes recorded"),
+    "map_updated": N_("primary contact, roles and attitudes updated"),
 }
 # deadlines in days relative to the change date
 DEFAULT_DEADLINES = {"confirm": -14, "successor": -14, "exit_talk": 0, "first_meeting": 14, "map_updated": 14}

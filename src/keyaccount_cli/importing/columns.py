@@ -87,3 +87,26 @@ MOVED_TO: dict[str, tuple[str, ...]] = {"moved_to": ("去向", "新公司")}
 FOLDER_FILES = ("accounts", "contacts", "relations", "opportunities", "interactions", "handovers")
 
 COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {"contacts": CONTACT_COLUMNS, **TABLE_COLUMNS}
+
+# the vocabulary (`domain.labels`) of each column that holds one, by import kind: what `kam export`
+# in Chinese writes as the label (an alias the import reads back); `flag` is yes/no (是/否)
+VALUE_VOCABULARY: dict[str, dict[str, str]] = {
+    "contacts": {
+        "roles": "roles", "decision_power": "decision_power", "attitude": "attitude", "concerns": "concerns",
+        "can_sign": "flag", "project_owner": "flag", "status": "status", "change_risk": "change_risk",
+        "change_kind": "change_kind",
+    },
+    "accounts": {"tier": "tier", "renewal_intent": "renewal_intent", "status": "account_status"},
+    "interactions": {"kind": "interaction_kind"},
+    "relations": {"kind": "relation_kind"},
+    "handovers": {"status": "step_status"},
+}  # fmt: skip
+
+
+def chinese_header(kind: str, field: str) -> str | None:
+    """The Chinese name of a `kind` file's column (its first alias in Chinese), which the import
+    reads as the field; None when it has none."""
+    if field == "account":  # the same in every kind, and in the exports no import reads
+        return ACCOUNT_ALIASES[0]
+    aliases = {**COLUMNS.get(kind, {}), **(MOVED_TO if kind == "contacts" else {})}.get(field, ())
+    return next((a for a in aliases if not a.isascii()), None)

@@ -14,7 +14,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from ..domain.graph import Coverage, MapNode
+from ..domain.labels import label, shown
 from ..domain.vocab import ATTITUDE_SIGN
+from ..i18n import N_, _, ngettext
 from ..importing.csvfile import write_csv
 from .layout import FIXED, LIST, PROSE, Paint, Piece, clean, table_lines, wrap, wrap_pieces
 
@@ -25,7 +27,7 @@ ATTITUDE_STYLE = {
     "strong_support": "bold green", "support": "green", "neutral": "yellow",
     "reserved": "dark_orange", "opposed": "bold red",
 }  # fmt: skip
-FLAG_STYLE = {"single point": "bold magenta", "sole supporter": "magenta", "no successor": "bold red"}
+FLAG_STYLE = {N_("single point"): "bold magenta", N_("sole supporter"): "magenta", N_("no successor"): "bold red"}
 
 
 PIPE_WIDTH = 100  # a pipe, a file, cron mail: tables no wider than this unless COLUMNS says
@@ -107,7 +109,7 @@ def _cell(value: Any, kind: str = FIXED) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return label("flag", "yes" if value else "no")
     if isinstance(value, list | tuple):
         return clean(", ".join(str(v) for v in value), kind)
     return clean(str(value), kind)
@@ -120,20 +122,21 @@ def emit(
     *,
     title: str | None = None,
     out: IO[str] | None = None,
-    empty: str = "nothing to show",
+    empty: str = N_("nothing to show"),
     style: Callable[[dict[str, Any]], str | None] | None = None,
     fields: Sequence[str] | None = None,
 ) -> None:
     """One record per row (table), object (json) or line (csv). JSON and CSV carry every key;
-    `fields` names them for the CSV header when there are no records."""
+    `fields` names them for the CSV header when there are no records. A table's labels, title and
+    `empty` line are said in the language in use (`_()`: mark them with `N_`)."""
     if fmt == "json":
         write_json_list(records, out or sys.stdout)
     elif fmt == "csv":
         _write_csv_records(records, _csv_header(records, columns, fields), out)
     elif not records:
-        _say_empty(empty)
+        _say_empty(_(empty))
     else:
-        _draw_table(records, columns, title=title, style=style)
+        _draw_table(records, [(k, _(text)) for k, text in columns], title=_(title) if title else None, style=style)
 
 
 def _csv_header(
@@ -142,7 +145,7 @@ def _csv_header(
     """The keys of the first record; with no records, `fields`, else the keys of the columns."""
     if records:
         return list(records[0])
-    return list(fields or (k for k, _ in columns))
+    return list(fields or (k for k, _label in columns))
 
 
 def _write_csv_records(records: Iterable[dict[str, Any]], keys: Sequence[str], out: IO[str] | None) -> None:
@@ -240,15 +243,15 @@ def _csv(value: Any) -> Any:
 
 def attitude_pieces(attitude: str | None) -> list[Piece]:
     if not attitude:
-        return [("attitude ?", "dim")]
-    return [(f"{ATTITUDE_SIGN[attitude]} {attitude.replace('_', ' ')}", ATTITUDE_STYLE[attitude])]
+        return [(_("attitude ?"), "dim")]
+    return [(f"{ATTITUDE_SIGN[attitude]} {label('attitude', attitude)}", ATTITUDE_STYLE[attitude])]
 
 
 def attitude_label(attitude: str | None) -> str:
     """An attitude as the tables show it (`↑ support`); empty when not known."""
     if not attitude:
         return ""
-    ((text, _),) = attitude_pieces(attitude)
+    ((text, _style),) = attitude_pieces(attitude)
     return text
 
 
@@ -261,14 +264,17 @@ def node_pieces(node: MapNode) -> list[Piece]:
     if c.department:
         out.append((f" · {c.department}", "cyan"))
     if c.roles:
-        out.append((f" [{', '.join(c.roles)}]", "blue"))
+        out.append((f" [{', '.join(shown('roles', c.roles))}]", "blue"))
     if c.decision_power:
-        out.append((f" power:{c.decision_power}", "bold" if c.decision_power == "final" else ""))
+        power = _("power:{power}").format(power=shown("decision_power", c.decision_power))
+        out.append((" " + power, "bold" if c.decision_power == "final" else ""))
     out.append((" ", ""))
     out += attitude_pieces(c.attitude)
+    styles = {_(flag): style for flag, style in FLAG_STYLE.items()}
+    leaving = _("leaving")
     for flag in node.flags:
         out.append(("  ", ""))
-        out.append((f"⚑ {flag}", FLAG_STYLE.get(flag, "bold yellow" if flag.startswith("leaving") else "dim")))
+        out.append((f"⚑ {flag}", styles.get(flag, "bold yellow" if flag.startswith(leaving) else "dim")))
     return out
 
 
@@ -322,14 +328,24 @@ def counted(n: int, noun: str) -> str:
 
 def coverage_counts(active: int, departments: int, supporters: int, decision_makers: int) -> str:
     """`3 active contacts, 2 departments, 1 supporter, 1 decision maker`: the coverage line of
-    `kam map` and `kam show`."""
-    return (f"{counted(active, 'active contact')}, {counted(departments, 'department')}, "
-            f"{counted(supporters, 'supporter')}, {counted(decision_makers, 'decision maker')}")  # fmt: skip
+    `kam map` and `kam show`, in the language in use."""
+    return _("{active}, {departments}, {supporters}, {decision_makers}").format(
+        active=ngettext("{n} active contact", "{n} active contacts", active).format(n=active),
+        departments=ngettext("{n} department", "{n} departments", departments).format(n=departments),
+        supporters=ngettext("{n} supporter", "{n} supporters", supporters).format(n=supporters),
+        decision_makers=ngettext("{n} decision maker", "{n} decision makers", decision_makers).format(
+            n=decision_makers
+        ),
+    )
 
 
 def render_tree(account_name: str, nodes: list[MapNode], cov: Coverage) -> None:
     counts = coverage_counts(cov.active, cov.departments, cov.supporters, cov.decision_makers)
-    footer: list[Piece] = [(f"Coverage: {counts}, {counted(len(cov.single_points), 'single point')}", "")]
+    points = len(cov.single_points)
+    line = _("Coverage: {counts}, {points}").format(
+        counts=counts, points=ngettext("{n} single point", "{n} single points", points).format(n=points)
+    )
+    footer: list[Piece] = [(line, "")]
     if cov.single_points:
         footer.append((f" ({', '.join(cov.single_points)})", "magenta"))
     con = console()

@@ -8,10 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from .. import i18n
 from ..domain.checks import FINDING_KEYS, CheckOptions, check_accounts, check_facts
-from ..domain.keys import name_key
+from ..domain.labels import label
+from ..domain.order import sort_key
 from ..domain.vocab import history_text
-from ..importing.columns import COLUMNS, FOLDER_FILES, MOVED_TO
+from ..i18n import NP_, pgettext
+from ..importing.columns import COLUMNS, FOLDER_FILES, MOVED_TO, VALUE_VOCABULARY, chinese_header
 from ..importing.contacts import EXPORT_HEADER
 from ..storage.exports import (
     accounts_for_folder,
@@ -32,7 +35,45 @@ FOLDER_HEADERS = {kind: list(COLUMNS[kind]) for kind in FOLDER_FILES} | {"contac
 
 def contact_rows(source: Any) -> Rows:
     """The contacts in exactly the import columns, as a stream of rows."""
-    return EXPORT_HEADER, contacts_for_export(source, EXPORT_HEADER)
+    return in_language("contacts", EXPORT_HEADER, contacts_for_export(source, EXPORT_HEADER))
+
+
+# the columns of the accounts and findings exports that no import reads (their Chinese is in the catalog)
+_OTHER_COLUMNS = {
+    "contacts": NP_("column", "contacts"), "departments": NP_("column", "departments"),
+    "supporters": NP_("column", "supporters"), "decision_makers": NP_("column", "decision_makers"),
+    "findings": NP_("column", "findings"), "code": NP_("column", "code"), "severity": NP_("column", "severity"),
+    "contact": NP_("column", "contact"), "date": NP_("column", "date"), "message": NP_("column", "message"),
+}  # fmt: skip
+_OTHER_VALUES = {"findings": {"severity": "severity"}}  # the findings export's severity, as the tables show it
+
+
+def in_language(kind: str, header: list[str], rows: Iterable[Sequence[Any]]) -> Rows:
+    """The header and rows of a `kind` export in the language in use: in English as they are; in
+    Chinese each column under its Chinese name (the alias `importing.columns` gives it, which the
+    import reads back) and each vocabulary value as its label (`domain.labels`, an alias too).
+    Dates stay ISO, numbers numbers, finding codes codes."""
+    if i18n.current() == "en":
+        return header, rows
+    names = [chinese_header(kind, f) or pgettext("column", _OTHER_COLUMNS.get(f, f)) for f in header]
+    vocabularies = VALUE_VOCABULARY.get(kind) or _OTHER_VALUES.get(kind, {})
+    labelled = [(i, vocabularies[f]) for i, f in enumerate(header) if f in vocabularies]
+    if not labelled:
+        return names, rows
+    return names, (_labelled(row, labelled) for row in rows)
+
+
+def _labelled(row: Sequence[Any], labelled: list[tuple[int, str]]) -> list[Any]:
+    """`row` with the value at each index of `labelled` as the label of its vocabulary (values of a
+    multi-valued cell, joined with `;`, one by one)."""
+    out = list(row)
+    for i, vocabulary in labelled:
+        value = out[i]
+        if isinstance(value, str) and value:
+            out[i] = (
+                ";".join(label(vocabulary, v) for v in value.split(";")) if ";" in value else label(vocabulary, value)
+            )
+    return out
 
 
 def _cell(value: Any) -> str | None:
@@ -58,10 +99,10 @@ def folder_tables(source: Any) -> Iterator[tuple[str, Rows]]:
     }  # fmt: skip
     for kind in FOLDER_FILES:
         if kind == "contacts":
-            yield "contacts.csv", (header, contacts_for_export(source, header, by_id=True))
+            yield "contacts.csv", in_language("contacts", header, contacts_for_export(source, header, by_id=True))
             continue
         columns, records = tables[kind]
-        yield f"{kind}.csv", (columns, ([_cell(r.get(f)) for f in columns] for r in records))
+        yield f"{kind}.csv", in_language(kind, columns, ([_cell(r.get(f)) for f in columns] for r in records))
 
 
 ACCOUNT_HEADER = ["account", "industry", "tier", "owner", "annual_revenue", "notes",
@@ -77,7 +118,7 @@ def account_rows(source: Any, opts: CheckOptions) -> Rows:
         assert a is not None  # a whole book: every account has its view
         rows.append([a.name, a.industry, a.tier, a.owner, a.annual_revenue, a.notes, facts.active,
                      facts.departments, facts.supporters, facts.decision_makers, len(check_facts(facts, opts))])  # fmt: skip
-    return ACCOUNT_HEADER, sorted(rows, key=lambda r: name_key(r[0]))
+    return in_language("accounts", ACCOUNT_HEADER, sorted(rows, key=lambda r: sort_key(r[0])))
 
 
 FINDING_HEADER = list(FINDING_KEYS)
@@ -87,4 +128,4 @@ def finding_rows(source: Any, opts: CheckOptions) -> Rows:
     findings = check_accounts(
         iter_account_facts(as_reader(source), due=opts.horizon, today=opts.today), opts
     )  # as `kam check`
-    return FINDING_HEADER, [list(f.as_row()) for f in findings]
+    return in_language("findings", FINDING_HEADER, [list(f.as_row()) for f in findings])

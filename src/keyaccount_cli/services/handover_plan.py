@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ..domain.labels import label
 from ..domain.succession import PlanView
 from ..errors import KamError
+from ..i18n import _
 from ..storage.lookup import resolve_contact
 from ..storage.plans import history_change, load_plan
 from ..storage.reader import Reader
@@ -37,5 +39,9 @@ def handover_plan(reader: Reader, contact: str, account: str | None, today: date
                    and p["deadline"] < today,
         "done_on": p["done_on"].isoformat() if p["done_on"] else None, "notes": p["notes"],
     } for p in plan.steps]  # fmt: skip
-    when = f"{plan.kind or 'change'} on {plan.change_date.isoformat()}" if plan.change_date else (plan.kind or "change")
-    return PlanPage(plan, f"Handover of {plan.contact} ({plan.account}) — {when} — plan {plan.status}", steps)
+    kind = label("change_kind", plan.kind) if plan.kind else _("change")
+    when = _("{kind} on {date}").format(kind=kind, date=plan.change_date.isoformat()) if plan.change_date else kind
+    title = _("Handover of {name} ({account}) — {when} — plan {status}").format(
+        name=plan.contact, account=plan.account, when=when, status=label("plan_status", plan.status)
+    )
+    return PlanPage(plan, title, steps)

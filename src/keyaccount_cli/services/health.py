@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..domain.checks import CheckOptions
 from ..domain.health import Scorecard, assess
 from ..domain.health import record as health_record
-from ..domain.keys import name_key
+from ..domain.order import by_name_of
 from ..storage.extras import health_trend, record_health
 from ..storage.reader import Reader
 from ..storage.reading import account_ids, iter_book_facts
@@ -43,7 +43,7 @@ def health_scores(reader: Reader, card: Scorecard, opts: CheckOptions, names: Se
         v = facts.view
         assert v is not None  # a whole book: every account has its view
         results.append((v.id, health_record(v.name, opts.policy.tier(v), assess(v, card, opts, facts=facts))))
-    results.sort(key=lambda p: name_key(p[1]["account"]))
+    results = by_name_of(results, lambda p: p[1]["account"])
     return results
 
 
@@ -67,5 +67,5 @@ def health_history(reader: Reader, account: str | None) -> list[dict[str, Any]]:
         extra = json.loads(detail) if detail else {}
         records.append({"account": names[account_id], "date": day.isoformat(), "score": value, "band": band,
                         **{k: extra.get(k) for k in TREND_DETAIL}})  # fmt: skip
-    records.sort(key=lambda r: (name_key(r["account"]), r["date"]))
+    records = by_name_of(records, lambda r: r["account"], lambda r: r["date"])
     return records

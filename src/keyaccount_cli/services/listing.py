@@ -9,9 +9,10 @@ from datetime import date, datetime
 from typing import Any
 
 from ..domain.checks import CheckOptions, check_facts
-from ..domain.keys import name_key
+from ..domain.order import sort_key
 from ..domain.succession import Candidate, suggest_successors
 from ..domain.views import AccountView
+from ..i18n import _
 from ..storage.activity import history
 from ..storage.lookup import ContactRef, contact_names, find_account, resolve_contact
 from ..storage.reader import Reader
@@ -35,7 +36,7 @@ def account_overview(reader: Reader, opts: CheckOptions) -> list[dict[str, Any]]
             "contacts": facts.active, "departments": facts.departments, "supporters": facts.supporters,
             "decision_makers": facts.decision_makers, "findings": len(check_facts(facts, opts)), "status": a.status,
         })  # fmt: skip
-    records.sort(key=lambda r: name_key(r["account"]))
+    records.sort(key=lambda r: sort_key(r["account"]))
     return records
 
 
@@ -66,11 +67,11 @@ def change_history(reader: Reader, who: str, account: str | None = None) -> Hist
     )
     if acc is not None:
         rows = history(reader, account_id=acc[0])
-        title, account_name = f"History of {acc[1]}", acc[1]
+        title, account_name = _("History of {name}").format(name=acc[1]), acc[1]
     else:
         c = resolve_contact(reader, who, account)
         rows = history(reader, contact_id=c.id)
-        title, account_name = f"History of {c.name}", ""
+        title, account_name = _("History of {name}").format(name=c.name), ""
     names = contact_names(reader, [r.entity_id for r in rows if r.entity == "contact"])
     records = [{
         "at": r.at, "entity": r.entity,

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
+from ..domain.order import sort_key
 from .migrations import WATCHED
 from .reader import _day, _text_order, as_reader
 from .reading import _contact_day
@@ -55,12 +56,11 @@ def contacts_for_export(source: Any, fields: Sequence[str], *, by_id: bool = Fal
     reader = as_reader(source)
     selected = ", ".join(_FIELD_SQL.get(field, f"c.{field}") for field in fields)
     joins = _JOINS + (_MOVED if "moved_to" in fields else "")
-    # accounts in name order, and each one's contacts by id: SQLite sorts one account at a time
-    order = "c.id" if by_id else f"{_text_order(reader, 'a.name_key')}, c.id"
-    query = f"FROM account a CROSS JOIN contact c{joins} WHERE c.account_id = a.id ORDER BY {order}"
+    query = f"FROM account a CROSS JOIN contact c{joins} WHERE c.account_id = a.id"
     if "change_date" not in fields or _change_dates_as_written(reader):
-        return reader.rows(f"SELECT {selected} {query}")
-    return _dates_checked(reader.rows(f"SELECT c.id, c.name, {selected} {query}"), list(fields).index("change_date"))
+        return _in_order(reader, f"SELECT {selected} {query}", by_id)
+    rows = _in_order(reader, f"SELECT c.id, c.name, {selected} {query}", by_id)
+    return _dates_checked(rows, list(fields).index("change_date"))
 
 
 def _dates_checked(rows: Iterable[Sequence[Any]], at: int) -> Iterator[Sequence[Any]]:
@@ -74,6 +74,33 @@ def _dates_checked(rows: Iterable[Sequence[Any]], at: int) -> Iterator[Sequence[
         values = list(row[2:])
         values[at] = day.isoformat() if day is not None else None
         yield values
+
+
+_CHUNK = 500  # accounts per query when the accounts' order is not the database's
+
+
+def _in_order(reader: Any, query: str, by_id: bool) -> Iterable[Sequence[Any]]:
+    """The rows of `query` (contacts joined to their account `a`) by contact id, or by account name
+    (`order.sort_key`: pinyin for Chinese names) then contact id. Names all in ASCII sort in the
+    database as they do in Python (code points of the case-folded key: SQLite sorts one account at a
+    time); else the accounts are put in order here and read a few hundred at a time, in that order."""
+    if by_id:
+        return reader.rows(query + " ORDER BY c.id")
+    accounts = list(reader.rows("SELECT id, name FROM account"))
+    if all(name.isascii() for _id, name in accounts):
+        # accounts in name order, and each one's contacts by id
+        return reader.rows(query + f" ORDER BY {_text_order(reader, 'a.name_key')}, c.id")
+    return _by_chunks(reader, query, [id_ for id_, _name in sorted(accounts, key=lambda a: sort_key(a[1]))])
+
+
+def _by_chunks(reader: Any, query: str, ids: list[int]) -> Iterator[Sequence[Any]]:
+    """The rows of `query` for the accounts `ids`, in that order, a few hundred accounts a query."""
+    for start in range(0, len(ids), _CHUNK):
+        chunk = [int(i) for i in ids[start : start + _CHUNK]]  # integers from the database itself
+        rank = " ".join(f"WHEN {id_} THEN {i}" for i, id_ in enumerate(chunk))
+        yield from reader.rows(
+            query + f" AND a.id IN ({', '.join(map(str, chunk))}) ORDER BY CASE a.id {rank} END, c.id"
+        )
 
 
 def _change_dates_as_written(reader: Any) -> bool:

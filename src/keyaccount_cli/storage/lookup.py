@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from ..domain.keys import email_key, name_key
 from ..errors import KamError
+from .not_found import ambiguous, no_contact
 from .reader import Reader, _in
 from .reading import no_account
 
@@ -71,12 +72,10 @@ def resolve_contact(reader: Reader, ref: str, account: str | None = None) -> Con
     matches = _contacts(reader, "name_key = :key" + within + " ORDER BY id", {**params, "key": name_key(ref)})
     if len(matches) == 1:
         return matches[0]
-    where = f" at {acc[1]}" if acc else ""
     if not matches:
-        raise KamError(f"no contact {ref!r}{where}; name one by email, id or name (kam contacts ACCOUNT lists them)")
+        raise no_contact(ref, acc[1] if acc else None)
     accounts = account_names(reader, [c.account_id for c in matches])
-    candidates = "; ".join(f"#{c.id} {c.name} <{c.email or 'no email'}> at {accounts[c.account_id]}" for c in matches)
-    raise KamError(f"{ref!r} is ambiguous ({len(matches)} contacts): {candidates}. Use the email or id, or --account")
+    raise ambiguous(ref, ((c.id, c.name, c.email, accounts[c.account_id]) for c in matches))
 
 
 def _names(reader: Reader, table: str, ids: Iterable[int | None]) -> dict[int, str]:

@@ -18,6 +18,7 @@ from operator import itemgetter
 from typing import Any, cast
 
 from ..domain.keys import name_key
+from ..domain.order import sort_key
 from ..domain.views import (
     CUSTOMER,
     AccountBook,
@@ -31,10 +32,11 @@ from ..domain.views import (
 )
 from ..domain.vocab import ATTITUDE_SCORE, VOCABULARIES
 from ..errors import KamError
+from . import not_found
 from .bulkload import pause_cyclic_gc
 from .extras import Extras, load_extras
 from .migrations import WATCHED
-from .reader import Reader, _day, _flag, _in, _split, _text_order, as_reader
+from .reader import Reader, _day, _flag, _in, _split, as_reader
 from .reader import open_sqlite_reader as open_sqlite_reader  # re-exported: the direct reader of a SQLite file
 from .stored_values import number, unreadable
 
@@ -54,9 +56,8 @@ def account_ids(reader: Reader, names: Iterable[str]) -> list[int]:
 
 def no_account(reader: Reader, name: str) -> KamError:
     """The error for an account name that is not in the database, naming (some of) those that are."""
-    known = [n for (n,) in reader.rows(f"SELECT name FROM account ORDER BY {_text_order(reader, 'name_key')} LIMIT 20")]
-    hint = f"; known accounts: {', '.join(known)}" if known else "; the database has no accounts yet"
-    return KamError(f"no account named {name!r}{hint}")
+    known = sorted((n for (n,) in reader.rows("SELECT name FROM account")), key=sort_key)[:20]  # as kam lists them
+    return not_found.no_account(name, known)
 
 
 _CONTACT_SQL = (
@@ -232,7 +233,8 @@ def load_accounts(
     source: Any, names: Sequence[str] | None = None, *, ids: Sequence[int] | None = None, today: date | None = None
 ) -> list[AccountView]:
     """Every account (or the named ones, or those with the `ids` given), ordered by name."""
-    return sorted(iter_accounts(source, names, ids=ids, today=today), key=lambda a: name_key(a.name))
+    found = list(iter_accounts(source, names, ids=ids, today=today))
+    return sorted(found, key=lambda a: sort_key(a.name)) if len(found) > 1 else found
 
 
 def _open_step_rule(today: date | None) -> str:

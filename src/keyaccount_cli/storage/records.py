@@ -13,10 +13,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col
 
 from ..domain.keys import email_key, name_key
+from ..domain.order import sort_key
 from ..domain.vocab import history_text
 from ..errors import KamError
 from .mentions import erase_mentions, person_mentions
 from .models import Account, Change, Contact, Handover, HandoverStep, Relation, table_of
+from .not_found import ambiguous, no_account, no_contact
 from .statements import Sql
 
 # Contact fields a user can set, in the order of the import columns.
@@ -62,11 +64,8 @@ def find_account_name(session: Session, account_id: int) -> str:
 def require_account(session: Session, name: str) -> Account:
     account = find_account(session, name)
     if account is None:
-        known = session.scalars(
-            select(col(Account.name)).order_by(text_order(session, Account.name_key)).limit(20)
-        ).all()
-        hint = f"; known accounts: {', '.join(known)}" if known else "; the database has no accounts yet"
-        raise KamError(f"no account named {name!r}{hint}")
+        known = sorted(session.scalars(select(col(Account.name))).all(), key=sort_key)[:20]  # as kam lists them
+        raise no_account(name, known)
     return account
 
 
@@ -157,12 +156,10 @@ def resolve_contact(session: Session, ref: str, account: str | None = None, *, d
     matches = session.scalars(query.where(col(Contact.name_key) == name_key(ref)).order_by(col(Contact.id))).all()
     if len(matches) == 1:
         return matches[0]
-    where = f" at {acc.name}" if acc else ""
     if not matches:
-        raise KamError(f"no contact {ref!r}{where}; name one by email, id or name (kam contacts ACCOUNT lists them)")
+        raise no_contact(ref, acc.name if acc else None)
     accounts = {a.id: a.name for a in session.scalars(select(Account))}
-    candidates = "; ".join(f"#{c.id} {c.name} <{c.email or 'no email'}> at {accounts[c.account_id]}" for c in matches)
-    raise KamError(f"{ref!r} is ambiguous ({len(matches)} contacts): {candidates}. Use the email or id, or --account")
+    raise ambiguous(ref, ((c.id, c.name, c.email, accounts[c.account_id]) for c in matches))
 
 
 def contact_with_email(session: Session, email: str, *, other_than: int | None = None) -> Contact | None:
