@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import ngettext
 from ..storage.stored_values import KEYS, integrity_problems, scan
-from .common import Format, FormatOption, State, err, guarded, state
+from .common import Format, FormatOption, State, guarded, note, state
 
 
 def register(app: typer.Typer) -> None:
@@ -27,7 +28,7 @@ def backup(
 
     st = state(ctx)
     size = copy_database(st.db(), file)
-    err(f"backed up {display_location(st.location)} to {file} ({size:,} bytes)")
+    note(f"backed up {display_location(st.location)} to {file} ({size:,} bytes)")
 
 
 @guarded
@@ -73,7 +74,10 @@ def _check(st: State, format: Format) -> int:
     if records or format is not Format.table:
         emit(records, format.value, columns, fields=KEYS)
     values = len(records) - len(integrity)
-    note = "integrity check: " + (("ok" if not integrity else f"{len(integrity)} problem(s)") if sqlite
+    integrity_note = "integrity check: " + (("ok" if not integrity else ngettext("{n} problem", "{n} problems", len(integrity)).format(n=len(integrity))) if sqlite
                                   else "skipped (a server checks its own files)")  # fmt: skip
-    err(f"{values} unreadable stored value{'' if values == 1 else 's'}; {note}")
+    note(
+        ngettext("{n} unreadable stored value", "{n} unreadable stored values", values).format(n=values)
+        + f"; {integrity_note}"
+    )
     return 1 if records else 0

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from .. import messages
 from ..domain.checks import Severity
-from .common import Format, FormatOption, State, err, guarded, state
+from ..i18n import ngettext
+from .common import Format, FormatOption, State, guarded, note, state
 
 if TYPE_CHECKING:
     from ..domain.checks import CheckOptions
@@ -35,6 +37,7 @@ def check(
     from ..storage.bulkload import pause_cyclic_gc
 
     st = state(ctx)
+    quiet = quiet or messages.quiet()  # `kam -q check` is `kam check --quiet`
     opts = check_options(st.config(), st.today, due)
     # the findings of a big book are hundreds of thousands of tuples and strings, none in a cycle: no
     # cycle collection while they are made, and none after while they are still there to walk through
@@ -61,7 +64,10 @@ def _report(
         if not quiet:
             if format is Format.table:
                 n = len(book.accounts)
-                err(f"no findings: {n} account{'s' if n != 1 else ''} checked up to {opts.horizon.isoformat()}")
+                checked = ngettext(
+                    "no findings: {n} account checked up to {day}", "no findings: {n} accounts checked up to {day}", n
+                )
+                note(checked.format(n=n, day=opts.horizon.isoformat()))
             else:
                 emit([], format.value, columns)
         return 0

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from ..messages import note
 from ..storage.failures import driver_error
 from ..storage.location import is_url, sqlite_path
 from ..storage.private_files import make_owner_only
@@ -138,7 +139,11 @@ def state(ctx: typer.Context) -> State:
 
 
 def err(message: str) -> None:
+    """A problem on stderr (`kam: …`), written even with `-q`; what a command did is a `note()`."""
     sys.stderr.write(message + "\n")
+
+
+__all__ = ["note"]  # what a command did, on stderr unless -q (messages.note)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import AccountOption, Format, FormatOption, err, guarded, state
+from .common import AccountOption, Format, FormatOption, guarded, note, state
 from .succession import say_plans
 
 
@@ -121,7 +121,7 @@ def add(
         attitude=attitude, concern=concern, can_sign=can_sign, project_owner=project_owner, status=status,
         risk=risk, change_date=change_date, change_kind=change_kind, notes=notes))  # fmt: skip
     added = add_contact(st.db(create=True), account, values, reports_to=reports_to, now=st.now)
-    err(f"added {added.name} (#{added.id}) to {added.account}" + (" (new account)" if added.new_account else ""))
+    note(f"added {added.name} (#{added.id}) to {added.account}" + (" (new account)" if added.new_account else ""))
 
 
 @guarded
@@ -149,7 +149,7 @@ def set_fields(
     done = set_contact(st.db(), contact, values, reports_to=reports_to, account=account,
                        offsets=st.config().deadlines, today=st.today, now=st.now,
                        horizon=st.config().history_horizon_days)  # fmt: skip
-    err(f"{done.name}: " + (f"changed {', '.join(done.fields)}" if done.fields else "nothing changed"))
+    note(f"{done.name}: " + (f"changed {', '.join(done.fields)}" if done.fields else "nothing changed"))
     say_plans(contact, done.plans, st.config().history_horizon_days)
 
 
@@ -172,7 +172,7 @@ def relate(
         msg = f"removed {r.name} {k} {r.other}" if r.done else f"there was no relation {r.name} {k} {r.other}"
     else:
         msg = f"recorded {r.name} {k} {r.other}" if r.done else f"already recorded: {r.name} {k} {r.other}"
-    err(msg)
+    note(msg)
 
 
 @guarded
@@ -198,7 +198,7 @@ def successor(
         raise KamError("name the successor (kam successor CONTACT OTHER) or ask for --suggest")
     done = record_successor(st.db(), contact, other, account=account, offsets=st.config().deadlines,
                             today=st.today, now=st.now, horizon=st.config().history_horizon_days)  # fmt: skip
-    err(f"{done.name}: successor → {done.successor}" + ("" if done.changed else " (already recorded)"))
+    note(f"{done.name}: successor → {done.successor}" + ("" if done.changed else " (already recorded)"))
     say_plans(contact, done.plans, st.config().history_horizon_days)
 
 
@@ -208,7 +208,7 @@ def _suggest(st: Any, contact: str, account: str | None, format: Format) -> None
 
     c, view, ranked = successor_candidates(st.reader(), contact, account)
     if not ranked and format is Format.table:
-        err(f"no candidates: {view.name} has nobody else who is active and staying; kam add a contact first")
+        note(f"no candidates: {view.name} has nobody else who is active and staying; kam add a contact first")
         return
     records: list[dict[str, Any]] = [{
         "rank": i, "id": k.contact.id, "name": k.contact.name, "email": k.contact.email, "title": k.contact.title,

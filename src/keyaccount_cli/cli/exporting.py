@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -9,9 +10,10 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import KamError
+from ..i18n import ngettext
 from ..storage.location import sqlite_path
 from ..storage.private_files import refuse_database_files
-from .common import err, guarded, state
+from .common import guarded, note, state
 
 
 class What(StrEnum):
@@ -58,14 +60,23 @@ def export(
     with open_output(output, excel=excel) as out:
         count = write_csv(rows, header, out=out)
     if output not in (None, "-"):
-        err(f"wrote {_count(count, what.value)} to {output}")
+        note(f"wrote {_count(count, what.value)} to {output}")
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun if n != 1 else noun.removesuffix('s')}"
+_ROWS: dict[str, Callable[[int], str]] = {  # what a row of each export is, in agreement with its count
+    "contacts": lambda n: ngettext("{n} contact", "{n} contacts", n),
+    "accounts": lambda n: ngettext("{n} account", "{n} accounts", n),
+    "findings": lambda n: ngettext("{n} finding", "{n} findings", n),
+    "relations": lambda n: ngettext("{n} relation", "{n} relations", n),
+    "opportunities": lambda n: ngettext("{n} opportunity", "{n} opportunities", n),
+    "interactions": lambda n: ngettext("{n} interaction", "{n} interactions", n),
+    "handovers": lambda n: ngettext("{n} handover step", "{n} handover steps", n),  # a row of handovers.csv is a step
+}
 
 
-_NOUNS = {"handovers.csv": "handover steps"}  # a row of handovers.csv is one step of a plan
+def _count(n: int, what: str) -> str:
+    """`1 contact`, `2 handover steps`: the rows of an export of `what` (a kind, or a file of `export all`)."""
+    return _ROWS[what.removesuffix(".csv")](n).format(n=n)
 
 
 def _export_all(st: Any, output: str | None, database: Path | None, *, excel: bool) -> None:
@@ -91,5 +102,5 @@ def _export_all(st: Any, output: str | None, database: Path | None, *, excel: bo
         if database is not None:
             refuse_database_files(target, database)
         with open_output(str(target), excel=excel) as out:
-            written.append(_count(write_csv(rows, header, out=out), _NOUNS.get(name, name.removesuffix(".csv"))))
-    err(f"wrote {', '.join(written)} to {output}")
+            written.append(_count(write_csv(rows, header, out=out), name))
+    note(f"wrote {', '.join(written)} to {output}")

@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import KamError, more_problems
+from ..i18n import ngettext
+from ..messages import quiet
 from ..storage.sqlitefile import NewFile, claim_new_file, memory_database, open_sqlite_writer
-from .common import Format, err, guarded, state
+from .common import Format, err, guarded, note, state
 
 if TYPE_CHECKING:
     from ..importing.contacts import ImportResult
@@ -124,24 +126,27 @@ def _import_files(st: Any, file: Path, kind: Kind, *, dry_run: bool, skip_invali
         _report(done, path.name if file.is_file() else str(path), dry_run=dry_run, format=format, horizon=horizon)
     if result.moves is not None and result.moves.updated:
         n = result.moves.updated
-        err(
-            f"{'would record' if dry_run else 'recorded'} {n} move{'s' if n != 1 else ''} to another account (moved_to)"
-        )
+        note((ngettext("would record {n} move to another account (moved_to)",
+                       "would record {n} moves to another account (moved_to)", n) if dry_run
+              else ngettext("recorded {n} move to another account (moved_to)",
+                            "recorded {n} moves to another account (moved_to)", n)).format(n=n))  # fmt: skip
 
 
 def _summary(result: ImportResult, name: str, *, dry_run: bool) -> str:
     """`imported contacts.csv: 1 created, 2 updated, 0 unchanged, 0 skipped, 1 field cleared (1 new account)`."""
     verb = "would import" if dry_run else "imported"
-    cleared = f", {result.cleared} field{'s' if result.cleared != 1 else ''} cleared" if result.cleared else ""
+    cleared = ngettext(", {n} field cleared", ", {n} fields cleared", result.cleared) if result.cleared else ""
+    accounts = result.accounts_created
+    new = ngettext(" ({n} new account)", " ({n} new accounts)", accounts) if accounts else ""
     return (
         f"{verb} {name}: {result.created} created, {result.updated} updated, "
-        f"{result.unchanged} unchanged, {result.skipped} skipped{cleared}"
-        + (f" ({result.accounts_created} new account{'s' if result.accounts_created != 1 else ''})" if result.accounts_created else "")
+        f"{result.unchanged} unchanged, {result.skipped} skipped{cleared.format(n=result.cleared)}{new.format(n=accounts)}"
     )  # fmt: skip
 
 
 def _report(result: ImportResult, name: str, *, dry_run: bool, format: Format | None, horizon: int) -> None:
-    """What the import did (or would do): warnings, skipped rows, the changes when asked, the summary."""
+    """What the import did (or would do): warnings, skipped rows, the changes when asked, the summary
+    (which `-q` keeps to itself, with every other line about what was done)."""
     for warning in result.warnings:
         err(f"kam: warning: {warning}")
     for problem in result.problems:
@@ -156,39 +161,45 @@ def _report(result: ImportResult, name: str, *, dry_run: bool, format: Format | 
         write_import_changes(result.changes or [], (format or Format.table).value, CHANGE_KEYS)
     summary = _summary(result, name, dry_run=dry_run)
     if format in (Format.json, Format.csv):
-        err(summary)  # stdout holds the records alone
-    else:
+        note(summary)  # stdout holds the records alone
+    elif not quiet():
         print(summary)
-    steps_done = int(getattr(result, "steps_done", 0))
-    if steps_done:
-        err(
-            f"{'would complete' if dry_run else 'completed'} {steps_done} first_meeting handover step{'s' if steps_done != 1 else ''} (a meeting with a successor)"
-        )
-    if result.plans_opened:
-        err(
-            f"{'would open' if dry_run else 'opened'} {result.plans_opened} handover plan{'s' if result.plans_opened != 1 else ''} (kam handover CONTACT shows one)"
-        )
     _plan_summary(result, dry_run, horizon)
 
 
 def _plan_summary(result: Any, dry_run: bool, horizon: int) -> None:
-    """The rest of what a contacts import did to the handover plans."""
-    would = "would " if dry_run else ""
-    if getattr(result, "successor_steps", 0):
-        n = result.successor_steps
-        err(
-            f"{would}{'complete' if dry_run else 'completed'} {n} successor handover step{'s' if n != 1 else ''} (a successor recorded)"
-        )
-    if getattr(result, "plans_cancelled", 0):
-        n = result.plans_cancelled
-        err(
-            f"{would}{'cancel' if dry_run else 'cancelled'} {n} handover plan{'s' if n != 1 else ''} (no change ahead any more)"
-        )
-    if getattr(result, "history", 0):
-        n = result.history
-        err(
-            f"{n} change{'s' if n != 1 else ''} dated more than {horizon} days back {'would be' if dry_run else 'are' if n != 1 else 'is'} history: no handover plan, no finding"
-        )
+    """What a contacts import did (or would do) to the handover plans, each count agreeing with its noun."""
+    lines = (
+        (int(getattr(result, "steps_done", 0)), lambda n: ngettext(
+            "would complete {n} first_meeting handover step (a meeting with a successor)",
+            "would complete {n} first_meeting handover steps (a meeting with a successor)", n) if dry_run else ngettext(
+            "completed {n} first_meeting handover step (a meeting with a successor)",
+            "completed {n} first_meeting handover steps (a meeting with a successor)", n)),
+        (result.plans_opened, lambda n: ngettext(
+            "would open {n} handover plan (kam handover CONTACT shows one)",
+            "would open {n} handover plans (kam handover CONTACT shows one)", n) if dry_run else ngettext(
+            "opened {n} handover plan (kam handover CONTACT shows one)",
+            "opened {n} handover plans (kam handover CONTACT shows one)", n)),
+        (int(getattr(result, "successor_steps", 0)), lambda n: ngettext(
+            "would complete {n} successor handover step (a successor recorded)",
+            "would complete {n} successor handover steps (a successor recorded)", n) if dry_run else ngettext(
+            "completed {n} successor handover step (a successor recorded)",
+            "completed {n} successor handover steps (a successor recorded)", n)),
+        (int(getattr(result, "plans_cancelled", 0)), lambda n: ngettext(
+            "would cancel {n} handover plan (no change ahead any more)",
+            "would cancel {n} handover plans (no change ahead any more)", n) if dry_run else ngettext(
+            "cancelled {n} handover plan (no change ahead any more)",
+            "cancelled {n} handover plans (no change ahead any more)", n)),
+        (int(getattr(result, "history", 0)), lambda n: ngettext(
+            "{n} change dated more than {days} days back would be history: no handover plan, no finding",
+            "{n} changes dated more than {days} days back would be history: no handover plan, no finding", n)
+            if dry_run else ngettext(
+            "{n} change dated more than {days} days back is history: no handover plan, no finding",
+            "{n} changes dated more than {days} days back are history: no handover plan, no finding", n)),
+    )  # fmt: skip
+    for n, text in lines:
+        if n:
+            note(text(n).format(n=n, days=horizon))
 
 
 def _open_for_import(st: Any, location: Path | None, kind: Kind, *, dry_run: bool, fresh: bool) -> Any:
@@ -241,7 +252,7 @@ class _progress:
         self.file = file
 
     def __enter__(self):  # type: ignore[no-untyped-def]
-        if not sys.stderr.isatty():
+        if quiet() or not sys.stderr.isatty():
             return None
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn

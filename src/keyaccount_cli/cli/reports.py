@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import Format, FormatOption, err, fail, guarded, state
+from ..i18n import _, ngettext
+from .common import Format, FormatOption, fail, guarded, note, state
 
 BAND_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
 
@@ -49,8 +50,9 @@ def health(
     results = health_scores(reader, card, opts, [account] if account else None)
     if record:
         done = record_health_scores(st.db(create=False), results, on=st.today, at=st.now)
-        err(f"recorded {done.scores} health score{'s' if done.scores != 1 else ''} for {done.on.isoformat()}"
-            + (f" ({done.without_data} without data)" if done.without_data else ""))  # fmt: skip
+        recorded = ngettext("recorded {n} health score for {day}", "recorded {n} health scores for {day}", done.scores)
+        note(recorded.format(n=done.scores, day=done.on.isoformat())
+             + (_(" ({n} without data)").format(n=done.without_data) if done.without_data else ""))  # fmt: skip
         return  # a cron job: one line, no table (kam health shows the scores, --trend the recorded ones)
     records = [r for _, r in results]
     if format is not Format.table:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
 
-from .common import AccountOption, Format, FormatOption, State, err, guarded, parse_day, state
+from ..i18n import ngettext
+from .common import AccountOption, Format, FormatOption, State, err, guarded, note, parse_day, state
 
 
 def register(app: typer.Typer) -> None:
@@ -47,26 +49,26 @@ def leave(
     left = record_leave(st.db(), contact, on=day, kind=change_kind, successor=successor, moved_to=moved_to,
                         account=account, offsets=st.config().deadlines, today=st.today, now=st.now,
                         horizon=horizon)  # fmt: skip
-    err(f"{left.name}: {left.status} on {left.on.isoformat()}" + ("" if left.changed else " (already recorded)"))
+    note(f"{left.name}: {left.status} on {left.on.isoformat()}" + ("" if left.changed else " (already recorded)"))
     if moved_to:
-        err(f"kept at {moved_to} as a new contact (a lead), linked to the old record")
+        note(f"kept at {moved_to} as a new contact (a lead), linked to the old record")
     if left.successor:
-        err(f"successor recorded: {left.successor}")
+        note(f"successor recorded: {left.successor}")
     say_plans(contact, left.plans, horizon)
 
 
 def say_plans(contact: str, plans: Any, horizon: int) -> None:
     """On stderr, what a change to a contact did to their handover plan (`storage.plans.PlanChanges`)."""
     if plans.cancelled:
-        err("cancelled the open handover plan (no change ahead any more)")
+        note("cancelled the open handover plan (no change ahead any more)")
     if plans.history:
-        err(f"the change is dated more than {horizon} days before today: it is history (no handover plan, no finding)")
+        note(f"the change is dated more than {horizon} days before today: it is history (no handover plan, no finding)")
     if plans.opened:
-        err(f"opened a handover plan: kam handover {contact}")
+        note(f"opened a handover plan: kam handover {contact}")
     if plans.moved:
-        err("the handover plan's deadlines follow the new change date")
+        note("the handover plan's deadlines follow the new change date")
     if plans.successor_done:
-        err("handover step successor done")
+        note("handover step successor done")
 
 
 @guarded
@@ -113,11 +115,11 @@ def _complete_step(st: State, contact: str, done: str | None, *, on: str | None,
     step = complete_handover_step(st.db(create=False), contact, done, on=day, notes=notes, account=account,
                                   today=st.today)  # fmt: skip
     if step.already is not None:
-        err(f"{step.name}: step {step.step} was already done on {step.already.isoformat()}; nothing changed")
+        note(f"{step.name}: step {step.step} was already done on {step.already.isoformat()}; nothing changed")
         return
-    err(f"{step.name}: step {step.step} done")
+    note(f"{step.name}: step {step.step} done")
     if step.closed:
-        err("every step is done: the handover plan is closed")
+        note("every step is done: the handover plan is closed")
 
 
 def _set_owner(st: State, contact: str, owner: str | None, step: str | None, *, account: str | None) -> None:
@@ -132,9 +134,9 @@ def _set_owner(st: State, contact: str, owner: str | None, step: str | None, *, 
 
     done = set_handover_owner(st.db(create=False), contact, owner, step=step, account=account, now=st.now)
     if not done.steps:
-        err(f"{done.name}: nothing changed (the steps are {done.owner}'s already)")
+        note(f"{done.name}: nothing changed (the steps are {done.owner}'s already)")
     for name, had in done.steps:
-        err(f"{done.name}: step {name} owner {had or '(none)'} → {done.owner}")
+        note(f"{done.name}: step {name} owner {had or '(none)'} → {done.owner}")
 
 
 @guarded
@@ -155,13 +157,13 @@ def log(
     text = interaction_summary(summary)
     logged = log_interaction(st.db(create=False), account, text, contacts=contact or [], kind=k, on=day, now=st.now,
                              today=st.today)  # fmt: skip
-    err(f"logged {logged.kind} with {logged.account} on {logged.on.isoformat()}")
+    note(f"logged {logged.kind} with {logged.account} on {logged.on.isoformat()}")
     for name in logged.first_meetings:
         if logged.ahead:
-            err(f"first meeting with successor {name} is dated after today: handover step first_meeting "
+            note(f"first meeting with successor {name} is dated after today: handover step first_meeting "
                 f"counts as done from {logged.on.isoformat()}")  # fmt: skip
         else:
-            err(f"first meeting with successor {name}: handover step first_meeting done")
+            note(f"first meeting with successor {name}: handover step first_meeting done")
 
 
 @guarded
@@ -179,7 +181,15 @@ def forget(
     db = st.db(create=False)
     person = find_person(db, contact, account=account)
     others = len(person.records) - 1
-    also = f" and their {others} record(s) at other accounts (moved to/from)" if others else ""
+    also = (
+        ngettext(
+            " and their {n} record at another account (moved to/from)",
+            " and their {n} records at other accounts (moved to/from)",
+            others,
+        ).format(n=others)
+        if others
+        else ""
+    )
     if not yes:
         try:
             sure = typer.confirm(f"Erase {person.name} (#{person.id}){also}, their relations, handovers and history "
@@ -190,13 +200,18 @@ def forget(
             err(f"kam: {person.name} was not forgotten (answer y, or pass --yes)")
             raise typer.Exit(2)
     counts = erase(db, person, now=st.now)
-    err(f"forgot {person.name}{also}: " + ", ".join(_count(n, what) for what, n in counts.items()))
+    note(f"forgot {person.name}{also}: " + ", ".join(_count(n, what) for what, n in counts.items()))
 
 
-_SINGULAR = {"relations": "relation", "handover plans": "handover plan", "opportunity links": "opportunity link",
-             "history rows": "history row", "texts that mentioned them": "text that mentioned them"}  # fmt: skip
+_ERASED: dict[str, Callable[[int], str]] = {  # what `kam forget` counts, each in agreement with its count
+    "relations": lambda n: ngettext("{n} relation", "{n} relations", n),
+    "handover plans": lambda n: ngettext("{n} handover plan", "{n} handover plans", n),
+    "opportunity links": lambda n: ngettext("{n} opportunity link", "{n} opportunity links", n),
+    "history rows": lambda n: ngettext("{n} history row", "{n} history rows", n),
+    "texts that mentioned them": lambda n: ngettext("{n} text that mentioned them", "{n} texts that mentioned them", n),
+}
 
 
 def _count(n: int, what: str) -> str:
     """`1 history row`, `2 history rows`."""
-    return f"{n} {_SINGULAR.get(what, what) if n == 1 else what}"
+    return _ERASED[what](n).format(n=n)

@@ -15,7 +15,9 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ..domain.graph import Coverage, MapNode
 from ..domain.vocab import ATTITUDE_SIGN
+from ..i18n import ngettext
 from ..importing.csvfile import write_csv
+from ..messages import quiet
 
 if TYPE_CHECKING:  # Rich is imported where a table or tree is drawn: JSON and CSV output need none of it
     from rich.console import Console
@@ -109,8 +111,9 @@ def _write_csv_records(records: Iterable[dict[str, Any]], keys: Sequence[str], o
 
 
 def _say_empty(message: str) -> None:
-    """What an empty table prints instead, on stderr."""
-    say(message, stderr=True)
+    """What an empty table prints instead, on stderr (nothing with `-q`)."""
+    if not quiet():
+        say(message, stderr=True)
 
 
 def say(message: str, *, stderr: bool = False) -> None:
@@ -330,21 +333,24 @@ def write_pieces(con: Console, lines: Iterable[list[Piece]]) -> None:
     con.file.write("".join("".join(paint(t, s) for t, s in line) + "\n" for line in lines))
 
 
-def counted(n: int, noun: str) -> str:
-    """`1 supporter`, `2 supporters`: a count as every line of kam writes one."""
-    return f"{n} {noun}{'s' if n != 1 else ''}"
-
-
 def coverage_counts(active: int, departments: int, supporters: int, decision_makers: int) -> str:
     """`3 active contacts, 2 departments, 1 supporter, 1 decision maker`: the coverage line of
-    `kam map` and `kam show`."""
-    return (f"{counted(active, 'active contact')}, {counted(departments, 'department')}, "
-            f"{counted(supporters, 'supporter')}, {counted(decision_makers, 'decision maker')}")  # fmt: skip
+    `kam map` and `kam show`, each count agreeing in number with its noun (`ngettext`)."""
+    return ", ".join((
+        ngettext("{n} active contact", "{n} active contacts", active).format(n=active),
+        ngettext("{n} department", "{n} departments", departments).format(n=departments),
+        ngettext("{n} supporter", "{n} supporters", supporters).format(n=supporters),
+        ngettext("{n} decision maker", "{n} decision makers", decision_makers).format(n=decision_makers),
+    ))  # fmt: skip
+
+
+def _single_points(n: int) -> str:
+    return ngettext("{n} single point", "{n} single points", n).format(n=n)
 
 
 def render_tree(account_name: str, nodes: list[MapNode], cov: Coverage) -> None:
     counts = coverage_counts(cov.active, cov.departments, cov.supporters, cov.decision_makers)
-    footer: list[Piece] = [(f"Coverage: {counts}, {counted(len(cov.single_points), 'single point')}", "")]
+    footer: list[Piece] = [(f"Coverage: {counts}, {_single_points(len(cov.single_points))}", "")]
     if cov.single_points:
         footer.append((f" ({', '.join(cov.single_points)})", "magenta"))
     write_pieces(console(), [*tree_lines(account_name, nodes), footer])

@@ -1,0 +1,74 @@
+"""How kam's output reads (docs/spec.md §13): counts that agree in number, labels instead of
+identifiers, a quiet mode for scripts and cron, the effective tier, CSV headers that do not depend
+on the rows."""
+
+from __future__ import annotations
+
+from keyaccount_cli.cli import hoist_global_options
+
+SEED = (
+    "account,name,email,title,department,roles,decision_power,attitude,reports_to\n"
+    "ACME,Boss,boss@acme.example,CEO,Board,decision_maker,final,support,\n"
+    "ACME,Wang,wang@acme.example,Purchasing Director,Purchasing,procurement,major,strong_support,boss@acme.example\n"
+    "ACME,Deputy,deputy@acme.example,Deputy Director,Purchasing,procurement,execution,strong_support,wang@acme.example\n"
+    "Solo,Only,only@solo.example,Buyer,Purchasing,procurement,execution,support,\n"
+)
+
+
+# --- counts agree in number --------------------------------------------------------------------
+
+
+def test_chinese_counts_come_from_the_catalog(kam, write_csv):
+    kam("import", write_csv(SEED))
+    tree = kam("--lang", "zh", "map", "Solo").stdout
+    assert "1 位在职联系人" in tree and "0 位决策者" in tree and "1 个单点" in tree
+    english = kam("map", "Solo").stdout
+    assert "1 active contact, 1 department, 1 supporter, 0 decision makers, 1 single point" in english
+
+
+def test_an_export_counts_its_rows_in_agreement(kam, write_csv, tmp_path):
+    kam("import", write_csv(SEED))
+    result = kam("--lang", "zh", "export", "contacts", "-o", tmp_path / "c.csv")
+    assert result.stderr == f"wrote 4 位联系人 to {tmp_path / 'c.csv'}\n"
+
+
+# --- -q / --quiet ------------------------------------------------------------------------------
+
+
+def test_global_quiet_is_hoisted_like_the_other_global_options():
+    assert hoist_global_options(["import", "x.csv", "-q"]) == ["-q", "import", "x.csv"]
+    assert hoist_global_options(["backup", "--quiet", "b.db"]) == ["--quiet", "backup", "b.db"]
+
+
+def test_quiet_import_health_record_and_backup_say_nothing_on_success(kam, write_csv, tmp_path):
+    accounts = write_csv("account,usage,renewal_intent\nACME,90,proactive\n", "accounts.csv")
+    for args in (
+        ("import", write_csv(SEED), "-q"),
+        ("-q", "import", accounts, "--kind", "accounts"),
+        ("health", "--record", "--quiet"),
+        ("backup", tmp_path / "copy.db", "-q"),
+        ("leave", "wang@acme.example", "--on", "2026-12-31", "-q"),
+    ):
+        result = kam("--as-of", "2026-12-01", *args)
+        assert (result.exit_code, result.stdout, result.stderr) == (0, "", ""), args
+    assert (tmp_path / "copy.db").exists()
+    loud = kam("--as-of", "2026-12-01", "health", "--record")
+    assert loud.stderr == "recorded 1 health score for 2026-12-01 (1 without data)\n"
+
+
+def test_quiet_keeps_data_and_errors(kam, write_csv):
+    kam("import", write_csv(SEED))
+    rows = kam("-q", "contacts", "ACME", "--format", "csv").stdout.splitlines()
+    assert rows[0].startswith("id,") and len(rows) == 4
+    bad = kam("-q", "import", write_csv("account,name,attitude\nACME,Li,warm\n", "bad.csv"))
+    assert bad.exit_code == 2 and "warm" in bad.stderr and bad.stdout == ""
+    assert kam("-q", "contacts", "Nobody").exit_code == 2
+
+
+def test_quiet_check_is_check_quiet(kam, write_csv):
+    kam("import", write_csv(SEED))
+    # Solo has high findings; --fail-on critical: `kam check --quiet` prints nothing, and so does -q
+    for args in (("check", "--quiet", "--fail-on", "critical"), ("-q", "check", "--fail-on", "critical")):
+        result = kam("--as-of", "2026-12-01", *args)
+        assert (result.exit_code, result.stdout, result.stderr) == (0, "", ""), args
+    assert "SINGLE_CONTACT" in kam("-q", "check").stdout
