@@ -4,6 +4,8 @@ on the rows."""
 
 from __future__ import annotations
 
+import json
+
 from keyaccount_cli.cli import hoist_global_options
 
 SEED = (
@@ -72,3 +74,27 @@ def test_quiet_check_is_check_quiet(kam, write_csv):
         result = kam("--as-of", "2026-12-01", *args)
         assert (result.exit_code, result.stdout, result.stderr) == (0, "", ""), args
     assert "SINGLE_CONTACT" in kam("-q", "check").stdout
+
+
+# --- the effective tier, and where it comes from ------------------------------------------------
+
+TIERS = "account,tier,annual_revenue\nACME,standard,50000000\nBig,,20000000\nSolo,,\n"
+
+
+def test_every_tier_shown_is_the_effective_one_with_its_source(kam, write_csv):
+    kam("import", write_csv(SEED + "Big,Li,li@big.example,CIO,IT,it,final,support,\n"))
+    kam("import", write_csv(TIERS, "accounts.csv"), "--kind", "accounts")
+    expected = {"ACME": ("standard", "set"), "Big": ("strategic", "revenue"), "Solo": (None, None)}
+    listed = json.loads(kam("accounts", "--format", "json").stdout)
+    assert {r["account"]: (r["tier"], r["tier_source"]) for r in listed} == expected
+    health = json.loads(kam("health", "--format", "json").stdout)
+    assert {r["account"]: (r["tier"], r["tier_source"]) for r in health} == expected
+    (page,) = json.loads(kam("show", "Big", "--format", "json").stdout)
+    assert (page["tier"], page["tier_source"]) == ("strategic", "revenue")
+    assert "tier: strategic" in kam("show", "Big").stdout
+    exported = kam("export", "accounts").stdout.splitlines()
+    assert exported[0].split(",")[2] == "tier" and exported[0].endswith(",tier_source")
+    assert exported[1].startswith("ACME,,standard,") and exported[1].endswith(",set")
+    assert (
+        exported[2].startswith("Big,,strategic,") and ",20000000," in exported[2] and exported[2].endswith(",revenue")
+    )

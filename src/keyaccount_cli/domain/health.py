@@ -203,8 +203,9 @@ def assess(account: Any, card: Scorecard, opts: Any, findings: Sequence[Any] | N
     return result
 
 
-def record(account: str, tier: str | None, result: HealthResult) -> dict[str, Any]:
-    """One flat record per account: the same keys in table, JSON and CSV."""
+def record(account: str, tier: str | None, result: HealthResult, tier_source: str | None = None) -> dict[str, Any]:
+    """One flat record per account: the same keys in table, JSON and CSV; `tier` is the effective
+    one, `tier_source` where it comes from (`set`, `revenue` or None)."""
     out: dict[str, Any] = {"account": account, "tier": tier, "score": result.score, "band": result.band}
     for d in DIMENSIONS:
         out[d] = result.inputs[d]
@@ -213,4 +214,5 @@ def record(account: str, tier: str | None, result: HealthResult) -> dict[str, An
     out["deductions"] = sum(d.points for d in result.deductions)
     out["deduction_reasons"] = [f"{d.reason} (−{_show(d.points)})" for d in result.deductions]
     out["explanation"] = result.explanation()
+    out["tier_source"] = tier_source
     return out

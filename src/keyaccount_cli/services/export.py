@@ -65,15 +65,18 @@ def folder_tables(source: Any) -> Iterator[tuple[str, Rows]]:
 
 
 ACCOUNT_HEADER = ["account", "industry", "tier", "owner", "annual_revenue", "notes",
-                  "contacts", "departments", "supporters", "decision_makers", "findings"]  # fmt: skip
+                  "contacts", "departments", "supporters", "decision_makers", "findings", "tier_source"]  # fmt: skip
 
 
 def account_rows(source: Any, opts: CheckOptions) -> Rows:
+    """`kam export accounts`: one row per account, with its effective tier and where it comes from
+    (`kam export all` writes the tier as set, for import to read back)."""
     rows = []
+    policy = opts.policy
     for a in iter_accounts(as_reader(source), today=opts.today):
         facts, cov = facts_and_coverage(a)
-        rows.append([a.name, a.industry, a.tier, a.owner, a.annual_revenue, a.notes, cov.active,
-                     cov.departments, cov.supporters, cov.decision_makers, len(check_facts(facts, opts))])  # fmt: skip
+        rows.append([a.name, a.industry, policy.tier(a), a.owner, _cell(a.annual_revenue), a.notes, cov.active,
+                     cov.departments, cov.supporters, cov.decision_makers, len(check_facts(facts, opts)), policy.tier_source(a)])  # fmt: skip
     return ACCOUNT_HEADER, sorted(rows, key=lambda r: name_key(r[0]))
 
 

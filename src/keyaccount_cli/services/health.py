@@ -38,7 +38,7 @@ class Recorded:
 def health_scores(reader: Reader, card: Scorecard, opts: CheckOptions, names: Sequence[str] | None = None) -> Scores:
     """(account id, health record) of every account, or of the named ones, by account name; the
     tier in each record is the effective one."""
-    results = [(v.id, health_record(v.name, opts.policy.tier(v), assess(v, card, opts)))
+    results = [(v.id, health_record(v.name, opts.policy.tier(v), assess(v, card, opts), opts.policy.tier_source(v)))
                for v in iter_accounts(reader, names, for_checks=True, today=opts.today)]  # fmt: skip
     results.sort(key=lambda p: name_key(p[1]["account"]))
     return results

@@ -19,7 +19,7 @@ from ..storage.reading import iter_accounts, load_accounts, moved_to_accounts
 from .records import contact_record
 
 ACCOUNT_FIELDS = ("account", "industry", "tier", "owner", "contacts", "departments", "supporters", "decision_makers",
-                  "findings", "status")  # fmt: skip
+                  "findings", "tier_source", "status")  # fmt: skip
 
 
 def account_overview(reader: Reader, opts: CheckOptions) -> list[dict[str, Any]]:
@@ -31,7 +31,8 @@ def account_overview(reader: Reader, opts: CheckOptions) -> list[dict[str, Any]]
         records.append({
             "account": a.name, "industry": a.industry, "tier": opts.policy.tier(a), "owner": a.owner,
             "contacts": cov.active, "departments": cov.departments, "supporters": cov.supporters,
-            "decision_makers": cov.decision_makers, "findings": len(check_facts(facts, opts)), "status": a.status,
+            "decision_makers": cov.decision_makers, "findings": len(check_facts(facts, opts)),
+            "tier_source": opts.policy.tier_source(a), "status": a.status,
         })  # fmt: skip
     records.sort(key=lambda r: name_key(r["account"]))
     return records
