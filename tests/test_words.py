@@ -98,3 +98,29 @@ def test_every_tier_shown_is_the_effective_one_with_its_source(kam, write_csv):
     assert (
         exported[2].startswith("Big,,strategic,") and ",20000000," in exported[2] and exported[2].endswith(",revenue")
     )
+
+
+# --- a CSV header does not depend on the rows ---------------------------------------------------
+
+
+def _header(kam, *args):
+    result = kam(*args, "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    return result.stdout.splitlines()[0]
+
+
+def test_every_csv_has_the_same_header_with_rows_and_without(kam, write_csv):
+    kam("import", write_csv(SEED))
+    kam("import", write_csv("account,tier,usage\nEmpty,key,\nACME,,80\n", "accounts.csv"), "--kind", "accounts")
+    for full, empty in (
+        (("contacts", "ACME"), ("contacts", "Empty")),
+        (("show", "ACME"), ("show", "Empty")),
+        (("successor", "wang@acme.example", "--suggest"), ("successor", "only@solo.example", "--suggest")),
+    ):
+        assert _header(kam, *full) == _header(kam, *empty), empty
+        assert kam(*empty, "--format", "csv").stdout.count("\n") == 1
+    before = _header(kam, "health", "--trend")
+    kam("health", "--record")
+    assert kam("health", "--trend", "--format", "csv").stdout.count("\n") == 2
+    assert _header(kam, "health", "--trend") == before
+    assert _header(kam, "contacts", "Empty").startswith("id,account,name,email,")

@@ -87,6 +87,7 @@ def contacts(
     """The account's relationship table."""
     from ..render.output import attitude_label, emit
     from ..services.listing import account_contacts
+    from ..services.records import CONTACT_KEYS
 
     view, records = account_contacts(state(ctx).reader(), account)
     if format is Format.table:
@@ -97,7 +98,7 @@ def contacts(
          ("roles", "Roles"), ("decision_power", "Power"), ("attitude", "Attitude"), ("reports_to", "Reports to"),
          ("status", "Status"), ("change_date", "Change date"), ("successor", "Successor")],
          title=view.name, empty=f"{view.name} has no contacts",
-         style=lambda r: "dim" if r["status"] == "left" else None)  # fmt: skip
+         style=lambda r: "dim" if r["status"] == "left" else None, fields=CONTACT_KEYS)  # fmt: skip
 
 
 @guarded
@@ -204,23 +205,19 @@ def successor(
 
 def _suggest(st: Any, contact: str, account: str | None, format: Format) -> None:
     from ..render.output import emit
-    from ..services.listing import successor_candidates
+    from ..services.listing import CANDIDATE_KEYS, candidate_records, successor_candidates
 
     c, view, ranked = successor_candidates(st.reader(), contact, account)
     if not ranked and format is Format.table:
         note(f"no candidates: {view.name} has nobody else who is active and staying; kam add a contact first")
         return
-    records: list[dict[str, Any]] = [{
-        "rank": i, "id": k.contact.id, "name": k.contact.name, "email": k.contact.email, "title": k.contact.title,
-        "department": k.contact.department, "decision_power": k.contact.decision_power,
-        "attitude": k.contact.attitude, "score": k.score, "reasons": k.reasons,
-    } for i, k in enumerate(ranked, 1)]  # fmt: skip
+    records = candidate_records(ranked)
     if format is Format.table:
         for r in records:
             r["reasons"] = "; ".join(r["reasons"])
     emit(records, format.value, [("rank", "#"), ("name", "Name"), ("title", "Title"), ("department", "Department"),
          ("decision_power", "Power"), ("attitude", "Attitude"), ("reasons", "Why")],
-         title=f"Successor candidates for {c.name} ({view.name})")  # fmt: skip
+         title=f"Successor candidates for {c.name} ({view.name})", fields=CANDIDATE_KEYS)  # fmt: skip
 
 
 @guarded
@@ -237,9 +234,9 @@ def history(
 ) -> None:
     """The change history of a contact, or of an account and its contacts."""
     from ..render.output import emit
-    from ..services.listing import change_history, history_time
+    from ..services.listing import HISTORY_KEYS, change_history, history_time
 
     found = change_history(state(ctx).reader(), who, account)
     records = [dict(r, at=history_time(r["at"], table=format is Format.table)) for r in found.rows]
     emit(records, format.value, [("at", "When"), ("name", "Who"), ("field", "Field"), ("old", "Old"),
-         ("new", "New"), ("source", "Source")], title=found.title, empty="no history")  # fmt: skip
+         ("new", "New"), ("source", "Source")], title=found.title, empty="no history", fields=HISTORY_KEYS)  # fmt: skip

@@ -29,9 +29,10 @@ def health(
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """Health scores 0–100 from the scorecard (config: health), with the points per dimension and the deductions."""
+    from ..domain.health import RECORD_KEYS
     from ..errors import KamError
     from ..render.output import emit
-    from ..services.health import health_history, health_scores, record_health_scores
+    from ..services.health import TREND_KEYS, health_history, health_scores, record_health_scores
     from ..services.options import check_options
 
     if record and trend:
@@ -45,7 +46,7 @@ def health(
              ("score", "Score"), ("band", "Band"), ("usage_points", "Usage pts"), ("renewal_intent_points", "Renewal pts"),
              ("p1_tickets_points", "P1 pts"), ("nps_points", "NPS pts"), ("deductions", "Deducted")],
              title="Recorded health scores", empty="no health scores recorded yet; kam health --record stores today's",
-             style=_style)  # fmt: skip
+             style=_style, fields=TREND_KEYS)  # fmt: skip
         return
     results = health_scores(reader, card, opts, [account] if account else None)
     if record:
@@ -56,7 +57,7 @@ def health(
         return  # a cron job: one line, no table (kam health shows the scores, --trend the recorded ones)
     records = [r for _, r in results]
     if format is not Format.table:
-        emit(records, format.value, [])
+        emit(records, format.value, [], fields=RECORD_KEYS)
         return
     rows = [dict(r, usage=_dim(r, "usage"), renewal_intent=_dim(r, "renewal_intent"), p1_tickets=_dim(r, "p1_tickets"),
                  nps=_dim(r, "nps"), deductions=", ".join(r["deduction_reasons"]) or None) for r in records]  # fmt: skip

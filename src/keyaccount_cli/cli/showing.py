@@ -30,7 +30,9 @@ def show(
         from ..render.output import emit
 
         if format is Format.csv:  # a page does not fit one sheet: its relationship table does
-            emit(page["contacts"], "csv", [])
+            from ..services.records import CONTACT_KEYS
+
+            emit(page["contacts"], "csv", [], fields=CONTACT_KEYS)
         else:
             emit([page], format.value, [])
         return

@@ -203,6 +203,11 @@ def assess(account: Any, card: Scorecard, opts: Any, findings: Sequence[Any] | N
     return result
 
 
+# the keys of `record()`, in order: the CSV header of `kam health`, with or without accounts
+RECORD_KEYS = ("account", "tier", "score", "band", *(k for d in DIMENSIONS for k in (d, f"{d}_points")), "base",
+               "deductions", "deduction_reasons", "explanation", "tier_source")  # fmt: skip
+
+
 def record(account: str, tier: str | None, result: HealthResult, tier_source: str | None = None) -> dict[str, Any]:
     """One flat record per account: the same keys in table, JSON and CSV; `tier` is the effective
     one, `tier_source` where it comes from (`set`, `revenue` or None)."""

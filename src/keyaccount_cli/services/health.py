@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # a reader of a SQLite file works without SQLAlchemy: only `-
 Scores = list[tuple[int, dict[str, Any]]]
 # what a recorded score keeps besides the score and band, shown by `kam health --trend`
 TREND_DETAIL = ("usage_points", "renewal_intent_points", "p1_tickets_points", "nps_points", "deductions", "explanation")
+TREND_KEYS = ("account", "date", "score", "band", *TREND_DETAIL)  # the CSV header of `kam health --trend`
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def health_history(reader: Reader, account: str | None) -> list[dict[str, Any]]:
     records = []
     for account_id, day, value, band, detail in health_trend(reader, wanted):
         extra = json.loads(detail) if detail else {}
-        records.append({"account": names[account_id], "date": day.isoformat(), "score": value, "band": band,
-                        **{k: extra.get(k) for k in TREND_DETAIL}})  # fmt: skip
+        values = (names[account_id], day.isoformat(), value, band, *(extra.get(k) for k in TREND_DETAIL))
+        records.append(dict(zip(TREND_KEYS, values, strict=True)))
     records.sort(key=lambda r: (name_key(r["account"]), r["date"]))
     return records

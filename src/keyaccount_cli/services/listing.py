@@ -49,6 +49,22 @@ def account_contacts(
     return view, [contact_record(c, view.name, names, moved) for c in view.contacts]
 
 
+HISTORY_KEYS = ("at", "entity", "name", "field", "old", "new", "source")  # the CSV header of `kam history`
+# the keys of `kam successor --suggest`'s records
+CANDIDATE_KEYS = (
+    "rank",
+    "id",
+    "name",
+    "email",
+    "title",
+    "department",
+    "decision_power",
+    "attitude",
+    "score",
+    "reasons",
+)
+
+
 @dataclass
 class History:
     title: str
@@ -71,17 +87,24 @@ def change_history(reader: Reader, who: str, account: str | None = None) -> Hist
         rows = history(reader, contact_id=c.id)
         title, account_name = f"History of {c.name}", ""
     names = contact_names(reader, [r.entity_id for r in rows if r.entity == "contact"])
-    records = [{
-        "at": r.at, "entity": r.entity,
-        "name": names.get(r.entity_id, account_name) if r.entity == "contact" else account_name,
-        "field": r.field, "old": r.old, "new": r.new, "source": r.source,
-    } for r in rows]  # fmt: skip
+    records = [dict(zip(HISTORY_KEYS, (
+        r.at, r.entity, names.get(r.entity_id, account_name) if r.entity == "contact" else account_name,
+        r.field, r.old, r.new, r.source,
+    ), strict=True)) for r in rows]  # fmt: skip
     return History(title, records)
 
 
 def history_time(at: datetime, *, table: bool) -> str:
     """A history time as shown: local minutes in a table, else ISO as stored."""
     return at.astimezone().strftime("%Y-%m-%d %H:%M") if table else at.isoformat()
+
+
+def candidate_records(ranked: list[Candidate]) -> list[dict[str, Any]]:
+    """The ranked candidates as records (`CANDIDATE_KEYS`), best first."""
+    return [dict(zip(CANDIDATE_KEYS, (
+        i, k.contact.id, k.contact.name, k.contact.email, k.contact.title, k.contact.department,
+        k.contact.decision_power, k.contact.attitude, k.score, k.reasons,
+    ), strict=True)) for i, k in enumerate(ranked, 1)]  # fmt: skip
 
 
 def successor_candidates(
