@@ -123,7 +123,7 @@ def test_set_account_changes_each_field_says_so_and_keeps_the_history(kam):
 @pytest.mark.parametrize(("args", "words"), [
     ((), "give at least one of --owner, --tier, --industry, --renewal-date, --status, --notes"),
     (("--tier", "gold"), "--tier: unknown tier 'gold'; accepted: strategic, key, standard"),
-    (("--status", "client"), "--status: unknown account_status 'client'; accepted: customer, prospect, lost"),
+    (("--status", "client"), "--status: unknown account status 'client'; accepted: customer, prospect, lost"),
     (("--status", ""), "--status: an account always has a status"),
     (("--renewal-date", "2027-02-30"), "--renewal-date: not a date '2027-02-30'"),
 ])  # fmt: skip

@@ -320,7 +320,7 @@ def test_show_has_tier_cadence_health_and_opportunities(kam, load_example):
         ("设备预测性维护", True, "single", "changed"), ("2026年度备件", False, "single", "stable")]
     table = kam("--as-of", "2026-11-23", "show", "星河零售").stdout
     assert "Tier: key (from annual revenue), follow up every 14 days; last interaction: 2026-10-20" in table
-    assert "Health: 21.3 (red): (usage 45 → 3 pts × 30" in table and "annual_revenue: 4,500,000" in table
+    assert "Health: 21.3 (red): (usage 45 → 3 pts × 30" in table and "annual revenue: 4,500,000" in table
 
 
 def test_single_threaded_deal_through_the_cli(kam, write_csv):

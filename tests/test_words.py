@@ -124,3 +124,60 @@ def test_every_csv_has_the_same_header_with_rows_and_without(kam, write_csv):
     assert kam("health", "--trend", "--format", "csv").stdout.count("\n") == 2
     assert _header(kam, "health", "--trend") == before
     assert _header(kam, "contacts", "Empty").startswith("id,account,name,email,")
+
+
+# --- labels, never identifiers ------------------------------------------------------------------
+
+
+def test_every_table_shows_the_same_labels_for_the_same_values(kam, write_csv):
+    kam("import", write_csv(SEED))
+    contacts = kam("contacts", "ACME").stdout
+    suggest = kam("successor", "wang@acme.example", "--suggest").stdout
+    for out in (contacts, suggest):
+        assert "++ strong support" in out and "feedback" in out, out
+        assert "strong_support" not in out and "execution" not in out
+    assert "final say" in contacts and "decision maker" in contacts and "decision_maker" not in contacts
+    zh = kam("--lang", "zh", "contacts", "ACME").stdout
+    assert "++ 强力支持" in zh and "最终拍板" in zh and "决策者" in zh and "在职" in zh
+
+
+def test_a_bad_word_is_blamed_on_the_option_that_gave_it(kam, write_csv):
+    kam("import", write_csv(SEED))
+    for args, line in (
+        (("log", "ACME", "lunch", "--kind", "lunch"), "kam: --kind: unknown kind of interaction 'lunch'; accepted:"),
+        (("relate", "Boss", "Wang", "--kind", "likes"), "kam: --kind: unknown kind of relation 'likes'; accepted:"),
+        (("leave", "Wang", "--on", "2026-12-31", "--kind", "fired"), "kam: --kind: unknown kind of change 'fired'"),
+        (("set-account", "ACME", "--status", "client"), "kam: --status: unknown account status 'client'; accepted:"),
+        (("set", "Wang", "--attitude", "meh"), "kam: --attitude: unknown attitude 'meh'; accepted:"),
+        (("add", "ACME", "Li", "--power", "boss"), "kam: --power: unknown decision power 'boss'; accepted:"),
+        (("set", "Wang", "--role", "boss"), "kam: --role: unknown role 'boss'; accepted:"),
+    ):
+        result = kam(*args)
+        assert result.exit_code == 2 and result.stderr.startswith(line), (args, result.stderr)
+    bad = kam("import", write_csv("account,name,roles\nACME,Li,boss\n", "bad.csv"))
+    assert "column 3 (roles), value 'boss': unknown role 'boss'" in bad.stderr
+
+
+def test_renames_history_show_and_db_speak_in_words(kam, write_csv):
+    kam("import", write_csv(SEED))
+    kam("import", write_csv("account,annual_revenue\nACME,15000000\n", "accounts.csv"), "--kind", "accounts")
+    renamed = kam("set", "Wang", "--name", "Wang Wei", "--attitude", "support", "--change-date", "2027-01-01")
+    assert renamed.stderr.splitlines()[0] == "Wang Wei: changed name, attitude, change date"
+    history = kam("history", "Wang Wei").stdout
+    assert "name_key" not in history and "change date" in history and "change_date" not in history
+    assert "strong support" in history and "strong_support" not in history
+    raw = json.loads(kam("history", "Wang Wei", "--format", "json").stdout)
+    assert {"attitude", "change_date"} <= {r["field"] for r in raw}  # JSON keeps the fields and values
+    assert "strong_support" in {r["old"] for r in raw}
+    page = kam("show", "ACME").stdout
+    assert "annual revenue: 15,000,000" in page and "annual_revenue" not in page and "15000000" not in page
+    db = kam("db").stdout
+    assert "schema version" in db and "latest schema" in db and "schema_version" not in db
+    assert json.loads(kam("db", "--format", "json").stdout)[0]["schema_version"] is not None
+
+
+def test_report_writes_a_sections_nothing_line_to_stdout(kam, write_csv):
+    kam("import", write_csv(SEED))
+    result = kam("report")
+    assert "Key-people changes, 12 months: no key-person changes in 12 months" in result.stdout
+    assert result.stderr == ""

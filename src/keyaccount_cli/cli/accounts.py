@@ -28,7 +28,8 @@ def set_account(
     notes: Annotated[str | None, typer.Option("--notes")] = None,
 ) -> None:  # fmt: skip
     """Change an account's fields; each change lands in the history and is listed. "" clears a field."""
-    from ..domain.accounts import account_values
+    from ..domain.accounts import VOCABULARY_OF, account_values
+    from ..domain.labels import label
     from ..services.accounts import set_account as change_account
 
     st = state(ctx)
@@ -39,4 +40,7 @@ def set_account(
     if not done.changes:
         sys.stdout.write(f"{done.name}: nothing changed\n")
     for field, old, new in done.changes:
+        vocabulary = VOCABULARY_OF.get(field)
+        if vocabulary:  # a tier or a status: its label
+            old, new = (label(vocabulary, v) if v else v for v in (old, new))
         sys.stdout.write(f"{done.name}: {field.replace('_', ' ')} {old or '(none)'} → {new or '(none)'}\n")

@@ -54,9 +54,16 @@ def db_info(
         record["schema_version"] = db.schema_version()
         record.update(db.counts())
     if format is Format.table:
-        emit([{"key": k, "value": v} for k, v in record.items()], "table", [("key", "What"), ("value", "Value")])
+        # the rows as words: `schema version`, `health scores`, not the keys and table names of the JSON
+        rows = [{"key": _DB_ROWS.get(k, k.replace("_", " ")), "value": v} for k, v in record.items()]
+        emit(rows, "table", [("key", "What"), ("value", "Value")])
     else:
         emit([record], format.value, [])
+
+
+_DB_ROWS = {"account": "accounts", "contact": "contacts", "relation": "relations", "change": "history rows",
+            "handover": "handover plans", "interaction": "interactions", "opportunity": "opportunities",
+            "health_score": "health scores"}  # fmt: skip
 
 
 def _check(st: State, format: Format) -> int:

@@ -228,6 +228,17 @@ def _masked(message: str, ctx: typer.Context | None) -> str:
     return mask_secrets(message, state(ctx).location) if ctx is not None else message
 
 
+def option_word(st: State, vocabulary: str, option: str, text: str) -> str:
+    """The canonical value of `text` given to `option`; a word the vocabulary does not know is an
+    error that names the option (`--kind: unknown kind of interaction 'lunch'; accepted: …`)."""
+    from ..domain.vocab import VocabError
+
+    try:
+        return st.config().vocabulary.one(vocabulary, text)
+    except VocabError as exc:
+        raise fail(f"{option}: {exc}") from None
+
+
 def parse_day(value: str | None, option: str) -> date | None:
     if value is None:
         return None

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import AccountOption, Format, FormatOption, guarded, note, state
+from .common import AccountOption, Format, FormatOption, guarded, note, option_word, state
 from .succession import say_plans
 
 
@@ -57,9 +57,12 @@ ChangeKind = Annotated[str | None, typer.Option("--change-kind", help="resignati
 Notes = Annotated[str | None, typer.Option("--notes")]
 
 
+_RENAME = {"role": "roles", "power": "decision_power", "concern": "concerns", "risk": "change_risk"}
+OPTIONS = {field: "--" + option for option, field in _RENAME.items()}  # a field → its option, where they differ
+
+
 def _fields(**given: Any) -> dict[str, Any]:
-    rename = {"role": "roles", "power": "decision_power", "concern": "concerns", "risk": "change_risk"}
-    return {rename.get(k, k): v for k, v in given.items()}
+    return {_RENAME.get(k, k): v for k, v in given.items()}
 
 
 @guarded
@@ -70,8 +73,11 @@ def accounts(ctx: typer.Context, format: FormatOption = Format.table) -> None:
 
     st = state(ctx)
     records = account_overview(st.reader(), check_options(st.config(), st.today))
+    from ..domain.labels import label
     from ..render.output import emit
 
+    if format is Format.table:
+        records = [dict(r, status=label("account_status", r["status"])) for r in records]
     emit(records, format.value, [("account", "Account"), ("owner", "Owner"), ("contacts", "Contacts"),
          ("departments", "Departments"), ("supporters", "Supporters"), ("decision_makers", "Decision makers"),
          ("findings", "Findings"), ("status", "Status")], empty="no accounts yet; start with kam import FILE.csv",
@@ -85,20 +91,19 @@ def contacts(
     format: FormatOption = Format.table,
 ) -> None:
     """The account's relationship table."""
-    from ..render.output import attitude_label, emit
+    from ..domain.labels import label
+    from ..render.output import contact_cells, emit
     from ..services.listing import account_contacts
     from ..services.records import CONTACT_KEYS
 
     view, records = account_contacts(state(ctx).reader(), account)
     if format is Format.table:
-        for r in records:
-            r["roles"] = ", ".join(r["roles"])
-            r["attitude"] = attitude_label(r["attitude"])
+        records = [contact_cells(r) for r in records]
     emit(records, format.value, [("name", "Name"), ("title", "Title"), ("department", "Department"),
          ("roles", "Roles"), ("decision_power", "Power"), ("attitude", "Attitude"), ("reports_to", "Reports to"),
          ("status", "Status"), ("change_date", "Change date"), ("successor", "Successor")],
          title=view.name, empty=f"{view.name} has no contacts",
-         style=lambda r: "dim" if r["status"] == "left" else None, fields=CONTACT_KEYS)  # fmt: skip
+         style=lambda r: "dim" if r["status"] == label("status", "left") else None, fields=CONTACT_KEYS)  # fmt: skip
 
 
 @guarded
@@ -120,7 +125,7 @@ def add(
     values = option_values(st.config().vocabulary, _fields(
         name=name, email=email, phone=phone, title=title, department=department, role=role, power=power,
         attitude=attitude, concern=concern, can_sign=can_sign, project_owner=project_owner, status=status,
-        risk=risk, change_date=change_date, change_kind=change_kind, notes=notes))  # fmt: skip
+        risk=risk, change_date=change_date, change_kind=change_kind, notes=notes), OPTIONS)  # fmt: skip
     added = add_contact(st.db(create=True), account, values, reports_to=reports_to, now=st.now)
     note(f"added {added.name} (#{added.id}) to {added.account}" + (" (new account)" if added.new_account else ""))
 
@@ -145,12 +150,13 @@ def set_fields(
     values = option_values(st.config().vocabulary, _fields(
         name=name, email=email, phone=phone, title=title, department=department, role=role, power=power,
         attitude=attitude, concern=concern, can_sign=can_sign, project_owner=project_owner, status=status,
-        risk=risk, change_date=change_date, change_kind=change_kind, notes=notes))  # fmt: skip
+        risk=risk, change_date=change_date, change_kind=change_kind, notes=notes), OPTIONS)  # fmt: skip
     check_changes(values, reports_to)
     done = set_contact(st.db(), contact, values, reports_to=reports_to, account=account,
                        offsets=st.config().deadlines, today=st.today, now=st.now,
                        horizon=st.config().history_horizon_days)  # fmt: skip
-    note(f"{done.name}: " + (f"changed {', '.join(done.fields)}" if done.fields else "nothing changed"))
+    changed = [f.replace("_", " ") for f in done.fields if f != "name_key"]  # the key follows the name
+    note(f"{done.name}: " + (f"changed {', '.join(changed)}" if changed else "nothing changed"))
     say_plans(contact, done.plans, st.config().history_horizon_days)
 
 
@@ -164,15 +170,17 @@ def relate(
     account: AccountOption = None,
 ) -> None:
     """Record a relation between two contacts of one account."""
+    from ..domain.labels import label
     from ..services.contacts import relate as record_relation
 
     st = state(ctx)
-    k = st.config().vocabulary.one("relation_kind", kind)
+    k = option_word(st, "relation_kind", "--kind", kind)
     r = record_relation(st.db(), contact, other, k, remove=remove, account=account, now=st.now)
+    said = label("relation_kind", k)
     if remove:
-        msg = f"removed {r.name} {k} {r.other}" if r.done else f"there was no relation {r.name} {k} {r.other}"
+        msg = f"removed {r.name} {said} {r.other}" if r.done else f"there was no relation {r.name} {said} {r.other}"
     else:
-        msg = f"recorded {r.name} {k} {r.other}" if r.done else f"already recorded: {r.name} {k} {r.other}"
+        msg = f"recorded {r.name} {said} {r.other}" if r.done else f"already recorded: {r.name} {said} {r.other}"
     note(msg)
 
 
@@ -204,7 +212,7 @@ def successor(
 
 
 def _suggest(st: Any, contact: str, account: str | None, format: Format) -> None:
-    from ..render.output import emit
+    from ..render.output import contact_cells, emit
     from ..services.listing import CANDIDATE_KEYS, candidate_records, successor_candidates
 
     c, view, ranked = successor_candidates(st.reader(), contact, account)
@@ -213,8 +221,7 @@ def _suggest(st: Any, contact: str, account: str | None, format: Format) -> None
         return
     records = candidate_records(ranked)
     if format is Format.table:
-        for r in records:
-            r["reasons"] = "; ".join(r["reasons"])
+        records = [contact_cells(dict(r, reasons="; ".join(r["reasons"]))) for r in records]
     emit(records, format.value, [("rank", "#"), ("name", "Name"), ("title", "Title"), ("department", "Department"),
          ("decision_power", "Power"), ("attitude", "Attitude"), ("reasons", "Why")],
          title=f"Successor candidates for {c.name} ({view.name})", fields=CANDIDATE_KEYS)  # fmt: skip
@@ -233,10 +240,12 @@ def history(
     format: FormatOption = Format.table,
 ) -> None:
     """The change history of a contact, or of an account and its contacts."""
-    from ..render.output import emit
+    from ..render.output import emit, history_cells
     from ..services.listing import HISTORY_KEYS, change_history, history_time
 
     found = change_history(state(ctx).reader(), who, account)
     records = [dict(r, at=history_time(r["at"], table=format is Format.table)) for r in found.rows]
+    if format is Format.table:
+        records = history_cells(records)
     emit(records, format.value, [("at", "When"), ("name", "Who"), ("field", "Field"), ("old", "Old"),
          ("new", "New"), ("source", "Source")], title=found.title, empty="no history", fields=HISTORY_KEYS)  # fmt: skip

@@ -59,8 +59,11 @@ def health(
     if format is not Format.table:
         emit(records, format.value, [], fields=RECORD_KEYS)
         return
-    rows = [dict(r, usage=_dim(r, "usage"), renewal_intent=_dim(r, "renewal_intent"), p1_tickets=_dim(r, "p1_tickets"),
-                 nps=_dim(r, "nps"), deductions=", ".join(r["deduction_reasons"]) or None) for r in records]  # fmt: skip
+    from ..domain.labels import label
+
+    rows = [dict(r, tier=label("tier", r["tier"]) if r["tier"] else None, usage=_dim(r, "usage"),
+                 renewal_intent=_dim(r, "renewal_intent"), p1_tickets=_dim(r, "p1_tickets"), nps=_dim(r, "nps"),
+                 deductions=", ".join(r["deduction_reasons"]) or None) for r in records]  # fmt: skip
     columns = [("account", "Account"), ("tier", "Tier"), ("score", "Score"), ("band", "Band"), ("usage", "Usage"),
                ("renewal_intent", "Renewal"), ("p1_tickets", "P1 tickets"), ("nps", "NPS"), ("base", "Points × 10"),
                ("deductions", "Deductions")]  # fmt: skip
@@ -74,11 +77,15 @@ def health(
 
 
 def _dim(r: dict[str, Any], d: str) -> str | None:
+    from ..domain.labels import label
+
     if r[d] is None:
         return None
     value = r[d]
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if d == "renewal_intent":
+        value = label(d, value)
     return f"{value} → {r[f'{d}_points']}" if r[f"{d}_points"] is not None else str(value)
 
 
@@ -121,14 +128,33 @@ def _money(value: float | None) -> str:
     return "" if value is None else f"{value:,.0f}"
 
 
+def _deal_cells(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Opportunities as the dashboard's tables show them: amounts with separators, labels."""
+    from ..domain.labels import label
+
+    return [dict(r, amount=_money(r["amount"]), stability=label("stability", r["stability"]),
+                 coverage=label("coverage", r["coverage"]) if r.get("coverage") else None) for r in rows]  # fmt: skip
+
+
 def _render(board: dict[str, Any]) -> None:
     from rich.markup import escape
 
+    from ..domain.dashboard import NO_TIER
+    from ..domain.labels import label
     from ..render.output import console, emit
 
     con = console()
+
+    def section(rows: list[dict[str, Any]], columns: list[tuple[str, str]], *, title: str, empty: str) -> None:
+        """A table, or the section's "nothing" line, on stdout (`kam report > monday.txt` keeps it)."""
+        if rows:
+            emit(rows, "table", columns, title=title)
+        else:
+            con.print(escape(f"{title}: {empty}"))
+
     con.print(f"[bold underline]Key-account dashboard as of {board['as_of']}[/]")
-    emit(board["tiers"], "table", [("tier", "Tier"), ("red", "Red"), ("yellow", "Yellow"), ("green", "Green"),
+    tiers = [dict(t, tier=label("tier", t["tier"]) if t["tier"] != NO_TIER else "no tier") for t in board["tiers"]]
+    emit(tiers, "table", [("tier", "Tier"), ("red", "Red"), ("yellow", "Yellow"), ("green", "Green"),
          ("no_score", "No score"), ("total", "Total")], title="Accounts by tier and health band")  # fmt: skip
     st = board["single_threaded"]
     share = f"{st['share']:.0%}" if st["share"] is not None else "–"
@@ -136,18 +162,17 @@ def _render(board: dict[str, Any]) -> None:
                      f"{st['open_opportunities']} ({share}), amount {_money(st['amount'])}"))  # fmt: skip
     opp_columns = [("account", "Account"), ("opportunity", "Opportunity"), ("amount", "Amount"), ("stage", "Stage"),
                    ("close_date", "Close"), ("contacts", "Contacts"), ("stability", "Stability")]  # fmt: skip
-    money = lambda rows: [dict(r, amount=_money(r["amount"])) for r in rows]  # noqa: E731
     if st["opportunities"]:
-        emit(money(st["opportunities"]), "table", opp_columns)
+        emit(_deal_cells(st["opportunities"]), "table", opp_columns)
     kc = board["key_person_changed"]
     con.print(escape(f"Open deals whose key person changed in the last {kc['days']} days: {kc['count']}, "
                      f"amount {_money(kc['amount'])}"))  # fmt: skip
     if kc["opportunities"]:
-        emit(money(kc["opportunities"]), "table", opp_columns[:-1] + [("coverage", "Coverage")])
-    emit([dict(m, people=", ".join(m["people"])) for m in board["key_people_changes"]], "table",
-         [("account", "Account"), ("changes", "Changes"), ("people", "Who (left or replaced)")],
-         title="Key-people changes, 12 months", empty="no key-person changes in 12 months")  # fmt: skip
-    emit(board["owners"], "table", [("owner", "Owner"), ("accounts", "Accounts"), ("active_contacts", "Contacts"),
+        emit(_deal_cells(kc["opportunities"]), "table", opp_columns[:-1] + [("coverage", "Coverage")])
+    section([dict(m, people=", ".join(m["people"])) for m in board["key_people_changes"]],
+            [("account", "Account"), ("changes", "Changes"), ("people", "Who (left or replaced)")],
+            title="Key-people changes, 12 months", empty="no key-person changes in 12 months")  # fmt: skip
+    section(board["owners"], [("owner", "Owner"), ("accounts", "Accounts"), ("active_contacts", "Contacts"),
          ("contacts_per_account", "Per account"), ("thin_accounts", "Thin accounts"),
          ("no_decision_maker", "No decision maker"), ("open_opportunities", "Open deals"),
-         ("single_threaded", "Single-threaded")], title="Coverage per account owner")  # fmt: skip
+         ("single_threaded", "Single-threaded")], title="Coverage per account owner", empty="no accounts")  # fmt: skip

@@ -42,13 +42,16 @@ def show(
 def _render(page: dict[str, Any]) -> None:
     from rich.markup import escape
 
-    from ..render.output import attitude_label, console, coverage_counts, emit
+    from ..domain.labels import label
+    from ..render.output import console, contact_cells, coverage_counts, emit
 
     con = console()
     con.print(f"[bold underline]{escape(page['account'])}[/]")
-    shown = {**page, "annual_revenue": f"{page['annual_revenue']:,.0f}" if page["annual_revenue"] is not None else None}
-    profile = [f"{k}: {shown[k]}" for k in ("industry", "tier", "owner", "annual_revenue") if shown[k] is not None]
-    profile += [f"status: {page['status']}"]
+    revenue = page["annual_revenue"]
+    shown = {"industry": page["industry"], "tier": label("tier", page["tier"]) if page["tier"] else None,
+             "owner": page["owner"], "annual revenue": f"{revenue:,.0f}" if revenue is not None else None}  # fmt: skip
+    profile = [f"{k}: {v}" for k, v in shown.items() if v is not None]
+    profile += [f"status: {label('account_status', page['status'])}"]
     if page["renewal_date"]:
         profile.append(f"renewal date: {page['renewal_date']}")
     if profile:
@@ -58,28 +61,29 @@ def _render(page: dict[str, Any]) -> None:
     fu, health = page["follow_up"], page["health"]
     if fu["tier"]:
         derived = " (from annual revenue)" if fu["tier_from_revenue"] else ""
-        con.print(escape(f"Tier: {fu['tier']}{derived}, follow up every {fu['cadence_days']} days; "
+        con.print(escape(f"Tier: {label('tier', fu['tier'])}{derived}, follow up every {fu['cadence_days']} days; "
                          f"last interaction: {fu['last_interaction'] or 'none'}"))  # fmt: skip
     if health["score"] is not None:
         con.print(escape(f"Health: {health['score']} ({health['band']}): {health['explanation']}"))
     cov = page["coverage"]
     counts = coverage_counts(cov["active_contacts"], cov["departments"], cov["supporters"], cov["decision_makers"])
     con.print(escape(f"Coverage: {counts}, single points: {', '.join(cov['single_points']) or 'none'}"))
-    rows = [dict(r, roles=", ".join(r["roles"]), attitude=attitude_label(r["attitude"]))
-            for r in page["contacts"]]  # fmt: skip
+    rows = [contact_cells(r) for r in page["contacts"]]
     emit(rows, "table", [("name", "Name"), ("title", "Title"), ("department", "Department"), ("roles", "Roles"),
          ("decision_power", "Power"), ("attitude", "Attitude"), ("reports_to", "Reports to"), ("status", "Status"),
          ("change_date", "Change date"), ("successor", "Successor")], title="Relationships",
          empty="no contacts")  # fmt: skip
     emit([dict(o, contacts=", ".join(o["contacts"]), amount=f"{o['amount']:,.0f}" if o["amount"] is not None else None,
-               open="open" if o["open"] else "closed") for o in page["opportunities"]], "table",
+               open="open" if o["open"] else "closed", coverage=label("coverage", o["coverage"]),
+               stability=label("stability", o["stability"])) for o in page["opportunities"]], "table",
          [("opportunity", "Opportunity"), ("amount", "Amount"), ("stage", "Stage"), ("open", "Open"),
           ("close_date", "Close"), ("contacts", "Contacts"), ("coverage", "Coverage"), ("stability", "Stability")],
          title="Opportunities", empty="no opportunities")  # fmt: skip
     emit(page["handovers"], "table", [("contact", "Departing"), ("change_date", "Change date"),
          ("next_step", "Next step"), ("deadline", "Deadline"), ("owner", "Owner"), ("steps_done", "Steps done")],
          title="Open handovers", empty="no open handovers")  # fmt: skip
-    emit([dict(i, contacts=", ".join(i["contacts"])) for i in page["interactions"]], "table",
+    emit([dict(i, contacts=", ".join(i["contacts"]), kind=label("interaction_kind", i["kind"]))
+          for i in page["interactions"]], "table",
          [("date", "Date"), ("kind", "Kind"), ("contacts", "With"), ("summary", "Summary")],
          title="Recent interactions", empty="no interactions logged")  # fmt: skip
     emit(page["findings"], "table", [("severity", "Severity"), ("code", "Code"), ("contact", "Contact"),

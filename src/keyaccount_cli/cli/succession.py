@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 import typer
 
+from ..domain.labels import label
 from ..i18n import ngettext
-from .common import AccountOption, Format, FormatOption, State, err, guarded, note, parse_day, state
+from .common import AccountOption, Format, FormatOption, State, err, guarded, note, option_word, parse_day, state
 
 
 def register(app: typer.Typer) -> None:
@@ -44,12 +45,13 @@ def leave(
     st = state(ctx)
     day = parse_day(on, "--on")
     assert day is not None
-    change_kind = st.config().vocabulary.one("change_kind", kind) if kind else None
+    change_kind = option_word(st, "change_kind", "--kind", kind) if kind else None
     horizon = st.config().history_horizon_days
     left = record_leave(st.db(), contact, on=day, kind=change_kind, successor=successor, moved_to=moved_to,
                         account=account, offsets=st.config().deadlines, today=st.today, now=st.now,
                         horizon=horizon)  # fmt: skip
-    note(f"{left.name}: {left.status} on {left.on.isoformat()}" + ("" if left.changed else " (already recorded)"))
+    status = label("status", left.status)
+    note(f"{left.name}: {status} on {left.on.isoformat()}" + ("" if left.changed else " (already recorded)"))
     if moved_to:
         note(f"kept at {moved_to} as a new contact (a lead), linked to the old record")
     if left.successor:
@@ -152,12 +154,12 @@ def log(
     from ..services.handover import interaction_summary, log_interaction
 
     st = state(ctx)
-    k = st.config().vocabulary.one("interaction_kind", kind)
+    k = option_word(st, "interaction_kind", "--kind", kind)
     day = parse_day(on, "--on") or st.today
     text = interaction_summary(summary)
     logged = log_interaction(st.db(create=False), account, text, contacts=contact or [], kind=k, on=day, now=st.now,
                              today=st.today)  # fmt: skip
-    note(f"logged {logged.kind} with {logged.account} on {logged.on.isoformat()}")
+    note(f"logged {label('interaction_kind', logged.kind)} with {logged.account} on {logged.on.isoformat()}")
     for name in logged.first_meetings:
         if logged.ahead:
             note(f"first meeting with successor {name} is dated after today: handover step first_meeting "

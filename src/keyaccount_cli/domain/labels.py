@@ -5,7 +5,23 @@ shows labels reads (docs/spec.md §13). English here; the Chinese is in the cata
 
 from __future__ import annotations
 
-from ..i18n import NP_, pgettext
+from ..i18n import N_, NP_, _, pgettext
+
+# what each vocabulary is called in a sentence (`unknown role 'boss'`): a word, not its identifier
+NOUNS: dict[str, str] = {
+    "roles": N_("role"),
+    "decision_power": N_("decision power"),
+    "attitude": N_("attitude"),
+    "concerns": N_("concern"),
+    "status": N_("status"),
+    "change_risk": N_("change risk"),
+    "change_kind": N_("kind of change"),
+    "relation_kind": N_("kind of relation"),
+    "tier": N_("tier"),
+    "renewal_intent": N_("renewal intent"),
+    "interaction_kind": N_("kind of interaction"),
+    "account_status": N_("account status"),
+}
 
 LABELS: dict[str, dict[str, str]] = {
     "roles": {
@@ -84,11 +100,33 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+# the values kam works out and shows, but never reads: an opportunity's coverage and stability (§7)
+WORKED_OUT: dict[str, dict[str, str]] = {
+    "coverage": {
+        "none": NP_("coverage", "no contact"),
+        "single": NP_("coverage", "single"),
+        "multi": NP_("coverage", "multi"),
+        "cross_department": NP_("coverage", "cross-department"),
+    },
+    "stability": {
+        "stable": NP_("stability", "stable"),
+        "at_risk": NP_("stability", "at risk"),
+        "changed": NP_("stability", "changed"),
+    },
+}
+
+
 def label(vocabulary: str, value: str) -> str:
     """How `value` of `vocabulary` is shown to people, in the language in use; a value the
-    table does not know (a stage, an old word) is shown as it is stored."""
-    text = LABELS.get(vocabulary, {}).get(value)
+    tables do not know (a stage, an old word) is shown as it is stored."""
+    text = (LABELS.get(vocabulary) or WORKED_OUT.get(vocabulary, {})).get(value)
     return value if text is None else pgettext(vocabulary, text)
+
+
+def noun(vocabulary: str) -> str:
+    """What `vocabulary` is called in a sentence, in the language in use (`kind of interaction`)."""
+    text = NOUNS.get(vocabulary)
+    return vocabulary.replace("_", " ") if text is None else _(text)
 
 
 def labels(vocabulary: str, values: list[str] | tuple[str, ...]) -> list[str]:

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ..errors import KamError
+from .labels import label
 from .views import AccountView, ContactView
 from .vocab import ATTITUDE_SCORE, DEFAULT_DEADLINES, POWER_RANK, STEP_TEXT, STEPS
 
@@ -95,9 +96,9 @@ def suggest_successors(account: AccountView, departing_id: int) -> list[Candidat
             continue
         tier, reasons = _closeness(c, me, ties, distance)
         if c.decision_power:
-            reasons.append(f"power {c.decision_power}")
+            reasons.append(f"power: {label('decision_power', c.decision_power)}")
         if c.attitude:
-            reasons.append(f"attitude {c.attitude}")
+            reasons.append(f"attitude: {label('attitude', c.attitude)}")
         points = POWER_RANK.get(c.decision_power or "", 0) + ATTITUDE_SCORE.get(c.attitude or "", 0)
         out.append(Candidate(c, tier * 10 + points, reasons))
     out.sort(key=lambda k: (-k.score, distance.get(k.contact.id, len(by_id)), k.contact.name))

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from ..errors import KamError
+from .labels import noun
 
 # canonical value -> aliases (the canonical value itself is always accepted)
 VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -149,7 +150,7 @@ class Vocabulary:
         """Canonical value of one word; raises VocabError listing what is accepted."""
         found = self.tables[name].get(_key(value))
         if found is None:
-            raise VocabError(f"unknown {name} {value.strip()!r}; accepted: {self.accepted(name)}")
+            raise VocabError(f"unknown {noun(name)} {value.strip()!r}; accepted: {self.accepted(name)}")
         return found
 
     def many(self, name: str, value: str | Iterable[str]) -> list[str]:

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from ..domain.graph import Coverage, MapNode
+from ..domain.labels import label as word
+from ..domain.labels import labels as words
 from ..domain.vocab import ATTITUDE_SIGN
 from ..i18n import ngettext
 from ..importing.csvfile import write_csv
@@ -267,7 +269,12 @@ Piece = tuple[str, str]  # (text, Rich style)
 def attitude_pieces(attitude: str | None) -> list[Piece]:
     if not attitude:
         return [("attitude ?", "dim")]
-    return [(f"{ATTITUDE_SIGN[attitude]} {attitude.replace('_', ' ')}", ATTITUDE_STYLE[attitude])]
+    return [(attitude_text(attitude), ATTITUDE_STYLE[attitude])]
+
+
+def attitude_text(attitude: str) -> str:
+    """An attitude as people read it: its sign and its label (`++ strong support`)."""
+    return f"{ATTITUDE_SIGN[attitude]} {word('attitude', attitude)}"
 
 
 def attitude_label(attitude: str | None) -> str:
@@ -276,6 +283,43 @@ def attitude_label(attitude: str | None) -> str:
         return ""
     ((text, _),) = attitude_pieces(attitude)
     return text
+
+
+def contact_cells(record: dict[str, Any]) -> dict[str, Any]:
+    """A contact's record (`kam contacts`, `show`, `successor --suggest`) with the labels a table
+    shows for its vocabulary values: roles, power, attitude (with its sign), status, change risk and kind."""
+    out = dict(record)
+    if "roles" in out:
+        out["roles"] = ", ".join(words("roles", out["roles"]))
+    out["attitude"] = attitude_label(out.get("attitude"))
+    for field in ("decision_power", "status", "change_risk", "change_kind"):
+        if out.get(field):
+            out[field] = word(field, out[field])
+    return out
+
+
+# the vocabulary of the values of a field in the history, by (entity, field)
+_HISTORY_VOCABULARY = {
+    **{("contact", f): f for f in ("roles", "decision_power", "attitude", "concerns", "status", "change_risk",
+                                   "change_kind")},
+    ("account", "tier"): "tier", ("account", "status"): "account_status", ("account", "renewal_intent"): "renewal_intent",
+}  # fmt: skip
+
+
+def history_cells(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """History rows as a table shows them: the field as a word, vocabulary values as labels, and no
+    row for the name's search key (it follows the name, which has its own row)."""
+    out = []
+    for r in records:
+        if r["field"] == "name_key":
+            continue
+        row = dict(r, field=r["field"].replace("_", " "))
+        vocabulary = _HISTORY_VOCABULARY.get((r["entity"], r["field"]))
+        for k in ("old", "new"):
+            if vocabulary and r[k]:
+                row[k] = ", ".join(words(vocabulary, str(r[k]).split(";")))
+        out.append(row)
+    return out
 
 
 def node_pieces(node: MapNode) -> list[Piece]:
@@ -287,9 +331,11 @@ def node_pieces(node: MapNode) -> list[Piece]:
     if c.department:
         out.append((f" · {c.department}", "cyan"))
     if c.roles:
-        out.append((f" [{', '.join(c.roles)}]", "blue"))
+        out.append((f" [{', '.join(words('roles', c.roles))}]", "blue"))
     if c.decision_power:
-        out.append((f" power:{c.decision_power}", "bold" if c.decision_power == "final" else ""))
+        out.append(
+            (f" power: {word('decision_power', c.decision_power)}", "bold" if c.decision_power == "final" else "")
+        )
     out.append((" ", ""))
     out += attitude_pieces(c.attitude)
     for flag in node.flags:
@@ -365,9 +411,10 @@ def mermaid(account_name: str, nodes: list[MapNode], relations: Sequence[tuple[i
     for n in walk(nodes):
         c = n.contact
         present.add(c.id)
-        parts = [c.name, c.title or "", ", ".join(c.roles), f"power {c.decision_power}" if c.decision_power else ""]
+        power = f"power: {word('decision_power', c.decision_power)}" if c.decision_power else ""
+        parts = [c.name, c.title or "", ", ".join(words("roles", c.roles)), power]
         if c.attitude:
-            parts.append(f"{ATTITUDE_SIGN[c.attitude]} {c.attitude.replace('_', ' ')}")
+            parts.append(attitude_text(c.attitude))
         parts.append(", ".join(n.flags))
         text = "<br/>".join(_mermaid_escape(p) for p in parts if p)
         lines.append(f'  c{c.id}["{text}"]')
@@ -376,7 +423,7 @@ def mermaid(account_name: str, nodes: list[MapNode], relations: Sequence[tuple[i
             lines.append(f"  c{n.contact.id} --> c{child.contact.id}")
     for f, t, kind in relations:
         if f in present and t in present:
-            lines.append(f"  c{f} -.->|{kind}| c{t}")
+            lines.append(f"  c{f} -.->|{_mermaid_escape(word('relation_kind', kind))}| c{t}")
     return "\n".join(lines) + "\n"
 
 
