@@ -181,3 +181,50 @@ def test_report_writes_a_sections_nothing_line_to_stdout(kam, write_csv):
     result = kam("report")
     assert "Key-people changes, 12 months: no key-person changes in 12 months" in result.stdout
     assert result.stderr == ""
+
+
+# --- smaller ones -------------------------------------------------------------------------------
+
+
+def test_excel_exports_end_their_lines_in_crlf(kam, write_csv, tmp_path):
+    kam("import", write_csv(SEED))
+    kam("export", "contacts", "-o", tmp_path / "excel.csv", "--excel")
+    kam("export", "contacts", "-o", tmp_path / "plain.csv")
+    excel, plain = (tmp_path / "excel.csv").read_bytes(), (tmp_path / "plain.csv").read_bytes()
+    assert excel.startswith(b"\xef\xbb\xbf") and excel.count(b"\r\n") == 5 and excel.count(b"\n") == 5
+    assert b"\r" not in plain and plain.count(b"\n") == 5
+    kam("export", "all", "-o", tmp_path / "book", "--excel")
+    assert (tmp_path / "book" / "accounts.csv").read_bytes().endswith(b"\r\n")
+    assert kam("export", "contacts", "--excel").stdout_bytes.endswith(b"\r\n")
+
+
+def test_amounts_in_tables_have_thousands_separators(kam, write_csv):
+    kam("import", write_csv(SEED))
+    kam("import", write_csv("account,annual_revenue\nACME,15000000\n", "a.csv"), "--kind", "accounts")
+    kam("import", write_csv("account,annual_revenue\nACME,16500000.5\n", "b.csv"), "--kind", "accounts")
+    history = kam("history", "ACME").stdout
+    assert "15,000,000" in history and "16,500,000.5" in history and "15000000" not in history
+
+
+def test_a_bad_due_in_the_config_is_blamed_on_the_config(kam, write_csv, tmp_path):
+    kam("import", write_csv(SEED))
+    config = tmp_path / "kam.yaml"
+    for written, said in (
+        ("2020-01-01", f"kam: config {config}: due: 2020-01-01 is before today (2026-12-01); the window looks ahead"),
+        ("2026-13-01", f"kam: config {config}: due must be a window like 30d, 2w or 3m, or a date YYYY-MM-DD, got '2026-13-01'"),
+    ):  # fmt: skip
+        config.write_text(f"due: {written}\n")
+        result = kam("--as-of", "2026-12-01", "--config", config, "check")
+        assert (result.exit_code, result.stderr) == (2, said + "\n"), written
+    config.write_text("due: 2026-12-31\n")  # a date YAML reads as a date is taken as the date it is
+    assert kam("--as-of", "2026-12-01", "--config", config, "check").exit_code == 1
+    assert "--due: 2020-01-01 is before today" in kam("--as-of", "2026-12-01", "check", "--due", "2020-01-01").stderr
+
+
+def test_an_empty_xdg_config_home_means_dot_config(kam, monkeypatch, tmp_path):
+    monkeypatch.delenv("KAM_DB")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", "")
+    monkeypatch.chdir(tmp_path)
+    (record,) = json.loads(kam("db", "--format", "json").stdout)
+    assert record["location"] == str(tmp_path / "home" / ".config" / "kam" / "kam.db")

@@ -59,7 +59,7 @@ class State:
     def location(self) -> str:
         from ..storage.location import resolve_location
 
-        return resolve_location(self.db_option, typer.get_app_dir("kam"))
+        return resolve_location(self.db_option, app_dir())
 
     def config(self) -> Config:
         if self._config is None:
@@ -129,6 +129,16 @@ class State:
     @property
     def today(self) -> date:
         return self.as_of or date.today()
+
+
+def app_dir() -> str:
+    """kam's application directory (where `kam.db` and `kam.yaml` are looked for), as click finds it,
+    except that an empty or relative XDG_CONFIG_HOME means `~/.config`, as the XDG spec says (click
+    would take the current directory)."""
+    where = typer.get_app_dir("kam")
+    if not os.path.isabs(where):
+        where = os.path.join(os.path.expanduser("~"), ".config", "kam")
+    return where
 
 
 def state(ctx: typer.Context) -> State:

@@ -34,7 +34,7 @@ def export(
     ctx: typer.Context,
     what: Annotated[What, typer.Argument(help="contacts, accounts, findings, or all (one CSV per table into the folder -o names).", case_sensitive=False, show_default=False)],
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout (for all: this folder).", metavar="FILE")] = None,
-    excel: Annotated[bool, typer.Option("--excel", help="UTF-8 with BOM, so Excel shows Chinese text correctly.")] = False,
+    excel: Annotated[bool, typer.Option("--excel", help="UTF-8 with BOM and CRLF line ends, so Excel shows Chinese text correctly.")] = False,
     due: Annotated[str | None, typer.Option("--due", help="For findings: the look-ahead window (default 30d).")] = None,
 ) -> None:  # fmt: skip
     """Write CSV. `contacts` uses exactly the import columns, and `all -o DIR` writes every table
@@ -58,7 +58,7 @@ def export(
     else:
         header, rows = finding_rows(reader, check_options(st.config(), st.today, due))
     with open_output(output, excel=excel) as out:
-        count = write_csv(rows, header, out=out)
+        count = write_csv(rows, header, out=out, crlf=excel)
     if output not in (None, "-"):
         note(f"wrote {_count(count, what.value)} to {output}")
 
@@ -102,5 +102,5 @@ def _export_all(st: Any, output: str | None, database: Path | None, *, excel: bo
         if database is not None:
             refuse_database_files(target, database)
         with open_output(str(target), excel=excel) as out:
-            written.append(_count(write_csv(rows, header, out=out), name))
+            written.append(_count(write_csv(rows, header, out=out, crlf=excel), name))
     note(f"wrote {', '.join(written)} to {output}")

@@ -125,7 +125,9 @@ def report(
 
 
 def _money(value: float | None) -> str:
-    return "" if value is None else f"{value:,.0f}"
+    from ..render.output import amount_text
+
+    return "" if value is None else amount_text(value)
 
 
 def _deal_cells(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

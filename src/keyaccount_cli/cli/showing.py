@@ -43,13 +43,13 @@ def _render(page: dict[str, Any]) -> None:
     from rich.markup import escape
 
     from ..domain.labels import label
-    from ..render.output import console, contact_cells, coverage_counts, emit
+    from ..render.output import amount_text, console, contact_cells, coverage_counts, emit
 
     con = console()
     con.print(f"[bold underline]{escape(page['account'])}[/]")
     revenue = page["annual_revenue"]
     shown = {"industry": page["industry"], "tier": label("tier", page["tier"]) if page["tier"] else None,
-             "owner": page["owner"], "annual revenue": f"{revenue:,.0f}" if revenue is not None else None}  # fmt: skip
+             "owner": page["owner"], "annual revenue": amount_text(revenue) if revenue is not None else None}  # fmt: skip
     profile = [f"{k}: {v}" for k, v in shown.items() if v is not None]
     profile += [f"status: {label('account_status', page['status'])}"]
     if page["renewal_date"]:
@@ -73,7 +73,7 @@ def _render(page: dict[str, Any]) -> None:
          ("decision_power", "Power"), ("attitude", "Attitude"), ("reports_to", "Reports to"), ("status", "Status"),
          ("change_date", "Change date"), ("successor", "Successor")], title="Relationships",
          empty="no contacts")  # fmt: skip
-    emit([dict(o, contacts=", ".join(o["contacts"]), amount=f"{o['amount']:,.0f}" if o["amount"] is not None else None,
+    emit([dict(o, contacts=", ".join(o["contacts"]), amount=amount_text(o["amount"]) if o["amount"] is not None else None,
                open="open" if o["open"] else "closed", coverage=label("coverage", o["coverage"]),
                stability=label("stability", o["stability"])) for o in page["opportunities"]], "table",
          [("opportunity", "Opportunity"), ("amount", "Amount"), ("stage", "Stage"), ("open", "Open"),

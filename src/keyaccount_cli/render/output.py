@@ -306,6 +306,18 @@ _HISTORY_VOCABULARY = {
 }  # fmt: skip
 
 
+_AMOUNTS = ("annual_revenue", "amount")  # the fields of the history that hold an amount
+
+
+def amount_text(value: Any) -> str:
+    """An amount as tables show it: `15,000,000`, `1,234.5`; a text that is no number as it is."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}".rstrip("0")
+
+
 def history_cells(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """History rows as a table shows them: the field as a word, vocabulary values as labels, and no
     row for the name's search key (it follows the name, which has its own row)."""
@@ -318,6 +330,8 @@ def history_cells(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         for k in ("old", "new"):
             if vocabulary and r[k]:
                 row[k] = ", ".join(words(vocabulary, str(r[k]).split(";")))
+            elif r["field"] in _AMOUNTS and r[k]:
+                row[k] = amount_text(r[k])
         out.append(row)
     return out
 
