@@ -228,3 +228,13 @@ def test_an_empty_xdg_config_home_means_dot_config(kam, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     (record,) = json.loads(kam("db", "--format", "json").stdout)
     assert record["location"] == str(tmp_path / "home" / ".config" / "kam" / "kam.db")
+
+
+def test_a_dry_run_says_its_changes_in_words(kam, write_csv):
+    kam("import", write_csv(SEED))
+    changed = write_csv("account,name,decision_power,change_risk\nACME,Wang,final,high\n", "changed.csv")
+    lines = kam("import", changed, "--dry-run").stdout.splitlines()
+    assert "Wang: decision power strong influence → final say" in lines
+    assert "Wang: change risk (empty) → high" in lines
+    (first, *_) = json.loads(kam("import", changed, "--dry-run", "--format", "json").stdout)
+    assert (first["field"], first["before"], first["after"]) == ("decision_power", "major", "final")

@@ -463,6 +463,23 @@ def write_import_changes(
             what = "contact at " + c["account"] if c["contact"] else c["field"] or "account"
             out.write(f"{who}: new {what}\n")
             continue
-        before = "(empty)" if c["before"] is None else c["before"]
-        after = c["after"] if c["after"] is not None else "(cleared)" if c["change"] == "cleared" else "(empty)"
-        out.write(f"{who}: {c['field']} {before} → {after}\n")
+        field, before, after = _change_words(c)
+        before = "(empty)" if before is None else before
+        after = after if after is not None else "(cleared)" if c["change"] == "cleared" else "(empty)"
+        out.write(f"{who}: {field} {before} → {after}\n")
+
+
+def _change_words(change: dict[str, Any]) -> tuple[str, Any, Any]:
+    """A changed field as a line says it: the field as a word (`reports to`), its values as labels
+    (`strong influence`) or amounts (`1,000,000`); the JSON and CSV keep the names and values."""
+    where, sep, name = str(change["field"]).rpartition(": ")  # `opportunity 续约: amount`
+    entity = "contact" if change["contact"] else "account"
+    vocabulary = _HISTORY_VOCABULARY.get((entity, name))
+    values = []
+    for value in (change["before"], change["after"]):
+        if value not in (None, "") and vocabulary:
+            value = ", ".join(words(vocabulary, str(value).split(";")))
+        elif value not in (None, "") and name in _AMOUNTS:
+            value = amount_text(value)
+        values.append(value)
+    return where + sep + name.replace("_", " "), values[0], values[1]
