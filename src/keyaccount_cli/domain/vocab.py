@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from ..errors import KamError
+from ..i18n import _
 from .labels import noun
 
 # canonical value -> aliases (the canonical value itself is always accepted)
@@ -150,7 +151,8 @@ class Vocabulary:
         """Canonical value of one word; raises VocabError listing what is accepted."""
         found = self.tables[name].get(_key(value))
         if found is None:
-            raise VocabError(f"unknown {noun(name)} {value.strip()!r}; accepted: {self.accepted(name)}")
+            said = _("unknown {what} {value}; accepted: {accepted}")
+            raise VocabError(said.format(what=noun(name), value=repr(value.strip()), accepted=self.accepted(name)))
         return found
 
     def many(self, name: str, value: str | Iterable[str]) -> list[str]:
