@@ -12,14 +12,14 @@ import typer
 from .. import __version__, i18n, messages
 from ..errors import KamError
 from . import accounts, admin, checking, contacts, exporting, importing, mapping, reports, showing, succession
-from .common import State, fail
+from .common import KamCommand, State, examples, fail
 
 app = typer.Typer(
     name="kam",
     help=(
         "Key-account relationship maps: who decides, who supports us, who is leaving — "
         "and a warning before a relationship walks out with one person.\n\n"
-        "Example: kam import contacts.csv && kam check --due 30d"
+        + examples("kam import contacts.csv", "kam check --due 30d", "kam map 华东电力集团")
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -63,6 +63,8 @@ def main_options(
 
 for module in (importing, contacts, accounts, succession, mapping, showing, checking, reports, exporting, admin):
     module.register(app)
+for _info in app.registered_commands:  # every command's usage line names its arguments as their help does
+    _info.cls = KamCommand
 
 GLOBAL_WITH_VALUE = ("--db", "--config", "--as-of", "--lang")
 GLOBAL_FLAGS = ("-q", "--quiet")

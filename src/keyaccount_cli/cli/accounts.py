@@ -7,27 +7,33 @@ from typing import Annotated
 
 import typer
 
-from .common import guarded, state
+from .common import examples, guarded, one_of, state
 
 
 def register(app: typer.Typer) -> None:
-    app.command("set-account", epilog="Example: kam set-account 远景能源 --status customer --owner 张敏 --tier key")(
-        set_account
-    )
+    app.command(
+        "set-account",
+        epilog=examples(
+            "kam set-account 星河零售 --owner 李静 --tier key --renewal-date 2027-03-31",
+            "kam set-account 蓝海科技 --status prospect --owner 张敏",
+        ),
+    )(set_account)
 
 
 @guarded
 def set_account(
     ctx: typer.Context,
-    account: Annotated[str, typer.Argument(help="Account name (case-insensitive).", show_default=False)],
-    owner: Annotated[str | None, typer.Option("--owner", help="Our account manager.")] = None,
-    tier: Annotated[str | None, typer.Option("--tier", help="strategic, key, standard (or 战略级, 重点成长型, 普通).")] = None,
-    industry: Annotated[str | None, typer.Option("--industry")] = None,
+    account: Annotated[str, typer.Argument(help="Account name (case-insensitive).", show_default=False, metavar="ACCOUNT")],
+    owner: Annotated[str | None, typer.Option("--owner", help="Our account manager.", metavar="NAME")] = None,
+    tier: Annotated[str | None, typer.Option("--tier", help="Or 战略级, 重点成长型, 普通.", metavar=one_of("tier"))] = None,
+    industry: Annotated[str | None, typer.Option("--industry", metavar="TEXT")] = None,
     renewal_date: Annotated[str | None, typer.Option("--renewal-date", help="The contract's renewal date (YYYY-MM-DD).", metavar="DATE")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="customer, prospect or lost (or 客户, 潜在客户, 流失).")] = None,
-    notes: Annotated[str | None, typer.Option("--notes")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="Or 客户, 潜在客户, 流失.", metavar=one_of("account_status"))] = None,
+    notes: Annotated[str | None, typer.Option("--notes", metavar="TEXT")] = None,
 ) -> None:  # fmt: skip
-    """Change an account's fields; each change lands in the history and is listed. "" clears a field."""
+    """Change an account's fields; the history keeps each change.
+
+    Each change is listed. An empty value ("") clears a field."""
     from ..domain.accounts import VOCABULARY_OF, account_values
     from ..domain.labels import label
     from ..services.accounts import set_account as change_account

@@ -9,20 +9,27 @@ import typer
 
 from ..i18n import ngettext
 from ..storage.stored_values import KEYS, integrity_problems, scan
-from .common import Format, FormatOption, State, guarded, note, state
+from .common import Format, FormatOption, State, examples, guarded, note, state
 
 
 def register(app: typer.Typer) -> None:
-    app.command("db", epilog="Example: kam db --format json")(db_info)
-    app.command("backup", epilog="Example (crontab): 30 6 * * *  kam backup ~/backups/kam-$(date +\\%a).db")(backup)
+    app.command("db", epilog=examples("kam db", "kam db --check"))(db_info)
+    app.command("backup", epilog=examples(
+        "kam backup kam-copy.db", "crontab: 30 6 * * *  kam backup ~/backups/kam-$(date +\\%a).db",
+    ))(backup)  # fmt: skip
 
 
 @guarded
 def backup(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Where to write the copy (replaced if it exists).", show_default=False)],
+    file: Annotated[
+        Path,
+        typer.Argument(help="Where to write the copy (replaced if it exists).", show_default=False, metavar="FILE"),
+    ],
 ) -> None:
-    """A consistent copy of the database, safe while other kam commands run; created owner-only."""
+    """A consistent copy of the database, safe while kam runs.
+
+    The copy is consistent while other kam commands run, and created owner-only."""
     from ..storage.database import backup as copy_database
     from ..storage.database import display_location
 

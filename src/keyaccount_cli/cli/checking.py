@@ -10,7 +10,7 @@ import typer
 from .. import messages
 from ..domain.checks import Severity
 from ..i18n import ngettext
-from .common import Format, FormatOption, State, guarded, note, state
+from .common import Format, FormatOption, State, examples, guarded, note, one_of, state
 
 if TYPE_CHECKING:
     from ..domain.checks import CheckOptions
@@ -19,29 +19,38 @@ if TYPE_CHECKING:
 def register(app: typer.Typer) -> None:
     app.command(
         "check",
-        epilog="Example (crontab): 0 7 * * 1-5  kam check --due 30d --quiet",
+        epilog=examples(
+            "kam check --due 30d",
+            "kam check --account 华东电力集团 --fail-on high",
+            "crontab: 0 7 * * 1-5  kam check --due 30d --quiet",
+        ),
     )(check)
 
 
 @guarded
 def check(
     ctx: typer.Context,
-    account: Annotated[list[str] | None, typer.Option("--account", "-a", help="Check only this account (repeatable).")] = None,
-    due: Annotated[str | None, typer.Option("--due", help="Look-ahead window: 30d, 2w, 3m or a date. Default 30d (config: due).")] = None,
-    fail_on: Annotated[Severity, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.", case_sensitive=False)] = Severity.low,
+    account: Annotated[list[str] | None, typer.Option("--account", "-a", help="Check only this account (repeatable).", metavar="ACCOUNT")] = None,
+    due: Annotated[str | None, typer.Option("--due", help="Look-ahead window: 30d, 2w, 3m or a date. Default 30d (config: due).", metavar="WINDOW")] = None,
+    fail_on: Annotated[Severity, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.", case_sensitive=False, metavar=one_of(Severity))] = Severity.low,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing unless a finding is at or above --fail-on (for cron mail).")] = False,
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
-    """Single points, departing key people without successor, overdue handovers. Exit 1 when something is found."""
+    """Find the risks: single points, leavers, late handovers.
+
+    Single points, departing key people without successor, overdue handovers. Exit 1 when
+    something is found."""
     from ..services.options import check_options
     from ..storage.bulkload import pause_cyclic_gc
+    from ..storage.reading import read_tricks
 
     st = state(ctx)
     quiet = quiet or messages.quiet()  # `kam -q check` is `kam check --quiet`
     opts = check_options(st.config(), st.today, due)
     # the findings of a big book are hundreds of thousands of tuples and strings, none in a cycle: no
     # cycle collection while they are made, and none after while they are still there to walk through
-    with pause_cyclic_gc():
+    # (the read trick: KAM_READ_TRICKS=off leaves the collector on)
+    with pause_cyclic_gc(read_tricks()):
         code = _report(st, opts, account, fail_on, quiet, format)
     raise typer.Exit(code)
 

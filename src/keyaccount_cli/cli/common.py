@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperCommand
 
+from ..domain.vocab import VOCABULARIES
 from ..messages import note
 from ..storage.failures import driver_error
 from ..storage.location import is_url, sqlite_path
@@ -36,12 +38,37 @@ class Format(StrEnum):
     csv = "csv"
 
 
+def one_of(values: str | type[StrEnum]) -> str:
+    """The metavar of an option that takes one of `values`, a vocabulary of domain/vocab.py or
+    a choice of the command line: `resignation|transfer|promotion`, `table|json|csv`."""
+    return "|".join(VOCABULARIES[values] if isinstance(values, str) else (m.value for m in values))
+
+
 FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format: table, json or csv.", case_sensitive=False)
+    Format,
+    typer.Option(
+        "--format", "-f", help="Output format: table, json or csv.", case_sensitive=False, metavar=one_of(Format)
+    ),
 ]
 AccountOption = Annotated[
-    str | None, typer.Option("--account", "-a", help="The account, when a contact's name is not unique.")
+    str | None,
+    typer.Option("--account", "-a", help="The account, when a contact's name is not unique.", metavar="ACCOUNT"),
 ]
+
+
+def examples(*lines: str) -> str:
+    """A command's epilog: its examples, one a line as written. Click rewraps an epilog's
+    paragraphs to the terminal, which can break an example inside an option (`--change-` /
+    `date`); a paragraph that starts with a `\\b` line is kept as written."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+class KamCommand(TyperCommand):
+    """A command whose usage line names its arguments as their help does (`CONTACT [OTHER]`),
+    where Typer writes a required one in braces (`{contact}`)."""
+
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in super().collect_usage_pieces(ctx)]
 
 
 @dataclass

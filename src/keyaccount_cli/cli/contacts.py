@@ -6,55 +6,76 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import AccountOption, Format, FormatOption, guarded, note, option_word, state
+from .common import AccountOption, Format, FormatOption, examples, guarded, note, one_of, option_word, state
 from .succession import say_plans
 
 
 def register(app: typer.Typer) -> None:
-    app.command("accounts", epilog="Example: kam accounts --format csv > accounts.csv")(accounts)
-    app.command("contacts", epilog="Example: kam contacts ACME --format json")(contacts)
-    app.command(
-        "add",
-        epilog='Example: kam add ACME "Li Lei" --email lilei@acme.example --title "IT Director" --role decision_maker --power final',
-    )(add)
-    app.command(
-        "set", epilog="Example: kam set lilei@acme.example --attitude support --risk high --change-date 2026-12-31"
-    )(set_fields)
-    app.command("relate", epilog="Example: kam relate lilei@acme.example hanmei@acme.example --kind trusts")(relate)
-    app.command("successor", epilog="Example: kam successor lilei@acme.example hanmei@acme.example")(successor)
-    app.command("history", epilog="Example: kam history lilei@acme.example")(history)
+    app.command("accounts", epilog=examples("kam accounts", "kam accounts --format csv > accounts.csv"))(accounts)
+    app.command("contacts", epilog=examples("kam contacts 华东电力集团", "kam contacts 星河零售 --format json"))(
+        contacts
+    )
+    app.command("add", epilog=examples(
+        "kam add 华东电力集团 刘洋 --email liuyang@ecpower.example --title 采购经理",
+        "kam add 星河零售 \"Li Lei\" --power final --reports-to 周敏",
+    ))(add)  # fmt: skip
+    app.command("set", epilog=examples(
+        "kam set lina@ecpower.example --attitude support --risk high",
+        "kam set 赵强 --change-date 2027-06-30 --change-kind transfer",
+    ))(set_fields)  # fmt: skip
+    app.command("relate", epilog=examples(
+        "kam relate 李娜 孙悦 --kind trusts", "kam relate 陈志远 李娜 --kind referred   # 陈志远 brought 李娜 in",
+    ))(relate)  # fmt: skip
+    app.command("successor", epilog=examples("kam successor 王建华 李娜", "kam successor 王建华 --suggest"))(successor)
+    app.command("history", epilog=examples("kam history lina@ecpower.example", "kam history 华东电力集团"))(history)
 
 
 # --- the field options shared by `add` and `set` ----------------------------
-Email = Annotated[str | None, typer.Option("--email", help="Email (unique, case-insensitive).")]
-Phone = Annotated[str | None, typer.Option("--phone")]
-Title = Annotated[str | None, typer.Option("--title")]
-Department = Annotated[str | None, typer.Option("--department", "--dept")]
+Email = Annotated[str | None, typer.Option("--email", help="Email (unique, case-insensitive).", metavar="EMAIL")]
+Phone = Annotated[str | None, typer.Option("--phone", metavar="PHONE")]
+Title = Annotated[str | None, typer.Option("--title", metavar="TEXT")]
+Department = Annotated[str | None, typer.Option("--department", "--dept", metavar="TEXT")]
 Role = Annotated[
     list[str] | None,
     typer.Option(
         "--role",
         help="decision_maker, influencer, user, procurement, finance, it, legal, champion, blocker (repeat or separate with ;).",
+        metavar="ROLE",
     ),
 ]
-Power = Annotated[str | None, typer.Option("--power", help="Decision power: final, major, execution.")]
+Power = Annotated[
+    str | None,
+    typer.Option("--power", help="Decision power: final, major, execution.", metavar=one_of("decision_power")),
+]
 Attitude = Annotated[
-    str | None, typer.Option("--attitude", help="strong_support, support, neutral, reserved, opposed (or +2 … -2).")
+    str | None,
+    typer.Option(
+        "--attitude", help="strong_support, support, neutral, reserved, opposed (or +2 … -2).", metavar="ATTITUDE"
+    ),
 ]
 Concern = Annotated[
     list[str] | None,
-    typer.Option("--concern", help="price, features, stability, compliance, integration (repeatable)."),
+    typer.Option(
+        "--concern", help="price, features, stability, compliance, integration (repeatable).", metavar="CONCERN"
+    ),
 ]
-CanSign = Annotated[str | None, typer.Option("--can-sign", help="yes/no.")]
-ProjectOwner = Annotated[str | None, typer.Option("--project-owner", help="yes/no.")]
+CanSign = Annotated[str | None, typer.Option("--can-sign", help="Whether they can sign.", metavar="yes|no")]
+ProjectOwner = Annotated[
+    str | None, typer.Option("--project-owner", help="Whether they own the project.", metavar="yes|no")
+]
 ReportsTo = Annotated[
-    str | None, typer.Option("--reports-to", help="Manager: a contact of the same account (email, id or name).")
+    str | None,
+    typer.Option("--reports-to", help="Manager: a contact of the same account (email, id or name).", metavar="CONTACT"),
 ]
-Status = Annotated[str | None, typer.Option("--status", help="active, leaving, left.")]
-Risk = Annotated[str | None, typer.Option("--risk", help="Change risk: low, medium, high, confirmed.")]
-ChangeDate = Annotated[str | None, typer.Option("--change-date", help="Expected change date (YYYY-MM-DD).")]
-ChangeKind = Annotated[str | None, typer.Option("--change-kind", help="resignation, transfer, promotion.")]
-Notes = Annotated[str | None, typer.Option("--notes")]
+Status = Annotated[str | None, typer.Option("--status", help="Active, leaving or left.", metavar=one_of("status"))]
+Risk = Annotated[str | None, typer.Option("--risk", help="Change risk.", metavar=one_of("change_risk"))]
+ChangeDate = Annotated[
+    str | None, typer.Option("--change-date", help="Expected change date (YYYY-MM-DD).", metavar="DATE")
+]
+ChangeKind = Annotated[
+    str | None, typer.Option("--change-kind", help="What the change is.", metavar=one_of("change_kind"))
+]
+Notes = Annotated[str | None, typer.Option("--notes", metavar="TEXT")]
 
 
 _RENAME = {"role": "roles", "power": "decision_power", "concern": "concerns", "risk": "change_risk"}
@@ -67,7 +88,9 @@ def _fields(**given: Any) -> dict[str, Any]:
 
 @guarded
 def accounts(ctx: typer.Context, format: FormatOption = Format.table) -> None:
-    """One row per account: contacts, departments, supporters, decision makers, open findings."""
+    """One row per account: its coverage and open findings.
+
+    Contacts, departments, supporters, decision makers, open findings."""
     from ..services.listing import ACCOUNT_FIELDS, account_overview
     from ..services.options import check_options
 
@@ -87,9 +110,9 @@ def accounts(ctx: typer.Context, format: FormatOption = Format.table) -> None:
 @guarded
 def contacts(
     ctx: typer.Context,
-    account: Annotated[str, typer.Argument(help="Account name (case-insensitive).", show_default=False)],
+    account: Annotated[str, typer.Argument(help="Account name (case-insensitive).", show_default=False, metavar="ACCOUNT")],
     format: FormatOption = Format.table,
-) -> None:
+) -> None:  # fmt: skip
     """The account's relationship table."""
     from ..domain.labels import label
     from ..render.output import contact_cells, emit
@@ -109,8 +132,8 @@ def contacts(
 @guarded
 def add(
     ctx: typer.Context,
-    account: Annotated[str, typer.Argument(help="Account (created if new).", show_default=False)],
-    name: Annotated[str, typer.Argument(help="The contact's name.", show_default=False)],
+    account: Annotated[str, typer.Argument(help="Account (created if new).", show_default=False, metavar="ACCOUNT")],
+    name: Annotated[str, typer.Argument(help="The contact's name.", show_default=False, metavar="NAME")],
     email: Email = None, phone: Phone = None, title: Title = None, department: Department = None,
     role: Role = None, power: Power = None, attitude: Attitude = None, concern: Concern = None,
     can_sign: CanSign = None, project_owner: ProjectOwner = None, reports_to: ReportsTo = None,
@@ -133,16 +156,18 @@ def add(
 @guarded
 def set_fields(
     ctx: typer.Context,
-    contact: Annotated[str, typer.Argument(help="Email, id or name.", show_default=False)],
+    contact: Annotated[str, typer.Argument(help="Email, id or name.", show_default=False, metavar="CONTACT")],
     account: AccountOption = None,
-    name: Annotated[str | None, typer.Option("--name", help="Rename the contact.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Rename the contact.", metavar="NAME")] = None,
     email: Email = None, phone: Phone = None, title: Title = None, department: Department = None,
     role: Role = None, power: Power = None, attitude: Attitude = None, concern: Concern = None,
     can_sign: CanSign = None, project_owner: ProjectOwner = None, reports_to: ReportsTo = None,
     status: Status = None, risk: Risk = None, change_date: ChangeDate = None, change_kind: ChangeKind = None,
     notes: Notes = None,
 ) -> None:  # fmt: skip
-    """Change a contact's fields; every change lands in the history. An empty value ("") clears a field."""
+    """Change a contact's fields; the history keeps each change.
+
+    An empty value ("") clears a field."""
     from ..importing.contacts import option_values
     from ..services.contacts import check_changes, set_contact
 
@@ -163,9 +188,14 @@ def set_fields(
 @guarded
 def relate(
     ctx: typer.Context,
-    contact: Annotated[str, typer.Argument(help="Email, id or name.", show_default=False)],
-    other: Annotated[str, typer.Argument(help="The other contact.", show_default=False)],
-    kind: Annotated[str, typer.Option("--kind", help="referred (CONTACT brought OTHER in), trusts, peer.")],
+    contact: Annotated[str, typer.Argument(help="Email, id or name.", show_default=False, metavar="CONTACT")],
+    other: Annotated[str, typer.Argument(help="The other contact.", show_default=False, metavar="OTHER")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind", help="referred (CONTACT brought OTHER in), trusts or peer.", metavar=one_of("relation_kind")
+        ),
+    ],
     remove: Annotated[bool, typer.Option("--remove", help="Drop the relation instead.")] = False,
     account: AccountOption = None,
 ) -> None:
@@ -187,13 +217,15 @@ def relate(
 @guarded
 def successor(
     ctx: typer.Context,
-    contact: Annotated[str, typer.Argument(help="The departing contact.", show_default=False)],
-    other: Annotated[str | None, typer.Argument(help="Who takes over.", show_default=False)] = None,
+    contact: Annotated[str, typer.Argument(help="The departing contact.", show_default=False, metavar="CONTACT")],
+    other: Annotated[str | None, typer.Argument(help="Who takes over.", show_default=False, metavar="OTHER")] = None,
     suggest: Annotated[bool, typer.Option("--suggest", help="Rank candidates from the map instead.")] = False,
     account: AccountOption = None,
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
-    """Record who takes over from a departing contact, or rank candidates with --suggest."""
+    """Record who takes over, or rank candidates with --suggest.
+
+    OTHER takes over from the departing CONTACT; --suggest ranks candidates from the map."""
     from ..errors import KamError
 
     st = state(ctx)
@@ -239,7 +271,9 @@ def history(
     account: AccountOption = None,
     format: FormatOption = Format.table,
 ) -> None:
-    """The change history of a contact, or of an account and its contacts."""
+    """The change history of a contact or of an account.
+
+    An account's history holds its own changes and its contacts'."""
     from ..render.output import emit, history_cells
     from ..services.listing import HISTORY_KEYS, change_history, history_time
 

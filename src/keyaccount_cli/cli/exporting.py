@@ -13,7 +13,7 @@ from ..errors import KamError
 from ..i18n import ngettext
 from ..storage.location import sqlite_path
 from ..storage.private_files import refuse_database_files
-from .common import guarded, note, state
+from .common import examples, guarded, note, one_of, state
 
 
 class What(StrEnum):
@@ -24,21 +24,25 @@ class What(StrEnum):
 
 
 def register(app: typer.Typer) -> None:
-    app.command(
-        "export", epilog="Example: kam export contacts -o contacts.csv --excel   |   kam export all -o backup/"
-    )(export)
+    app.command("export", epilog=examples(
+        "kam export contacts -o contacts.csv --excel",
+        "kam export findings --due 60d",
+        "kam export all -o backup/",
+    ))(export)  # fmt: skip
 
 
 @guarded
 def export(
     ctx: typer.Context,
-    what: Annotated[What, typer.Argument(help="contacts, accounts, findings, or all (one CSV per table into the folder -o names).", case_sensitive=False, show_default=False)],
+    what: Annotated[What, typer.Argument(help="contacts, accounts, findings, or all (one CSV per table into the folder -o names).", case_sensitive=False, show_default=False, metavar=one_of(What))],
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout (for all: this folder).", metavar="FILE")] = None,
     excel: Annotated[bool, typer.Option("--excel", help="UTF-8 with BOM and CRLF line ends, so Excel shows Chinese text correctly.")] = False,
-    due: Annotated[str | None, typer.Option("--due", help="For findings: the look-ahead window (default 30d).")] = None,
+    due: Annotated[str | None, typer.Option("--due", help="For findings: the look-ahead window (default 30d).", metavar="WINDOW")] = None,
 ) -> None:  # fmt: skip
-    """Write CSV. `contacts` uses exactly the import columns, and `all -o DIR` writes every table
-    as `kam import DIR` reads it back: export → import into an empty database reproduces the data."""
+    """Write CSV: contacts, accounts, findings, or all of it.
+
+    `contacts` uses exactly the import columns, and `all -o DIR` writes every table as `kam
+    import DIR` reads it back: export → import into an empty database reproduces the data."""
     from ..importing.csvfile import open_output, write_csv
     from ..services.export import account_rows, contact_rows, finding_rows
     from ..services.options import check_options

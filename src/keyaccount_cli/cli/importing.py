@@ -13,7 +13,7 @@ from ..errors import KamError, more_problems
 from ..i18n import ngettext
 from ..messages import quiet
 from ..storage.sqlitefile import NewFile, claim_new_file, memory_database, open_sqlite_writer
-from .common import Format, err, guarded, note, state
+from .common import Format, err, examples, guarded, note, one_of, state
 
 if TYPE_CHECKING:
     from ..importing.contacts import ImportResult
@@ -31,24 +31,29 @@ class Kind(StrEnum):
 def register(app: typer.Typer) -> None:
     app.command(
         "import",
-        epilog="Example: kam import contacts.csv --dry-run   |   kam import accounts.csv --kind accounts"
-        "   |   kam import backup/  (a folder kam export all wrote)",
+        epilog=examples(
+            "kam import contacts.csv --dry-run",
+            "kam import accounts.csv --kind accounts",
+            "kam import backup/   # a folder kam export all wrote",
+        ),
     )(import_file)
 
 
 @guarded
 def import_file(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="The CSV (UTF-8, UTF-8 with BOM or GBK/GB18030; comma, semicolon or tab), or a folder kam export all wrote.", show_default=False)],
-    kind: Annotated[Kind, typer.Option("--kind", help="What the file holds: contacts, accounts, opportunities, interactions, relations or handovers.", case_sensitive=False)] = Kind.contacts,
+    file: Annotated[Path, typer.Argument(help="The CSV (UTF-8, UTF-8 with BOM or GBK/GB18030; comma, semicolon or tab), or a folder kam export all wrote.", show_default=False, metavar="FILE")],
+    kind: Annotated[Kind, typer.Option("--kind", help="What the file holds.", case_sensitive=False, metavar=one_of(Kind))] = Kind.contacts,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and report what would change; write nothing.")] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Write the valid rows and report the others.")] = False,
     ignore_unknown: Annotated[bool, typer.Option("--ignore-unknown", help="Ignore columns kam does not know.")] = False,
-    encoding: Annotated[str | None, typer.Option("--encoding", help="Override the detected text encoding (e.g. gb18030, big5).")] = None,
-    format: Annotated[Format | None, typer.Option("--format", "-f", help="With --dry-run: list the changes as a table (lines), json or csv; json and csv also list what a real import changed.", case_sensitive=False, show_default=False)] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="Override the detected text encoding (e.g. gb18030, big5).", metavar="ENCODING")] = None,
+    format: Annotated[Format | None, typer.Option("--format", "-f", help="With --dry-run: list the changes as a table (lines), json or csv; json and csv also list what a real import changed.", case_sensitive=False, show_default=False, metavar=one_of(Format))] = None,
 ) -> None:  # fmt: skip
-    """Import contacts (or accounts, opportunities, interactions, relations, handovers) from a CRM or Excel export,
-    or a whole folder `kam export all` wrote: one transaction, upsert."""
+    """Import contacts or other records: one transaction, upsert.
+
+    Contacts (or accounts, opportunities, interactions, relations, handovers) from a CRM or Excel
+    export, or a whole folder `kam export all` wrote."""
     st = state(ctx)
     vocab = st.config().vocabulary
     if file.is_dir() or (kind is Kind.contacts and _has_moves(file, encoding)):

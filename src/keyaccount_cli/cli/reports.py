@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from ..i18n import _, ngettext
-from .common import Format, FormatOption, fail, guarded, note, state
+from .common import Format, FormatOption, examples, fail, guarded, note, state
 
 BAND_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
 
@@ -15,20 +15,26 @@ BAND_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
 def register(app: typer.Typer) -> None:
     app.command(
         "health",
-        epilog="Example (weekly crontab): 0 6 * * 1  kam health --record   |   kam health 华东电力集团 --trend",
+        epilog=examples(
+            "kam health",
+            "kam health 华东电力集团 --trend",
+            "weekly crontab: 0 6 * * 1  kam health --record",
+        ),
     )(health)
-    app.command("report", epilog="Example: kam report --min-amount 1000000 --format json")(report)
+    app.command("report", epilog=examples("kam report", "kam report --min-amount 100万 --format json"))(report)
 
 
 @guarded
 def health(
     ctx: typer.Context,
-    account: Annotated[str | None, typer.Argument(help="One account (default: every account).", show_default=False)] = None,
+    account: Annotated[str | None, typer.Argument(help="One account (default: every account).", show_default=False, metavar="ACCOUNT")] = None,
     record: Annotated[bool, typer.Option("--record", help="Store today's scores (re-recording a day replaces it) and print only a summary line; run it weekly.")] = False,
     trend: Annotated[bool, typer.Option("--trend", help="Show the recorded scores instead of today's.")] = False,
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
-    """Health scores 0–100 from the scorecard (config: health), with the points per dimension and the deductions."""
+    """Health scores 0–100, with the points behind each.
+
+    From the scorecard (config: health), with the points per dimension and the deductions."""
     from ..domain.health import RECORD_KEYS
     from ..errors import KamError
     from ..render.output import emit
@@ -99,7 +105,10 @@ def report(
     min_amount: Annotated[str | None, typer.Option("--min-amount", help="Opportunities at or above this amount count as big, e.g. 1000000, 1,000,000, 100万, 1M (default: config min_amount).", metavar="AMOUNT")] = None,
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
-    """The team lead's dashboard: accounts by tier and health band, single-threaded deals, deals whose key person changed, key-people churn, coverage per owner."""
+    """The team lead's dashboard of the whole book.
+
+    Accounts by tier and health band, single-threaded deals, deals whose key person changed,
+    key-people churn, coverage per owner."""
     from ..domain.dashboard import long_rows
     from ..domain.numbers import parse_amount
     from ..domain.vocab import VocabError

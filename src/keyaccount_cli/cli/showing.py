@@ -6,20 +6,24 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import Format, FormatOption, guarded, state
+from .common import Format, FormatOption, examples, guarded, state
 
 
 def register(app: typer.Typer) -> None:
-    app.command("show", epilog="Example: kam show 华东电力集团")(show)
+    app.command("show", epilog=examples("kam show 华东电力集团", "kam show 星河零售 --format json"))(show)
 
 
 @guarded
 def show(
     ctx: typer.Context,
-    account: Annotated[str, typer.Argument(help="Account name (case-insensitive).", show_default=False)],
+    account: Annotated[
+        str, typer.Argument(help="Account name (case-insensitive).", show_default=False, metavar="ACCOUNT")
+    ],
     format: FormatOption = Format.table,
 ) -> None:
-    """The 360° page: profile, coverage, relationship table, open handovers, recent interactions, findings."""
+    """The 360° page of one account.
+
+    Profile, coverage, relationship table, relations, open handovers, interactions, findings."""
     from ..services.account_page import account_page
     from ..services.options import check_options
 
@@ -73,6 +77,9 @@ def _render(page: dict[str, Any]) -> None:
          ("decision_power", "Power"), ("attitude", "Attitude"), ("reports_to", "Reports to"), ("status", "Status"),
          ("change_date", "Change date"), ("successor", "Successor")], title="Relationships",
          empty="no contacts")  # fmt: skip
+    emit([dict(r, kind=label("relation_kind", r["kind"])) for r in page["relations"]], "table",
+         [("contact", "Contact"), ("kind", "Relation"), ("other", "With")], title="Relations",
+         empty="no relations recorded")  # fmt: skip
     emit([dict(o, contacts=", ".join(o["contacts"]), amount=amount_text(o["amount"]) if o["amount"] is not None else None,
                open="open" if o["open"] else "closed", coverage=label("coverage", o["coverage"]),
                stability=label("stability", o["stability"])) for o in page["opportunities"]], "table",

@@ -9,37 +9,52 @@ import typer
 
 from ..domain.labels import label
 from ..i18n import ngettext
-from .common import AccountOption, Format, FormatOption, State, err, guarded, note, option_word, parse_day, state
+from .common import (
+    AccountOption,
+    Format,
+    FormatOption,
+    State,
+    err,
+    examples,
+    guarded,
+    note,
+    one_of,
+    option_word,
+    parse_day,
+    state,
+)
 
 
 def register(app: typer.Typer) -> None:
-    app.command(
-        "leave",
-        epilog="Example: kam leave wangjh@ecpower.example --on 2026-12-10 --kind resignation --moved-to 远景能源",
-    )(leave)
-    app.command(
-        "handover",
-        epilog="Example: kam handover 王建华   |   kam handover 王建华 --done exit_talk --notes '愿意引荐新总监'"
-        "   |   kam handover 王建华 --owner 李雷 --step first_meeting",
-    )(handover)
-    app.command(
-        "log",
-        epilog='Example: kam log 华东电力集团 "首次会面，确认续约时间表" --contact 李娜 --kind meeting --on 2026-12-12',
-    )(log)
-    app.command("forget", epilog="Example: kam forget wangjh@ecpower.example --yes")(forget)
+    app.command("leave", epilog=examples(
+        "kam leave wangjh@ecpower.example --on 2026-12-10 --kind resignation",
+        "kam leave 王建华 --on 2026-12-10 --successor 李娜 --moved-to 远景能源",
+    ))(leave)  # fmt: skip
+    app.command("handover", epilog=examples(
+        "kam handover 王建华",
+        "kam handover 王建华 --done exit_talk --notes 愿意引荐新总监",
+        "kam handover 王建华 --owner 李雷 --step first_meeting",
+    ))(handover)  # fmt: skip
+    app.command("log", epilog=examples(
+        "kam log 华东电力集团 \"确认续约时间表\" --contact 李娜 --kind meeting",
+        "kam log 星河零售 \"电话回访\" -c 周敏 --kind call --on 2026-11-20",
+    ))(log)  # fmt: skip
+    app.command("forget", epilog=examples("kam forget wangjh@ecpower.example --yes"))(forget)
 
 
 @guarded
 def leave(
     ctx: typer.Context,
-    contact: Annotated[str, typer.Argument(help="The departing contact (email, id or name).", show_default=False)],
+    contact: Annotated[str, typer.Argument(help="The departing contact (email, id or name).", show_default=False, metavar="CONTACT")],
     on: Annotated[str, typer.Option("--on", help="Date of the change (YYYY-MM-DD); a date up to today marks them as left.", metavar="DATE")],
-    kind: Annotated[str | None, typer.Option("--kind", help="resignation, transfer or promotion.")] = None,
-    successor: Annotated[str | None, typer.Option("--successor", help="Who takes over (same account).")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="What the change is.", metavar=one_of("change_kind"))] = None,
+    successor: Annotated[str | None, typer.Option("--successor", help="Who takes over (same account).", metavar="CONTACT")] = None,
     moved_to: Annotated[str | None, typer.Option("--moved-to", help="The account they go to (created if new); they are kept there as a new contact, a lead.", metavar="ACCOUNT")] = None,
     account: AccountOption = None,
 ) -> None:  # fmt: skip
-    """Record a coming or past change of a contact and open their handover plan."""
+    """Record a contact's leaving and open their handover plan.
+
+    A coming or past change (resignation, transfer, promotion) of a contact, and where they go."""
     from ..services.handover import leave as record_leave
 
     st = state(ctx)
@@ -76,16 +91,18 @@ def say_plans(contact: str, plans: Any, horizon: int) -> None:
 @guarded
 def handover(
     ctx: typer.Context,
-    contact: Annotated[str, typer.Argument(help="The departing contact.", show_default=False)],
+    contact: Annotated[str, typer.Argument(help="The departing contact.", show_default=False, metavar="CONTACT")],
     done: Annotated[str | None, typer.Option("--done", help="Complete this step (confirm, successor, exit_talk, first_meeting, map_updated, or 1–5).", metavar="STEP")] = None,
     on: Annotated[str | None, typer.Option("--on", help="When the step was done (default today).", metavar="DATE")] = None,
-    notes: Annotated[str | None, typer.Option("--notes", help="Notes on the step.")] = None,
+    notes: Annotated[str | None, typer.Option("--notes", help="Notes on the step.", metavar="TEXT")] = None,
     owner: Annotated[str | None, typer.Option("--owner", help="Give every open step (or --step) this owner of its own; other steps follow the account's owner.", metavar="NAME")] = None,
     step: Annotated[str | None, typer.Option("--step", help="With --owner: only this step (name or 1–5).", metavar="STEP")] = None,
     account: AccountOption = None,
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
-    """Show a departing contact's handover plan, complete one of its steps, or give steps an owner."""
+    """Show or complete a departing contact's handover plan.
+
+    Show the plan, complete one of its steps, or give steps an owner."""
     from ..render.output import emit
     from ..services.handover_plan import handover_plan
 
@@ -144,13 +161,15 @@ def _set_owner(st: State, contact: str, owner: str | None, step: str | None, *, 
 @guarded
 def log(
     ctx: typer.Context,
-    account: Annotated[str, typer.Argument(help="The account.", show_default=False)],
-    summary: Annotated[str, typer.Argument(help="What happened.", show_default=False)],
-    contact: Annotated[list[str] | None, typer.Option("--contact", "-c", help="Who took part (repeatable).")] = None,
-    kind: Annotated[str, typer.Option("--kind", help="meeting, call, email, visit or note.")] = "note",
+    account: Annotated[str, typer.Argument(help="The account.", show_default=False, metavar="ACCOUNT")],
+    summary: Annotated[str, typer.Argument(help="What happened.", show_default=False, metavar="SUMMARY")],
+    contact: Annotated[list[str] | None, typer.Option("--contact", "-c", help="Who took part (repeatable).", metavar="CONTACT")] = None,
+    kind: Annotated[str, typer.Option("--kind", help="What it was.", metavar=one_of("interaction_kind"))] = "note",
     on: Annotated[str | None, typer.Option("--on", help="Date (default today).", metavar="DATE")] = None,
 ) -> None:  # fmt: skip
-    """Record an interaction. A meeting or visit with a successor completes their handover's first_meeting step."""
+    """Record an interaction.
+
+    A meeting or visit with a successor completes their handover's first_meeting step."""
     from ..services.handover import interaction_summary, log_interaction
 
     st = state(ctx)
@@ -171,11 +190,13 @@ def log(
 @guarded
 def forget(
     ctx: typer.Context,
-    contact: Annotated[str, typer.Argument(help="The person to erase.", show_default=False)],
+    contact: Annotated[str, typer.Argument(help="The person to erase.", show_default=False, metavar="CONTACT")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     account: AccountOption = None,
 ) -> None:
-    """Erase a person and their history from the database file (a data-subject request)."""
+    """Erase a person and their history (a data-subject request).
+
+    Everything the database file holds about them goes: their record, relations, plans, history."""
     from ..services.handover import find_person
     from ..services.handover import forget as erase
 

@@ -107,7 +107,7 @@ def facts_and_coverage(account: AccountView) -> tuple[AccountFacts, Coverage]:
         departments=len(departments), department=next(iter(departments)) if len(departments) == 1 else None,
         watch=watch,
         steps=[(s, names[s.contact_id]) for s in account.open_steps], view=account, status=account.status,
-        moves=account.moves,
+        moves=account.moves, decision_makers=deciders,
     )  # fmt: skip
     return facts, Coverage(active, len(departments), supporters, deciders)
 

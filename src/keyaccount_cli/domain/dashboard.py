@@ -8,11 +8,11 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from .checks import CheckOptions, Finding, check_facts, facts_of
+from .checks import CheckOptions, Finding, check_facts
 from .health import BANDS, Scorecard, assess
 from .keys import name_key
 from .portfolio import TIERS, key_person_changes, opportunity_record
-from .views import AccountView, ContactView, OpportunityView
+from .views import AccountFacts, AccountView, ContactView, OpportunityView
 
 NO_TIER = "none"
 NO_SCORE = "no_score"
@@ -22,17 +22,20 @@ OwnerTally = dict[str, int]
 
 
 def dashboard(
-    accounts: Iterable[AccountView], card: Scorecard, opts: CheckOptions, *, min_amount: float
+    book: Iterable[AccountFacts], card: Scorecard, opts: CheckOptions, *, min_amount: float
 ) -> dict[str, Any]:
+    """The dashboard of the accounts whose facts are given, each with its view (`facts.view`: an
+    account loaded whole, or a whole book's view, `reading.iter_book_facts`)."""
     grid = _empty_grid()
     big_open: list[dict[str, Any]] = []
     changed_open: list[dict[str, Any]] = []
     movers: list[dict[str, Any]] = []
     owners: dict[str, OwnerTally] = defaultdict(_empty_owner_tally)
-    for a in accounts:
-        facts = facts_of(a)
+    for facts in book:
+        a = facts.view
+        assert a is not None
         findings = check_facts(facts, opts)  # once, for the health band and the owner's tally
-        grid[opts.policy.tier(a) or NO_TIER][assess(a, card, opts, findings).band or NO_SCORE] += 1
+        grid[opts.policy.tier(a) or NO_TIER][assess(a, card, opts, findings, facts=facts).band or NO_SCORE] += 1
         mover = _key_people_mover(a, opts.today, card.key_people_months, facts.watch)
         if mover is not None:
             movers.append(mover)

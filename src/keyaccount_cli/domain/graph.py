@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .views import AccountView, ContactView
+from ..i18n import NP_, pgettext
+from .views import AccountView, ContactView, RelationView
 from .vocab import ATTITUDE_SCORE, POWER_RANK
 
 
@@ -99,12 +100,59 @@ class Coverage:
     single_points: list[str] = field(default_factory=list)
 
 
+# How a relation reads on the side of each of its two people (`kam relate A B --kind K` records
+# A → B): "out" on A's side, "in" on B's; a peer relation reads the same both ways.
+RELATION_TEXT = {
+    ("referred", "out"): NP_("relation", "referred → {name}"),
+    ("referred", "in"): NP_("relation", "← referred by {name}"),
+    ("trusts", "out"): NP_("relation", "trusts → {name}"),
+    ("trusts", "in"): NP_("relation", "← trusted by {name}"),
+    ("peer", "out"): NP_("relation", "peer ↔ {name}"),
+    ("peer", "in"): NP_("relation", "peer ↔ {name}"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One relation as one of its two people sees it: its kind, "out" (they are its `from`) or
+    "in" (its `to`), and the other person."""
+
+    kind: str
+    direction: str
+    other_id: int
+    other: str
+
+    def text(self) -> str:
+        """`trusts → 马晓东`, `← referred by 王强`: the link as the map and its CSV write it."""
+        template = RELATION_TEXT.get((self.kind, self.direction))
+        if template is None:  # a kind the table does not know: as stored
+            return f"{self.kind} {'→' if self.direction == 'out' else '←'} {self.other}"
+        return pgettext("relation", template).format(name=self.other)
+
+    def record(self) -> dict[str, object]:
+        """The link as `kam map --format json` writes it."""
+        return {"kind": self.kind, "direction": self.direction, "other": self.other, "other_id": self.other_id}
+
+
 @dataclass
 class MapNode:
     contact: ContactView
     depth: int
     flags: list[str]
     children: list[MapNode] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+
+
+def links(relations: list[RelationView], names: dict[int, str]) -> dict[int, list[Link]]:
+    """Each person's relations among `names` (id → name): the ones they record first ("out"),
+    then the ones that name them ("in"), each in the order they were recorded."""
+    out: dict[int, list[Link]] = {}
+    into: dict[int, list[Link]] = {}
+    for r in relations:
+        if r.from_id in names and r.to_id in names:
+            out.setdefault(r.from_id, []).append(Link(r.kind, "out", r.to_id, names[r.to_id]))
+            into.setdefault(r.to_id, []).append(Link(r.kind, "in", r.from_id, names[r.from_id]))
+    return {cid: out.get(cid, []) + into.get(cid, []) for cid in out.keys() | into.keys()}
 
 
 def _rank(c: ContactView) -> tuple[int, int, int, str]:
@@ -153,7 +201,9 @@ def decision_tree(account: AccountView, points: dict[int, list[str]] | None = No
         parent = c.reports_to_id if c.reports_to_id in by_id else None
         children.setdefault(parent, []).append(c)
 
-    roots = [MapNode(c, 0, flags(c, account, points, names, moved)) for c in sorted(children.get(None, []), key=_rank)]
+    linked = links(account.relations, names)
+    roots = [MapNode(c, 0, flags(c, account, points, names, moved), links=linked.get(c.id, []))
+             for c in sorted(children.get(None, []), key=_rank)]  # fmt: skip
     # a work list, not recursion: a reports-to chain may be thousands deep
     queue, seen = list(roots), {n.contact.id for n in roots}
     while queue:
@@ -161,7 +211,8 @@ def decision_tree(account: AccountView, points: dict[int, list[str]] | None = No
         for child in sorted(children.get(node.contact.id, []), key=_rank):
             if child.id not in seen:
                 seen.add(child.id)
-                kid = MapNode(child, node.depth + 1, flags(child, account, points, names, moved))
+                kid = MapNode(child, node.depth + 1, flags(child, account, points, names, moved),
+                              links=linked.get(child.id, []))  # fmt: skip
                 node.children.append(kid)
                 queue.append(kid)
     return roots

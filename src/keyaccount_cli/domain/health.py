@@ -184,21 +184,25 @@ def _deduct(
 THIN_CODES = ("SINGLE_CONTACT", "SINGLE_SUPPORTER")
 
 
-def assess(account: Any, card: Scorecard, opts: Any, findings: Sequence[Any] | None = None) -> HealthResult:
+def assess(
+    account: Any, card: Scorecard, opts: Any, findings: Sequence[Any] | None = None, *, facts: Any = None
+) -> HealthResult:  # fmt: skip
     """The score of an account snapshot (`AccountView`) as of `opts.today` (`CheckOptions`); `findings`
-    are the account's (`check_account`), when the caller has them. The deductions (the findings, the
-    key-person changes) are looked for only when there is a score to deduct from: most accounts of a
-    large book have no health data."""
-    from .checks import check_account
+    are the account's (`check_account`), when the caller has them. With `facts` (`AccountFacts`, of
+    a book read in SQL), the findings and the changes come from them, and `account` needs no more
+    contacts than its watched ones. The deductions (the findings, the key-person changes) are looked
+    for only when there is a score to deduct from: most accounts of a large book have no health data."""
+    from .checks import check_account, check_facts
     from .portfolio import key_person_changes
 
     result, base = _weighted(account.health_inputs, card)
     if base is None:
         return result
     if findings is None:
-        findings = check_account(account, opts)
+        findings = check_account(account, opts) if facts is None else check_facts(facts, opts)
     thin = sorted({f.code for f in findings if f.code in THIN_CODES}, key=THIN_CODES.index)
-    changes = key_person_changes(account, opts.today, card.key_people_months)
+    watched = None if facts is None else facts.watch  # everyone with a change day is watched
+    changes = key_person_changes(account, opts.today, card.key_people_months, watched)
     _deduct(result, base, card, [f"{c.name} {d.isoformat()}" for c, d in changes], thin)
     return result
 

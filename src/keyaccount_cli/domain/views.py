@@ -166,7 +166,7 @@ class AccountFacts:
     supporters: int = 0
     sole_supporter: tuple[int, str] | None = None  # (id, name) when exactly one active contact supports us
     has_decision_maker: bool = False
-    departments: int = 0  # distinct departments given among active contacts (2 stands for two or more)
+    departments: int = 0  # distinct departments given among active contacts
     department: str | None = None  # the department, when there is exactly one
     watch: list[ContactView] = field(default_factory=list)  # change date, high/confirmed risk, leaving or left
     steps: list[tuple[StepView, str]] = field(default_factory=list)  # open handover steps, departing contact's name
@@ -175,6 +175,7 @@ class AccountFacts:
     view: AccountView | None = None
     status: str = CUSTOMER
     moves: dict[int, Move] = field(default_factory=dict)  # of the watched people: where they went
+    decision_makers: int = 0  # active contacts with final say or the decision_maker role
 
     @staticmethod
     def watched(c: ContactView) -> bool:
@@ -184,7 +185,7 @@ class AccountFacts:
 
 # The counts over one account's active contacts, as read in SQL: account id, active, the only active
 # contact's name (when exactly one), supporters, the sole supporter's id and name (when exactly one),
-# whether one decides (1 or 0), departments (0, 1, or 2 for two or more), the department (when one).
+# how many decide, departments, the department (when one).
 Counts = tuple[int, int, str | None, int, int | None, str | None, int, int, str | None]
 
 
@@ -214,5 +215,5 @@ class AccountBook:
             return AccountFacts(name, watch=watch, steps=steps, view=view, status=status, moves=moves)
         _, active, only_active, supporters, sole_id, sole_name, dm, departments, department = counts
         sole = None if sole_id is None or sole_name is None else (sole_id, sole_name)
-        return AccountFacts(name, active, only_active, supporters, sole,
-                            bool(dm), departments, department, watch, steps, view, status, moves)  # fmt: skip
+        return AccountFacts(name, active, only_active, supporters, sole, bool(dm), departments, department,
+                            watch, steps, view, status, moves, dm)  # fmt: skip

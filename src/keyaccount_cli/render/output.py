@@ -359,8 +359,9 @@ def node_pieces(node: MapNode) -> list[Piece]:
 
 
 def tree_lines(account_name: str, nodes: list[MapNode]) -> Iterator[list[Piece]]:
-    """The decision chain with tree guides (├── │ └──), one list of pieces per line; iterative,
-    so a reports-to chain thousands deep draws as well as a flat one."""
+    """The decision chain with tree guides (├── │ └──), one list of pieces per line, each person's
+    relations on lines of their own under them (`trusts → 马晓东`, `← referred by 王强`);
+    iterative, so a reports-to chain thousands deep draws as well as a flat one."""
     yield [(account_name, "bold underline")]
     stack = [(n, "", i == len(nodes) - 1) for i, n in reversed(list(enumerate(nodes)))]
     while stack:
@@ -368,6 +369,9 @@ def tree_lines(account_name: str, nodes: list[MapNode]) -> Iterator[list[Piece]]
         yield [(prefix + ("└── " if last else "├── "), "dim"), *node_pieces(node)]
         inner = prefix + ("    " if last else "│   ")
         kids = node.children
+        guide = inner + ("│   " if kids else "    ")  # under the person, beside the line to their reports
+        for link in node.links:
+            yield [(guide, "dim"), (link.text(), "italic")]
         stack.extend((child, inner, i == len(kids) - 1) for i, child in reversed(list(enumerate(kids))))
 
 

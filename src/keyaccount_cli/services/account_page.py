@@ -26,7 +26,7 @@ def _handover(p: PlanView) -> dict[str, Any]:
 
 
 def account_page(reader: Reader, account: str, card: Scorecard, opts: CheckOptions) -> dict[str, Any]:
-    """Profile, coverage, relationship table, open handovers, recent interactions, findings, follow-up,
+    """Profile, coverage, relationship table, relations (as `kam relate` recorded them), open handovers, recent interactions, findings, follow-up,
     health and opportunities of the account named `account`."""
     view, contacts = account_contacts(reader, account, opts.today)
     plans = [
@@ -34,6 +34,9 @@ def account_page(reader: Reader, account: str, card: Scorecard, opts: CheckOptio
         for cid in dict.fromkeys(s.contact_id for s in view.open_steps)
     ]
     interactions = recent_interactions(reader, view.id)
+    names = {c.id: c.name for c in view.contacts}
+    relations = [{"contact": names[r.from_id], "kind": r.kind, "other": names[r.to_id]}
+                 for r in view.relations if r.from_id in names and r.to_id in names]  # fmt: skip
     cov = coverage(view, single_points(view))
     findings = [f.as_record() for f in sort_findings(check_account(view, opts))]
     policy = opts.policy
@@ -49,7 +52,7 @@ def account_page(reader: Reader, account: str, card: Scorecard, opts: CheckOptio
         "annual_revenue": view.annual_revenue, "notes": view.notes,
         "coverage": {"active_contacts": cov.active, "departments": cov.departments, "supporters": cov.supporters,
                      "decision_makers": cov.decision_makers, "single_points": cov.single_points},
-        "contacts": contacts, "handovers": [_handover(p) for p in plans if p is not None],
+        "contacts": contacts, "relations": relations, "handovers": [_handover(p) for p in plans if p is not None],
         "interactions": interactions, "findings": findings,
         "follow_up": follow_up, "health": {k: v for k, v in health.items() if k not in ("account", "tier", "tier_source")},
         "opportunities": [opportunity_record(o, view, policy, opts.today) for o in view.opportunities],

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from ..domain.checks import FINDING_KEYS, CheckOptions, check_accounts, check_facts, facts_and_coverage
+from ..domain.checks import FINDING_KEYS, CheckOptions, check_accounts, check_facts
 from ..domain.keys import name_key
 from ..domain.vocab import history_text
 from ..importing.columns import COLUMNS, FOLDER_FILES, MOVED_TO
@@ -23,7 +23,7 @@ from ..storage.exports import (
     relations_for_folder,
 )
 from ..storage.reader import as_reader
-from ..storage.reading import iter_accounts
+from ..storage.reading import iter_account_facts, iter_book_facts
 
 Rows = tuple[list[str], Iterable[Sequence[Any]]]
 # the header of each file of `kam export all`: the columns `kam import --kind KIND` reads
@@ -73,10 +73,12 @@ def account_rows(source: Any, opts: CheckOptions) -> Rows:
     (`kam export all` writes the tier as set, for import to read back)."""
     rows = []
     policy = opts.policy
-    for a in iter_accounts(as_reader(source), today=opts.today):
-        facts, cov = facts_and_coverage(a)
-        rows.append([a.name, a.industry, policy.tier(a), a.owner, _cell(a.annual_revenue), a.notes, cov.active,
-                     cov.departments, cov.supporters, cov.decision_makers, len(check_facts(facts, opts)), policy.tier_source(a)])  # fmt: skip
+    for facts in iter_book_facts(as_reader(source), due=opts.horizon, today=opts.today):  # as `kam accounts`
+        a = facts.view
+        assert a is not None  # a whole book: every account has its view
+        rows.append([a.name, a.industry, policy.tier(a), a.owner, _cell(a.annual_revenue), a.notes, facts.active,
+                     facts.departments, facts.supporters, facts.decision_makers, len(check_facts(facts, opts)),
+                     policy.tier_source(a)])  # fmt: skip
     return ACCOUNT_HEADER, sorted(rows, key=lambda r: name_key(r[0]))
 
 
@@ -84,5 +86,7 @@ FINDING_HEADER = list(FINDING_KEYS)
 
 
 def finding_rows(source: Any, opts: CheckOptions) -> Rows:
-    findings = check_accounts(iter_accounts(as_reader(source), today=opts.today), opts)
+    findings = check_accounts(
+        iter_account_facts(as_reader(source), due=opts.horizon, today=opts.today), opts
+    )  # as `kam check`
     return FINDING_HEADER, [list(f.as_row()) for f in findings]

@@ -15,7 +15,7 @@ from ..domain.health import record as health_record
 from ..domain.keys import name_key
 from ..storage.extras import health_trend, record_health
 from ..storage.reader import Reader
-from ..storage.reading import account_ids, iter_accounts
+from ..storage.reading import account_ids, iter_book_facts
 
 if TYPE_CHECKING:  # a reader of a SQLite file works without SQLAlchemy: only `--record` needs it
     from ..storage.database import Database
@@ -39,8 +39,14 @@ class Recorded:
 def health_scores(reader: Reader, card: Scorecard, opts: CheckOptions, names: Sequence[str] | None = None) -> Scores:
     """(account id, health record) of every account, or of the named ones, by account name; the
     tier in each record is the effective one."""
-    results = [(v.id, health_record(v.name, opts.policy.tier(v), assess(v, card, opts), opts.policy.tier_source(v)))
-               for v in iter_accounts(reader, names, for_checks=True, today=opts.today)]  # fmt: skip
+    results = []
+    for facts in iter_book_facts(reader, names, due=opts.horizon, today=opts.today):
+        v = facts.view
+        assert v is not None  # a whole book: every account has its view
+        record = health_record(
+            v.name, opts.policy.tier(v), assess(v, card, opts, facts=facts), opts.policy.tier_source(v)
+        )
+        results.append((v.id, record))
     results.sort(key=lambda p: name_key(p[1]["account"]))
     return results
 

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ..domain.checks import CheckOptions, check_facts, facts_and_coverage
+from ..domain.checks import CheckOptions, check_facts
 from ..domain.keys import name_key
 from ..domain.succession import Candidate, suggest_successors
 from ..domain.views import AccountView
 from ..storage.activity import history
 from ..storage.lookup import ContactRef, contact_names, find_account, resolve_contact
 from ..storage.reader import Reader
-from ..storage.reading import iter_accounts, load_accounts, moved_to_accounts
+from ..storage.reading import iter_book_facts, load_accounts, moved_to_accounts
 from .records import contact_record
 
 ACCOUNT_FIELDS = ("account", "industry", "tier", "owner", "contacts", "departments", "supporters", "decision_makers",
@@ -24,14 +24,16 @@ ACCOUNT_FIELDS = ("account", "industry", "tier", "owner", "contacts", "departmen
 
 def account_overview(reader: Reader, opts: CheckOptions) -> list[dict[str, Any]]:
     """One record per account, by name: its effective tier (its own, else the one its annual revenue
-    reaches, as `health`, `show` and `report` give it), coverage and number of findings."""
+    reaches, as `health`, `show` and `report` give it), coverage and number of findings, from the
+    facts `kam check` works from (`iter_book_facts`)."""
     records: list[dict[str, Any]] = []
-    for a in iter_accounts(reader, for_checks=True, scores=False, today=opts.today):  # the checks' fields
-        facts, cov = facts_and_coverage(a)
+    for facts in iter_book_facts(reader, due=opts.horizon, today=opts.today):
+        a = facts.view
+        assert a is not None  # a whole book: every account has its view
         records.append({
             "account": a.name, "industry": a.industry, "tier": opts.policy.tier(a), "owner": a.owner,
-            "contacts": cov.active, "departments": cov.departments, "supporters": cov.supporters,
-            "decision_makers": cov.decision_makers, "findings": len(check_facts(facts, opts)),
+            "contacts": facts.active, "departments": facts.departments, "supporters": facts.supporters,
+            "decision_makers": facts.decision_makers, "findings": len(check_facts(facts, opts)),
             "tier_source": opts.policy.tier_source(a), "status": a.status,
         })  # fmt: skip
     records.sort(key=lambda r: name_key(r["account"]))

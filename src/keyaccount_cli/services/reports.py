@@ -8,9 +8,10 @@ from ..domain.checks import CheckOptions
 from ..domain.dashboard import dashboard
 from ..domain.health import Scorecard
 from ..storage.reader import Reader
-from ..storage.reading import iter_accounts
+from ..storage.reading import iter_book_facts
 
 
 def team_dashboard(reader: Reader, card: Scorecard, opts: CheckOptions, *, min_amount: float) -> dict[str, Any]:
     """The team lead's dashboard over every account."""
-    return dashboard(iter_accounts(reader, for_checks=True, today=opts.today), card, opts, min_amount=min_amount)
+    book = iter_book_facts(reader, due=opts.horizon, today=opts.today)
+    return dashboard(book, card, opts, min_amount=min_amount)

@@ -11,9 +11,11 @@ else the name.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from typing import Any
 
+from .migrations import WATCHED
 from .reader import _day, _text_order, as_reader
 from .reading import _contact_day
 
@@ -43,30 +45,49 @@ _JOINS = " LEFT JOIN contact r0 ON r0.id = c.reports_to_id LEFT JOIN contact r1 
 _MOVED = " LEFT JOIN contact m ON m.id = c.moved_to_id LEFT JOIN account ma ON ma.id = m.account_id"
 
 
-def contacts_for_export(source: Any, fields: Sequence[str], *, by_id: bool = False) -> Iterator[Sequence[Any]]:
+def contacts_for_export(source: Any, fields: Sequence[str], *, by_id: bool = False) -> Iterable[Sequence[Any]]:
     """Every contact as the values of `fields`, by account name then contact id (`by_id`: in the
     order they were recorded), read as a stream: memory holds one batch of rows, not the book.
     Values are text as stored (multi-valued fields as canonical values joined with `;`), flags
-    `yes`/`no`, the change date `YYYY-MM-DD`."""
+    `yes`/`no`, the change date `YYYY-MM-DD`: when every stored change date is one already (as
+    kam writes them), the rows go to the writer as the driver gives them, else one by one, so
+    that a damaged date is named as every command that reads it names it."""
     reader = as_reader(source)
     selected = ", ".join(_FIELD_SQL.get(field, f"c.{field}") for field in fields)
-    at = list(fields).index("change_date") if "change_date" in fields else None
     joins = _JOINS + (_MOVED if "moved_to" in fields else "")
     # accounts in name order, and each one's contacts by id: SQLite sorts one account at a time
     order = "c.id" if by_id else f"{_text_order(reader, 'a.name_key')}, c.id"
-    for row in reader.rows(
-        f"SELECT c.id, c.name, {selected} FROM account a CROSS JOIN contact c{joins}"
-        f" WHERE c.account_id = a.id ORDER BY {order}"
-    ):
-        if at is None or row[at + 2] is None:
+    query = f"FROM account a CROSS JOIN contact c{joins} WHERE c.account_id = a.id ORDER BY {order}"
+    if "change_date" not in fields or _change_dates_as_written(reader):
+        return reader.rows(f"SELECT {selected} {query}")
+    return _dates_checked(reader.rows(f"SELECT c.id, c.name, {selected} {query}"), list(fields).index("change_date"))
+
+
+def _dates_checked(rows: Iterable[Sequence[Any]], at: int) -> Iterator[Sequence[Any]]:
+    """The rows of `contacts_for_export` (after the contact's id and name, which name a damaged
+    change date) with the change date at `at` as `YYYY-MM-DD`."""
+    for row in rows:
+        if row[at + 2] is None:
             yield row[2:]
             continue
-        # a damaged change date is named, as every command that reads it names it; a server
-        # gives a date, SQLite the text as stored
-        day = _contact_day(row[0], row[1], row[at + 2])
+        day = _contact_day(row[0], row[1], row[at + 2])  # a server gives a date, SQLite the text as stored
         values = list(row[2:])
         values[at] = day.isoformat() if day is not None else None
         yield values
+
+
+def _change_dates_as_written(reader: Any) -> bool:
+    """Whether every stored change date is a date as kam writes it (a server's DATE column, or
+    SQLite's text `YYYY-MM-DD`). The contacts with one are the watched ones, read through their index."""
+    for (day,) in reader.rows(f"SELECT change_date FROM contact WHERE ({WATCHED}) AND change_date IS NOT NULL"):
+        if isinstance(day, date):
+            continue
+        try:
+            if date.fromisoformat(day).isoformat() != day:
+                return False
+        except (TypeError, ValueError):
+            return False
+    return True
 
 
 def one_snapshot(source: Any) -> None:

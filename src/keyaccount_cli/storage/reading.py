@@ -115,18 +115,14 @@ def iter_accounts(
     source: Any,
     names: Sequence[str] | None = None,
     *,
-    for_checks: bool = False,
     ids: Sequence[int] | None = None,
-    scores: bool = True,
     today: date | None = None,
 ) -> Iterator[AccountView]:
     """Every account (or the named ones, or those with the `ids` given) with its contacts, relations
     and open handover steps, one at a time in id order, so that memory holds one account, not the
-    whole book. `for_checks` reads only the fields the checks look at, which are all that the
-    coverage counts and the health scores need too (`kam check`, `accounts`, `health` and `report`
-    over a million contacts). Without `scores`, the views leave out what only the health scores
-    look at (the health inputs, and when people left: `extras.load_extras`), as `kam accounts` does.
-    With `today`, a step done after today is still open (`_open_step_rule`)."""
+    whole book: the accounts a command shows whole (`load_accounts`). (`kam check`, `accounts`,
+    `health` and `report` read the whole book through `iter_book_facts`.) With `today`, a step
+    done after today is still open (`_open_step_rule`)."""
     reader = as_reader(source)
     wanted = account_ids(reader, names) if names else (sorted(set(ids)) if ids is not None else None)
     relations: dict[int, list[RelationView]] = defaultdict(list)
@@ -149,12 +145,11 @@ def iter_accounts(
         "SELECT id, name, industry, tier, owner, annual_revenue, notes, status, renewal_date FROM account"
         + _in("id", wanted) + " ORDER BY id"
     ))  # fmt: skip
-    extras = load_extras(reader, wanted, for_checks=not scores)  # interactions, opportunities, health (docs/spec.md §7)
+    extras = load_extras(reader, wanted)  # interactions, opportunities, health (docs/spec.md §7)
     moves = moved_contacts(reader, _and("c.account_id", wanted))
     # contacts arrive sorted by account: walk both streams side by side
-    stream = reader.rows((_CHECK_SQL if for_checks else _CONTACT_SQL) + _in("account_id", wanted)
-                         + " ORDER BY account_id, id")  # fmt: skip
-    make = _check_contact if for_checks else _full_contact
+    stream = reader.rows(_CONTACT_SQL + _in("account_id", wanted) + " ORDER BY account_id, id")
+    make = _full_contact
     groups = groupby(stream, itemgetter(1))  # (account id, its contact rows), grouped in C
     group = next(groups, None)
     # a million contacts make millions of objects, none in a reference cycle: no cycle collection
@@ -303,11 +298,35 @@ def iter_account_facts(
         yield book.facts(id_, name, counts.get(id_))
 
 
-def read_account_book(
+def iter_book_facts(
     source: Any, names: Sequence[str] | None = None, *, due: date | None = None, today: date | None = None
+) -> Iterator[AccountFacts]:
+    """`iter_account_facts` of a whole book (`read_account_book(whole=True)`): every account's
+    facts carry its view, with what its health score and the dashboard look at. `kam accounts`,
+    `health` and `report` work from these, as `kam check` does, so that none of them loads each of
+    a million contacts; the rules are the same as on an account loaded whole (a test holds them so)."""
+    # a view per account and the records made of them, none in a reference cycle: no cycle
+    # collection while they are made (the read trick, `read_tricks`), as in `iter_accounts`
+    with pause_cyclic_gc(read_tricks()):
+        book = read_account_book(source, names, due=due, today=today, whole=True)
+        counts = book.counts()
+        for id_, name in book.accounts:
+            yield book.facts(id_, name, counts.get(id_))
+
+
+def read_account_book(
+    source: Any,
+    names: Sequence[str] | None = None,
+    *,
+    due: date | None = None,
+    today: date | None = None,
+    whole: bool = False,
 ) -> AccountBook:
     """As `iter_account_facts`, in the shape `checks.check_book` works from: the counts are started
-    first (on a second connection, when there is one) and waited for last."""
+    first (on a second connection, when there is one) and waited for last. With `whole`, every
+    account has its view in `views` (its profile with its notes, health inputs, interactions, opportunities with
+    their contacts, scores, and when people left), as `accounts`, `health` and `report` need of
+    every account; without, only the accounts the portfolio findings look at, with what they need."""
     reader = as_reader(source)
     wanted = account_ids(reader, names) if names else None
     where = "" if wanted is None else _in("account_id", wanted).replace(" WHERE ", " AND ")
@@ -315,8 +334,8 @@ def read_account_book(
     counts = reader.ahead(_counts_sql(where, sqlite=sqlite))
     watch = _watched_contacts(reader, where, wanted)
     steps = _open_steps(reader, where, due, today, sqlite=sqlite)
-    extras = load_extras(reader, wanted, for_checks=True)  # interactions, opportunities, scores (docs/spec.md §7)
-    accounts, views, statuses = _book_accounts(reader, wanted, extras)
+    extras = load_extras(reader, wanted, for_checks=not whole)  # interactions, opportunities, scores (docs/spec.md §7)
+    accounts, views, statuses = _book_accounts(reader, wanted, extras, whole=whole)
     moves = moved_contacts(reader, where.replace("account_id", "c.account_id"))
     return AccountBook(accounts, watch, steps, views, lambda: _counts_by_account(counts()), statuses, moves)
 
@@ -330,12 +349,11 @@ def _counts_sql(where: str, *, sqlite: bool) -> str:
     decides = f"decision_power = 'final' OR {'instr' if sqlite else 'strpos'}(roles, 'decision_maker') > 0"
     return (
         "SELECT g.account_id, g.active, c1.name, g.supporters, CASE WHEN g.supporters = 1 THEN g.sup_id END, c2.name,"
-        " g.dm, CASE WHEN g.low_dept IS NULL THEN 0 WHEN g.low_dept = g.high_dept THEN 1 ELSE 2 END,"
-        " CASE WHEN g.low_dept = g.high_dept THEN g.low_dept END FROM"
+        " g.dm, g.departments, CASE WHEN g.departments = 1 THEN g.department END FROM"
         f" (SELECT account_id, count(*) AS active, min(id) AS first_id, sum(CASE WHEN {supporter} THEN 1 ELSE 0 END)"
-        f" AS supporters, min(CASE WHEN {supporter} THEN id END) AS sup_id, max(CASE WHEN {decides} THEN 1 ELSE 0 END)"
-        " AS dm, min(CASE WHEN department <> '' THEN department END) AS low_dept,"
-        " max(CASE WHEN department <> '' THEN department END) AS high_dept"
+        f" AS supporters, min(CASE WHEN {supporter} THEN id END) AS sup_id, sum(CASE WHEN {decides} THEN 1 ELSE 0 END)"
+        " AS dm, count(DISTINCT CASE WHEN department <> '' THEN department END) AS departments,"
+        " min(CASE WHEN department <> '' THEN department END) AS department"
         f" FROM contact WHERE coalesce(status, 'active') <> 'left'{where} GROUP BY account_id) g"
         " LEFT JOIN contact c1 ON c1.id = CASE WHEN g.active = 1 THEN g.first_id END"
         " LEFT JOIN contact c2 ON c2.id = CASE WHEN g.supporters = 1 THEN g.sup_id END"
@@ -380,11 +398,11 @@ def _open_steps(
 
 
 def _book_accounts(
-    reader: Reader, wanted: list[int] | None, extras: Extras
+    reader: Reader, wanted: list[int] | None, extras: Extras, *, whole: bool = False
 ) -> tuple[list[tuple[int, str]], dict[int, AccountView], dict[int, str]]:  # fmt: skip
     """(id, name) of every account (or the `wanted` ones) in id order, the views of those the
-    portfolio findings look at, with their contacts linked to opportunities, and the status of
-    those that are not customers."""
+    portfolio findings look at (`whole`: of every one), with their contacts linked to
+    opportunities, and the status of those that are not customers."""
     holds = extras.holds if extras.interaction_days or extras.opportunities or extras.health_scores else None
     linked = sorted({i for opps in extras.opportunities.values() for o in opps for i in o.contact_ids})
     people: dict[int, list[ContactView]] = defaultdict(list)  # the contacts linked to opportunities
@@ -394,17 +412,19 @@ def _book_accounts(
     accounts = []
     views = {}
     statuses = {}
-    for id_, name, industry, tier, owner, revenue, status in reader.rows(
-        "SELECT id, name, industry, tier, owner, annual_revenue, status FROM account" + _in("id", wanted) + " ORDER BY id"
+    notes = ", notes" if whole else ", NULL"
+    for id_, name, industry, tier, owner, revenue, status, note in reader.rows(
+        f"SELECT id, name, industry, tier, owner, annual_revenue, status{notes} FROM account" + _in("id", wanted)
+        + " ORDER BY id"
     ):  # fmt: skip
         accounts.append((id_, name))
         if status != CUSTOMER:
             statuses[id_] = _status(id_, name, status)
         revenue = number("account", id_, name, "annual_revenue", revenue)
         # without a tier, revenue, interactions, opportunities or scores: nothing for portfolio.findings
-        if tier or revenue is not None or (holds is not None and holds(id_)):
+        if whole or tier or revenue is not None or (holds is not None and holds(id_)):
             view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
-                               contacts=people.get(id_, []), status=statuses.get(id_, CUSTOMER))  # fmt: skip
+                               notes=note, contacts=people.get(id_, []), status=statuses.get(id_, CUSTOMER))  # fmt: skip
             extras.fill(view)
             views[id_] = view
     return accounts, views, statuses

@@ -1,0 +1,84 @@
+"""`kam accounts`, `health`, `report` and the accounts and findings exports work from the facts
+`kam check` reads in SQL (`reading.iter_book_facts`), not from each contact loaded: on every
+account they must give what the same rules give on the account loaded whole."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from keyaccount_cli.config import Config
+from keyaccount_cli.domain.checks import check_facts, facts_and_coverage, facts_of
+from keyaccount_cli.domain.dashboard import dashboard
+from keyaccount_cli.domain.health import assess
+from keyaccount_cli.services.options import check_options
+from keyaccount_cli.storage.database import open_database
+from keyaccount_cli.storage.reader import SqlaReader
+from keyaccount_cli.storage.reading import iter_accounts, iter_book_facts
+
+CONTACTS = """account,name,department,decision_power,roles,attitude,status,change_risk,change_date,successor
+Alpha,A1,IT,final,,support,,,,
+Alpha,A2,Finance,,,strong_support,,,,
+Alpha,A3,IT,,decision_maker,,left,,2026-10-01,A1
+Alpha,A4,Sales,,champion,,left,,2026-02-01,A2
+Alpha,A5,,,decision_maker;user,neutral,leaving,confirmed,2026-12-10,
+Beta,B1,IT,,,support,,,,
+Beta,B2,IT,execution,,opposed,,high,,
+Gamma,G1,Sales,final,,support,,,,
+Gamma,G2,Sales,,,support,,,,
+Gamma,G3,Sales,,decision_maker,reserved,leaving,,,
+Delta,D1,,,,,left,,,
+Epsilon,E1,Ops,major,,support,,,2026-11-30,
+Epsilon,E2,R&D,final,decision_maker,support,,,,
+Epsilon,E3,Legal,,,,active,,,
+Zeta,Z1,IT,,,,,,,
+"""
+ACCOUNTS = """account,tier,owner,annual_revenue,usage,renewal_intent,p1_tickets,nps,status
+Alpha,strategic,Ann,,90,proactive,0,10,
+Beta,,Ann,5000000,40,unclear,5,3,
+Gamma,standard,Bob,,60,satisfied,1,7,
+Delta,,,,,,,,
+Epsilon,,Cy,12000000,70,,2,,
+Zeta,,,,,,,,prospect
+"""
+OPPORTUNITIES = """account,name,amount,stage,contacts
+Alpha,Big,5000000,negotiation,A1;A3
+Beta,Solo,1000000,proposal,B1
+Gamma,Pair,3000000,proposal,G1;G2
+Epsilon,Wide,2000000,proposal,E1;E2
+"""
+
+
+@pytest.fixture
+def book(kam, write_csv, isolated_db):
+    for text, kind in ((CONTACTS, "contacts"), (ACCOUNTS, "accounts"), (OPPORTUNITIES, "opportunities")):
+        assert kam("import", write_csv(text, f"{kind}.csv"), "--kind", kind).exit_code == 0
+    assert kam("set", "Z1", "--status", "left").exit_code == 0  # left without a date: the history says when
+    assert kam("leave", "G3", "--on", "2026-11-25").exit_code == 0  # an open handover plan
+    database = open_database(isolated_db.location)
+    with database.engine.connect() as conn:
+        yield SqlaReader(conn)
+    database.close()
+
+
+@pytest.mark.parametrize("today", [date(2026, 11, 23), date(2027, 1, 15)])
+def test_the_whole_book_gives_what_the_accounts_loaded_whole_give(book, today):
+    config = Config()
+    opts, card = check_options(config, today, None), config.scorecard
+    whole = list(iter_accounts(book, today=today))
+    facts = list(iter_book_facts(book, due=opts.horizon, today=today))
+    assert [f.name for f in facts] == [v.name for v in whole]
+    for v, f in zip(whole, facts, strict=True):
+        loaded, cov = facts_and_coverage(v)
+        assert (f.active, f.departments, f.supporters, f.decision_makers) == (
+            cov.active, cov.departments, cov.supporters, cov.decision_makers), v.name  # fmt: skip
+        assert (f.only_active, f.sole_supporter, f.has_decision_maker, f.department) == (
+            loaded.only_active, loaded.sole_supporter, loaded.has_decision_maker, loaded.department)  # fmt: skip
+        assert check_facts(f, opts) == check_facts(loaded, opts), v.name
+        assert f.view is not None
+        assert opts.policy.tier(f.view) == opts.policy.tier(v)
+        assert assess(f.view, card, opts, facts=f) == assess(v, card, opts), v.name
+    from_views = dashboard((facts_of(v) for v in whole), card, opts, min_amount=1_000_000)
+    assert dashboard(iter(facts), card, opts, min_amount=1_000_000) == from_views
+    assert from_views["key_people_changes"]  # the dataset has key people who left, and one by the history
