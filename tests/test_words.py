@@ -42,18 +42,19 @@ def test_global_quiet_is_hoisted_like_the_other_global_options():
     assert hoist_global_options(["backup", "--quiet", "b.db"]) == ["--quiet", "backup", "b.db"]
 
 
-def test_quiet_import_health_record_and_backup_say_nothing_on_success(kam, write_csv, tmp_path):
+def test_quiet_import_health_record_and_backup_say_nothing_on_success(kam, write_csv, tmp_path, isolated_db):
     accounts = write_csv("account,usage,renewal_intent\nACME,90,proactive\n", "accounts.csv")
+    backup = [("backup", tmp_path / "copy.db", "-q")] if isolated_db.path is not None else []  # a file's copy
     for args in (
         ("import", write_csv(SEED), "-q"),
         ("-q", "import", accounts, "--kind", "accounts"),
         ("health", "--record", "--quiet"),
-        ("backup", tmp_path / "copy.db", "-q"),
+        *backup,
         ("leave", "wang@acme.example", "--on", "2026-12-31", "-q"),
     ):
         result = kam("--as-of", "2026-12-01", *args)
         assert (result.exit_code, result.stdout, result.stderr) == (0, "", ""), args
-    assert (tmp_path / "copy.db").exists()
+    assert (tmp_path / "copy.db").exists() == bool(backup)
     loud = kam("--as-of", "2026-12-01", "health", "--record")
     assert loud.stderr == "recorded 1 health score for 2026-12-01 (1 without data)\n"
 
