@@ -27,7 +27,7 @@ def test_the_weekly_routine_in_the_readme_is_real_output(kam, monkeypatch):
     commands = console_blocks(section)
     assert len(commands) >= 10
     monkeypatch.chdir(ROOT)
-    monkeypatch.setitem(os.environ, "COLUMNS", "200")
+    monkeypatch.setitem(os.environ, "COLUMNS", "80")
     for argv, expected in commands:
         result = kam(*argv)
         shown = "".join(line.rstrip() + "\n" for line in (result.stdout + result.stderr).splitlines())

@@ -75,11 +75,9 @@ def health(
                ("deductions", "Deductions")]  # fmt: skip
     emit(rows, "table", columns, empty="no accounts yet; start with kam import FILE.csv", style=_style)
     if account and records and records[0]["score"] is not None:
-        from rich.markup import escape
+        from ..render.output import say
 
-        from ..render.output import console
-
-        console().print(escape(f"{records[0]['account']}: {records[0]['explanation']}"))
+        say(f"{records[0]['account']}: {records[0]['explanation']}")
 
 
 def _dim(r: dict[str, Any], d: str) -> str | None:
@@ -148,36 +146,32 @@ def _deal_cells(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _render(board: dict[str, Any]) -> None:
-    from rich.markup import escape
-
     from ..domain.dashboard import NO_TIER
     from ..domain.labels import label
-    from ..render.output import console, emit
-
-    con = console()
+    from ..render.output import emit, heading, say
 
     def section(rows: list[dict[str, Any]], columns: list[tuple[str, str]], *, title: str, empty: str) -> None:
         """A table, or the section's "nothing" line, on stdout (`kam report > monday.txt` keeps it)."""
         if rows:
             emit(rows, "table", columns, title=title)
         else:
-            con.print(escape(f"{title}: {empty}"))
+            say(f"{title}: {empty}")
 
-    con.print(f"[bold underline]Key-account dashboard as of {board['as_of']}[/]")
+    heading(f"Key-account dashboard as of {board['as_of']}")
     tiers = [dict(t, tier=label("tier", t["tier"]) if t["tier"] != NO_TIER else "no tier") for t in board["tiers"]]
     emit(tiers, "table", [("tier", "Tier"), ("red", "Red"), ("yellow", "Yellow"), ("green", "Green"),
          ("no_score", "No score"), ("total", "Total")], title="Accounts by tier and health band")  # fmt: skip
     st = board["single_threaded"]
     share = f"{st['share']:.0%}" if st["share"] is not None else "–"
-    con.print(escape(f"Single-threaded deals (open, at least {_money(st['min_amount'])}): {st['count']} of "
-                     f"{st['open_opportunities']} ({share}), amount {_money(st['amount'])}"))  # fmt: skip
+    say(f"Single-threaded deals (open, at least {_money(st['min_amount'])}): {st['count']} of "
+        f"{st['open_opportunities']} ({share}), amount {_money(st['amount'])}")  # fmt: skip
     opp_columns = [("account", "Account"), ("opportunity", "Opportunity"), ("amount", "Amount"), ("stage", "Stage"),
                    ("close_date", "Close"), ("contacts", "Contacts"), ("stability", "Stability")]  # fmt: skip
     if st["opportunities"]:
         emit(_deal_cells(st["opportunities"]), "table", opp_columns)
     kc = board["key_person_changed"]
-    con.print(escape(f"Open deals whose key person changed in the last {kc['days']} days: {kc['count']}, "
-                     f"amount {_money(kc['amount'])}"))  # fmt: skip
+    say(f"Open deals whose key person changed in the last {kc['days']} days: {kc['count']}, "
+        f"amount {_money(kc['amount'])}")  # fmt: skip
     if kc["opportunities"]:
         emit(_deal_cells(kc["opportunities"]), "table", opp_columns[:-1] + [("coverage", "Coverage")])
     section([dict(m, people=", ".join(m["people"])) for m in board["key_people_changes"]],

@@ -44,13 +44,10 @@ def show(
 
 
 def _render(page: dict[str, Any]) -> None:
-    from rich.markup import escape
-
     from ..domain.labels import label
-    from ..render.output import amount_text, console, contact_cells, coverage_counts, emit
+    from ..render.output import amount_text, contact_cells, coverage_counts, emit, heading, say
 
-    con = console()
-    con.print(f"[bold underline]{escape(page['account'])}[/]")
+    heading(page["account"])
     revenue = page["annual_revenue"]
     shown = {"industry": page["industry"], "tier": label("tier", page["tier"]) if page["tier"] else None,
              "owner": page["owner"], "annual revenue": amount_text(revenue) if revenue is not None else None}  # fmt: skip
@@ -59,19 +56,19 @@ def _render(page: dict[str, Any]) -> None:
     if page["renewal_date"]:
         profile.append(f"renewal date: {page['renewal_date']}")
     if profile:
-        con.print(escape(" · ".join(profile)))
+        say(" · ".join(profile))
     if page["notes"]:
-        con.print(escape(page["notes"]))
+        say(page["notes"])
     fu, health = page["follow_up"], page["health"]
     if fu["tier"]:
         derived = " (from annual revenue)" if fu["tier_from_revenue"] else ""
-        con.print(escape(f"Tier: {label('tier', fu['tier'])}{derived}, follow up every {fu['cadence_days']} days; "
-                         f"last interaction: {fu['last_interaction'] or 'none'}"))  # fmt: skip
+        say(f"Tier: {label('tier', fu['tier'])}{derived}, follow up every {fu['cadence_days']} days; "
+            f"last interaction: {fu['last_interaction'] or 'none'}")  # fmt: skip
     if health["score"] is not None:
-        con.print(escape(f"Health: {health['score']} ({health['band']}): {health['explanation']}"))
+        say(f"Health: {health['score']} ({health['band']}): {health['explanation']}")
     cov = page["coverage"]
     counts = coverage_counts(cov["active_contacts"], cov["departments"], cov["supporters"], cov["decision_makers"])
-    con.print(escape(f"Coverage: {counts}, single points: {', '.join(cov['single_points']) or 'none'}"))
+    say(f"Coverage: {counts}, single points: {', '.join(cov['single_points']) or 'none'}")
     rows = [contact_cells(r) for r in page["contacts"]]
     emit(rows, "table", [("name", "Name"), ("title", "Title"), ("department", "Department"), ("roles", "Roles"),
          ("decision_power", "Power"), ("attitude", "Attitude"), ("reports_to", "Reports to"), ("status", "Status"),

@@ -20,10 +20,10 @@ from ..domain.vocab import ATTITUDE_SIGN
 from ..i18n import ngettext
 from ..importing.csvfile import write_csv
 from ..messages import quiet
+from .layout import FIXED, LIST, PROSE, Paint, Piece, clean, table_lines, wrap, wrap_pieces
 
 if TYPE_CHECKING:  # Rich is imported where a table or tree is drawn: JSON and CSV output need none of it
     from rich.console import Console
-    from rich.table import Table
 
 ATTITUDE_STYLE = {
     "strong_support": "bold green", "support": "green", "neutral": "yellow",
@@ -32,7 +32,7 @@ ATTITUDE_STYLE = {
 FLAG_STYLE = {"single point": "bold magenta", "sole supporter": "magenta", "no successor": "bold red"}
 
 
-PIPE_WIDTH = 200  # piped tables are not squeezed into 80 columns
+PIPE_WIDTH = 100  # a pipe, a file, cron mail: tables no wider than this unless COLUMNS says
 
 
 def console(*, stderr: bool = False) -> Console:
@@ -62,17 +62,59 @@ def plain_width(stream: IO[str]) -> int | None:
     return int(columns) if columns.isdigit() and int(columns) > 0 else None
 
 
-Column = tuple[str, str]  # (record key, table label)
+def target(*, stderr: bool = False) -> tuple[IO[str], int, Paint | None]:
+    """Where a table or line goes, how wide it may be, and how to colour it (None: no colour)."""
+    stream = sys.stderr if stderr else sys.stdout
+    width = plain_width(stream)
+    if width is not None:
+        return stream, width, None
+    con = console(stderr=stderr)
+    return stream, con.width, painter(con)
 
 
-def _cell(value: Any) -> str:
+def painter(con: Console) -> Paint | None:
+    """Colour codes around a text in a Rich style, as `con` draws them; None where it draws no colour."""
+    from rich.console import COLOR_SYSTEMS
+    from rich.style import Style
+
+    if con.no_color or con.color_system is None:
+        return None
+    system = COLOR_SYSTEMS[con.color_system]
+    styles: dict[str, Style] = {}
+
+    def paint(text: str, style: str) -> str:
+        if not style:
+            return text
+        if style not in styles:
+            styles[style] = con.get_style(style)
+        return styles[style].render(text, color_system=system)
+
+    return paint
+
+
+Column = tuple[str, str]  # (record key, table label); FREE_TEXT and LISTS say which columns wrap
+# The one place that says how a column may break (SPEC §13): free text wraps at spaces, a list
+# between its items; every other column (codes, dates, numbers, statuses, names) is never cut.
+FREE_TEXT = frozenset({
+    "message", "notes", "title", "department", "description", "summary", "reasons", "deductions",
+    "explanation", "opportunity", "old", "new", "value", "problem",
+})  # fmt: skip
+LISTS = frozenset({"roles", "contacts", "people"})
+
+
+def column_kind(key: str) -> str:
+    """How the column of records' `key` may break: FIXED (never), PROSE or LIST."""
+    return PROSE if key in FREE_TEXT else LIST if key in LISTS else FIXED
+
+
+def _cell(value: Any, kind: str = FIXED) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        return clean(", ".join(str(v) for v in value), kind)
+    return clean(str(value), kind)
 
 
 def emit(
@@ -119,16 +161,15 @@ def _say_empty(message: str) -> None:
 
 
 def say(message: str, *, stderr: bool = False) -> None:
-    """One line of plain text as Rich prints it: written as it is where no colour is drawn and it
-    fits the width as one line, else printed by Rich (which wraps it)."""
-    stream = sys.stderr if stderr else sys.stdout
-    width = plain_width(stream)
-    if width is not None and _fits_one_line(message, width):
-        stream.write(message + "\n")
-        return
-    from rich.markup import escape
+    """A line of prose, wrapped to the width at spaces, the lines after the first indented by two."""
+    stream, width, _ = target(stderr=stderr)
+    stream.write("".join(line + "\n" for line in wrap(clean(message, PROSE), width, indent=2)))
 
-    console(stderr=stderr).print(escape(message))
+
+def heading(text: str) -> None:
+    """A page's heading (an account's name), bold and underlined where colour is drawn."""
+    stream, width, paint = target()
+    stream.write("".join((paint(t, "bold underline") if paint else t) + "\n" for t in wrap(clean(text, PROSE), width)))
 
 
 def _draw_table(
@@ -138,110 +179,49 @@ def _draw_table(
     title: str | None,
     style: Callable[[dict[str, Any]], str | None] | None,
 ) -> None:
-    """A table on stdout: written plain when there is no colour to draw and it fits, else drawn
-    by Rich."""
-    width = plain_width(sys.stdout)
-    con = None if width is not None else console()
-    if con is not None and con.color_system is None:
-        width = con.width
-    if width is not None:  # no colours to draw (a pipe, cron): maybe the fast way
-        rows = [[_cell(r.get(k)) for k, _ in columns] for r in records]
-        if write_plain_table([label for _, label in columns], rows, width, sys.stdout, title=title):
-            return
-    (con or console()).print(_rich_table(records, columns, title=title, style=style))
+    """A table on stdout, laid out by `layout.table_lines`: the same text in a pipe and on a
+    terminal, where each row is coloured by `style`."""
+    stream, width, paint = target()
+    kinds = [column_kind(k) for k, _ in columns]
+    rows = [[_cell(r.get(k), kind) for (k, _), kind in zip(columns, kinds, strict=True)] for r in records]
+    styles = [style(r) for r in records] if style and paint else None
+    write_table([label for _, label in columns], rows, kinds, width, stream, title=title, styles=styles, paint=paint)
 
 
-def _rich_table(
-    records: Iterable[dict[str, Any]],
-    columns: Sequence[Column],
+def write_table(
+    labels: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    kinds: Sequence[str],
+    width: int,
+    out: IO[str],
     *,
-    title: str | None,
-    style: Callable[[dict[str, Any]], str | None] | None,
-) -> Table:
-    """The Rich table of the records, user text escaped, each row styled by `style`."""
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table(title=escape(title) if title else None, title_justify="left", header_style="bold")
-    for _, label in columns:
-        table.add_column(label)
-    for r in records:
-        table.add_row(*(escape(_cell(r.get(k))) for k, _ in columns), style=style(r) if style else None)
-    return table
+    title: str | None = None,
+    styles: Sequence[str | None] | None = None,
+    paint: Paint | None = None,
+) -> None:
+    """The table's lines to `out`, a few thousand at a time (a big book has 200,000 findings)."""
+    chunk: list[str] = []
+    for line in table_lines(labels, rows, kinds, width, title=title, styles=styles, paint=paint):
+        chunk.append(line)
+        if len(chunk) >= 5000:
+            out.write("".join(chunk))
+            chunk.clear()
+    out.write("".join(chunk))
 
 
 def plain_table(
-    labels: Sequence[str], rows: Sequence[Sequence[str]], width: int, title: str | None = None
-) -> str | None:
-    """`write_plain_table` into a string; None where Rich must draw the table."""
+    labels: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    width: int,
+    title: str | None = None,
+    kinds: Sequence[str] | None = None,
+) -> str:
+    """The table as text without colour (every column never cut unless `kinds` says)."""
     import io
 
     out = io.StringIO()
-    return out.getvalue() if write_plain_table(labels, rows, width, out, title=title) else None
-
-
-def write_plain_table(
-    labels: Sequence[str], rows: Sequence[Sequence[str]], width: int, out: IO[str], *, title: str | None = None
-) -> bool:
-    """Write the text Rich draws for a table without colours (its default heavy-head box, and a
-    title above it, left-justified), when every cell is one line of printable text and the table
-    and its title fit in `width` columns; else write nothing and return False, and Rich draws it
-    (wrapping cells). Rich lays out every cell on its own: seconds for the 8,000 contacts of a
-    big account, minutes for the 200,000 findings of a big book, where this takes a fraction."""
-    widths = _plain_widths(labels, rows)
-    if widths is None:
-        return False
-    inner = sum(widths) + 3 * len(widths) + 1
-    if inner > width or (title is not None and not _fits_one_line(title, inner)):
-        return False
-
-    def line(cells: Sequence[str], side: str) -> str:
-        return (
-            side + side.join(f" {c}{' ' * (w - _length(c))} " for c, w in zip(cells, widths, strict=True)) + side + "\n"
-        )
-
-    if title is not None:
-        out.write(title + " " * (inner - _length(title)) + "\n")
-    out.write("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓\n")
-    out.write(line(labels, "┃"))
-    out.write("┡" + "╇".join("━" * (w + 2) for w in widths) + "┩\n")
-    for start in range(0, len(rows), 5000):
-        out.write("".join(line(row, "│") for row in rows[start : start + 5000]))
-    out.write("└" + "┴".join("─" * (w + 2) for w in widths) + "┘\n")
-    return True
-
-
-def _length(text: str) -> int:
-    """Terminal columns of one line of printable text."""
-    if text.isascii():
-        return len(text)
-    from rich.cells import cell_len
-
-    return cell_len(text)
-
-
-def _plain_widths(labels: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int] | None:
-    """Each column's width, or None when a label or cell is not one line of printable text
-    (tabs, line breaks, control and zero-width characters)."""
-    if not all(label.isprintable() for label in labels):
-        return None
-    widths = [_length(label) for label in labels]
-    for row in rows:
-        for i, text in enumerate(row):
-            if not text.isprintable():
-                return None
-            n = _length(text)
-            if n > widths[i]:
-                widths[i] = n
-    return widths
-
-
-def _fits_one_line(title: str, width: int) -> bool:
-    """Whether Rich draws `title` as one line of `width` columns as written: printable, no
-    leading or trailing space (Rich would move it), no double space, no wider than the table."""
-    return (
-        bool(title) and title.isprintable() and title == title.strip() and "  " not in title and _length(title) <= width
-    )
+    write_table(labels, rows, kinds or [FIXED] * len(labels), width, out, title=title)
+    return out.getvalue()
 
 
 def write_json_list(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
@@ -261,9 +241,6 @@ def _csv(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return ";".join(str(v) for v in value)
     return value
-
-
-Piece = tuple[str, str]  # (text, Rich style)
 
 
 def attitude_pieces(attitude: str | None) -> list[Piece]:
@@ -376,25 +353,29 @@ def tree_lines(account_name: str, nodes: list[MapNode]) -> Iterator[list[Piece]]
 
 
 def write_pieces(con: Console, lines: Iterable[list[Piece]]) -> None:
-    """Write styled lines without Rich's layout pass (no wrapping: the terminal wraps), so that
-    thousands of lines print at once. Plain text when colour is off (NO_COLOR, pipes, cron)."""
-    from rich.console import COLOR_SYSTEMS
-    from rich.style import Style
-
-    system = None if con.no_color or con.color_system is None else COLOR_SYSTEMS[con.color_system]
-    if system is None:
+    """Write styled lines without Rich's layout pass, so that thousands of lines print at once.
+    Plain text when colour is off (NO_COLOR, pipes, cron)."""
+    paint = painter(con)
+    if paint is None:
         con.file.write("".join("".join(t for t, _ in line) + "\n" for line in lines))
         return
-    styles: dict[str, Style] = {}
-
-    def paint(text: str, style: str) -> str:
-        if not style:
-            return text
-        if style not in styles:
-            styles[style] = con.get_style(style)
-        return styles[style].render(text, color_system=system)
-
     con.file.write("".join("".join(paint(t, s) for t, s in line) + "\n" for line in lines))
+
+
+def fit_tree(lines: Sequence[list[Piece]], width: int) -> Iterator[list[Piece]]:
+    """The map's lines in `width` columns: a person's line wraps at spaces under their name, the
+    tree's guides drawn on beside it; names are never broken. The first line (the account) and the
+    last (the coverage) wrap as prose."""
+    ends = ("├── ", "└── ")
+    for i, line in enumerate(lines):
+        guide = line[0][0] if 0 < i < len(lines) - 1 else ""
+        if not guide.endswith(ends):
+            yield from wrap_pieces(line, width, "  ", prose=i > 0)
+            continue
+        below = lines[i + 1][0][0] if i + 1 < len(lines) else ""
+        inner = guide[:-4] + ("    " if guide.endswith("└── ") else "│   ")
+        kids = below.endswith(ends) and len(below) > len(guide)
+        yield from wrap_pieces(line, width, inner + ("│   " if kids else "    "))
 
 
 def coverage_counts(active: int, departments: int, supporters: int, decision_makers: int) -> str:
@@ -417,7 +398,8 @@ def render_tree(account_name: str, nodes: list[MapNode], cov: Coverage) -> None:
     footer: list[Piece] = [(f"Coverage: {counts}, {_single_points(len(cov.single_points))}", "")]
     if cov.single_points:
         footer.append((f" ({', '.join(cov.single_points)})", "magenta"))
-    write_pieces(console(), [*tree_lines(account_name, nodes), footer])
+    con = console()
+    write_pieces(con, fit_tree([*tree_lines(account_name, nodes), footer], con.width))
 
 
 def mermaid(account_name: str, nodes: list[MapNode], relations: Sequence[tuple[int, int, str]]) -> str:
