@@ -14,6 +14,7 @@ import typer.main
 import typer.testing
 from typer.testing import CliRunner
 
+from keyaccount_cli import i18n
 from keyaccount_cli.cli import app, hoist_global_options
 from keyaccount_cli.storage.database import display_location
 
@@ -130,6 +131,7 @@ def isolated_db(new_db, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
     for name in ("KAM_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):  # English unless a test asks (kam reads the locale)
         monkeypatch.delenv(name, raising=False)
+    i18n.use("en")
     return db
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from keyaccount_cli import i18n
@@ -55,10 +54,15 @@ def test_every_marked_text_has_a_chinese_translation_and_the_catalog_keeps_no_st
 
 
 def test_the_compiled_catalog_is_the_translators_file_compiled():
-    compiled = io.BytesIO()
-    write_mo(compiled, _catalog())
-    mo = PO.with_suffix(".mo").read_bytes()
-    assert mo == compiled.getvalue(), "run scripts/catalog compile"
+    def messages(catalog):
+        def text(string):  # a plural's forms: a tuple in a .po, a list in a .mo
+            return string if isinstance(string, str) else tuple(string)
+
+        return {(m.context, m.id if isinstance(m.id, str) else tuple(m.id)): text(m.string) for m in catalog if m.id}
+
+    with PO.with_suffix(".mo").open("rb") as f:
+        compiled = read_mo(f)
+    assert messages(compiled) == messages(_catalog()), "run scripts/catalog compile"
 
 
 @pytest.mark.parametrize("vocabulary", list(LABELS))

@@ -168,3 +168,30 @@ def test_kam_set_of_another_field_names_the_damaged_day_and_writes_nothing(kam, 
     cid = DAY.apply(isolated_db)
     one_line(kam("set", "王建华", "--title", "采购总经理"), DAY, cid)
     assert isolated_db.rows("SELECT title FROM contact WHERE id = ?", (cid,)) == [("采购总监",)]
+
+
+def test_a_damaged_attitude_of_someone_with_no_change_ahead_is_named_by_every_command_that_counts_it(
+    kam, book, isolated_db
+):
+    """The commands that count a whole book in SQL (`check`, `accounts`, `health`, `report`, the
+    accounts and findings exports) name it as `show` does, rather than count it as no support."""
+    write(isolated_db, "UPDATE contact SET attitude = ? WHERE name = ?", ("friendly", "李娜"))
+    cid = int(isolated_db.rows("SELECT id FROM contact WHERE name = ?", ("李娜",))[0][0])
+    for args in (["check"], ["accounts"], ["health"], ["report"], ["export", "accounts"], ["export", "findings"],
+                 ["show", "华东电力集团"]):  # fmt: skip
+        result = kam(*args)
+        assert result.exit_code == 2, args
+        assert result.stderr.splitlines()[-1].startswith(
+            f"kam: contact #{cid} (李娜), column attitude: cannot read the stored value 'friendly'"
+        ), args
+        assert result.stdout == "", args
+
+
+@pytest.mark.sqlite_only  # a server's number and time columns are typed: they hold no such value
+def test_kam_accounts_reads_no_health_input_and_no_history(kam, book, isolated_db):
+    """A damaged health input or history time stops the commands that score health, not `kam accounts`."""
+    write(isolated_db, "UPDATE account SET nps = ? WHERE name = ?", ("ten", "华东电力集团"))
+    write(isolated_db, "UPDATE \"change\" SET at = ? WHERE field = ?", ("garbage", "status"))
+    assert kam("accounts", "--format", "json").exit_code == 0
+    assert kam("export", "accounts").exit_code == 0
+    assert kam("health").exit_code == 2

@@ -82,3 +82,17 @@ def test_the_whole_book_gives_what_the_accounts_loaded_whole_give(book, today):
     from_views = dashboard((facts_of(v) for v in whole), card, opts, min_amount=1_000_000)
     assert dashboard(iter(facts), card, opts, min_amount=1_000_000) == from_views
     assert from_views["key_people_changes"]  # the dataset has key people who left, and one by the history
+
+
+@pytest.mark.parametrize("roles", ["decision_makers", "user; decision_maker", "influencer;decision_maker"])
+def test_a_role_counts_as_decision_maker_in_sql_exactly_as_on_the_account_loaded_whole(kam, book, isolated_db, roles):
+    from .test_unreadable_values import write
+
+    write(isolated_db, "UPDATE contact SET roles = ? WHERE name = ?", (roles, "B1"))  # as another tool might store it
+    today = date(2026, 11, 23)
+    opts = check_options(Config(), today, None)
+    (whole,) = [v for v in iter_accounts(book, today=today) if v.name == "Beta"]
+    (f,) = [f for f in iter_book_facts(book, due=opts.horizon, today=today) if f.name == "Beta"]
+    loaded, cov = facts_and_coverage(whole)
+    assert (f.decision_makers, f.has_decision_maker) == (cov.decision_makers, loaded.has_decision_maker)
+    assert check_facts(f, opts) == check_facts(loaded, opts)

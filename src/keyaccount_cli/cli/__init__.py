@@ -59,6 +59,8 @@ def main_options(
             raise fail(f"--as-of: {exc}") from None
     ctx.obj = State(db_option=db, config_option=config, as_of=day)
     ctx.call_on_close(ctx.obj.close)
+    ctx.call_on_close(lambda: i18n.use("en"))  # the language is this run's (several runs share a process in tests)
+    ctx.call_on_close(lambda: messages.be_quiet(False))  # and so is -q
 
 
 for module in (importing, contacts, accounts, succession, mapping, showing, checking, reports, exporting, admin):

@@ -73,7 +73,9 @@ def account_rows(source: Any, opts: CheckOptions) -> Rows:
     (`kam export all` writes the tier as set, for import to read back)."""
     rows = []
     policy = opts.policy
-    for facts in iter_book_facts(as_reader(source), due=opts.horizon, today=opts.today):  # as `kam accounts`
+    for facts in iter_book_facts(
+        as_reader(source), due=opts.horizon, today=opts.today, scores=False
+    ):  # as `kam accounts`
         a = facts.view
         assert a is not None  # a whole book: every account has its view
         rows.append([a.name, a.industry, policy.tier(a), a.owner, _cell(a.annual_revenue), a.notes, facts.active,

@@ -27,7 +27,7 @@ def account_overview(reader: Reader, opts: CheckOptions) -> list[dict[str, Any]]
     reaches, as `health`, `show` and `report` give it), coverage and number of findings, from the
     facts `kam check` works from (`iter_book_facts`)."""
     records: list[dict[str, Any]] = []
-    for facts in iter_book_facts(reader, due=opts.horizon, today=opts.today):
+    for facts in iter_book_facts(reader, due=opts.horizon, today=opts.today, scores=False):
         a = facts.view
         assert a is not None  # a whole book: every account has its view
         records.append({

@@ -299,16 +299,23 @@ def iter_account_facts(
 
 
 def iter_book_facts(
-    source: Any, names: Sequence[str] | None = None, *, due: date | None = None, today: date | None = None
+    source: Any,
+    names: Sequence[str] | None = None,
+    *,
+    due: date | None = None,
+    today: date | None = None,
+    scores: bool = True,
 ) -> Iterator[AccountFacts]:
     """`iter_account_facts` of a whole book (`read_account_book(whole=True)`): every account's
-    facts carry its view, with what its health score and the dashboard look at. `kam accounts`,
-    `health` and `report` work from these, as `kam check` does, so that none of them loads each of
-    a million contacts; the rules are the same as on an account loaded whole (a test holds them so)."""
+    facts carry its view, with what its health score and the dashboard look at (without `scores`,
+    as `kam accounts` asks, the view leaves out the health inputs and when people left, which take
+    a pass over the whole change history). `kam accounts`, `health` and `report` work from these,
+    as `kam check` does, so that none of them loads each of a million contacts; the rules are the
+    same as on an account loaded whole (a test holds them so)."""
     # a view per account and the records made of them, none in a reference cycle: no cycle
     # collection while they are made (the read trick, `read_tricks`), as in `iter_accounts`
     with pause_cyclic_gc(read_tricks()):
-        book = read_account_book(source, names, due=due, today=today, whole=True)
+        book = read_account_book(source, names, due=due, today=today, whole=True, scores=scores)
         counts = book.counts()
         for id_, name in book.accounts:
             yield book.facts(id_, name, counts.get(id_))
@@ -321,12 +328,14 @@ def read_account_book(
     due: date | None = None,
     today: date | None = None,
     whole: bool = False,
+    scores: bool = False,
 ) -> AccountBook:
     """As `iter_account_facts`, in the shape `checks.check_book` works from: the counts are started
     first (on a second connection, when there is one) and waited for last. With `whole`, every
     account has its view in `views` (its profile with its notes, health inputs, interactions, opportunities with
     their contacts, scores, and when people left), as `accounts`, `health` and `report` need of
-    every account; without, only the accounts the portfolio findings look at, with what they need."""
+    every account; without, only the accounts the portfolio findings look at, with what they need.
+    Without `scores`, the views leave out the health inputs and when people left (`load_extras`)."""
     reader = as_reader(source)
     wanted = account_ids(reader, names) if names else None
     where = "" if wanted is None else _in("account_id", wanted).replace(" WHERE ", " AND ")
@@ -334,26 +343,32 @@ def read_account_book(
     counts = reader.ahead(_counts_sql(where, sqlite=sqlite))
     watch = _watched_contacts(reader, where, wanted)
     steps = _open_steps(reader, where, due, today, sqlite=sqlite)
-    extras = load_extras(reader, wanted, for_checks=not whole)  # interactions, opportunities, scores (docs/spec.md §7)
+    extras = load_extras(reader, wanted, for_checks=not scores)  # interactions, opportunities, scores (docs/spec.md §7)
     accounts, views, statuses = _book_accounts(reader, wanted, extras, whole=whole)
     moves = moved_contacts(reader, where.replace("account_id", "c.account_id"))
-    return AccountBook(accounts, watch, steps, views, lambda: _counts_by_account(counts()), statuses, moves)
+    return AccountBook(accounts, watch, steps, views, lambda: _counts_by_account(reader, counts()), statuses, moves)
 
 
 def _counts_sql(where: str, *, sqlite: bool) -> str:
     """The counts over active contacts (`Counts`), with the names a finding may need: the only active
-    contact's, the sole supporter's; sorted once more at the end, so that SQLite does all of it in one step."""
+    contact's, the sole supporter's; and last the first contact whose stored attitude cannot be read
+    (as `_check_contact` would find it). Sorted once more at the end, so that SQLite does all of it
+    in one step."""
     supports = ", ".join(f"'{a}'" for a, score in ATTITUDE_SCORE.items() if score >= 1)
     supporter = f"attitude IN ({supports})"
-    # roles are canonical values joined with ";", and no other role's name contains "decision_maker"
-    decides = f"decision_power = 'final' OR {'instr' if sqlite else 'strpos'}(roles, 'decision_maker') > 0"
+    readable = f"attitude IN ({', '.join(repr(a) for a in ATTITUDE_SCORE)})"
+    # roles are canonical values joined with ";": the role is one of them (`ContactView.decision_maker`)
+    decides = (
+        f"decision_power = 'final' OR {'instr' if sqlite else 'strpos'}(';' || roles || ';', ';decision_maker;') > 0"
+    )
     return (
         "SELECT g.account_id, g.active, c1.name, g.supporters, CASE WHEN g.supporters = 1 THEN g.sup_id END, c2.name,"
-        " g.dm, g.departments, CASE WHEN g.departments = 1 THEN g.department END FROM"
+        " g.dm, g.departments, CASE WHEN g.departments = 1 THEN g.department END, g.unreadable FROM"
         f" (SELECT account_id, count(*) AS active, min(id) AS first_id, sum(CASE WHEN {supporter} THEN 1 ELSE 0 END)"
         f" AS supporters, min(CASE WHEN {supporter} THEN id END) AS sup_id, sum(CASE WHEN {decides} THEN 1 ELSE 0 END)"
         " AS dm, count(DISTINCT CASE WHEN department <> '' THEN department END) AS departments,"
-        " min(CASE WHEN department <> '' THEN department END) AS department"
+        " min(CASE WHEN department <> '' THEN department END) AS department,"
+        f" min(CASE WHEN attitude IS NOT NULL AND NOT ({readable}) THEN id END) AS unreadable"
         f" FROM contact WHERE coalesce(status, 'active') <> 'left'{where} GROUP BY account_id) g"
         " LEFT JOIN contact c1 ON c1.id = CASE WHEN g.active = 1 THEN g.first_id END"
         " LEFT JOIN contact c2 ON c2.id = CASE WHEN g.supporters = 1 THEN g.sup_id END"
@@ -361,9 +376,16 @@ def _counts_sql(where: str, *, sqlite: bool) -> str:
     )  # fmt: skip
 
 
-def _counts_by_account(rows: Iterable[Sequence[Any]]) -> dict[int, Counts]:
-    """The rows of `_counts_sql`, whose columns are laid out as `Counts`, by account id."""
-    return {row[0]: cast(Counts, row) for row in rows}
+def _counts_by_account(reader: Reader, rows: Iterable[Sequence[Any]]) -> dict[int, Counts]:
+    """The rows of `_counts_sql`, laid out as `Counts`, by account id; an attitude that cannot be
+    read is named as every command that reads it names it."""
+    counts: dict[int, Counts] = {}
+    for row in rows:
+        if row[9] is not None:
+            ((cid, name, attitude),) = reader.rows(f"SELECT id, name, attitude FROM contact WHERE id = {int(row[9])}")
+            raise unreadable("contact", cid, name, "attitude", attitude)
+        counts[row[0]] = cast(Counts, row[:9])
+    return counts
 
 
 def _watched_contacts(reader: Reader, where: str, wanted: list[int] | None) -> dict[int, list[ContactView]]:
