@@ -70,7 +70,7 @@ def test_accounts_and_show_give_the_status_after_their_other_columns(kam, write_
     assert list(alpha)[:9] == ["account", "industry", "tier", "owner", "contacts", "departments", "supporters",
                                "decision_makers", "findings"]  # fmt: skip
     assert kam("accounts", "--format", "csv").stdout.splitlines()[0] == (
-        "account,industry,tier,owner,contacts,departments,supporters,decision_makers,findings,status"
+        "account,industry,tier,owner,contacts,departments,supporters,decision_makers,findings,tier_source,status"
     )
     table = kam("accounts").stdout
     assert "Status" in table.splitlines()[1] and "prospect" in table
@@ -123,7 +123,7 @@ def test_set_account_changes_each_field_says_so_and_keeps_the_history(kam):
 @pytest.mark.parametrize(("args", "words"), [
     ((), "give at least one of --owner, --tier, --industry, --renewal-date, --status, --notes"),
     (("--tier", "gold"), "--tier: unknown tier 'gold'; accepted: strategic, key, standard"),
-    (("--status", "client"), "--status: unknown account_status 'client'; accepted: customer, prospect, lost"),
+    (("--status", "client"), "--status: unknown account status 'client'; accepted: customer, prospect, lost"),
     (("--status", ""), "--status: an account always has a status"),
     (("--renewal-date", "2027-02-30"), "--renewal-date: not a date '2027-02-30'"),
 ])  # fmt: skip

@@ -313,7 +313,8 @@ def test_forget_also_erases_the_person_from_deals_and_recorded_scores(kam, write
 def test_show_has_tier_cadence_health_and_opportunities(kam, load_example):
     load_example(kam)
     (page,) = json.loads(kam("--as-of", "2026-11-23", "show", "北辰制造", "--format", "json").stdout)
-    assert page["follow_up"] == {"tier": "strategic", "tier_from_revenue": True, "cadence_days": 7, "last_interaction": None}
+    assert page["follow_up"] == {"tier": "strategic", "tier_from_revenue": True, "cadence_days": 7, "last_interaction": None,
+                                 "tier_source": "revenue"}
     assert page["health"]["score"] is None
     assert [(o["opportunity"], o["open"], o["coverage"], o["stability"]) for o in page["opportunities"]] == [
         ("设备预测性维护", True, "single", "changed"), ("2026年度备件", False, "single", "stable")]

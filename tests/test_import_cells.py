@@ -104,9 +104,9 @@ def test_every_problem_of_an_interaction_row_and_of_an_account_row_is_reported(k
                              name="i.csv")  # fmt: skip
     assert problems(kam("import", interactions, "--kind", "interactions")) == [
         "line 2, column 1 (account), value 'NoSuch': no account named 'NoSuch'; import its contacts or accounts first",
-        "line 2, column 3 (kind), value 'lunch': unknown interaction_kind 'lunch'; accepted: meeting, call, email, "
+        "line 2, column 3 (kind), value 'lunch': unknown kind of interaction 'lunch'; accepted: meeting, call, email, "
         "visit, note (or 会议, 会面, 备注, 拜访, 电话, 记录, 邮件)",
-        "line 3, column 3 (kind), value 'lunch': unknown interaction_kind 'lunch'; accepted: meeting, call, email, "
+        "line 3, column 3 (kind), value 'lunch': unknown kind of interaction 'lunch'; accepted: meeting, call, email, "
         "visit, note (or 会议, 会面, 备注, 拜访, 电话, 记录, 邮件)",
         "line 3, column 4 (contacts), value 'Zed': 'Zed' names nobody at ACME",
     ]
@@ -151,7 +151,7 @@ def test_a_contact_problem_names_the_column_as_the_header_writes_it(kam, write_c
     for header, role_column, boss_column in CONTACT_HEADERS:
         path = write_csv(f"{header}\nACME,王强,,,,boss,\nACME,李四,,,,,Nobody\n")
         assert problems(kam("import", path)) == [
-            f"line 2, {role_column}, value 'boss': unknown roles 'boss'; accepted: decision_maker, influencer, user, "
+            f"line 2, {role_column}, value 'boss': unknown role 'boss'; accepted: decision_maker, influencer, user, "
             "procurement, finance, it, legal, champion, blocker (or coach, decision maker, economic buyer, end user, "
             "kdm, sponsor, 使用者, 内部支持者, 决策者, 反对者, 影响者, 技术, 支持者, 法务, 财务, 采购, 阻碍者)",
             f"line 3, {boss_column}, value 'Nobody': 'Nobody' names nobody at ACME",

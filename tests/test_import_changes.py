@@ -83,7 +83,7 @@ def test_a_dry_run_lists_a_changed_manager_and_an_empty_list_when_nothing_change
     kam("import", write_csv(FIRST, name="one.csv"))
     moved = write_csv(HEADER + "华信银行,李总,,,,,,张三,\n华信银行,张三,,,,,,,\n", name="two.csv")
     assert kam("import", moved, "--dry-run").stdout.splitlines()[:2] == [
-        "李总: reports_to (empty) → 张三", "张三: new contact at 华信银行"]  # fmt: skip
+        "李总: reports to (empty) → 张三", "张三: new contact at 华信银行"]  # fmt: skip
     same = kam("import", write_csv(FIRST, name="same.csv"), "--dry-run", "--format", "json")
     assert same.exit_code == 0 and json.loads(same.stdout) == []
 
@@ -118,7 +118,7 @@ def test_a_dash_unlinks_an_opportunitys_contacts_and_clears_its_amount(kam, writ
     result = kam("import", write_csv("account,name,amount,stage,contacts\n华信银行,续约,-,,-\n", name="p.csv"),
                  "--kind", "opportunities", "--dry-run")  # fmt: skip
     assert result.stdout == (
-        "华信银行: opportunity 续约: amount 1000000 → (cleared)\n"
+        "华信银行: opportunity 续约: amount 1,000,000 → (cleared)\n"
         "华信银行: opportunity 续约: contacts 王强 → (cleared)\n"
         "would import p.csv: 0 created, 1 updated, 0 unchanged, 0 skipped, 2 fields cleared\n"
     ), result.stderr

@@ -76,7 +76,7 @@ def test_dates_out_of_range_in_every_csv_are_refused_with_their_location(kam, wr
 def test_dates_out_of_range_in_options_are_refused(kam, day):
     kam("add", "ACME", "A")
     refused(kam("leave", "A", "--on", day), f"kam: --on: date '{day}' is out of range; {RANGE}")
-    refused(kam("set", "A", "--change-date", day), f"kam: date '{day}' is out of range; {RANGE}")
+    refused(kam("set", "A", "--change-date", day), f"kam: --change-date: date '{day}' is out of range; {RANGE}")
     refused(kam("log", "ACME", "a call", "--on", day), f"kam: --on: date '{day}' is out of range")
     refused(kam("check", "--due", day), f"kam: --due: date '{day}' is out of range")
     assert kam("leave", "A", "--on", "2026-12-10").exit_code == 0

@@ -20,10 +20,10 @@ def test_tree_is_readable_without_colour(kam):
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
         "北辰制造\n"
-        "└── 蒋涛 · 厂长 · 生产部 [decision_maker] power:final + support  ⚑ single point\n"
-        "    └── 沈丽 · 生产计划经理 · 生产部 [influencer] power:major ++ strong support\n"
-        "        └── 韩冰 · 设备主管 · 设备部 [user, champion] power:execution + support  ⚑ left 2026-10-31  ⚑ no successor\n"
-        "            └── 杨帆 · 设备工程师 · 设备部 [user] power:execution 0 neutral\n"
+        "└── 蒋涛 · 厂长 · 生产部 [decision maker] power: final say + support  ⚑ single point\n"
+        "    └── 沈丽 · 生产计划经理 · 生产部 [influencer] power: strong influence ++ strong support\n"
+        "        └── 韩冰 · 设备主管 · 设备部 [user, champion] power: feedback + support  ⚑ left 2026-10-31  ⚑ no successor\n"
+        "            └── 杨帆 · 设备工程师 · 设备部 [user] power: feedback 0 neutral\n"
         "Coverage: 3 active contacts, 2 departments, 2 supporters, 1 decision maker, 1 single point (蒋涛)\n"
     )
 

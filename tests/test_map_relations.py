@@ -23,13 +23,13 @@ def test_the_tree_shows_each_relation_under_both_of_its_people(kam):
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
         "北辰制造\n"
-        "└── 蒋涛 · 厂长 · 生产部 [decision_maker] power:final + support  ⚑ single point\n"
+        "└── 蒋涛 · 厂长 · 生产部 [decision maker] power: final say + support  ⚑ single point\n"
         "    │   ← trusted by 杨帆\n"
-        "    └── 沈丽 · 生产计划经理 · 生产部 [influencer] power:major ++ strong support\n"
+        "    └── 沈丽 · 生产计划经理 · 生产部 [influencer] power: strong influence ++ strong support\n"
         "        │   referred → 杨帆\n"
-        "        └── 韩冰 · 设备主管 · 设备部 [user, champion] power:execution + support  ⚑ left 2026-10-31  ⚑ no successor\n"
+        "        └── 韩冰 · 设备主管 · 设备部 [user, champion] power: feedback + support  ⚑ left 2026-10-31  ⚑ no successor\n"
         "            │   peer ↔ 杨帆\n"
-        "            └── 杨帆 · 设备工程师 · 设备部 [user] power:execution 0 neutral\n"
+        "            └── 杨帆 · 设备工程师 · 设备部 [user] power: feedback 0 neutral\n"
         "                    trusts → 蒋涛\n"
         "                    ← referred by 沈丽\n"
         "                    peer ↔ 韩冰\n"

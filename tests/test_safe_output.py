@@ -164,8 +164,8 @@ def test_an_export_on_a_full_disk_leaves_the_previous_file(kam, seeded, tmp_path
     out.write_text("the previous export\n")
     real_write = csvio.write_csv
 
-    def write_then_fill_the_disk(rows, header, *, out=None):
-        real_write(list(rows)[:2], header, out=out)
+    def write_then_fill_the_disk(rows, header, *, out=None, **options):
+        real_write(list(rows)[:2], header, out=out, **options)
         out.flush()
         no_space()
 

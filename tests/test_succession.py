@@ -223,7 +223,7 @@ def test_forget_erases_the_person_at_every_account_they_moved_between(kam, write
     kam("import", write_csv(SEED))
     kam("--as-of", "2026-11-22", "leave", "wang@acme.example", "--on", "2026-11-01", "--moved-to", "NewCo")
     result = kam("forget", "wang@acme.example", "--yes")
-    assert result.exit_code == 0 and "1 record(s) at other accounts" in result.stderr
+    assert result.exit_code == 0 and "their 1 record at another account" in result.stderr
     assert json.loads(kam("contacts", "NewCo", "--format", "json").stdout) == []
     assert "Wang" not in {c["name"] for c in json.loads(kam("contacts", "ACME", "--format", "json").stdout)}
     if isolated_db.path is not None:  # a SQLite file is vacuumed: the bytes are gone too

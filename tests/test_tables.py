@@ -50,7 +50,7 @@ def test_a_bad_cell_is_located_and_nothing_is_written(kam, write_csv, isolated_d
     result = kam("import", path, "--kind", "accounts")
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
-    assert lines[0].startswith(f"kam: {path}, line 2, column 7 (续约意向), value 'maybe': unknown renewal_intent 'maybe'; accepted: proactive, satisfied, unclear")
+    assert lines[0].startswith(f"kam: {path}, line 2, column 7 (续约意向), value 'maybe': unknown renewal intent 'maybe'; accepted: proactive, satisfied, unclear")
     assert lines[1] == f"kam: {path}, line 3, column 9 (NPS), value '11': '11' is out of range; expected between 0 and 10"
     assert lines[2] == f"kam: {path}, line 4, column 5 (年采购额), value '-5': '-5' is out of range; expected at least 0"
     assert lines[3] == "kam: nothing was written (3 problems)"
@@ -131,7 +131,7 @@ def test_interactions_import_and_a_meeting_with_a_successor_completes_the_handov
     assert {p["step"]: (p["status"], p["done_on"]) for p in plan}["first_meeting"] == ("done", "2026-11-20")
     assert "0 created, 0 updated, 2 unchanged" in kam("import", path, "--kind", "interactions").stdout
     bad = kam("import", write_csv("客户,日期,类型\n华东电力集团,2026-11-20,lunch\n", name="bad.csv"), "--kind", "interactions")
-    assert bad.exit_code == 2 and "column 3 (类型), value 'lunch': unknown interaction_kind 'lunch'" in bad.stderr
+    assert bad.exit_code == 2 and "column 3 (类型), value 'lunch': unknown kind of interaction 'lunch'" in bad.stderr
 
 
 def test_the_example_files_import_cleanly(kam):

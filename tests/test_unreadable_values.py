@@ -90,7 +90,7 @@ def test_kam_set_overwrites_a_damaged_value_and_history_keeps_the_stored_text(ka
     cid = damage.apply(isolated_db)
     result = kam("set", "王建华", damage.option, damage.good)
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.splitlines()[0] == f"王建华: changed {damage.column}"  # then what it did to the plan
+    assert result.stderr.splitlines()[0] == f"王建华: changed {damage.column.replace('_', ' ')}"  # then what it did to the plan
     assert isolated_db.rows(f"SELECT {damage.column} FROM contact WHERE id = ?", (cid,)) == [(damage.stored,)]
     assert kam("map", "华东电力集团").exit_code == 0
     assert kam("check").exit_code == 1  # the example's findings, as before the damage

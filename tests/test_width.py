@@ -149,16 +149,16 @@ EXPECTED["en"]["contacts", 80] = """\
 Name:        司马长风
 Title:       副总经理
 Department:  总经办
-Roles:       decision_maker
-Power:       final
+Roles:       decision maker
+Power:       final say
 Attitude:    + support
 Status:      active
 
 Name:        王建华
 Title:       采购总监
 Department:  采购部
-Roles:       procurement, decision_maker
-Power:       major
+Roles:       procurement, decision maker
+Power:       strong influence
 Attitude:    ++ strong support
 Reports to:  司马长风
 Status:      leaving
@@ -167,8 +167,8 @@ Change date: 2026-12-10
 Name:        阿依古丽·买买提
 Title:       信息中心主任
 Department:  信息中心
-Roles:       it, influencer
-Power:       major
+Roles:       IT, influencer
+Power:       strong influence
 Attitude:    0 neutral
 Reports to:  司马长风
 Status:      active
@@ -178,13 +178,13 @@ Change date: 2027-06-01
 
 EXPECTED["en"]["contacts", 200] = """\
 华东电力集团有限公司上海分公司
-┏━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━┓
-┃ Name            ┃ Title        ┃ Department ┃ Roles                       ┃ Power ┃ Attitude          ┃ Reports to ┃ Status  ┃ Change date ┃ Successor ┃
-┡━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━┩
-│ 司马长风        │ 副总经理     │ 总经办     │ decision_maker              │ final │ + support         │            │ active  │             │           │
-│ 王建华          │ 采购总监     │ 采购部     │ procurement, decision_maker │ major │ ++ strong support │ 司马长风   │ leaving │ 2026-12-10  │           │
-│ 阿依古丽·买买提 │ 信息中心主任 │ 信息中心   │ it, influencer              │ major │ 0 neutral         │ 司马长风   │ active  │ 2027-06-01  │           │
-└─────────────────┴──────────────┴────────────┴─────────────────────────────┴───────┴───────────────────┴────────────┴─────────┴─────────────┴───────────┘
+┏━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━┓
+┃ Name            ┃ Title        ┃ Department ┃ Roles                       ┃ Power            ┃ Attitude          ┃ Reports to ┃ Status  ┃ Change date ┃ Successor ┃
+┡━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━┩
+│ 司马长风        │ 副总经理     │ 总经办     │ decision maker              │ final say        │ + support         │            │ active  │             │           │
+│ 王建华          │ 采购总监     │ 采购部     │ procurement, decision maker │ strong influence │ ++ strong support │ 司马长风   │ leaving │ 2026-12-10  │           │
+│ 阿依古丽·买买提 │ 信息中心主任 │ 信息中心   │ IT, influencer              │ strong influence │ 0 neutral         │ 司马长风   │ active  │ 2027-06-01  │           │
+└─────────────────┴──────────────┴────────────┴─────────────────────────────┴──────────────────┴───────────────────┴────────────┴─────────┴─────────────┴───────────┘
 """
 
 EXPECTED["en"]["accounts", 80] = """\
@@ -259,7 +259,7 @@ Accounts by tier and health band
 │ strategic │ 0   │ 1      │ 0     │ 0        │ 1     │
 │ key       │ 1   │ 0      │ 0     │ 0        │ 1     │
 │ standard  │ 0   │ 0      │ 0     │ 0        │ 0     │
-│ none      │ 0   │ 0      │ 0     │ 0        │ 0     │
+│ no tier   │ 0   │ 0      │ 0     │ 0        │ 0     │
 └───────────┴─────┴────────┴───────┴──────────┴───────┘
 Single-threaded deals (open, at least 1,000,000): 1 of 2 (50%), amount
   15,000,000
@@ -269,9 +269,10 @@ Amount:      15,000,000
 Stage:       negotiation
 Close:       2026-12-20
 Contacts:    王建华
-Stability:   at_risk
+Stability:   at risk
 
 Open deals whose key person changed in the last 90 days: 0, amount 0
+Key-people changes, 12 months: no key-person changes in 12 months
 Coverage per account owner
 Owner:             Li Lei
 Accounts:          1
@@ -291,7 +292,6 @@ No decision maker: 0
 Open deals:        1
 Single-threaded:   1
 
-no key-person changes in 12 months
 """
 
 EXPECTED["en"]["report", 200] = """\
@@ -303,15 +303,16 @@ Accounts by tier and health band
 │ strategic │ 0   │ 1      │ 0     │ 0        │ 1     │
 │ key       │ 1   │ 0      │ 0     │ 0        │ 1     │
 │ standard  │ 0   │ 0      │ 0     │ 0        │ 0     │
-│ none      │ 0   │ 0      │ 0     │ 0        │ 0     │
+│ no tier   │ 0   │ 0      │ 0     │ 0        │ 0     │
 └───────────┴─────┴────────┴───────┴──────────┴───────┘
 Single-threaded deals (open, at least 1,000,000): 1 of 2 (50%), amount 15,000,000
 ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━┓
 ┃ Account                        ┃ Opportunity      ┃ Amount     ┃ Stage       ┃ Close      ┃ Contacts ┃ Stability ┃
 ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━┩
-│ 华东电力集团有限公司上海分公司 │ 2027年度运维续约 │ 15,000,000 │ negotiation │ 2026-12-20 │ 王建华   │ at_risk   │
+│ 华东电力集团有限公司上海分公司 │ 2027年度运维续约 │ 15,000,000 │ negotiation │ 2026-12-20 │ 王建华   │ at risk   │
 └────────────────────────────────┴──────────────────┴────────────┴─────────────┴────────────┴──────────┴───────────┘
 Open deals whose key person changed in the last 90 days: 0, amount 0
+Key-people changes, 12 months: no key-person changes in 12 months
 Coverage per account owner
 ┏━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┓
 ┃ Owner    ┃ Accounts ┃ Contacts ┃ Per account ┃ Thin accounts ┃ No decision maker ┃ Open deals ┃ Single-threaded ┃
@@ -319,7 +320,6 @@ Coverage per account owner
 │ Li Lei   │ 1        │ 2        │ 2.0         │ 1             │ 0                 │ 1          │ 0               │
 │ 欧阳明月 │ 1        │ 3        │ 3.0         │ 0             │ 0                 │ 1          │ 1               │
 └──────────┴──────────┴──────────┴─────────────┴───────────────┴───────────────────┴────────────┴─────────────────┘
-no key-person changes in 12 months
 """
 
 EXPECTED["en"]["show", 80] = """\
@@ -337,16 +337,16 @@ Relationships
 Name:        司马长风
 Title:       副总经理
 Department:  总经办
-Roles:       decision_maker
-Power:       final
+Roles:       decision maker
+Power:       final say
 Attitude:    + support
 Status:      active
 
 Name:        王建华
 Title:       采购总监
 Department:  采购部
-Roles:       procurement, decision_maker
-Power:       major
+Roles:       procurement, decision maker
+Power:       strong influence
 Attitude:    ++ strong support
 Reports to:  司马长风
 Status:      leaving
@@ -355,8 +355,8 @@ Change date: 2026-12-10
 Name:        阿依古丽·买买提
 Title:       信息中心主任
 Department:  信息中心
-Roles:       it, influencer
-Power:       major
+Roles:       IT, influencer
+Power:       strong influence
 Attitude:    0 neutral
 Reports to:  司马长风
 Status:      active
@@ -370,7 +370,7 @@ Open:        open
 Close:       2026-12-20
 Contacts:    王建华
 Coverage:    single
-Stability:   at_risk
+Stability:   at risk
 
 Open handovers
 ┏━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━┓
@@ -437,18 +437,18 @@ Tier: strategic, follow up every 7 days; last interaction: 2026-11-18
 Health: 68.0 (yellow): (usage 72 → 7 pts × 30 + renewal intent satisfied → 7 pts × 30 + P1 tickets 1 → 6 pts × 20 + NPS 8 → 7 pts × 20) / 100 × 10 = 68
 Coverage: 3 active contacts, 3 departments, 2 supporters, 2 decision makers, single points: 司马长风
 Relationships
-┏━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━┓
-┃ Name            ┃ Title        ┃ Department ┃ Roles                       ┃ Power ┃ Attitude          ┃ Reports to ┃ Status  ┃ Change date ┃ Successor ┃
-┡━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━┩
-│ 司马长风        │ 副总经理     │ 总经办     │ decision_maker              │ final │ + support         │            │ active  │             │           │
-│ 王建华          │ 采购总监     │ 采购部     │ procurement, decision_maker │ major │ ++ strong support │ 司马长风   │ leaving │ 2026-12-10  │           │
-│ 阿依古丽·买买提 │ 信息中心主任 │ 信息中心   │ it, influencer              │ major │ 0 neutral         │ 司马长风   │ active  │ 2027-06-01  │           │
-└─────────────────┴──────────────┴────────────┴─────────────────────────────┴───────┴───────────────────┴────────────┴─────────┴─────────────┴───────────┘
+┏━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━┓
+┃ Name            ┃ Title        ┃ Department ┃ Roles                       ┃ Power            ┃ Attitude          ┃ Reports to ┃ Status  ┃ Change date ┃ Successor ┃
+┡━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━┩
+│ 司马长风        │ 副总经理     │ 总经办     │ decision maker              │ final say        │ + support         │            │ active  │             │           │
+│ 王建华          │ 采购总监     │ 采购部     │ procurement, decision maker │ strong influence │ ++ strong support │ 司马长风   │ leaving │ 2026-12-10  │           │
+│ 阿依古丽·买买提 │ 信息中心主任 │ 信息中心   │ IT, influencer              │ strong influence │ 0 neutral         │ 司马长风   │ active  │ 2027-06-01  │           │
+└─────────────────┴──────────────┴────────────┴─────────────────────────────┴──────────────────┴───────────────────┴────────────┴─────────┴─────────────┴───────────┘
 Opportunities
 ┏━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━┓
 ┃ Opportunity      ┃ Amount     ┃ Stage       ┃ Open ┃ Close      ┃ Contacts ┃ Coverage ┃ Stability ┃
 ┡━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━┩
-│ 2027年度运维续约 │ 15,000,000 │ negotiation │ open │ 2026-12-20 │ 王建华   │ single   │ at_risk   │
+│ 2027年度运维续约 │ 15,000,000 │ negotiation │ open │ 2026-12-20 │ 王建华   │ single   │ at risk   │
 └──────────────────┴────────────┴─────────────┴──────┴────────────┴──────────┴──────────┴───────────┘
 Open handovers
 ┏━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━┓
@@ -569,10 +569,10 @@ def test_the_map_fits_80_columns_and_never_breaks_a_name(kam, write_csv, monkeyp
     assert columns_of("\n".join(lines)) <= 80
     assert lines[:5] == [
         BIG,
-        "└── 司马长风 · 副总经理 · 总经办 [decision_maker] power:final + support",
+        "└── 司马长风 · 副总经理 · 总经办 [decision maker] power: final say + support",
         "    │   ⚑ single point",
-        "    ├── 王建华 · 采购总监 · 采购部 [procurement, decision_maker] power:major",
-        "    │       ++ strong support  ⚑ leaving 2026-12-10  ⚑ no successor",
+        "    ├── 王建华 · 采购总监 · 采购部 [procurement, decision maker] power: strong",
+        "    │       influence ++ strong support  ⚑ leaving 2026-12-10  ⚑ no successor",
     ]
     assert lines[-2:] == [
         "Coverage: 3 active contacts, 3 departments, 2 supporters, 2 decision makers, 1",

@@ -296,6 +296,9 @@ def _loader() -> Any:
     Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"),
                                  list("-+0123456789"))  # fmt: skip
     Loader.add_constructor("tag:yaml.org,2002:float", written)
+    # a date (`due: 2026-12-31`) stays the text it is written as: kam reads it as it reads --due, and
+    # a day that does not exist is a message about the key, not a crash of the YAML reader
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: str(node.value))
     return Loader
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .. import __version__, i18n
+from .. import __version__, i18n, messages
 from ..errors import KamError
 from . import accounts, admin, checking, contacts, exporting, importing, mapping, reports, showing, succession
 from .common import KamCommand, State, examples, fail
@@ -41,8 +41,10 @@ def main_options(
     config: Annotated[str | None, typer.Option("--config", help="YAML config. Default: $KAM_CONFIG, else kam.yaml beside the database.", metavar="PATH")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Take this date (YYYY-MM-DD) as today for every date computation.", metavar="DATE")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Language of tables, labels and messages: zh or en. Default: $KAM_LANG, else the locale.", metavar="zh|en")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but data and errors: import, health --record and backup are silent on success.")] = False,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)] = False,
 ) -> None:  # fmt: skip
+    messages.be_quiet(quiet)
     try:
         i18n.use(i18n.language_from(lang))
     except KamError as exc:
@@ -58,6 +60,7 @@ def main_options(
     ctx.obj = State(db_option=db, config_option=config, as_of=day)
     ctx.call_on_close(ctx.obj.close)
     ctx.call_on_close(lambda: i18n.use("en"))  # the language is this run's (several runs share a process in tests)
+    ctx.call_on_close(lambda: messages.be_quiet(False))  # and so is -q
 
 
 for module in (importing, contacts, accounts, succession, mapping, showing, checking, reports, exporting, admin):
@@ -66,6 +69,7 @@ for _info in app.registered_commands:  # every command's usage line names its ar
     _info.cls = KamCommand
 
 GLOBAL_WITH_VALUE = ("--db", "--config", "--as-of", "--lang")
+GLOBAL_FLAGS = ("-q", "--quiet")
 
 
 def hoist_global_options(argv: list[str]) -> list[str]:
@@ -79,7 +83,9 @@ def hoist_global_options(argv: list[str]) -> list[str]:
             rest.extend(argv[i:])
             break
         name = arg.split("=", 1)[0]
-        if name in GLOBAL_WITH_VALUE and rest:
+        if arg in GLOBAL_FLAGS and rest:
+            front.append(arg)
+        elif name in GLOBAL_WITH_VALUE and rest:
             if "=" in arg:
                 front.append(arg)
             elif i + 1 < len(argv):
@@ -101,7 +107,7 @@ def invoked_command(argv: list[str]) -> str | None:
         arg = argv[i]
         if arg in GLOBAL_WITH_VALUE:
             i += 2
-        elif arg.split("=", 1)[0] in GLOBAL_WITH_VALUE:
+        elif arg.split("=", 1)[0] in GLOBAL_WITH_VALUE or arg in GLOBAL_FLAGS:
             i += 1
         elif arg.startswith("-"):
             return None

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import ngettext
 from ..storage.stored_values import KEYS, integrity_problems, scan
-from .common import Format, FormatOption, State, err, examples, guarded, state
+from .common import Format, FormatOption, State, examples, guarded, note, state
 
 
 def register(app: typer.Typer) -> None:
@@ -34,7 +35,7 @@ def backup(
 
     st = state(ctx)
     size = copy_database(st.db(), file)
-    err(f"backed up {display_location(st.location)} to {file} ({size:,} bytes)")
+    note(f"backed up {display_location(st.location)} to {file} ({size:,} bytes)")
 
 
 @guarded
@@ -60,9 +61,16 @@ def db_info(
         record["schema_version"] = db.schema_version()
         record.update(db.counts())
     if format is Format.table:
-        emit([{"key": k, "value": v} for k, v in record.items()], "table", [("key", "What"), ("value", "Value")])
+        # the rows as words: `schema version`, `health scores`, not the keys and table names of the JSON
+        rows = [{"key": _DB_ROWS.get(k, k.replace("_", " ")), "value": v} for k, v in record.items()]
+        emit(rows, "table", [("key", "What"), ("value", "Value")])
     else:
         emit([record], format.value, [])
+
+
+_DB_ROWS = {"account": "accounts", "contact": "contacts", "relation": "relations", "change": "history rows",
+            "handover": "handover plans", "interaction": "interactions", "opportunity": "opportunities",
+            "health_score": "health scores"}  # fmt: skip
 
 
 def _check(st: State, format: Format) -> int:
@@ -80,7 +88,10 @@ def _check(st: State, format: Format) -> int:
     if records or format is not Format.table:
         emit(records, format.value, columns, fields=KEYS)
     values = len(records) - len(integrity)
-    note = "integrity check: " + (("ok" if not integrity else f"{len(integrity)} problem(s)") if sqlite
+    integrity_note = "integrity check: " + (("ok" if not integrity else ngettext("{n} problem", "{n} problems", len(integrity)).format(n=len(integrity))) if sqlite
                                   else "skipped (a server checks its own files)")  # fmt: skip
-    err(f"{values} unreadable stored value{'' if values == 1 else 's'}; {note}")
+    note(
+        ngettext("{n} unreadable stored value", "{n} unreadable stored values", values).format(n=values)
+        + f"; {integrity_note}"
+    )
     return 1 if records else 0

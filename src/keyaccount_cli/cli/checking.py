@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .. import i18n
+from .. import i18n, messages
 from ..domain.checks import Severity
 from ..domain.labels import label
 from ..i18n import N_, ngettext
-from .common import Format, FormatOption, State, err, examples, guarded, one_of, state
+from .common import Format, FormatOption, State, examples, guarded, note, one_of, state
 
 if TYPE_CHECKING:
     from ..domain.checks import CheckOptions
@@ -46,6 +46,7 @@ def check(
     from ..storage.reading import read_tricks
 
     st = state(ctx)
+    quiet = quiet or messages.quiet()  # `kam -q check` is `kam check --quiet`
     opts = check_options(st.config(), st.today, due)
     # the findings of a big book are hundreds of thousands of tuples and strings, none in a cycle: no
     # cycle collection while they are made, and none after while they are still there to walk through
@@ -73,8 +74,10 @@ def _report(
         if not quiet:
             if format is Format.table:
                 n = len(book.accounts)
-                err(ngettext("no findings: {n} account checked up to {date}", "no findings: {n} accounts checked up to {date}", n)
-                    .format(n=n, date=opts.horizon.isoformat()))  # fmt: skip
+                checked = ngettext(
+                    "no findings: {n} account checked up to {day}", "no findings: {n} accounts checked up to {day}", n
+                )
+                note(checked.format(n=n, day=opts.horizon.isoformat()))
             else:
                 emit([], format.value, columns)
         return 0

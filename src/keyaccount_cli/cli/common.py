@@ -20,6 +20,7 @@ import typer
 from typer.core import TyperCommand
 
 from ..domain.vocab import VOCABULARIES
+from ..messages import note
 from ..storage.failures import driver_error
 from ..storage.location import is_url, sqlite_path
 from ..storage.private_files import make_owner_only
@@ -85,7 +86,7 @@ class State:
     def location(self) -> str:
         from ..storage.location import resolve_location
 
-        return resolve_location(self.db_option, typer.get_app_dir("kam"))
+        return resolve_location(self.db_option, app_dir())
 
     def config(self) -> Config:
         if self._config is None:
@@ -157,6 +158,16 @@ class State:
         return self.as_of or date.today()
 
 
+def app_dir() -> str:
+    """kam's application directory (where `kam.db` and `kam.yaml` are looked for), as click finds it,
+    except that an empty or relative XDG_CONFIG_HOME means `~/.config`, as the XDG spec says (click
+    would take the current directory)."""
+    where = typer.get_app_dir("kam")
+    if not os.path.isabs(where):
+        where = os.path.join(os.path.expanduser("~"), ".config", "kam")
+    return where
+
+
 def state(ctx: typer.Context) -> State:
     obj = ctx.find_root().obj
     if obj is None:
@@ -165,7 +176,11 @@ def state(ctx: typer.Context) -> State:
 
 
 def err(message: str) -> None:
+    """A problem on stderr (`kam: …`), written even with `-q`; what a command did is a `note()`."""
     sys.stderr.write(message + "\n")
+
+
+__all__ = ["note"]  # what a command did, on stderr unless -q (messages.note)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -248,6 +263,17 @@ def _masked(message: str, ctx: typer.Context | None) -> str:
     from ..storage.location import mask_secrets
 
     return mask_secrets(message, state(ctx).location) if ctx is not None else message
+
+
+def option_word(st: State, vocabulary: str, option: str, text: str) -> str:
+    """The canonical value of `text` given to `option`; a word the vocabulary does not know is an
+    error that names the option (`--kind: unknown kind of interaction 'lunch'; accepted: …`)."""
+    from ..domain.vocab import VocabError
+
+    try:
+        return st.config().vocabulary.one(vocabulary, text)
+    except VocabError as exc:
+        raise fail(f"{option}: {exc}") from None
 
 
 def parse_day(value: str | None, option: str) -> date | None:

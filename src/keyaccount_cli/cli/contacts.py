@@ -10,7 +10,7 @@ from .. import i18n
 from ..domain.labels import label
 from ..i18n import N_, _
 from ..importing.columns import chinese_header
-from .common import AccountOption, Format, FormatOption, err, examples, guarded, one_of, state
+from .common import AccountOption, Format, FormatOption, examples, guarded, note, one_of, option_word, state
 from .succession import say_plans
 
 
@@ -82,9 +82,12 @@ ChangeKind = Annotated[
 Notes = Annotated[str | None, typer.Option("--notes", metavar="TEXT")]
 
 
+_RENAME = {"role": "roles", "power": "decision_power", "concern": "concerns", "risk": "change_risk"}
+OPTIONS = {field: "--" + option for option, field in _RENAME.items()}  # a field → its option, where they differ
+
+
 def _fields(**given: Any) -> dict[str, Any]:
-    rename = {"role": "roles", "power": "decision_power", "concern": "concerns", "risk": "change_risk"}
-    return {rename.get(k, k): v for k, v in given.items()}
+    return {_RENAME.get(k, k): v for k, v in given.items()}
 
 
 @guarded
@@ -114,20 +117,17 @@ def contacts(
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """The account's relationship table."""
-    from ..render.output import attitude_label, emit, shown
+    from ..render.output import contact_cells, emit
     from ..services.listing import account_contacts
+    from ..services.records import CONTACT_KEYS
 
     view, records = account_contacts(state(ctx).reader(), account)
-    left = ("left", shown("status", "left"))
+    left = ("left", label("status", "left"))  # as stored (JSON, CSV), as shown (a table)
     if format is Format.table:
-        for r in records:
-            r["roles"] = ", ".join(shown("roles", r["roles"]))
-            r["attitude"] = attitude_label(r["attitude"])
-            r["decision_power"] = shown("decision_power", r["decision_power"])
-            r["status"] = shown("status", r["status"])
+        records = [contact_cells(r) for r in records]
     emit(records, format.value, CONTACT_COLUMNS, title=view.name,
          empty=_("{account} has no contacts").format(account=view.name),
-         style=lambda r: "dim" if r["status"] in left else None)  # fmt: skip
+         style=lambda r: "dim" if r["status"] in left else None, fields=CONTACT_KEYS)  # fmt: skip
 
 
 # the relationship table of `kam contacts` and `kam show`
@@ -157,9 +157,9 @@ def add(
     values = option_values(st.config().vocabulary, _fields(
         name=name, email=email, phone=phone, title=title, department=department, role=role, power=power,
         attitude=attitude, concern=concern, can_sign=can_sign, project_owner=project_owner, status=status,
-        risk=risk, change_date=change_date, change_kind=change_kind, notes=notes))  # fmt: skip
+        risk=risk, change_date=change_date, change_kind=change_kind, notes=notes), OPTIONS)  # fmt: skip
     added = add_contact(st.db(create=True), account, values, reports_to=reports_to, now=st.now)
-    err(_("added {name} (#{id}) to {account}").format(name=added.name, id=added.id, account=added.account)
+    note(_("added {name} (#{id}) to {account}").format(name=added.name, id=added.id, account=added.account)
         + (_(" (new account)") if added.new_account else ""))  # fmt: skip
 
 
@@ -185,14 +185,16 @@ def set_fields(
     values = option_values(st.config().vocabulary, _fields(
         name=name, email=email, phone=phone, title=title, department=department, role=role, power=power,
         attitude=attitude, concern=concern, can_sign=can_sign, project_owner=project_owner, status=status,
-        risk=risk, change_date=change_date, change_kind=change_kind, notes=notes))  # fmt: skip
+        risk=risk, change_date=change_date, change_kind=change_kind, notes=notes), OPTIONS)  # fmt: skip
     check_changes(values, reports_to)
     done = set_contact(st.db(), contact, values, reports_to=reports_to, account=account,
                        offsets=st.config().deadlines, today=st.today, now=st.now,
                        horizon=st.config().history_horizon_days)  # fmt: skip
-    fields = [chinese_header("contacts", f) or f for f in done.fields] if i18n.current() != "en" else done.fields
-    err(_("{name}: changed {fields}").format(name=done.name, fields=", ".join(fields)) if fields
-        else _("{name}: nothing changed").format(name=done.name))  # fmt: skip
+    changed = [f for f in done.fields if f != "name_key"]  # the key follows the name
+    english = i18n.current() == "en"
+    fields = [f.replace("_", " ") if english else chinese_header("contacts", f) or f for f in changed]
+    note(_("{name}: changed {fields}").format(name=done.name, fields=", ".join(fields)) if fields
+         else _("{name}: nothing changed").format(name=done.name))  # fmt: skip
     say_plans(contact, done.plans, st.config().history_horizon_days)
 
 
@@ -211,16 +213,18 @@ def relate(
     account: AccountOption = None,
 ) -> None:
     """Record a relation between two contacts of one account."""
+    from ..domain.labels import label
     from ..services.contacts import relate as record_relation
 
     st = state(ctx)
-    k = st.config().vocabulary.one("relation_kind", kind)
+    k = option_word(st, "relation_kind", "--kind", kind)
     r = record_relation(st.db(), contact, other, k, remove=remove, account=account, now=st.now)
+    said = label("relation_kind", k)
     if remove:
         msg = _("removed {name} {kind} {other}") if r.done else _("there was no relation {name} {kind} {other}")
     else:
         msg = _("recorded {name} {kind} {other}") if r.done else _("already recorded: {name} {kind} {other}")
-    err(msg.format(name=r.name, kind=label("relation_kind", k), other=r.other))
+    note(msg.format(name=r.name, kind=said, other=r.other))
 
 
 @guarded
@@ -248,34 +252,28 @@ def successor(
         raise KamError("name the successor (kam successor CONTACT OTHER) or ask for --suggest")
     done = record_successor(st.db(), contact, other, account=account, offsets=st.config().deadlines,
                             today=st.today, now=st.now, horizon=st.config().history_horizon_days)  # fmt: skip
-    err(_("{name}: successor → {successor}").format(name=done.name, successor=done.successor)
+    note(_("{name}: successor → {successor}").format(name=done.name, successor=done.successor)
         + ("" if done.changed else _(" (already recorded)")))  # fmt: skip
     say_plans(contact, done.plans, st.config().history_horizon_days)
 
 
 def _suggest(st: Any, contact: str, account: str | None, format: Format) -> None:
-    from ..render.output import emit, shown
-    from ..services.listing import successor_candidates
+    from ..render.output import contact_cells, emit
+    from ..services.listing import CANDIDATE_KEYS, candidate_records, successor_candidates
 
     c, view, ranked = successor_candidates(st.reader(), contact, account)
     if not ranked and format is Format.table:
-        err(_("no candidates: {account} has nobody else who is active and staying; kam add a contact first")
+        note(_("no candidates: {account} has nobody else who is active and staying; kam add a contact first")
             .format(account=view.name))  # fmt: skip
         return
-    records: list[dict[str, Any]] = [{
-        "rank": i, "id": k.contact.id, "name": k.contact.name, "email": k.contact.email, "title": k.contact.title,
-        "department": k.contact.department, "decision_power": k.contact.decision_power,
-        "attitude": k.contact.attitude, "score": k.score, "reasons": k.reasons,
-    } for i, k in enumerate(ranked, 1)]  # fmt: skip
+    records = candidate_records(ranked)
     if format is Format.table:
-        for r in records:
-            r["reasons"] = "; ".join(r["reasons"])
-            r["decision_power"] = shown("decision_power", r["decision_power"])
-            r["attitude"] = shown("attitude", r["attitude"])
+        records = [contact_cells(dict(r, reasons="; ".join(r["reasons"]))) for r in records]
     emit(records, format.value, [("rank", "#"), ("name", N_("Name")), ("title", N_("Title")),
          ("department", N_("Department")), ("decision_power", N_("Power")), ("attitude", N_("Attitude")),
          ("reasons", N_("Why"))],
-         title=_("Successor candidates for {name} ({account})").format(name=c.name, account=view.name))  # fmt: skip
+         title=_("Successor candidates for {name} ({account})").format(name=c.name, account=view.name),
+         fields=CANDIDATE_KEYS)  # fmt: skip
 
 
 @guarded
@@ -293,10 +291,13 @@ def history(
     """The change history of a contact or of an account.
 
     An account's history holds its own changes and its contacts'."""
-    from ..render.output import emit
-    from ..services.listing import change_history, history_time
+    from ..render.output import emit, history_cells
+    from ..services.listing import HISTORY_KEYS, change_history, history_time
 
     found = change_history(state(ctx).reader(), who, account)
     records = [dict(r, at=history_time(r["at"], table=format is Format.table)) for r in found.rows]
+    if format is Format.table:
+        records = history_cells(records)
     emit(records, format.value, [("at", N_("When")), ("name", N_("Who")), ("field", N_("Field")), ("old", N_("Old")),
-         ("new", N_("New")), ("source", N_("Source"))], title=found.title, empty=N_("no history"))  # fmt: skip
+         ("new", N_("New")), ("source", N_("Source"))], title=found.title, empty=N_("no history"),
+         fields=HISTORY_KEYS)  # fmt: skip

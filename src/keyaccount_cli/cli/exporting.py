@@ -13,7 +13,7 @@ from ..errors import KamError
 from ..i18n import _, ngettext
 from ..storage.location import sqlite_path
 from ..storage.private_files import refuse_database_files
-from .common import err, examples, guarded, one_of, state
+from .common import examples, guarded, note, one_of, state
 
 
 class What(StrEnum):
@@ -36,7 +36,7 @@ def export(
     ctx: typer.Context,
     what: Annotated[What, typer.Argument(help="contacts, accounts, findings, or all (one CSV per table into the folder -o names).", case_sensitive=False, show_default=False, metavar=one_of(What))],
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout (for all: this folder).", metavar="FILE")] = None,
-    excel: Annotated[bool, typer.Option("--excel", help="UTF-8 with BOM, so Excel shows Chinese text correctly.")] = False,
+    excel: Annotated[bool, typer.Option("--excel", help="UTF-8 with BOM and CRLF line ends, so Excel shows Chinese text correctly.")] = False,
     due: Annotated[str | None, typer.Option("--due", help="For findings: the look-ahead window (default 30d).", metavar="WINDOW")] = None,
 ) -> None:  # fmt: skip
     """Write CSV: contacts, accounts, findings, or all of it.
@@ -62,25 +62,25 @@ def export(
     else:
         header, rows = finding_rows(reader, check_options(st.config(), st.today, due))
     with open_output(output, excel=excel) as out:
-        count = write_csv(rows, header, out=out)
+        count = write_csv(rows, header, out=out, crlf=excel)
     if output not in (None, "-"):
-        err(_("wrote {what} to {output}").format(what=_count(count, what.value), output=output))
+        note(_("wrote {what} to {output}").format(what=_count(count, what.value), output=output))
 
 
-# what a file holds, counted (a row of handovers.csv is one step of a plan)
-_COUNTED: dict[str, Callable[[int], str]] = {
+_ROWS: dict[str, Callable[[int], str]] = {  # what a row of each export is, in agreement with its count
     "contacts": lambda n: ngettext("{n} contact", "{n} contacts", n),
     "accounts": lambda n: ngettext("{n} account", "{n} accounts", n),
     "findings": lambda n: ngettext("{n} finding", "{n} findings", n),
     "relations": lambda n: ngettext("{n} relation", "{n} relations", n),
     "opportunities": lambda n: ngettext("{n} opportunity", "{n} opportunities", n),
     "interactions": lambda n: ngettext("{n} interaction", "{n} interactions", n),
-    "handovers": lambda n: ngettext("{n} handover step", "{n} handover steps", n),
+    "handovers": lambda n: ngettext("{n} handover step", "{n} handover steps", n),  # a row of handovers.csv is a step
 }
 
 
 def _count(n: int, what: str) -> str:
-    return _COUNTED[what](n).format(n=n)
+    """`1 contact`, `2 handover steps`: the rows of an export of `what` (a kind, or a file of `export all`)."""
+    return _ROWS[what.removesuffix(".csv")](n).format(n=n)
 
 
 def _export_all(st: Any, output: str | None, database: Path | None, *, excel: bool) -> None:
@@ -106,5 +106,5 @@ def _export_all(st: Any, output: str | None, database: Path | None, *, excel: bo
         if database is not None:
             refuse_database_files(target, database)
         with open_output(str(target), excel=excel) as out:
-            written.append(_count(write_csv(rows, header, out=out), name.removesuffix(".csv")))
-    err(_("wrote {what} to {output}").format(what=_(", ").join(written), output=output))
+            written.append(_count(write_csv(rows, header, out=out, crlf=excel), name))
+    note(_("wrote {what} to {output}").format(what=_(", ").join(written), output=output))

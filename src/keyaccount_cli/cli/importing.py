@@ -11,8 +11,9 @@ import typer
 
 from ..errors import KamError, more_problems
 from ..i18n import _, ngettext
+from ..messages import quiet
 from ..storage.sqlitefile import NewFile, claim_new_file, memory_database, open_sqlite_writer
-from .common import Format, err, examples, guarded, one_of, state
+from .common import Format, err, examples, guarded, note, one_of, state
 
 if TYPE_CHECKING:
     from ..importing.contacts import ImportResult
@@ -130,7 +131,7 @@ def _import_files(st: Any, file: Path, kind: Kind, *, dry_run: bool, skip_invali
         _report(done, path.name if file.is_file() else str(path), dry_run=dry_run, format=format, horizon=horizon)
     if result.moves is not None and result.moves.updated:
         n = result.moves.updated
-        err(
+        note(
             (
                 ngettext(
                     "would record {n} move to another account (moved_to)",
@@ -162,7 +163,8 @@ def _summary(result: ImportResult, name: str, *, dry_run: bool) -> str:
 
 
 def _report(result: ImportResult, name: str, *, dry_run: bool, format: Format | None, horizon: int) -> None:
-    """What the import did (or would do): warnings, skipped rows, the changes when asked, the summary."""
+    """What the import did (or would do): warnings, skipped rows, the changes when asked, the summary
+    (which `-q` keeps to itself, with every other line about what was done)."""
     for warning in result.warnings:
         err(f"kam: warning: {warning}")
     for problem in result.problems:
@@ -177,54 +179,45 @@ def _report(result: ImportResult, name: str, *, dry_run: bool, format: Format | 
         write_import_changes(result.changes or [], (format or Format.table).value, CHANGE_KEYS)
     summary = _summary(result, name, dry_run=dry_run)
     if format in (Format.json, Format.csv):
-        err(summary)  # stdout holds the records alone
-    else:
+        note(summary)  # stdout holds the records alone
+    elif not quiet():
         print(summary)
-    steps_done = int(getattr(result, "steps_done", 0))
-    if steps_done:
-        err(
-            (
-                ngettext(
-                    "would complete {n} first_meeting handover step (a meeting with a successor)",
-                    "would complete {n} first_meeting handover steps (a meeting with a successor)",
-                    steps_done,
-                )
-                if dry_run
-                else ngettext(
-                    "completed {n} first_meeting handover step (a meeting with a successor)",
-                    "completed {n} first_meeting handover steps (a meeting with a successor)",
-                    steps_done,
-                )
-            ).format(n=steps_done)  # fmt: skip
-        )
-    if n := result.plans_opened:
-        text = (ngettext("would open {n} handover plan (kam handover CONTACT shows one)",
-                         "would open {n} handover plans (kam handover CONTACT shows one)", n) if dry_run else
-                ngettext("opened {n} handover plan (kam handover CONTACT shows one)",
-                         "opened {n} handover plans (kam handover CONTACT shows one)", n))  # fmt: skip
-        err(text.format(n=n))
     _plan_summary(result, dry_run, horizon)
 
 
 def _plan_summary(result: Any, dry_run: bool, horizon: int) -> None:
-    """The rest of what a contacts import did to the handover plans."""
-    if n := getattr(result, "successor_steps", 0):
-        err((ngettext("would complete {n} successor handover step (a successor recorded)",
-                      "would complete {n} successor handover steps (a successor recorded)", n) if dry_run else
-             ngettext("completed {n} successor handover step (a successor recorded)",
-                      "completed {n} successor handover steps (a successor recorded)", n)).format(n=n))  # fmt: skip
-    if n := getattr(result, "plans_cancelled", 0):
-        err((ngettext("would cancel {n} handover plan (no change ahead any more)",
-                      "would cancel {n} handover plans (no change ahead any more)", n) if dry_run else
-             ngettext("cancelled {n} handover plan (no change ahead any more)",
-                      "cancelled {n} handover plans (no change ahead any more)", n)).format(n=n))  # fmt: skip
-    if n := getattr(result, "history", 0):
-        err((ngettext("{n} change dated more than {days} days back would be history: no handover plan, no finding",
-                      "{n} changes dated more than {days} days back would be history: no handover plan, no finding",
-                      n) if dry_run else
-             ngettext("{n} change dated more than {days} days back is history: no handover plan, no finding",
-                      "{n} changes dated more than {days} days back are history: no handover plan, no finding",
-                      n)).format(n=n, days=horizon))  # fmt: skip
+    """What a contacts import did (or would do) to the handover plans, each count agreeing with its noun."""
+    lines = (
+        (int(getattr(result, "steps_done", 0)), lambda n: ngettext(
+            "would complete {n} first_meeting handover step (a meeting with a successor)",
+            "would complete {n} first_meeting handover steps (a meeting with a successor)", n) if dry_run else ngettext(
+            "completed {n} first_meeting handover step (a meeting with a successor)",
+            "completed {n} first_meeting handover steps (a meeting with a successor)", n)),
+        (result.plans_opened, lambda n: ngettext(
+            "would open {n} handover plan (kam handover CONTACT shows one)",
+            "would open {n} handover plans (kam handover CONTACT shows one)", n) if dry_run else ngettext(
+            "opened {n} handover plan (kam handover CONTACT shows one)",
+            "opened {n} handover plans (kam handover CONTACT shows one)", n)),
+        (int(getattr(result, "successor_steps", 0)), lambda n: ngettext(
+            "would complete {n} successor handover step (a successor recorded)",
+            "would complete {n} successor handover steps (a successor recorded)", n) if dry_run else ngettext(
+            "completed {n} successor handover step (a successor recorded)",
+            "completed {n} successor handover steps (a successor recorded)", n)),
+        (int(getattr(result, "plans_cancelled", 0)), lambda n: ngettext(
+            "would cancel {n} handover plan (no change ahead any more)",
+            "would cancel {n} handover plans (no change ahead any more)", n) if dry_run else ngettext(
+            "cancelled {n} handover plan (no change ahead any more)",
+            "cancelled {n} handover plans (no change ahead any more)", n)),
+        (int(getattr(result, "history", 0)), lambda n: ngettext(
+            "{n} change dated more than {days} days back would be history: no handover plan, no finding",
+            "{n} changes dated more than {days} days back would be history: no handover plan, no finding", n)
+            if dry_run else ngettext(
+            "{n} change dated more than {days} days back is history: no handover plan, no finding",
+            "{n} changes dated more than {days} days back are history: no handover plan, no finding", n)),
+    )  # fmt: skip
+    for n, text in lines:
+        if n:
+            note(text(n).format(n=n, days=horizon))
 
 
 def _open_for_import(st: Any, location: Path | None, kind: Kind, *, dry_run: bool, fresh: bool) -> Any:
@@ -277,7 +270,7 @@ class _progress:
         self.file = file
 
     def __enter__(self):  # type: ignore[no-untyped-def]
-        if not sys.stderr.isatty():
+        if quiet() or not sys.stderr.isatty():
             return None
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn

@@ -8,7 +8,7 @@ import typer
 
 from ..domain.labels import shown
 from ..i18n import N_, _, ngettext
-from .common import Format, FormatOption, err, examples, fail, guarded, state
+from .common import Format, FormatOption, examples, fail, guarded, note, state
 
 BAND_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
 
@@ -36,9 +36,10 @@ def health(
     """Health scores 0–100, with the points behind each.
 
     From the scorecard (config: health), with the points per dimension and the deductions."""
+    from ..domain.health import RECORD_KEYS
     from ..errors import KamError
     from ..render.output import emit
-    from ..services.health import health_history, health_scores, record_health_scores
+    from ..services.health import TREND_KEYS, health_history, health_scores, record_health_scores
     from ..services.options import check_options
 
     if record and trend:
@@ -56,18 +57,19 @@ def health(
              ("renewal_intent_points", N_("Renewal pts")), ("p1_tickets_points", N_("P1 pts")),
              ("nps_points", N_("NPS pts")), ("deductions", N_("Deducted"))],
              title=N_("Recorded health scores"),
-             empty=N_("no health scores recorded yet; kam health --record stores today's"), style=_style)  # fmt: skip
+             empty=N_("no health scores recorded yet; kam health --record stores today's"), style=_style,
+             fields=TREND_KEYS)  # fmt: skip
         return
     results = health_scores(reader, card, opts, [account] if account else None)
     if record:
         done = record_health_scores(st.db(create=False), results, on=st.today, at=st.now)
-        err(ngettext("recorded {n} health score for {date}", "recorded {n} health scores for {date}", done.scores)
-            .format(n=done.scores, date=done.on.isoformat())
-            + (_(" ({n} without data)").format(n=done.without_data) if done.without_data else ""))  # fmt: skip
+        recorded = ngettext("recorded {n} health score for {day}", "recorded {n} health scores for {day}", done.scores)
+        note(recorded.format(n=done.scores, day=done.on.isoformat())
+             + (_(" ({n} without data)").format(n=done.without_data) if done.without_data else ""))  # fmt: skip
         return  # a cron job: one line, no table (kam health shows the scores, --trend the recorded ones)
     records = [r for _, r in results]
     if format is not Format.table:
-        emit(records, format.value, [])
+        emit(records, format.value, [], fields=RECORD_KEYS)
         return
     rows = [dict(r, usage=_dim(r, "usage"), renewal_intent=_dim(r, "renewal_intent"), p1_tickets=_dim(r, "p1_tickets"),
                  nps=_dim(r, "nps"), deductions=", ".join(r["deduction_reasons"]) or None,
@@ -84,11 +86,15 @@ def health(
 
 
 def _dim(r: dict[str, Any], d: str) -> str | None:
+    from ..domain.labels import label
+
     if r[d] is None:
         return None
     value = shown("renewal_intent", r[d]) if d == "renewal_intent" else r[d]
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if d == "renewal_intent":
+        value = label(d, value)
     return f"{value} → {r[f'{d}_points']}" if r[f"{d}_points"] is not None else str(value)
 
 
@@ -131,14 +137,32 @@ def report(
 
 
 def _money(value: float | None) -> str:
-    return "" if value is None else f"{value:,.0f}"
+    from ..render.output import amount_text
+
+    return "" if value is None else amount_text(value)
+
+
+def _deal_cells(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Opportunities as the dashboard's tables show them: amounts with separators, labels."""
+    from ..domain.labels import label
+
+    return [dict(r, amount=_money(r["amount"]), stability=label("stability", r["stability"]),
+                 coverage=label("coverage", r["coverage"]) if r.get("coverage") else None) for r in rows]  # fmt: skip
 
 
 def _render(board: dict[str, Any]) -> None:
+    from ..domain.dashboard import NO_TIER
     from ..render.output import emit, heading, say
 
+    def section(rows: list[dict[str, Any]], columns: list[tuple[str, str]], *, title: str, empty: str) -> None:
+        """A table, or the section's "nothing" line, on stdout (`kam report > monday.txt` keeps it)."""
+        if rows:
+            emit(rows, "table", columns, title=title)
+        else:
+            say(_("{title}: {empty}").format(title=_(title), empty=_(empty)))
+
     heading(_("Key-account dashboard as of {date}").format(date=board["as_of"]))
-    tiers = [dict(t, tier=_("none") if t["tier"] == "none" else shown("tier", t["tier"])) for t in board["tiers"]]
+    tiers = [dict(t, tier=_("no tier") if t["tier"] == NO_TIER else shown("tier", t["tier"])) for t in board["tiers"]]
     emit(tiers, "table", [("tier", N_("Tier")), ("red", N_("Red")), ("yellow", N_("Yellow")), ("green", N_("Green")),
          ("no_score", N_("No score")), ("total", N_("Total"))], title=N_("Accounts by tier and health band"))  # fmt: skip
     st = board["single_threaded"]
@@ -149,20 +173,18 @@ def _render(board: dict[str, Any]) -> None:
     opp_columns = [("account", N_("Account")), ("opportunity", N_("Opportunity")), ("amount", N_("Amount")),
                    ("stage", N_("Stage")), ("close_date", N_("Close")), ("contacts", N_("Contacts")),
                    ("stability", N_("Stability"))]  # fmt: skip
-    money = lambda rows: [dict(r, amount=_money(r["amount"]), coverage=shown("coverage", r.get("coverage")),  # noqa: E731
-                               stability=shown("stability", r.get("stability"))) for r in rows]  # fmt: skip
     if st["opportunities"]:
-        emit(money(st["opportunities"]), "table", opp_columns)
+        emit(_deal_cells(st["opportunities"]), "table", opp_columns)
     kc = board["key_person_changed"]
     say(_("Open deals whose key person changed in the last {days} days: {count}, amount {amount}")
                      .format(days=kc["days"], count=kc["count"], amount=_money(kc["amount"])))  # fmt: skip
     if kc["opportunities"]:
-        emit(money(kc["opportunities"]), "table", opp_columns[:-1] + [("coverage", N_("Coverage"))])
-    emit([dict(m, people=", ".join(m["people"])) for m in board["key_people_changes"]], "table",
-         [("account", N_("Account")), ("changes", N_("Changes")), ("people", N_("Who (left or replaced)"))],
-         title=N_("Key-people changes, 12 months"), empty=N_("no key-person changes in 12 months"))  # fmt: skip
-    emit(board["owners"], "table", [("owner", N_("Owner")), ("accounts", N_("Accounts")),
-         ("active_contacts", N_("Contacts")), ("contacts_per_account", N_("Per account")),
-         ("thin_accounts", N_("Thin accounts")), ("no_decision_maker", N_("No decision maker")),
-         ("open_opportunities", N_("Open deals")), ("single_threaded", N_("Single-threaded"))],
-         title=N_("Coverage per account owner"))  # fmt: skip
+        emit(_deal_cells(kc["opportunities"]), "table", opp_columns[:-1] + [("coverage", N_("Coverage"))])
+    section([dict(m, people=", ".join(m["people"])) for m in board["key_people_changes"]],
+            [("account", N_("Account")), ("changes", N_("Changes")), ("people", N_("Who (left or replaced)"))],
+            title=N_("Key-people changes, 12 months"), empty=N_("no key-person changes in 12 months"))  # fmt: skip
+    section(board["owners"], [("owner", N_("Owner")), ("accounts", N_("Accounts")),
+            ("active_contacts", N_("Contacts")), ("contacts_per_account", N_("Per account")),
+            ("thin_accounts", N_("Thin accounts")), ("no_decision_maker", N_("No decision maker")),
+            ("open_opportunities", N_("Open deals")), ("single_threaded", N_("Single-threaded"))],
+            title=N_("Coverage per account owner"), empty=N_("no accounts"))  # fmt: skip

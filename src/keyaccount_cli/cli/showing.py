@@ -36,7 +36,9 @@ def show(
         from ..render.output import emit
 
         if format is Format.csv:  # a page does not fit one sheet: its relationship table does
-            emit(page["contacts"], "csv", [])
+            from ..services.records import CONTACT_KEYS
+
+            emit(page["contacts"], "csv", [], fields=CONTACT_KEYS)
         else:
             emit([page], format.value, [])
         return
@@ -60,10 +62,10 @@ _PROFILE = {
 
 def _profile(page: dict[str, Any]) -> list[str]:
     """The lines above the tables: profile, notes, tier and cadence, health, coverage."""
-    from ..render.output import coverage_counts
+    from ..render.output import amount_text, coverage_counts
 
     revenue = page["annual_revenue"]
-    values = {**page, "annual_revenue": f"{revenue:,.0f}" if revenue is not None else None,
+    values = {**page, "annual_revenue": amount_text(revenue) if revenue is not None else None,
               "tier": shown("tier", page["tier"]), "status": shown("account_status", page["status"])}  # fmt: skip
     keys = ["industry", "tier", "owner", "annual_revenue", "status"] + (
         ["renewal_date"] if page["renewal_date"] else []
@@ -92,17 +94,15 @@ def _profile(page: dict[str, Any]) -> list[str]:
 
 
 def _tables(page: dict[str, Any]) -> None:
-    from ..render.output import attitude_label, emit
+    from ..render.output import amount_text, contact_cells, emit
     from .contacts import CONTACT_COLUMNS
 
-    rows = [dict(r, roles=", ".join(shown("roles", r["roles"])), attitude=attitude_label(r["attitude"]),
-                 decision_power=shown("decision_power", r["decision_power"]), status=shown("status", r["status"]))
-            for r in page["contacts"]]  # fmt: skip
+    rows = [contact_cells(r) for r in page["contacts"]]
     emit(rows, "table", CONTACT_COLUMNS, title=N_("Relationships"), empty=N_("no contacts"))
     emit([dict(r, kind=label("relation_kind", r["kind"])) for r in page["relations"]], "table",
          [("contact", N_("Contact")), ("kind", N_("Relation")), ("other", N_("With"))], title=N_("Relations"),
          empty=N_("no relations recorded"))  # fmt: skip
-    emit([dict(o, contacts=", ".join(o["contacts"]), amount=f"{o['amount']:,.0f}" if o["amount"] is not None else None,
+    emit([dict(o, contacts=", ".join(o["contacts"]), amount=amount_text(o["amount"]) if o["amount"] is not None else None,
                open=_("open") if o["open"] else _("closed"), coverage=shown("coverage", o["coverage"]),
                stability=shown("stability", o["stability"])) for o in page["opportunities"]], "table",
          [("opportunity", N_("Opportunity")), ("amount", N_("Amount")), ("stage", N_("Stage")), ("open", N_("Open")),

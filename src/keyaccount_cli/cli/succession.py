@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
 
 from ..domain.labels import label
-from ..i18n import N_, _
-from .common import AccountOption, Format, FormatOption, State, err, examples, guarded, one_of, parse_day, state
+from ..i18n import N_, _, ngettext
+from .common import (
+    AccountOption,
+    Format,
+    FormatOption,
+    State,
+    err,
+    examples,
+    guarded,
+    note,
+    one_of,
+    option_word,
+    parse_day,
+    state,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -46,34 +60,34 @@ def leave(
     st = state(ctx)
     day = parse_day(on, "--on")
     assert day is not None
-    change_kind = st.config().vocabulary.one("change_kind", kind) if kind else None
+    change_kind = option_word(st, "change_kind", "--kind", kind) if kind else None
     horizon = st.config().history_horizon_days
     left = record_leave(st.db(), contact, on=day, kind=change_kind, successor=successor, moved_to=moved_to,
                         account=account, offsets=st.config().deadlines, today=st.today, now=st.now,
                         horizon=horizon)  # fmt: skip
     status = label("status", left.status)
-    err(_("{name}: {status} on {date}").format(name=left.name, status=status, date=left.on.isoformat())
+    note(_("{name}: {status} on {date}").format(name=left.name, status=status, date=left.on.isoformat())
         + ("" if left.changed else _(" (already recorded)")))  # fmt: skip
     if moved_to:
-        err(_("kept at {account} as a new contact (a lead), linked to the old record").format(account=moved_to))
+        note(_("kept at {account} as a new contact (a lead), linked to the old record").format(account=moved_to))
     if left.successor:
-        err(_("successor recorded: {name}").format(name=left.successor))
+        note(_("successor recorded: {name}").format(name=left.successor))
     say_plans(contact, left.plans, horizon)
 
 
 def say_plans(contact: str, plans: Any, horizon: int) -> None:
     """On stderr, what a change to a contact did to their handover plan (`storage.plans.PlanChanges`)."""
     if plans.cancelled:
-        err(_("cancelled the open handover plan (no change ahead any more)"))
+        note(_("cancelled the open handover plan (no change ahead any more)"))
     if plans.history:
-        err(_("the change is dated more than {days} days before today: it is history (no handover plan, no finding)")
+        note(_("the change is dated more than {days} days before today: it is history (no handover plan, no finding)")
             .format(days=horizon))  # fmt: skip
     if plans.opened:
-        err(_("opened a handover plan: kam handover {contact}").format(contact=contact))
+        note(_("opened a handover plan: kam handover {contact}").format(contact=contact))
     if plans.moved:
-        err(_("the handover plan's deadlines follow the new change date"))
+        note(_("the handover plan's deadlines follow the new change date"))
     if plans.successor_done:
-        err(_("handover step successor done"))
+        note(_("handover step successor done"))
 
 
 @guarded
@@ -123,12 +137,12 @@ def _complete_step(st: State, contact: str, done: str | None, *, on: str | None,
     step = complete_handover_step(st.db(create=False), contact, done, on=day, notes=notes, account=account,
                                   today=st.today)  # fmt: skip
     if step.already is not None:
-        err(_("{name}: step {step} was already done on {date}; nothing changed")
+        note(_("{name}: step {step} was already done on {date}; nothing changed")
             .format(name=step.name, step=step.step, date=step.already.isoformat()))  # fmt: skip
         return
-    err(_("{name}: step {step} done").format(name=step.name, step=step.step))
+    note(_("{name}: step {step} done").format(name=step.name, step=step.step))
     if step.closed:
-        err(_("every step is done: the handover plan is closed"))
+        note(_("every step is done: the handover plan is closed"))
 
 
 def _set_owner(st: State, contact: str, owner: str | None, step: str | None, *, account: str | None) -> None:
@@ -143,9 +157,9 @@ def _set_owner(st: State, contact: str, owner: str | None, step: str | None, *, 
 
     done = set_handover_owner(st.db(create=False), contact, owner, step=step, account=account, now=st.now)
     if not done.steps:
-        err(f"{done.name}: nothing changed (the steps are {done.owner}'s already)")
+        note(f"{done.name}: nothing changed (the steps are {done.owner}'s already)")
     for name, had in done.steps:
-        err(f"{done.name}: step {name} owner {had or '(none)'} → {done.owner}")
+        note(f"{done.name}: step {name} owner {had or '(none)'} → {done.owner}")
 
 
 @guarded
@@ -163,19 +177,19 @@ def log(
     from ..services.handover import interaction_summary, log_interaction
 
     st = state(ctx)
-    k = st.config().vocabulary.one("interaction_kind", kind)
+    k = option_word(st, "interaction_kind", "--kind", kind)
     day = parse_day(on, "--on") or st.today
     text = interaction_summary(summary)
     logged = log_interaction(st.db(create=False), account, text, contacts=contact or [], kind=k, on=day, now=st.now,
                              today=st.today)  # fmt: skip
-    err(_("logged {kind} with {account} on {date}")
+    note(_("logged {kind} with {account} on {date}")
         .format(kind=label("interaction_kind", logged.kind), account=logged.account, date=logged.on.isoformat()))  # fmt: skip
     for name in logged.first_meetings:
         if logged.ahead:
-            err(_("first meeting with successor {name} is dated after today: handover step first_meeting "
+            note(_("first meeting with successor {name} is dated after today: handover step first_meeting "
                   "counts as done from {date}").format(name=name, date=logged.on.isoformat()))  # fmt: skip
         else:
-            err(_("first meeting with successor {name}: handover step first_meeting done").format(name=name))
+            note(_("first meeting with successor {name}: handover step first_meeting done").format(name=name))
 
 
 @guarded
@@ -195,7 +209,15 @@ def forget(
     db = st.db(create=False)
     person = find_person(db, contact, account=account)
     others = len(person.records) - 1
-    also = f" and their {others} record(s) at other accounts (moved to/from)" if others else ""
+    also = (
+        ngettext(
+            " and their {n} record at another account (moved to/from)",
+            " and their {n} records at other accounts (moved to/from)",
+            others,
+        ).format(n=others)
+        if others
+        else ""
+    )
     if not yes:
         try:
             sure = typer.confirm(f"Erase {person.name} (#{person.id}){also}, their relations, handovers and history "
@@ -206,13 +228,18 @@ def forget(
             err(f"kam: {person.name} was not forgotten (answer y, or pass --yes)")
             raise typer.Exit(2)
     counts = erase(db, person, now=st.now)
-    err(f"forgot {person.name}{also}: " + ", ".join(_count(n, what) for what, n in counts.items()))
+    note(f"forgot {person.name}{also}: " + ", ".join(_count(n, what) for what, n in counts.items()))
 
 
-_SINGULAR = {"relations": "relation", "handover plans": "handover plan", "opportunity links": "opportunity link",
-             "history rows": "history row", "texts that mentioned them": "text that mentioned them"}  # fmt: skip
+_ERASED: dict[str, Callable[[int], str]] = {  # what `kam forget` counts, each in agreement with its count
+    "relations": lambda n: ngettext("{n} relation", "{n} relations", n),
+    "handover plans": lambda n: ngettext("{n} handover plan", "{n} handover plans", n),
+    "opportunity links": lambda n: ngettext("{n} opportunity link", "{n} opportunity links", n),
+    "history rows": lambda n: ngettext("{n} history row", "{n} history rows", n),
+    "texts that mentioned them": lambda n: ngettext("{n} text that mentioned them", "{n} texts that mentioned them", n),
+}
 
 
 def _count(n: int, what: str) -> str:
     """`1 history row`, `2 history rows`."""
-    return f"{n} {_SINGULAR.get(what, what) if n == 1 else what}"
+    return _ERASED[what](n).format(n=n)

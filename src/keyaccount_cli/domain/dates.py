@@ -30,9 +30,10 @@ def _ahead(today: date, n: int, unit: str) -> date:
     return add_months(today, n)
 
 
-def window_end(spec: str, today: date) -> date:
-    """`30d`, `2w`, `3m` from today, or a date (as `vocab.parse_date` reads it) not before today."""
-    usage = f"--due: cannot read {spec!r}; use e.g. 30d, 2w, 3m or a date YYYY-MM-DD"
+def window_end(spec: str, today: date, where: str = "--due") -> date:
+    """`30d`, `2w`, `3m` from today, or a date (as `vocab.parse_date` reads it) not before today; a
+    problem is blamed on `where` the window was given (the option, or the config's key)."""
+    usage = f"{where}: cannot read {spec!r}; use e.g. 30d, 2w, 3m or a date YYYY-MM-DD"
     m = _WINDOW.match(spec)
     try:
         if m:  # a window that reaches past the last day kam keeps ends there
@@ -42,9 +43,9 @@ def window_end(spec: str, today: date) -> date:
     except (OverflowError, ValueError):
         end = LAST_DAY
     except DateRangeError as exc:
-        raise KamError(f"--due: {exc}") from None
+        raise KamError(f"{where}: {exc}") from None
     except VocabError:
         raise KamError(usage) from None
     if end < today:
-        raise KamError(f"--due: {end.isoformat()} is before today ({today.isoformat()}); the window looks ahead")
+        raise KamError(f"{where}: {end.isoformat()} is before today ({today.isoformat()}); the window looks ahead")
     return end

@@ -216,8 +216,14 @@ def assess(
     return result
 
 
-def record(account: str, tier: str | None, result: HealthResult) -> dict[str, Any]:
-    """One flat record per account: the same keys in table, JSON and CSV."""
+# the keys of `record()`, in order: the CSV header of `kam health`, with or without accounts
+RECORD_KEYS = ("account", "tier", "score", "band", *(k for d in DIMENSIONS for k in (d, f"{d}_points")), "base",
+               "deductions", "deduction_reasons", "explanation", "tier_source")  # fmt: skip
+
+
+def record(account: str, tier: str | None, result: HealthResult, tier_source: str | None = None) -> dict[str, Any]:
+    """One flat record per account: the same keys in table, JSON and CSV; `tier` is the effective
+    one, `tier_source` where it comes from (`set`, `revenue` or None)."""
     out: dict[str, Any] = {"account": account, "tier": tier, "score": result.score, "band": result.band}
     for d in DIMENSIONS:
         out[d] = result.inputs[d]
@@ -226,4 +232,5 @@ def record(account: str, tier: str | None, result: HealthResult) -> dict[str, An
     out["deductions"] = sum(d.points for d in result.deductions)
     out["deduction_reasons"] = [f"{d.reason} (−{_show(d.points)})" for d in result.deductions]
     out["explanation"] = result.explanation()
+    out["tier_source"] = tier_source
     return out

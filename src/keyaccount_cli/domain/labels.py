@@ -7,8 +7,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import i18n
-from ..i18n import NP_, pgettext
+from ..i18n import N_, NP_, _, pgettext
+
+# what each vocabulary is called in a sentence (`unknown role 'boss'`): a word, not its identifier
+NOUNS: dict[str, str] = {
+    "roles": N_("role"),
+    "decision_power": N_("decision power"),
+    "attitude": N_("attitude"),
+    "concerns": N_("concern"),
+    "status": N_("status"),
+    "change_risk": N_("change risk"),
+    "change_kind": N_("kind of change"),
+    "relation_kind": N_("kind of relation"),
+    "tier": N_("tier"),
+    "renewal_intent": N_("renewal intent"),
+    "interaction_kind": N_("kind of interaction"),
+    "account_status": N_("account status"),
+}
 
 LABELS: dict[str, dict[str, str]] = {
     "roles": {
@@ -107,10 +122,10 @@ OTHER_LABELS: dict[str, dict[str, str]] = {
     "band": {"red": NP_("band", "red"), "yellow": NP_("band", "yellow"), "green": NP_("band", "green")},
     # an opportunity's coverage and key-person stability (docs/spec.md §7)
     "coverage": {
-        "none": NP_("coverage", "none"),
+        "none": NP_("coverage", "no contact"),
         "single": NP_("coverage", "single"),
         "multi": NP_("coverage", "multi"),
-        "cross_department": NP_("coverage", "cross department"),
+        "cross_department": NP_("coverage", "cross-department"),
     },
     "stability": {
         "stable": NP_("stability", "stable"),
@@ -127,15 +142,21 @@ def label(vocabulary: str, value: str) -> str:
     return value if text is None else pgettext(vocabulary, text)
 
 
+def noun(vocabulary: str) -> str:
+    """What `vocabulary` is called in a sentence, in the language in use (`kind of interaction`)."""
+    text = NOUNS.get(vocabulary)
+    return vocabulary.replace("_", " ") if text is None else _(text)
+
+
 def labels(vocabulary: str, values: list[str] | tuple[str, ...]) -> list[str]:
     """`label()` of each value, in order."""
     return [label(vocabulary, v) for v in values]
 
 
 def shown(vocabulary: str, value: Any) -> Any:
-    """A vocabulary value, or a list of them, as the human outputs show it: in Chinese its label; in
-    English the value as stored, as the English tables have shown it."""
-    if i18n.current() == "en" or value is None:
+    """A vocabulary value, or a list of them, as the human outputs show it: its label, in the
+    language in use (docs/spec.md §13: labels, never identifiers)."""
+    if value is None:
         return value
     if isinstance(value, list | tuple):
         return [label(vocabulary, v) for v in value]

@@ -49,6 +49,13 @@ class Policy:
         ranked = sorted(TIERS, key=lambda t: -self.tiers[t]["min_revenue"])
         return next((t for t in ranked if account.annual_revenue >= self.tiers[t]["min_revenue"]), None)
 
+    def tier_source(self, account: AccountView) -> str | None:
+        """Where `tier()` comes from: `set` (the account's own), `revenue` (the one its annual revenue
+        reaches), or None (no tier)."""
+        if account.tier:
+            return "set"
+        return "revenue" if self.tier(account) is not None else None
+
     def cadence(self, tier: str | None) -> int | None:
         return self.tiers[tier]["cadence_days"] if tier else None
 

@@ -98,9 +98,9 @@ def suggest_successors(account: AccountView, departing_id: int) -> list[Candidat
             continue
         tier, reasons = _closeness(c, me, ties, distance)
         if c.decision_power:
-            reasons.append(_("power {power}").format(power=shown("decision_power", c.decision_power)))
+            reasons.append(_("power: {power}").format(power=shown("decision_power", c.decision_power)))
         if c.attitude:
-            reasons.append(_("attitude {attitude}").format(attitude=shown("attitude", c.attitude)))
+            reasons.append(_("attitude: {attitude}").format(attitude=shown("attitude", c.attitude)))
         points = POWER_RANK.get(c.decision_power or "", 0) + ATTITUDE_SCORE.get(c.attitude or "", 0)
         out.append(Candidate(c, tier * 10 + points, reasons))
     far = len(by_id)

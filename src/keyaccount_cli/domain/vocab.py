@@ -13,7 +13,8 @@ from datetime import date
 from typing import Any
 
 from ..errors import KamError
-from ..i18n import N_
+from ..i18n import N_, _
+from .labels import noun
 
 # canonical value -> aliases (the canonical value itself is always accepted)
 VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -150,7 +151,8 @@ class Vocabulary:
         """Canonical value of one word; raises VocabError listing what is accepted."""
         found = self.tables[name].get(_key(value))
         if found is None:
-            raise VocabError(f"unknown {name} {value.strip()!r}; accepted: {self.accepted(name)}")
+            said = _("unknown {what} {value}; accepted: {accepted}")
+            raise VocabError(said.format(what=noun(name), value=repr(value.strip()), accepted=self.accepted(name)))
         return found
 
     def many(self, name: str, value: str | Iterable[str]) -> list[str]:

@@ -6,7 +6,7 @@ A column's words repeat, so the import keeps, per column, each distinct text's v
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..domain.keys import email_key, name_key
@@ -41,11 +41,12 @@ def parse_cell(field_name: str, raw: str, vocab: Vocabulary) -> Any:
     return raw
 
 
-def option_values(vocab: Vocabulary, given: dict[str, Any]) -> dict[str, Any]:
+def option_values(vocab: Vocabulary, given: dict[str, Any], options: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Values from command-line options (`kam add` / `kam set`) parsed exactly as import cells.
 
     `given` maps field names to the option's text (or list of texts); None means
-    "not given". An empty text clears the field (status goes back to `active`).
+    "not given". An empty text clears the field (status goes back to `active`). A bad value is a
+    VocabError that names the option (`options`: field → option, else `--field`).
     """
     out: dict[str, Any] = {}
     for f, raw in given.items():
@@ -61,7 +62,10 @@ def option_values(vocab: Vocabulary, given: dict[str, Any]) -> dict[str, Any]:
                 raise VocabError("a contact's name cannot be empty")
             out[f] = "active" if f == "status" else None
             continue
-        out[f] = parse_cell(f, raw, vocab)
+        try:
+            out[f] = parse_cell(f, raw, vocab)
+        except VocabError as exc:
+            raise VocabError(f"{(options or {}).get(f) or '--' + f.replace('_', '-')}: {exc}") from None
     if "name" in out:
         out["name_key"] = name_key(out["name"])
     return out

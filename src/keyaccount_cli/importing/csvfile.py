@@ -321,10 +321,11 @@ def first_cells(path: Path, encoding: str | None = None) -> list[str]:
 
 
 def write_csv(
-    rows: Iterable[Sequence[Any]], header: Sequence[str], *, out: IO[str] | None = None,
+    rows: Iterable[Sequence[Any]], header: Sequence[str], *, out: IO[str] | None = None, crlf: bool = False,
 ) -> int:  # fmt: skip
-    """CSV with formula-safe cells; None is written as an empty cell. Returns the rows written."""
-    writer = csv.writer(out or sys.stdout, lineterminator="\n")
+    """CSV with formula-safe cells; None is written as an empty cell; lines end in LF, or CRLF (for
+    Excel: `crlf`). Returns the rows written."""
+    writer = csv.writer(out or sys.stdout, lineterminator="\r\n" if crlf else "\n")
     writer.writerow(header)
     written = 0
     for row in rows:

@@ -18,6 +18,7 @@ from ..domain.labels import label, shown
 from ..domain.vocab import ATTITUDE_SIGN
 from ..i18n import N_, _, ngettext
 from ..importing.csvfile import write_csv
+from ..messages import quiet
 from .layout import FIXED, LIST, PROSE, Paint, Piece, clean, table_lines, wrap, wrap_pieces
 
 if TYPE_CHECKING:  # Rich is imported where a table or tree is drawn: JSON and CSV output need none of it
@@ -154,8 +155,9 @@ def _write_csv_records(records: Iterable[dict[str, Any]], keys: Sequence[str], o
 
 
 def _say_empty(message: str) -> None:
-    """What an empty table prints instead, on stderr."""
-    say(message, stderr=True)
+    """What an empty table prints instead, on stderr (nothing with `-q`)."""
+    if not quiet():
+        say(message, stderr=True)
 
 
 def say(message: str, *, stderr: bool = False) -> None:
@@ -244,7 +246,12 @@ def _csv(value: Any) -> Any:
 def attitude_pieces(attitude: str | None) -> list[Piece]:
     if not attitude:
         return [(_("attitude ?"), "dim")]
-    return [(f"{ATTITUDE_SIGN[attitude]} {label('attitude', attitude)}", ATTITUDE_STYLE[attitude])]
+    return [(attitude_text(attitude), ATTITUDE_STYLE[attitude])]
+
+
+def attitude_text(attitude: str) -> str:
+    """An attitude as people read it: its sign and its label (`++ strong support`)."""
+    return f"{ATTITUDE_SIGN[attitude]} {label('attitude', attitude)}"
 
 
 def attitude_label(attitude: str | None) -> str:
@@ -253,6 +260,57 @@ def attitude_label(attitude: str | None) -> str:
         return ""
     ((text, _style),) = attitude_pieces(attitude)
     return text
+
+
+def contact_cells(record: dict[str, Any]) -> dict[str, Any]:
+    """A contact's record (`kam contacts`, `show`, `successor --suggest`) with the labels a table
+    shows for its vocabulary values: roles, power, attitude (with its sign), status, change risk and kind."""
+    out = dict(record)
+    if "roles" in out:
+        out["roles"] = ", ".join(shown("roles", out["roles"]))
+    out["attitude"] = attitude_label(out.get("attitude"))
+    for field in ("decision_power", "status", "change_risk", "change_kind"):
+        if out.get(field):
+            out[field] = label(field, out[field])
+    return out
+
+
+# the vocabulary of the values of a field in the history, by (entity, field)
+_HISTORY_VOCABULARY = {
+    **{("contact", f): f for f in ("roles", "decision_power", "attitude", "concerns", "status", "change_risk",
+                                   "change_kind")},
+    ("account", "tier"): "tier", ("account", "status"): "account_status", ("account", "renewal_intent"): "renewal_intent",
+}  # fmt: skip
+
+
+_AMOUNTS = ("annual_revenue", "amount")  # the fields of the history that hold an amount
+
+
+def amount_text(value: Any) -> str:
+    """An amount as tables show it: `15,000,000`, `1,234.5`; a text that is no number as it is."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}".rstrip("0")
+
+
+def history_cells(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """History rows as a table shows them: the field as a word, vocabulary values as labels, and no
+    row for the name's search key (it follows the name, which has its own row)."""
+    out = []
+    for r in records:
+        if r["field"] == "name_key":
+            continue
+        row = dict(r, field=r["field"].replace("_", " "))
+        vocabulary = _HISTORY_VOCABULARY.get((r["entity"], r["field"]))
+        for k in ("old", "new"):
+            if vocabulary and r[k]:
+                row[k] = ", ".join(shown(vocabulary, str(r[k]).split(";")))
+            elif r["field"] in _AMOUNTS and r[k]:
+                row[k] = amount_text(r[k])
+        out.append(row)
+    return out
 
 
 def node_pieces(node: MapNode) -> list[Piece]:
@@ -266,7 +324,7 @@ def node_pieces(node: MapNode) -> list[Piece]:
     if c.roles:
         out.append((f" [{', '.join(shown('roles', c.roles))}]", "blue"))
     if c.decision_power:
-        power = _("power:{power}").format(power=shown("decision_power", c.decision_power))
+        power = _("power: {power}").format(power=shown("decision_power", c.decision_power))
         out.append((" " + power, "bold" if c.decision_power == "final" else ""))
     out.append((" ", ""))
     out += attitude_pieces(c.attitude)
@@ -321,11 +379,6 @@ def fit_tree(lines: Sequence[list[Piece]], width: int) -> Iterator[list[Piece]]:
         yield from wrap_pieces(line, width, inner + ("│   " if kids else "    "))
 
 
-def counted(n: int, noun: str) -> str:
-    """`1 supporter`, `2 supporters`: a count as every line of kam writes one."""
-    return f"{n} {noun}{'s' if n != 1 else ''}"
-
-
 def coverage_counts(active: int, departments: int, supporters: int, decision_makers: int) -> str:
     """`3 active contacts, 2 departments, 1 supporter, 1 decision maker`: the coverage line of
     `kam map` and `kam show`, in the language in use."""
@@ -361,9 +414,10 @@ def mermaid(account_name: str, nodes: list[MapNode], relations: Sequence[tuple[i
     for n in walk(nodes):
         c = n.contact
         present.add(c.id)
-        parts = [c.name, c.title or "", ", ".join(c.roles), f"power {c.decision_power}" if c.decision_power else ""]
+        power = f"power: {label('decision_power', c.decision_power)}" if c.decision_power else ""
+        parts = [c.name, c.title or "", ", ".join(shown("roles", c.roles)), power]
         if c.attitude:
-            parts.append(f"{ATTITUDE_SIGN[c.attitude]} {c.attitude.replace('_', ' ')}")
+            parts.append(attitude_text(c.attitude))
         parts.append(", ".join(n.flags))
         text = "<br/>".join(_mermaid_escape(p) for p in parts if p)
         lines.append(f'  c{c.id}["{text}"]')
@@ -372,7 +426,7 @@ def mermaid(account_name: str, nodes: list[MapNode], relations: Sequence[tuple[i
             lines.append(f"  c{n.contact.id} --> c{child.contact.id}")
     for f, t, kind in relations:
         if f in present and t in present:
-            lines.append(f"  c{f} -.->|{kind}| c{t}")
+            lines.append(f"  c{f} -.->|{_mermaid_escape(label('relation_kind', kind))}| c{t}")
     return "\n".join(lines) + "\n"
 
 
@@ -398,6 +452,23 @@ def write_import_changes(
             what = "contact at " + c["account"] if c["contact"] else c["field"] or "account"
             out.write(f"{who}: new {what}\n")
             continue
-        before = "(empty)" if c["before"] is None else c["before"]
-        after = c["after"] if c["after"] is not None else "(cleared)" if c["change"] == "cleared" else "(empty)"
-        out.write(f"{who}: {c['field']} {before} → {after}\n")
+        field, before, after = _change_words(c)
+        before = "(empty)" if before is None else before
+        after = after if after is not None else "(cleared)" if c["change"] == "cleared" else "(empty)"
+        out.write(f"{who}: {field} {before} → {after}\n")
+
+
+def _change_words(change: dict[str, Any]) -> tuple[str, Any, Any]:
+    """A changed field as a line says it: the field as a word (`reports to`), its values as labels
+    (`strong influence`) or amounts (`1,000,000`); the JSON and CSV keep the names and values."""
+    where, sep, name = str(change["field"]).rpartition(": ")  # `opportunity 续约: amount`
+    entity = "contact" if change["contact"] else "account"
+    vocabulary = _HISTORY_VOCABULARY.get((entity, name))
+    values = []
+    for value in (change["before"], change["after"]):
+        if value not in (None, "") and vocabulary:
+            value = ", ".join(shown(vocabulary, str(value).split(";")))
+        elif value not in (None, "") and name in _AMOUNTS:
+            value = amount_text(value)
+        values.append(value)
+    return where + sep + name.replace("_", " "), values[0], values[1]

@@ -40,19 +40,21 @@ def account_page(reader: Reader, account: str, card: Scorecard, opts: CheckOptio
     cov = coverage(view, single_points(view))
     findings = [f.as_record() for f in sort_findings(check_account(view, opts))]
     policy = opts.policy
-    tier = policy.tier(view)
-    health = health_record(view.name, tier, assess(view, card, opts))
+    tier, tier_source = policy.tier(view), policy.tier_source(view)
+    health = health_record(view.name, tier, assess(view, card, opts), tier_source)
     last = last_interaction(view, opts.today)
-    follow_up = {"tier": tier, "tier_from_revenue": tier is not None and view.tier is None,
-                 "cadence_days": policy.cadence(tier), "last_interaction": last.isoformat() if last else None}  # fmt: skip
+    follow_up = {"tier": tier, "tier_from_revenue": tier_source == "revenue",
+                 "cadence_days": policy.cadence(tier), "last_interaction": last.isoformat() if last else None,
+                 "tier_source": tier_source}  # fmt: skip
     return {
-        "account": view.name, "industry": view.industry, "tier": view.tier, "owner": view.owner,
+        "account": view.name, "industry": view.industry, "tier": tier, "tier_source": tier_source,
+        "owner": view.owner,
         "annual_revenue": view.annual_revenue, "notes": view.notes,
         "coverage": {"active_contacts": cov.active, "departments": cov.departments, "supporters": cov.supporters,
                      "decision_makers": cov.decision_makers, "single_points": cov.single_points},
         "contacts": contacts, "relations": relations, "handovers": [_handover(p) for p in plans if p is not None],
         "interactions": interactions, "findings": findings,
-        "follow_up": follow_up, "health": {k: v for k, v in health.items() if k not in ("account", "tier")},
+        "follow_up": follow_up, "health": {k: v for k, v in health.items() if k not in ("account", "tier", "tier_source")},
         "opportunities": [opportunity_record(o, view, policy, opts.today) for o in view.opportunities],
         "status": view.status, "renewal_date": view.renewal_date.isoformat() if view.renewal_date else None,
     }  # fmt: skip

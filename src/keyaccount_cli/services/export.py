@@ -44,6 +44,7 @@ _OTHER_COLUMNS = {
     "supporters": NP_("column", "supporters"), "decision_makers": NP_("column", "decision_makers"),
     "findings": NP_("column", "findings"), "code": NP_("column", "code"), "severity": NP_("column", "severity"),
     "contact": NP_("column", "contact"), "date": NP_("column", "date"), "message": NP_("column", "message"),
+    "tier_source": NP_("column", "tier_source"),
 }  # fmt: skip
 _OTHER_VALUES = {"findings": {"severity": "severity"}}  # the findings export's severity, as the tables show it
 
@@ -106,18 +107,22 @@ def folder_tables(source: Any) -> Iterator[tuple[str, Rows]]:
 
 
 ACCOUNT_HEADER = ["account", "industry", "tier", "owner", "annual_revenue", "notes",
-                  "contacts", "departments", "supporters", "decision_makers", "findings"]  # fmt: skip
+                  "contacts", "departments", "supporters", "decision_makers", "findings", "tier_source"]  # fmt: skip
 
 
 def account_rows(source: Any, opts: CheckOptions) -> Rows:
+    """`kam export accounts`: one row per account, with its effective tier and where it comes from
+    (`kam export all` writes the tier as set, for import to read back)."""
     rows = []
+    policy = opts.policy
     for facts in iter_book_facts(
         as_reader(source), due=opts.horizon, today=opts.today, scores=False
     ):  # as `kam accounts`
         a = facts.view
         assert a is not None  # a whole book: every account has its view
-        rows.append([a.name, a.industry, a.tier, a.owner, a.annual_revenue, a.notes, facts.active,
-                     facts.departments, facts.supporters, facts.decision_makers, len(check_facts(facts, opts))])  # fmt: skip
+        rows.append([a.name, a.industry, policy.tier(a), a.owner, _cell(a.annual_revenue), a.notes, facts.active,
+                     facts.departments, facts.supporters, facts.decision_makers, len(check_facts(facts, opts)),
+                     policy.tier_source(a)])  # fmt: skip
     return in_language("accounts", ACCOUNT_HEADER, sorted(rows, key=lambda r: sort_key(r[0])))
 
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # a reader of a SQLite file works without SQLAlchemy: only `-
 Scores = list[tuple[int, dict[str, Any]]]
 # what a recorded score keeps besides the score and band, shown by `kam health --trend`
 TREND_DETAIL = ("usage_points", "renewal_intent_points", "p1_tickets_points", "nps_points", "deductions", "explanation")
+TREND_KEYS = ("account", "date", "score", "band", *TREND_DETAIL)  # the CSV header of `kam health --trend`
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,10 @@ def health_scores(reader: Reader, card: Scorecard, opts: CheckOptions, names: Se
     for facts in iter_book_facts(reader, names, due=opts.horizon, today=opts.today):
         v = facts.view
         assert v is not None  # a whole book: every account has its view
-        results.append((v.id, health_record(v.name, opts.policy.tier(v), assess(v, card, opts, facts=facts))))
+        record = health_record(
+            v.name, opts.policy.tier(v), assess(v, card, opts, facts=facts), opts.policy.tier_source(v)
+        )
+        results.append((v.id, record))
     results = by_name_of(results, lambda p: p[1]["account"])
     return results
 
@@ -65,7 +69,7 @@ def health_history(reader: Reader, account: str | None) -> list[dict[str, Any]]:
     records = []
     for account_id, day, value, band, detail in health_trend(reader, wanted):
         extra = json.loads(detail) if detail else {}
-        records.append({"account": names[account_id], "date": day.isoformat(), "score": value, "band": band,
-                        **{k: extra.get(k) for k in TREND_DETAIL}})  # fmt: skip
+        values = (names[account_id], day.isoformat(), value, band, *(extra.get(k) for k in TREND_DETAIL))
+        records.append(dict(zip(TREND_KEYS, values, strict=True)))
     records = by_name_of(records, lambda r: r["account"], lambda r: r["date"])
     return records

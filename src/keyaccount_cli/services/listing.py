@@ -20,7 +20,7 @@ from ..storage.reading import iter_book_facts, load_accounts, moved_to_accounts
 from .records import contact_record
 
 ACCOUNT_FIELDS = ("account", "industry", "tier", "owner", "contacts", "departments", "supporters", "decision_makers",
-                  "findings", "status")  # fmt: skip
+                  "findings", "tier_source", "status")  # fmt: skip
 
 
 def account_overview(reader: Reader, opts: CheckOptions) -> list[dict[str, Any]]:
@@ -34,7 +34,8 @@ def account_overview(reader: Reader, opts: CheckOptions) -> list[dict[str, Any]]
         records.append({
             "account": a.name, "industry": a.industry, "tier": opts.policy.tier(a), "owner": a.owner,
             "contacts": facts.active, "departments": facts.departments, "supporters": facts.supporters,
-            "decision_makers": facts.decision_makers, "findings": len(check_facts(facts, opts)), "status": a.status,
+            "decision_makers": facts.decision_makers, "findings": len(check_facts(facts, opts)),
+            "tier_source": opts.policy.tier_source(a), "status": a.status,
         })  # fmt: skip
     records.sort(key=lambda r: sort_key(r["account"]))
     return records
@@ -49,6 +50,22 @@ def account_contacts(
     moved = moved_to_accounts(reader, view.contacts)
     names = {c.id: c.name for c in view.contacts}
     return view, [contact_record(c, view.name, names, moved) for c in view.contacts]
+
+
+HISTORY_KEYS = ("at", "entity", "name", "field", "old", "new", "source")  # the CSV header of `kam history`
+# the keys of `kam successor --suggest`'s records
+CANDIDATE_KEYS = (
+    "rank",
+    "id",
+    "name",
+    "email",
+    "title",
+    "department",
+    "decision_power",
+    "attitude",
+    "score",
+    "reasons",
+)
 
 
 @dataclass
@@ -73,17 +90,24 @@ def change_history(reader: Reader, who: str, account: str | None = None) -> Hist
         rows = history(reader, contact_id=c.id)
         title, account_name = _("History of {name}").format(name=c.name), ""
     names = contact_names(reader, [r.entity_id for r in rows if r.entity == "contact"])
-    records = [{
-        "at": r.at, "entity": r.entity,
-        "name": names.get(r.entity_id, account_name) if r.entity == "contact" else account_name,
-        "field": r.field, "old": r.old, "new": r.new, "source": r.source,
-    } for r in rows]  # fmt: skip
+    records = [dict(zip(HISTORY_KEYS, (
+        r.at, r.entity, names.get(r.entity_id, account_name) if r.entity == "contact" else account_name,
+        r.field, r.old, r.new, r.source,
+    ), strict=True)) for r in rows]  # fmt: skip
     return History(title, records)
 
 
 def history_time(at: datetime, *, table: bool) -> str:
     """A history time as shown: local minutes in a table, else ISO as stored."""
     return at.astimezone().strftime("%Y-%m-%d %H:%M") if table else at.isoformat()
+
+
+def candidate_records(ranked: list[Candidate]) -> list[dict[str, Any]]:
+    """The ranked candidates as records (`CANDIDATE_KEYS`), best first."""
+    return [dict(zip(CANDIDATE_KEYS, (
+        i, k.contact.id, k.contact.name, k.contact.email, k.contact.title, k.contact.department,
+        k.contact.decision_power, k.contact.attitude, k.score, k.reasons,
+    ), strict=True)) for i, k in enumerate(ranked, 1)]  # fmt: skip
 
 
 def successor_candidates(

@@ -11,5 +11,8 @@ from ..domain.checks import CheckOptions, window_end
 def check_options(config: Config, today: date, due: str | None = None) -> CheckOptions:
     """The check options for `today`: the look-ahead window `due` (`30d`, `2w`, `3m` or a date;
     default: the config's `due`), the config's minimum contacts and account policy."""
-    horizon = window_end(config.due if due is None else due, today)
+    if due is None:  # the config's window: a problem with it is the config's
+        horizon = window_end(config.due, today, f"config {config.source}: due" if config.source else "due")
+    else:
+        horizon = window_end(due, today)
     return CheckOptions(today=today, horizon=horizon, min_contacts=config.min_contacts, policy=config.policy)
