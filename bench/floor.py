@@ -12,7 +12,7 @@ successor), streamed in account order beside the accounts; the open steps of ope
 are tuples; nothing is validated.
 
 What it computes, per account: the effective tier (its own, else the default tier its revenue
-reaches); the active contacts, distinct departments, supporters (attitude support or
+reaches) and where it comes from (`tier_source`); the active contacts, distinct departments, supporters (attitude support or
 strong_support) and decision makers (final say or the decision_maker role); the findings of
 SPEC §6 with the default configuration (min_contacts 2, due 30 days): SINGLE_CONTACT,
 SINGLE_SUPPORTER, NO_DECISION_MAKER, SINGLE_DEPARTMENT, KEY_PERSON_LEAVING, NO_SUCCESSOR,
@@ -98,8 +98,10 @@ def _months_back(day: date, months: int) -> date:
 
 def _record(command, account, people, state):
     id_, name, industry, tier, owner, revenue, account_status = account[:7]
+    source = "set" if tier else None
     if not tier and revenue is not None:
         tier = next((t for t, least in TIERS if revenue >= least), None)
+        source = "revenue" if tier else None
     active = supporters = deciders = 0
     departments = set()
     sole = None
@@ -141,10 +143,10 @@ def _record(command, account, people, state):
     if command == "accounts":
         return {"account": name, "industry": industry, "tier": tier, "owner": owner, "contacts": active,
                 "departments": len(departments), "supporters": supporters, "decision_makers": deciders,
-                "findings": len(codes), "status": account_status}  # fmt: skip
+                "findings": len(codes), "tier_source": source, "status": account_status}  # fmt: skip
     changes = _key_changes(people, state)
     if command == "health":
-        return _health(name, tier, account[7:], codes, changes)
+        return _health(name, tier, account[7:], codes, changes) | {"tier_source": source}
     return {"account": name, "tier": tier, "owner": owner, "active": active, "codes": codes, "changes": changes}
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,8 @@ from babel.messages.pofile import read_po
 from keyaccount_cli import i18n
 from keyaccount_cli.domain.labels import LABELS, label
 from keyaccount_cli.domain.vocab import DEFAULT_VOCABULARY, VOCABULARIES
+
+from .conftest import EXAMPLE
 
 PACKAGE = Path(i18n.__file__).parent
 PO = i18n.LOCALE_DIR / "zh" / "LC_MESSAGES" / "kam.po"
@@ -111,3 +116,30 @@ def test_a_label_is_chinese_in_chinese_and_a_word_outside_the_vocabularies_is_sh
     assert label("status", "leaving") == "即将离职"
     assert label("interaction_kind", "email") == "邮件"
     assert label("stage", "negotiation") == "negotiation"
+
+
+def catalogs_read(*args: str, env: dict[str, str] | None = None) -> int:
+    """How many times a kam run, in a fresh interpreter, reads kam's translation catalog (click reads
+    its own, `messages`, for its help texts)."""
+    code = (
+        "import gettext, sys\n"
+        "reads = []\n"
+        "real = gettext.translation\n"
+        "gettext.translation = lambda *a, **k: (a[0] == 'kam' and reads.append(a)) or real(*a, **k)\n"
+        "from keyaccount_cli.cli import main\n"
+        f"sys.argv = ['kam', *{list(args)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(len(reads))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, **(env or {})})  # fmt: skip
+    return int(run.stdout.strip().splitlines()[-1])
+
+
+def test_help_reads_no_catalog_and_a_chinese_run_reads_it_once(kam, isolated_db):
+    assert kam("import", EXAMPLE).exit_code == 0
+    db = ("--db", isolated_db.location)
+    assert catalogs_read("--help", env={"LANG": "zh_CN.UTF-8"}) == 0
+    assert catalogs_read("--lang", "zh", "map", "--help") == 0
+    assert catalogs_read(*db, "map", "华东电力集团") == 0  # English: no catalog at all
+    assert catalogs_read(*db, "--lang", "zh", "map", "华东电力集团") == 1
