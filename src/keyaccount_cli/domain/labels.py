@@ -148,11 +148,6 @@ def noun(vocabulary: str) -> str:
     return vocabulary.replace("_", " ") if text is None else _(text)
 
 
-def labels(vocabulary: str, values: list[str] | tuple[str, ...]) -> list[str]:
-    """`label()` of each value, in order."""
-    return [label(vocabulary, v) for v in values]
-
-
 def shown(vocabulary: str, value: Any) -> Any:
     """A vocabulary value, or a list of them, as the human outputs show it: its label, in the
     language in use (docs/spec.md §13: labels, never identifiers)."""

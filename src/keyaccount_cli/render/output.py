@@ -255,11 +255,8 @@ def attitude_text(attitude: str) -> str:
 
 
 def attitude_label(attitude: str | None) -> str:
-    """An attitude as the tables show it (`↑ support`); empty when not known."""
-    if not attitude:
-        return ""
-    ((text, _style),) = attitude_pieces(attitude)
-    return text
+    """An attitude as the tables show it (`+ support`); empty when not known."""
+    return attitude_text(attitude) if attitude else ""
 
 
 def contact_cells(record: dict[str, Any]) -> dict[str, Any]:
