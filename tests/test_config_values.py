@@ -90,7 +90,7 @@ def test_numbers_out_of_range_and_bands_out_of_order_are_errors_naming_the_key(k
     ("aliases:\n  attitude:\n    support: ['  ']\n", "aliases.attitude.support[0] must be a word (quote a number), got '  '"),
     ("aliases:\n  attitudes:\n    support: [温和支持]\n", "aliases: unknown vocabulary 'attitudes' (known: roles, "
      "decision_power, attitude, concerns, status, change_risk, change_kind, relation_kind, tier, renewal_intent, "
-     "interaction_kind, account_status)"),
+     "interaction_kind, account_status, team_role)"),
     ("aliases:\n  attitude:\n    supportive: [温和支持]\n", "aliases.attitude: unknown value 'supportive' (known: "
      "strong_support, support, neutral, reserved, opposed)"),
 ])  # fmt: skip

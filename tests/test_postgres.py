@@ -126,7 +126,7 @@ def test_a_database_from_the_first_schema_is_upgraded_in_place(kam, isolated_db)
     _downgrade(isolated_db)
     assert [r[0] for r in isolated_db.rows("select name from migration")] == ["0001_initial"]
     (info,) = json.loads(kam("db", "--format", "json").stdout)
-    assert info["schema_version"] == SCHEMA_VERSION == 8
+    assert info["schema_version"] == SCHEMA_VERSION == 9
     indexes = {r[0] for r in isolated_db.rows("select indexname from pg_indexes where schemaname = current_schema()")}
     assert {"ix_contact_reports_to_id", "ix_contact_successor_id", "ix_contact_moved_to_id", "ix_contact_watched"} <= indexes
     assert isolated_db.count("opportunity") == isolated_db.count("health_score") == 0
@@ -134,14 +134,17 @@ def test_a_database_from_the_first_schema_is_upgraded_in_place(kam, isolated_db)
 
 
 def _downgrade(db: TestDatabase) -> None:
-    """Back to the first schema: without migration 0002's and 0004's indexes, 0003's tables and 0008's
-    account columns."""
+    """Back to the first schema: without migration 0002's and 0004's indexes, 0003's and 0009's tables,
+    0008's account columns and 0009's contact and interaction columns."""
     with db.admin.transaction():
         db.admin.execute(f'SET LOCAL search_path TO "{db.schema}"')
         for index in ("ix_contact_reports_to_id", "ix_contact_successor_id", "ix_contact_moved_to_id", "ix_contact_watched"):
             db.admin.execute(f"DROP INDEX {index}")
         db.admin.execute("DROP TABLE opportunity_contact, opportunity, health_score")
         db.admin.execute("ALTER TABLE account DROP COLUMN status, DROP COLUMN renewal_date")
+        db.admin.execute("DROP TABLE owner_handover_step, owner_handover, team_member")
+        db.admin.execute("ALTER TABLE contact DROP COLUMN our_contacts")
+        db.admin.execute("ALTER TABLE interaction DROP COLUMN by_person")
         db.admin.execute("DELETE FROM migration WHERE name <> '0001_initial'")
 
 

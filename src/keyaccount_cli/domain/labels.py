@@ -23,6 +23,7 @@ NOUNS: dict[str, str] = {
     "renewal_intent": N_("renewal intent"),
     "interaction_kind": N_("kind of interaction"),
     "account_status": N_("account status"),
+    "team_role": N_("team role"),
 }
 
 LABELS: dict[str, dict[str, str]] = {
@@ -98,6 +99,14 @@ LABELS: dict[str, dict[str, str]] = {
         "customer": NP_("account_status", "customer"),
         "prospect": NP_("account_status", "prospect"),
         "lost": NP_("account_status", "lost"),
+    },
+    "team_role": {
+        "sales": NP_("team_role", "sales"),
+        "presales": NP_("team_role", "presales"),
+        "csm": NP_("team_role", "customer success"),
+        "service": NP_("team_role", "service"),
+        "executive": NP_("team_role", "executive"),
+        "other": NP_("team_role", "other"),
     },
 }
 

@@ -92,6 +92,15 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
         "prospect": ("潜在客户", "线索"),
         "lost": ("流失", "已流失"),
     },
+    # a member of an account team beside its owner (docs/spec.md §9); the first alias is the Chinese label
+    "team_role": {
+        "sales": ("销售",),
+        "presales": ("售前",),
+        "csm": ("客户成功", "customer success"),
+        "service": ("服务",),
+        "executive": ("高管",),
+        "other": ("其他",),
+    },
 }
 
 MULTI_VALUED = frozenset({"roles", "concerns"})
@@ -282,6 +291,20 @@ STEP_TEXT = {  # English; shown through `i18n._()` (the Chinese is in the catalo
 }
 # deadlines in days relative to the change date
 DEFAULT_DEADLINES = {"confirm": -14, "successor": -14, "exit_talk": 0, "first_meeting": 14, "map_updated": 14}
+
+
+# --- owner handover plans (docs/spec.md §9): one per account whose owner `kam reassign` changes ---
+
+OWNER_STEPS = ("handover_meeting", "records_transferred", "key_contacts_met", "customer_confirmed")
+OWNER_STEP_TEXT = {  # English; shown through `i18n._()`
+    "handover_meeting": N_("the old owner introduces the new owner to the key contacts"),
+    "records_transferred": N_("notes, quotes, contracts and open issues handed over"),
+    "key_contacts_met": N_("the new owner has met every active decision maker and champion"),
+    "customer_confirmed": N_("the customer knows the new owner"),
+}
+# deadlines in days after the handover date (`kam reassign --on`, default 14 days from today)
+OWNER_DEADLINES = {"handover_meeting": 0, "records_transferred": 0, "key_contacts_met": 30, "customer_confirmed": 30}
+OWNER_HANDOVER_DAYS = 14  # the handover date when `--on` is not given: this many days from today
 
 
 def history_text(value: Any) -> str | None:

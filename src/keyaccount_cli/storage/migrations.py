@@ -104,6 +104,24 @@ def _account_status(conn: Connection, metadata: MetaData) -> None:
         conn.exec_driver_sql(statement)
 
 
+# Our side of the relationship (docs/spec.md §9): who on our side knows a contact (`our_contacts`,
+# `;`-joined names, as roles are) and who had an interaction (`by`). Added after CREATE TABLE, for a
+# new database too, as ACCOUNT_COLUMNS are.
+OUR_SIDE_COLUMNS = (
+    "ALTER TABLE contact ADD COLUMN our_contacts VARCHAR",
+    "ALTER TABLE interaction ADD COLUMN by_person VARCHAR",
+)
+OUR_SIDE_TABLES = ("team_member", "owner_handover", "owner_handover_step")
+
+
+def _our_side(conn: Connection, metadata: MetaData) -> None:
+    """Who knows whom, who had an interaction, the account teams and the owner handover plans."""
+    for statement in OUR_SIDE_COLUMNS:
+        conn.exec_driver_sql(statement)
+    for name in OUR_SIDE_TABLES:
+        metadata.tables[name].create(conn, checkfirst=True)
+
+
 class Step(NamedTuple):
     """One migration: its name, recorded once applied, and what it does to a SQLAlchemy connection."""
 
@@ -121,6 +139,7 @@ MIGRATIONS: tuple[Step, ...] = (
     Step("0006_contact_name_index", _contact_name_index),
     Step("0007_step_owners_follow_the_account", _step_owners_follow_the_account),
     Step("0008_account_status", _account_status),
+    Step("0009_our_side", _our_side),
 )
 
 MIGRATION_NAMES = tuple(step.name for step in MIGRATIONS)

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import DDL, Column, Date, Index, String, Table, UniqueConstraint, event, inspect, text
 from sqlmodel import Field, SQLModel
 
-from .migrations import ACCOUNT_COLUMNS, NAME_INDEX, SQLITE_COUNTS_INDEX, WATCHED
+from .migrations import ACCOUNT_COLUMNS, NAME_INDEX, OUR_SIDE_COLUMNS, SQLITE_COUNTS_INDEX, WATCHED
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -80,6 +80,9 @@ class Contact(SQLModel, table=True):
     notes: str | None = None
     created_at: datetime
     updated_at: datetime
+    # docs/spec.md §9: the names of our people who hold the relationship, `;`-joined (made by
+    # OUR_SIDE_COLUMNS after CREATE TABLE, as migration 0009 adds it)
+    our_contacts: str | None = Field(default=None, sa_column=Column("our_contacts", String, system=True))
 
 
 for _statement in ACCOUNT_COLUMNS:
@@ -149,6 +152,54 @@ class Interaction(SQLModel, table=True):
     kind: str
     summary: str
     created_at: datetime
+    # docs/spec.md §9: our person who had it, `by` in CSV and JSON (made by OUR_SIDE_COLUMNS, as migration 0009 adds it)
+    by_person: str | None = Field(default=None, sa_column=Column("by_person", String, system=True))
+
+
+event.listen(table_of(Contact), "after_create", DDL(OUR_SIDE_COLUMNS[0]))
+event.listen(table_of(Interaction), "after_create", DDL(OUR_SIDE_COLUMNS[1]))
+
+
+class TeamMember(SQLModel, table=True):
+    """One of our people on an account's team beside its owner (docs/spec.md §9), in a named role."""
+
+    __tablename__ = "team_member"
+    __table_args__ = (UniqueConstraint("account_id", "name_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    name: str
+    name_key: str
+    role: str
+    added_at: datetime
+
+
+class OwnerHandover(SQLModel, table=True):
+    """An owner handover plan (docs/spec.md §9): an account passed from one of our people to another."""
+
+    __tablename__ = "owner_handover"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    from_owner: str
+    to_owner: str
+    reassigned_on: date
+    status: str = "open"  # open | closed
+    opened_at: datetime
+
+
+class OwnerHandoverStep(SQLModel, table=True):
+    __tablename__ = "owner_handover_step"
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_handover_id: int = Field(foreign_key="owner_handover.id", index=True)
+    position: int
+    step: str
+    owner: str | None = None
+    deadline: date | None = None
+    status: str = "open"  # open | done
+    done_on: date | None = None
+    notes: str | None = None
 
 
 class InteractionContact(SQLModel, table=True):

@@ -68,7 +68,7 @@ STATEMENTS: tuple[str, ...] = (
     "\tmoved_to_id INTEGER, \n"
     "\tnotes VARCHAR, \n"
     "\tcreated_at DATETIME NOT NULL, \n"
-    "\tupdated_at DATETIME NOT NULL, \n"
+    "\tupdated_at DATETIME NOT NULL, our_contacts VARCHAR, \n"
     "\tPRIMARY KEY (id), \n"
     "\tFOREIGN KEY(account_id) REFERENCES account (id), \n"
     "\tUNIQUE (email), \n"
@@ -89,11 +89,35 @@ STATEMENTS: tuple[str, ...] = (
     "\t\"on\" DATE NOT NULL, \n"
     "\tkind VARCHAR NOT NULL, \n"
     "\tsummary VARCHAR NOT NULL, \n"
-    "\tcreated_at DATETIME NOT NULL, \n"
+    "\tcreated_at DATETIME NOT NULL, by_person VARCHAR, \n"
     "\tPRIMARY KEY (id), \n"
     "\tFOREIGN KEY(account_id) REFERENCES account (id)\n"
     ")",
     "CREATE INDEX ix_interaction_account_id ON interaction (account_id)",
+    "CREATE TABLE team_member (\n"
+    "\tid INTEGER NOT NULL, \n"
+    "\taccount_id INTEGER NOT NULL, \n"
+    "\tname VARCHAR NOT NULL, \n"
+    "\tname_key VARCHAR NOT NULL, \n"
+    "\trole VARCHAR NOT NULL, \n"
+    "\tadded_at DATETIME NOT NULL, \n"
+    "\tPRIMARY KEY (id), \n"
+    "\tUNIQUE (account_id, name_key), \n"
+    "\tFOREIGN KEY(account_id) REFERENCES account (id)\n"
+    ")",
+    "CREATE INDEX ix_team_member_account_id ON team_member (account_id)",
+    "CREATE TABLE owner_handover (\n"
+    "\tid INTEGER NOT NULL, \n"
+    "\taccount_id INTEGER NOT NULL, \n"
+    "\tfrom_owner VARCHAR NOT NULL, \n"
+    "\tto_owner VARCHAR NOT NULL, \n"
+    "\treassigned_on DATE NOT NULL, \n"
+    "\tstatus VARCHAR NOT NULL, \n"
+    "\topened_at DATETIME NOT NULL, \n"
+    "\tPRIMARY KEY (id), \n"
+    "\tFOREIGN KEY(account_id) REFERENCES account (id)\n"
+    ")",
+    "CREATE INDEX ix_owner_handover_account_id ON owner_handover (account_id)",
     "CREATE TABLE opportunity (\n"
     "\tid INTEGER NOT NULL, \n"
     "\taccount_id INTEGER NOT NULL, \n"
@@ -146,6 +170,20 @@ STATEMENTS: tuple[str, ...] = (
     "\tFOREIGN KEY(contact_id) REFERENCES contact (id)\n"
     ")",
     "CREATE INDEX ix_handover_contact_id ON handover (contact_id)",
+    "CREATE TABLE owner_handover_step (\n"
+    "\tid INTEGER NOT NULL, \n"
+    "\towner_handover_id INTEGER NOT NULL, \n"
+    "\tposition INTEGER NOT NULL, \n"
+    "\tstep VARCHAR NOT NULL, \n"
+    "\towner VARCHAR, \n"
+    "\tdeadline DATE, \n"
+    "\tstatus VARCHAR NOT NULL, \n"
+    "\tdone_on DATE, \n"
+    "\tnotes VARCHAR, \n"
+    "\tPRIMARY KEY (id), \n"
+    "\tFOREIGN KEY(owner_handover_id) REFERENCES owner_handover (id)\n"
+    ")",
+    "CREATE INDEX ix_owner_handover_step_owner_handover_id ON owner_handover_step (owner_handover_id)",
     "CREATE TABLE interaction_contact (\n"
     "\tinteraction_id INTEGER NOT NULL, \n"
     "\tcontact_id INTEGER NOT NULL, \n"
@@ -180,6 +218,7 @@ STATEMENTS: tuple[str, ...] = (
 
 # how a column's values come back from SQLite (text, integers) as the models' types, by column name
 READ_AS: dict[str, str] = {
+    "added_at": "datetime",
     "applied_at": "datetime",
     "at": "datetime",
     "can_sign": "bool",
@@ -191,6 +230,7 @@ READ_AS: dict[str, str] = {
     "on": "date",
     "opened_at": "datetime",
     "project_owner": "bool",
+    "reassigned_on": "date",
     "recorded_at": "datetime",
     "renewal_date": "date",
     "updated_at": "datetime",
