@@ -153,7 +153,7 @@ def test_an_old_database_is_upgraded_and_works_as_a_new_one(kam, tmp_path):
     # the same map made today: the example, and the relation and visit kam 0.1's database had
     for command in [("import", EXAMPLE), ("relate", "李娜", "孙悦", "--kind", "trusts"),
                     ("log", "华东电力集团", "季度回顾", "--contact", "陈志远", "--kind", "visit", "--on", "2026-11-20")]:  # fmt: skip
-        assert kam("--db", new, *command).exit_code == 0
+        assert kam("--db", new, "--as-of", AS_OF, *command).exit_code == 0
     old_answers, new_answers = answers(kam, old, WRITES + READS), answers(kam, new, WRITES + READS)
     assert [exit_code for _, exit_code, _, _ in old_answers[: len(WRITES)]] == [0] * len(WRITES), old_answers
     assert old_answers == new_answers

@@ -5,6 +5,7 @@ error nobody foresaw is still one line, not a traceback."""
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import keyaccount_cli.cli as cli_package
@@ -45,3 +46,10 @@ def test_an_unforeseen_error_in_a_write_command_is_one_line(kam, monkeypatch):
     result = kam("relate", "a@acme.example", "b@acme.example", "--kind", "trusts")
     assert result.exit_code == 2
     assert result.stderr == "kam: internal error: RuntimeError: the config reader broke (set KAM_DEBUG=1 for details)\n"
+
+
+def test_a_change_made_as_of_a_day_is_dated_that_day_in_the_history(kam):
+    assert kam("--as-of", "2026-09-01", "add", "星河零售", "Ann Lee", "--email", "ann@xinghe.example").exit_code == 0
+    assert kam("set", "ann@xinghe.example", "--attitude", "support", "--as-of", "2026-10-15").exit_code == 0
+    history = json.loads(kam("history", "ann@xinghe.example", "--format", "json").stdout)
+    assert [(row["field"], row["at"][:10]) for row in history] == [("*", "2026-09-01"), ("attitude", "2026-10-15")]

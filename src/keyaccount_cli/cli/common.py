@@ -148,9 +148,11 @@ class State:
 
     @property
     def now(self) -> datetime:
-        """One clock for the whole run."""
+        """One clock for the whole run. With `--as-of DAY` it reads DAY, at this time of day: a change made
+        then is dated DAY in the history (docs/spec.md §10)."""
         if self._now is None:
-            self._now = datetime.now(UTC).replace(microsecond=0)
+            now = datetime.now(UTC).replace(microsecond=0)
+            self._now = now if self.as_of is None else datetime.combine(self.as_of, now.timetz())
         return self._now
 
     @property
