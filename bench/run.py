@@ -16,7 +16,7 @@ trick off (KAM_READ_TRICKS=off), for what it buys. Files and databases live in a
 
 With no options: import of 100,000 and 1,000,000 rows (each beside the baseline; the million once
 more with the import's bulk-load tricks off, KAM_BULK_TRICKS=off, and the ratio on/off), re-import,
-`kam export contacts` of each against its import, `kam check`, `accounts`, `health` and `report`
+`kam export contacts` of each against its import (and with the read trick off), `kam check`, `accounts`, `health` and `report`
 over the million (the last three beside a plain sqlite3 + json floor, `bench/floor.py`), `kam
 --help` and `kam map` of 2,000 contacts, each read-only per-account command (`contacts`, `show`,
 `map`, `health`, `history`, `handover`, `successor --suggest`, a person named by email and by
@@ -386,16 +386,25 @@ def imported_database(rows: int, work: Path) -> Path:
     return db
 
 
-def bench_export(rows: int, work: Path, databases: dict[int, Path], import_seconds: float) -> Result:
-    """`kam export contacts` of the imported rows, against the time their first import took."""
+def bench_export(rows: int, work: Path, databases: dict[int, Path], import_seconds: float) -> list[Result]:
+    """`kam export contacts` of the imported rows, against the time their first import took; and
+    once more with the read trick off (one process instead of two: services/export_halves.py)."""
     progress(f"kam export contacts of {rows:,}")
     out = work / f"export-{rows}.csv"
-    run = measure([*KAM, "--db", str(databases[rows]), "export", "contacts", "-o", str(out)])
+    command = [*KAM, "--db", str(databases[rows]), "export", "contacts", "-o", str(out)]
+    run = measure(command)
+    progress(f"kam export contacts of {rows:,}, read trick off")
+    plain = measure(command, env={"KAM_READ_TRICKS": "off"})
     out.unlink()
     ratio = run.seconds / import_seconds
-    return Result(f"kam export contacts {rows:,}", f"{run.seconds:.2f} s = {ratio:.2f}× import, "
-                  f"{run.peak_bytes / MB:.0f} MB", "≤ 0.5× import, ≤ 250 MB",
-                  ratio <= 0.5 and run.peak_bytes <= 250 * MB)  # fmt: skip
+    return [
+        Result(f"kam export contacts {rows:,}", f"{run.seconds:.2f} s = {ratio:.2f}× import, "
+               f"{run.peak_bytes / MB:.0f} MB", "≤ 0.5× import, ≤ 250 MB",
+               ratio <= 0.5 and run.peak_bytes <= 250 * MB),
+        Result(f"kam export contacts {rows:,}, read trick off",
+               f"{plain.seconds:.2f} s, {plain.peak_bytes / MB:.0f} MB; trick on/off = {run.seconds / plain.seconds:.2f}, "
+               f"CPU {run.cpu / plain.cpu:.2f}"),
+    ]  # fmt: skip
 
 
 def bench_big_account(contacts: int, work: Path) -> list[Result]:
@@ -460,7 +469,7 @@ def main() -> None:
             results += imported
             if args.pg_url:
                 results += bench_pg_import(rows, work, args.pg_url, imported[0].seconds)
-            results.append(bench_export(rows, work, databases, imported[1].seconds))
+            results += bench_export(rows, work, databases, imported[1].seconds)
         if check_rows:
             results.append(bench_check(check_rows, work, databases))
             results += bench_reads(check_rows, work, databases)

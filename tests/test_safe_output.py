@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from keyaccount_cli.importing import csvfile as csvio
+from keyaccount_cli.services import export_halves
 
 from .conftest import EXAMPLE
 
@@ -169,7 +170,7 @@ def test_an_export_on_a_full_disk_leaves_the_previous_file(kam, seeded, tmp_path
         out.flush()
         no_space()
 
-    monkeypatch.setattr(csvio, "write_csv", write_then_fill_the_disk)
+    monkeypatch.setattr(export_halves, "write_csv", write_then_fill_the_disk)  # what the export writes with
     result = kam("export", "contacts", "-o", out)
     assert result.exit_code == 2
     assert one_line(result.stderr) == f"kam: cannot write {out}: No space left on device"

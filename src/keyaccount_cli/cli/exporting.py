@@ -43,8 +43,9 @@ def export(
 
     `contacts` uses exactly the import columns, and `all -o DIR` writes every table as `kam
     import DIR` reads it back: export → import into an empty database reproduces the data."""
-    from ..importing.csvfile import open_output, write_csv
+    from ..importing.csvfile import open_output
     from ..services.export import account_rows, contact_rows, finding_rows
+    from ..services.export_halves import write_rows
     from ..services.options import check_options
 
     st = state(ctx)
@@ -62,7 +63,7 @@ def export(
     else:
         header, rows = finding_rows(reader, check_options(st.config(), st.today, due))
     with open_output(output, excel=excel) as out:
-        count = write_csv(rows, header, out=out, crlf=excel)
+        count = write_rows(rows, header, out, crlf=excel)
     if output not in (None, "-"):
         note(_("wrote {what} to {output}").format(what=_count(count, what.value), output=output))
 
@@ -85,8 +86,9 @@ def _count(n: int, what: str) -> str:
 
 def _export_all(st: Any, output: str | None, database: Path | None, *, excel: bool) -> None:
     """`kam export all -o DIR`: one CSV per table into DIR (made if missing), each written whole."""
-    from ..importing.csvfile import open_output, write_csv
+    from ..importing.csvfile import open_output
     from ..services.export import folder_tables
+    from ..services.export_halves import write_rows
 
     if output is None or output == "-":
         raise KamError("kam export all writes a folder: name it with -o DIR")
@@ -106,5 +108,5 @@ def _export_all(st: Any, output: str | None, database: Path | None, *, excel: bo
         if database is not None:
             refuse_database_files(target, database)
         with open_output(str(target), excel=excel) as out:
-            written.append(_count(write_csv(rows, header, out=out, crlf=excel), name))
+            written.append(_count(write_rows(rows, header, out, crlf=excel), name))
     note(_("wrote {what} to {output}").format(what=_(", ").join(written), output=output))

@@ -321,12 +321,13 @@ def first_cells(path: Path, encoding: str | None = None) -> list[str]:
 
 
 def write_csv(
-    rows: Iterable[Sequence[Any]], header: Sequence[str], *, out: IO[str] | None = None, crlf: bool = False,
+    rows: Iterable[Sequence[Any]], header: Sequence[str] | None, *, out: IO[str] | None = None, crlf: bool = False,
 ) -> int:  # fmt: skip
     """CSV with formula-safe cells; None is written as an empty cell; lines end in LF, or CRLF (for
-    Excel: `crlf`). Returns the rows written."""
+    Excel: `crlf`). No header line when `header` is None (the rest of a file). Returns the rows written."""
     writer = csv.writer(out or sys.stdout, lineterminator="\r\n" if crlf else "\n")
-    writer.writerow(header)
+    if header is not None:
+        writer.writerow(header)
     written = 0
     for row in rows:
         # None is an empty cell; a text that a spreadsheet would run as a formula is quoted

@@ -27,6 +27,7 @@ from ..storage.exports import (
 )
 from ..storage.reader import as_reader
 from ..storage.reading import iter_account_facts, iter_book_facts
+from .export_halves import halves
 
 Rows = tuple[list[str], Iterable[Sequence[Any]]]
 # the header of each file of `kam export all`: the columns `kam import --kind KIND` reads
@@ -34,8 +35,17 @@ FOLDER_HEADERS = {kind: list(COLUMNS[kind]) for kind in FOLDER_FILES} | {"contac
 
 
 def contact_rows(source: Any) -> Rows:
-    """The contacts in exactly the import columns, as a stream of rows."""
-    return in_language("contacts", EXPORT_HEADER, contacts_for_export(source, EXPORT_HEADER))
+    """The contacts in exactly the import columns, as a stream of rows (in two halves, for
+    `export_halves.write_rows`, when the book is big)."""
+    return _contacts(source, EXPORT_HEADER, by_id=False)
+
+
+def _contacts(source: Any, header: list[str], *, by_id: bool) -> Rows:
+    reader = as_reader(source)
+    split = halves(reader, header, by_id=by_id, labelled=lambda rows: in_language("contacts", header, rows)[1])
+    if split is not None:
+        return in_language("contacts", header, ())[0], split
+    return in_language("contacts", header, contacts_for_export(reader, header, by_id=by_id))
 
 
 # the columns of the accounts and findings exports that no import reads (their Chinese is in the catalog)
@@ -100,7 +110,7 @@ def folder_tables(source: Any) -> Iterator[tuple[str, Rows]]:
     }  # fmt: skip
     for kind in FOLDER_FILES:
         if kind == "contacts":
-            yield "contacts.csv", in_language("contacts", header, contacts_for_export(source, header, by_id=True))
+            yield "contacts.csv", _contacts(source, header, by_id=True)
             continue
         columns, records = tables[kind]
         yield f"{kind}.csv", in_language(kind, columns, ([_cell(r.get(f)) for f in columns] for r in records))

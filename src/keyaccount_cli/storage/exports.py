@@ -11,9 +11,9 @@ else the name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..domain.order import sort_key
 from .migrations import WATCHED
@@ -46,20 +46,32 @@ _JOINS = " LEFT JOIN contact r0 ON r0.id = c.reports_to_id LEFT JOIN contact r1 
 _MOVED = " LEFT JOIN contact m ON m.id = c.moved_to_id LEFT JOIN account ma ON ma.id = m.account_id"
 
 
-def contacts_for_export(source: Any, fields: Sequence[str], *, by_id: bool = False) -> Iterable[Sequence[Any]]:
-    """Every contact as the values of `fields`, by account name then contact id (`by_id`: in the
-    order they were recorded), read as a stream: memory holds one batch of rows, not the book.
-    Values are text as stored (multi-valued fields as canonical values joined with `;`), flags
-    `yes`/`no`, the change date `YYYY-MM-DD`: when every stored change date is one already (as
-    kam writes them), the rows go to the writer as the driver gives them, else one by one, so
-    that a damaged date is named as every command that reads it names it."""
+class Part(NamedTuple):
+    """The contacts one process of a two-process export reads (`contact_halves`), in the export's
+    order: those of the accounts `accounts`, in that order (names not all ASCII), else those where
+    `where` holds, with `params`."""
+
+    where: str = ""
+    params: Mapping[str, Any] = {}
+    accounts: tuple[int, ...] | None = None
+
+
+def contacts_for_export(
+    source: Any, fields: Sequence[str], *, by_id: bool = False, part: Part | None = None
+) -> Iterable[Sequence[Any]]:
+    """Every contact (or those of `part`) as the values of `fields`, by account name then contact
+    id (`by_id`: in the order they were recorded), read as a stream: memory holds one batch of
+    rows, not the book. Values are text as stored (multi-valued fields as canonical values joined
+    with `;`), flags `yes`/`no`, the change date `YYYY-MM-DD`: when every stored change date is one
+    already (as kam writes them), the rows go to the writer as the driver gives them, else one by
+    one, so that a damaged date is named as every command that reads it names it."""
     reader = as_reader(source)
     selected = ", ".join(_FIELD_SQL.get(field, f"c.{field}") for field in fields)
     joins = _JOINS + (_MOVED if "moved_to" in fields else "")
     query = f"FROM account a CROSS JOIN contact c{joins} WHERE c.account_id = a.id"
     if "change_date" not in fields or _change_dates_as_written(reader):
-        return _in_order(reader, f"SELECT {selected} {query}", by_id)
-    rows = _in_order(reader, f"SELECT c.id, c.name, {selected} {query}", by_id)
+        return _in_order(reader, f"SELECT {selected} {query}", by_id, part)
+    rows = _in_order(reader, f"SELECT c.id, c.name, {selected} {query}", by_id, part)
     return _dates_checked(rows, list(fields).index("change_date"))
 
 
@@ -79,18 +91,25 @@ def _dates_checked(rows: Iterable[Sequence[Any]], at: int) -> Iterator[Sequence[
 _CHUNK = 500  # accounts per query when the accounts' order is not the database's
 
 
-def _in_order(reader: Any, query: str, by_id: bool) -> Iterable[Sequence[Any]]:
+def _in_order(reader: Any, query: str, by_id: bool, part: Part | None = None) -> Iterable[Sequence[Any]]:
     """The rows of `query` (contacts joined to their account `a`) by contact id, or by account name
     (`order.sort_key`: pinyin for Chinese names) then contact id. Names all in ASCII sort in the
     database as they do in Python (code points of the case-folded key: SQLite sorts one account at a
     time); else the accounts are put in order here and read a few hundred at a time, in that order."""
+    if part is not None and part.accounts is not None:
+        return _by_chunks(reader, query, list(part.accounts))
+    if part is not None:
+        query, params = f"{query} AND {part.where}", part.params
+    else:
+        params = {}
     if by_id:
-        return reader.rows(query + " ORDER BY c.id")
-    accounts = list(reader.rows("SELECT id, name FROM account"))
-    if all(name.isascii() for _id, name in accounts):
-        # accounts in name order, and each one's contacts by id
-        return reader.rows(query + f" ORDER BY {_text_order(reader, 'a.name_key')}, c.id")
-    return _by_chunks(reader, query, [id_ for id_, _name in sorted(accounts, key=lambda a: sort_key(a[1]))])
+        return reader.rows(query + " ORDER BY c.id", params)
+    if part is None:
+        accounts = list(reader.rows("SELECT id, name FROM account"))
+        if not all(name.isascii() for _id, name in accounts):
+            return _by_chunks(reader, query, [id_ for id_, _name in sorted(accounts, key=lambda a: sort_key(a[1]))])
+    # accounts in name order, and each one's contacts by id
+    return reader.rows(query + f" ORDER BY {_text_order(reader, 'a.name_key')}, c.id", params)
 
 
 def _by_chunks(reader: Any, query: str, ids: list[int]) -> Iterator[Sequence[Any]]:
@@ -98,9 +117,39 @@ def _by_chunks(reader: Any, query: str, ids: list[int]) -> Iterator[Sequence[Any
     for start in range(0, len(ids), _CHUNK):
         chunk = [int(i) for i in ids[start : start + _CHUNK]]  # integers from the database itself
         rank = " ".join(f"WHEN {id_} THEN {i}" for i, id_ in enumerate(chunk))
-        yield from reader.rows(
-            query + f" AND a.id IN ({', '.join(map(str, chunk))}) ORDER BY CASE a.id {rank} END, c.id"
-        )
+        # a loop, not `yield from`: a stream let go of after its reader closed (a damaged day stopped
+        # the export) must not close the cursor of a closed connection
+        rows = reader.rows(query + f" AND a.id IN ({', '.join(map(str, chunk))}) ORDER BY CASE a.id {rank} END, c.id")
+        for row in rows:  # noqa: UP028
+            yield row
+
+
+def contact_halves(reader: Any, *, by_id: bool, least: int) -> tuple[Part, Part] | None:
+    """The contacts of `contacts_for_export` in two parts of about the same size, the first before
+    the second in the export's order; None for a book of fewer than `least` contacts."""
+    if by_id:
+        (total,) = next(iter(reader.rows("SELECT count(*) FROM contact")))
+        if total < max(least, 2):
+            return None
+        (middle,) = next(iter(reader.rows(f"SELECT id FROM contact ORDER BY id LIMIT 1 OFFSET {int(total) // 2}")))
+        split = {"split": middle}
+        return Part("c.id < :split", split), Part("c.id >= :split", split)
+    counts = dict(reader.rows("SELECT account_id, count(*) FROM contact GROUP BY account_id"))
+    total = sum(counts.values())
+    if total < max(least, 2):
+        return None
+    accounts = [(id_, name, key) for id_, name, key in reader.rows("SELECT id, name, name_key FROM account")]
+    ascii_names = all(name.isascii() for _id, name, _key in accounts)
+    accounts.sort(key=(lambda a: a[2]) if ascii_names else (lambda a: sort_key(a[1])))
+    seen, at = 0, 0
+    while at < len(accounts) - 1 and seen + counts.get(accounts[at][0], 0) <= total // 2:
+        seen += counts.get(accounts[at][0], 0)
+        at += 1
+    if ascii_names:
+        split = {"split": accounts[at][2]}
+        return Part("a.name_key < :split", split), Part("a.name_key >= :split", split)
+    ids = [id_ for id_, _name, _key in accounts]
+    return Part(accounts=tuple(ids[:at])), Part(accounts=tuple(ids[at:]))
 
 
 def _change_dates_as_written(reader: Any) -> bool:

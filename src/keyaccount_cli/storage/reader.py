@@ -30,10 +30,30 @@ class SqliteReader:
 
     dialect = "sqlite"
 
-    def __init__(self, conn: sqlite3.Connection, spare: sqlite3.Connection | None = None) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, spare: sqlite3.Connection | None = None, *, path: Path | None = None,
+        version: int | None = None,
+    ) -> None:  # fmt: skip
         self.conn = conn
-        self._spare = spare  # a second connection on the same snapshot, for `ahead`
+        self._spare = spare  # a second connection on the same snapshot, for `ahead` and `unchanged`
+        self._version = version  # the data version the spare saw before this snapshot began
         self._ahead: threading.Thread | None = None
+        self.path = path  # the file, for another process to open a reader of its own (`open_sqlite_reader`)
+
+    def unchanged(self) -> bool:
+        """Whether no other connection has committed to the file since this reader's snapshot began,
+        as the second connection sees it now (False when there is none to ask, or it is busy): a
+        reader another process opened in between sees the same data."""
+        spare = self._spare
+        if spare is None or self._version is None or self._ahead is not None:
+            return False
+        try:
+            spare.execute("ROLLBACK")
+            spare.execute("BEGIN")
+            spare.execute("SELECT count(*) FROM migration").fetchone()
+            return bool(spare.execute("PRAGMA data_version").fetchone()[0] == self._version)
+        except sqlite3.Error:
+            return False
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Iterable[Sequence[Any]]:
         # the cursor itself: iterated in C, a row at a time (a million contacts stream through it)
@@ -141,7 +161,7 @@ def open_sqlite_reader(path: Path, busy_seconds: float) -> SqliteReader | None:
         if spare is not None:
             spare[0].close()
         return None
-    return SqliteReader(conn, _same_snapshot(spare))
+    return SqliteReader(conn, _same_snapshot(spare), path=path, version=spare[1] if spare is not None else None)
 
 
 def _connect(path: Path, busy_seconds: float) -> sqlite3.Connection:
