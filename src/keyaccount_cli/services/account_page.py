@@ -14,6 +14,7 @@ from ..storage.activity import recent_interactions
 from ..storage.plans import load_plan
 from ..storage.reader import Reader
 from .listing import account_contacts
+from .our_side import account_team
 
 
 def _handover(p: PlanView) -> dict[str, Any]:
@@ -27,7 +28,7 @@ def _handover(p: PlanView) -> dict[str, Any]:
 
 def account_page(reader: Reader, account: str, card: Scorecard, opts: CheckOptions) -> dict[str, Any]:
     """Profile, coverage, relationship table, relations (as `kam relate` recorded them), open handovers, recent interactions, findings, follow-up,
-    health and opportunities of the account named `account`."""
+    health, opportunities and the account team (docs/spec.md §9) of the account named `account`."""
     view, contacts = account_contacts(reader, account, opts.today)
     plans = [
         load_plan(reader, cid, latest_closed=False, today=opts.today)
@@ -57,4 +58,5 @@ def account_page(reader: Reader, account: str, card: Scorecard, opts: CheckOptio
         "follow_up": follow_up, "health": {k: v for k, v in health.items() if k not in ("account", "tier", "tier_source")},
         "opportunities": [opportunity_record(o, view, policy, opts.today) for o in view.opportunities],
         "status": view.status, "renewal_date": view.renewal_date.isoformat() if view.renewal_date else None,
+        "team": account_team(reader, view.name)[1],
     }  # fmt: skip
