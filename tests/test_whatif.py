@@ -203,3 +203,12 @@ def test_a_finding_there_already_is_not_new_even_when_its_message_reads_otherwis
     assert "NO_DECISION_MAKER" in {f.code for f in hit.findings}
     assert (hit.before.active, hit.after.active) == (3, 2)
     assert hit.before.single_points == ["Boss"] and hit.holders == (["李雷", "张伟"], ["李雷", "张伟"])
+
+
+def test_a_big_accounts_single_points_are_counted_with_what_changes(kam, write_csv):
+    rows = ["account,name,reports_to"] + [f"Chain,C{i:02},{f'C{i - 1:02}' if i > 1 else ''}" for i in range(1, 14)]
+    assert kam("import", write_csv("\n".join(rows) + "\n")).exit_code == 0
+    table = kam("--as-of", TODAY, "whatif", "C13").stdout
+    assert "single points: 11 → 10; new: none; no longer: C12" in table
+    (chain,) = json_of(kam, "whatif", "C13", "--coverage")
+    assert chain["single_points_before"] == [f"C{i:02}" for i in range(2, 13)]

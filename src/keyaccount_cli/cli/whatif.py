@@ -92,6 +92,9 @@ def _write(found: WhatIf, format: Format, coverage: bool) -> None:
         _block(i, gap=n > 0)
 
 
+SHOWN_POINTS = 10  # up to this many single points before and after, a block names them all
+
+
 def _block(i: Impact, *, gap: bool) -> None:
     """One affected account's coverage before → after, and what changes on our side."""
     from ..render.output import heading, say
@@ -108,7 +111,16 @@ def _block(i: Impact, *, gap: bool) -> None:
         (_("supporters"), b.supporters, a.supporters), (_("decision makers"), b.decision_makers, a.decision_makers),
     ):  # fmt: skip
         say(_("  {field}: {before} → {after}").format(field=title, before=was, after=now))
-    say(_("  single points: {before} → {after}").format(before=names(b.single_points), after=names(a.single_points)))
+    if len(b.single_points) + len(a.single_points) <= SHOWN_POINTS:
+        say(
+            _("  single points: {before} → {after}").format(before=names(b.single_points), after=names(a.single_points))
+        )
+    else:  # a big account's: how many, and which change
+        points_before, points_after = set(b.single_points), set(a.single_points)
+        say(_("  single points: {before} → {after}; new: {new}; no longer: {gone}").format(
+            before=len(b.single_points), after=len(a.single_points),
+            new=names([n for n in a.single_points if n not in points_before]),
+            gone=names([n for n in b.single_points if n not in points_after])))  # fmt: skip
     if i.owner[0] != i.owner[1]:
         say(_("  owner: {before} → {after}").format(before=i.owner[0] or _("none"), after=i.owner[1] or _("none")))
     if i.holders[0] != i.holders[1]:
