@@ -88,6 +88,9 @@ def test_the_people_leaving_cut_the_coverage_and_raise_the_count_findings(kam, w
     assert (acme["our_people_before"], acme["our_people_after"]) == (["李雷", "张伟"], [])
     csv = kam("--as-of", TODAY, "whatif", "Boss", "--coverage", "--format", "csv").stdout.splitlines()
     assert csv[0].startswith("account,active_before,active_after,")
+    assert kam("team", "ACME", "--add", "赵敏").exit_code == 0
+    (acme,) = json_of(kam, "whatif", "Boss", "--coverage")
+    assert acme["team_before"] == acme["team_after"] == ["赵敏"]
     table = kam("--as-of", TODAY, "whatif", "Boss").stdout
     assert "NO_SUCCESSOR" in table and "active contacts: 3 → 2" in table and "supporters: 2 → 1" in table
 
@@ -212,3 +215,10 @@ def test_a_big_accounts_single_points_are_counted_with_what_changes(kam, write_c
     assert "single points: 11 → 10; new: none; no longer: C12" in table
     (chain,) = json_of(kam, "whatif", "C13", "--coverage")
     assert chain["single_points_before"] == [f"C{i:02}" for i in range(2, 13)]
+
+
+def test_whatif_speaks_chinese(kam, write_csv):
+    small(kam, write_csv)
+    shown = kam("--lang", "zh", "--as-of", TODAY, "whatif", "--staff", "张伟").stdout
+    assert "客户经理：张伟 → 无" in shown and "在职联系人：3 → 3" in shown
+    assert "OWNER_MISSING" in shown and "owner:" not in shown and "active contacts" not in shown

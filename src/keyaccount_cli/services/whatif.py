@@ -54,7 +54,8 @@ def whatif_contacts(
     status = {c.id: c.status for v in views for c in v.contacts}
     out = WhatIf(leaving=[c.name for c in found.values()],
                  left_already=[c.name for c in found.values() if status.get(c.id) == "left"])  # fmt: skip
-    out.impacts = [impact(v, leavers, opts, offsets, marks) for v in views]
+    teams = team_rows(reader, ids)
+    out.impacts = [impact(v, leavers, opts, offsets, marks, [n for n, _role in teams.get(v.id, [])]) for v in views]
     return out
 
 
