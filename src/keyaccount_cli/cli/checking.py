@@ -15,6 +15,7 @@ from .common import Format, FormatOption, State, examples, fail, guarded, note, 
 
 if TYPE_CHECKING:
     from ..domain.checks import CheckOptions
+    from ..domain.findings import Finding
 
 
 def register(app: typer.Typer) -> None:
@@ -81,13 +82,10 @@ def _report(
 ) -> int:  # fmt: skip
     """Write what `kam check` finds; the exit code."""
     from ..domain.checks import check_book, kept
-    from ..domain.findings import FINDING_KEYS, SEVERITIES, Finding
-    from ..importing.csvfile import write_csv
+    from ..domain.findings import SEVERITIES
     from ..render.output import emit
     from ..storage.reading import read_account_book
 
-    columns = [("code", N_("Code")), ("severity", N_("Severity")), ("account", N_("Account")),
-               ("contact", N_("Contact")), ("date", N_("Date")), ("message", N_("Message"))]  # fmt: skip
     book = read_account_book(st.reader(), account, due=opts.horizon, today=opts.today, lookback=opts.red_flags.lookback)
     # JSON: each finding's line as it is found, while the counts are read
     found = check_book(book, opts, json=format is Format.json)
@@ -102,7 +100,7 @@ def _report(
                 )
                 note(checked.format(n=n, day=opts.horizon.isoformat()))
             else:
-                emit([], format.value, columns)
+                emit([], format.value, COLUMNS)
         return 0
     failing = any(found[s] for s in SEVERITIES[: SEVERITIES.index(fail_on.value) + 1])
     if quiet and not failing:
@@ -116,17 +114,32 @@ def _report(
                 start = ",\n"
         sys.stdout.write("\n]\n")
     else:
-        findings: list[Finding] = [f for severity in SEVERITIES for f in found[severity]]
-        if format is Format.csv:
-            write_csv((f.as_row() for f in findings), FINDING_KEYS)
-        else:
-            style = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
-            if i18n.current() == "en":
-                records = [f.as_record() for f in findings]
-                style_of = lambda r: style[r["severity"]]  # noqa: E731
-            else:  # the severity's label; its style from the finding
-                styles = {label("severity", s): v for s, v in style.items()}
-                records = [dict(f.as_record(), severity=label("severity", f.severity)) for f in findings]
-                style_of = lambda r: styles[r["severity"]]  # noqa: E731
-            emit(records, format.value, [columns[1], columns[0], *columns[2:]], style=style_of)
+        write_findings([f for severity in SEVERITIES for f in found[severity]], format)
     return 1 if failing else 0
+
+
+COLUMNS = [("code", N_("Code")), ("severity", N_("Severity")), ("account", N_("Account")),
+           ("contact", N_("Contact")), ("date", N_("Date")), ("message", N_("Message"))]  # fmt: skip
+
+
+def write_findings(findings: list[Finding], format: Format) -> None:
+    """Findings as `kam check` writes them: JSON objects with its keys, its CSV columns, or its
+    table (the severity first, coloured)."""
+    from ..domain.findings import FINDING_KEYS
+    from ..importing.csvfile import write_csv
+    from ..render.output import emit
+
+    if format is Format.json:
+        emit([f.as_record() for f in findings], "json", COLUMNS)
+    elif format is Format.csv:
+        write_csv((f.as_row() for f in findings), FINDING_KEYS)
+    else:
+        style = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
+        if i18n.current() == "en":
+            records = [f.as_record() for f in findings]
+            style_of = lambda r: style[r["severity"]]  # noqa: E731
+        else:  # the severity's label; its style from the finding
+            styles = {label("severity", s): v for s, v in style.items()}
+            records = [dict(f.as_record(), severity=label("severity", f.severity)) for f in findings]
+            style_of = lambda r: styles[r["severity"]]  # noqa: E731
+        emit(records, format.value, [COLUMNS[1], COLUMNS[0], *COLUMNS[2:]], style=style_of)
