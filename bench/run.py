@@ -39,6 +39,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 from generate import AS_OF, SINGLE_ACCOUNT, generate, our_side
@@ -176,7 +177,9 @@ def bench_import(rows: int, work: Path) -> tuple[list[Result], Path]:
         for path in work.glob(f"*-{rows}.db*"):
             path.unlink()
         progress(f"baseline import ({run + 1}/{runs})")
-        base = fastest(base, measure([sys.executable, str(BENCH / "baseline.py"), str(csv), str(work / f"baseline-{rows}.db")]))
+        base = fastest(
+            base, measure([sys.executable, str(BENCH / "baseline.py"), str(csv), str(work / f"baseline-{rows}.db")])
+        )
         progress(f"kam import ({run + 1}/{runs})")
         first = fastest(first, measure([*KAM, "--db", str(db), "import", str(csv)]))
         progress(f"kam re-import ({run + 1}/{runs})")
@@ -210,7 +213,9 @@ def bench_import(rows: int, work: Path) -> tuple[list[Result], Path]:
         off = [Result(f"kam import {rows:,}, tricks off", f"{plain.seconds:.2f} s = {plain.seconds / base.seconds:.2f}× "
                       f"baseline, {plain.peak_bytes / MB:.0f} MB; tricks on/off = {first.seconds / plain.seconds:.2f}")]  # fmt: skip
     return [
-        Result(f"baseline import {rows:,}", f"{base.seconds:.2f} s, {base.peak_bytes / MB:.0f} MB", seconds=base.seconds),
+        Result(
+            f"baseline import {rows:,}", f"{base.seconds:.2f} s, {base.peak_bytes / MB:.0f} MB", seconds=base.seconds
+        ),
         kam_row("kam import", first),
         kam_row("kam re-import", again, targets=False),
         Result(
@@ -417,7 +422,10 @@ def bench_our_side(rows: int, work: Path) -> list[Result]:
     measure([*KAM, "--db", str(db), "import", str(contacts)])
     measure([*KAM, "--db", str(db), "import", str(accounts), "--kind", "accounts"])
     results = []
-    for name, args, codes in (("kam staff", ["staff"], (0,)), ("kam check --owner", ["check", "--owner", "Staff 007"], (0, 1))):
+    for name, args, codes in (
+        ("kam staff", ["staff"], (0,)),
+        ("kam check --owner", ["check", "--owner", "Staff 007"], (0, 1)),
+    ):
         progress(name)
         run = None
         for _ in range(CHECK_REPEATS):
@@ -439,6 +447,34 @@ def bench_big_account(contacts: int, work: Path) -> list[Result]:
         seconds = min(measure([*KAM, "--db", str(db), command, SINGLE_ACCOUNT]).seconds for _ in range(3))
         results.append(Result(f"kam {command} of {contacts:,} contacts", f"{seconds:.2f} s", "≤ 1.5 s", seconds <= 1.5))
     return results
+
+
+def bench_map_over_time(contacts: int, history: int, work: Path) -> Result:
+    """`kam map --on` of one account of `contacts` people whose history holds `history` rows
+    (after the first import, imports that change every attitude, a week apart), rewound half way."""
+    csv, db = work / f"time-{contacts}.csv", work / f"time-{contacts}.db"
+    progress(f"kam map --on of {contacts:,} contacts with {history:,} history rows")
+    generate(str(csv), contacts, single_account=True)
+    first = date(2026, 1, 5)
+    measure([*KAM[:1], "--db", str(db), "--as-of", first.isoformat(), "import", str(csv)])
+    with open(csv, encoding="utf-8", newline="") as f:
+        rows = list(csvlib.reader(f))
+    header, body = rows[0], rows[1:]
+    column = header.index("attitude")
+    rounds = max(1, history // contacts)
+    moods = ("strong_support", "support", "neutral", "reserved", "opposed")
+    for k in range(1, rounds + 1):
+        for i, row in enumerate(body):  # a new attitude for everyone: a history row each
+            row[column] = moods[(i + k) % len(moods)]
+        again = work / f"time-{k}.csv"
+        with open(again, "w", encoding="utf-8", newline="") as f:
+            csvlib.writer(f).writerows([header, *body])
+        day = first + timedelta(weeks=k)
+        measure([*KAM[:1], "--db", str(db), "--as-of", day.isoformat(), "import", str(again)])
+    middle = (first + timedelta(weeks=rounds // 2)).isoformat()
+    seconds = min(measure([*KAM, "--db", str(db), "map", SINGLE_ACCOUNT, "--on", middle]).seconds for _ in range(3))
+    return Result(f"kam map --on of {contacts:,} contacts, {rounds * contacts:,} history rows",
+                  f"{seconds:.2f} s", "≤ 1 s", seconds <= 1.0)  # fmt: skip
 
 
 def print_table(results: list[Result]) -> None:
@@ -463,14 +499,18 @@ def main() -> None:
     parser.add_argument("--check-rows", type=int,
                         help="contacts in the database for kam check, accounts, health, report; default 1000000, 0 = skip")  # fmt: skip
     parser.add_argument("--map-contacts", type=int, help="contacts of the mapped account; default 2000")
-    parser.add_argument("--account-rows", type=counts, help="database sizes for the per-account commands; default 20000,1000000")
+    parser.add_argument(
+        "--account-rows", type=counts, help="database sizes for the per-account commands; default 20000,1000000"
+    )
     parser.add_argument("--big-account", type=int, help="contacts of the account for show/contacts; default 8000")
     parser.add_argument("--our-side-rows", type=int,
                         help="contacts for kam staff and check --owner; default 100000, 0 = skip")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
     parser.add_argument("--pg-url", default=os.environ.get("KAM_BENCH_PG_URL"),
                         help="also import into this PostgreSQL database (SQLAlchemy URL); default $KAM_BENCH_PG_URL")  # fmt: skip
-    parser.add_argument("--reads-db", type=Path, help="only the accounts, health and report rows, over this kam database")
+    parser.add_argument(
+        "--reads-db", type=Path, help="only the accounts, health and report rows, over this kam database"
+    )
     args = parser.parse_args()
     if args.reads_db:
         with tempfile.TemporaryDirectory(prefix="kam-bench-") as tmp:
@@ -498,6 +538,7 @@ def main() -> None:
             results.append(bench_check(check_rows, work, databases))
             results += bench_reads(check_rows, work, databases)
         results += bench_startup(map_contacts, work)
+        results.append(bench_map_over_time(map_contacts, 10 * map_contacts, work))
         results += bench_per_account(account_sizes, work, databases)
         results += bench_big_account(big_account, work)
         if ours:

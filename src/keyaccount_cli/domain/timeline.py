@@ -11,6 +11,7 @@ mention of them reads `[forgotten]`: they are on no past map, and a reference to
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -70,17 +71,25 @@ class _Rewind:
         self.people = {c.id: replace(c) for c in view.contacts}
         self.relations = [replace(r) for r in view.relations]
         self.unborn: set[int] = set()  # created after the day: not on the map
+        self.by_name: dict[str, set[int]] = defaultdict(set)  # names (and their keys) → who has them now
+        for c in self.people.values():
+            self.rename(c.id, None, c.name)
+
+    def rename(self, contact_id: int, old: str | None, new: str) -> None:
+        for before in (old, name_key(old)) if old else ():
+            self.by_name[before].discard(contact_id)
+        self.by_name[new].add(contact_id)
+        self.by_name[name_key(new)].add(contact_id)
 
     def named(self, name: str | None, other_than: int) -> int | None:
         """The contact who had this name at this moment (not `other_than`, not one created later)."""
         if not name:
             return None
-        found = [c.id for c in self.people.values() if c.name == name and c.id != other_than]
-        if not found:
-            key = name_key(name)
-            found = [c.id for c in self.people.values() if name_key(c.name) == key and c.id != other_than]
-        found = [i for i in found if i not in self.unborn]
-        return min(found) if found else None
+        for key in (name, name_key(name)):
+            found = [i for i in self.by_name.get(key, ()) if i != other_than and i not in self.unborn]
+            if found:
+                return min(found)
+        return None
 
     def undo(self, change: FieldChange) -> None:
         c = self.people.get(change.contact_id)
@@ -90,8 +99,9 @@ class _Rewind:
         if f == "*":
             if new is not None and new.startswith("created"):
                 self.unborn.add(c.id)
-        elif f == "name":
-            c.name = old or c.name
+        elif f == "name" and old:
+            self.rename(c.id, c.name, old)
+            c.name = old
         elif f in _FIELDS:
             setattr(c, f, _FIELDS[f](old))
         elif f in _REFERENCES:
