@@ -177,9 +177,7 @@ def bench_import(rows: int, work: Path) -> tuple[list[Result], Path]:
         for path in work.glob(f"*-{rows}.db*"):
             path.unlink()
         progress(f"baseline import ({run + 1}/{runs})")
-        base = fastest(
-            base, measure([sys.executable, str(BENCH / "baseline.py"), str(csv), str(work / f"baseline-{rows}.db")])
-        )
+        base = fastest(base, measure([sys.executable, str(BENCH / "baseline.py"), str(csv), str(work / f"baseline-{rows}.db")]))
         progress(f"kam import ({run + 1}/{runs})")
         first = fastest(first, measure([*KAM, "--db", str(db), "import", str(csv)]))
         progress(f"kam re-import ({run + 1}/{runs})")
@@ -213,9 +211,7 @@ def bench_import(rows: int, work: Path) -> tuple[list[Result], Path]:
         off = [Result(f"kam import {rows:,}, tricks off", f"{plain.seconds:.2f} s = {plain.seconds / base.seconds:.2f}× "
                       f"baseline, {plain.peak_bytes / MB:.0f} MB; tricks on/off = {first.seconds / plain.seconds:.2f}")]  # fmt: skip
     return [
-        Result(
-            f"baseline import {rows:,}", f"{base.seconds:.2f} s, {base.peak_bytes / MB:.0f} MB", seconds=base.seconds
-        ),
+        Result(f"baseline import {rows:,}", f"{base.seconds:.2f} s, {base.peak_bytes / MB:.0f} MB", seconds=base.seconds),
         kam_row("kam import", first),
         kam_row("kam re-import", again, targets=False),
         Result(
@@ -422,10 +418,7 @@ def bench_our_side(rows: int, work: Path) -> list[Result]:
     measure([*KAM, "--db", str(db), "import", str(contacts)])
     measure([*KAM, "--db", str(db), "import", str(accounts), "--kind", "accounts"])
     results = []
-    for name, args, codes in (
-        ("kam staff", ["staff"], (0,)),
-        ("kam check --owner", ["check", "--owner", "Staff 007"], (0, 1)),
-    ):
+    for name, args, codes in (("kam staff", ["staff"], (0,)), ("kam check --owner", ["check", "--owner", "Staff 007"], (0, 1))):
         progress(name)
         run = None
         for _ in range(CHECK_REPEATS):
@@ -499,18 +492,14 @@ def main() -> None:
     parser.add_argument("--check-rows", type=int,
                         help="contacts in the database for kam check, accounts, health, report; default 1000000, 0 = skip")  # fmt: skip
     parser.add_argument("--map-contacts", type=int, help="contacts of the mapped account; default 2000")
-    parser.add_argument(
-        "--account-rows", type=counts, help="database sizes for the per-account commands; default 20000,1000000"
-    )
+    parser.add_argument("--account-rows", type=counts, help="database sizes for the per-account commands; default 20000,1000000")
     parser.add_argument("--big-account", type=int, help="contacts of the account for show/contacts; default 8000")
     parser.add_argument("--our-side-rows", type=int,
                         help="contacts for kam staff and check --owner; default 100000, 0 = skip")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
     parser.add_argument("--pg-url", default=os.environ.get("KAM_BENCH_PG_URL"),
                         help="also import into this PostgreSQL database (SQLAlchemy URL); default $KAM_BENCH_PG_URL")  # fmt: skip
-    parser.add_argument(
-        "--reads-db", type=Path, help="only the accounts, health and report rows, over this kam database"
-    )
+    parser.add_argument("--reads-db", type=Path, help="only the accounts, health and report rows, over this kam database")
     args = parser.parse_args()
     if args.reads_db:
         with tempfile.TemporaryDirectory(prefix="kam-bench-") as tmp:
