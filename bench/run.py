@@ -18,7 +18,7 @@ With no options: import of 100,000 and 1,000,000 rows (each beside the baseline;
 more with the import's bulk-load tricks off, KAM_BULK_TRICKS=off, and the ratio on/off), re-import,
 `kam export contacts` of each against its import (and with the read trick off), `kam check`, `accounts`, `health` and `report`
 over the million (the last three beside a plain sqlite3 + json floor, `bench/floor.py`), `kam
---help` and `kam map` of 2,000 contacts, each read-only per-account command (`contacts`, `show`,
+--help` and `kam map` of 2,000 contacts (and `kam map --on` of them with 20,000 history rows), each read-only per-account command (`contacts`, `show`,
 `map`, `health`, `history`, `handover`, `successor --suggest`, a person named by email and by
 name) on 20,000 and 1,000,000 contacts against `import typer`, `show`/`contacts` of one
 account of 8,000 contacts (best of three, output in a pipe), and `kam staff` and `kam check --owner`

@@ -126,7 +126,7 @@ def test_a_day_before_the_history_begins_says_so(kam, write_csv):
     kam("--as-of", "2026-09-01", "import", write_csv(START))
     result = kam("map", "Acme", "--on", "2026-08-31", "--format", "json")
     assert result.exit_code == 0 and json.loads(result.stdout) == []
-    assert "the recorded history of Acme begins on 2026-09-01" in result.stderr
+    assert result.stderr == "note: the recorded history of Acme begins on 2026-09-01, after 2026-08-31\n"
     assert kam("map", "Acme", "--on", "2026-09-01").stderr == ""
     quiet = kam("-q", "changes", "Acme", "--since", "2026-08-01", "--format", "json")
     added = [r["contact"] for r in json.loads(quiet.stdout) if r["field"] == "contact"]

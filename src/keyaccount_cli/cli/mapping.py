@@ -43,8 +43,8 @@ def _begins_note(account: str, on: object, begins: object) -> None:
     """The note that a day is before the account's recorded history begins (docs/spec.md §10)."""
     from ..messages import note
 
-    note(_("note: the recorded history of {account} begins on {begins}; what happened before cannot be "
-           "shown for {on}").format(account=account, begins=begins, on=on))  # fmt: skip
+    note(_("note: the recorded history of {account} begins on {begins}, after {on}").format(
+        account=account, begins=begins, on=on))  # fmt: skip
 
 
 @guarded
