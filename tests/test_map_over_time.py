@@ -250,3 +250,19 @@ def test_the_map_on_a_past_day_is_the_map_as_it_was_that_day(kam, new_db, tmp_pa
     today = datetime.now(UTC).date().isoformat()
     for fmt in FORMATS:
         assert _map(kam, db, fmt, "--on", today) == _map(kam, db, fmt), fmt
+
+
+def test_relations_imported_and_a_move_to_another_account_are_dated(kam, write_csv):
+    kam("--as-of", "2026-09-01", "import", write_csv(START))
+    relations_csv = write_csv("contact,other,kind\nann@acme.example,dan@acme.example,peer\n", "relations.csv")
+    assert kam("--as-of", "2026-09-05", "import", relations_csv, "--kind", "relations").exit_code == 0
+    assert kam("--as-of", "2026-09-09", "leave", "Cat", "--on", "2026-09-09", "--moved-to", "Beta").exit_code == 0
+    assert relations(people(kam, "--on", "2026-09-04")["Ann"]) == []
+    assert relations(people(kam, "--on", "2026-09-05")["Ann"]) == [("peer", "out", "Dan")]
+    assert "moved to Beta" not in kam("map", "Acme", "--on", "2026-09-08").stdout
+    assert "moved to Beta" in kam("map", "Acme", "--on", "2026-09-09").stdout
+    assert people(kam, "--on", "2026-09-08")["Cat"]["status"] == "active"
+    beta = kam("map", "Beta", "--on", "2026-09-08", "--format", "json")
+    assert json.loads(beta.stdout) == [] and "begins on 2026-09-09" in beta.stderr
+    moved = json.loads(kam("map", "Beta", "--on", "2026-09-09", "--format", "json").stdout)
+    assert [p["name"] for p in moved] == ["Cat"]
