@@ -266,3 +266,19 @@ def test_relations_imported_and_a_move_to_another_account_are_dated(kam, write_c
     assert json.loads(beta.stdout) == [] and "begins on 2026-09-09" in beta.stderr
     moved = json.loads(kam("map", "Beta", "--on", "2026-09-09", "--format", "json").stdout)
     assert [p["name"] for p in moved] == ["Cat"]
+
+
+def test_the_rewind_reads_back_namesakes_and_unknown_words_without_failing():
+    from keyaccount_cli.domain.timeline import FieldChange, rewind
+    from keyaccount_cli.domain.views import AccountView, ContactView
+
+    at = datetime(2026, 9, 10, 12, tzinfo=UTC)
+    now = AccountView(1, "Acme", contacts=[
+        ContactView(1, 1, "Wang"), ContactView(2, 1, "Wang"), ContactView(3, 1, "Li", reports_to_id=2,
+                                                                           attitude="support"),
+    ])  # fmt: skip
+    later = [FieldChange(at, 3, "reports_to", "Wang", "Wang"), FieldChange(at, 3, "attitude", "lukewarm", "support")]
+    past = rewind(now, later, {1: date(2026, 9, 1), 2: date(2026, 9, 1), 3: date(2026, 9, 1)}, date(2026, 9, 9))
+    li = past.by_id()[3]
+    assert li.reports_to_id == 1 and li.attitude is None  # the first namesake; a word kam does not know
+    assert now.by_id()[3].reports_to_id == 2  # the view of now is left as it was

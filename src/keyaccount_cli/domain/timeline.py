@@ -53,10 +53,16 @@ def _text(value: str | None) -> str | None:
     return value
 
 
+def _known(ranks: Mapping[str, int]) -> Callable[[str | None], str | None]:
+    """A vocabulary value as the history wrote it; one the vocabulary does not know reads as none."""
+    return lambda value: value if value in ranks else None
+
+
 # a contact's fields the history writes as they are stored, and how a value is read back
 _FIELDS: dict[str, Callable[[str | None], Any]] = {
     "email": _text, "phone": _text, "title": _text, "department": _text, "roles": _multi,
-    "decision_power": _text, "attitude": _text, "concerns": _multi, "can_sign": _flag, "project_owner": _flag,
+    "decision_power": _known(POWER_RANK), "attitude": _known(ATTITUDE_SCORE), "concerns": _multi,
+    "can_sign": _flag, "project_owner": _flag,
     "status": lambda v: v or "active", "change_risk": _text, "change_date": _day, "change_kind": _text,
     "notes": _text, "our_contacts": people,
 }  # fmt: skip
