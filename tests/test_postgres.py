@@ -129,7 +129,7 @@ def test_a_database_from_the_first_schema_is_upgraded_in_place(kam, isolated_db,
     _downgrade(isolated_db)
     assert [r[0] for r in isolated_db.rows("select name from migration")] == ["0001_initial"]
     (info,) = json.loads(kam("db", "--format", "json").stdout)
-    assert info["schema_version"] == SCHEMA_VERSION == 9
+    assert info["schema_version"] == SCHEMA_VERSION == 10
     indexes = {r[0] for r in isolated_db.rows("select indexname from pg_indexes where schemaname = current_schema()")}
     assert {"ix_contact_reports_to_id", "ix_contact_successor_id", "ix_contact_moved_to_id", "ix_contact_watched"} <= indexes
     assert isolated_db.count("opportunity") == isolated_db.count("health_score") == 0

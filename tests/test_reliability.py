@@ -263,7 +263,7 @@ def test_a_database_from_the_first_schema_is_upgraded_in_place(tmp_path):
     with sqlite3.connect(db) as conn:
         assert [r[0] for r in conn.execute("select name from migration")] == ["0001_initial"]
     (info,) = json.loads(local("db", "--format", "json", db=db).stdout)
-    assert info["schema_version"] == SCHEMA_VERSION == 9
+    assert info["schema_version"] == SCHEMA_VERSION == 10
     assert local("export", "contacts", db=db).stdout == (FIXTURES / "kam-schema-0001.contacts.csv").read_text(encoding="utf-8")
     assert (info["relation"], info["handover"], info["interaction"]) == (1, 4, 1)
     assert (info["opportunity"], info["health_score"]) == (0, 0)  # the tables of migration 0003

@@ -31,9 +31,13 @@ WATCHED = f"change_date IS NOT NULL OR change_risk IN ({_listed(WATCH_RISKS)}) O
 # SQLite file builds them at its end
 REFERENCE_INDEXES = ("ix_contact_reports_to_id", "ix_contact_successor_id", "ix_contact_moved_to_id")
 
-# `kam check` counts each account's active contacts, supporters, deciders and departments in one
-# pass over this index, in account order: no sort and no table pages (SQLite only, migration 0005)
-SQLITE_COUNTS_INDEX = "CREATE INDEX IF NOT EXISTS ix_contact_counts ON contact (account_id, status, attitude, decision_power, roles, department)"
+# `kam check` counts each account's active contacts, supporters, deciders and departments, and reads
+# what our side and the red flags need of its people (`book_counts`), in one pass over this index, in
+# account order: no sort and no table pages (SQLite only; migration 0005, wider since 0010)
+SQLITE_COUNTS_INDEX = (
+    "CREATE INDEX IF NOT EXISTS ix_contact_counts ON contact"
+    " (account_id, status, attitude, decision_power, roles, department, our_contacts, created_at, name)"
+)
 
 # a contact named by name alone (`kam history 王建华`) is found through this index (migration 0006)
 NAME_INDEX = "ix_contact_name_key"
@@ -65,9 +69,12 @@ def _watched_contacts(conn: Connection, metadata: MetaData) -> None:
 
 def _check_counts_index(conn: Connection, metadata: MetaData) -> None:
     """An index that gives `kam check` every account's counts in one ordered pass (SQLite; a server
-    plans the grouped count on its own)."""
+    plans the grouped count on its own), as it was before 0009 added `our_contacts` (0010 widens it)."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(SQLITE_COUNTS_INDEX)
+        conn.exec_driver_sql(
+            "CREATE INDEX IF NOT EXISTS ix_contact_counts ON contact"
+            " (account_id, status, attitude, decision_power, roles, department)"
+        )
 
 
 def _contact_name_index(conn: Connection, metadata: MetaData) -> None:
@@ -122,6 +129,16 @@ def _our_side(conn: Connection, metadata: MetaData) -> None:
         metadata.tables[name].create(conn, checkfirst=True)
 
 
+def _wider_counts_index(conn: Connection, metadata: MetaData) -> None:
+    """The counts index of 0005 made to cover `our_contacts`, `created_at` and `name` too (SQLite)."""
+    if conn.dialect.name != "sqlite":
+        return
+    (sql,) = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'ix_contact_counts'").one()
+    if sql != SQLITE_COUNTS_INDEX.replace(" IF NOT EXISTS", ""):
+        conn.exec_driver_sql("DROP INDEX ix_contact_counts")
+        conn.exec_driver_sql(SQLITE_COUNTS_INDEX)
+
+
 class Step(NamedTuple):
     """One migration: its name, recorded once applied, and what it does to a SQLAlchemy connection."""
 
@@ -140,6 +157,7 @@ MIGRATIONS: tuple[Step, ...] = (
     Step("0007_step_owners_follow_the_account", _step_owners_follow_the_account),
     Step("0008_account_status", _account_status),
     Step("0009_our_side", _our_side),
+    Step("0010_wider_counts_index", _wider_counts_index),
 )
 
 MIGRATION_NAMES = tuple(step.name for step in MIGRATIONS)

@@ -87,7 +87,6 @@ class Contact(SQLModel, table=True):
 
 for _statement in ACCOUNT_COLUMNS:
     event.listen(table_of(Account), "after_create", DDL(_statement))
-event.listen(table_of(Contact), "after_create", DDL(SQLITE_COUNTS_INDEX).execute_if(dialect="sqlite"))
 
 
 class Relation(SQLModel, table=True):
@@ -158,6 +157,8 @@ class Interaction(SQLModel, table=True):
 
 event.listen(table_of(Contact), "after_create", DDL(OUR_SIDE_COLUMNS[0]))
 event.listen(table_of(Interaction), "after_create", DDL(OUR_SIDE_COLUMNS[1]))
+# after `our_contacts` is there: the index covers it
+event.listen(table_of(Contact), "after_create", DDL(SQLITE_COUNTS_INDEX).execute_if(dialect="sqlite"))
 
 
 class TeamMember(SQLModel, table=True):

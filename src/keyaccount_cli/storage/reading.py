@@ -15,7 +15,7 @@ from datetime import date
 from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
-from typing import Any, cast
+from typing import Any
 
 from ..domain.keys import name_key
 from ..domain.order import sort_key
@@ -35,13 +35,13 @@ from ..domain.views import (
 from ..domain.vocab import ATTITUDE_SCORE, VOCABULARIES
 from ..errors import KamError
 from . import not_found
+from .book_counts import counts_sql, read_counts
 from .bulkload import pause_cyclic_gc
 from .extras import Extras, load_extras
 from .migrations import WATCHED
-from .our_people import key_people
 from .reader import Reader, _day, _flag, _in, _split, as_reader
 from .reader import open_sqlite_reader as open_sqlite_reader  # re-exported: the direct reader of a SQLite file
-from .red_flags import LOOKBACK, flag_facts, unknown_attitudes
+from .red_flags import LOOKBACK, assemble, flag_facts, history_facts, last_interactions
 from .stored_values import number, unreadable
 
 # --- accounts ------------------------------------------------------------------
@@ -349,56 +349,27 @@ def read_account_book(
     wanted = account_ids(reader, names) if names else None
     where = "" if wanted is None else _in("account_id", wanted).replace(" WHERE ", " AND ")
     sqlite = getattr(reader, "dialect", "sqlite") == "sqlite"
-    counts = reader.ahead(_counts_sql(where, sqlite=sqlite))
+    pending = reader.ahead(counts_sql(where, sqlite=sqlite))
     watch = _watched_contacts(reader, where, wanted)
     steps = _open_steps(reader, where, due, today, sqlite=sqlite)
     extras = load_extras(reader, wanted, for_checks=not scores)  # interactions, opportunities, scores (docs/spec.md §7)
     accounts, views, statuses, profiles = _book_accounts(reader, wanted, extras, whole=whole)
     moves = moved_contacts(reader, where.replace("account_id", "c.account_id"))
-    flags = {} if today is None else flag_facts(reader, where, today, lookback)
-    return AccountBook(accounts, watch, steps, views, lambda: _counts_by_account(reader, counts()), statuses, moves,
-                       profiles, key_people(reader, where), unknown_attitudes(reader, where), flags)  # fmt: skip
+    history = ({}, []) if today is None else history_facts(reader, where, today, lookback)
+    last = {} if today is None else last_interactions(reader, where, today)
+    book = AccountBook(accounts, watch, steps, views, dict, statuses, moves, profiles)
 
+    def counted() -> dict[int, Counts]:
+        """The counts, once in; the book's people facts and red flags' facts with them."""
+        counts, keys = read_counts(reader, pending())
+        book.key_people = {id_: k.key_people for id_, k in keys.items() if k.key_people}
+        book.unknown_attitude = {id_: k.unknown for id_, k in keys.items() if k.unknown}
+        if today is not None:
+            book.flags = assemble(keys, history, last)
+        return counts
 
-def _counts_sql(where: str, *, sqlite: bool) -> str:
-    """The counts over active contacts (`Counts`), with the names a finding may need: the only active
-    contact's, the sole supporter's; and last the first contact whose stored attitude cannot be read
-    (as `_check_contact` would find it). Sorted once more at the end, so that SQLite does all of it
-    in one step."""
-    supports = ", ".join(f"'{a}'" for a, score in ATTITUDE_SCORE.items() if score >= 1)
-    supporter = f"attitude IN ({supports})"
-    readable = f"attitude IN ({', '.join(repr(a) for a in ATTITUDE_SCORE)})"
-    # roles are canonical values joined with ";": the role is one of them (`ContactView.decision_maker`)
-    decides = (
-        f"decision_power = 'final' OR {'instr' if sqlite else 'strpos'}(';' || roles || ';', ';decision_maker;') > 0"
-    )
-    champion = f"{'instr' if sqlite else 'strpos'}(';' || roles || ';', ';champion;') > 0"
-    return (
-        "SELECT g.account_id, g.active, c1.name, g.supporters, CASE WHEN g.supporters = 1 THEN g.sup_id END, c2.name,"
-        " g.dm, g.departments, CASE WHEN g.departments = 1 THEN g.department END, g.champions, g.unreadable FROM"
-        f" (SELECT account_id, count(*) AS active, min(id) AS first_id, sum(CASE WHEN {supporter} THEN 1 ELSE 0 END)"
-        f" AS supporters, min(CASE WHEN {supporter} THEN id END) AS sup_id, sum(CASE WHEN {decides} THEN 1 ELSE 0 END)"
-        " AS dm, count(DISTINCT CASE WHEN department <> '' THEN department END) AS departments,"
-        " min(CASE WHEN department <> '' THEN department END) AS department,"
-        f" sum(CASE WHEN {champion} THEN 1 ELSE 0 END) AS champions,"
-        f" min(CASE WHEN attitude IS NOT NULL AND NOT ({readable}) THEN id END) AS unreadable"
-        f" FROM contact WHERE coalesce(status, 'active') <> 'left'{where} GROUP BY account_id) g"
-        " LEFT JOIN contact c1 ON c1.id = CASE WHEN g.active = 1 THEN g.first_id END"
-        " LEFT JOIN contact c2 ON c2.id = CASE WHEN g.supporters = 1 THEN g.sup_id END"
-        " ORDER BY g.account_id DESC"
-    )  # fmt: skip
-
-
-def _counts_by_account(reader: Reader, rows: Iterable[Sequence[Any]]) -> dict[int, Counts]:
-    """The rows of `_counts_sql`, laid out as `Counts`, by account id; an attitude that cannot be
-    read is named as every command that reads it names it."""
-    counts: dict[int, Counts] = {}
-    for row in rows:
-        if row[10] is not None:
-            ((cid, name, attitude),) = reader.rows(f"SELECT id, name, attitude FROM contact WHERE id = {int(row[10])}")
-            raise unreadable("contact", cid, name, "attitude", attitude)
-        counts[row[0]] = cast(Counts, row[:10])
-    return counts
+    book.counts = counted
+    return book
 
 
 def _watched_contacts(reader: Reader, where: str, wanted: list[int] | None) -> dict[int, list[ContactView]]:

@@ -77,7 +77,7 @@ STATEMENTS: tuple[str, ...] = (
     "\tFOREIGN KEY(moved_to_id) REFERENCES contact (id)\n"
     ")",
     "CREATE INDEX ix_contact_account_name ON contact (account_id, name_key)",
-    "CREATE INDEX ix_contact_counts ON contact (account_id, status, attitude, decision_power, roles, department)",
+    "CREATE INDEX ix_contact_counts ON contact (account_id, status, attitude, decision_power, roles, department, our_contacts, created_at, name)",
     "CREATE INDEX ix_contact_moved_to_id ON contact (moved_to_id)",
     "CREATE INDEX ix_contact_name_key ON contact (name_key)",
     "CREATE INDEX ix_contact_reports_to_id ON contact (reports_to_id)",
