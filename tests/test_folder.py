@@ -18,7 +18,7 @@ HEADERS = {
     "renewal_date",
     "relations.csv": "contact,other,kind",
     "opportunities.csv": "account,name,amount,stage,close_date,contacts",
-    "interactions.csv": "account,date,kind,contacts,summary",
+    "interactions.csv": "account,date,kind,contacts,summary,by",
     "handovers.csv": "contact,step,owner,deadline,status,done_on,notes,change_on",
 }
 ACCOUNTS = ("华东电力集团", "星河零售", "蓝海科技", "云帆医药", "北辰制造", "新锐资本")

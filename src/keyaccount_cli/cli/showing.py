@@ -114,7 +114,8 @@ def _tables(page: dict[str, Any]) -> None:
          ("steps_done", N_("Steps done"))], title=N_("Open handovers"), empty=N_("no open handovers"))  # fmt: skip
     emit([dict(i, contacts=", ".join(i["contacts"]), kind=shown("interaction_kind", i["kind"]))
           for i in page["interactions"]], "table",
-         [("date", N_("Date")), ("kind", N_("Kind")), ("contacts", N_("With")), ("summary", N_("Summary"))],
+         [("date", N_("Date")), ("kind", N_("Kind")), ("by", N_("By")), ("contacts", N_("With")),
+          ("summary", N_("Summary"))],
          title=N_("Recent interactions"), empty=N_("no interactions logged"))  # fmt: skip
     findings = [dict(f, severity=label("severity", f["severity"])) for f in page["findings"]]
     emit(findings, "table", [("severity", N_("Severity")), ("code", N_("Code")), ("contact", N_("Contact")),

@@ -170,6 +170,7 @@ def log(
     contact: Annotated[list[str] | None, typer.Option("--contact", "-c", help="Who took part (repeatable).", metavar="CONTACT")] = None,
     kind: Annotated[str, typer.Option("--kind", help="What it was.", metavar=one_of("interaction_kind"))] = "note",
     on: Annotated[str | None, typer.Option("--on", help="Date (default today).", metavar="DATE")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Our person who had it (default: the account's owner).", metavar="NAME")] = None,
 ) -> None:  # fmt: skip
     """Record an interaction.
 
@@ -181,7 +182,7 @@ def log(
     day = parse_day(on, "--on") or st.today
     text = interaction_summary(summary)
     logged = log_interaction(st.db(create=False), account, text, contacts=contact or [], kind=k, on=day, now=st.now,
-                             today=st.today)  # fmt: skip
+                             today=st.today, by=by)  # fmt: skip
     note(_("logged {kind} with {account} on {date}")
         .format(kind=label("interaction_kind", logged.kind), account=logged.account, date=logged.on.isoformat()))  # fmt: skip
     for name in logged.first_meetings:

@@ -59,6 +59,7 @@ TABLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "kind": ("类型", "方式"),
         "contacts": ("联系人", "参与人"),
         "summary": ("摘要", "内容", "纪要"),
+        "by": ("我方人员", "拜访人"),  # our person who had it (docs/spec.md §9); empty: the account's owner
     },
     # `kam export all` writes these two; `kam import --kind relations|handovers` reads them (docs/spec.md §8)
     "relations": {

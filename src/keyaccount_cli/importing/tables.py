@@ -41,7 +41,7 @@ MAX_TICKETS = 100_000  # P1 tickets of one account; well within a PostgreSQL INT
 
 def parse_table_cell(kind: str, f: str, raw: str, vocab: Vocabulary) -> Any:
     """The canonical value of one non-empty cell of a `kind` file."""
-    if f == "account" or f == "name":
+    if f in ("account", "name", "by"):
         return " ".join(raw.split())
     if f in ("tier", "renewal_intent"):
         return vocab.one(f, raw)

@@ -86,6 +86,7 @@ class Logged:
     on: date
     first_meetings: list[str] = field(default_factory=list)
     ahead: bool = False  # dated after today: the steps it completes count once its day has come
+    by: str | None = None  # our person who had it
 
 
 @dataclass(frozen=True)
@@ -219,23 +220,28 @@ def interaction_summary(summary: str) -> str:
 
 def log_interaction(
     db: Database, account: str, summary: str, *, contacts: Sequence[str] = (), kind: str = "note", on: date,
-    now: datetime, today: date | None = None,
+    now: datetime, today: date | None = None, by: str | None = None,
 ) -> Logged:  # fmt: skip
     """Record an interaction (`kind`: a canonical interaction kind) with the account and these
-    contacts of it. A meeting or visit with a successor completes the `first_meeting` step of
-    the handover plan of the person they take over from."""
+    contacts of it, had by our person `by` (default: the account's owner). A meeting or visit
+    with a successor completes the `first_meeting` step of the handover plan of the person they
+    take over from."""
     text = interaction_summary(summary)
+    who = None if by is None else " ".join(by.split())
+    if by is not None and not who:
+        raise KamError("--by: give a name")
     with db.session(write=True) as s:
         acc = require_account(s, account)
         assert acc.id is not None
         people = [resolve_contact(s, ref, acc.name) for ref in contacts]
         ids = [p.id for p in people if p.id is not None]
-        add_interaction(s, acc.id, on=on, kind=kind, summary=text, contact_ids=ids, at=now)
+        who = who or acc.owner or None
+        add_interaction(s, acc.id, on=on, kind=kind, summary=text, contact_ids=ids, at=now, by=who)
         met = complete_first_meetings(s.connection(), kind, ids, on=on, notes=text, today=today)
         s.commit()
     names = {p.id: p.name for p in people}
     return Logged(account=acc.name, kind=kind, on=on, first_meetings=[names[i] for i in met],
-                  ahead=today is not None and on > today)  # fmt: skip
+                  ahead=today is not None and on > today, by=who)  # fmt: skip
 
 
 def find_person(db: Database, contact: str, *, account: str | None = None) -> Person:

@@ -243,11 +243,12 @@ def opportunities_for_folder(source: Any, fields: Sequence[str]) -> Iterator[dic
 def interactions_for_folder(source: Any) -> Iterator[dict[str, Any]]:
     reader = as_reader(source)
     people = _people(reader, "interaction_contact", "interaction_id")
-    for item, account, on, kind, summary in reader.rows(
-        'SELECT i.id, a.name, i."on", i.kind, i.summary FROM interaction i JOIN account a ON a.id = i.account_id'
-        " ORDER BY i.id"
+    for item, account, on, kind, summary, by in reader.rows(
+        'SELECT i.id, a.name, i."on", i.kind, i.summary, i.by_person FROM interaction i'
+        " JOIN account a ON a.id = i.account_id ORDER BY i.id"
     ):
-        yield {"account": account, "date": _day(on), "kind": kind, "contacts": people.get(item), "summary": summary}
+        yield {"account": account, "date": _day(on), "kind": kind, "contacts": people.get(item), "summary": summary,
+               "by": by}  # fmt: skip
 
 
 def handovers_for_folder(source: Any, fields: Sequence[str]) -> Iterator[dict[str, Any]]:

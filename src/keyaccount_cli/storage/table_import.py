@@ -303,11 +303,14 @@ class TableWriter:
         i, ic = Interaction.__table__, InteractionContact.__table__  # type: ignore[attr-defined]
         people = people or {}
         kind, summary = v.get("kind", "note"), v.get("summary", "")
-        row = self.conn.execute(select(i.c.id).where(i.c.account_id == account_id, i.c.on == v["date"],
+        row = self.conn.execute(select(i.c.id, i.c.by_person).where(i.c.account_id == account_id, i.c.on == v["date"],
                                                      i.c.kind == kind, i.c.summary == summary)).first()  # fmt: skip
-        if row is None:
+        by = v.get("by")
+        if row is None:  # had by the account's owner, as `kam log` has it, unless the row says who
+            a = Account.__table__  # type: ignore[attr-defined]
+            by = by or self.conn.execute(select(a.c.owner).where(a.c.id == account_id)).scalar() or None
             item_id = _new_id(self.conn.execute(insert(i).values(account_id=account_id, on=v["date"], kind=kind,
-                                                                 summary=summary, created_at=self.now)))  # fmt: skip
+                                                                 summary=summary, created_at=self.now, by_person=by)))  # fmt: skip
             new_people = list(people)
             self.result.created += 1
             self._listed(f"interaction {v['date'].isoformat()} {kind}", None, "created")
@@ -315,7 +318,10 @@ class TableWriter:
             item_id = row.id
             linked = set(self.conn.execute(select(ic.c.contact_id).where(ic.c.interaction_id == item_id)).scalars())
             new_people = [p for p in people if p not in linked]
-            if new_people:
+            by_now = by is not None and by != row.by_person
+            if by_now:
+                self.conn.execute(update(i).where(i.c.id == item_id).values(by_person=by))
+            if new_people or by_now:
                 self.result.updated += 1
             else:
                 self.result.unchanged += 1
