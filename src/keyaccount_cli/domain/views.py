@@ -78,6 +78,17 @@ class StepView:
 
 
 @dataclass(slots=True)
+class OwnerStepView:
+    """An open step of an open owner handover plan (docs/spec.md §9): the account went from
+    `from_owner` to `to_owner`."""
+
+    step: str
+    deadline: date
+    from_owner: str
+    to_owner: str
+
+
+@dataclass(slots=True)
 class OpportunityView:
     id: int
     name: str
@@ -132,6 +143,7 @@ class AccountView:
     status: str = CUSTOMER
     renewal_date: date | None = None
     moves: dict[int, Move] = field(default_factory=dict)  # contact id → where they went, of those who moved
+    owner_steps: list[OwnerStepView] = field(default_factory=list)  # of its open owner handover plan
 
     @property
     def health_inputs(self) -> dict[str, object]:
@@ -176,6 +188,7 @@ class AccountFacts:
     status: str = CUSTOMER
     moves: dict[int, Move] = field(default_factory=dict)  # of the watched people: where they went
     decision_makers: int = 0  # active contacts with final say or the decision_maker role
+    owner_steps: list[OwnerStepView] = field(default_factory=list)  # open steps of the open owner handover plan
 
     @staticmethod
     def watched(c: ContactView) -> bool:
@@ -203,6 +216,7 @@ class AccountBook:
     counts: Callable[[], dict[int, Counts]]
     statuses: dict[int, str] = field(default_factory=dict)  # the accounts that are not customers
     moves: dict[int, dict[int, Move]] = field(default_factory=dict)  # account id → its watched people who moved
+    owner_steps: dict[int, list[OwnerStepView]] = field(default_factory=dict)  # account id → open owner-plan steps
 
     def status(self, id_: int) -> str:
         return self.statuses.get(id_, CUSTOMER)
@@ -210,10 +224,12 @@ class AccountBook:
     def facts(self, id_: int, name: str, counts: Counts | None = None) -> AccountFacts:
         """The account's facts, with its counts (None: no active contact)."""
         watch, steps, view = self.watch.get(id_, []), self.steps.get(id_, []), self.views.get(id_)
-        status, moves = self.status(id_), self.moves.get(id_, {})
+        status, moves, owner = self.status(id_), self.moves.get(id_, {}), self.owner_steps.get(id_, [])
         if counts is None:
-            return AccountFacts(name, watch=watch, steps=steps, view=view, status=status, moves=moves)
+            return AccountFacts(
+                name, watch=watch, steps=steps, view=view, status=status, moves=moves, owner_steps=owner
+            )
         _, active, only_active, supporters, sole_id, sole_name, dm, departments, department = counts
         sole = None if sole_id is None or sole_name is None else (sole_id, sole_name)
         return AccountFacts(name, active, only_active, supporters, sole, bool(dm), departments, department,
-                            watch, steps, view, status, moves, dm)  # fmt: skip
+                            watch, steps, view, status, moves, dm, owner)  # fmt: skip

@@ -36,6 +36,7 @@ from . import not_found
 from .bulkload import pause_cyclic_gc
 from .extras import Extras, load_extras
 from .migrations import WATCHED
+from .owner_plans import open_owner_steps
 from .reader import Reader, _day, _flag, _in, _split, as_reader
 from .reader import open_sqlite_reader as open_sqlite_reader  # re-exported: the direct reader of a SQLite file
 from .stored_values import number, unreadable
@@ -142,6 +143,7 @@ def iter_accounts(
     ):  # fmt: skip
         steps[account_id].append(StepView(contact_id, step, _day(deadline), owner))
     marks = plan_marks(reader, wanted)
+    owner_steps = open_owner_steps(reader, wanted)  # docs/spec.md §9
     accounts = list(reader.rows(
         "SELECT id, name, industry, tier, owner, annual_revenue, notes, status, renewal_date FROM account"
         + _in("id", wanted) + " ORDER BY id"
@@ -162,7 +164,8 @@ def iter_accounts(
                 view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner,
                                    annual_revenue=revenue, notes=notes, relations=relations.get(id_, []),
                                    open_steps=steps.get(id_, []), status=_status(id_, name, status),
-                                   renewal_date=_account_day(id_, name, renewal), moves=moves.get(id_, {}))  # fmt: skip
+                                   renewal_date=_account_day(id_, name, renewal), moves=moves.get(id_, {}),
+                                   owner_steps=owner_steps.get(id_, []))  # fmt: skip
                 extras.fill(view)
                 while group is not None and group[0] < id_:  # contacts of an account not asked for
                     group = next(groups, None)
@@ -348,7 +351,8 @@ def read_account_book(
     extras = load_extras(reader, wanted, for_checks=not scores)  # interactions, opportunities, scores (docs/spec.md §7)
     accounts, views, statuses = _book_accounts(reader, wanted, extras, whole=whole)
     moves = moved_contacts(reader, where.replace("account_id", "c.account_id"))
-    return AccountBook(accounts, watch, steps, views, lambda: _counts_by_account(reader, counts()), statuses, moves)
+    return AccountBook(accounts, watch, steps, views, lambda: _counts_by_account(reader, counts()), statuses, moves,
+                       open_owner_steps(reader, wanted, due))  # fmt: skip
 
 
 def _counts_sql(where: str, *, sqlite: bool) -> str:

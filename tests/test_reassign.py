@@ -1,0 +1,223 @@
+"""Our own people changing (docs/spec.md §9): `kam reassign`, the owner handover plan it opens
+(`kam handover --account`), `by` on interactions, and the
+OWNER_HANDOVER_DUE / OWNER_HANDOVER_OVERDUE findings."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .test_unreadable_values import write
+
+CONTACTS = (
+    "account,name,email,roles,decision_power,attitude,status\n"
+    "ACME,Boss,boss@acme.example,decision_maker,final,support,\n"
+    "ACME,Champ,champ@acme.example,champion,major,strong_support,\n"
+    "ACME,Eng,eng@acme.example,user,execution,neutral,\n"
+    "ACME,Gone,gone@acme.example,decision_maker,final,support,left\n"
+    "Beta,B1,b1@beta.example,,final,support,\n"
+    "Beta,B2,b2@beta.example,user,,neutral,\n"
+    "Gamma,G1,g1@gamma.example,decision_maker,,support,\n"
+)
+ACCOUNTS = "account,owner\nACME,Zhang Wei\nBeta,zhang  wei\nGamma,Li Jing\n"
+AS_OF = ("--as-of", "2026-11-20")
+
+
+def ok(result):
+    assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture
+def book(kam, write_csv, isolated_db):
+    ok(kam(*AS_OF, "import", write_csv(CONTACTS)))
+    ok(kam(*AS_OF, "import", write_csv(ACCOUNTS, "accounts.csv"), "--kind", "accounts"))
+    # who knows whom and the account teams, as `kam set --our-contact` and `kam team --add` store them
+    for email, ours in (("boss@acme.example", "Zhang Wei;Li Jing"), ("champ@acme.example", "zhang wei;Wang Fang"),
+                        ("eng@acme.example", "Li Jing"), ("g1@gamma.example", "Zhang Wei")):  # fmt: skip
+        write(isolated_db, "UPDATE contact SET our_contacts = ? WHERE email = ?", (ours, email))
+    for account, name, role in (("ACME", "zhang wei", "sales"), ("ACME", "Wang Fang", "csm"),
+                                ("Beta", "Zhang Wei", "presales"), ("Gamma", "Zhang Wei", "sales")):  # fmt: skip
+        write(isolated_db, "INSERT INTO team_member (account_id, name, name_key, role, added_at)"
+              " SELECT id, ?, ?, ?, '2026-11-01 00:00:00' FROM account WHERE name = ?",
+              (name, " ".join(name.split()).casefold(), role, account))  # fmt: skip
+    return isolated_db
+
+
+def records(kam, *args):
+    result = kam(*args, "--format", "json")
+    assert result.exit_code in ((0, 1) if "check" in args else (0,)), result.output
+    return json.loads(result.stdout)
+
+
+def owners(db):
+    return dict(db.rows("SELECT name, owner FROM account"))
+
+
+def team(db):
+    return sorted(db.rows("SELECT a.name, t.name, t.role FROM team_member t JOIN account a ON a.id = t.account_id"))
+
+
+MOVED = [
+    {"account": "ACME", "change": "owner", "contact": None, "before": "Zhang Wei", "after": "Wang Fang"},
+    {"account": "ACME", "change": "our_contacts", "contact": "Boss", "before": "Zhang Wei;Li Jing",
+     "after": "Wang Fang;Li Jing"},
+    {"account": "ACME", "change": "our_contacts", "contact": "Champ", "before": "zhang wei;Wang Fang",
+     "after": "Wang Fang"},
+    {"account": "ACME", "change": "team", "contact": None, "before": "zhang wei (sales)", "after": None},
+    {"account": "ACME", "change": "plan", "contact": None, "before": None, "after": "2026-12-04"},
+    {"account": "Beta", "change": "owner", "contact": None, "before": "zhang  wei", "after": "Wang Fang"},
+    {"account": "Beta", "change": "team", "contact": None, "before": "Zhang Wei (presales)",
+     "after": "Wang Fang (presales)"},
+    {"account": "Beta", "change": "plan", "contact": None, "before": None, "after": "2026-12-04"},
+]  # fmt: skip
+
+
+def test_reassign_moves_every_account_of_from_with_its_contacts_and_team(kam, book):
+    before = book.count("change")
+    # a dry run lists what would move and writes nothing
+    result = ok(kam(*AS_OF, "reassign", "ZHANG WEI", "Wang Fang", "--dry-run", "--format", "json"))
+    assert json.loads(result.stdout) == MOVED
+    assert "nothing was written" in result.stderr
+    assert book.count("change") == before and book.count("owner_handover") == 0
+    assert owners(book) == {"ACME": "Zhang Wei", "Beta": "zhang  wei", "Gamma": "Li Jing"}
+    # the same, written (the handover date 14 days from today)
+    result = ok(kam(*AS_OF, "reassign", "ZHANG WEI", "Wang Fang", "--format", "json"))
+    assert json.loads(result.stdout) == MOVED
+    assert "moved 2 accounts, 2 contacts, 2 team entries from ZHANG WEI to Wang Fang" in result.stderr
+    assert "opened 2 owner handover plans (handover on 2026-12-04)" in result.stderr
+    assert owners(book) == {"ACME": "Wang Fang", "Beta": "Wang Fang", "Gamma": "Li Jing"}
+    assert dict(book.rows("SELECT email, our_contacts FROM contact WHERE our_contacts IS NOT NULL")) == {
+        "boss@acme.example": "Wang Fang;Li Jing", "champ@acme.example": "Wang Fang", "eng@acme.example": "Li Jing",
+        "g1@gamma.example": "Zhang Wei",  # Gamma is not Zhang Wei's: untouched
+    }  # fmt: skip
+    assert team(book) == [("ACME", "Wang Fang", "csm"), ("Beta", "Wang Fang", "presales"),
+                          ("Gamma", "Zhang Wei", "sales")]  # fmt: skip
+    # every change in the history, source reassign
+    rows = book.rows("SELECT entity, field, old, new FROM \"change\" WHERE source = 'reassign' ORDER BY id")
+    assert rows == [
+        ("account", "owner", "Zhang Wei", "Wang Fang"), ("contact", "our_contacts", "Zhang Wei;Li Jing", "Wang Fang;Li Jing"),
+        ("contact", "our_contacts", "zhang wei;Wang Fang", "Wang Fang"), ("account", "team", "zhang wei (sales)", None),
+        ("account", "owner", "zhang  wei", "Wang Fang"), ("account", "team", "Zhang Wei (presales)", "Wang Fang (presales)"),
+    ]  # fmt: skip
+    history = records(kam, "history", "ACME")
+    assert {"field": "owner", "old": "Zhang Wei", "new": "Wang Fang", "source": "reassign"}.items() <= history[-4].items()
+    # each account has its owner handover plan, every step the new owner's
+    assert records(kam, *AS_OF, "handover", "--account", "beta") == [
+        {"step": "handover_meeting", "owner": "Wang Fang", "deadline": "2026-12-04", "status": "open", "done_on": None, "notes": None},
+        {"step": "records_transferred", "owner": "Wang Fang", "deadline": "2026-12-04", "status": "open", "done_on": None, "notes": None},
+        {"step": "key_contacts_met", "owner": "Wang Fang", "deadline": "2027-01-03", "status": "open", "done_on": None, "notes": None},
+        {"step": "customer_confirmed", "owner": "Wang Fang", "deadline": "2027-01-03", "status": "open", "done_on": None, "notes": None},
+    ]  # fmt: skip
+
+
+def test_reassign_only_the_accounts_named_from_the_date_given(kam, book):
+    result = ok(kam(*AS_OF, "reassign", "Zhang Wei", "Wang Fang", "--account", "Beta", "--on", "2026-12-01"))
+    assert "Reassigned from Zhang Wei to Wang Fang" in result.stdout
+    assert "moved 1 account, 0 contacts, 1 team entry" in result.stderr
+    assert owners(book) == {"ACME": "Zhang Wei", "Beta": "Wang Fang", "Gamma": "Li Jing"}
+    steps = {s["step"]: s["deadline"] for s in records(kam, "handover", "--account", "Beta")}
+    assert steps == {"handover_meeting": "2026-12-01", "records_transferred": "2026-12-01",
+                     "key_contacts_met": "2026-12-31", "customer_confirmed": "2026-12-31"}  # fmt: skip
+    # a second reassignment replaces the open plan
+    result = ok(kam(*AS_OF, "reassign", "Wang Fang", "Li Jing", "--format", "json"))
+    assert json.loads(result.stdout)[-1] == {"account": "Beta", "change": "plan", "contact": None,
+                                             "before": "zhang  wei → Wang Fang", "after": "2026-12-04"}  # fmt: skip
+    assert book.rows("SELECT status FROM owner_handover ORDER BY id") == [("cancelled",), ("open",)]
+    assert {s["owner"] for s in records(kam, "handover", "--account", "Beta")} == {"Li Jing"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("Nobody", "Wang Fang"), "kam: FROM: Nobody owns no account; the owners are Li Jing, Zhang Wei"),
+        (("Zhang Wei", " zhang   WEI "), "kam: TO: zhang WEI is FROM; name the person who takes over"),
+        (("Zhang Wei", "Wang Fang", "--account", "Nowhere"), "kam: --account: no account named 'Nowhere'; known"),
+        (("Zhang Wei", "Wang Fang", "--account", "ACME", "--account", "Gamma"),
+         "kam: --account: Gamma is owned by Li Jing, not Zhang Wei"),
+        (("Zhang Wei", "Wang Fang", "--on", "2026-02-30"), "kam: --on: not a date '2026-02-30'"),
+        (("Zhang Wei", ""), "kam: TO: give a name"),
+    ],
+)
+def test_bad_input_is_one_located_line_and_nothing_is_written(kam, book, args, message):
+    before = (book.count("change"), book.count("owner_handover"), owners(book), team(book))
+    result = kam(*AS_OF, "reassign", *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message) and result.stderr.count("\n") == 1, result.stderr
+    assert (book.count("change"), book.count("owner_handover"), owners(book), team(book)) == before
+
+
+def test_by_round_trips_through_export_all_and_is_in_chinese_as_the_import_reads_it(kam, book, tmp_path, new_db):
+    ok(kam("log", "ACME", "review", "-c", "Boss", "--kind", "meeting", "--on", "2026-11-10"))
+    ok(kam("log", "Gamma", "call", "-c", "G1", "--kind", "call", "--by", "Ma Li", "--on", "2026-11-11"))
+    ok(kam("export", "all", "-o", tmp_path / "out"))
+    lines = (tmp_path / "out" / "interactions.csv").read_text(encoding="utf-8").splitlines()
+    assert lines == ["account,date,kind,contacts,summary,by", "ACME,2026-11-10,meeting,boss@acme.example,review,Zhang Wei",
+                     "Gamma,2026-11-11,call,g1@gamma.example,call,Ma Li"]  # fmt: skip
+    ok(kam("--lang", "zh", "export", "all", "-o", tmp_path / "zh"))
+    assert (tmp_path / "zh" / "interactions.csv").read_text(encoding="utf-8-sig").splitlines()[0].endswith(",我方人员")
+    other = new_db("copy.db")
+    ok(kam("--db", other, "import", tmp_path / "zh"))
+    for account in ("ACME", "Gamma"):
+        assert records(kam, "--db", other, "show", account)[0]["interactions"] == records(kam, "show", account)[0]["interactions"]
+
+
+def test_owner_handover_findings_on_both_read_paths(kam, book):
+    ok(kam(*AS_OF, "reassign", "Zhang Wei", "Wang Fang", "--account", "Beta", "--on", "2026-11-25"))
+
+    def owner_findings(day, *args):
+        found = records(kam, "--as-of", day, "check", *args)
+        return [f for f in found if f["code"].startswith("OWNER_HANDOVER")]
+
+    assert owner_findings("2026-11-20", "--due", "3d") == []  # due after the window
+    due = owner_findings("2026-11-20")
+    assert [(f["code"], f["severity"], f["contact"], f["date"]) for f in due] == [
+        ("OWNER_HANDOVER_DUE", "medium", None, "2026-11-25"), ("OWNER_HANDOVER_DUE", "medium", None, "2026-11-25"),
+    ]  # fmt: skip
+    assert due[0]["message"] == "owner handover zhang  wei → Wang Fang: step handover_meeting is due 2026-11-25"
+    ok(kam("--as-of", "2026-11-24", "handover", "--account", "Beta", "--done", "records_transferred"))
+    late = owner_findings("2026-11-26")
+    assert [(f["code"], f["severity"], f["date"]) for f in late] == [
+        ("OWNER_HANDOVER_OVERDUE", "high", "2026-11-25"),
+        ("OWNER_HANDOVER_DUE", "medium", "2026-12-25"), ("OWNER_HANDOVER_DUE", "medium", "2026-12-25"),
+    ]  # fmt: skip
+    assert late[0]["message"] == "owner handover zhang  wei → Wang Fang: step handover_meeting was due 2026-11-25"
+    # the same on the account loaded whole (kam show), and in the table and CSV of kam check
+    (page,) = records(kam, "--as-of", "2026-11-26", "show", "Beta")
+    assert [f for f in page["findings"] if f["code"].startswith("OWNER_HANDOVER")] == late
+    assert "OWNER_HANDOVER_OVERDUE,high,Beta,,2026-11-25," in kam("--as-of", "2026-11-26", "check", "--format", "csv").stdout
+    # done steps raise nothing; the plan closes with its last step
+    for s in ("1", "3", "customer_confirmed"):
+        result = ok(kam("--as-of", "2026-11-26", "handover", "--account", "Beta", "--done", s))
+    assert "the owner handover plan is closed" in result.stderr
+    assert owner_findings("2026-12-30") == []
+    assert "plan closed" in kam("--as-of", "2026-11-26", "handover", "--account", "Beta").stdout
+
+
+def test_handover_account_alone_is_the_owner_plan_and_with_a_contact_disambiguates(kam, book, write_csv):
+    ok(kam(*AS_OF, "reassign", "Zhang Wei", "Wang Fang", "--account", "ACME"))
+    ok(kam("import", write_csv("account,name\nBeta,Boss\n", "more.csv")))
+    ok(kam(*AS_OF, "leave", "Boss", "--account", "ACME", "--on", "2026-12-20"))
+    shown = ok(kam(*AS_OF, "handover", "Boss", "--account", "ACME")).stdout
+    assert "Handover of Boss (ACME)" in shown and "exit_talk" in shown
+    ok(kam(*AS_OF, "handover", "Boss", "--account", "ACME", "--done", "confirm"))
+    assert [s["status"] for s in records(kam, "handover", "Boss", "--account", "ACME")][0] == "done"
+    table = ok(kam(*AS_OF, "handover", "--account", "ACME")).stdout
+    assert "Owner handover of ACME: Zhang Wei → Wang Fang (reassigned on 2026-11-20) — plan open" in table
+    assert "the old owner introduces the new owner to the key contacts" in table
+    csv = ok(kam(*AS_OF, "handover", "--account", "ACME", "--format", "csv")).stdout
+    assert csv.splitlines()[0] == "step,owner,deadline,status,done_on,notes"
+    result = ok(kam(*AS_OF, "handover", "-a", "ACME", "--done", "2", "--notes", "quotes and contracts"))
+    assert "ACME: owner handover step records_transferred done" in result.stderr
+    again = ok(kam(*AS_OF, "handover", "-a", "ACME", "--done", "records_transferred"))
+    assert "was already done on 2026-11-20; nothing changed" in again.stderr
+    for args, message in [
+        ((), "give a CONTACT"), (("--account", "Gamma"), "Gamma has no owner handover plan"),
+        (("--account", "ACME", "--done", "5"), "unknown owner handover step '5'"),
+        (("--account", "ACME", "--done", "1", "--on", "2026-11-21"), "is after today"),
+        (("--account", "ACME", "--owner", "Li Jing"), "--owner and --step go with a CONTACT"),
+        (("--account", "ACME", "--notes", "x"), "--on and --notes go with --done STEP"),
+    ]:  # fmt: skip
+        bad = kam(*AS_OF, "handover", *args)
+        assert bad.exit_code == 2 and message in bad.stderr, (args, bad.stderr)
