@@ -1,5 +1,5 @@
 """Our own people changing (docs/spec.md §9): `kam reassign`, the owner handover plan it opens
-(`kam handover --account`), `by` on interactions, and the
+(`kam handover --account`), `key_contacts_met` completing itself, `by` on interactions, and the
 OWNER_HANDOVER_DUE / OWNER_HANDOVER_OVERDUE findings."""
 
 from __future__ import annotations
@@ -146,6 +146,46 @@ def test_bad_input_is_one_located_line_and_nothing_is_written(kam, book, args, m
     assert result.exit_code == 2
     assert result.stderr.startswith(message) and result.stderr.count("\n") == 1, result.stderr
     assert (book.count("change"), book.count("owner_handover"), owners(book), team(book)) == before
+
+
+def test_the_new_owner_meeting_every_key_contact_completes_key_contacts_met(kam, book):
+    ok(kam(*AS_OF, "reassign", "Zhang Wei", "Wang Fang", "--account", "ACME"))
+
+    def step():
+        (s,) = [s for s in records(kam, "handover", "--account", "ACME") if s["step"] == "key_contacts_met"]
+        return s["status"], s["done_on"]
+
+    # none of these counts: before the reassignment, by someone else, an email, a meeting dated after today
+    ok(kam("--as-of", "2026-11-21", "log", "ACME", "old friends", "-c", "Champ", "--kind", "visit", "--by", "Wang Fang",
+           "--on", "2026-11-19"))  # fmt: skip
+    ok(kam("--as-of", "2026-11-21", "log", "ACME", "intro", "-c", "Champ", "--kind", "meeting", "--by", "Li Jing"))
+    ok(kam("--as-of", "2026-11-21", "log", "ACME", "mail", "-c", "Champ", "--kind", "email", "--by", "Wang Fang"))
+    ok(kam("--as-of", "2026-11-21", "log", "ACME", "soon", "-c", "Champ", "--kind", "meeting", "--by", "Wang Fang",
+           "--on", "2026-11-30"))  # fmt: skip
+    # the decision maker met (the default `by` is the owner, now Wang Fang), the champion not yet
+    result = ok(kam("--as-of", "2026-11-22", "log", "ACME", "kick-off", "-c", "Boss", "-c", "Eng", "--kind", "call"))
+    assert "key_contacts_met" not in result.stderr and step() == ("open", None)
+    assert records(kam, "show", "ACME")[0]["interactions"][0]["by"] == "Wang Fang"
+    # the champion met (the one who left does not count): done on the day of that meeting
+    result = ok(kam("--as-of", "2026-11-25", "log", "ACME", "lunch", "-c", "champ@acme.example", "--kind", "visit",
+                    "--by", "wang  fang", "--on", "2026-11-24"))  # fmt: skip
+    assert "Wang Fang has met every active decision maker and champion of ACME: owner handover step key_contacts_met done" in result.stderr
+    assert step() == ("done", "2026-11-24")
+
+
+def test_the_interactions_import_writes_by_and_completes_key_contacts_met(kam, book, write_csv):
+    ok(kam(*AS_OF, "reassign", "Zhang Wei", "Wang Fang", "--account", "Beta"))
+    rows = "客户,日期,类型,联系人,摘要,我方人员\nBeta,2026-11-21,meeting,B1,intro,Wang Fang\nBeta,2026-11-21,note,B2,memo,\n"
+    result = ok(kam("--as-of", "2026-11-22", "import", write_csv(rows, "meet.csv"), "--kind", "interactions"))
+    assert "2 created" in result.stdout
+    assert "completed 1 key_contacts_met owner handover step (the new owner met every key contact)" in result.stderr
+    (s,) = [s for s in records(kam, "handover", "--account", "Beta") if s["step"] == "key_contacts_met"]
+    assert (s["status"], s["done_on"]) == ("done", "2026-11-21")
+    assert sorted(book.rows("SELECT summary, by_person FROM interaction")) == [("intro", "Wang Fang"), ("memo", "Wang Fang")]
+    # the alias 拜访人 too; a row names who had it
+    again = "account,date,kind,contacts,summary,拜访人\nBeta,2026-11-21,note,B2,memo,Li Jing\n"
+    assert "1 updated" in ok(kam("import", write_csv(again, "again.csv"), "--kind", "interactions")).stdout
+    assert ("memo", "Li Jing") in book.rows("SELECT summary, by_person FROM interaction")
 
 
 def test_by_round_trips_through_export_all_and_is_in_chinese_as_the_import_reads_it(kam, book, tmp_path, new_db):

@@ -193,6 +193,12 @@ def _plan_summary(result: Any, dry_run: bool, horizon: int) -> None:
             "would complete {n} first_meeting handover steps (a meeting with a successor)", n) if dry_run else ngettext(
             "completed {n} first_meeting handover step (a meeting with a successor)",
             "completed {n} first_meeting handover steps (a meeting with a successor)", n)),
+        (int(getattr(result, "owner_steps_done", 0)), lambda n: ngettext(
+            "would complete {n} key_contacts_met owner handover step (the new owner met every key contact)",
+            "would complete {n} key_contacts_met owner handover steps (the new owner met every key contact)", n)
+            if dry_run else ngettext(
+            "completed {n} key_contacts_met owner handover step (the new owner met every key contact)",
+            "completed {n} key_contacts_met owner handover steps (the new owner met every key contact)", n)),
         (result.plans_opened, lambda n: ngettext(
             "would open {n} handover plan (kam handover CONTACT shows one)",
             "would open {n} handover plans (kam handover CONTACT shows one)", n) if dry_run else ngettext(

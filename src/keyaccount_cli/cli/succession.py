@@ -182,7 +182,8 @@ def log(
 ) -> None:  # fmt: skip
     """Record an interaction.
 
-    A meeting or visit with a successor completes their handover's first_meeting step."""
+    A meeting or visit with a successor completes their handover's first_meeting step; the new
+    owner's meetings with every key contact complete key_contacts_met of an owner handover."""
     from ..services.handover import interaction_summary, log_interaction
 
     st = state(ctx)
@@ -199,6 +200,9 @@ def log(
                   "counts as done from {date}").format(name=name, date=logged.on.isoformat()))  # fmt: skip
         else:
             note(_("first meeting with successor {name}: handover step first_meeting done").format(name=name))
+    if logged.key_contacts_met:
+        note(_("{name} has met every active decision maker and champion of {account}: owner handover step "
+               "key_contacts_met done").format(name=logged.key_contacts_met, account=logged.account))  # fmt: skip
 
 
 @guarded

@@ -1,10 +1,11 @@
 """Our own people changing (docs/spec.md §9): the rules of `kam reassign` and of the owner
-handover plan it opens — names replaced, the steps' deadlines and the findings of the open
-steps. Pure: the SQL is `storage.owner_plans` and `storage.reassign`."""
+handover plan it opens — names replaced, the steps' deadlines, when `key_contacts_met` is done,
+and the findings of the open steps. Pure: the SQL is `storage.owner_plans` and
+`storage.reassign`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
 from ..errors import KamError
@@ -14,6 +15,9 @@ from .views import OwnerStepView
 from .vocab import OWNER_DEADLINES, OWNER_HANDOVER_DAYS, OWNER_STEP_TEXT, OWNER_STEPS
 
 __all__ = ["OWNER_STEPS", "OWNER_STEP_TEXT"]  # defined with the vocabularies, re-exported
+
+# the kinds of interaction in which the new owner meets a key contact (`key_contacts_met`)
+MEETING_KINDS = ("meeting", "visit", "call")
 
 
 def handover_day(today: date, on: date | None) -> date:
@@ -55,6 +59,29 @@ def replaced(names: Sequence[str], old: str, new: str) -> list[str]:
 def team_text(name: str, role: str | None) -> str:
     """A team entry as the history writes it: `NAME (role)`."""
     return f"{name} ({role})" if role else name
+
+
+def is_key_contact(status: str | None, roles: str | None, power: str | None) -> bool:
+    """An active decision maker (final say or the decision_maker role) or champion: whom the new
+    owner must meet (`roles`: canonical values joined with `;`, as stored)."""
+    held = set(roles.split(";")) if roles else set()
+    return status != "left" and (power == "final" or bool(held & {"decision_maker", "champion"}))
+
+
+def counts_for_meeting(kind: str, by: str | None, to: str, on: date, since: date, today: date) -> bool:
+    """Whether an interaction counts towards `key_contacts_met`: a meeting, visit or call had by
+    the new owner `to`, on or after the day of the reassignment `since` and not after today."""
+    return kind in MEETING_KINDS and by is not None and name_key(by) == name_key(to) and since <= on <= today
+
+
+def key_contacts_met_on(key_contacts: Iterable[int], first_met: Mapping[int, date]) -> date | None:
+    """The day the new owner had met every key contact (each one's first meeting that counts,
+    `first_met`), the last of those days; None while one is not met, or when the account has no
+    key contact (then there is nobody to have met: the step is done by hand)."""
+    days = [first_met.get(c) for c in key_contacts]
+    if not days or any(d is None for d in days):
+        return None
+    return max(d for d in days if d is not None)
 
 
 def owner_findings(steps: Iterable[OwnerStepView], today: date, horizon: date) -> list[tuple[str, str, date, str]]:

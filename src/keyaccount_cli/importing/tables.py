@@ -88,6 +88,7 @@ class TableResult(ImportResult):
 
     kind: str = ""
     steps_done: int = 0
+    owner_steps_done: int = 0  # key_contacts_met of an owner handover (docs/spec.md §9)
 
 
 @dataclass

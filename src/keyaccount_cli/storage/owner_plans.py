@@ -1,5 +1,6 @@
 """Owner handover plans in the database (docs/spec.md §9): opened by `kam reassign`, a step
-completed by `kam handover --account ACCOUNT --done STEP`; read back for `kam handover --account` and for the checks.
+completed by `kam handover --account ACCOUNT --done STEP` or, for `key_contacts_met`, by the new
+owner's meetings; read back for `kam handover --account` and for the checks.
 
 The writes are driver-level SQL on the caller's connection (a `sqlite3` connection or a
 SQLAlchemy one, through `Sql`), as `plans.py` does for the contacts' plans: `kam log` and the
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from ..domain.owner_handover import owner_deadline
+from ..domain.owner_handover import counts_for_meeting, is_key_contact, key_contacts_met_on, owner_deadline
 from ..domain.views import OwnerStepView
 from ..domain.vocab import OWNER_STEPS
 from .reader import Reader, _day, _in
@@ -81,6 +82,37 @@ def owner_step_done_on(conn: Any, plan_id: int, step: str) -> date | None:
 
 def owner_plan_closed(conn: Any, plan_id: int) -> bool:
     return _sql(conn).scalar("SELECT status FROM owner_handover WHERE id = ?", (plan_id,)) == "closed"
+
+
+def complete_key_contacts_met(
+    conn: Any, account_id: int, *, kind: str, by: str | None, on: date, today: date
+) -> str | None:  # fmt: skip
+    """After an interaction of `kind` had by `by` on `on` was recorded with the account: when it
+    counts towards the open owner plan's `key_contacts_met` (`counts_for_meeting`) and the new
+    owner has now met every key contact (`key_contacts_met_on`), the step is done on the day the
+    last of them was met. Returns the new owner's name when it was done now."""
+    sql = _sql(conn)
+    plan = open_owner_plan(sql, account_id)
+    if plan is None:
+        return None
+    plan_id, _old, new, since = plan
+    if not counts_for_meeting(kind, by, new, on, since, today):
+        return None
+    key = [cid for cid, status, roles, power in sql.all(
+        "SELECT id, status, roles, decision_power FROM contact WHERE account_id = ?", (account_id,))
+        if is_key_contact(status, roles, power)]  # fmt: skip
+    first_met: dict[int, date] = {}
+    for contact_id, kind_, day, who in sql.all(
+        'SELECT ic.contact_id, i.kind, i."on", i.by_person FROM interaction i'
+        " JOIN interaction_contact ic ON ic.interaction_id = i.id WHERE i.account_id = ?", (account_id,)
+    ):  # fmt: skip
+        day = sql.python("on", day)
+        if counts_for_meeting(kind_, who, new, day, since, today) and day < first_met.get(contact_id, date.max):
+            first_met[contact_id] = day
+    met = key_contacts_met_on(key, first_met)
+    if met is None or not complete_owner_step(sql, plan_id, "key_contacts_met", on=met, notes=None):
+        return None
+    return new  # type: ignore[no-any-return]
 
 
 # --- reading -------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from .contact_rows import CLEAR
 from .database import Database
 from .interactions import complete_first_meetings
 from .models import Account, Change, Contact, Interaction, InteractionContact, Opportunity, OpportunityContact
+from .owner_plans import complete_key_contacts_met
 
 ACCOUNT_FIELDS = (
     "industry",
@@ -45,6 +46,7 @@ class Tally(Protocol):
     unchanged: int
     accounts_created: int
     steps_done: int
+    owner_steps_done: int
     cleared: int
     changes: list[dict[str, Any]] | None
 
@@ -321,14 +323,19 @@ class TableWriter:
             by_now = by is not None and by != row.by_person
             if by_now:
                 self.conn.execute(update(i).where(i.c.id == item_id).values(by_person=by))
+            by = by or row.by_person
             if new_people or by_now:
                 self.result.updated += 1
             else:
                 self.result.unchanged += 1
         if new_people:
             self.conn.execute(insert(ic), [{"interaction_id": item_id, "contact_id": p} for p in new_people])
-        # as `kam log`: meeting a successor completes that handover step
+        # as `kam log`: meeting a successor completes that handover step, and the new owner's meetings
+        # may complete their owner plan's key_contacts_met
         met = complete_first_meetings(
             self.conn, kind, new_people, on=v["date"], notes=summary or None, today=self.today
         )
         self.result.steps_done += len(met)
+        today = self.today or self.now.date()
+        if complete_key_contacts_met(self.conn, account_id, kind=kind, by=by, on=v["date"], today=today):
+            self.result.owner_steps_done += 1
