@@ -135,6 +135,10 @@ def test_an_interaction_is_had_by_one_of_ours_the_owner_unless_told(kam, write_c
     assert kam("export", "all", "-o", tmp_path / "out").exit_code == 0
     lines = (tmp_path / "out" / "interactions.csv").read_text(encoding="utf-8").splitlines()
     assert lines[0] == "account,date,kind,contacts,summary,by" and lines[-1].endswith(",call,李雷")
+    # kam export interactions writes the same, as the import reads it back (in Chinese too)
+    assert kam("export", "interactions").stdout.splitlines() == lines
+    chinese = kam("--lang", "zh", "export", "interactions").stdout.splitlines()
+    assert chinese[0] == "客户,日期,类型,联系人,摘要,我方人员" and chinese[-1] == "星河零售,2026-11-13,电话,,call,李雷"
 
 
 def test_interactions_import_and_a_meeting_with_a_successor_completes_the_handover_step(kam, write_csv, isolated_db):

@@ -116,6 +116,14 @@ def folder_tables(source: Any) -> Iterator[tuple[str, Rows]]:
         yield f"{kind}.csv", in_language(kind, columns, ([_cell(r.get(f)) for f in columns] for r in records))
 
 
+def interaction_rows(source: Any) -> Rows:
+    """`kam export interactions`: every interaction in the columns `kam import --kind interactions`
+    reads back (`by` among them), as `kam export all` writes interactions.csv."""
+    columns = FOLDER_HEADERS["interactions"]
+    rows = interactions_for_folder(as_reader(source))
+    return in_language("interactions", columns, ([_cell(r.get(f)) for f in columns] for r in rows))
+
+
 ACCOUNT_HEADER = ["account", "industry", "tier", "owner", "annual_revenue", "notes",
                   "contacts", "departments", "supporters", "decision_makers", "findings", "tier_source"]  # fmt: skip
 
