@@ -261,3 +261,19 @@ def test_handover_account_alone_is_the_owner_plan_and_with_a_contact_disambiguat
     ]:  # fmt: skip
         bad = kam(*AS_OF, "handover", *args)
         assert bad.exit_code == 2 and message in bad.stderr, (args, bad.stderr)
+
+
+def test_the_readme_section_on_reassign_is_real_output(kam, monkeypatch):
+    from .conftest import ROOT
+    from .test_readme import console_blocks
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("## When one of ours leaves: `kam reassign`")
+    commands = console_blocks(text[start : text.index("\n## ", start + 1)])
+    assert len(commands) >= 8
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("COLUMNS", "80")
+    for argv, expected in commands:
+        result = kam(*argv)
+        shown = "".join(line.rstrip() + "\n" for line in (result.stdout + result.stderr).splitlines())
+        assert shown == expected, " ".join(argv)
