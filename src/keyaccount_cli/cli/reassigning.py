@@ -72,7 +72,7 @@ def _shown(r: dict[str, Any]) -> dict[str, Any]:
 def _summary(done: Reassigned) -> None:
     """On stderr, what moved: the counts, and where the plans are."""
     n, contacts, team = len(done.accounts), done.count("our_contacts"), done.count("team")
-    counts = ", ".join((
+    counts = _(", ").join((
         ngettext("{n} account", "{n} accounts", n).format(n=n),
         ngettext("{n} contact", "{n} contacts", contacts).format(n=contacts),
         ngettext("{n} team entry", "{n} team entries", team).format(n=team),
