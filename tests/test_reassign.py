@@ -226,12 +226,17 @@ def test_owner_handover_findings_on_both_read_paths(kam, book):
     # the same on the account loaded whole (kam show), and in the table and CSV of kam check
     (page,) = records(kam, "--as-of", "2026-11-26", "show", "Beta")
     assert [f for f in page["findings"] if f["code"].startswith("OWNER_HANDOVER")] == late
+    assert page["owner_handover"] == {"from": "zhang  wei", "to": "Wang Fang", "next_step": "handover_meeting",
+                                      "deadline": "2026-11-25", "open_steps": 3}  # fmt: skip
+    assert "Owner handover: zhang  wei → Wang Fang, next step handover_meeting due 2026-11-25" in kam(
+        "--as-of", "2026-11-26", "show", "Beta").stdout
     assert "OWNER_HANDOVER_OVERDUE,high,Beta,,2026-11-25," in kam("--as-of", "2026-11-26", "check", "--format", "csv").stdout
     # done steps raise nothing; the plan closes with its last step
     for s in ("1", "3", "customer_confirmed"):
         result = ok(kam("--as-of", "2026-11-26", "handover", "--account", "Beta", "--done", s))
     assert "the owner handover plan is closed" in result.stderr
     assert owner_findings("2026-12-30") == []
+    assert records(kam, "--as-of", "2026-11-26", "show", "Beta")[0]["owner_handover"] is None
     assert "plan closed" in kam("--as-of", "2026-11-26", "handover", "--account", "Beta").stdout
 
 

@@ -76,6 +76,11 @@ def _profile(page: dict[str, Any]) -> list[str]:
     lines = [" · ".join(profile)]
     if page["notes"]:
         lines.append(page["notes"])
+    moving = page["owner_handover"]
+    if moving:
+        lines.append(_("Owner handover: {old} → {new}, next step {step} due {date} (kam handover --account {account})")
+                     .format(old=moving["from"], new=moving["to"], step=moving["next_step"], date=moving["deadline"],
+                             account=page["account"]))  # fmt: skip
     fu, health = page["follow_up"], page["health"]
     if fu["tier"]:
         text = (_("Tier: {tier} (from annual revenue), follow up every {days} days; last interaction: {last}")
