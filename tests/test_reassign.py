@@ -203,6 +203,39 @@ def test_by_round_trips_through_export_all_and_is_in_chinese_as_the_import_reads
         assert records(kam, "--db", other, "show", account)[0]["interactions"] == records(kam, "show", account)[0]["interactions"]
 
 
+def test_owner_handover_plans_round_trip_through_export_all_in_english_and_chinese(kam, book, tmp_path, new_db):
+    ok(kam(*AS_OF, "reassign", "Zhang Wei", "Wang Fang", "--on", "2026-11-25"))
+    ok(kam("--as-of", "2026-11-22", "handover", "--account", "Beta", "--done", "1", "--notes", "met, Wang too"))
+    ok(kam(*AS_OF, "reassign", "Li Jing", "Ma Li"))  # Gamma
+    for step in ("1", "2", "3", "4"):
+        ok(kam("--as-of", "2026-11-22", "handover", "--account", "Gamma", "--done", step))  # closed: still shown
+    result = ok(kam("export", "all", "-o", tmp_path / "en"))
+    assert "5 handover steps, 12 owner handover steps to" in result.stderr
+    lines = (tmp_path / "en" / "owner_handovers.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "account,from_owner,to_owner,reassigned_on,step,owner,deadline,status,done_on,notes"
+    assert lines[5] == "Beta,zhang  wei,Wang Fang,2026-11-20,handover_meeting,Wang Fang,2026-11-25,done,2026-11-22,\"met, Wang too\""
+    ok(kam("--lang", "zh", "export", "all", "-o", tmp_path / "zh"))
+    zh = (tmp_path / "zh" / "owner_handovers.csv").read_text(encoding="utf-8").splitlines()
+    assert zh[0] == "客户,原负责人,新负责人,转交日期,步骤,负责人,截止日期,状态,完成日期,备注"
+    for folder in ("en", "zh"):
+        other = new_db(f"{folder}.db")
+        ok(kam("--db", other, "import", tmp_path / folder))
+        for account in ("ACME", "Beta", "Gamma"):
+            args = ("--as-of", "2026-11-26", "handover", "--account", account)
+            assert kam("--db", other, *args).stdout == kam(*args).stdout, (folder, account)
+        check = ("--as-of", "2026-11-26", "check", "--format", "csv")
+        assert kam("--db", other, *check).stdout == kam(*check).stdout, folder
+    # one file alone, with its problems located
+    bad = tmp_path / "bad.csv"
+    bad.write_text("account,step,status,done_on\nBeta,5,open,\nBeta,records_transferred,done,2099-01-01\n"
+                   "Nowhere,1,,\n", encoding="utf-8")  # fmt: skip
+    result = kam("import", bad, "--kind", "owner_handovers")
+    assert result.exit_code == 2
+    assert "line 2, column 2 (step), value '5': unknown owner handover step '5'" in result.stderr
+    assert "line 3, column 4 (done_on), value '2099-01-01': nothing is completed in the future" in result.stderr
+    assert "line 4, column 1 (account), value 'Nowhere': no account named 'Nowhere'" in result.stderr
+
+
 def test_owner_handover_findings_on_both_read_paths(kam, book):
     ok(kam(*AS_OF, "reassign", "Zhang Wei", "Wang Fang", "--account", "Beta", "--on", "2026-11-25"))
 

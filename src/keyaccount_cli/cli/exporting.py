@@ -79,6 +79,7 @@ _ROWS: dict[str, Callable[[int], str]] = {  # what a row of each export is, in a
     "opportunities": lambda n: ngettext("{n} opportunity", "{n} opportunities", n),
     "interactions": lambda n: ngettext("{n} interaction", "{n} interactions", n),
     "handovers": lambda n: ngettext("{n} handover step", "{n} handover steps", n),  # a row of handovers.csv is a step
+    "owner_handovers": lambda n: ngettext("{n} owner handover step", "{n} owner handover steps", n),
 }
 
 

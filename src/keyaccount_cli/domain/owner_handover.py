@@ -38,7 +38,7 @@ def owner_step_name(value: str) -> str:
     if v in OWNER_STEPS:
         return v
     steps = ", ".join(f"{i} {s}" for i, s in enumerate(OWNER_STEPS, 1))
-    raise KamError(f"--done: unknown owner handover step {value!r}; steps are {steps}")
+    raise KamError(f"unknown owner handover step {value!r}; steps are {steps}")
 
 
 def replaced(names: Sequence[str], old: str, new: str) -> list[str]:

@@ -23,6 +23,7 @@ from ..storage.exports import (
     interactions_for_folder,
     one_snapshot,
     opportunities_for_folder,
+    owner_handovers_for_folder,
     relations_for_folder,
 )
 from ..storage.reader import as_reader
@@ -107,6 +108,7 @@ def folder_tables(source: Any) -> Iterator[tuple[str, Rows]]:
                           opportunities_for_folder(source, FOLDER_HEADERS["opportunities"])),
         "interactions": (FOLDER_HEADERS["interactions"], interactions_for_folder(source)),
         "handovers": (FOLDER_HEADERS["handovers"], handovers_for_folder(source, FOLDER_HEADERS["handovers"])),
+        "owner_handovers": (FOLDER_HEADERS["owner_handovers"], owner_handovers_for_folder(source)),
     }  # fmt: skip
     for kind in FOLDER_FILES:
         if kind == "contacts":

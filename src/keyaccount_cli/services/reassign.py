@@ -152,7 +152,10 @@ def complete_owner_handover_step(
         raise KamError(
             f"--on: {on.isoformat()} is after today ({today.isoformat()}); a step is done on a day that has come"
         )
-    name = owner_step_name(step)
+    try:
+        name = owner_step_name(step)
+    except KamError as exc:
+        raise KamError(f"--done: {exc}") from None
     with db.session(write=True) as s:
         acc = require_account(s, account)
         assert acc.id is not None
