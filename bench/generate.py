@@ -102,6 +102,34 @@ def generate(path: str, rows: int, seed: int = 42, single_account: bool = False)
             first_id += size
 
 
+def our_side(contacts: str, accounts: str, rows: int, people: int = 200, seed: int = 42) -> None:
+    """The contacts of `generate` with an `our_contacts` column (docs/spec.md §9), and an accounts
+    file giving every account one of `people` owners: each account's owner knows about two thirds of
+    its contacts, another person of ours (its second) a third of them; some accounts have no second."""
+    rng = random.Random(seed)
+    staff = [f"Staff {i:03d}" for i in range(people)]
+    teams: dict[str, tuple[str, str | None]] = {}
+    with open(contacts, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow((*HEADER, "our_contacts"))
+        first_id = 0
+        for number, size in enumerate(account_sizes(rows, rng), 1):
+            account = f"Account {number:06d}"
+            owner, second = rng.sample(staff, 2)
+            teams[account] = (owner, None if rng.random() < 0.3 else second)
+            for row in account_rows(account, size, first_id, rng):
+                knows = [owner] if rng.random() < 0.67 else []
+                if teams[account][1] is not None and rng.random() < 0.33:
+                    knows.append(second)
+                writer.writerow((*row, ";".join(knows)))
+            first_id += size
+    with open(accounts, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(("account", "owner", "tier"))
+        writer.writerows((account, owner, rng.choice(("strategic", "key", "standard", ""))) for account, (owner, _)
+                         in teams.items())  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", help="CSV file to write")

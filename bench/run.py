@@ -20,8 +20,9 @@ more with the import's bulk-load tricks off, KAM_BULK_TRICKS=off, and the ratio 
 over the million (the last three beside a plain sqlite3 + json floor, `bench/floor.py`), `kam
 --help` and `kam map` of 2,000 contacts, each read-only per-account command (`contacts`, `show`,
 `map`, `health`, `history`, `handover`, `successor --suggest`, a person named by email and by
-name) on 20,000 and 1,000,000 contacts against `import typer`, and `show`/`contacts` of one
-account of 8,000 contacts (best of three, output in a pipe); about a quarter of an hour.
+name) on 20,000 and 1,000,000 contacts against `import typer`, `show`/`contacts` of one
+account of 8,000 contacts (best of three, output in a pipe), and `kam staff` and `kam check --owner`
+over 100,000 contacts of 10,000 accounts owned by 200 people; about a quarter of an hour.
 With `--pg-url` (or KAM_BENCH_PG_URL), a SQLAlchemy URL of a PostgreSQL database, the
 imports also run against that server, each into a schema of its own that is dropped
 afterwards.
@@ -40,7 +41,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from generate import AS_OF, SINGLE_ACCOUNT, generate
+from generate import AS_OF, SINGLE_ACCOUNT, generate, our_side
 
 BENCH = Path(__file__).resolve().parent
 KAM = [str(Path(sys.executable).with_name("kam")), "--as-of", AS_OF.isoformat()]
@@ -407,6 +408,26 @@ def bench_export(rows: int, work: Path, databases: dict[int, Path], import_secon
     ]  # fmt: skip
 
 
+def bench_our_side(rows: int, work: Path) -> list[Result]:
+    """`kam staff` and `kam check --owner` (docs/spec.md §9) over `rows` contacts in about a tenth as
+    many accounts, owned by 200 of our people who know most of the contacts (best of three each)."""
+    contacts, accounts, db = work / f"ours-{rows}.csv", work / f"ours-{rows}-accounts.csv", work / f"ours-{rows}.db"
+    progress(f"generating and importing {rows:,} contacts with our people")
+    our_side(str(contacts), str(accounts), rows)
+    measure([*KAM, "--db", str(db), "import", str(contacts)])
+    measure([*KAM, "--db", str(db), "import", str(accounts), "--kind", "accounts"])
+    results = []
+    for name, args, codes in (("kam staff", ["staff"], (0,)), ("kam check --owner", ["check", "--owner", "Staff 007"], (0, 1))):
+        progress(name)
+        run = None
+        for _ in range(CHECK_REPEATS):
+            run = fastest(run, measure([*KAM, "--db", str(db), *args, "--format", "json"], ok_codes=codes))
+        assert run is not None
+        results.append(Result(f"{name} ({rows:,} contacts, 200 people)", f"{run.seconds:.2f} s, "
+                              f"{run.peak_bytes / MB:.0f} MB", "≤ 1.5 s", run.seconds <= 1.5))  # fmt: skip
+    return results
+
+
 def bench_big_account(contacts: int, work: Path) -> list[Result]:
     """`kam show` and `kam contacts` of one account with `contacts` people, output in a pipe."""
     csv, db = work / f"big-{contacts}.csv", work / f"big-{contacts}.db"
@@ -444,6 +465,8 @@ def main() -> None:
     parser.add_argument("--map-contacts", type=int, help="contacts of the mapped account; default 2000")
     parser.add_argument("--account-rows", type=counts, help="database sizes for the per-account commands; default 20000,1000000")
     parser.add_argument("--big-account", type=int, help="contacts of the account for show/contacts; default 8000")
+    parser.add_argument("--our-side-rows", type=int,
+                        help="contacts for kam staff and check --owner; default 100000, 0 = skip")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
     parser.add_argument("--pg-url", default=os.environ.get("KAM_BENCH_PG_URL"),
                         help="also import into this PostgreSQL database (SQLAlchemy URL); default $KAM_BENCH_PG_URL")  # fmt: skip
@@ -459,6 +482,7 @@ def main() -> None:
     map_contacts = args.map_contacts or 2_000
     account_sizes = args.account_rows or ([2_000] if args.quick else [20_000, 1_000_000])
     big_account = args.big_account or (800 if args.quick else 8_000)
+    ours = args.our_side_rows if args.our_side_rows is not None else (5_000 if args.quick else 100_000)
 
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="kam-bench-") as tmp:
@@ -476,6 +500,8 @@ def main() -> None:
         results += bench_startup(map_contacts, work)
         results += bench_per_account(account_sizes, work, databases)
         results += bench_big_account(big_account, work)
+        if ours:
+            results += bench_our_side(ours, work)
     print_table(results)
 
 

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from keyaccount_cli.domain.checks import SEVERITIES, CheckOptions, check_account, check_accounts, check_book, window_end
+from keyaccount_cli.domain.checks import CheckOptions, check_account, check_accounts, check_book, window_end
+from keyaccount_cli.domain.findings import SEVERITIES
 from keyaccount_cli.domain.views import AccountView, ContactView
 from keyaccount_cli.errors import KamError
 from keyaccount_cli.storage.reading import iter_account_facts, iter_accounts, open_sqlite_reader, read_account_book
@@ -22,7 +23,11 @@ OPTS = CheckOptions(today=TODAY, horizon=window_end("30d", TODAY))
 
 
 def person(id_, **kw):
+    kw.setdefault("our_contacts", OURS)  # two of ours know each of them: SINGLE_THREADED_INSIDE is not raised
     return ContactView(id=id_, account_id=1, name=kw.pop("name", f"P{id_}"), **kw)
+
+
+OURS = ("Ann", "Bob")
 
 
 def codes(*contacts, opts=OPTS):
@@ -126,7 +131,7 @@ def test_check_on_the_example_finds_every_core_code(kam):
     assert all(list(f) == ["code", "severity", "account", "contact", "date", "message"] for f in findings)
     assert {f["code"] for f in findings} == {
         "SINGLE_CONTACT", "SINGLE_SUPPORTER", "NO_DECISION_MAKER", "SINGLE_DEPARTMENT", "KEY_PERSON_LEAVING", "NO_SUCCESSOR",
-        "HANDOVER_DUE", "HANDOVER_OVERDUE",
+        "HANDOVER_DUE", "HANDOVER_OVERDUE", "SINGLE_THREADED_INSIDE",
     }  # fmt: skip
     order = ["critical", "high", "medium", "low"]
     ranks = [order.index(f["severity"]) for f in findings]
@@ -142,11 +147,15 @@ def test_check_csv_has_the_same_columns(kam):
     kam("import", EXAMPLE)
     result = kam("check", "--format", "csv", "--account", "星河零售")
     assert result.stdout.splitlines()[0] == "code,severity,account,contact,date,message"
-    assert len(result.stdout.splitlines()) == 3  # SINGLE_SUPPORTER, SINGLE_DEPARTMENT
+    assert len(result.stdout.splitlines()) == 4  # SINGLE_SUPPORTER, SINGLE_THREADED_INSIDE, SINGLE_DEPARTMENT
+
+
+# two contacts in two departments, both support us, one decides, and two of ours know them
+WELL_COVERED = "account,name,department,decision_power,attitude,our_contacts\nACME,A,IT,final,support,Ann;Bob\nACME,B,Sales,,support,\n"
 
 
 def test_quiet_is_silent_with_exit_0_when_all_is_well(kam, write_csv):
-    kam("import", write_csv("account,name,department,decision_power,attitude\nACME,A,IT,final,support\nACME,B,Sales,,support\n"))
+    kam("import", write_csv(WELL_COVERED))
     result = kam("check", "--quiet")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
     assert kam("check", "--format", "json").stdout.strip() == "[]"
@@ -208,7 +217,7 @@ def test_due_accepts_a_slashed_date():
 
 
 def test_empty_csv_still_has_the_header(kam, write_csv):
-    kam("import", write_csv("account,name,department,decision_power,attitude\nACME,A,IT,final,support\nACME,B,Sales,,support\n"))
+    kam("import", write_csv(WELL_COVERED))
     assert kam("check", "--format", "csv").stdout == "code,severity,account,contact,date,message\n"
 
 

@@ -39,7 +39,7 @@ def test_the_chinese_contacts_export_has_chinese_headers_and_labels_and_reads_ba
     header, *rows = _rows(chinese)
     assert header[:8] == ["客户", "姓名", "邮箱", "电话", "职位", "部门", "角色", "决策权"]
     assert header[8:] == ["态度", "关注点", "签约权", "项目Owner", "上级", "状态", "岗位变动风险",
-                          "预期变动时间", "变动类型", "继任人", "备注"]  # fmt: skip
+                          "预期变动时间", "变动类型", "继任人", "备注", "我方对接人"]  # fmt: skip
     wang = next(r for r in rows if r[1] == "王建华")
     assert wang[6:10] == ["采购;决策者", "重要影响", "强力支持", "价格"]
     assert (wang[10], wang[13], wang[14], wang[15], wang[16]) == (

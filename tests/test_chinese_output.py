@@ -1,7 +1,8 @@
 """In Chinese (`--lang zh`), every human output speaks Chinese (docs/spec.md §12): the rendered
-output of `check`, `accounts`, `contacts`, `map`, `show`, `handover`, `health` and `report`, and the
-success lines of `import`, `leave`, `set`, `log` and `handover --done`, asserted exactly at 200
-columns without colour (tests/fixtures/chinese_output.txt; trailing spaces aside)."""
+output of `check`, `accounts`, `contacts`, `map`, `show`, `handover`, `health`, `report`, `team` and
+`staff`, and the success lines of `import`, `leave`, `set`, `log`, `handover --done` and `team
+--add`, asserted exactly at 200 columns without colour (tests/fixtures/chinese_output.txt; trailing
+spaces aside)."""
 
 from __future__ import annotations
 

@@ -177,7 +177,8 @@ def test_config_unknown_key_is_named(kam, tmp_path):
 @pytest.mark.sqlite_only
 def test_config_beside_the_database_sets_thresholds_and_aliases(kam, tmp_path, write_csv):
     (tmp_path / "kam.yaml").write_text("min_contacts: 3\naliases:\n  attitude:\n    support: [温和支持]\n")
-    kam("import", write_csv("account,name,department,decision_power,attitude\nACME,A,IT,final,温和支持\nACME,B,Sales,,support\n"))
+    kam("import", write_csv("account,name,department,decision_power,attitude,our_contacts\n"
+                            "ACME,A,IT,final,温和支持,Ann;Bob\nACME,B,Sales,,support,\n"))  # fmt: skip
     codes = {f["code"] for f in json.loads(kam("check", "--format", "json").stdout)}
     assert codes == {"SINGLE_CONTACT"}
 

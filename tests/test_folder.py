@@ -13,7 +13,7 @@ AS_OF = ("--as-of", "2026-12-01")
 EXAMPLES = EXAMPLE.parent
 HEADERS = {
     "contacts.csv": "account,name,email,phone,title,department,roles,decision_power,attitude,concerns,can_sign,"
-    "project_owner,reports_to,status,change_risk,change_date,change_kind,successor,notes,moved_to",
+    "project_owner,reports_to,status,change_risk,change_date,change_kind,successor,notes,our_contacts,moved_to",
     "accounts.csv": "account,industry,tier,owner,annual_revenue,usage,renewal_intent,p1_tickets,nps,notes,status,"
     "renewal_date",
     "relations.csv": "contact,other,kind",

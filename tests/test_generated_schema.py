@@ -151,7 +151,10 @@ def test_an_old_database_is_upgraded_and_works_as_a_new_one(kam, tmp_path):
     open_database(str(new)).close()
     assert sqlite_master(old) == sqlite_master(new)  # the schema a new file gets
     # the same map made today: the example, and the relation and visit kam 0.1's database had
-    for command in [("import", EXAMPLE), ("relate", "李娜", "孙悦", "--kind", "trusts"),
+    as_it_was = tmp_path / "contacts.csv"  # the example as kam 0.1 imported it: without its last column, 我方对接人
+    as_it_was.write_text("".join(line.rsplit(",", 1)[0] + "\n" for line in EXAMPLE.read_text(encoding="utf-8").splitlines()),
+                         encoding="utf-8")  # fmt: skip
+    for command in [("import", as_it_was), ("relate", "李娜", "孙悦", "--kind", "trusts"),
                     ("log", "华东电力集团", "季度回顾", "--contact", "陈志远", "--kind", "visit", "--on", "2026-11-20")]:  # fmt: skip
         assert kam("--db", new, "--as-of", AS_OF, *command).exit_code == 0
     old_answers, new_answers = answers(kam, old, WRITES + READS), answers(kam, new, WRITES + READS)

@@ -71,10 +71,12 @@ def test_bands(value, band):
 
 
 def person(id_, **kw):
+    kw.setdefault("our_contacts", ("Ann", "Bob"))  # two of ours know each of them (no SINGLE_THREADED_INSIDE)
     return ContactView(id=id_, account_id=1, name=kw.pop("name", f"P{id_}"), **kw)
 
 
 def account(*contacts, **kw):
+    kw.setdefault("owner", "Ann")  # an account with a tier has an owner (no OWNER_MISSING)
     return AccountView(id=1, name="ACME", contacts=list(contacts), **kw)
 
 

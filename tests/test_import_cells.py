@@ -202,7 +202,8 @@ def test_the_unknown_column_hint_lists_the_chinese_aliases(kam, write_csv):
     ):
         assert column in found
     # moved_to: the column `kam export all` adds to contacts.csv (docs/spec.md §8)
-    assert found.endswith("notes (备注), moved_to (去向/新公司) (or pass --ignore-unknown)")
+    assert found.endswith("notes (备注), our_contacts (our_contact/我方对接人/对接人), moved_to (去向/新公司) "
+                          "(or pass --ignore-unknown)")  # fmt: skip
     [table] = problems(kam("import", write_csv("客户,颜色\nACME,红\n", name="a.csv"), "--kind", "accounts"))
     assert "tier (客户分层/分层)" in table and "annual_revenue (年采购额/年收入/revenue)" in table
 

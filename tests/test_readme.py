@@ -1,11 +1,13 @@
-"""The README's weekly routine is real output: every `$ kam …` line of that section is run again
-in a new database and must print exactly what the README shows."""
+"""The README's weekly routine and its our-side section are real output: every `$ kam …` line of
+such a section is run again in a new database and must print exactly what the README shows."""
 
 from __future__ import annotations
 
 import os
 import re
 import shlex
+
+import pytest
 
 from .conftest import ROOT
 
@@ -20,12 +22,16 @@ def console_blocks(section: str) -> list[tuple[list[str], str]]:
     return out
 
 
-def test_the_weekly_routine_in_the_readme_is_real_output(kam, monkeypatch):
+@pytest.mark.parametrize(("heading", "least"), [
+    ("## Accounts, opportunities, health and the weekly routine", 10),
+    ("## Our side: the account team, and our own people leaving", 8),
+])  # fmt: skip
+def test_the_readme_sections_marked_real_output_are(kam, monkeypatch, heading, least):
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = text.index("## Accounts, opportunities, health and the weekly routine")
+    start = text.index(heading)
     section = text[start : text.index("\n## ", start + 1)]
     commands = console_blocks(section)
-    assert len(commands) >= 10
+    assert len(commands) >= least
     monkeypatch.chdir(ROOT)
     monkeypatch.setitem(os.environ, "COLUMNS", "80")
     for argv, expected in commands:

@@ -11,12 +11,12 @@ from keyaccount_cli.domain.views import AccountView, ContactView, RelationView
 
 from .conftest import EXAMPLE
 
-SEED = (
-    "account,name,email,title,department,roles,decision_power,attitude,reports_to\n"
-    "ACME,Boss,boss@acme.example,CEO,Board,decision_maker,final,support,\n"
-    "ACME,Wang,wang@acme.example,Purchasing Director,Purchasing,procurement;decision_maker,major,strong_support,boss@acme.example\n"
-    "ACME,Deputy,deputy@acme.example,Deputy Director,Purchasing,procurement,execution,support,wang@acme.example\n"
-    "ACME,Engineer,eng@acme.example,Engineer,IT,it,execution,neutral,boss@acme.example\n"
+SEED = (  # two of ours know the key people: no SINGLE_THREADED_INSIDE
+    "account,name,email,title,department,roles,decision_power,attitude,reports_to,our_contacts\n"
+    "ACME,Boss,boss@acme.example,CEO,Board,decision_maker,final,support,,Li Lei\n"
+    "ACME,Wang,wang@acme.example,Purchasing Director,Purchasing,procurement;decision_maker,major,strong_support,boss@acme.example,Han Mei\n"
+    "ACME,Deputy,deputy@acme.example,Deputy Director,Purchasing,procurement,execution,support,wang@acme.example,\n"
+    "ACME,Engineer,eng@acme.example,Engineer,IT,it,execution,neutral,boss@acme.example,\n"
 )
 
 

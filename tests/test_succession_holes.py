@@ -66,8 +66,8 @@ def test_left_without_a_date_left_that_day(kam, write_csv):
 
 
 def test_an_imported_confirmed_change_without_a_date_counts_from_the_import(kam, write_csv):
-    rows = SEED.replace("reports_to\n", "reports_to,change_risk,status\n", 1).replace(
-        "boss@acme.example\nACME,Deputy", "boss@acme.example,confirmed,\nACME,Deputy", 1)  # fmt: skip
+    rows = SEED.replace("our_contacts\n", "our_contacts,change_risk,status\n", 1).replace(
+        "boss@acme.example,Han Mei\nACME,Deputy", "boss@acme.example,Han Mei,confirmed,\nACME,Deputy", 1)  # fmt: skip
     result = kam("--as-of", "2026-11-10", "import", write_csv(rows))
     assert result.exit_code == 0 and "opened 1 handover plan" in result.stderr
     assert deadlines(plan(kam, "2026-11-10")) == FROM_NOV_10

@@ -17,28 +17,28 @@ from keyaccount_cli.storage.database import open_database
 from keyaccount_cli.storage.reader import SqlaReader
 from keyaccount_cli.storage.reading import iter_accounts, iter_book_facts
 
-CONTACTS = """account,name,department,decision_power,roles,attitude,status,change_risk,change_date,successor
-Alpha,A1,IT,final,,support,,,,
-Alpha,A2,Finance,,,strong_support,,,,
-Alpha,A3,IT,,decision_maker,,left,,2026-10-01,A1
-Alpha,A4,Sales,,champion,,left,,2026-02-01,A2
-Alpha,A5,,,decision_maker;user,neutral,leaving,confirmed,2026-12-10,
-Beta,B1,IT,,,support,,,,
-Beta,B2,IT,execution,,opposed,,high,,
-Gamma,G1,Sales,final,,support,,,,
-Gamma,G2,Sales,,,support,,,,
-Gamma,G3,Sales,,decision_maker,reserved,leaving,,,
-Delta,D1,,,,,left,,,
-Epsilon,E1,Ops,major,,support,,,2026-11-30,
-Epsilon,E2,R&D,final,decision_maker,support,,,,
-Epsilon,E3,Legal,,,,active,,,
-Zeta,Z1,IT,,,,,,,
+CONTACTS = """account,name,department,decision_power,roles,attitude,status,change_risk,change_date,successor,our_contacts
+Alpha,A1,IT,final,,support,,,,,Ann
+Alpha,A2,Finance,,,strong_support,,,,,
+Alpha,A3,IT,,decision_maker,,left,,2026-10-01,A1,Bob
+Alpha,A4,Sales,,champion,,left,,2026-02-01,A2,
+Alpha,A5,,,decision_maker;user,neutral,leaving,confirmed,2026-12-10,,ann
+Beta,B1,IT,,,support,,,,,Cy;Dee
+Beta,B2,IT,execution,,opposed,,high,,,
+Gamma,G1,Sales,final,,support,,,,,Bob
+Gamma,G2,Sales,,,support,,,,,
+Gamma,G3,Sales,,decision_maker,reserved,leaving,,,,Eve
+Delta,D1,,,,,left,,,,
+Epsilon,E1,Ops,major,,support,,,2026-11-30,,Cy
+Epsilon,E2,R&D,final,decision_maker,support,,,,,
+Epsilon,E3,Legal,,,,active,,,,
+Zeta,Z1,IT,,,,,,,,
 """
 ACCOUNTS = """account,tier,owner,annual_revenue,usage,renewal_intent,p1_tickets,nps,status
 Alpha,strategic,Ann,,90,proactive,0,10,
 Beta,,Ann,5000000,40,unclear,5,3,
 Gamma,standard,Bob,,60,satisfied,1,7,
-Delta,,,,,,,,
+Delta,standard,,,,,,,
 Epsilon,,Cy,12000000,70,,2,,
 Zeta,,,,,,,,prospect
 """
@@ -77,6 +77,7 @@ def test_the_whole_book_gives_what_the_accounts_loaded_whole_give(book, today):
             cov.active, cov.departments, cov.supporters, cov.decision_makers), v.name  # fmt: skip
         assert (f.only_active, f.sole_supporter, f.has_decision_maker, f.department) == (
             loaded.only_active, loaded.sole_supporter, loaded.has_decision_maker, loaded.department)  # fmt: skip
+        assert sorted(f.key_people) == sorted(loaded.key_people), v.name
         assert check_facts(f, opts) == check_facts(loaded, opts), v.name
         assert [s.step for s in f.owner_steps if s.deadline <= opts.horizon] == [
             s.step for s in loaded.owner_steps if s.deadline <= opts.horizon], v.name  # fmt: skip

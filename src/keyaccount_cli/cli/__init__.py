@@ -11,7 +11,7 @@ import typer
 
 from .. import __version__, i18n, messages
 from ..errors import KamError
-from . import accounts, admin, checking, contacts, exporting, importing, mapping, reports, showing, succession
+from . import accounts, admin, checking, contacts, exporting, importing, mapping, our_side, reports, showing, succession
 from .common import KamCommand, State, examples, fail
 
 app = typer.Typer(
@@ -63,7 +63,19 @@ def main_options(
     ctx.call_on_close(lambda: messages.be_quiet(False))  # and so is -q
 
 
-for module in (importing, contacts, accounts, succession, mapping, showing, checking, reports, exporting, admin):
+for module in (
+    importing,
+    contacts,
+    accounts,
+    our_side,
+    succession,
+    mapping,
+    showing,
+    checking,
+    reports,
+    exporting,
+    admin,
+):
     module.register(app)
 for _info in app.registered_commands:  # every command's usage line names its arguments as their help does
     _info.cls = KamCommand

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .. import i18n, messages
-from ..domain.checks import Severity
+from ..domain.findings import Severity
 from ..domain.labels import label
 from ..i18n import N_, ngettext
 from .common import Format, FormatOption, State, examples, guarded, note, one_of, state
@@ -32,6 +32,7 @@ def register(app: typer.Typer) -> None:
 def check(
     ctx: typer.Context,
     account: Annotated[list[str] | None, typer.Option("--account", "-a", help="Check only this account (repeatable).", metavar="ACCOUNT")] = None,
+    owner: Annotated[list[str] | None, typer.Option("--owner", help="Check only the accounts this person of ours owns (repeatable).", metavar="NAME")] = None,
     due: Annotated[str | None, typer.Option("--due", help="Look-ahead window: 30d, 2w, 3m or a date. Default 30d (config: due).", metavar="WINDOW")] = None,
     fail_on: Annotated[Severity, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.", case_sensitive=False, metavar=one_of(Severity))] = Severity.low,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing unless a finding is at or above --fail-on (for cron mail).")] = False,
@@ -52,6 +53,10 @@ def check(
     # the findings of a big book are hundreds of thousands of tuples and strings, none in a cycle: no
     # cycle collection while they are made, and none after while they are still there to walk through
     # (the read trick: KAM_READ_TRICKS=off leaves the collector on)
+    if owner:
+        from ..services.our_side import checked_accounts
+
+        account = checked_accounts(st.reader(), account, owner)
     with pause_cyclic_gc(read_tricks()):
         code = _report(st, opts, account, fail_on, quiet, format)
     raise typer.Exit(code)
@@ -61,7 +66,8 @@ def _report(
     st: State, opts: CheckOptions, account: list[str] | None, fail_on: Severity, quiet: bool, format: Format
 ) -> int:
     """Write what `kam check` finds; the exit code."""
-    from ..domain.checks import FINDING_KEYS, SEVERITIES, Finding, check_book
+    from ..domain.checks import check_book
+    from ..domain.findings import FINDING_KEYS, SEVERITIES, Finding
     from ..importing.csvfile import write_csv
     from ..render.output import emit
     from ..storage.reading import read_account_book

@@ -80,9 +80,14 @@ ChangeKind = Annotated[
     str | None, typer.Option("--change-kind", help="What the change is.", metavar=one_of("change_kind"))
 ]
 Notes = Annotated[str | None, typer.Option("--notes", metavar="TEXT")]
+OurContact = Annotated[
+    list[str] | None,
+    typer.Option("--our-contact", help='One of our people who knows them (repeatable; "" clears).', metavar="NAME"),
+]
 
 
-_RENAME = {"role": "roles", "power": "decision_power", "concern": "concerns", "risk": "change_risk"}
+_RENAME = {"role": "roles", "power": "decision_power", "concern": "concerns", "risk": "change_risk",
+           "our_contact": "our_contacts"}  # fmt: skip
 OPTIONS = {field: "--" + option for option, field in _RENAME.items()}  # a field → its option, where they differ
 
 
@@ -135,6 +140,7 @@ CONTACT_COLUMNS = [
     ("name", N_("Name")), ("title", N_("Title")), ("department", N_("Department")), ("roles", N_("Roles")),
     ("decision_power", N_("Power")), ("attitude", N_("Attitude")), ("reports_to", N_("Reports to")),
     ("status", N_("Status")), ("change_date", N_("Change date")), ("successor", N_("Successor")),
+    ("our_contacts", N_("Our side")),
 ]  # fmt: skip
 
 
@@ -147,7 +153,7 @@ def add(
     role: Role = None, power: Power = None, attitude: Attitude = None, concern: Concern = None,
     can_sign: CanSign = None, project_owner: ProjectOwner = None, reports_to: ReportsTo = None,
     status: Status = None, risk: Risk = None, change_date: ChangeDate = None, change_kind: ChangeKind = None,
-    notes: Notes = None,
+    notes: Notes = None, our_contact: OurContact = None,
 ) -> None:  # fmt: skip
     """Add one contact."""
     from ..importing.contacts import option_values
@@ -157,7 +163,8 @@ def add(
     values = option_values(st.config().vocabulary, _fields(
         name=name, email=email, phone=phone, title=title, department=department, role=role, power=power,
         attitude=attitude, concern=concern, can_sign=can_sign, project_owner=project_owner, status=status,
-        risk=risk, change_date=change_date, change_kind=change_kind, notes=notes), OPTIONS)  # fmt: skip
+        risk=risk, change_date=change_date, change_kind=change_kind, notes=notes, our_contact=our_contact),
+        OPTIONS)  # fmt: skip
     added = add_contact(st.db(create=True), account, values, reports_to=reports_to, now=st.now)
     note(_("added {name} (#{id}) to {account}").format(name=added.name, id=added.id, account=added.account)
         + (_(" (new account)") if added.new_account else ""))  # fmt: skip
@@ -173,7 +180,7 @@ def set_fields(
     role: Role = None, power: Power = None, attitude: Attitude = None, concern: Concern = None,
     can_sign: CanSign = None, project_owner: ProjectOwner = None, reports_to: ReportsTo = None,
     status: Status = None, risk: Risk = None, change_date: ChangeDate = None, change_kind: ChangeKind = None,
-    notes: Notes = None,
+    notes: Notes = None, our_contact: OurContact = None,
 ) -> None:  # fmt: skip
     """Change a contact's fields; the history keeps each change.
 
@@ -185,7 +192,8 @@ def set_fields(
     values = option_values(st.config().vocabulary, _fields(
         name=name, email=email, phone=phone, title=title, department=department, role=role, power=power,
         attitude=attitude, concern=concern, can_sign=can_sign, project_owner=project_owner, status=status,
-        risk=risk, change_date=change_date, change_kind=change_kind, notes=notes), OPTIONS)  # fmt: skip
+        risk=risk, change_date=change_date, change_kind=change_kind, notes=notes, our_contact=our_contact),
+        OPTIONS)  # fmt: skip
     check_changes(values, reports_to)
     done = set_contact(st.db(), contact, values, reports_to=reports_to, account=account,
                        offsets=st.config().deadlines, today=st.today, now=st.now,

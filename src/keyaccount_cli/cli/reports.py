@@ -188,3 +188,7 @@ def _render(board: dict[str, Any]) -> None:
             ("thin_accounts", N_("Thin accounts")), ("no_decision_maker", N_("No decision maker")),
             ("open_opportunities", N_("Open deals")), ("single_threaded", N_("Single-threaded"))],
             title=N_("Coverage per account owner"), empty=N_("no accounts"))  # fmt: skip
+    section([dict(h, accounts=", ".join(h["accounts"])) for h in board["sole_holders"]],
+            [("name", N_("Our person")), ("count", N_("Accounts")), ("accounts", N_("Which"))],
+            title=N_("Key relationships that hang on one of us"),
+            empty=N_("every account's key contacts are known by two of us or more"))  # fmt: skip

@@ -101,9 +101,12 @@ def _profile(page: dict[str, Any]) -> list[str]:
 def _tables(page: dict[str, Any]) -> None:
     from ..render.output import amount_text, contact_cells, emit
     from .contacts import CONTACT_COLUMNS
+    from .our_side import TEAM_COLUMNS, team_rows
 
     rows = [contact_cells(r) for r in page["contacts"]]
     emit(rows, "table", CONTACT_COLUMNS, title=N_("Relationships"), empty=N_("no contacts"))
+    emit(team_rows(page["team"]), "table", TEAM_COLUMNS, title=N_("Account team"),
+         empty=N_("no owner and no team yet"))  # fmt: skip
     emit([dict(r, kind=label("relation_kind", r["kind"])) for r in page["relations"]], "table",
          [("contact", N_("Contact")), ("kind", N_("Relation")), ("other", N_("With"))], title=N_("Relations"),
          empty=N_("no relations recorded"))  # fmt: skip

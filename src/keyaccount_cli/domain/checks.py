@@ -5,66 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from enum import StrEnum
 from json.encoder import encode_basestring as encode_string  # type: ignore[attr-defined]
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..i18n import _, ngettext
 from .dates import window_end as window_end  # re-exported: the window of `CheckOptions.horizon`
+from .findings import SEVERITIES, SEVERITY_RANK, Finding
 from .graph import Coverage
 from .labels import label
 from .order import sort_key
+from .our_side import our_side_findings
 from .owner_handover import owner_findings
-from .portfolio import Policy
+from .portfolio import Policy, is_key_person
 from .portfolio import findings as portfolio_findings
 from .views import AccountBook, AccountFacts, AccountView, ContactView, Counts, Move, covered
-
-
-class Severity(StrEnum):
-    """The severities of findings, least severe first (as `kam check --fail-on` lists them)."""
-
-    low = "low"
-    medium = "medium"
-    high = "high"
-    critical = "critical"
-
-
-SEVERITIES = tuple(s.value for s in reversed(Severity))  # most severe first: the order of findings (docs/spec.md §6)
-SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
-
-
-class Finding(NamedTuple):  # a tuple: a check over a million contacts makes hundreds of thousands
-    code: str
-    severity: str
-    account: str
-    contact: str | None
-    date: date | None
-    message: str
-
-    def as_record(self) -> dict[str, str | None]:
-        return dict(zip(FINDING_KEYS, self.as_row(), strict=True))
-
-    def as_row(self) -> tuple[str, str, str, str | None, str | None, str]:
-        """The values of `as_record`, in the order of FINDING_KEYS."""
-        return (
-            self.code,
-            self.severity,
-            self.account,
-            self.contact,
-            self.date.isoformat() if self.date else None,
-            self.message,
-        )
-
-
-FINDING_KEYS = (
-    "code",
-    "severity",
-    "account",
-    "contact",
-    "date",
-    "message",
-)  # JSON keys and CSV columns (docs/spec.md §6)
 
 MOVED_DAYS = 90  # CHAMPION_MOVED: a supporter who left for another account within this many days
 
@@ -111,7 +66,10 @@ def facts_and_coverage(account: AccountView) -> tuple[AccountFacts, Coverage]:
         departments=len(departments), department=next(iter(departments)) if len(departments) == 1 else None,
         watch=watch,
         steps=[(s, names[s.contact_id]) for s in account.open_steps], view=account, status=account.status,
-        moves=account.moves, decision_makers=deciders, owner_steps=account.owner_steps,
+        moves=account.moves, decision_makers=deciders, owner=account.owner,
+        tier_inputs=(account.tier, account.annual_revenue),
+        key_people=[c.our_contacts for c in account.contacts if c.active and is_key_person(c)],
+        owner_steps=account.owner_steps,
     )  # fmt: skip
     return facts, Coverage(active, len(departments), supporters, deciders)
 
@@ -134,17 +92,27 @@ def check_facts(account: AccountFacts, opts: CheckOptions) -> list[Finding]:
     """The findings of docs/spec.md §6 for one account."""
     sole = account.sole_supporter
     out = count_findings(account.name, account.active, account.only_active, sole, account.has_decision_maker,
-                         account.departments, account.department, opts) if covered(account.status) else []  # fmt: skip
+                         account.departments, account.department, opts, ours(account, opts),
+                         ) if covered(account.status) else []  # fmt: skip
     out += change_findings(account, opts, None if sole is None else sole[0])
     return out
 
 
+def ours(account: AccountFacts, opts: CheckOptions) -> list[Finding]:
+    """The findings of our side (`our_side.our_side_findings`), for a customer account."""
+    if not covered(account.status):
+        return []
+    tier = opts.policy.tier_of(*account.tier_inputs)
+    return our_side_findings(account.name, account.owner, tier, account.key_people)
+
+
 def count_findings(
     name: str, active: int, only_active: str | None, sole: tuple[int, str] | None, has_decision_maker: bool,
-    departments: int, department: str | None, opts: CheckOptions,
+    departments: int, department: str | None, opts: CheckOptions, ours: list[Finding] | None = None,
 ) -> list[Finding]:  # fmt: skip
     """The findings from the counts over the account's active contacts (fields of `AccountFacts`), for
-    a customer account (`views.covered`: the caller asks). Within a severity they come in the order
+    a customer account (`views.covered`: the caller asks; `ours`, its findings of our side, are
+    none for another account), with `ours` in their places. Within a severity they come in the order
     of `sort_findings` (none has a date; by code). `JsonLines.counts` writes the same as JSON lines."""
     out = []
     if active < opts.min_contacts:
@@ -155,6 +123,9 @@ def count_findings(
         out.append(Finding("NO_DECISION_MAKER", "medium", name, None, None, _no_decision_maker()))
     if active >= 2 and departments == 1:
         out.append(Finding("SINGLE_DEPARTMENT", "low", name, None, None, _one_department(active, department)))
+    if ours:
+        out += ours
+        out.sort(key=_order)
     return out
 
 
@@ -194,7 +165,7 @@ def change_findings(
         if c.history or not c.active or not (c.change_on is not None and c.change_on <= opts.horizon
                                              or c.change_risk in ("high", "confirmed")):  # fmt: skip
             continue
-        if c.decision_maker or "champion" in c.roles:
+        if is_key_person(c):
             out.append(_leaving(c, name, opts))
         elif later is not None:
             later.append(c)
@@ -358,28 +329,35 @@ def check_book(book: AccountBook, opts: CheckOptions, json: bool = False) -> dic
         for id_, name, account in named:
             if id_ not in early:  # most of a hundred thousand accounts: one or two lines from the counts
                 if covered(book.status(id_)):
-                    add(account, counts.get(id_, _NO_COUNTS))
+                    add(account, counts.get(id_, _NO_COUNTS), _book_ours(book, id_, name, opts))
             else:
                 # the counts' findings and a sole supporter's leaving, among the lines made ahead
-                found = _merged(name, counts.get(id_, _NO_COUNTS), ([], early[id_][1]), opts, book.status(id_))
+                found = _merged(name, counts.get(id_, _NO_COUNTS), ([], early[id_][1]), opts, book, id_)
                 lines.merge(ready[id_], found)
         return by_severity
     for id_, name in order:
-        for f in _merged(name, counts.get(id_, _NO_COUNTS), early.get(id_), opts, book.status(id_)):
+        for f in _merged(name, counts.get(id_, _NO_COUNTS), early.get(id_), opts, book, id_):
             by_severity[f.severity].append(f)
     return by_severity
 
 
+def _book_ours(book: AccountBook, id_: int, name: str, opts: CheckOptions) -> list[Finding]:
+    """`ours` of an account of the book, from its profile and key people (a customer account)."""
+    owner, tier, revenue = book.profiles.get(id_, (None, None, None))
+    return our_side_findings(name, owner, opts.policy.tier_of(tier, revenue), book.key_people.get(id_, []))
+
+
 def _merged(
     name: str, counts: Counts, early: tuple[list[Finding], list[ContactView]] | None, opts: CheckOptions,
-    status: str,
+    book: AccountBook, id_: int,
 ) -> list[Finding]:  # fmt: skip
-    """An account's findings from its counts (for a customer account) and from what `check_book`
-    found before them, in the order of `sort_findings`."""
+    """An account's findings from its counts and its side (for a customer account) and from what
+    `check_book` found before them, in the order of `sort_findings`."""
     _id, active, only_active, _supporters, sole_id, sole_name, dm, departments, department = counts
     sole = None if sole_id is None or sole_name is None else (sole_id, sole_name)
-    found = (count_findings(name, active, only_active, sole, bool(dm), departments, department, opts)
-             if covered(status) else [])  # fmt: skip
+    found = (count_findings(name, active, only_active, sole, bool(dm), departments, department, opts,
+                            _book_ours(book, id_, name, opts))
+             if covered(book.status(id_)) else [])  # fmt: skip
     if early is None:
         return found  # in order: within a severity, by code, and none has a date
     changes, later = early
@@ -433,8 +411,10 @@ class JsonLines:
         return (f'{head}{self._account[1]}, "contact": {"null" if contact is None else encode_string(contact)}, '
                 f'"date": {when}, "message": {encode_string(message)}}}')  # fmt: skip
 
-    def counts(self, account: str, row: Counts) -> None:
-        """The lines of `count_findings` for an account (its name as JSON) and its `Counts`."""
+    def counts(self, account: str, row: Counts, ours: list[Finding]) -> None:
+        """The lines of `count_findings` for an account (its name as JSON), its `Counts` and the
+        findings of its side (SINGLE_THREADED_INSIDE, OWNER_MISSING: `our_side_findings`), each in
+        its place."""
         _id, active, only_active, _supporters, _sole_id, sole_name, dm, departments, department = row
         if active < self._least:
             self._high.append(
@@ -451,6 +431,8 @@ class JsonLines:
                 f'{{"code": "NO_DECISION_MAKER", "severity": "medium", "account": {account}, "contact": null, '
                 f'"date": null, "message": {self._no_decision_maker}}}'
             )  # fmt: skip
+        for f in ours:  # after NO_DECISION_MAKER (medium), before SINGLE_DEPARTMENT (low), by code
+            self._out[f.severity].append(self.line(f))
         if active >= 2 and departments == 1:
             self._low.append(
                 f'{{"code": "SINGLE_DEPARTMENT", "severity": "low", "account": {account}, "contact": null, '

@@ -1,5 +1,6 @@
 """The team lead's dashboard (docs/spec.md §7): tiers × bands, single-threaded deals, deals whose key
-person changed, accounts whose key people changed most, coverage per account owner."""
+person changed, accounts whose key people changed most, coverage per account owner, and our people
+whose accounts' key relationships hang on them alone (docs/spec.md §9)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from .checks import CheckOptions, Finding, check_facts
+from .checks import CheckOptions, check_facts
+from .findings import Finding
 from .health import BANDS, Scorecard, assess
 from .order import sort_key
+from .our_side import sole_holder, sole_holders
 from .portfolio import TIERS, key_person_changes, opportunity_record
-from .views import AccountFacts, AccountView, ContactView, OpportunityView
+from .views import AccountFacts, AccountView, ContactView, OpportunityView, covered
 
 NO_TIER = "none"
 NO_SCORE = "no_score"
@@ -31,9 +34,12 @@ def dashboard(
     changed_open: list[dict[str, Any]] = []
     movers: list[dict[str, Any]] = []
     owners: dict[str, OwnerTally] = defaultdict(_empty_owner_tally)
+    alone: list[tuple[str, str | None]] = []  # (account, the one of ours it hangs on)
     for facts in book:
         a = facts.view
         assert a is not None
+        if covered(facts.status):
+            alone.append((a.name, sole_holder(facts.key_people, a.owner)))
         findings = check_facts(facts, opts)  # once, for the health band and the owner's tally
         grid[opts.policy.tier(a) or NO_TIER][assess(a, card, opts, findings, facts=facts).band or NO_SCORE] += 1
         mover = _key_people_mover(a, opts.today, card.key_people_months, facts.watch)
@@ -55,6 +61,7 @@ def dashboard(
         "key_person_changed": _key_person_changed_deals(changed_open),
         "key_people_changes": sorted(movers, key=lambda m: (-m["changes"], sort_key(m["account"]))),
         "owners": _owner_rows(owners),
+        "sole_holders": sole_holders(alone),
     }
 
 
@@ -170,4 +177,6 @@ def long_rows(board: dict[str, Any]) -> list[dict[str, Any]]:
         for k, v in o.items():
             if k != "owner":
                 add("owners", o["owner"], k, v)
+    for h in board["sole_holders"]:
+        add("sole_holders", h["name"], "accounts", h["count"])
     return rows

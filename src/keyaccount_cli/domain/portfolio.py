@@ -42,12 +42,16 @@ class Policy:
 
     def tier(self, account: AccountView) -> str | None:
         """The account's own tier, else the one its annual revenue reaches, else none."""
-        if account.tier:
-            return account.tier
-        if account.annual_revenue is None:
+        return self.tier_of(account.tier, account.annual_revenue)
+
+    def tier_of(self, tier: str | None, revenue: float | None) -> str | None:
+        """`tier()` of an account with this stored tier and annual revenue."""
+        if tier:
+            return tier
+        if revenue is None:
             return None
         ranked = sorted(TIERS, key=lambda t: -self.tiers[t]["min_revenue"])
-        return next((t for t in ranked if account.annual_revenue >= self.tiers[t]["min_revenue"]), None)
+        return next((t for t in ranked if revenue >= self.tiers[t]["min_revenue"]), None)
 
     def tier_source(self, account: AccountView) -> str | None:
         """Where `tier()` comes from: `set` (the account's own), `revenue` (the one its annual revenue

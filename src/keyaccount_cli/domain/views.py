@@ -36,6 +36,7 @@ class ContactView:
     # was recorded), and whether the change is history (dated too far back when recorded)
     recorded_day: date | None = None
     history: bool = False
+    our_contacts: tuple[str, ...] = ()  # docs/spec.md §9: our people who hold the relationship
 
     @property
     def change_on(self) -> date | None:
@@ -188,6 +189,11 @@ class AccountFacts:
     status: str = CUSTOMER
     moves: dict[int, Move] = field(default_factory=dict)  # of the watched people: where they went
     decision_makers: int = 0  # active contacts with final say or the decision_maker role
+    # docs/spec.md §9: the owner, the stored tier and annual revenue (for the effective tier), and
+    # the `our_contacts` of each active key contact (decision maker or champion)
+    owner: str | None = None
+    tier_inputs: tuple[str | None, float | None] = (None, None)
+    key_people: list[tuple[str, ...]] = field(default_factory=list)
     owner_steps: list[OwnerStepView] = field(default_factory=list)  # open steps of the open owner handover plan
 
     @staticmethod
@@ -216,6 +222,9 @@ class AccountBook:
     counts: Callable[[], dict[int, Counts]]
     statuses: dict[int, str] = field(default_factory=dict)  # the accounts that are not customers
     moves: dict[int, dict[int, Move]] = field(default_factory=dict)  # account id → its watched people who moved
+    # account id → (owner, stored tier, annual revenue); → the `our_contacts` of its active key contacts
+    profiles: dict[int, Profile] = field(default_factory=dict)
+    key_people: dict[int, list[tuple[str, ...]]] = field(default_factory=dict)
     owner_steps: dict[int, list[OwnerStepView]] = field(default_factory=dict)  # account id → open owner-plan steps
 
     def status(self, id_: int) -> str:
@@ -224,12 +233,18 @@ class AccountBook:
     def facts(self, id_: int, name: str, counts: Counts | None = None) -> AccountFacts:
         """The account's facts, with its counts (None: no active contact)."""
         watch, steps, view = self.watch.get(id_, []), self.steps.get(id_, []), self.views.get(id_)
-        status, moves, owner = self.status(id_), self.moves.get(id_, {}), self.owner_steps.get(id_, [])
-        if counts is None:
-            return AccountFacts(
-                name, watch=watch, steps=steps, view=view, status=status, moves=moves, owner_steps=owner
-            )
-        _, active, only_active, supporters, sole_id, sole_name, dm, departments, department = counts
-        sole = None if sole_id is None or sole_name is None else (sole_id, sole_name)
-        return AccountFacts(name, active, only_active, supporters, sole, bool(dm), departments, department,
-                            watch, steps, view, status, moves, dm, owner)  # fmt: skip
+        status, moves = self.status(id_), self.moves.get(id_, {})
+        owner, tier, revenue = self.profiles.get(id_, _NO_PROFILE)
+        facts = AccountFacts(name, watch=watch, steps=steps, view=view, status=status, moves=moves, owner=owner,
+                             tier_inputs=(tier, revenue), key_people=self.key_people.get(id_, []),
+                             owner_steps=self.owner_steps.get(id_, []))  # fmt: skip
+        if counts is not None:
+            _, facts.active, facts.only_active, facts.supporters, sole_id, sole_name, dm, facts.departments, \
+                facts.department = counts  # fmt: skip
+            facts.sole_supporter = None if sole_id is None or sole_name is None else (sole_id, sole_name)
+            facts.has_decision_maker, facts.decision_makers = bool(dm), dm
+        return facts
+
+
+Profile = tuple[str | None, str | None, float | None]  # an account's owner, stored tier and annual revenue
+_NO_PROFILE: Profile = (None, None, None)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..domain.keys import email_key, name_key
+from ..domain.our_side import parse_people
 from ..domain.vocab import VocabError, Vocabulary, join_multi, parse_bool, parse_date
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
@@ -18,7 +19,7 @@ NOT_EMAIL = re.compile(r"(?:^|\x00)(?![^@\s\x00]+@[^@\s\x00]+(?:\x00|$))[^\x00]"
 SINGLE = ("decision_power", "attitude", "status", "change_risk", "change_kind")
 MULTI = ("roles", "concerns")
 # the columns whose values are kept per distinct text
-CACHED = (*SINGLE, *MULTI, "can_sign", "project_owner", "change_date")
+CACHED = (*SINGLE, *MULTI, "can_sign", "project_owner", "change_date", "our_contacts")
 
 
 def parse_cell(field_name: str, raw: str, vocab: Vocabulary) -> Any:
@@ -31,6 +32,8 @@ def parse_cell(field_name: str, raw: str, vocab: Vocabulary) -> Any:
         return parse_bool(raw)
     if field_name == "change_date":
         return parse_date(raw)
+    if field_name == "our_contacts":
+        return parse_people(raw)
     if field_name == "email":
         value = email_key(raw)
         if not EMAIL.match(value):

@@ -27,6 +27,8 @@ CONTACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "change_kind": ("变动类型",),
     "successor": ("继任人", "接任人"),
     "notes": ("备注",),
+    # docs/spec.md §9: our people who hold the relationship (last: the column came after the others)
+    "our_contacts": ("our_contact", "我方对接人", "对接人"),
 }
 
 # `kam import --kind accounts|opportunities|interactions` (docs/spec.md §7)

@@ -265,6 +265,8 @@ def contact_cells(record: dict[str, Any]) -> dict[str, Any]:
     out = dict(record)
     if "roles" in out:
         out["roles"] = ", ".join(shown("roles", out["roles"]))
+    if "our_contacts" in out:
+        out["our_contacts"] = ", ".join(out["our_contacts"])
     out["attitude"] = attitude_label(out.get("attitude"))
     for field in ("decision_power", "status", "change_risk", "change_kind"):
         if out.get(field):

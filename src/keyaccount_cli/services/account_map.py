@@ -17,7 +17,7 @@ from ..storage.reading import load_accounts, moved_to_accounts
 MAP_FIELDS = (
     "id", "name", "email", "title", "department", "roles", "decision_power", "attitude", "status", "change_risk",
     "change_date", "change_kind", "reports_to", "successor", "depth", "single_point", "single_point_reasons",
-    "flags", "relations",
+    "flags", "relations", "our_contacts",
 )  # fmt: skip
 
 
@@ -55,6 +55,7 @@ class AccountMap:
             "successor": self.names.get(c.successor_id) if c.successor_id else None,
             "depth": node.depth, "single_point": c.id in self.points,
             "single_point_reasons": self.points.get(c.id, []), "flags": node.flags, "relations": relations,
+            "our_contacts": list(c.our_contacts),
         }  # fmt: skip
 
 

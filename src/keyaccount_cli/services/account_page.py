@@ -15,6 +15,7 @@ from ..storage.activity import recent_interactions
 from ..storage.plans import load_plan
 from ..storage.reader import Reader
 from .listing import account_contacts
+from .our_side import account_team
 
 
 def _handover(p: PlanView) -> dict[str, Any]:
@@ -37,7 +38,7 @@ def _owner_handover(steps: list[OwnerStepView]) -> dict[str, Any] | None:
 
 def account_page(reader: Reader, account: str, card: Scorecard, opts: CheckOptions) -> dict[str, Any]:
     """Profile, coverage, relationship table, relations (as `kam relate` recorded them), open handovers, recent interactions, findings, follow-up,
-    health and opportunities of the account named `account`."""
+    health, opportunities and the account team (docs/spec.md §9) of the account named `account`."""
     view, contacts = account_contacts(reader, account, opts.today)
     plans = [
         load_plan(reader, cid, latest_closed=False, today=opts.today)
@@ -68,4 +69,5 @@ def account_page(reader: Reader, account: str, card: Scorecard, opts: CheckOptio
         "opportunities": [opportunity_record(o, view, policy, opts.today) for o in view.opportunities],
         "status": view.status, "renewal_date": view.renewal_date.isoformat() if view.renewal_date else None,
         "owner_handover": _owner_handover(view.owner_steps),
+        "team": account_team(reader, view.name)[1],
     }  # fmt: skip

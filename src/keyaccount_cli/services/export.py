@@ -9,7 +9,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .. import i18n
-from ..domain.checks import FINDING_KEYS, CheckOptions, check_accounts, check_facts
+from ..domain.checks import CheckOptions, check_accounts, check_facts
+from ..domain.findings import FINDING_KEYS
 from ..domain.labels import label
 from ..domain.order import sort_key
 from ..domain.vocab import history_text

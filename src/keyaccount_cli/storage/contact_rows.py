@@ -19,7 +19,7 @@ from .statements import Sql
 SCALAR_FIELDS = (
     "name", "email", "phone", "title", "department", "roles", "decision_power", "attitude",
     "concerns", "can_sign", "project_owner", "status", "change_risk", "change_date",
-    "change_kind", "notes",
+    "change_kind", "notes", "our_contacts",
 )  # fmt: skip
 REFERENCES = {"reports_to": "reports_to_id", "successor": "successor_id"}
 # A cell of exactly `-` clears its field: its value, on the way to storage (a NUL is never in a cell).
@@ -53,6 +53,7 @@ class Fields(NamedTuple):
     change_date: Any
     change_kind: Any
     notes: Any
+    our_contacts: Any
 
 
 assert Fields._fields == SCALAR_FIELDS

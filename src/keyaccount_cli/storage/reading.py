@@ -19,6 +19,7 @@ from typing import Any, cast
 
 from ..domain.keys import name_key
 from ..domain.order import sort_key
+from ..domain.our_side import people
 from ..domain.views import (
     CUSTOMER,
     AccountBook,
@@ -27,6 +28,7 @@ from ..domain.views import (
     ContactView,
     Counts,
     Move,
+    Profile,
     RelationView,
     StepView,
 )
@@ -36,6 +38,7 @@ from . import not_found
 from .bulkload import pause_cyclic_gc
 from .extras import Extras, load_extras
 from .migrations import WATCHED
+from .our_people import key_people
 from .owner_plans import open_owner_steps
 from .reader import Reader, _day, _flag, _in, _split, as_reader
 from .reader import open_sqlite_reader as open_sqlite_reader  # re-exported: the direct reader of a SQLite file
@@ -64,7 +67,7 @@ def no_account(reader: Reader, name: str) -> KamError:
 _CONTACT_SQL = (
     "SELECT id, account_id, name, email, phone, title, department, roles, decision_power, attitude,"
     " concerns, can_sign, project_owner, reports_to_id, status, change_risk, change_date, change_kind,"
-    " successor_id, moved_to_id, notes FROM contact"
+    " successor_id, moved_to_id, notes, our_contacts FROM contact"
 )
 
 
@@ -96,13 +99,13 @@ def _check_contact(row: Sequence[Any]) -> ContactView:
 def _full_contact(row: Sequence[Any]) -> ContactView:
     """A contact from a `_CONTACT_SQL` row."""
     (cid, aid, name, email, phone, title, dept, roles, power, attitude, concerns, can_sign, owner, boss, status, risk,
-     change_date, kind, successor, moved, notes) = row  # fmt: skip
+     change_date, kind, successor, moved, notes, ours) = row  # fmt: skip
     if attitude not in _ATTITUDES:
         raise unreadable("contact", cid, name, "attitude", attitude)
     return ContactView(
         cid, aid, name, email, phone, title, dept, _roles(roles), power, attitude, _split(concerns), _flag(can_sign),
         _flag(owner), boss, status, risk, None if change_date is None else _contact_day(cid, name, change_date), kind,
-        successor, moved, notes,
+        successor, moved, notes, our_contacts=people(ours),
     )  # fmt: skip
 
 
@@ -349,10 +352,10 @@ def read_account_book(
     watch = _watched_contacts(reader, where, wanted)
     steps = _open_steps(reader, where, due, today, sqlite=sqlite)
     extras = load_extras(reader, wanted, for_checks=not scores)  # interactions, opportunities, scores (docs/spec.md §7)
-    accounts, views, statuses = _book_accounts(reader, wanted, extras, whole=whole)
+    accounts, views, statuses, profiles = _book_accounts(reader, wanted, extras, whole=whole)
     moves = moved_contacts(reader, where.replace("account_id", "c.account_id"))
     return AccountBook(accounts, watch, steps, views, lambda: _counts_by_account(reader, counts()), statuses, moves,
-                       open_owner_steps(reader, wanted, due))  # fmt: skip
+                       profiles, key_people(reader, where), open_owner_steps(reader, wanted, due))  # fmt: skip
 
 
 def _counts_sql(where: str, *, sqlite: bool) -> str:
@@ -427,10 +430,10 @@ def _open_steps(
 
 def _book_accounts(
     reader: Reader, wanted: list[int] | None, extras: Extras, *, whole: bool = False
-) -> tuple[list[tuple[int, str]], dict[int, AccountView], dict[int, str]]:  # fmt: skip
+) -> tuple[list[tuple[int, str]], dict[int, AccountView], dict[int, str], dict[int, Profile]]:  # fmt: skip
     """(id, name) of every account (or the `wanted` ones) in id order, the views of those the
     portfolio findings look at (`whole`: of every one), with their contacts linked to
-    opportunities, and the status of those that are not customers."""
+    opportunities, the status of those that are not customers, and the profile of every one."""
     holds = extras.holds if extras.interaction_days or extras.opportunities or extras.health_scores else None
     linked = sorted({i for opps in extras.opportunities.values() for o in opps for i in o.contact_ids})
     people: dict[int, list[ContactView]] = defaultdict(list)  # the contacts linked to opportunities
@@ -440,12 +443,14 @@ def _book_accounts(
     accounts = []
     views = {}
     statuses = {}
+    profiles: dict[int, Profile] = {}
     notes = ", notes" if whole else ", NULL"
     for id_, name, industry, tier, owner, revenue, status, note in reader.rows(
         f"SELECT id, name, industry, tier, owner, annual_revenue, status{notes} FROM account" + _in("id", wanted)
         + " ORDER BY id"
     ):  # fmt: skip
         accounts.append((id_, name))
+        profiles[id_] = (owner, tier, revenue)
         if status != CUSTOMER:
             statuses[id_] = _status(id_, name, status)
         revenue = number("account", id_, name, "annual_revenue", revenue)
@@ -455,4 +460,4 @@ def _book_accounts(
                                notes=note, contacts=people.get(id_, []), status=statuses.get(id_, CUSTOMER))  # fmt: skip
             extras.fill(view)
             views[id_] = view
-    return accounts, views, statuses
+    return accounts, views, statuses, profiles

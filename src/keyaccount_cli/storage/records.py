@@ -25,7 +25,7 @@ from .statements import Sql
 CONTACT_FIELDS = (
     "name", "email", "phone", "title", "department", "roles", "decision_power", "attitude",
     "concerns", "can_sign", "project_owner", "reports_to", "status", "change_risk",
-    "change_date", "change_kind", "successor", "notes",
+    "change_date", "change_kind", "successor", "notes", "our_contacts",
 )  # fmt: skip
 REFERENCE_FIELDS = {"reports_to": "reports_to_id", "successor": "successor_id"}
 # a contact's stored dates and times, which `kam set` reads apart (`load_dates`) or not at all

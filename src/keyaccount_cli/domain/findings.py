@@ -1,0 +1,53 @@
+"""A finding of `kam check` (docs/spec.md §6): its severities, its fields, and its order of keys."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import NamedTuple
+
+
+class Severity(StrEnum):
+    """The severities of findings, least severe first (as `kam check --fail-on` lists them)."""
+
+    low = "low"
+    medium = "medium"
+    high = "high"
+    critical = "critical"
+
+
+SEVERITIES = tuple(s.value for s in reversed(Severity))  # most severe first: the order of findings (docs/spec.md §6)
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+class Finding(NamedTuple):  # a tuple: a check over a million contacts makes hundreds of thousands
+    code: str
+    severity: str
+    account: str
+    contact: str | None
+    date: date | None
+    message: str
+
+    def as_record(self) -> dict[str, str | None]:
+        return dict(zip(FINDING_KEYS, self.as_row(), strict=True))
+
+    def as_row(self) -> tuple[str, str, str, str | None, str | None, str]:
+        """The values of `as_record`, in the order of FINDING_KEYS."""
+        return (
+            self.code,
+            self.severity,
+            self.account,
+            self.contact,
+            self.date.isoformat() if self.date else None,
+            self.message,
+        )
+
+
+FINDING_KEYS = (
+    "code",
+    "severity",
+    "account",
+    "contact",
+    "date",
+    "message",
+)  # JSON keys and CSV columns (docs/spec.md §6)

@@ -1,0 +1,55 @@
+"""Writing an account's team (docs/spec.md §9): `kam team --add/--remove`. A change to a team is a
+history row on the account, field `team`, its text `NAME (role)`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from ..domain.keys import name_key
+from .models import Account, TeamMember
+from .records import record_change
+
+TEAM_FIELD = "team"  # the history's field for a change to a team
+
+
+def member_text(name: str, role: str) -> str:
+    """How a team entry reads in the history: `李雷 (presales)`."""
+    return f"{name} ({role})"
+
+
+def members(session: Session, account_id: int) -> list[TeamMember]:
+    return list(session.scalars(select(TeamMember).where(col(TeamMember.account_id) == account_id)).all())
+
+
+def find_member(session: Session, account_id: int, name: str) -> TeamMember | None:
+    return session.scalars(
+        select(TeamMember).where(col(TeamMember.account_id) == account_id, col(TeamMember.name_key) == name_key(name))
+    ).first()
+
+
+def put_member(session: Session, account: Account, name: str, role: str, *, source: str, at: datetime) -> bool:
+    """Put `name` on the account's team in `role` (a new entry, or a new role for one there);
+    False when they were there in that role already."""
+    assert account.id is not None
+    found = find_member(session, account.id, name)
+    if found is not None and found.role == role:
+        return False
+    old = member_text(found.name, found.role) if found is not None else None
+    if found is None:
+        found = TeamMember(account_id=account.id, name=name, name_key=name_key(name), role=role, added_at=at)
+    else:
+        found.role = role
+    session.add(found)
+    record_change(session, entity="account", entity_id=account.id, account_id=account.id, field=TEAM_FIELD,
+                  old=old, new=member_text(found.name, role), source=source, at=at)  # fmt: skip
+    return True
+
+
+def drop_member(session: Session, account: Account, member: TeamMember, *, source: str, at: datetime) -> None:
+    assert account.id is not None
+    session.delete(member)
+    record_change(session, entity="account", entity_id=account.id, account_id=account.id, field=TEAM_FIELD,
+                  old=member_text(member.name, member.role), new=None, source=source, at=at)  # fmt: skip
