@@ -19,8 +19,9 @@ CONTACTS = (
     "Beta,B1,b1@beta.example,,final,support,\n"
     "Beta,B2,b2@beta.example,user,,neutral,\n"
     "Gamma,G1,g1@gamma.example,decision_maker,,support,\n"
+    "Delta,D1,d1@delta.example,,final,,\n"
 )
-ACCOUNTS = "account,owner\nACME,Zhang Wei\nBeta,zhang  wei\nGamma,Li Jing\n"
+ACCOUNTS = "account,owner\nACME,Zhang Wei\nBeta,zhang  wei\nGamma,Li Jing\nDelta,Wang Fang\n"
 AS_OF = ("--as-of", "2026-11-20")
 
 
@@ -37,8 +38,8 @@ def book(kam, write_csv, isolated_db):
     for email, ours in (("boss@acme.example", "Zhang Wei;Li Jing"), ("champ@acme.example", "zhang wei;Wang Fang"),
                         ("eng@acme.example", "Li Jing"), ("g1@gamma.example", "Zhang Wei")):  # fmt: skip
         write(isolated_db, "UPDATE contact SET our_contacts = ? WHERE email = ?", (ours, email))
-    for account, name, role in (("ACME", "zhang wei", "sales"), ("ACME", "Wang Fang", "csm"),
-                                ("Beta", "Zhang Wei", "presales"), ("Gamma", "Zhang Wei", "sales")):  # fmt: skip
+    for account, name, role in (("ACME", "Wang Fang", "csm"), ("Beta", "Li Jing", "presales"),
+                                ("Gamma", "zhang wei", "sales"), ("Delta", "Zhang Wei", "executive")):  # fmt: skip
         write(isolated_db, "INSERT INTO team_member (account_id, name, name_key, role, added_at)"
               " SELECT id, ?, ?, ?, '2026-11-01 00:00:00' FROM account WHERE name = ?",
               (name, " ".join(name.split()).casefold(), role, account))  # fmt: skip
@@ -65,12 +66,13 @@ MOVED = [
      "after": "Wang Fang;Li Jing"},
     {"account": "ACME", "change": "our_contacts", "contact": "Champ", "before": "zhang wei;Wang Fang",
      "after": "Wang Fang"},
-    {"account": "ACME", "change": "team", "contact": None, "before": "zhang wei (sales)", "after": None},
+    {"account": "ACME", "change": "team", "contact": None, "before": "Wang Fang (csm)", "after": None},
     {"account": "ACME", "change": "plan", "contact": None, "before": None, "after": "2026-12-04"},
     {"account": "Beta", "change": "owner", "contact": None, "before": "zhang  wei", "after": "Wang Fang"},
-    {"account": "Beta", "change": "team", "contact": None, "before": "Zhang Wei (presales)",
-     "after": "Wang Fang (presales)"},
     {"account": "Beta", "change": "plan", "contact": None, "before": None, "after": "2026-12-04"},
+    {"account": "Delta", "change": "team", "contact": None, "before": "Zhang Wei (executive)", "after": None},
+    {"account": "Gamma", "change": "our_contacts", "contact": "G1", "before": "Zhang Wei", "after": "Wang Fang"},
+    {"account": "Gamma", "change": "team", "contact": None, "before": "zhang wei (sales)", "after": "Wang Fang (sales)"},
 ]  # fmt: skip
 
 
@@ -81,25 +83,27 @@ def test_reassign_moves_every_account_of_from_with_its_contacts_and_team(kam, bo
     assert json.loads(result.stdout) == MOVED
     assert "nothing was written" in result.stderr
     assert book.count("change") == before and book.count("owner_handover") == 0
-    assert owners(book) == {"ACME": "Zhang Wei", "Beta": "zhang  wei", "Gamma": "Li Jing"}
+    assert owners(book) == {"ACME": "Zhang Wei", "Beta": "zhang  wei", "Gamma": "Li Jing", "Delta": "Wang Fang"}
     # the same, written (the handover date 14 days from today)
     result = ok(kam(*AS_OF, "reassign", "ZHANG WEI", "Wang Fang", "--format", "json"))
     assert json.loads(result.stdout) == MOVED
-    assert "moved 2 accounts, 2 contacts, 2 team entries from ZHANG WEI to Wang Fang" in result.stderr
+    assert "moved 2 accounts, 3 contacts, 3 team entries from ZHANG WEI to Wang Fang" in result.stderr
     assert "opened 2 owner handover plans (handover on 2026-12-04)" in result.stderr
-    assert owners(book) == {"ACME": "Wang Fang", "Beta": "Wang Fang", "Gamma": "Li Jing"}
+    assert owners(book) == {"ACME": "Wang Fang", "Beta": "Wang Fang", "Gamma": "Li Jing", "Delta": "Wang Fang"}
     assert dict(book.rows("SELECT email, our_contacts FROM contact WHERE our_contacts IS NOT NULL")) == {
         "boss@acme.example": "Wang Fang;Li Jing", "champ@acme.example": "Wang Fang", "eng@acme.example": "Li Jing",
-        "g1@gamma.example": "Zhang Wei",  # Gamma is not Zhang Wei's: untouched
+        "g1@gamma.example": "Wang Fang",  # every account: Zhang Wei's relationships are Wang Fang's now
     }  # fmt: skip
-    assert team(book) == [("ACME", "Wang Fang", "csm"), ("Beta", "Wang Fang", "presales"),
-                          ("Gamma", "Zhang Wei", "sales")]  # fmt: skip
+    # the new owner is not on their own team (ACME, Delta); Gamma's entry is Wang Fang's
+    assert team(book) == [("Beta", "Li Jing", "presales"), ("Gamma", "Wang Fang", "sales")]
     # every change in the history, source reassign
     rows = book.rows("SELECT entity, field, old, new FROM \"change\" WHERE source = 'reassign' ORDER BY id")
     assert rows == [
-        ("account", "owner", "Zhang Wei", "Wang Fang"), ("contact", "our_contacts", "Zhang Wei;Li Jing", "Wang Fang;Li Jing"),
-        ("contact", "our_contacts", "zhang wei;Wang Fang", "Wang Fang"), ("account", "team", "zhang wei (sales)", None),
-        ("account", "owner", "zhang  wei", "Wang Fang"), ("account", "team", "Zhang Wei (presales)", "Wang Fang (presales)"),
+        ("account", "owner", "Zhang Wei", "Wang Fang"), ("account", "owner", "zhang  wei", "Wang Fang"),
+        ("contact", "our_contacts", "Zhang Wei;Li Jing", "Wang Fang;Li Jing"),
+        ("contact", "our_contacts", "zhang wei;Wang Fang", "Wang Fang"), ("contact", "our_contacts", "Zhang Wei", "Wang Fang"),
+        ("account", "team", "Wang Fang (csm)", None), ("account", "team", "zhang wei (sales)", "Wang Fang (sales)"),
+        ("account", "team", "Zhang Wei (executive)", None),
     ]  # fmt: skip
     history = records(kam, "history", "ACME")
     assert {"field": "owner", "old": "Zhang Wei", "new": "Wang Fang", "source": "reassign"}.items() <= history[-4].items()
@@ -115,23 +119,26 @@ def test_reassign_moves_every_account_of_from_with_its_contacts_and_team(kam, bo
 def test_reassign_only_the_accounts_named_from_the_date_given(kam, book):
     result = ok(kam(*AS_OF, "reassign", "Zhang Wei", "Wang Fang", "--account", "Beta", "--on", "2026-12-01"))
     assert "Reassigned from Zhang Wei to Wang Fang" in result.stdout
-    assert "moved 1 account, 0 contacts, 1 team entry" in result.stderr
-    assert owners(book) == {"ACME": "Zhang Wei", "Beta": "Wang Fang", "Gamma": "Li Jing"}
+    assert "moved 1 account, 0 contacts, 0 team entries" in result.stderr  # named accounts: only theirs
+    assert owners(book) == {"ACME": "Zhang Wei", "Beta": "Wang Fang", "Gamma": "Li Jing", "Delta": "Wang Fang"}
+    assert ("Gamma", "zhang wei", "sales") in team(book)
     steps = {s["step"]: s["deadline"] for s in records(kam, "handover", "--account", "Beta")}
     assert steps == {"handover_meeting": "2026-12-01", "records_transferred": "2026-12-01",
                      "key_contacts_met": "2026-12-31", "customer_confirmed": "2026-12-31"}  # fmt: skip
     # a second reassignment replaces the open plan
     result = ok(kam(*AS_OF, "reassign", "Wang Fang", "Li Jing", "--format", "json"))
-    assert json.loads(result.stdout)[-1] == {"account": "Beta", "change": "plan", "contact": None,
-                                             "before": "zhang  wei → Wang Fang", "after": "2026-12-04"}  # fmt: skip
-    assert book.rows("SELECT status FROM owner_handover ORDER BY id") == [("cancelled",), ("open",)]
+    plans = [r for r in json.loads(result.stdout) if r["change"] == "plan"]
+    assert plans == [{"account": "Beta", "change": "plan", "contact": None, "before": "zhang  wei → Wang Fang",
+                      "after": "2026-12-04"},
+                     {"account": "Delta", "change": "plan", "contact": None, "before": None, "after": "2026-12-04"}]  # fmt: skip
+    assert book.rows("SELECT status FROM owner_handover ORDER BY id") == [("cancelled",), ("open",), ("open",)]
     assert {s["owner"] for s in records(kam, "handover", "--account", "Beta")} == {"Li Jing"}
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("Nobody", "Wang Fang"), "kam: FROM: Nobody owns no account; the owners are Li Jing, Zhang Wei"),
+        (("Nobody", "Wang Fang"), "kam: FROM: Nobody owns no account; the owners are Li Jing, Wang Fang, Zhang Wei"),
         (("Zhang Wei", " zhang   WEI "), "kam: TO: zhang WEI is FROM; name the person who takes over"),
         (("Zhang Wei", "Wang Fang", "--account", "Nowhere"), "kam: --account: no account named 'Nowhere'; known"),
         (("Zhang Wei", "Wang Fang", "--account", "ACME", "--account", "Gamma"),
@@ -315,3 +322,25 @@ def test_the_readme_section_on_reassign_is_real_output(kam, monkeypatch):
         result = kam(*argv)
         shown = "".join(line.rstrip() + "\n" for line in (result.stdout + result.stderr).splitlines())
         assert shown == expected, " ".join(argv)
+
+
+def test_reassign_with_the_team_and_our_contacts_kam_keeps(kam, write_csv):
+    ok(kam(*AS_OF, "import", write_csv(CONTACTS)))
+    ok(kam(*AS_OF, "import", write_csv(ACCOUNTS, "accounts.csv"), "--kind", "accounts"))
+    ok(kam(*AS_OF, "team", "Gamma", "--add", "Zhang Wei", "--role", "presales"))
+    ok(kam(*AS_OF, "team", "ACME", "--add", "Ma Li", "--role", "csm"))
+    ok(kam(*AS_OF, "set", "Boss", "--our-contact", "Zhang Wei", "--our-contact", "Li Jing"))
+    ok(kam(*AS_OF, "set", "G1", "--our-contact", "Zhang Wei"))
+    # ACME alone: Ma Li owns it (and leaves its team), Boss is Ma Li's; Gamma is not touched
+    ok(kam(*AS_OF, "reassign", "Zhang Wei", "Ma Li", "--account", "ACME"))
+    assert [m["name"] for m in records(kam, "team", "ACME")] == ["Ma Li"]  # the owner only
+    (boss,) = [c for c in records(kam, "contacts", "ACME") if c["name"] == "Boss"]
+    assert boss["our_contacts"] == ["Ma Li", "Li Jing"]
+    (zhang,) = records(kam, "staff", "Zhang Wei")
+    assert zhang["accounts_owned"] == ["Beta"] and zhang["team_accounts"] == ["Gamma"]
+    # the rest of what Zhang Wei holds, everywhere
+    ok(kam(*AS_OF, "reassign", "Zhang Wei", "Ma Li"))
+    assert [(m["name"], m["role"]) for m in records(kam, "team", "Gamma") if m["name"] == "Ma Li"] == [("Ma Li", "presales")]
+    (ma,) = records(kam, "staff", "Ma Li")
+    assert ma["accounts_owned"] == ["ACME", "Beta"] and ma["team_accounts"] == ["Gamma"]
+    assert "nobody of ours is called 'Zhang Wei'" in kam("staff", "Zhang Wei").stderr  # nothing left with them

@@ -35,8 +35,9 @@ def reassign(
     """Hand one of our people's accounts to another.
 
     TO becomes the owner of every account FROM owns (or of those named with --account), and
-    takes FROM's place among the contacts' our_contacts and on the account teams of those
-    accounts, each change in the history; each account gets an owner handover plan."""
+    takes FROM's place among the contacts' our_contacts and on the account teams (with
+    --account: of those accounts only), each change in the history; each account TO takes
+    over gets an owner handover plan."""
     from ..render.output import emit
     from ..services.reassign import reassign as run
 

@@ -56,9 +56,10 @@ def reassign(
     now: datetime, dry_run: bool = False,
 ) -> Reassigned:  # fmt: skip
     """Give every account `old` owns (or only the `accounts` named, each of which `old` must own)
-    to `new`, replace `old` by `new` in those accounts' `our_contacts` and team, each change a
-    history row, and open an owner handover plan for each, due from `on` (default
-    OWNER_HANDOVER_DAYS from today). One transaction; with `dry_run`, rolled back."""
+    to `new`, replace `old` by `new` among the contacts' `our_contacts` and on the account teams
+    (of every account; with `accounts`, of those only), each change a history row, and open an
+    owner handover plan for each account given, due from `on` (default OWNER_HANDOVER_DAYS from
+    today). One transaction; with `dry_run`, rolled back."""
     old, new = _person(old, "FROM"), _person(new, "TO")
     if name_key(old) == name_key(new):
         raise KamError(f"TO: {new} is FROM; name the person who takes over")
@@ -66,7 +67,7 @@ def reassign(
     with db.session(write=True) as s:
         r = Reassigner(s.connection(), old, new, day=day, today=today, at=now)
         chosen = _chosen(s, r.owners(), old, accounts)
-        moved = [m for account_id, name, owner in chosen for m in r.account(account_id, name, owner)]
+        moved = r.run(chosen, everywhere=not accounts)
         if dry_run:
             s.rollback()
         else:
