@@ -166,13 +166,14 @@ def test_the_coverage_findings_are_raised_for_customers_only(kam, write_csv):
     found = records(kam, *args)
     by_account = {a: sorted(f["code"] for f in found if f["account"] == a) for a in ("Alpha", "Beta", "Gamma")}
     # a key account without an owner: OWNER_MISSING too, for the customer only (docs/spec.md §9)
-    assert by_account == {"Alpha": sorted(COVERAGE_CODES[:3] + ("FOLLOW_UP_OVERDUE", "OWNER_MISSING")), "Beta": [],
-                          "Gamma": []}  # fmt: skip
+    # and NO_CHAMPION, the red flag (docs/spec.md §10), for the customer only too
+    by_customer = COVERAGE_CODES[:3] + ("FOLLOW_UP_OVERDUE", "OWNER_MISSING", "NO_CHAMPION")
+    assert by_account == {"Alpha": sorted(by_customer), "Beta": [], "Gamma": []}
     table, csv = kam(*args).stdout, kam(*args, "--format", "csv").stdout
     assert "Alpha" in table and "Beta" not in table and "Gamma" not in table
     assert "Beta" not in csv and "Gamma" not in csv
     assert {r["account"]: r["findings"] for r in records(kam, "--as-of", "2026-11-23", "accounts")} == {
-        "Alpha": 5, "Beta": 0, "Gamma": 0}  # fmt: skip
+        "Alpha": 6, "Beta": 0, "Gamma": 0}  # fmt: skip
     assert records(kam, "--as-of", "2026-11-23", "show", "Beta")[0]["findings"] == []
     assert "Beta" not in kam("--as-of", "2026-11-23", "export", "findings").stdout
 

@@ -153,7 +153,7 @@ def test_accounts_listing(kam):
     kam("import", EXAMPLE)
     rows = json.loads(kam("--as-of", "2026-11-22", "accounts", "--format", "json").stdout)
     east = next(r for r in rows if r["account"] == "华东电力集团")
-    assert (east["contacts"], east["departments"], east["supporters"], east["decision_makers"], east["findings"]) == (6, 4, 4, 2, 5)
+    assert (east["contacts"], east["departments"], east["supporters"], east["decision_makers"], east["findings"]) == (6, 4, 4, 2, 6)
     csv_lines = kam("accounts", "--format", "csv").stdout.splitlines()
     assert csv_lines[0].startswith("account,industry,tier,owner,contacts")
     assert len(csv_lines) == 6
@@ -180,7 +180,7 @@ def test_config_beside_the_database_sets_thresholds_and_aliases(kam, tmp_path, w
     kam("import", write_csv("account,name,department,decision_power,attitude,our_contacts\n"
                             "ACME,A,IT,final,温和支持,Ann;Bob\nACME,B,Sales,,support,\n"))  # fmt: skip
     codes = {f["code"] for f in json.loads(kam("check", "--format", "json").stdout)}
-    assert codes == {"SINGLE_CONTACT"}
+    assert codes == {"SINGLE_CONTACT", "NO_CHAMPION"}  # 温和支持 is support: no SINGLE_SUPPORTER
 
 
 def test_namesakes_need_emails_so_export_import_can_tell_them_apart(kam, tmp_path, monkeypatch, new_db):

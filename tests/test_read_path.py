@@ -25,7 +25,7 @@ READS = [
     ("accounts",), ("accounts", "--format", "json"), ("contacts", "华东电力集团"), ("show", "华东电力集团"),
     ("history", "华东电力集团"), ("history", "王建华"), ("handover", "陈志远"), ("successor", "王建华", "--suggest"),
     ("health", "华东电力集团"), ("report",), ("export", "contacts"), ("export", "accounts"), ("export", "findings"),
-    ("map", "华东电力集团", "--focus", "王建华"),
+    ("map", "华东电力集团", "--focus", "王建华"), ("whatif", "王建华"), ("whatif", "--staff", "张伟"),
 ]  # fmt: skip
 
 

@@ -42,7 +42,7 @@ def test_the_seed_scenario(kam, write_csv):
     }  # fmt: skip
     assert findings(kam, "2026-11-22") == {
         ("KEY_PERSON_LEAVING", "2026-12-10"), ("NO_SUCCESSOR", "2026-12-10"),
-        ("HANDOVER_DUE", "2026-11-26"), ("HANDOVER_DUE", "2026-12-10"),
+        ("HANDOVER_DUE", "2026-11-26"), ("HANDOVER_DUE", "2026-12-10"), ("NO_CHAMPION", None),
     }  # fmt: skip
     # nothing done: the first two steps turn overdue the day after their deadline, not before
     assert ("HANDOVER_OVERDUE", "2026-11-26") not in findings(kam, "2026-11-26")
@@ -161,7 +161,7 @@ def test_show_is_the_360_page(kam):
     assert page["interactions"] == [
         {"date": "2026-11-20", "kind": "visit", "contacts": ["陈志远"], "summary": "季度回顾", "by": None}
     ]  # no owner to have had it
-    assert {f["code"] for f in page["findings"]} == {"KEY_PERSON_LEAVING", "NO_SUCCESSOR", "HANDOVER_DUE"}
+    assert {f["code"] for f in page["findings"]} == {"KEY_PERSON_LEAVING", "NO_SUCCESSOR", "HANDOVER_DUE", "NO_CHAMPION"}
     table = kam("show", "华东电力集团").stdout
     for heading in ("Relationships", "Open handovers", "Recent interactions", "Findings"):
         assert heading in table

@@ -101,6 +101,12 @@ Message:  open opportunity 2027年度运维续约 (15,000,000, stage negotiation
           one contact: 王建华
 
 Severity: medium
+Code:     CHAMPION_QUIET
+Account:  Northwind Traders
+Contact:  Margaret Thompson-Whitfield
+Message:  no interaction with champion Margaret Thompson-Whitfield logged yet
+
+Severity: medium
 Code:     FOLLOW_UP_OVERDUE
 Account:  Northwind Traders
 Message:  no interaction logged yet; a key account is followed up every 14 days
@@ -132,6 +138,11 @@ Contact:  王建华
 Date:     2026-12-10
 Message:  handover of 王建华: step exit_talk is due 2026-12-10 (owner 欧阳明月)
 
+Severity: medium
+Code:     NO_CHAMPION
+Account:  华东电力集团有限公司上海分公司
+Message:  no active contact has the champion role
+
 """
 
 EXPECTED["en"]["check", 200] = """\
@@ -143,12 +154,14 @@ EXPECTED["en"]["check", 200] = """\
 │ high     │ NO_SUCCESSOR           │ 华东电力集团有限公司上海分公司 │ 王建华                      │ 2026-12-10 │ 王建华 leaves on 2026-12-10 and has no successor                                     │
 │ high     │ SINGLE_THREADED_DEAL   │ 华东电力集团有限公司上海分公司 │ 王建华                      │ 2026-12-20 │ open opportunity 2027年度运维续约 (15,000,000, stage negotiation) has one contact:   │
 │          │                        │                                │                             │            │ 王建华                                                                               │
+│ medium   │ CHAMPION_QUIET         │ Northwind Traders              │ Margaret Thompson-Whitfield │            │ no interaction with champion Margaret Thompson-Whitfield logged yet                  │
 │ medium   │ FOLLOW_UP_OVERDUE      │ Northwind Traders              │                             │            │ no interaction logged yet; a key account is followed up every 14 days                │
 │ medium   │ SINGLE_THREADED_INSIDE │ Northwind Traders              │                             │            │ only Li Lei of our people knows its decision maker or champion: if Li Lei leaves,    │
 │          │                        │                                │                             │            │ the relationship goes too                                                            │
 │ medium   │ HANDOVER_DUE           │ 华东电力集团有限公司上海分公司 │ 王建华                      │ 2026-11-26 │ handover of 王建华: step confirm is due 2026-11-26 (owner 欧阳明月)                  │
 │ medium   │ HANDOVER_DUE           │ 华东电力集团有限公司上海分公司 │ 王建华                      │ 2026-11-26 │ handover of 王建华: step successor is due 2026-11-26 (owner 欧阳明月)                │
 │ medium   │ HANDOVER_DUE           │ 华东电力集团有限公司上海分公司 │ 王建华                      │ 2026-12-10 │ handover of 王建华: step exit_talk is due 2026-12-10 (owner 欧阳明月)                │
+│ medium   │ NO_CHAMPION            │ 华东电力集团有限公司上海分公司 │                             │            │ no active contact has the champion role                                              │
 └──────────┴────────────────────────┴────────────────────────────────┴─────────────────────────────┴────────────┴──────────────────────────────────────────────────────────────────────────────────────┘
 """
 
@@ -204,7 +217,7 @@ Contacts:        2
 Departments:     2
 Supporters:      1
 Decision makers: 1
-Findings:        3
+Findings:        4
 Status:          customer
 
 Account:         华东电力集团有限公司上海分公司
@@ -213,7 +226,7 @@ Contacts:        3
 Departments:     3
 Supporters:      2
 Decision makers: 2
-Findings:        6
+Findings:        7
 Status:          customer
 
 """
@@ -222,8 +235,8 @@ EXPECTED["en"]["accounts", 200] = """\
 ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━┓
 ┃ Account                        ┃ Owner    ┃ Contacts ┃ Departments ┃ Supporters ┃ Decision makers ┃ Findings ┃ Status   ┃
 ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━┩
-│ Northwind Traders              │ Li Lei   │ 2        │ 2           │ 1          │ 1               │ 3        │ customer │
-│ 华东电力集团有限公司上海分公司 │ 欧阳明月 │ 3        │ 3           │ 2          │ 2               │ 6        │ customer │
+│ Northwind Traders              │ Li Lei   │ 2        │ 2           │ 1          │ 1               │ 4        │ customer │
+│ 华东电力集团有限公司上海分公司 │ 欧阳明月 │ 3        │ 3           │ 2          │ 2               │ 7        │ customer │
 └────────────────────────────────┴──────────┴──────────┴─────────────┴────────────┴─────────────────┴──────────┴──────────┘
 """
 
@@ -457,6 +470,10 @@ Contact:  王建华
 Date:     2026-12-10
 Message:  handover of 王建华: step exit_talk is due 2026-12-10 (owner 欧阳明月)
 
+Severity: medium
+Code:     NO_CHAMPION
+Message:  no active contact has the champion role
+
 no relations recorded
 """
 
@@ -510,6 +527,7 @@ Findings
 │ medium   │ HANDOVER_DUE         │ 王建华  │ 2026-11-26 │ handover of 王建华: step confirm is due 2026-11-26 (owner 欧阳明月)                       │
 │ medium   │ HANDOVER_DUE         │ 王建华  │ 2026-11-26 │ handover of 王建华: step successor is due 2026-11-26 (owner 欧阳明月)                     │
 │ medium   │ HANDOVER_DUE         │ 王建华  │ 2026-12-10 │ handover of 王建华: step exit_talk is due 2026-12-10 (owner 欧阳明月)                     │
+│ medium   │ NO_CHAMPION          │         │            │ no active contact has the champion role                                                   │
 └──────────┴──────────────────────┴─────────┴────────────┴───────────────────────────────────────────────────────────────────────────────────────────┘
 no relations recorded
 """
@@ -597,6 +615,12 @@ EXPECTED["zh"]["check", 80] = """\
           negotiation）只有一位联系人：王建华
 
 严重程度: 中
+代码:     CHAMPION_QUIET
+客户:     Northwind Traders
+联系人:   Margaret Thompson-Whitfield
+说明:     尚未记录与内部支持者 Margaret Thompson-Whitfield 的任何互动
+
+严重程度: 中
 代码:     FOLLOW_UP_OVERDUE
 客户:     Northwind Traders
 说明:     尚未记录任何互动；重点成长型客户每 14 天跟进一次
@@ -628,6 +652,11 @@ EXPECTED["zh"]["check", 80] = """\
 日期:     2026-12-10
 说明:     王建华 的交接：步骤 exit_talk 将于 2026-12-10 到期（负责人 欧阳明月）
 
+严重程度: 中
+代码:     NO_CHAMPION
+客户:     华东电力集团有限公司上海分公司
+说明:     没有在职联系人担任内部支持者
+
 """
 
 EXPECTED["zh"]["check", 200] = """\
@@ -639,12 +668,14 @@ EXPECTED["zh"]["check", 200] = """\
 │ 高   │ SINGLE_SUPPORTER       │ Northwind Traders              │ Margaret Thompson-Whitfield │            │ Margaret Thompson-Whitfield 是唯一支持我们的联系人                                       │
 │ 高   │ NO_SUCCESSOR           │ 华东电力集团有限公司上海分公司 │ 王建华                      │ 2026-12-10 │ 王建华 将于 2026-12-10 离开，且没有继任人                                                │
 │ 高   │ SINGLE_THREADED_DEAL   │ 华东电力集团有限公司上海分公司 │ 王建华                      │ 2026-12-20 │ 进行中的商机 2027年度运维续约（15,000,000，阶段 negotiation）只有一位联系人：王建华      │
+│ 中   │ CHAMPION_QUIET         │ Northwind Traders              │ Margaret Thompson-Whitfield │            │ 尚未记录与内部支持者 Margaret Thompson-Whitfield 的任何互动                              │
 │ 中   │ FOLLOW_UP_OVERDUE      │ Northwind Traders              │                             │            │ 尚未记录任何互动；重点成长型客户每 14 天跟进一次                                         │
 │ 中   │ SINGLE_THREADED_INSIDE │ Northwind Traders              │                             │            │ 我方只有 Li Lei 认识其 1 位关键联系人（决策者、支持者）：Li Lei                          │
 │      │                        │                                │                             │            │ 一旦离职，关键关系随之而去                                                               │
 │ 中   │ HANDOVER_DUE           │ 华东电力集团有限公司上海分公司 │ 王建华                      │ 2026-11-26 │ 王建华 的交接：步骤 confirm 将于 2026-11-26 到期（负责人 欧阳明月）                      │
 │ 中   │ HANDOVER_DUE           │ 华东电力集团有限公司上海分公司 │ 王建华                      │ 2026-11-26 │ 王建华 的交接：步骤 successor 将于 2026-11-26 到期（负责人 欧阳明月）                    │
 │ 中   │ HANDOVER_DUE           │ 华东电力集团有限公司上海分公司 │ 王建华                      │ 2026-12-10 │ 王建华 的交接：步骤 exit_talk 将于 2026-12-10 到期（负责人 欧阳明月）                    │
+│ 中   │ NO_CHAMPION            │ 华东电力集团有限公司上海分公司 │                             │            │ 没有在职联系人担任内部支持者                                                             │
 └──────┴────────────────────────┴────────────────────────────────┴─────────────────────────────┴────────────┴──────────────────────────────────────────────────────────────────────────────────────────┘
 """
 
@@ -700,7 +731,7 @@ EXPECTED["zh"]["accounts", 80] = """\
 部门:   2
 支持者: 1
 决策者: 1
-问题:   3
+问题:   4
 状态:   客户
 
 客户:   华东电力集团有限公司上海分公司
@@ -709,7 +740,7 @@ EXPECTED["zh"]["accounts", 80] = """\
 部门:   3
 支持者: 2
 决策者: 2
-问题:   6
+问题:   7
 状态:   客户
 
 """
@@ -718,8 +749,8 @@ EXPECTED["zh"]["accounts", 200] = """\
 ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━┳━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━┳━━━━━━┓
 ┃ 客户                           ┃ 负责人   ┃ 联系人 ┃ 部门 ┃ 支持者 ┃ 决策者 ┃ 问题 ┃ 状态 ┃
 ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━╇━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━╇━━━━━━┩
-│ Northwind Traders              │ Li Lei   │ 2      │ 2    │ 1      │ 1      │ 3    │ 客户 │
-│ 华东电力集团有限公司上海分公司 │ 欧阳明月 │ 3      │ 3    │ 2      │ 2      │ 6    │ 客户 │
+│ Northwind Traders              │ Li Lei   │ 2      │ 2    │ 1      │ 1      │ 4    │ 客户 │
+│ 华东电力集团有限公司上海分公司 │ 欧阳明月 │ 3      │ 3    │ 2      │ 2      │ 7    │ 客户 │
 └────────────────────────────────┴──────────┴────────┴──────┴────────┴────────┴──────┴──────┘
 """
 
@@ -939,6 +970,10 @@ EXPECTED["zh"]["show", 80] = """\
 日期:     2026-12-10
 说明:     王建华 的交接：步骤 exit_talk 将于 2026-12-10 到期（负责人 欧阳明月）
 
+严重程度: 中
+代码:     NO_CHAMPION
+说明:     没有在职联系人担任内部支持者
+
 没有记录关系
 """
 
@@ -992,6 +1027,7 @@ EXPECTED["zh"]["show", 200] = """\
 │ 中       │ HANDOVER_DUE         │ 王建华 │ 2026-11-26 │ 王建华 的交接：步骤 confirm 将于 2026-11-26 到期（负责人 欧阳明月）                 │
 │ 中       │ HANDOVER_DUE         │ 王建华 │ 2026-11-26 │ 王建华 的交接：步骤 successor 将于 2026-11-26 到期（负责人 欧阳明月）               │
 │ 中       │ HANDOVER_DUE         │ 王建华 │ 2026-12-10 │ 王建华 的交接：步骤 exit_talk 将于 2026-12-10 到期（负责人 欧阳明月）               │
+│ 中       │ NO_CHAMPION          │        │            │ 没有在职联系人担任内部支持者                                                        │
 └──────────┴──────────────────────┴────────┴────────────┴─────────────────────────────────────────────────────────────────────────────────────┘
 没有记录关系
 """

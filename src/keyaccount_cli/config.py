@@ -47,6 +47,12 @@ def _default_health() -> dict[str, Any]:
     return copy.deepcopy(DEFAULT_HEALTH)
 
 
+def _default_red_flags() -> dict[str, int]:
+    from .domain.red_flags import DEFAULT_RED_FLAGS
+
+    return dict(DEFAULT_RED_FLAGS)
+
+
 @dataclass
 class Config:
     min_contacts: int = 2
@@ -58,6 +64,10 @@ class Config:
     tiers: dict[str, dict[str, int]] = field(default_factory=_default_tiers)
     closed_stages: list[str] = field(default_factory=_default_closed_stages)
     health: dict[str, Any] = field(default_factory=_default_health)
+    # docs/spec.md §10: the codes `kam check` (and every command that counts findings) leaves out, and
+    # the windows of the red flags
+    disabled_checks: list[str] = field(default_factory=list)
+    red_flags: dict[str, int] = field(default_factory=_default_red_flags)
     source: str | None = None
 
     @property
@@ -86,9 +96,10 @@ class Config:
 
 
 KEYS = ("min_contacts", "due", "history_horizon_days", "min_amount", "aliases", "step_deadlines", "tiers",
-        "closed_stages", "health")  # fmt: skip
+        "closed_stages", "health", "disabled_checks", "red_flags")  # fmt: skip
 # numbers that must be whole (everything else numeric may have a fraction)
-_WHOLE = {"min_contacts", "history_horizon_days", "step_deadlines", "cadence_days", "changes", "months"}
+_WHOLE = {"min_contacts", "history_horizon_days", "step_deadlines", "cadence_days", "changes", "months",
+          "reorg_days", "new_decision_maker_days", "champion_quiet_days"}  # fmt: skip
 
 
 def find_config(option: str | None, db_location: str) -> Path | None:
@@ -116,6 +127,7 @@ _MONEY = r"min_amount|tiers\.\w+\.min_revenue"
 _RANGES: tuple[tuple[re.Pattern[str], float, float], ...] = tuple((re.compile(p), lo, hi) for p, lo, hi in (
     (r"min_contacts", 1, 1000),
     (r"history_horizon_days", 1, 36500),
+    (r"red_flags\.\w+", 1, 3650),
     (_MONEY, 0, 10**15),
     (r"step_deadlines\.\w+", -3650, 3650),
     (r"tiers\.\w+\.cadence_days", 1, 3650),
@@ -231,6 +243,12 @@ def _can_hold(low: float, low_strict: bool, high: float, high_strict: bool) -> b
 
 
 def _check(cfg: Config) -> None:
+    from .domain.findings import unknown_codes
+
+    unknown = unknown_codes(cfg.disabled_checks)
+    if unknown:
+        raise _Bad(f"disabled_checks: unknown code {unknown[0]!r} (see kam check --help for the codes)")
+    cfg.disabled_checks = [c.strip().upper() for c in cfg.disabled_checks]
     weights = cfg.health["weights"]
     if not sum(weights.values()):
         raise _Bad("health.weights: at least one weight must be above 0")

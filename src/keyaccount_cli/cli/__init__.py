@@ -11,7 +11,20 @@ import typer
 
 from .. import __version__, i18n, messages
 from ..errors import KamError
-from . import accounts, admin, checking, contacts, exporting, importing, mapping, our_side, reports, showing, succession
+from . import (
+    accounts,
+    admin,
+    checking,
+    contacts,
+    exporting,
+    importing,
+    mapping,
+    our_side,
+    reports,
+    showing,
+    succession,
+    whatif,
+)
 from .common import KamCommand, State, examples, fail
 
 app = typer.Typer(
@@ -72,6 +85,7 @@ for module in (
     mapping,
     showing,
     checking,
+    whatif,
     reports,
     exporting,
     admin,

@@ -8,7 +8,7 @@ import typer
 
 from ..domain.labels import label
 from ..i18n import N_, _
-from .common import Format, FormatOption, examples, guarded, note, one_of, option_word, state
+from .common import Format, FormatOption, examples, fail, guarded, note, one_of, option_word, state
 
 
 def register(app: typer.Typer) -> None:
@@ -34,12 +34,12 @@ def team(
     With --add or --remove, change it; the history keeps each change."""
     st = state(ctx)
     if role is not None and add is None:
-        raise typer.BadParameter(_("--role goes with --add NAME"), param_hint="'--role'")
+        raise fail(_("--role goes with --add NAME"))
     if add is not None or remove is not None:
         from ..services.teams import change_team
 
         if add is not None and remove is not None:
-            raise typer.BadParameter(_("give --add or --remove, not both"), param_hint="'--remove'")
+            raise fail(_("give --add or --remove, not both"))
         canonical = option_word(st, "team_role", "--role", role) if role is not None else "other"
         done = change_team(st.db(), account, add=add, role=canonical, remove=remove, now=st.now)
         note(_team_note(done))

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..i18n import _, ngettext
 from .dates import window_end as window_end  # re-exported: the window of `CheckOptions.horizon`
-from .findings import SEVERITIES, SEVERITY_RANK, Finding
+from .findings import CODES, SEVERITIES, SEVERITY_RANK, Finding
 from .graph import Coverage
 from .labels import label
 from .order import sort_key
@@ -19,6 +19,7 @@ from .our_side import our_side_findings
 from .owner_handover import owner_findings
 from .portfolio import Policy, is_key_person
 from .portfolio import findings as portfolio_findings
+from .red_flags import RedFlagPolicy, red_flag_findings
 from .views import AccountBook, AccountFacts, AccountView, ContactView, Counts, Move, covered
 
 MOVED_DAYS = 90  # CHAMPION_MOVED: a supporter who left for another account within this many days
@@ -30,6 +31,8 @@ class CheckOptions:
     horizon: date
     min_contacts: int = 2
     policy: Policy = field(default_factory=Policy)  # tiers, cadences, min_amount, HEALTH_LOW threshold
+    red_flags: RedFlagPolicy = field(default_factory=RedFlagPolicy)  # the red flags' windows
+    disabled: frozenset[str] = frozenset()  # codes left out (config `disabled_checks`)
 
 
 def facts_of(account: AccountView) -> AccountFacts:
@@ -67,11 +70,19 @@ def facts_and_coverage(account: AccountView) -> tuple[AccountFacts, Coverage]:
         watch=watch,
         steps=[(s, names[s.contact_id]) for s in account.open_steps], view=account, status=account.status,
         moves=account.moves, decision_makers=deciders, owner=account.owner,
-        tier_inputs=(account.tier, account.annual_revenue),
-        key_people=[c.our_contacts for c in account.contacts if c.active and is_key_person(c)],
+        tier_inputs=(account.tier, account.annual_revenue), flags=account.flags,
         owner_steps=account.owner_steps,
     )  # fmt: skip
+    _key_facts(facts, [c for c in account.contacts if c.active])
     return facts, Coverage(active, len(departments), supporters, deciders)
+
+
+def _key_facts(facts: AccountFacts, active: list[ContactView]) -> None:
+    """What our side and the red flags look at among the active contacts (as `reading` reads it
+    in SQL): who of ours knows each key person, the champions, the deciders without an attitude."""
+    facts.key_people = [c.our_contacts for c in active if is_key_person(c)]
+    facts.champions = sum(1 for c in active if "champion" in c.roles)
+    facts.unknown_attitude = [c.name for c in active if c.decision_maker and c.attitude is None]
 
 
 def coverage(account: AccountView, points: dict[int, list[str]] | None = None) -> Coverage:
@@ -95,15 +106,27 @@ def check_facts(account: AccountFacts, opts: CheckOptions) -> list[Finding]:
                          account.departments, account.department, opts, ours(account, opts),
                          ) if covered(account.status) else []  # fmt: skip
     out += change_findings(account, opts, None if sole is None else sole[0])
-    return out
+    return [f for f in out if f.code not in opts.disabled] if opts.disabled else out
+
+
+def kept(found: dict[str, list[Any]], codes: frozenset[str]) -> dict[str, list[Any]]:
+    """`check_book`'s findings (or their JSON lines) of these codes only."""
+
+    def code(f: Any) -> str:
+        return f.code if isinstance(f, Finding) else f[10 : f.index('"', 10)]  # a line starts {"code": "
+
+    return {severity: [f for f in fs if code(f) in codes] for severity, fs in found.items()}
 
 
 def ours(account: AccountFacts, opts: CheckOptions) -> list[Finding]:
-    """The findings of our side (`our_side.our_side_findings`), for a customer account."""
+    """The findings of our side (`our_side.our_side_findings`) and the red flags
+    (`red_flags.red_flag_findings`) of a customer account."""
     if not covered(account.status):
         return []
     tier = opts.policy.tier_of(*account.tier_inputs)
-    return our_side_findings(account.name, account.owner, tier, account.key_people)
+    return our_side_findings(account.name, account.owner, tier, account.key_people) + red_flag_findings(
+        account.name, account.active, account.champions, account.unknown_attitude, account.flags, opts.today,
+        opts.red_flags)  # fmt: skip
 
 
 def count_findings(
@@ -300,7 +323,7 @@ def check_accounts(accounts: Iterable[AccountView | AccountFacts], opts: CheckOp
     return [f for findings in by_severity.values() for f in findings]
 
 
-_NO_COUNTS: Counts = (0, 0, None, 0, None, None, 0, 0, None)  # `Counts` of an account without an active contact
+_NO_COUNTS: Counts = (0, 0, None, 0, None, None, 0, 0, None, 0)  # `Counts` of an account without an active contact
 
 
 def check_book(book: AccountBook, opts: CheckOptions, json: bool = False) -> dict[str, list[Any]]:
@@ -329,22 +352,32 @@ def check_book(book: AccountBook, opts: CheckOptions, json: bool = False) -> dic
         for id_, name, account in named:
             if id_ not in early:  # most of a hundred thousand accounts: one or two lines from the counts
                 if covered(book.status(id_)):
-                    add(account, counts.get(id_, _NO_COUNTS), _book_ours(book, id_, name, opts))
+                    row = counts.get(id_, _NO_COUNTS)
+                    add(name, account, row, _book_ours(book, id_, name, opts, row))
             else:
                 # the counts' findings and a sole supporter's leaving, among the lines made ahead
                 found = _merged(name, counts.get(id_, _NO_COUNTS), ([], early[id_][1]), opts, book, id_)
                 lines.merge(ready[id_], found)
-        return by_severity
+        return _without(by_severity, opts)
     for id_, name in order:
         for f in _merged(name, counts.get(id_, _NO_COUNTS), early.get(id_), opts, book, id_):
             by_severity[f.severity].append(f)
-    return by_severity
+    return _without(by_severity, opts)
 
 
-def _book_ours(book: AccountBook, id_: int, name: str, opts: CheckOptions) -> list[Finding]:
-    """`ours` of an account of the book, from its profile and key people (a customer account)."""
+def _without(found: dict[str, list[Any]], opts: CheckOptions) -> dict[str, list[Any]]:
+    """The findings but those of the codes the config turns off."""
+    if not opts.disabled:
+        return found
+    return kept(found, frozenset(CODES) - opts.disabled)
+
+
+def _book_ours(book: AccountBook, id_: int, name: str, opts: CheckOptions, counts: Counts) -> list[Finding]:
+    """`ours` of a customer account of the book, from its profile, key people, counts and flags."""
     owner, tier, revenue = book.profiles.get(id_, (None, None, None))
-    return our_side_findings(name, owner, opts.policy.tier_of(tier, revenue), book.key_people.get(id_, []))
+    return our_side_findings(name, owner, opts.policy.tier_of(tier, revenue), book.key_people.get(id_, [])) + (
+        red_flag_findings(name, counts[1], counts[9], book.unknown_attitude.get(id_, []), book.flags.get(id_),
+                          opts.today, opts.red_flags))  # fmt: skip
 
 
 def _merged(
@@ -353,10 +386,10 @@ def _merged(
 ) -> list[Finding]:  # fmt: skip
     """An account's findings from its counts and its side (for a customer account) and from what
     `check_book` found before them, in the order of `sort_findings`."""
-    _id, active, only_active, _supporters, sole_id, sole_name, dm, departments, department = counts
+    _id, active, only_active, _supporters, sole_id, sole_name, dm, departments, department, _ch = counts
     sole = None if sole_id is None or sole_name is None else (sole_id, sole_name)
     found = (count_findings(name, active, only_active, sole, bool(dm), departments, department, opts,
-                            _book_ours(book, id_, name, opts))
+                            _book_ours(book, id_, name, opts, counts))
              if covered(book.status(id_)) else [])  # fmt: skip
     if early is None:
         return found  # in order: within a severity, by code, and none has a date
@@ -374,6 +407,7 @@ class JsonLines:
     finding."""
 
     def __init__(self, opts: CheckOptions, out: dict[str, list[str]]) -> None:
+        self._opts = opts
         self._out = out  # the lines by severity
         self._high, self._medium, self._low = out["high"], out["medium"], out["low"]
         self._least = opts.min_contacts
@@ -411,11 +445,16 @@ class JsonLines:
         return (f'{head}{self._account[1]}, "contact": {"null" if contact is None else encode_string(contact)}, '
                 f'"date": {when}, "message": {encode_string(message)}}}')  # fmt: skip
 
-    def counts(self, account: str, row: Counts, ours: list[Finding]) -> None:
-        """The lines of `count_findings` for an account (its name as JSON), its `Counts` and the
-        findings of its side (SINGLE_THREADED_INSIDE, OWNER_MISSING: `our_side_findings`), each in
-        its place."""
-        _id, active, only_active, _supporters, _sole_id, sole_name, dm, departments, department = row
+    def counts(self, name: str, account: str, row: Counts, ours: list[Finding]) -> None:
+        """The lines of `count_findings` for an account (its name, and as JSON), its `Counts` and its
+        other findings from the counts' pass (`ours`: our side, the red flags), in order."""
+        _id, active, only_active, _supporters, sole_id, sole_name, dm, departments, department, _ch = row
+        if ours:  # then in the order of sort_findings, made as findings
+            sole = None if sole_id is None or sole_name is None else (sole_id, sole_name)
+            for f in count_findings(name, active, only_active, sole, bool(dm), departments, department, self._opts,
+                                    ours):  # fmt: skip
+                self._out[f.severity].append(self.line(f))
+            return
         if active < self._least:
             self._high.append(
                 f'{{"code": "SINGLE_CONTACT", "severity": "high", "account": {account}, "contact": '
@@ -431,8 +470,6 @@ class JsonLines:
                 f'{{"code": "NO_DECISION_MAKER", "severity": "medium", "account": {account}, "contact": null, '
                 f'"date": null, "message": {self._no_decision_maker}}}'
             )  # fmt: skip
-        for f in ours:  # after NO_DECISION_MAKER (medium), before SINGLE_DEPARTMENT (low), by code
-            self._out[f.severity].append(self.line(f))
         if active >= 2 and departments == 1:
             self._low.append(
                 f'{{"code": "SINGLE_DEPARTMENT", "severity": "low", "account": {account}, "contact": null, '

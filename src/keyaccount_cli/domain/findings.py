@@ -51,3 +51,21 @@ FINDING_KEYS = (
     "date",
     "message",
 )  # JSON keys and CSV columns (docs/spec.md §6)
+
+
+# Every finding code and its severity (docs/spec.md §6-§10): what `kam check --code` and the config's
+# `disabled_checks` accept, in the order the spec lists them.
+CODES: dict[str, str] = {
+    "SINGLE_CONTACT": "high", "SINGLE_SUPPORTER": "high", "NO_DECISION_MAKER": "medium",
+    "SINGLE_DEPARTMENT": "low", "KEY_PERSON_LEAVING": "critical", "NO_SUCCESSOR": "high",
+    "HANDOVER_DUE": "medium", "HANDOVER_OVERDUE": "high", "HEALTH_LOW": "high", "FOLLOW_UP_OVERDUE": "medium",
+    "SINGLE_THREADED_DEAL": "high", "CHAMPION_MOVED": "medium", "OWNER_MISSING": "low",
+    "SINGLE_THREADED_INSIDE": "medium", "OWNER_HANDOVER_DUE": "medium", "OWNER_HANDOVER_OVERDUE": "high",
+    "NO_CHAMPION": "medium", "UNKNOWN_ATTITUDE": "low", "REORG": "medium", "NEW_DECISION_MAKER": "high",
+    "CHAMPION_QUIET": "medium",
+}  # fmt: skip
+
+
+def unknown_codes(codes: list[str]) -> list[str]:
+    """Those of `codes` that are no finding's code (case aside: `no_champion` is NO_CHAMPION)."""
+    return [c for c in codes if c.strip().upper() not in CODES]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from .red_flags import FlagFacts
 from .vocab import ATTITUDE_SCORE
 
 
@@ -144,6 +145,7 @@ class AccountView:
     status: str = CUSTOMER
     renewal_date: date | None = None
     moves: dict[int, Move] = field(default_factory=dict)  # contact id → where they went, of those who moved
+    flags: FlagFacts | None = None  # what the red flags read of the history and interactions (docs/spec.md §10)
     owner_steps: list[OwnerStepView] = field(default_factory=list)  # of its open owner handover plan
 
     @property
@@ -194,6 +196,11 @@ class AccountFacts:
     owner: str | None = None
     tier_inputs: tuple[str | None, float | None] = (None, None)
     key_people: list[tuple[str, ...]] = field(default_factory=list)
+    # docs/spec.md §10: active champions, the active decision makers without an attitude, the red
+    # flags' history and interaction facts
+    champions: int = 0
+    unknown_attitude: list[str] = field(default_factory=list)
+    flags: FlagFacts | None = None
     owner_steps: list[OwnerStepView] = field(default_factory=list)  # open steps of the open owner handover plan
 
     @staticmethod
@@ -204,8 +211,8 @@ class AccountFacts:
 
 # The counts over one account's active contacts, as read in SQL: account id, active, the only active
 # contact's name (when exactly one), supporters, the sole supporter's id and name (when exactly one),
-# how many decide, departments, the department (when one).
-Counts = tuple[int, int, str | None, int, int | None, str | None, int, int, str | None]
+# how many decide, departments, the department (when one), how many are champions.
+Counts = tuple[int, int, str | None, int, int | None, str | None, int, int, str | None, int]
 
 
 @dataclass(slots=True)
@@ -225,6 +232,9 @@ class AccountBook:
     # account id → (owner, stored tier, annual revenue); → the `our_contacts` of its active key contacts
     profiles: dict[int, Profile] = field(default_factory=dict)
     key_people: dict[int, list[tuple[str, ...]]] = field(default_factory=dict)
+    # account id → its active decision makers without an attitude; → its red flags' facts
+    unknown_attitude: dict[int, list[str]] = field(default_factory=dict)
+    flags: dict[int, FlagFacts] = field(default_factory=dict)
     owner_steps: dict[int, list[OwnerStepView]] = field(default_factory=dict)  # account id → open owner-plan steps
 
     def status(self, id_: int) -> str:
@@ -237,10 +247,11 @@ class AccountBook:
         owner, tier, revenue = self.profiles.get(id_, _NO_PROFILE)
         facts = AccountFacts(name, watch=watch, steps=steps, view=view, status=status, moves=moves, owner=owner,
                              tier_inputs=(tier, revenue), key_people=self.key_people.get(id_, []),
+                             unknown_attitude=self.unknown_attitude.get(id_, []), flags=self.flags.get(id_),
                              owner_steps=self.owner_steps.get(id_, []))  # fmt: skip
         if counts is not None:
             _, facts.active, facts.only_active, facts.supporters, sole_id, sole_name, dm, facts.departments, \
-                facts.department = counts  # fmt: skip
+                facts.department, facts.champions = counts  # fmt: skip
             facts.sole_supporter = None if sole_id is None or sole_name is None else (sole_id, sole_name)
             facts.has_decision_maker, facts.decision_makers = bool(dm), dm
         return facts

@@ -6,6 +6,7 @@ from datetime import date
 
 from ..config import Config
 from ..domain.checks import CheckOptions, window_end
+from ..domain.red_flags import RedFlagPolicy
 
 
 def check_options(config: Config, today: date, due: str | None = None) -> CheckOptions:
@@ -15,4 +16,11 @@ def check_options(config: Config, today: date, due: str | None = None) -> CheckO
         horizon = window_end(config.due, today, f"config {config.source}: due" if config.source else "due")
     else:
         horizon = window_end(due, today)
-    return CheckOptions(today=today, horizon=horizon, min_contacts=config.min_contacts, policy=config.policy)
+    return CheckOptions(
+        today=today,
+        horizon=horizon,
+        min_contacts=config.min_contacts,
+        policy=config.policy,
+        red_flags=RedFlagPolicy(**config.red_flags),
+        disabled=frozenset(config.disabled_checks),
+    )

@@ -42,6 +42,7 @@ from .our_people import key_people
 from .owner_plans import open_owner_steps
 from .reader import Reader, _day, _flag, _in, _split, as_reader
 from .reader import open_sqlite_reader as open_sqlite_reader  # re-exported: the direct reader of a SQLite file
+from .red_flags import LOOKBACK, flag_facts, unknown_attitudes
 from .stored_values import number, unreadable
 
 # --- accounts ------------------------------------------------------------------
@@ -153,6 +154,7 @@ def iter_accounts(
     ))  # fmt: skip
     extras = load_extras(reader, wanted)  # interactions, opportunities, health (docs/spec.md §7)
     moves = moved_contacts(reader, _and("c.account_id", wanted))
+    flags = {} if today is None else flag_facts(reader, _and("account_id", wanted), today, LOOKBACK)
     # contacts arrive sorted by account: walk both streams side by side
     stream = reader.rows(_CONTACT_SQL + _in("account_id", wanted) + " ORDER BY account_id, id")
     make = _full_contact
@@ -168,7 +170,7 @@ def iter_accounts(
                                    annual_revenue=revenue, notes=notes, relations=relations.get(id_, []),
                                    open_steps=steps.get(id_, []), status=_status(id_, name, status),
                                    renewal_date=_account_day(id_, name, renewal), moves=moves.get(id_, {}),
-                                   owner_steps=owner_steps.get(id_, []))  # fmt: skip
+                                   flags=flags.get(id_), owner_steps=owner_steps.get(id_, []))  # fmt: skip
                 extras.fill(view)
                 while group is not None and group[0] < id_:  # contacts of an account not asked for
                     group = next(groups, None)
@@ -337,6 +339,7 @@ def read_account_book(
     today: date | None = None,
     whole: bool = False,
     scores: bool = False,
+    lookback: int = LOOKBACK,
 ) -> AccountBook:
     """As `iter_account_facts`, in the shape `checks.check_book` works from: the counts are started
     first (on a second connection, when there is one) and waited for last. With `whole`, every
@@ -354,8 +357,10 @@ def read_account_book(
     extras = load_extras(reader, wanted, for_checks=not scores)  # interactions, opportunities, scores (docs/spec.md §7)
     accounts, views, statuses, profiles = _book_accounts(reader, wanted, extras, whole=whole)
     moves = moved_contacts(reader, where.replace("account_id", "c.account_id"))
+    flags = {} if today is None else flag_facts(reader, where, today, lookback)
     return AccountBook(accounts, watch, steps, views, lambda: _counts_by_account(reader, counts()), statuses, moves,
-                       profiles, key_people(reader, where), open_owner_steps(reader, wanted, due))  # fmt: skip
+                       profiles, key_people(reader, where), unknown_attitudes(reader, where), flags,
+                       open_owner_steps(reader, wanted, due))  # fmt: skip
 
 
 def _counts_sql(where: str, *, sqlite: bool) -> str:
@@ -370,13 +375,15 @@ def _counts_sql(where: str, *, sqlite: bool) -> str:
     decides = (
         f"decision_power = 'final' OR {'instr' if sqlite else 'strpos'}(';' || roles || ';', ';decision_maker;') > 0"
     )
+    champion = f"{'instr' if sqlite else 'strpos'}(';' || roles || ';', ';champion;') > 0"
     return (
         "SELECT g.account_id, g.active, c1.name, g.supporters, CASE WHEN g.supporters = 1 THEN g.sup_id END, c2.name,"
-        " g.dm, g.departments, CASE WHEN g.departments = 1 THEN g.department END, g.unreadable FROM"
+        " g.dm, g.departments, CASE WHEN g.departments = 1 THEN g.department END, g.champions, g.unreadable FROM"
         f" (SELECT account_id, count(*) AS active, min(id) AS first_id, sum(CASE WHEN {supporter} THEN 1 ELSE 0 END)"
         f" AS supporters, min(CASE WHEN {supporter} THEN id END) AS sup_id, sum(CASE WHEN {decides} THEN 1 ELSE 0 END)"
         " AS dm, count(DISTINCT CASE WHEN department <> '' THEN department END) AS departments,"
         " min(CASE WHEN department <> '' THEN department END) AS department,"
+        f" sum(CASE WHEN {champion} THEN 1 ELSE 0 END) AS champions,"
         f" min(CASE WHEN attitude IS NOT NULL AND NOT ({readable}) THEN id END) AS unreadable"
         f" FROM contact WHERE coalesce(status, 'active') <> 'left'{where} GROUP BY account_id) g"
         " LEFT JOIN contact c1 ON c1.id = CASE WHEN g.active = 1 THEN g.first_id END"
@@ -390,10 +397,10 @@ def _counts_by_account(reader: Reader, rows: Iterable[Sequence[Any]]) -> dict[in
     read is named as every command that reads it names it."""
     counts: dict[int, Counts] = {}
     for row in rows:
-        if row[9] is not None:
-            ((cid, name, attitude),) = reader.rows(f"SELECT id, name, attitude FROM contact WHERE id = {int(row[9])}")
+        if row[10] is not None:
+            ((cid, name, attitude),) = reader.rows(f"SELECT id, name, attitude FROM contact WHERE id = {int(row[10])}")
             raise unreadable("contact", cid, name, "attitude", attitude)
-        counts[row[0]] = cast(Counts, row[:9])
+        counts[row[0]] = cast(Counts, row[:10])
     return counts
 
 
