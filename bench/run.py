@@ -18,7 +18,7 @@ With no options: import of 100,000 and 1,000,000 rows (each beside the baseline;
 more with the import's bulk-load tricks off, KAM_BULK_TRICKS=off, and the ratio on/off), re-import,
 `kam export contacts` of each against its import (and with the read trick off), `kam check`, `accounts`, `health` and `report`
 over the million (the last three beside a plain sqlite3 + json floor, `bench/floor.py`), `kam
---help`, `kam map` and `kam whatif` of one account of 2,000 contacts, each read-only per-account command (`contacts`, `show`,
+--help`, `kam map` and `kam whatif` of one account of 2,000 contacts (and `kam map --on` of them with 20,000 history rows), each read-only per-account command (`contacts`, `show`,
 `map`, `health`, `history`, `handover`, `successor --suggest`, a person named by email and by
 name) on 20,000 and 1,000,000 contacts against `import typer`, `show`/`contacts` of one
 account of 8,000 contacts (best of three, output in a pipe), and `kam staff` and `kam check --owner`
@@ -39,6 +39,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 from generate import AS_OF, SINGLE_ACCOUNT, generate, our_side
@@ -453,6 +454,34 @@ def bench_big_account(contacts: int, work: Path) -> list[Result]:
     return results
 
 
+def bench_map_over_time(contacts: int, history: int, work: Path) -> Result:
+    """`kam map --on` of one account of `contacts` people whose history holds `history` rows
+    (after the first import, imports that change every attitude, a week apart), rewound half way."""
+    csv, db = work / f"time-{contacts}.csv", work / f"time-{contacts}.db"
+    progress(f"kam map --on of {contacts:,} contacts with {history:,} history rows")
+    generate(str(csv), contacts, single_account=True)
+    first = date(2026, 1, 5)
+    measure([*KAM[:1], "--db", str(db), "--as-of", first.isoformat(), "import", str(csv)])
+    with open(csv, encoding="utf-8", newline="") as f:
+        rows = list(csvlib.reader(f))
+    header, body = rows[0], rows[1:]
+    column = header.index("attitude")
+    rounds = max(1, history // contacts)
+    moods = ("strong_support", "support", "neutral", "reserved", "opposed")
+    for k in range(1, rounds + 1):
+        for i, row in enumerate(body):  # a new attitude for everyone: a history row each
+            row[column] = moods[(i + k) % len(moods)]
+        again = work / f"time-{k}.csv"
+        with open(again, "w", encoding="utf-8", newline="") as f:
+            csvlib.writer(f).writerows([header, *body])
+        day = first + timedelta(weeks=k)
+        measure([*KAM[:1], "--db", str(db), "--as-of", day.isoformat(), "import", str(again)])
+    middle = (first + timedelta(weeks=rounds // 2)).isoformat()
+    seconds = min(measure([*KAM, "--db", str(db), "map", SINGLE_ACCOUNT, "--on", middle]).seconds for _ in range(3))
+    return Result(f"kam map --on of {contacts:,} contacts, {rounds * contacts:,} history rows",
+                  f"{seconds:.2f} s", "≤ 1 s", seconds <= 1.0)  # fmt: skip
+
+
 def print_table(results: list[Result]) -> None:
     """An aligned plain-text table: benchmark, figure, target, pass/FAIL."""
     lines = [("benchmark", "figure", "target", "result")]
@@ -510,6 +539,7 @@ def main() -> None:
             results.append(bench_check(check_rows, work, databases))
             results += bench_reads(check_rows, work, databases)
         results += bench_startup(map_contacts, work)
+        results.append(bench_map_over_time(map_contacts, 10 * map_contacts, work))
         results += bench_per_account(account_sizes, work, databases)
         results += bench_big_account(big_account, work)
         if ours:

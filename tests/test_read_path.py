@@ -26,6 +26,8 @@ READS = [
     ("history", "华东电力集团"), ("history", "王建华"), ("handover", "陈志远"), ("successor", "王建华", "--suggest"),
     ("health", "华东电力集团"), ("report",), ("export", "contacts"), ("export", "accounts"), ("export", "findings"),
     ("map", "华东电力集团", "--focus", "王建华"), ("whatif", "王建华"), ("whatif", "--staff", "张伟"),
+    ("map", "华东电力集团", "--focus", "王建华"), ("map", "华东电力集团", "--on", "2025-06-01"),
+    ("changes", "华东电力集团", "--since", "2024-12-31"),
 ]  # fmt: skip
 
 
@@ -65,7 +67,8 @@ def _wide(detail: str, tables: set[str]) -> bool:
 @pytest.mark.parametrize("args", [
     ("history", "王建华"), ("history", "华东电力集团"), ("health", "华东电力集团"), ("show", "华东电力集团"),
     ("handover", "陈志远"), ("successor", "王建华", "--suggest"), ("map", "华东电力集团", "--focus", "王建华"),
-    ("contacts", "华东电力集团"),
+    ("contacts", "华东电力集团"), ("map", "华东电力集团", "--on", "2025-06-01"),
+    ("changes", "华东电力集团", "--since", "2024-12-31"),
 ])  # fmt: skip
 def test_a_command_about_one_account_or_contact_reads_through_indexes(kam, isolated_db, monkeypatch, args):
     book(kam)

@@ -4,14 +4,17 @@ to draw (tree, Mermaid) or write (JSON, CSV)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from ..domain.checks import coverage
 from ..domain.graph import Coverage, MapNode, decision_tree, focus_view, single_points, walk
 from ..domain.views import ContactView
+from ..errors import KamError
 from ..storage.lookup import resolve_contact
 from ..storage.reader import Reader
 from ..storage.reading import load_accounts, moved_to_accounts
+from .timeline import past_view
 
 # the keys of each person in `kam map --format json`, and the header of `--format csv`
 MAP_FIELDS = (
@@ -33,6 +36,7 @@ class AccountMap:
     relations: list[tuple[int, int, str]]
     points: dict[int, list[str]]
     names: dict[int, str]
+    begins: date | None = None  # with `--on` a day before it: the day the account's recorded history begins
 
     def records(self) -> list[dict[str, Any]]:
         """One record per person, depth first in the tree's order (the keys of MAP_FIELDS); each
@@ -59,12 +63,18 @@ class AccountMap:
         }  # fmt: skip
 
 
-def account_map(reader: Reader, account: str, focus: str | None = None) -> AccountMap:
+def account_map(reader: Reader, account: str, focus: str | None = None, on: date | None = None) -> AccountMap:
     """The map of the account named `account`, or of the neighbourhood of the contact `focus`
-    there (manager, peers, reports, and the people they are related to either way)."""
+    there (manager, peers, reports, and the people they are related to either way); with `on`,
+    as it stood at the end of that day (docs/spec.md §10), rebuilt from the history."""
     (view,) = load_accounts(reader, [account])
+    begins = None
+    if on is not None:
+        view, begins = past_view(reader, view, on)
     moved = moved_to_accounts(reader, view.contacts)
     focused = resolve_contact(reader, focus, view.name).id if focus else None
+    if focused is not None and focused not in view.by_id():
+        raise KamError(f"--focus: {focus} is not on the map of {view.name} on {on}")
     points = single_points(view)
     shown = focus_view(view, focused) if focused is not None else view
     return AccountMap(
@@ -75,4 +85,5 @@ def account_map(reader: Reader, account: str, focus: str | None = None) -> Accou
         relations=[(r.from_id, r.to_id, r.kind) for r in shown.relations],
         points=points,
         names={c.id: c.name for c in view.contacts},
+        begins=begins,
     )
