@@ -18,8 +18,9 @@ HEADERS = {
     "renewal_date",
     "relations.csv": "contact,other,kind",
     "opportunities.csv": "account,name,amount,stage,close_date,contacts",
-    "interactions.csv": "account,date,kind,contacts,summary",
+    "interactions.csv": "account,date,kind,contacts,summary,by",
     "handovers.csv": "contact,step,owner,deadline,status,done_on,notes,change_on",
+    "owner_handovers.csv": "account,from_owner,to_owner,reassigned_on,step,owner,deadline,status,done_on,notes",
 }
 ACCOUNTS = ("华东电力集团", "星河零售", "蓝海科技", "云帆医药", "北辰制造", "新锐资本")
 
@@ -82,7 +83,7 @@ def test_importing_the_folder_again_changes_nothing(kam, isolated_db, tmp_path):
     before, changes = outputs(kam), isolated_db.count("change")
     again = ok(kam(*AS_OF, "import", folder))
     assert [line.split(": ", 1)[1].split(" (")[0] for line in again.stdout.splitlines()] == [
-        f"0 created, 0 updated, {n} unchanged, 0 skipped" for n in (6, 17, 2, 7, 5, 20)
+        f"0 created, 0 updated, {n} unchanged, 0 skipped" for n in (6, 17, 2, 7, 5, 20, 0)
     ]
     assert outputs(kam) == before
     assert isolated_db.count("change") == changes
@@ -94,7 +95,7 @@ def test_export_all_writes_one_private_csv_per_table_with_stable_headers(kam, tm
     (tmp_path / "out" / "README.txt").write_text("mine")
     folder = tmp_path / "out" / "new" / "kam"  # made, with the folders above it
     result = ok(kam("export", "all", "-o", folder))
-    assert "wrote 1 account, 1 contact, 0 relations, 0 opportunities, 0 interactions, 0 handover steps" in result.stderr
+    assert "wrote 1 account, 1 contact, 0 relations, 0 opportunities, 0 interactions, 0 handover steps, 0 owner handover steps" in result.stderr
     assert result.stdout == ""
     assert sorted(p.name for p in folder.iterdir()) == sorted(HEADERS)
     for name, header in HEADERS.items():

@@ -96,6 +96,7 @@ def test_every_example_runs_against_the_bundled_example(kam, at_80, new_db, monk
             continue  # it copies SQLite files; a server database is refused, naming its own tools
         monkeypatch.setenv("KAM_DB", new_db(f"{name or 'kam'}.db").location)
         assert kam("import", "contacts.csv").exit_code == 0
+        assert kam("import", "accounts.csv", "--kind", "accounts").exit_code == 0  # the owners (kam reassign)
         if not (work / "backup").exists():
             assert kam("export", "all", "-o", "backup").exit_code == 0  # the folder `kam import backup/` reads
         for line in examples(page):

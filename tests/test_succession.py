@@ -158,7 +158,9 @@ def test_show_is_the_360_page(kam):
     assert page["coverage"]["single_points"] == ["陈志远", "王建华", "赵强"]
     assert [h["contact"] for h in page["handovers"]] == ["王建华", "赵强"]
     assert page["handovers"][0]["next_step"] == "confirm"
-    assert page["interactions"] == [{"date": "2026-11-20", "kind": "visit", "contacts": ["陈志远"], "summary": "季度回顾"}]
+    assert page["interactions"] == [
+        {"date": "2026-11-20", "kind": "visit", "contacts": ["陈志远"], "summary": "季度回顾", "by": None}
+    ]  # no owner to have had it
     assert {f["code"] for f in page["findings"]} == {"KEY_PERSON_LEAVING", "NO_SUCCESSOR", "HANDOVER_DUE", "NO_CHAMPION"}
     table = kam("show", "华东电力集团").stdout
     for heading in ("Relationships", "Open handovers", "Recent interactions", "Findings"):

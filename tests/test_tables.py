@@ -116,6 +116,31 @@ def test_opportunity_errors(kam, write_csv, isolated_db):
     assert rows(isolated_db, "select count(*) from opportunity") == [(0,)]
 
 
+def test_an_interaction_is_had_by_one_of_ours_the_owner_unless_told(kam, write_csv, isolated_db, tmp_path):
+    kam("import", EXAMPLE)
+    kam("import", ROOT / "examples" / "accounts.csv", "--kind", "accounts")  # 华东电力集团 is 张伟's
+    assert kam("log", "华东电力集团", "review", "-c", "李娜", "--kind", "meeting", "--on", "2026-11-10").exit_code == 0
+    assert kam("log", "华东电力集团", "call", "--kind", "call", "--by", " 李  雷 ", "--on", "2026-11-11").exit_code == 0
+    assert "--by: give a name" in kam("log", "华东电力集团", "x", "--by", " ").stderr
+    path = write_csv("客户,日期,类型,摘要,我方人员\n星河零售,2026-11-12,拜访,visit,王芳\n星河零售,2026-11-13,电话,call,\n",
+                     name="interactions.csv")  # fmt: skip
+    assert kam("import", path, "--kind", "interactions").exit_code == 0
+    assert rows(isolated_db, 'select summary, by_person from interaction order by "on"') == [
+        ("review", "张伟"), ("call", "李 雷"), ("visit", "王芳"), ("call", "李静")]  # fmt: skip
+    (page,) = json.loads(kam("show", "华东电力集团", "--format", "json").stdout)
+    assert [i["by"] for i in page["interactions"]] == ["李 雷", "张伟"]
+    assert "┃ By " in kam("show", "华东电力集团").stdout
+    again = write_csv("account,date,kind,summary,拜访人\n星河零售,2026-11-13,call,call,李雷\n", name="again.csv")
+    assert "0 created, 1 updated, 0 unchanged" in kam("import", again, "--kind", "interactions").stdout
+    assert kam("export", "all", "-o", tmp_path / "out").exit_code == 0
+    lines = (tmp_path / "out" / "interactions.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "account,date,kind,contacts,summary,by" and lines[-1].endswith(",call,李雷")
+    # kam export interactions writes the same, as the import reads it back (in Chinese too)
+    assert kam("export", "interactions").stdout.splitlines() == lines
+    chinese = kam("--lang", "zh", "export", "interactions").stdout.splitlines()
+    assert chinese[0] == "客户,日期,类型,联系人,摘要,我方人员" and chinese[-1] == "星河零售,2026-11-13,电话,,call,李雷"
+
+
 def test_interactions_import_and_a_meeting_with_a_successor_completes_the_handover_step(kam, write_csv, isolated_db):
     kam("import", EXAMPLE)
     kam("successor", "王建华", "李娜")

@@ -56,6 +56,8 @@ def book(kam, write_csv, isolated_db):
         assert kam("import", write_csv(text, f"{kind}.csv"), "--kind", kind).exit_code == 0
     assert kam("set", "Z1", "--status", "left").exit_code == 0  # left without a date: the history says when
     assert kam("leave", "G3", "--on", "2026-11-25").exit_code == 0  # an open handover plan
+    # an owner handover plan (docs/spec.md §9): due within the window on 2026-11-23, overdue by 2027-01-15
+    assert kam("--as-of", "2026-11-20", "reassign", "Ann", "Dee", "--on", "2026-11-30").exit_code == 0
     database = open_database(isolated_db.location)
     with database.engine.connect() as conn:
         yield SqlaReader(conn)
@@ -77,12 +79,16 @@ def test_the_whole_book_gives_what_the_accounts_loaded_whole_give(book, today):
             loaded.only_active, loaded.sole_supporter, loaded.has_decision_maker, loaded.department)  # fmt: skip
         assert sorted(f.key_people) == sorted(loaded.key_people), v.name
         assert check_facts(f, opts) == check_facts(loaded, opts), v.name
+        assert [s.step for s in f.owner_steps if s.deadline <= opts.horizon] == [
+            s.step for s in loaded.owner_steps if s.deadline <= opts.horizon], v.name  # fmt: skip
         assert f.view is not None
         assert opts.policy.tier(f.view) == opts.policy.tier(v)
         assert assess(f.view, card, opts, facts=f) == assess(v, card, opts), v.name
     from_views = dashboard((facts_of(v) for v in whole), card, opts, min_amount=1_000_000)
     assert dashboard(iter(facts), card, opts, min_amount=1_000_000) == from_views
     assert from_views["key_people_changes"]  # the dataset has key people who left, and one by the history
+    codes = {f.code for v in whole for f in check_facts(facts_of(v), opts)}
+    assert ({"OWNER_HANDOVER_DUE"} if today.year == 2026 else {"OWNER_HANDOVER_OVERDUE"}) <= codes
 
 
 @pytest.mark.parametrize("roles", ["decision_makers", "user; decision_maker", "influencer;decision_maker"])

@@ -42,8 +42,9 @@ def check(
 ) -> None:  # fmt: skip
     """Find the risks: single points, leavers, late handovers.
 
-    Single points, departing key people without successor, overdue handovers. Exit 1 when
-    something is found."""
+    Single points, departing key people without successor, overdue handovers (a departing
+    contact's, and an owner's after kam reassign: OWNER_HANDOVER_DUE, OWNER_HANDOVER_OVERDUE).
+    Exit 1 when something is found."""
     from ..services.options import check_options
     from ..storage.bulkload import pause_cyclic_gc
     from ..storage.reading import read_tricks

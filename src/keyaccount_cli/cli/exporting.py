@@ -20,6 +20,7 @@ class What(StrEnum):
     contacts = "contacts"
     accounts = "accounts"
     findings = "findings"
+    interactions = "interactions"
     all = "all"
 
 
@@ -34,17 +35,17 @@ def register(app: typer.Typer) -> None:
 @guarded
 def export(
     ctx: typer.Context,
-    what: Annotated[What, typer.Argument(help="contacts, accounts, findings, or all (one CSV per table into the folder -o names).", case_sensitive=False, show_default=False, metavar=one_of(What))],
+    what: Annotated[What, typer.Argument(help="contacts, accounts, findings, interactions, or all (one CSV per table into the folder -o names).", case_sensitive=False, show_default=False, metavar=one_of(What))],
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout (for all: this folder).", metavar="FILE")] = None,
     excel: Annotated[bool, typer.Option("--excel", help="UTF-8 with BOM and CRLF line ends, so Excel shows Chinese text correctly.")] = False,
     due: Annotated[str | None, typer.Option("--due", help="For findings: the look-ahead window (default 30d).", metavar="WINDOW")] = None,
 ) -> None:  # fmt: skip
-    """Write CSV: contacts, accounts, findings, or all of it.
+    """Write CSV: contacts, accounts, findings, interactions or all.
 
     `contacts` uses exactly the import columns, and `all -o DIR` writes every table as `kam
     import DIR` reads it back: export → import into an empty database reproduces the data."""
     from ..importing.csvfile import open_output
-    from ..services.export import account_rows, contact_rows, finding_rows
+    from ..services.export import account_rows, contact_rows, finding_rows, interaction_rows
     from ..services.export_halves import write_rows
     from ..services.options import check_options
 
@@ -58,6 +59,8 @@ def export(
     reader = st.reader()
     if what is What.contacts:
         header, rows = contact_rows(reader)
+    elif what is What.interactions:
+        header, rows = interaction_rows(reader)
     elif what is What.accounts:
         header, rows = account_rows(reader, check_options(st.config(), st.today, due))
     else:
@@ -76,6 +79,7 @@ _ROWS: dict[str, Callable[[int], str]] = {  # what a row of each export is, in a
     "opportunities": lambda n: ngettext("{n} opportunity", "{n} opportunities", n),
     "interactions": lambda n: ngettext("{n} interaction", "{n} interactions", n),
     "handovers": lambda n: ngettext("{n} handover step", "{n} handover steps", n),  # a row of handovers.csv is a step
+    "owner_handovers": lambda n: ngettext("{n} owner handover step", "{n} owner handover steps", n),
 }
 
 

@@ -26,6 +26,7 @@ class Kind(StrEnum):
     interactions = "interactions"
     relations = "relations"
     handovers = "handovers"
+    owner_handovers = "owner_handovers"
 
 
 def register(app: typer.Typer) -> None:
@@ -43,7 +44,7 @@ def register(app: typer.Typer) -> None:
 def import_file(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="The CSV (UTF-8, UTF-8 with BOM or GBK/GB18030; comma, semicolon or tab), or a folder kam export all wrote.", show_default=False, metavar="FILE")],
-    kind: Annotated[Kind, typer.Option("--kind", help="What the file holds.", case_sensitive=False, metavar=one_of(Kind))] = Kind.contacts,
+    kind: Annotated[Kind, typer.Option("--kind", help="What the file holds: contacts, accounts, opportunities, interactions, relations, handovers or owner_handovers.", case_sensitive=False, metavar="KIND")] = Kind.contacts,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and report what would change; write nothing.")] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Write the valid rows and report the others.")] = False,
     ignore_unknown: Annotated[bool, typer.Option("--ignore-unknown", help="Ignore columns kam does not know.")] = False,
@@ -193,6 +194,12 @@ def _plan_summary(result: Any, dry_run: bool, horizon: int) -> None:
             "would complete {n} first_meeting handover steps (a meeting with a successor)", n) if dry_run else ngettext(
             "completed {n} first_meeting handover step (a meeting with a successor)",
             "completed {n} first_meeting handover steps (a meeting with a successor)", n)),
+        (int(getattr(result, "owner_steps_done", 0)), lambda n: ngettext(
+            "would complete {n} key_contacts_met owner handover step (the new owner met every key contact)",
+            "would complete {n} key_contacts_met owner handover steps (the new owner met every key contact)", n)
+            if dry_run else ngettext(
+            "completed {n} key_contacts_met owner handover step (the new owner met every key contact)",
+            "completed {n} key_contacts_met owner handover steps (the new owner met every key contact)", n)),
         (result.plans_opened, lambda n: ngettext(
             "would open {n} handover plan (kam handover CONTACT shows one)",
             "would open {n} handover plans (kam handover CONTACT shows one)", n) if dry_run else ngettext(

@@ -76,6 +76,11 @@ def _profile(page: dict[str, Any]) -> list[str]:
     lines = [" · ".join(profile)]
     if page["notes"]:
         lines.append(page["notes"])
+    moving = page["owner_handover"]
+    if moving:
+        lines.append(_("Owner handover: {old} → {new}, next step {step} due {date} (kam handover --account {account})")
+                     .format(old=moving["from"], new=moving["to"], step=moving["next_step"], date=moving["deadline"],
+                             account=page["account"]))  # fmt: skip
     fu, health = page["follow_up"], page["health"]
     if fu["tier"]:
         text = (_("Tier: {tier} (from annual revenue), follow up every {days} days; last interaction: {last}")
@@ -117,7 +122,8 @@ def _tables(page: dict[str, Any]) -> None:
          ("steps_done", N_("Steps done"))], title=N_("Open handovers"), empty=N_("no open handovers"))  # fmt: skip
     emit([dict(i, contacts=", ".join(i["contacts"]), kind=shown("interaction_kind", i["kind"]))
           for i in page["interactions"]], "table",
-         [("date", N_("Date")), ("kind", N_("Kind")), ("contacts", N_("With")), ("summary", N_("Summary"))],
+         [("date", N_("Date")), ("kind", N_("Kind")), ("by", N_("By")), ("contacts", N_("With")),
+          ("summary", N_("Summary"))],
          title=N_("Recent interactions"), empty=N_("no interactions logged"))  # fmt: skip
     findings = [dict(f, severity=label("severity", f["severity"])) for f in page["findings"]]
     emit(findings, "table", [("severity", N_("Severity")), ("code", N_("Code")), ("contact", N_("Contact")),

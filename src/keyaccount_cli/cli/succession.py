@@ -23,6 +23,8 @@ from .common import (
     parse_day,
     state,
 )
+from .reassigning import owner_handover
+from .reassigning import register as register_reassign
 
 
 def register(app: typer.Typer) -> None:
@@ -40,6 +42,7 @@ def register(app: typer.Typer) -> None:
         "kam log 星河零售 \"电话回访\" -c 周敏 --kind call --on 2026-11-20",
     ))(log)  # fmt: skip
     app.command("forget", epilog=examples("kam forget wangjh@ecpower.example --yes"))(forget)
+    register_reassign(app)  # our own people leaving: `kam reassign` (docs/spec.md §9)
 
 
 @guarded
@@ -93,22 +96,27 @@ def say_plans(contact: str, plans: Any, horizon: int) -> None:
 @guarded
 def handover(
     ctx: typer.Context,
-    contact: Annotated[str, typer.Argument(help="The departing contact.", show_default=False, metavar="CONTACT")],
-    done: Annotated[str | None, typer.Option("--done", help="Complete this step (confirm, successor, exit_talk, first_meeting, map_updated, or 1–5).", metavar="STEP")] = None,
+    contact: Annotated[str | None, typer.Argument(help="The departing contact; without it, --account ACCOUNT shows the account's owner handover plan.", show_default=False, metavar="[CONTACT]")] = None,
+    done: Annotated[str | None, typer.Option("--done", help="Complete this step (confirm, successor, exit_talk, first_meeting, map_updated, or 1–5; of an owner plan: handover_meeting, records_transferred, key_contacts_met, customer_confirmed, or 1–4).", metavar="STEP")] = None,
     on: Annotated[str | None, typer.Option("--on", help="When the step was done (default today).", metavar="DATE")] = None,
     notes: Annotated[str | None, typer.Option("--notes", help="Notes on the step.", metavar="TEXT")] = None,
     owner: Annotated[str | None, typer.Option("--owner", help="Give every open step (or --step) this owner of its own; other steps follow the account's owner.", metavar="NAME")] = None,
     step: Annotated[str | None, typer.Option("--step", help="With --owner: only this step (name or 1–5).", metavar="STEP")] = None,
-    account: AccountOption = None,
+    account: Annotated[str | None, typer.Option("--account", "-a", help="With CONTACT: the account, when the contact's name is not unique; alone: the account whose owner handover plan (kam reassign) to show.", metavar="ACCOUNT")] = None,
     format: FormatOption = Format.table,
 ) -> None:  # fmt: skip
     """Show or complete a departing contact's handover plan.
 
-    Show the plan, complete one of its steps, or give steps an owner."""
+    Show the plan, complete one of its steps, or give steps an owner. Without CONTACT, `kam
+    handover --account ACCOUNT` shows (and --done completes) the account's owner handover plan,
+    which `kam reassign` opened."""
     from ..render.output import emit
     from ..services.handover_plan import handover_plan
 
     st = state(ctx)
+    if contact is None:
+        owner_handover(st, account, done=done, on=on, notes=notes, owner=owner, step=step, format=format)
+        return
     _set_owner(st, contact, owner, step, account=account)
     _complete_step(st, contact, done, on=on, notes=notes, account=account)
     page = handover_plan(st.reader(), contact, account, st.today)
@@ -170,10 +178,12 @@ def log(
     contact: Annotated[list[str] | None, typer.Option("--contact", "-c", help="Who took part (repeatable).", metavar="CONTACT")] = None,
     kind: Annotated[str, typer.Option("--kind", help="What it was.", metavar=one_of("interaction_kind"))] = "note",
     on: Annotated[str | None, typer.Option("--on", help="Date (default today).", metavar="DATE")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Our person who had it (default: the account's owner).", metavar="NAME")] = None,
 ) -> None:  # fmt: skip
     """Record an interaction.
 
-    A meeting or visit with a successor completes their handover's first_meeting step."""
+    A meeting or visit with a successor completes their handover's first_meeting step; the new
+    owner's meetings with every key contact complete key_contacts_met of an owner handover."""
     from ..services.handover import interaction_summary, log_interaction
 
     st = state(ctx)
@@ -181,7 +191,7 @@ def log(
     day = parse_day(on, "--on") or st.today
     text = interaction_summary(summary)
     logged = log_interaction(st.db(create=False), account, text, contacts=contact or [], kind=k, on=day, now=st.now,
-                             today=st.today)  # fmt: skip
+                             today=st.today, by=by)  # fmt: skip
     note(_("logged {kind} with {account} on {date}")
         .format(kind=label("interaction_kind", logged.kind), account=logged.account, date=logged.on.isoformat()))  # fmt: skip
     for name in logged.first_meetings:
@@ -190,6 +200,9 @@ def log(
                   "counts as done from {date}").format(name=name, date=logged.on.isoformat()))  # fmt: skip
         else:
             note(_("first meeting with successor {name}: handover step first_meeting done").format(name=name))
+    if logged.key_contacts_met:
+        note(_("{name} has met every active decision maker and champion of {account}: owner handover step "
+               "key_contacts_met done").format(name=logged.key_contacts_met, account=logged.account))  # fmt: skip
 
 
 @guarded

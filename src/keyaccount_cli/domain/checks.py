@@ -16,6 +16,7 @@ from .graph import Coverage
 from .labels import label
 from .order import sort_key
 from .our_side import our_side_findings
+from .owner_handover import owner_findings
 from .portfolio import Policy, is_key_person
 from .portfolio import findings as portfolio_findings
 from .red_flags import RedFlagPolicy, red_flag_findings
@@ -70,6 +71,7 @@ def facts_and_coverage(account: AccountView) -> tuple[AccountFacts, Coverage]:
         steps=[(s, names[s.contact_id]) for s in account.open_steps], view=account, status=account.status,
         moves=account.moves, decision_makers=deciders, owner=account.owner,
         tier_inputs=(account.tier, account.annual_revenue), flags=account.flags,
+        owner_steps=account.owner_steps,
     )  # fmt: skip
     _key_facts(facts, [c for c in account.contacts if c.active])
     return facts, Coverage(active, len(departments), supporters, deciders)
@@ -195,6 +197,8 @@ def change_findings(
     out += _successor_findings(account, opts)
     out += _step_findings(account, opts)
     out += _moved_findings(account, opts)
+    out += [Finding(code, severity, name, None, day, message)
+            for code, severity, day, message in owner_findings(account.owner_steps, opts.today, opts.horizon)]  # fmt: skip
     if account.view is not None:
         for code, severity, contact, when, message in portfolio_findings(account.view, opts.today, opts.policy):
             out.append(Finding(code, severity, name, contact.name if contact else None, when, message))
@@ -331,7 +335,7 @@ def check_book(book: AccountBook, opts: CheckOptions, json: bool = False) -> dic
     in order: see count_findings)."""
     names = dict(book.accounts)
     early: dict[int, tuple[list[Finding], list[ContactView]]] = {}
-    for id_ in book.watch.keys() | book.steps.keys() | book.views.keys():
+    for id_ in book.watch.keys() | book.steps.keys() | book.views.keys() | book.owner_steps.keys():
         later: list[ContactView] = []
         found = change_findings(book.facts(id_, names[id_]), opts, None, later)
         if found or later:

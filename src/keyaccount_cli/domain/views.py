@@ -80,6 +80,17 @@ class StepView:
 
 
 @dataclass(slots=True)
+class OwnerStepView:
+    """An open step of an open owner handover plan (docs/spec.md §9): the account went from
+    `from_owner` to `to_owner`."""
+
+    step: str
+    deadline: date
+    from_owner: str
+    to_owner: str
+
+
+@dataclass(slots=True)
 class OpportunityView:
     id: int
     name: str
@@ -135,6 +146,7 @@ class AccountView:
     renewal_date: date | None = None
     moves: dict[int, Move] = field(default_factory=dict)  # contact id → where they went, of those who moved
     flags: FlagFacts | None = None  # what the red flags read of the history and interactions (docs/spec.md §10)
+    owner_steps: list[OwnerStepView] = field(default_factory=list)  # of its open owner handover plan
 
     @property
     def health_inputs(self) -> dict[str, object]:
@@ -189,6 +201,7 @@ class AccountFacts:
     champions: int = 0
     unknown_attitude: list[str] = field(default_factory=list)
     flags: FlagFacts | None = None
+    owner_steps: list[OwnerStepView] = field(default_factory=list)  # open steps of the open owner handover plan
 
     @staticmethod
     def watched(c: ContactView) -> bool:
@@ -222,6 +235,7 @@ class AccountBook:
     # account id → its active decision makers without an attitude; → its red flags' facts
     unknown_attitude: dict[int, list[str]] = field(default_factory=dict)
     flags: dict[int, FlagFacts] = field(default_factory=dict)
+    owner_steps: dict[int, list[OwnerStepView]] = field(default_factory=dict)  # account id → open owner-plan steps
 
     def status(self, id_: int) -> str:
         return self.statuses.get(id_, CUSTOMER)
@@ -233,7 +247,8 @@ class AccountBook:
         owner, tier, revenue = self.profiles.get(id_, _NO_PROFILE)
         facts = AccountFacts(name, watch=watch, steps=steps, view=view, status=status, moves=moves, owner=owner,
                              tier_inputs=(tier, revenue), key_people=self.key_people.get(id_, []),
-                             unknown_attitude=self.unknown_attitude.get(id_, []), flags=self.flags.get(id_))  # fmt: skip
+                             unknown_attitude=self.unknown_attitude.get(id_, []), flags=self.flags.get(id_),
+                             owner_steps=self.owner_steps.get(id_, []))  # fmt: skip
         if counts is not None:
             _, facts.active, facts.only_active, facts.supporters, sole_id, sole_name, dm, facts.departments, \
                 facts.department, facts.champions = counts  # fmt: skip

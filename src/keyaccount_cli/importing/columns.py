@@ -61,6 +61,7 @@ TABLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "kind": ("类型", "方式"),
         "contacts": ("联系人", "参与人"),
         "summary": ("摘要", "内容", "纪要"),
+        "by": ("我方人员", "拜访人"),  # our person who had it (docs/spec.md §9); empty: the account's owner
     },
     # `kam export all` writes these two; `kam import --kind relations|handovers` reads them (docs/spec.md §8)
     "relations": {
@@ -79,6 +80,20 @@ TABLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         # the day the plan's change counts from: the change date, else the day the change was recorded
         "change_on": ("变动日期",),
     },
+    # the owner handover plans `kam reassign` opens (docs/spec.md §9), one row per step; `kam export all`
+    # writes them, `kam import --kind owner_handovers` reads them
+    "owner_handovers": {
+        "account": ACCOUNT_ALIASES,
+        "from_owner": ("原负责人",),
+        "to_owner": ("新负责人",),
+        "reassigned_on": ("转交日期",),
+        "step": ("步骤",),
+        "owner": ("负责人",),
+        "deadline": ("截止日期", "期限"),
+        "status": ("状态",),
+        "done_on": ("完成日期",),
+        "notes": ("备注",),
+    },
 }
 
 # the column of contacts.csv in `kam export all` beyond the import's (the account the contact moved to)
@@ -86,7 +101,7 @@ MOVED_TO: dict[str, tuple[str, ...]] = {"moved_to": ("去向", "新公司")}
 
 # `kam export all -o DIR` / `kam import DIR`: the files, in the order the import reads them (accounts
 # first, so they keep their order; handovers last, as they were when the plans are settled)
-FOLDER_FILES = ("accounts", "contacts", "relations", "opportunities", "interactions", "handovers")
+FOLDER_FILES = ("accounts", "contacts", "relations", "opportunities", "interactions", "handovers", "owner_handovers")
 
 COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {"contacts": CONTACT_COLUMNS, **TABLE_COLUMNS}
 
@@ -102,6 +117,7 @@ VALUE_VOCABULARY: dict[str, dict[str, str]] = {
     "interactions": {"kind": "interaction_kind"},
     "relations": {"kind": "relation_kind"},
     "handovers": {"status": "step_status"},
+    "owner_handovers": {"status": "step_status"},
 }  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.numbers import parse_amount, parse_number
+from ..domain.owner_handover import owner_step_name
 from ..domain.succession import step_name
 from ..domain.vocab import VocabError, Vocabulary, parse_date, split_multi
 from ..errors import InputError, KamError, Problem, ProblemList
@@ -31,7 +32,7 @@ from .csvfile import CLEAR_CELL, cannot_clear, map_header, read_records, unquote
 
 REQUIRED = {
     "accounts": ("account",), "opportunities": ("account", "name"), "interactions": ("account", "date"),
-    "relations": ("contact", "other", "kind"), "handovers": ("contact", "step"),
+    "relations": ("contact", "other", "kind"), "handovers": ("contact", "step"), "owner_handovers": ("account", "step"),
 }  # fmt: skip
 TABLE_KINDS = ("accounts", "opportunities", "interactions")
 STEP_STATUS = {"open": ("未完成", "待办"), "done": ("完成", "已完成")}
@@ -41,17 +42,17 @@ MAX_TICKETS = 100_000  # P1 tickets of one account; well within a PostgreSQL INT
 
 def parse_table_cell(kind: str, f: str, raw: str, vocab: Vocabulary) -> Any:
     """The canonical value of one non-empty cell of a `kind` file."""
-    if f == "account" or f == "name":
+    if f in ("account", "name", "by"):
         return " ".join(raw.split())
     if f in ("tier", "renewal_intent"):
         return vocab.one(f, raw)
     if f == "status":
-        return _step_status(raw) if kind == "handovers" else vocab.one("account_status", raw)
+        return _step_status(raw) if kind in ("handovers", "owner_handovers") else vocab.one("account_status", raw)
     if f == "kind":
         return vocab.one("relation_kind" if kind == "relations" else "interaction_kind", raw)
     if f == "step":
         try:
-            return step_name(raw)
+            return owner_step_name(raw) if kind == "owner_handovers" else step_name(raw)
         except KamError as exc:
             raise VocabError(str(exc)) from None
     if f in ("contact", "other"):
@@ -64,7 +65,7 @@ def parse_table_cell(kind: str, f: str, raw: str, vocab: Vocabulary) -> Any:
         return parse_number(raw, whole=True, high=MAX_TICKETS)
     if f == "nps":
         return parse_number(raw, whole=True, high=10)
-    if f in ("close_date", "date", "renewal_date", "deadline", "done_on", "change_on"):
+    if f in ("close_date", "date", "renewal_date", "deadline", "done_on", "change_on", "reassigned_on"):
         return parse_date(raw)
     if f == "contacts":
         return split_multi(raw)
@@ -88,6 +89,7 @@ class TableResult(ImportResult):
 
     kind: str = ""
     steps_done: int = 0
+    owner_steps_done: int = 0  # key_contacts_met of an owner handover (docs/spec.md §9)
 
 
 @dataclass
@@ -198,7 +200,10 @@ def import_table(
     ) as writer:  # fmt: skip
         for line, values, columns, ok in _rows(kind, path, vocab, encoding=encoding, ignore_unknown=ignore_unknown,
                                                progress=progress, problem=problem):  # fmt: skip
-            if kind == "handovers":  # a step's state as the row writes it: an empty cell is no value
+            if kind in (
+                "handovers",
+                "owner_handovers",
+            ):  # a step's state as the row writes it: an empty cell is no value
                 values = {f: values.get(f) for f in columns.cols}
             try:  # a row with a bad cell is still checked, so that all of its problems are told
                 writer.write(line, values, check_only=not ok)

@@ -10,6 +10,7 @@ from ..domain.health import Scorecard, assess
 from ..domain.health import record as health_record
 from ..domain.portfolio import last_interaction, opportunity_record
 from ..domain.succession import PlanView
+from ..domain.views import OwnerStepView
 from ..storage.activity import recent_interactions
 from ..storage.plans import load_plan
 from ..storage.reader import Reader
@@ -24,6 +25,15 @@ def _handover(p: PlanView) -> dict[str, Any]:
         "next_step": nxt.get("step"), "deadline": nxt["deadline"].isoformat() if nxt.get("deadline") else None,
         "owner": nxt.get("owner"), "steps_done": sum(1 for x in p.steps if x["status"] == "done"),
     }  # fmt: skip
+
+
+def _owner_handover(steps: list[OwnerStepView]) -> dict[str, Any] | None:
+    """The account's open owner handover plan (`kam reassign`), with its next step: the first due."""
+    if not steps:
+        return None
+    nxt = steps[0]
+    return {"from": nxt.from_owner, "to": nxt.to_owner, "next_step": nxt.step, "deadline": nxt.deadline.isoformat(),
+            "open_steps": len(steps)}  # fmt: skip
 
 
 def account_page(reader: Reader, account: str, card: Scorecard, opts: CheckOptions) -> dict[str, Any]:
@@ -58,5 +68,6 @@ def account_page(reader: Reader, account: str, card: Scorecard, opts: CheckOptio
         "follow_up": follow_up, "health": {k: v for k, v in health.items() if k not in ("account", "tier", "tier_source")},
         "opportunities": [opportunity_record(o, view, policy, opts.today) for o in view.opportunities],
         "status": view.status, "renewal_date": view.renewal_date.isoformat() if view.renewal_date else None,
+        "owner_handover": _owner_handover(view.owner_steps),
         "team": account_team(reader, view.name)[1],
     }  # fmt: skip

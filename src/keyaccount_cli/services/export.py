@@ -24,6 +24,7 @@ from ..storage.exports import (
     interactions_for_folder,
     one_snapshot,
     opportunities_for_folder,
+    owner_handovers_for_folder,
     relations_for_folder,
 )
 from ..storage.reader import as_reader
@@ -108,6 +109,7 @@ def folder_tables(source: Any) -> Iterator[tuple[str, Rows]]:
                           opportunities_for_folder(source, FOLDER_HEADERS["opportunities"])),
         "interactions": (FOLDER_HEADERS["interactions"], interactions_for_folder(source)),
         "handovers": (FOLDER_HEADERS["handovers"], handovers_for_folder(source, FOLDER_HEADERS["handovers"])),
+        "owner_handovers": (FOLDER_HEADERS["owner_handovers"], owner_handovers_for_folder(source)),
     }  # fmt: skip
     for kind in FOLDER_FILES:
         if kind == "contacts":
@@ -115,6 +117,14 @@ def folder_tables(source: Any) -> Iterator[tuple[str, Rows]]:
             continue
         columns, records = tables[kind]
         yield f"{kind}.csv", in_language(kind, columns, ([_cell(r.get(f)) for f in columns] for r in records))
+
+
+def interaction_rows(source: Any) -> Rows:
+    """`kam export interactions`: every interaction in the columns `kam import --kind interactions`
+    reads back (`by` among them), as `kam export all` writes interactions.csv."""
+    columns = FOLDER_HEADERS["interactions"]
+    rows = interactions_for_folder(as_reader(source))
+    return in_language("interactions", columns, ([_cell(r.get(f)) for f in columns] for r in rows))
 
 
 ACCOUNT_HEADER = ["account", "industry", "tier", "owner", "annual_revenue", "notes",

@@ -12,6 +12,7 @@ from ..domain.views import PROSPECT
 from ..errors import KamError
 from ..storage.database import Database
 from ..storage.interactions import add_interaction, complete_first_meetings
+from ..storage.owner_plans import complete_key_contacts_met
 from ..storage.plans import (
     PlanChanges,
     complete_step,
@@ -86,6 +87,8 @@ class Logged:
     on: date
     first_meetings: list[str] = field(default_factory=list)
     ahead: bool = False  # dated after today: the steps it completes count once its day has come
+    by: str | None = None  # our person who had it
+    key_contacts_met: str | None = None  # the new owner, when it completed their owner plan's key_contacts_met
 
 
 @dataclass(frozen=True)
@@ -219,23 +222,30 @@ def interaction_summary(summary: str) -> str:
 
 def log_interaction(
     db: Database, account: str, summary: str, *, contacts: Sequence[str] = (), kind: str = "note", on: date,
-    now: datetime, today: date | None = None,
+    now: datetime, today: date | None = None, by: str | None = None,
 ) -> Logged:  # fmt: skip
     """Record an interaction (`kind`: a canonical interaction kind) with the account and these
-    contacts of it. A meeting or visit with a successor completes the `first_meeting` step of
-    the handover plan of the person they take over from."""
+    contacts of it, had by our person `by` (default: the account's owner). A meeting or visit
+    with a successor completes the `first_meeting` step of the handover plan of the person they
+    take over from; a meeting, visit or call of the new owner may complete their owner plan's
+    `key_contacts_met` (`owner_plans.complete_key_contacts_met`)."""
     text = interaction_summary(summary)
+    who = None if by is None else " ".join(by.split())
+    if by is not None and not who:
+        raise KamError("--by: give a name")
     with db.session(write=True) as s:
         acc = require_account(s, account)
         assert acc.id is not None
         people = [resolve_contact(s, ref, acc.name) for ref in contacts]
         ids = [p.id for p in people if p.id is not None]
-        add_interaction(s, acc.id, on=on, kind=kind, summary=text, contact_ids=ids, at=now)
+        who = who or acc.owner or None
+        add_interaction(s, acc.id, on=on, kind=kind, summary=text, contact_ids=ids, at=now, by=who)
         met = complete_first_meetings(s.connection(), kind, ids, on=on, notes=text, today=today)
+        owner_met = complete_key_contacts_met(s.connection(), acc.id, kind=kind, by=who, on=on, today=today or on)
         s.commit()
     names = {p.id: p.name for p in people}
     return Logged(account=acc.name, kind=kind, on=on, first_meetings=[names[i] for i in met],
-                  ahead=today is not None and on > today)  # fmt: skip
+                  ahead=today is not None and on > today, by=who, key_contacts_met=owner_met)  # fmt: skip
 
 
 def find_person(db: Database, contact: str, *, account: str | None = None) -> Person:

@@ -38,7 +38,7 @@ def history(reader: Reader, *, contact_id: int | None = None, account_id: int | 
 def recent_interactions(reader: Reader, account_id: int, limit: int = 10) -> list[dict[str, Any]]:
     """The account's last interactions, newest first, with the names of who took part."""
     items = list(reader.rows(
-        'SELECT id, "on", kind, summary FROM interaction WHERE account_id = :id ORDER BY "on" DESC, id DESC'
+        'SELECT id, "on", kind, summary, by_person FROM interaction WHERE account_id = :id ORDER BY "on" DESC, id DESC'
         f" LIMIT {int(limit)}", {"id": account_id}))  # fmt: skip
     names: dict[int, list[str]] = defaultdict(list)
     if items:
@@ -47,5 +47,5 @@ def recent_interactions(reader: Reader, account_id: int, limit: int = 10) -> lis
             + _in("ic.interaction_id", [i[0] for i in items]) + f" ORDER BY {_text_order(reader, 'c.name')}"
         ):  # fmt: skip
             names[interaction_id].append(name)
-    return [{"date": _day(on).isoformat(), "kind": kind, "contacts": names[id_], "summary": summary}  # type: ignore[union-attr]
-            for id_, on, kind, summary in items]  # fmt: skip
+    return [{"date": _day(on).isoformat(), "kind": kind, "contacts": names[id_], "summary": summary, "by": by}  # type: ignore[union-attr]
+            for id_, on, kind, summary, by in items]  # fmt: skip

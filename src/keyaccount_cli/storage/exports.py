@@ -243,11 +243,12 @@ def opportunities_for_folder(source: Any, fields: Sequence[str]) -> Iterator[dic
 def interactions_for_folder(source: Any) -> Iterator[dict[str, Any]]:
     reader = as_reader(source)
     people = _people(reader, "interaction_contact", "interaction_id")
-    for item, account, on, kind, summary in reader.rows(
-        'SELECT i.id, a.name, i."on", i.kind, i.summary FROM interaction i JOIN account a ON a.id = i.account_id'
-        " ORDER BY i.id"
+    for item, account, on, kind, summary, by in reader.rows(
+        'SELECT i.id, a.name, i."on", i.kind, i.summary, i.by_person FROM interaction i'
+        " JOIN account a ON a.id = i.account_id ORDER BY i.id"
     ):
-        yield {"account": account, "date": _day(on), "kind": kind, "contacts": people.get(item), "summary": summary}
+        yield {"account": account, "date": _day(on), "kind": kind, "contacts": people.get(item), "summary": summary,
+               "by": by}  # fmt: skip
 
 
 def handovers_for_folder(source: Any, fields: Sequence[str]) -> Iterator[dict[str, Any]]:
@@ -270,3 +271,20 @@ def handovers_for_folder(source: Any, fields: Sequence[str]) -> Iterator[dict[st
             if day in step:
                 step[day] = _day(step[day])
         yield {"contact": contact_ref(*row[:_REF_COLUMNS]), "step": row[_REF_COLUMNS], **step}
+
+
+def owner_handovers_for_folder(source: Any) -> Iterator[dict[str, Any]]:
+    """Each step of every account's owner handover plan `kam handover --account` shows (the open
+    one, else the last closed one), by account then step, with the plan's account, old and new
+    owner and day of the reassignment."""
+    reader = as_reader(source)
+    for account, old, new, day, step, owner, due, status, done_on, notes in reader.rows(
+        "SELECT a.name, h.from_owner, h.to_owner, h.reassigned_on, s.step, s.owner, s.deadline, s.status, s.done_on,"
+        " s.notes FROM owner_handover_step s JOIN owner_handover h ON h.id = s.owner_handover_id"
+        " JOIN account a ON a.id = h.account_id"
+        " WHERE h.id = (SELECT p.id FROM owner_handover p WHERE p.account_id = h.account_id AND p.status <> 'cancelled'"
+        " ORDER BY CASE WHEN p.status = 'open' THEN 0 ELSE 1 END, p.id DESC LIMIT 1)"
+        " ORDER BY a.id, s.position"
+    ):  # fmt: skip
+        yield {"account": account, "from_owner": old, "to_owner": new, "reassigned_on": _day(day), "step": step,
+               "owner": owner, "deadline": _day(due), "status": status, "done_on": _day(done_on), "notes": notes}  # fmt: skip

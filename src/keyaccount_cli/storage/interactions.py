@@ -17,9 +17,11 @@ MEETING_KINDS = ("meeting", "visit")
 
 def add_interaction(
     session: Session, account_id: int, *, on: date, kind: str, summary: str, contact_ids: Iterable[int], at: datetime,
+    by: str | None = None,
 ) -> int:  # fmt: skip
-    """Record an interaction of the account with these contacts (each linked once); its id."""
-    item = Interaction(account_id=account_id, on=on, kind=kind, summary=summary, created_at=at)
+    """Record an interaction of the account with these contacts (each linked once), had by our
+    person `by`; its id."""
+    item = Interaction(account_id=account_id, on=on, kind=kind, summary=summary, created_at=at, by_person=by)
     session.add(item)
     session.flush()
     assert item.id is not None

@@ -17,9 +17,9 @@ from sqlalchemy import insert, select, update
 
 from ..domain.keys import email_key, name_key, phone_key, written_as_phone
 from ..domain.succession import deadline, needs_plan
-from ..domain.vocab import DEFAULT_DEADLINES, STEPS
+from ..domain.vocab import DEFAULT_DEADLINES, OWNER_STEPS, STEPS
 from .contact_rows import CLEAR
-from .models import Account, Contact, Handover, HandoverStep, Relation
+from .models import Account, Contact, Handover, HandoverStep, OwnerHandover, OwnerHandoverStep, Relation
 from .table_import import Reason, RowRefused, TableWriter, Tally, _new_id, transaction
 
 
@@ -28,7 +28,7 @@ def link_import(
     db: Any, kind: str, *, source: str, now: datetime, result: Tally, dry_run: bool, today: date,
     offsets: Mapping[str, int] | None = None,
 ) -> Iterator[LinkWriter]:  # fmt: skip
-    """`table_import` for relations, handovers and moves (`kind`)."""
+    """`table_import` for relations, handovers, owner handovers and moves (`kind`)."""
     with transaction(db, dry_run=dry_run) as conn:
         yield LinkWriter(conn, kind, source=source, now=now, result=result, today=today,
                          offsets=offsets or DEFAULT_DEADLINES)  # fmt: skip
@@ -200,6 +200,58 @@ class LinkWriter(TableWriter):
              "deadline": deadline(c.change_date, s, self.offsets), "status": "open", "done_on": None, "notes": None}
             for i, s in enumerate(STEPS, 1)])  # fmt: skip
         self.history("contact", c.id, c.account_id, "handover", None, "opened")
+        return plan_id
+
+    def owner_handovers(self, line: int, v: dict[str, Any]) -> None:
+        """One step of the account's owner handover plan (docs/spec.md §9), as the row writes it: a
+        column that is there sets the step's value, an empty cell to none."""
+        ohs = OwnerHandoverStep.__table__  # type: ignore[attr-defined]
+        v = {f: None if value == CLEAR else value for f, value in v.items()}  # `-`: none, as an empty cell
+        account_id = self.account_of(v["account"], create=False)
+        self.once((account_id, v["step"]), line, "step", "step")
+        plan_id = self.owner_plan(account_id, v)
+        step = self.conn.execute(select(ohs).where(ohs.c.owner_handover_id == plan_id, ohs.c.step == v["step"])).one()
+        wanted = {f: v[f] for f in ("owner", "deadline", "status", "done_on", "notes") if f in v}
+        if wanted.get("done_on") and wanted["done_on"] > self.today:
+            raise RowRefused([("done_on", wanted["done_on"].isoformat(), "nothing is completed in the future")])
+        status = wanted.get("status") or ("done" if wanted.get("done_on") else step.status)
+        wanted["status"] = status
+        wanted["done_on"] = None if status == "open" else wanted.get("done_on") or step.done_on or self.today
+        changed = {f: new for f, new in wanted.items() if step._mapping[f] != new}
+        for f, new in changed.items():
+            self.history("account", account_id, account_id, f"owner handover {v['step']}: {f}", step._mapping[f], new)
+        if changed:
+            self.conn.execute(update(ohs).where(ohs.c.id == step.id).values(**changed))
+        still_open = self.conn.execute(
+            select(ohs.c.id).where(ohs.c.owner_handover_id == plan_id, ohs.c.status == "open")
+        ).first()
+        oh = OwnerHandover.__table__  # type: ignore[attr-defined]
+        self.conn.execute(update(oh).where(oh.c.id == plan_id).values(status="open" if still_open else "closed"))
+        if changed:
+            self.result.updated += 1
+        else:
+            self.result.unchanged += 1
+
+    def owner_plan(self, account_id: int, v: dict[str, Any]) -> int:
+        """The account's open owner plan, else its last closed one, else a new one with every step
+        (from the row's `from_owner` and `to_owner`, reassigned on `reassigned_on` or today)."""
+        oh, ohs = OwnerHandover.__table__, OwnerHandoverStep.__table__  # type: ignore[attr-defined]
+        row = self.conn.execute(
+            select(oh.c.id).where(oh.c.account_id == account_id, oh.c.status != "cancelled")
+            .order_by((oh.c.status == "open").desc(), oh.c.id.desc())
+        ).first()  # fmt: skip
+        if row is not None:
+            return int(row[0])
+        if not v.get("from_owner") or not v.get("to_owner"):
+            raise RowRefused([("from_owner" if not v.get("from_owner") else "to_owner", None,
+                               "a new owner handover plan needs from_owner and to_owner")])  # fmt: skip
+        plan_id = _new_id(self.conn.execute(insert(oh).values(
+            account_id=account_id, from_owner=v["from_owner"], to_owner=v["to_owner"],
+            reassigned_on=v.get("reassigned_on") or self.today, status="open", opened_at=self.now)))  # fmt: skip
+        self.conn.execute(insert(ohs), [
+            {"owner_handover_id": plan_id, "position": i, "step": s, "owner": v["to_owner"], "deadline": None,
+             "status": "open", "done_on": None, "notes": None} for i, s in enumerate(OWNER_STEPS, 1)])  # fmt: skip
+        self.history("account", account_id, account_id, "owner handover", None, f"{v['from_owner']} → {v['to_owner']}")
         return plan_id
 
     def moves(self, line: int, v: dict[str, Any]) -> None:

@@ -39,6 +39,7 @@ from .book_counts import counts_sql, read_counts
 from .bulkload import pause_cyclic_gc
 from .extras import Extras, load_extras
 from .migrations import WATCHED
+from .owner_plans import open_owner_steps
 from .reader import Reader, _day, _flag, _in, _split, as_reader
 from .reader import open_sqlite_reader as open_sqlite_reader  # re-exported: the direct reader of a SQLite file
 from .red_flags import LOOKBACK, assemble, flag_facts, history_facts, last_interactions
@@ -146,6 +147,7 @@ def iter_accounts(
     ):  # fmt: skip
         steps[account_id].append(StepView(contact_id, step, _day(deadline), owner))
     marks = plan_marks(reader, wanted)
+    owner_steps = open_owner_steps(reader, wanted)  # docs/spec.md §9
     accounts = list(reader.rows(
         "SELECT id, name, industry, tier, owner, annual_revenue, notes, status, renewal_date FROM account"
         + _in("id", wanted) + " ORDER BY id"
@@ -168,7 +170,7 @@ def iter_accounts(
                                    annual_revenue=revenue, notes=notes, relations=relations.get(id_, []),
                                    open_steps=steps.get(id_, []), status=_status(id_, name, status),
                                    renewal_date=_account_day(id_, name, renewal), moves=moves.get(id_, {}),
-                                   flags=flags.get(id_))  # fmt: skip
+                                   flags=flags.get(id_), owner_steps=owner_steps.get(id_, []))  # fmt: skip
                 extras.fill(view)
                 while group is not None and group[0] < id_:  # contacts of an account not asked for
                     group = next(groups, None)
@@ -357,7 +359,8 @@ def read_account_book(
     moves = moved_contacts(reader, where.replace("account_id", "c.account_id"))
     history = ({}, []) if today is None else history_facts(reader, where, today, lookback)
     last = {} if today is None else last_interactions(reader, where, today)
-    book = AccountBook(accounts, watch, steps, views, dict, statuses, moves, profiles)
+    book = AccountBook(accounts, watch, steps, views, dict, statuses, moves, profiles,
+                       owner_steps=open_owner_steps(reader, wanted, due))  # fmt: skip
 
     def counted() -> dict[int, Counts]:
         """The counts, once in; the book's people facts and red flags' facts with them."""

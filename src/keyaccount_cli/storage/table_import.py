@@ -20,6 +20,7 @@ from .contact_rows import CLEAR
 from .database import Database
 from .interactions import complete_first_meetings
 from .models import Account, Change, Contact, Interaction, InteractionContact, Opportunity, OpportunityContact
+from .owner_plans import complete_key_contacts_met
 
 ACCOUNT_FIELDS = (
     "industry",
@@ -45,6 +46,7 @@ class Tally(Protocol):
     unchanged: int
     accounts_created: int
     steps_done: int
+    owner_steps_done: int
     cleared: int
     changes: list[dict[str, Any]] | None
 
@@ -303,11 +305,14 @@ class TableWriter:
         i, ic = Interaction.__table__, InteractionContact.__table__  # type: ignore[attr-defined]
         people = people or {}
         kind, summary = v.get("kind", "note"), v.get("summary", "")
-        row = self.conn.execute(select(i.c.id).where(i.c.account_id == account_id, i.c.on == v["date"],
+        row = self.conn.execute(select(i.c.id, i.c.by_person).where(i.c.account_id == account_id, i.c.on == v["date"],
                                                      i.c.kind == kind, i.c.summary == summary)).first()  # fmt: skip
-        if row is None:
+        by = v.get("by")
+        if row is None:  # had by the account's owner, as `kam log` has it, unless the row says who
+            a = Account.__table__  # type: ignore[attr-defined]
+            by = by or self.conn.execute(select(a.c.owner).where(a.c.id == account_id)).scalar() or None
             item_id = _new_id(self.conn.execute(insert(i).values(account_id=account_id, on=v["date"], kind=kind,
-                                                                 summary=summary, created_at=self.now)))  # fmt: skip
+                                                                 summary=summary, created_at=self.now, by_person=by)))  # fmt: skip
             new_people = list(people)
             self.result.created += 1
             self._listed(f"interaction {v['date'].isoformat()} {kind}", None, "created")
@@ -315,14 +320,22 @@ class TableWriter:
             item_id = row.id
             linked = set(self.conn.execute(select(ic.c.contact_id).where(ic.c.interaction_id == item_id)).scalars())
             new_people = [p for p in people if p not in linked]
-            if new_people:
+            by_now = by is not None and by != row.by_person
+            if by_now:
+                self.conn.execute(update(i).where(i.c.id == item_id).values(by_person=by))
+            by = by or row.by_person
+            if new_people or by_now:
                 self.result.updated += 1
             else:
                 self.result.unchanged += 1
         if new_people:
             self.conn.execute(insert(ic), [{"interaction_id": item_id, "contact_id": p} for p in new_people])
-        # as `kam log`: meeting a successor completes that handover step
+        # as `kam log`: meeting a successor completes that handover step, and the new owner's meetings
+        # may complete their owner plan's key_contacts_met
         met = complete_first_meetings(
             self.conn, kind, new_people, on=v["date"], notes=summary or None, today=self.today
         )
         self.result.steps_done += len(met)
+        today = self.today or self.now.date()
+        if complete_key_contacts_met(self.conn, account_id, kind=kind, by=by, on=v["date"], today=today):
+            self.result.owner_steps_done += 1
