@@ -113,7 +113,7 @@ def test_every_import_kind_knows_the_account_column_by_the_same_names():
 
     # relations and handovers (SPEC §8) name contacts, not accounts
     names = {kind: columns["account"] for kind, columns in COLUMNS.items() if "account" in columns}
-    assert set(names) == {"contacts", "accounts", "opportunities", "interactions", "owner_handovers"}
+    assert set(names) == {"contacts", "accounts", "opportunities", "interactions", "owner_handovers", "team"}
     assert set(COLUMNS) == set(names) | {"relations", "handovers"}
     assert len(set(names.values())) == 1 and "客户名称" in names["contacts"]
 

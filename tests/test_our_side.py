@@ -196,3 +196,30 @@ def test_the_report_names_the_people_alone_with_an_account(kam, write_csv):
     assert board["sole_holders"] == [{"name": "王芳", "count": 1, "accounts": ["Beta"]}]
     result = kam("report")
     assert "Key relationships that hang on one of us" in result.stdout
+
+
+def test_the_teams_round_trip_through_export_all(kam, write_csv, tmp_path):
+    book(kam, write_csv)
+    assert kam("team", "ACME", "--add", "李雷", "--role", "presales").exit_code == 0
+    assert kam("team", "Beta", "--add", "赵敏", "--role", "csm").exit_code == 0
+    for lang, header in (("en", "account,name,role"), ("zh", "客户,姓名,角色")):
+        folder = tmp_path / f"all-{lang}"
+        result = kam("--lang", lang, "export", "all", "-o", str(folder))
+        assert result.exit_code == 0, result.stderr
+        assert (folder / "team.csv").read_text(encoding="utf-8").splitlines()[0] == header
+        fresh = tmp_path / f"again-{lang}.db"
+        assert kam("--db", str(fresh), "import", str(folder)).exit_code == 0
+        for account in ("ACME", "Beta"):
+            assert rows(kam, "--db", str(fresh), "team", account) == rows(kam, "team", account)
+        again = kam("--db", str(fresh), "import", str(folder))  # harmless again
+        assert "team.csv: 0 created, 0 updated, 2 unchanged" in again.stdout
+
+
+def test_a_bad_team_row_is_located_and_nothing_is_written(kam, write_csv, isolated_db):
+    book(kam, write_csv)
+    bad = write_csv("客户,姓名,角色\nACME,李雷,售前\nBeta,王芳,sales\nNowhere,赵敏,csm\nACME,钱伟,boss\n", "team.csv")
+    result = kam("import", str(bad), "--kind", "team")
+    assert result.exit_code == 2
+    for words in ("line 3", "王芳 owns Beta", "line 4", "Nowhere", "line 5, column 3 (角色), value 'boss'"):
+        assert words in result.stderr, (words, result.stderr)
+    assert isolated_db.count("team_member") == 0

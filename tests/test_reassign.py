@@ -217,7 +217,7 @@ def test_owner_handover_plans_round_trip_through_export_all_in_english_and_chine
     for step in ("1", "2", "3", "4"):
         ok(kam("--as-of", "2026-11-22", "handover", "--account", "Gamma", "--done", step))  # closed: still shown
     result = ok(kam("export", "all", "-o", tmp_path / "en"))
-    assert "5 handover steps, 12 owner handover steps to" in result.stderr
+    assert "5 handover steps, 12 owner handover steps, 2 team members to" in result.stderr
     lines = (tmp_path / "en" / "owner_handovers.csv").read_text(encoding="utf-8").splitlines()
     assert lines[0] == "account,from_owner,to_owner,reassigned_on,step,owner,deadline,status,done_on,notes"
     assert lines[5] == "Beta,zhang  wei,Wang Fang,2026-11-20,handover_meeting,Wang Fang,2026-11-25,done,2026-11-22,\"met, Wang too\""

@@ -80,6 +80,7 @@ _ROWS: dict[str, Callable[[int], str]] = {  # what a row of each export is, in a
     "interactions": lambda n: ngettext("{n} interaction", "{n} interactions", n),
     "handovers": lambda n: ngettext("{n} handover step", "{n} handover steps", n),  # a row of handovers.csv is a step
     "owner_handovers": lambda n: ngettext("{n} owner handover step", "{n} owner handover steps", n),
+    "team": lambda n: ngettext("{n} team member", "{n} team members", n),
 }
 
 

@@ -27,6 +27,7 @@ class Kind(StrEnum):
     relations = "relations"
     handovers = "handovers"
     owner_handovers = "owner_handovers"
+    team = "team"
 
 
 def register(app: typer.Typer) -> None:

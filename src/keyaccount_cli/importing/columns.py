@@ -82,6 +82,12 @@ TABLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     # the owner handover plans `kam reassign` opens (docs/spec.md §9), one row per step; `kam export all`
     # writes them, `kam import --kind owner_handovers` reads them
+    # docs/spec.md §9: an account's team beside its owner; `kam export all` writes it, `--kind team` reads it
+    "team": {
+        "account": ACCOUNT_ALIASES,
+        "name": ("姓名", "成员", "团队成员"),
+        "role": ("角色", "团队角色"),
+    },
     "owner_handovers": {
         "account": ACCOUNT_ALIASES,
         "from_owner": ("原负责人",),
@@ -101,7 +107,8 @@ MOVED_TO: dict[str, tuple[str, ...]] = {"moved_to": ("去向", "新公司")}
 
 # `kam export all -o DIR` / `kam import DIR`: the files, in the order the import reads them (accounts
 # first, so they keep their order; handovers last, as they were when the plans are settled)
-FOLDER_FILES = ("accounts", "contacts", "relations", "opportunities", "interactions", "handovers", "owner_handovers")
+FOLDER_FILES = ("accounts", "contacts", "relations", "opportunities", "interactions", "handovers", "owner_handovers",
+                "team")  # fmt: skip
 
 COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {"contacts": CONTACT_COLUMNS, **TABLE_COLUMNS}
 
@@ -118,6 +125,7 @@ VALUE_VOCABULARY: dict[str, dict[str, str]] = {
     "relations": {"kind": "relation_kind"},
     "handovers": {"status": "step_status"},
     "owner_handovers": {"status": "step_status"},
+    "team": {"role": "team_role"},
 }  # fmt: skip
 
 

@@ -33,6 +33,7 @@ from .csvfile import CLEAR_CELL, cannot_clear, map_header, read_records, unquote
 REQUIRED = {
     "accounts": ("account",), "opportunities": ("account", "name"), "interactions": ("account", "date"),
     "relations": ("contact", "other", "kind"), "handovers": ("contact", "step"), "owner_handovers": ("account", "step"),
+    "team": ("account", "name"),
 }  # fmt: skip
 TABLE_KINDS = ("accounts", "opportunities", "interactions")
 STEP_STATUS = {"open": ("未完成", "待办"), "done": ("完成", "已完成")}
@@ -46,6 +47,8 @@ def parse_table_cell(kind: str, f: str, raw: str, vocab: Vocabulary) -> Any:
         return " ".join(raw.split())
     if f in ("tier", "renewal_intent"):
         return vocab.one(f, raw)
+    if f == "role":  # of a team member
+        return vocab.one("team_role", raw)
     if f == "status":
         return _step_status(raw) if kind in ("handovers", "owner_handovers") else vocab.one("account_status", raw)
     if f == "kind":

@@ -26,6 +26,7 @@ from ..storage.exports import (
     opportunities_for_folder,
     owner_handovers_for_folder,
     relations_for_folder,
+    team_for_folder,
 )
 from ..storage.reader import as_reader
 from ..storage.reading import iter_account_facts, iter_book_facts
@@ -110,6 +111,7 @@ def folder_tables(source: Any) -> Iterator[tuple[str, Rows]]:
         "interactions": (FOLDER_HEADERS["interactions"], interactions_for_folder(source)),
         "handovers": (FOLDER_HEADERS["handovers"], handovers_for_folder(source, FOLDER_HEADERS["handovers"])),
         "owner_handovers": (FOLDER_HEADERS["owner_handovers"], owner_handovers_for_folder(source)),
+        "team": (FOLDER_HEADERS["team"], team_for_folder(source)),
     }  # fmt: skip
     for kind in FOLDER_FILES:
         if kind == "contacts":

@@ -288,3 +288,12 @@ def owner_handovers_for_folder(source: Any) -> Iterator[dict[str, Any]]:
     ):  # fmt: skip
         yield {"account": account, "from_owner": old, "to_owner": new, "reassigned_on": _day(day), "step": step,
                "owner": owner, "deadline": _day(due), "status": status, "done_on": _day(done_on), "notes": notes}  # fmt: skip
+
+
+def team_for_folder(source: Any) -> Iterator[dict[str, Any]]:
+    """Every account's team beside its owner (docs/spec.md §9), by account, in the order added."""
+    reader = as_reader(source)
+    for account, name, role in reader.rows(
+        "SELECT a.name, t.name, t.role FROM team_member t JOIN account a ON a.id = t.account_id ORDER BY a.id, t.id"
+    ):  # fmt: skip
+        yield {"account": account, "name": name, "role": role}

@@ -19,8 +19,9 @@ from ..domain.keys import email_key, name_key, phone_key, written_as_phone
 from ..domain.succession import deadline, needs_plan
 from ..domain.vocab import DEFAULT_DEADLINES, OWNER_STEPS, STEPS
 from .contact_rows import CLEAR
-from .models import Account, Contact, Handover, HandoverStep, OwnerHandover, OwnerHandoverStep, Relation
+from .models import Account, Contact, Handover, HandoverStep, OwnerHandover, OwnerHandoverStep, Relation, TeamMember
 from .table_import import Reason, RowRefused, TableWriter, Tally, _new_id, transaction
+from .teams import TEAM_FIELD, member_text
 
 
 @contextmanager
@@ -231,6 +232,33 @@ class LinkWriter(TableWriter):
             self.result.updated += 1
         else:
             self.result.unchanged += 1
+
+    def team(self, line: int, v: dict[str, Any]) -> None:
+        """One of our people on an account's team, in a role (`other` when the cell is empty), as
+        `kam team --add` puts them there; the owner is on the team as its owner."""
+        t, a = TeamMember.__table__, Account.__table__  # type: ignore[attr-defined]
+        account_id = self.account_of(v["account"], create=False)
+        key = name_key(v["name"])
+        self.once((account_id, key), line, "team member", "name")
+        (owner,) = self.conn.execute(select(a.c.owner).where(a.c.id == account_id)).one()
+        if owner and name_key(owner) == key:
+            raise RowRefused(
+                [("name", v["name"], f"{v['name']} owns {v['account']}: the owner is on its team as its owner")]
+            )
+        role = v.get("role") or "other"
+        row = self.conn.execute(select(t).where(t.c.account_id == account_id, t.c.name_key == key)).first()
+        if row is not None and row.role == role:
+            self.result.unchanged += 1
+            return
+        if row is None:
+            self.conn.execute(insert(t).values(account_id=account_id, name=v["name"], name_key=key, role=role,
+                                               added_at=self.now))  # fmt: skip
+            self.result.created += 1
+        else:
+            self.conn.execute(update(t).where(t.c.id == row.id).values(role=role))
+            self.result.updated += 1
+        old = None if row is None else member_text(row.name, row.role)
+        self.history("account", account_id, account_id, TEAM_FIELD, old, member_text(v["name"], role))
 
     def owner_plan(self, account_id: int, v: dict[str, Any]) -> int:
         """The account's open owner plan, else its last closed one, else a new one with every step
