@@ -7,6 +7,7 @@ is escaped. Pure: no Rich tables, no I/O."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -22,6 +23,8 @@ COLUMNS = 27  # terminal columns of text in a box (a Chinese character is two)
 LINE = 16  # the height of a line of text in a box; the name's is NAME_LINE
 NAME_LINE = 20
 LEGEND_H = 118  # the title, the coverage line and the legend above the tree
+COVERAGE_COLUMNS = 150  # the coverage line wraps at this width
+STACK, STACK_GAP = 6, 12  # more reports than STACK, none with reports: stacked (see `layout`)
 
 # fill and border of a box by attitude (None: not known)
 ATTITUDE_COLOURS: dict[str | None, tuple[str, str]] = {
@@ -39,20 +42,34 @@ class Box:
     x: float  # left edge
     y: float  # top edge
     lines: list[tuple[str, str, str]]  # (text, colour, weight) under the name
+    stacked: int = 0  # in a stack of reports (see `layout`), the row: 0 the first
+    row_top: float = 0.0  # the top of the row of its depth
 
     @property
     def height(self) -> float:
         return PAD * 2 + NAME_LINE + LINE * len(self.lines)
 
 
-def _lines(node: MapNode) -> list[tuple[str, str, str]]:
-    """What a box says under the name: title · department, roles, power, attitude (its sign as
+@dataclass(frozen=True)
+class Words:
+    """The words a box may show, translated once for the whole drawing."""
+
+    flag_colours: dict[str, str]
+    single_point: str
+
+    @classmethod
+    def now(cls) -> Words:
+        return cls({_(flag): colour for flag, colour in FLAG_COLOURS.items()}, _("single point"))
+
+
+def _lines(node: MapNode, words: Words) -> list[tuple[str, str, str]]:
+    """What a box says under the name: title, department, roles, power, attitude (its sign as
     text), then a line per flag; long lines wrapped to the box."""
     c = node.contact
     out: list[tuple[str, str, str]] = []
 
     def add(text: str, colour: str = "#212121", weight: str = "normal") -> None:
-        out.extend((piece, colour, weight) for piece in wrap(text, COLUMNS))
+        out.extend((piece, colour, weight) for piece in (wrap(text, COLUMNS) if len(text) > COLUMNS // 2 else [text]))
 
     if c.title:
         add(c.title)
@@ -64,9 +81,8 @@ def _lines(node: MapNode) -> list[tuple[str, str, str]]:
         add(_("power: {power}").format(power=shown("decision_power", c.decision_power)), weight="bold" if c.decision_power == "final" else "normal")  # fmt: skip
     stroke = ATTITUDE_COLOURS.get(c.attitude, ATTITUDE_COLOURS[None])[1]
     add(attitude_words(c.attitude), stroke, "bold")
-    colours = {_(flag): colour for flag, colour in FLAG_COLOURS.items()}
     for flag in node.flags:
-        add(f"⚑ {flag}", colours.get(flag, LEFT_COLOUR if not c.active else "#bf360c"), "bold")
+        add(f"⚑ {flag}", words.flag_colours.get(flag, LEFT_COLOUR if not c.active else "#bf360c"), "bold")
     return out
 
 
@@ -77,29 +93,55 @@ def attitude_words(attitude: str | None) -> str:
     return f"{ATTITUDE_SIGN[attitude]} {label('attitude', attitude)}"
 
 
-def layout(nodes: list[MapNode]) -> list[Box]:
+def _stack_width(node: MapNode) -> int:
+    """How many columns the reports of `node` take when stacked: more than STACK reports none of
+    whom has reports of their own stand in a block about as wide as it is tall, not in one row
+    (a manager of 2,000 is still drawn readable); 0 when they stand in a row."""
+    kids = node.children
+    if len(kids) <= STACK or any(k.children for k in kids):
+        return 0
+    return math.ceil(math.sqrt(len(kids)))
+
+
+def layout(nodes: list[MapNode], top: float = LEGEND_H) -> list[Box]:
     """The boxes in the tree's order: x by leaf order (a parent centred over its reports), y by
-    depth. Iterative, so a chain thousands deep lays out as well as a flat account."""
+    depth, each row as tall as its tallest box or stack. Iterative, so a chain thousands deep lays
+    out as well as a flat account."""
+    words = Words.now()
     order = list(walk(nodes))
     column: dict[int, float] = {}
+    stacked: dict[int, int] = {}
     leaves = 0
     for n in order:  # depth first: the leaves take the columns left to right
-        if not n.children:
+        width = _stack_width(n)
+        for i, kid in enumerate(n.children if width else ()):
+            column[id(kid)], stacked[id(kid)] = leaves + i % width, i // width
+        leaves += width
+        if not n.children and id(n) not in column:
             column[id(n)] = leaves
             leaves += 1
     for n in reversed(order):  # every report before its manager
         if n.children:
-            column[id(n)] = (column[id(n.children[0])] + column[id(n.children[-1])]) / 2
-    boxes = [Box(n, PAD + column[id(n)] * (BOX_W + COL_GAP), 0.0, _lines(n)) for n in order]
+            xs = [column[id(k)] for k in n.children]
+            column[id(n)] = (min(xs) + max(xs)) / 2
+    boxes = [
+        Box(n, COL_GAP + column[id(n)] * (BOX_W + COL_GAP), 0.0, _lines(n, words), stacked.get(id(n), 0)) for n in order
+    ]
+    cell: dict[int, float] = {}  # the height of a stack's rows: its tallest box
+    for b in boxes:
+        if id(b.node) in stacked:
+            cell[b.node.depth] = max(cell.get(b.node.depth, 0.0), b.height)
     tallest: dict[int, float] = {}
     for b in boxes:
-        tallest[b.node.depth] = max(tallest.get(b.node.depth, 0.0), b.height)
-    top, tops = float(LEGEND_H + 40), {}  # room for a relation bending above the first row
+        below = b.stacked * (cell.get(b.node.depth, 0.0) + STACK_GAP)
+        tallest[b.node.depth] = max(tallest.get(b.node.depth, 0.0), below + b.height)
+    y, tops = top + 40, {}  # room for a relation bending above the first row
     for depth in sorted(tallest):
-        tops[depth] = top
-        top += tallest[depth] + ROW_GAP
+        tops[depth] = y
+        y += tallest[depth] + ROW_GAP
     for b in boxes:
-        b.y = tops[b.node.depth]
+        b.row_top = tops[b.node.depth]
+        b.y = b.row_top + b.stacked * (cell.get(b.node.depth, 0.0) + STACK_GAP)
     return boxes
 
 
@@ -109,11 +151,11 @@ def _text(x: float, y: float, text: str, *, size: int = 12, colour: str = "#2121
             f'text-anchor="{anchor}"{extra}>{escape(text)}</text>')  # fmt: skip
 
 
-def _box(b: Box) -> str:
+def _box(b: Box, words: Words) -> str:
     c = b.node.contact
     fill, stroke = ATTITUDE_COLOURS.get(c.attitude, ATTITUDE_COLOURS[None])
     dash = ' stroke-dasharray="6 3" opacity="0.75"' if not c.active else ""
-    width = 3 if _("single point") in b.node.flags else 1.5
+    width = 3 if words.single_point in b.node.flags else 1.5
     parts = [f'<g class="person" data-id="{c.id}"><title>{escape(c.name)}</title>',
              f'<rect x="{b.x:.0f}" y="{b.y:.0f}" width="{BOX_W}" height="{b.height:.0f}" rx="6" fill="{fill}" '
              f'stroke="{stroke}" stroke-width="{width}"{dash}/>',
@@ -128,15 +170,19 @@ def _box(b: Box) -> str:
 
 
 def _reports_to(boxes: dict[int, Box]) -> Iterable[str]:
-    """Solid lines from a manager's box down to each report's."""
+    """Solid lines from a manager's box down to each report's; to a report in a stack's lower
+    rows, down the gap on the left of its column and in from the side."""
     for b in boxes.values():
         for child in b.node.children:
             k = boxes[child.contact.id]
             x1, y1 = b.x + BOX_W / 2, b.y + b.height
-            x2, y2 = k.x + BOX_W / 2, k.y
-            mid = k.y - ROW_GAP / 2
-            yield (f'<path d="M{x1:.0f} {y1:.0f} V{mid:.0f} H{x2:.0f} V{y2:.0f}" fill="none" stroke="#455a64" '
-                   f'stroke-width="1.5"/>')  # fmt: skip
+            mid = k.row_top - ROW_GAP / 2
+            if k.stacked:
+                rail = k.x - COL_GAP / 2
+                end = f"H{rail:.0f} V{k.y + NAME_LINE:.0f} H{k.x:.0f}"
+            else:
+                end = f"H{k.x + BOX_W / 2:.0f} V{k.y:.0f}"
+            yield f'<path d="M{x1:.0f} {y1:.0f} V{mid:.0f} {end}" fill="none" stroke="#455a64" stroke-width="1.5"/>'
 
 
 def _edge(b: Box, towards: tuple[float, float]) -> tuple[float, float]:
@@ -172,9 +218,14 @@ def _relations(boxes: dict[int, Box], relations: Sequence[tuple[int, int, str]])
     return lines, words
 
 
-def _legend(title: str, coverage: str) -> list[str]:
-    """The title, the coverage line, and what the colours, signs, lines and flags mean."""
-    out = [_text(PAD, 26, title, size=20, weight="bold", colour="#000000"), _text(PAD, 50, coverage, size=13)]
+def _legend(title: str, coverage: str) -> tuple[list[str], float]:
+    """The title, the coverage line (wrapped), and what the colours, signs, lines and flags mean;
+    and how far down they reach."""
+    out = [_text(PAD, 26, title, size=20, weight="bold", colour="#000000")]
+    covered = wrap(coverage, COVERAGE_COLUMNS)
+    out += [_text(PAD, 50 + LINE * i, line, size=13) for i, line in enumerate(covered)]
+    shift = LINE * (len(covered) - 1)
+    out.append(f'<g transform="translate(0 {shift})">')
     x, y = PAD, 76
     for attitude in [*LABELS["attitude"], None]:
         fill, stroke = ATTITUDE_COLOURS[attitude]
@@ -195,17 +246,20 @@ def _legend(title: str, coverage: str) -> list[str]:
         _(f) for f in (N_("leaving"), N_("left"), N_("no successor"), N_("single point"), N_("sole supporter"))
     )
     out.append(_text(x, y, "⚑ " + _("flags: {flags}").format(flags=flags), colour="#bf360c"))
-    return out
+    out.append("</g>")
+    return out, LEGEND_H + shift
 
 
 def map_svg(title: str, nodes: list[MapNode], relations: Sequence[tuple[int, int, str]], coverage: str,
             *, standalone: bool = True) -> str:  # fmt: skip
     """The drawing as one `<svg>` element: `standalone`, an SVG file's (with its XML namespace),
     else to put inside an HTML page."""
-    boxes = {b.node.contact.id: b for b in layout(nodes)}
-    width = max([b.x + BOX_W + PAD for b in boxes.values()] + [1000.0])
-    height = max([b.y + b.height + PAD for b in boxes.values()] + [float(LEGEND_H)])
-    lines, words = _relations(boxes, relations)
+    legend, top = _legend(title, coverage)
+    boxes = {b.node.contact.id: b for b in layout(nodes, top)}
+    width = max([b.x + BOX_W + COL_GAP for b in boxes.values()] + [1000.0])
+    height = max([b.y + b.height + PAD for b in boxes.values()] + [top])
+    words = Words.now()
+    lines, kinds = _relations(boxes, relations)
     namespace = ' xmlns="http://www.w3.org/2000/svg"' if standalone else ""
     head = (f'<svg{namespace} width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
             f'font-family="sans-serif" role="img" aria-label="{escape(title)}">'
@@ -213,7 +267,7 @@ def map_svg(title: str, nodes: list[MapNode], relations: Sequence[tuple[int, int
             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
             'orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z" fill="#6a1b9a"/></marker></defs>'
             f'<rect width="100%" height="100%" fill="#ffffff"/>')  # fmt: skip
-    body = [*_legend(title, coverage), *_reports_to(boxes), *lines, *(_box(b) for b in boxes.values()), *words]
+    body = [*legend, *_reports_to(boxes), *lines, *(_box(b, words) for b in boxes.values()), *kinds]
     return head + "\n".join(body) + "</svg>\n"
 
 
