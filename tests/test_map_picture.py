@@ -181,3 +181,13 @@ def test_many_reports_with_no_reports_of_their_own_stand_in_a_block():
             assert abs(x - x2) >= BOX_W or y + h <= y2 or y2 + h2 <= y
     few = layout(decision_tree(AccountView(id=1, name="A", contacts=people[:7])))  # six: in a row
     assert len({b.y for b in few[1:]}) == 1
+
+
+def test_focus_and_on_draw_what_the_tree_shows(kam, example):
+    svg = kam("map", "华东电力集团", "--focus", "李娜", "--format", "svg").stdout
+    texts = svg_texts(svg)
+    assert texts[0] == "华东电力集团 — around 李娜"
+    assert {"李娜", "王建华", "孙悦"} <= set(texts) and "钱伟" not in texts  # manager, related; not the others
+    result = kam("map", "华东电力集团", "--on", "2000-01-01", "--format", "svg")
+    assert result.exit_code == 0 and "begins on" in result.stderr
+    assert not [g for g in ET.fromstring(result.stdout).iter(f"{SVG}g") if g.get("class") == "person"]
