@@ -82,7 +82,8 @@ def render(browser, path: Path, shot: str) -> str:
     page.screenshot(path=str(ARTIFACTS / shot))
     print(f"screenshot: {ARTIFACTS / shot}")
     page.close()
-    assert errors == [] and outside == []
+    assert errors == [], errors
+    assert outside == [], outside
     return text
 
 

@@ -218,6 +218,11 @@ def _relations(boxes: dict[int, Box], relations: Sequence[tuple[int, int, str]])
     return lines, words
 
 
+def _width(text: str) -> int:
+    """About how many pixels `text` takes at the legend's size (a Chinese character twice a Latin one)."""
+    return 7 * (len(text) + sum(1 for ch in text if ord(ch) > 0x2E80))
+
+
 def _legend(title: str, coverage: str) -> tuple[list[str], float]:
     """The title, the coverage line (wrapped), and what the colours, signs, lines and flags mean;
     and how far down they reach."""
@@ -232,16 +237,23 @@ def _legend(title: str, coverage: str) -> tuple[list[str], float]:
         words = attitude_words(attitude)
         out.append(f'<rect x="{x}" y="{y - 12}" width="16" height="16" rx="3" fill="{fill}" stroke="{stroke}"/>')
         out.append(_text(x + 22, y + 1, words, colour=stroke, weight="bold"))
-        x += 34 + 7 * len(words) + (7 * sum(1 for ch in words if ord(ch) > 0x2E80))
+        x += 34 + _width(words)
+    fill, stroke = ATTITUDE_COLOURS[None]
+    for words, border in ((_("single point"), 'stroke-width="3"'), (_("left"), 'stroke-dasharray="4 2"')):
+        out.append(
+            f'<rect x="{x}" y="{y - 12}" width="16" height="16" rx="3" fill="#ffffff" stroke="{stroke}" {border}/>'
+        )
+        out.append(_text(x + 22, y + 1, words))
+        x += 34 + _width(words)
     x, y = PAD, 102
     out.append(f'<path d="M{x} {y - 4} h36" stroke="#455a64" stroke-width="1.5"/>')
     out.append(_text(x + 42, y, _("reports to")))
-    x += 52 + 8 * len(_("reports to"))
+    x += 52 + _width(_("reports to"))
     out.append(f'<path d="M{x} {y - 4} h36" stroke="#6a1b9a" stroke-width="1.5" stroke-dasharray="5 4"/>')
     kinds = _(", ").join(label("relation_kind", k) for k in LABELS["relation_kind"])
     words = _("relation ({kinds})").format(kinds=kinds)
     out.append(_text(x + 42, y, words, colour="#6a1b9a"))
-    x += 60 + 7 * len(words)
+    x += 60 + _width(words)
     flags = _(", ").join(
         _(f) for f in (N_("leaving"), N_("left"), N_("no successor"), N_("single point"), N_("sole supporter"))
     )
