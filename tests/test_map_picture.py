@@ -66,7 +66,7 @@ def test_the_html_page_holds_the_drawing_and_nothing_from_elsewhere(kam, example
     assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
     assert_self_contained(page)
-    assert page.count("<svg") == 1 and all(f">{name}</text>" in page for name in NAMES)
+    assert page.count("<svg") == 1 and all(f">{name}</tspan>" in page for name in NAMES)
 
 
 def test_every_text_is_escaped(kam, write_csv):
@@ -191,3 +191,15 @@ def test_focus_and_on_draw_what_the_tree_shows(kam, example):
     result = kam("map", "华东电力集团", "--on", "2000-01-01", "--format", "svg")
     assert result.exit_code == 0 and "begins on" in result.stderr
     assert not [g for g in ET.fromstring(result.stdout).iter(f"{SVG}g") if g.get("class") == "person"]
+
+
+def test_a_long_name_wraps_inside_its_box_and_reads_whole(kam, write_csv):
+    long = "Maximilian Alexander von Hohenberg zu Schwarzenfeld"
+    kam("import", write_csv(f"account,name,title\nLong,{long},Vice President of Strategic Procurement and Sourcing\n"))
+    root = ET.fromstring(kam("map", "Long", "--format", "svg").stdout)
+    (name,) = [t for t in root.iter(f"{SVG}text") if t.get("font-size") == "15"]
+    assert "".join(name.itertext()) == long and len(name.findall(f"{SVG}tspan")) == 3
+    (box,) = [g.find(f"{SVG}rect") for g in root.iter(f"{SVG}g") if g.get("class") == "person"]
+    texts = svg_texts(kam("map", "Long", "--format", "svg").stdout)
+    assert "Vice President of Strategic" in texts and "Procurement and Sourcing" in texts  # the title in two lines
+    assert float(box.get("height")) == 8 * 2 + 20 * 3 + 16 * 3  # three name lines, title ×2, attitude

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from html import escape
 
 from ..domain.graph import MapNode, walk
@@ -21,7 +22,7 @@ from .layout import wrap
 BOX_W, COL_GAP, ROW_GAP, PAD = 210, 24, 56, 8  # pixels
 COLUMNS = 27  # terminal columns of text in a box (a Chinese character is two)
 LINE = 16  # the height of a line of text in a box; the name's is NAME_LINE
-NAME_LINE = 20
+NAME_LINE, NAME_COLUMNS = 20, 22  # a name's line: its height, its width in columns
 LEGEND_H = 118  # the title, the coverage line and the legend above the tree
 COVERAGE_COLUMNS = 150  # the coverage line wraps at this width
 STACK, STACK_GAP = 6, 12  # more reports than STACK, none with reports: stacked (see `layout`)
@@ -45,9 +46,21 @@ class Box:
     stacked: int = 0  # in a stack of reports (see `layout`), the row: 0 the first
     row_top: float = 0.0  # the top of the row of its depth
 
+    @cached_property
+    def name_lines(self) -> list[str]:
+        """The name in lines that fit the box (a long one wraps, never cut)."""
+        name = self.node.contact.name
+        if len(name) <= NAME_COLUMNS // 2:
+            return [name]
+        lines, at = [], 0
+        for line in wrap(name, NAME_COLUMNS):  # each with the space it was broken at, to read whole
+            at = name.find(line, at) + len(line)
+            lines.append(line + " " if name[at : at + 1] == " " else line)
+        return lines
+
     @property
     def height(self) -> float:
-        return PAD * 2 + NAME_LINE + LINE * len(self.lines)
+        return PAD * 2 + NAME_LINE * len(self.name_lines) + LINE * len(self.lines)
 
 
 @dataclass(frozen=True)
@@ -151,17 +164,32 @@ def _text(x: float, y: float, text: str, *, size: int = 12, colour: str = "#2121
             f'text-anchor="{anchor}"{extra}>{escape(text)}</text>')  # fmt: skip
 
 
+def _name(b: Box) -> str:
+    """The name in bold, one text (its lines `tspan`s of it: the name reads whole), struck
+    through for someone who left."""
+    c = b.node.contact
+    look = "" if c.active else ' text-decoration="line-through"'
+    lines = "".join(
+        f'<tspan x="{b.x + PAD:.0f}" dy="{0 if i == 0 else NAME_LINE}">{escape(line)}</tspan>'
+        for i, line in enumerate(b.name_lines)
+    )
+    colour = "#000000" if c.active else LEFT_COLOUR
+    return (f'<text x="{b.x + PAD:.0f}" y="{b.y + PAD + 15:.0f}" font-size="15" fill="{colour}" '
+            f'font-weight="bold"{look}>{lines}</text>')  # fmt: skip
+
+
 def _box(b: Box, words: Words) -> str:
     c = b.node.contact
     fill, stroke = ATTITUDE_COLOURS.get(c.attitude, ATTITUDE_COLOURS[None])
     dash = ' stroke-dasharray="6 3" opacity="0.75"' if not c.active else ""
     width = 3 if words.single_point in b.node.flags else 1.5
-    parts = [f'<g class="person" data-id="{c.id}"><title>{escape(c.name)}</title>',
-             f'<rect x="{b.x:.0f}" y="{b.y:.0f}" width="{BOX_W}" height="{b.height:.0f}" rx="6" fill="{fill}" '
-             f'stroke="{stroke}" stroke-width="{width}"{dash}/>',
-             _text(b.x + PAD, b.y + PAD + 15, c.name, size=15, weight="bold", colour="#000000" if c.active else LEFT_COLOUR,
-                   extra="" if c.active else ' text-decoration="line-through"')]  # fmt: skip
-    y = b.y + PAD + NAME_LINE
+    parts = [
+        f'<g class="person" data-id="{c.id}"><title>{escape(c.name)}</title>',
+        f'<rect x="{b.x:.0f}" y="{b.y:.0f}" width="{BOX_W}" height="{b.height:.0f}" rx="6" fill="{fill}" '
+        f'stroke="{stroke}" stroke-width="{width}"{dash}/>',
+        _name(b),
+    ]
+    y = b.y + PAD + NAME_LINE * len(b.name_lines)
     for text, colour, weight in b.lines:
         y += LINE
         parts.append(_text(b.x + PAD, y - 4, text, colour=colour, weight=weight))
