@@ -233,6 +233,9 @@ def _relations(boxes: dict[int, Box], relations: Sequence[tuple[int, int, str]])
         if a.y == b.y:
             x1, y1, x2, y2 = a.x + BOX_W / 2, a.y, b.x + BOX_W / 2, b.y
             cx, cy = (x1 + x2) / 2, a.y - min(ROW_GAP * 1.6, 30 + abs(x2 - x1) / 6)
+        elif abs(a.x - b.x) < BOX_W:  # one above the other: out of their right sides, round the boxes between
+            x1, y1, x2, y2 = a.x + BOX_W, a.y + a.height / 2, b.x + BOX_W, b.y + b.height / 2
+            cx, cy = max(x1, x2) + COL_GAP * 2, (y1 + y2) / 2
         else:
             x1, y1 = _edge(a, (b.x + BOX_W / 2, b.y + b.height / 2))
             x2, y2 = _edge(b, (a.x + BOX_W / 2, a.y + a.height / 2))
