@@ -28,6 +28,8 @@ READS = [
     ("map", "华东电力集团", "--focus", "王建华"), ("whatif", "王建华"), ("whatif", "--staff", "张伟"),
     ("map", "华东电力集团", "--focus", "王建华"), ("map", "华东电力集团", "--on", "2025-06-01"),
     ("changes", "华东电力集团", "--since", "2024-12-31"),
+    ("map", "华东电力集团", "--format", "html"), ("map", "华东电力集团", "--format", "svg"),
+    ("show", "华东电力集团", "--format", "html"),
 ]  # fmt: skip
 
 
@@ -68,7 +70,7 @@ def _wide(detail: str, tables: set[str]) -> bool:
     ("history", "王建华"), ("history", "华东电力集团"), ("health", "华东电力集团"), ("show", "华东电力集团"),
     ("handover", "陈志远"), ("successor", "王建华", "--suggest"), ("map", "华东电力集团", "--focus", "王建华"),
     ("contacts", "华东电力集团"), ("map", "华东电力集团", "--on", "2025-06-01"),
-    ("changes", "华东电力集团", "--since", "2024-12-31"),
+    ("changes", "华东电力集团", "--since", "2024-12-31"), ("show", "华东电力集团", "--format", "html"),
 ])  # fmt: skip
 def test_a_command_about_one_account_or_contact_reads_through_indexes(kam, isolated_db, monkeypatch, args):
     book(kam)

@@ -287,3 +287,26 @@ def parse_day(value: str | None, option: str) -> date | None:
         return parse_date(value)
     except VocabError as exc:
         raise fail(f"{option}: {exc}") from None
+
+
+def checked_output(st: State, output: str | None) -> str | None:
+    """`-o FILE` of a command that writes one file: refused before anything is read when it names
+    the database or one of SQLite's files beside it."""
+    from ..storage.private_files import refuse_database_files
+
+    database = sqlite_path(st.location)
+    if output is not None and output != "-" and database is not None:
+        refuse_database_files(Path(output), database)
+    return output
+
+
+def write_picture(text: str, output: str | None) -> None:
+    """A picture or page (HTML, SVG) to stdout, or to the file `output`: owner-only, written whole
+    or not at all (as `kam export -o`)."""
+    from ..i18n import _
+    from ..importing.csvfile import open_output
+
+    with open_output(output, excel=False) as out:
+        out.write(text)
+    if output not in (None, "-"):
+        note(_("wrote {output}").format(output=output))

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..errors import KamError
 from ..i18n import N_, _
-from .common import examples, guarded, one_of, parse_day, state
+from .common import checked_output, examples, guarded, one_of, parse_day, state, write_picture
+
+if TYPE_CHECKING:
+    from ..domain.graph import Coverage
 
 
 class MapFormat(StrEnum):
@@ -17,6 +21,8 @@ class MapFormat(StrEnum):
     json = "json"
     csv = "csv"
     mermaid = "mermaid"
+    html = "html"
+    svg = "svg"
 
 
 def register(app: typer.Typer) -> None:
@@ -25,6 +31,7 @@ def register(app: typer.Typer) -> None:
         "kam map 华东电力集团 --focus 李娜",
         "kam map 华东电力集团 --format csv > map.csv",
         "kam map 华东电力集团 --format mermaid > map.mmd",
+        "kam map 华东电力集团 --format html -o map.html",
         "kam map 华东电力集团 --on 2026-10-01",
     ))(map_account)  # fmt: skip
     app.command("changes", epilog=examples(
@@ -54,16 +61,30 @@ def map_account(
     format: Annotated[MapFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False, metavar=one_of(MapFormat))] = MapFormat.tree,
     focus: Annotated[str | None, typer.Option("--focus", help="Show one person's neighbourhood: manager, peers, reports, referrals, trusted colleagues.", metavar="CONTACT")] = None,
     on: Annotated[str | None, typer.Option("--on", help="The map as it stood at the end of this day (YYYY-MM-DD), rebuilt from the history.", metavar="DATE")] = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write the picture (html, svg) to this file instead of stdout.", metavar="FILE")] = None,
 ) -> None:  # fmt: skip
     """The decision chain as a tree, with flags and relations.
 
-    Roles, power, attitude, who is leaving, single points, and who trusts or referred whom."""
+    Roles, power, attitude, who is leaving, single points, and who trusts or referred whom;
+    `--format html` or `svg` draws it as a picture in one self-contained file."""
     from ..services.account_map import MAP_FIELDS, account_map
 
     day = parse_day(on, "--on")
-    shown = account_map(state(ctx).reader(), account, focus, on=day)
+    if output is not None and format not in (MapFormat.html, MapFormat.svg):
+        raise KamError(f"-o writes a picture: use it with --format html or svg, not {format.value}")
+    st = state(ctx)
+    target = checked_output(st, output)
+    shown = account_map(st.reader(), account, focus, on=day)
     if shown.begins is not None:
         _begins_note(shown.account, day, shown.begins)
+    title = (shown.account if shown.focus is None else
+             _("{account} — around {name}").format(account=shown.account, name=shown.focus))  # fmt: skip
+    if format in (MapFormat.html, MapFormat.svg):
+        from ..render.picture import map_html, map_svg
+
+        draw = map_html if format is MapFormat.html else map_svg
+        write_picture(draw(title, shown.nodes, shown.relations, picture_coverage(shown.coverage)), target)
+        return
     if format is MapFormat.json:
         from ..render.output import write_json_list
 
@@ -79,9 +100,14 @@ def map_account(
     else:
         from ..render.output import render_tree
 
-        title = (shown.account if shown.focus is None else
-                 _("{account} — around {name}").format(account=shown.account, name=shown.focus))  # fmt: skip
         render_tree(title, shown.nodes, shown.coverage)
+
+
+def picture_coverage(cov: Coverage) -> str:
+    """The coverage line with the single points named, as under the tree."""
+    from ..render.output import coverage_line
+
+    return coverage_line(cov) + (f" ({', '.join(cov.single_points)})" if cov.single_points else "")
 
 
 # `kam changes`: the table's columns, and how a field is named there

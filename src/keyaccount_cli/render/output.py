@@ -391,13 +391,17 @@ def coverage_counts(active: int, departments: int, supporters: int, decision_mak
     )
 
 
-def render_tree(account_name: str, nodes: list[MapNode], cov: Coverage) -> None:
+def coverage_line(cov: Coverage) -> str:
+    """`Coverage: 3 active contacts, …, 1 single point`: the map's footer (its single points apart)."""
     counts = coverage_counts(cov.active, cov.departments, cov.supporters, cov.decision_makers)
     points = len(cov.single_points)
-    line = _("Coverage: {counts}, {points}").format(
+    return _("Coverage: {counts}, {points}").format(
         counts=counts, points=ngettext("{n} single point", "{n} single points", points).format(n=points)
     )
-    footer: list[Piece] = [(line, "")]
+
+
+def render_tree(account_name: str, nodes: list[MapNode], cov: Coverage) -> None:
+    footer: list[Piece] = [(coverage_line(cov), "")]
     if cov.single_points:
         footer.append((f" ({', '.join(cov.single_points)})", "magenta"))
     con = console()
