@@ -27,6 +27,7 @@ def console_blocks(section: str) -> list[tuple[list[str], str]]:
     ("## Our side: the account team, and our own people leaving", 8),
     ("## What if: before someone leaves", 6),
     ("## The map over time", 10),
+    ("## Excel workbooks", 6),
 ])  # fmt: skip
 def test_the_readme_sections_marked_real_output_are(kam, monkeypatch, heading, least):
     text = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -40,7 +40,7 @@ def export(
     excel: Annotated[bool, typer.Option("--excel", help="UTF-8 with BOM and CRLF line ends, so Excel shows Chinese text correctly.")] = False,
     due: Annotated[str | None, typer.Option("--due", help="For findings: the look-ahead window (default 30d).", metavar="WINDOW")] = None,
 ) -> None:  # fmt: skip
-    """Write CSV (or a workbook, -o FILE.xlsx): contacts, accounts, findings, or all of it.
+    """Write CSV or .xlsx: contacts, accounts, findings, or all.
 
     `contacts` uses exactly the import columns, and `all -o DIR` writes every table as `kam
     import DIR` reads it back: export → import into an empty database reproduces the data."""

@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
         epilog=examples(
             "kam import contacts.csv --dry-run",
             "kam import accounts.csv --kind accounts",
-            "kam import 客户.xlsx --sheet 联系人",
+            "kam import contacts.xlsx --sheet contacts",
             "kam import backup/   # a folder kam export all wrote",
         ),
     )(import_file)
