@@ -81,6 +81,26 @@ def _open(path: Path, name: str) -> Any:
         raise KamError(f"{name} is not a readable Excel workbook (.xlsx): the file is damaged ({exc})") from None
 
 
+# the sheet last loaded: (file, its size and time, the sheet's title) → the sheet. Loading a sheet
+# is most of a workbook's reading; the header's look for `moved_to` and the moves' pass reuse it
+_loaded: dict[tuple[str, int, int, str], Any] = {}
+
+
+def _table(path: Path, sheet: str | None, name: str) -> tuple[str, Any]:
+    """(title, the loaded sheet) of the workbook's first sheet, or `sheet`."""
+    book = _open(path, name)
+    title = _sheet_name(book, sheet, name)
+    found = path.stat()
+    key = (str(path.resolve()), found.st_size, found.st_mtime_ns, title)
+    if key not in _loaded:
+        _loaded.clear()
+        try:
+            _loaded[key] = book.get_sheet_by_name(title)
+        except Exception as exc:  # calamine's XML errors: a damaged sheet
+            raise KamError(f"{name}: the sheet {title} cannot be read, the file is damaged ({exc})") from None
+    return title, _loaded[key]
+
+
 def _sheet_name(book: Any, sheet: str | None, name: str) -> str:
     names: list[str] = list(book.sheet_names)
     if not names:
@@ -115,11 +135,9 @@ def read_sheet(
     """`csvfile.read_records` of a workbook's sheet (the first, or `sheet`): (row number, cells as
     text) for every row with a value, the header first; a sheet with a formula is refused."""
     name = display or str(path)
-    book = _open(path, name)
-    title = _sheet_name(book, sheet, name)
+    title, table = _table(path, sheet, name)
     where = name if isinstance(name, Sheet) else Sheet(f"{name}, sheet {title}")
     formula = find_formula(path, title)
-    table = book.get_sheet_by_name(title)
     left = (table.start or (0, 0))[1]  # calamine gives every row from the first, each from the first column used
     total, size, count = (table.end or (0, 0))[0] + 1, path.stat().st_size, 0
     pad = [""] * left
@@ -154,8 +172,7 @@ def _refuse_formula(where: str, formula: tuple[int, int, str], header: list[str]
 def first_row(path: Path, sheet: str | None) -> list[str]:
     """The cells of the sheet's first row with a value (its header); none when it cannot be read."""
     try:
-        book = _open(path, str(path))
-        table = book.get_sheet_by_name(_sheet_name(book, sheet, str(path)))
+        table = _table(path, sheet, str(path))[1]
         return next((cells for row in table.iter_rows() if "".join(cells := list(map(cell_text, row))).strip()), [])
     except KamError:
         return []
