@@ -195,3 +195,14 @@ def test_export_then_import_of_workbooks_reproduces_the_data_as_the_csv_does(kam
     contacts_csv = kam("export", "contacts").stdout
     assert through["xlsx"][0] == contacts_csv
     assert through["xlsx"] == through["csv"]
+
+
+def test_a_workbook_exported_in_chinese_imports_back_to_the_same_contacts(kam, isolated_db, new_db, tmp_path):
+    assert kam("import", EXAMPLES / "contacts.csv").exit_code == 0
+    out = tmp_path / "联系人.xlsx"
+    assert kam("--lang", "zh", "export", "contacts", "-o", out).exit_code == 0
+    sheet, cells = _cells(out)
+    assert [c.value for c in cells[0][:3]] == ["客户", "姓名", "邮箱"]
+    target = new_db().location
+    assert kam("--db", target, "import", out).exit_code == 0
+    assert kam("--db", target, "export", "contacts").stdout == kam("export", "contacts").stdout
