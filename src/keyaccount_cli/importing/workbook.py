@@ -157,6 +157,8 @@ def read_sheet(
         if progress is not None and count % 1000 == 0:
             progress(count, size * number // total)
         yield number, cells
+    if formula is not None:  # formulas alone, with no value cached
+        _refuse_formula(where, formula, [])
     if not count:
         raise KamError(f"{where}: the sheet is empty")
 
