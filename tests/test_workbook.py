@@ -106,6 +106,12 @@ def test_a_formula_cell_is_refused_never_evaluated(kam, isolated_db, tmp_path):
     assert isolated_db.rows("SELECT count(*) FROM contact") == before
 
 
+def test_a_sheet_of_formulas_with_no_value_cached_is_refused_as_formulas(kam, isolated_db, tmp_path):
+    path = workbook(tmp_path / "sums.xlsx", [[None], [None, "=1+1"]])
+    result = kam("import", path)
+    assert result.exit_code == 2 and f"{path}, sheet 联系人, row 2, column B, value '=1+1': a formula" in result.stderr
+
+
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
