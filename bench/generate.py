@@ -102,6 +102,18 @@ def generate(path: str, rows: int, seed: int = 42, single_account: bool = False)
             first_id += size
 
 
+def workbook(csv_path: str, path: str) -> None:
+    """The rows of the CSV `csv_path` as the one sheet of a workbook (openpyxl, write-only mode)."""
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("contacts")
+    with open(csv_path, newline="", encoding="utf-8") as source:
+        for row in csv.reader(source):
+            sheet.append(row)
+    book.save(path)
+
+
 def our_side(contacts: str, accounts: str, rows: int, people: int = 200, seed: int = 42) -> None:
     """The contacts of `generate` with an `our_contacts` column (docs/spec.md §9), and an accounts
     file giving every account one of `people` owners: each account's owner knows about two thirds of

@@ -11,12 +11,13 @@ of each counts; the floor's output must be kam's, byte for byte; each once more 
 trick off (KAM_READ_TRICKS=off), for what it buys. Files and databases live in a temporary directory.
 
     .venv/bin/python bench/run.py [--rows N ...] [--check-rows N] [--map-contacts N]
-        [--account-rows N,N] [--big-account N] [--quick] [--pg-url URL]
+        [--account-rows N,N] [--big-account N] [--workbook-rows N] [--quick] [--pg-url URL]
     .venv/bin/python bench/run.py --reads-db DB    # only accounts, health and report over a kam database
 
 With no options: import of 100,000 and 1,000,000 rows (each beside the baseline; the million once
 more with the import's bulk-load tricks off, KAM_BULK_TRICKS=off, and the ratio on/off), re-import,
-`kam export contacts` of each against its import (and with the read trick off), `kam check`, `accounts`, `health` and `report`
+`kam export contacts` of each against its import (and with the read trick off), `kam import` of
+100,000 rows as a workbook (.xlsx) against the same rows as CSV, `kam check`, `accounts`, `health` and `report`
 over the million (the last three beside a plain sqlite3 + json floor, `bench/floor.py`), `kam
 --help`, `kam map` (and `kam map --format html`) and `kam whatif` of one account of 2,000 contacts (and `kam map --on` of them with 20,000 history rows), each read-only per-account command (`contacts`, `show`,
 `map`, `health`, `history`, `handover`, `successor --suggest`, a person named by email and by
@@ -42,7 +43,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from generate import AS_OF, SINGLE_ACCOUNT, generate, our_side
+from generate import AS_OF, SINGLE_ACCOUNT, generate, our_side, workbook
 
 BENCH = Path(__file__).resolve().parent
 KAM = [str(Path(sys.executable).with_name("kam")), "--as-of", AS_OF.isoformat()]
@@ -222,6 +223,33 @@ def bench_import(rows: int, work: Path) -> tuple[list[Result], Path]:
         ),
         *off,
     ], db
+
+
+def bench_workbook(rows: int, work: Path) -> list[Result]:
+    """`kam import` of `rows` contacts as a workbook against the same rows as CSV, each into a new
+    database, in turn, the fastest of a few runs of each."""
+    csv = work / f"contacts-{rows}.csv"
+    if not csv.exists():
+        progress(f"generating {rows:,} rows")
+        generate(str(csv), rows)
+    book = work / f"contacts-{rows}.xlsx"
+    progress(f"writing them as a workbook ({rows:,} rows)")
+    workbook(str(csv), str(book))
+    as_csv = as_book = None
+    for run in range(IMPORT_REPEATS):
+        for source in (csv, book):
+            for path in work.glob("workbook-bench.db*"):
+                path.unlink()
+            progress(f"kam import {source.suffix} ({run + 1}/{IMPORT_REPEATS})")
+            took = measure([*KAM, "--db", str(work / "workbook-bench.db"), "import", str(source)])
+            if source is csv:
+                as_csv = fastest(as_csv, took)
+            else:
+                as_book = fastest(as_book, took)
+    assert as_csv and as_book
+    ratio = as_book.seconds / as_csv.seconds
+    return [Result(f"kam import {rows:,} as a workbook", f"{as_book.seconds:.2f} s = {ratio:.2f}× the CSV "
+                   f"({as_csv.seconds:.2f} s), {as_book.peak_bytes / MB:.0f} MB", "≤ 2× the CSV", ratio <= 2)]  # fmt: skip
 
 
 def bench_pg_import(rows: int, work: Path, url: str, baseline: float) -> list[Result]:
@@ -517,6 +545,8 @@ def main() -> None:
     parser.add_argument("--big-account", type=int, help="contacts of the account for show/contacts; default 8000")
     parser.add_argument("--our-side-rows", type=int,
                         help="contacts for kam staff and check --owner; default 100000, 0 = skip")  # fmt: skip
+    parser.add_argument("--workbook-rows", type=int,
+                        help="rows of the workbook import (against the same CSV); default 100000, 0 = skip")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
     parser.add_argument("--pg-url", default=os.environ.get("KAM_BENCH_PG_URL"),
                         help="also import into this PostgreSQL database (SQLAlchemy URL); default $KAM_BENCH_PG_URL")  # fmt: skip
@@ -533,6 +563,7 @@ def main() -> None:
     account_sizes = args.account_rows or ([2_000] if args.quick else [20_000, 1_000_000])
     big_account = args.big_account or (800 if args.quick else 8_000)
     ours = args.our_side_rows if args.our_side_rows is not None else (5_000 if args.quick else 100_000)
+    book_rows = args.workbook_rows if args.workbook_rows is not None else (5_000 if args.quick else 100_000)
 
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="kam-bench-") as tmp:
@@ -544,6 +575,8 @@ def main() -> None:
             if args.pg_url:
                 results += bench_pg_import(rows, work, args.pg_url, imported[0].seconds)
             results += bench_export(rows, work, databases, imported[1].seconds)
+        if book_rows:
+            results += bench_workbook(book_rows, work)
         if check_rows:
             results.append(bench_check(check_rows, work, databases))
             results += bench_reads(check_rows, work, databases)

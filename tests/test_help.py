@@ -99,6 +99,8 @@ def test_every_example_runs_against_the_bundled_example(kam, at_80, new_db, monk
         assert kam("import", "accounts.csv", "--kind", "accounts").exit_code == 0  # the owners (kam reassign)
         if not (work / "backup").exists():
             assert kam("export", "all", "-o", "backup").exit_code == 0  # the folder `kam import backup/` reads
+        if not (work / "contacts.xlsx").exists():
+            assert kam("export", "contacts", "-o", "contacts.xlsx").exit_code == 0  # the workbook kam import reads
         for line in examples(page):
             args = example_args(line, str(tmp_path / "home"))
             assert args and (not name or args[0] == name), (name, line)

@@ -28,6 +28,7 @@ def console_blocks(section: str) -> list[tuple[list[str], str]]:
     ("## What if: before someone leaves", 6),
     ("## The map over time", 10),
     ("## A picture of the map", 6),
+    ("## Excel workbooks", 6),
 ])  # fmt: skip
 def test_the_readme_sections_marked_real_output_are(kam, monkeypatch, heading, least):
     text = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -21,6 +21,25 @@ def shortened(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else f"{text[:20]}…{text[-8:]}"
 
 
+class Sheet(str):
+    """How problems name a workbook's sheet (`contacts.xlsx, sheet 联系人`): a place in it is a row
+    and a column letter, not a line and a column number."""
+
+
+def column_letter(column: int) -> str:
+    """A spreadsheet's name for a column counted from 1: 1 → A, 27 → AA."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def place(file: str, line: int) -> str:
+    """`contacts.csv, line 5`, or in a workbook `contacts.xlsx, sheet 联系人, row 5`."""
+    return f"{file}, row {line}" if isinstance(file, Sheet) else f"{file}, line {line}"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One located problem in an input file."""
@@ -33,9 +52,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}, line {self.line}"
+        where = place(self.file, self.line)
         if self.column is not None:
-            where += f", column {self.column}"
+            where += f", column {column_letter(self.column) if isinstance(self.file, Sheet) else self.column}"
             if self.header:
                 where += f" ({self.header})"
         if self.value:

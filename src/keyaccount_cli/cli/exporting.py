@@ -1,4 +1,4 @@
-"""`kam export`: CSV for spreadsheets."""
+"""`kam export`: CSV for spreadsheets, or an Excel workbook (`-o FILE.xlsx`)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ class What(StrEnum):
 def register(app: typer.Typer) -> None:
     app.command("export", epilog=examples(
         "kam export contacts -o contacts.csv --excel",
+        "kam export accounts -o accounts.xlsx",
         "kam export findings --due 60d",
         "kam export all -o backup/",
     ))(export)  # fmt: skip
@@ -36,15 +37,16 @@ def register(app: typer.Typer) -> None:
 def export(
     ctx: typer.Context,
     what: Annotated[What, typer.Argument(help="contacts, accounts, findings, interactions, or all (one CSV per table into the folder -o names).", case_sensitive=False, show_default=False, metavar=one_of(What))],
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout (for all: this folder).", metavar="FILE")] = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout (for all: this folder); FILE.xlsx: an Excel workbook.", metavar="FILE")] = None,
     excel: Annotated[bool, typer.Option("--excel", help="UTF-8 with BOM and CRLF line ends, so Excel shows Chinese text correctly.")] = False,
     due: Annotated[str | None, typer.Option("--due", help="For findings: the look-ahead window (default 30d).", metavar="WINDOW")] = None,
 ) -> None:  # fmt: skip
-    """Write CSV: contacts, accounts, findings, interactions or all.
+    """Write CSV or Excel workbooks for spreadsheets.
 
-    `contacts` uses exactly the import columns, and `all -o DIR` writes every table as `kam
+    Contacts, accounts, findings, interactions, or all of it. `contacts` uses exactly the import columns, and `all -o DIR` writes every table as `kam
     import DIR` reads it back: export → import into an empty database reproduces the data."""
     from ..importing.csvfile import open_output
+    from ..importing.workbook import is_workbook, save_workbook
     from ..services.export import account_rows, contact_rows, finding_rows, interaction_rows
     from ..services.export_halves import write_rows
     from ..services.options import check_options
@@ -65,8 +67,11 @@ def export(
         header, rows = account_rows(reader, check_options(st.config(), st.today, due))
     else:
         header, rows = finding_rows(reader, check_options(st.config(), st.today, due))
-    with open_output(output, excel=excel) as out:
-        count = write_rows(rows, header, out, crlf=excel)
+    if output is not None and is_workbook(Path(output)):
+        count = save_workbook(rows, header, output, title=what.value)
+    else:
+        with open_output(output, excel=excel) as out:
+            count = write_rows(rows, header, out, crlf=excel)
     if output not in (None, "-"):
         note(_("wrote {what} to {output}").format(what=_count(count, what.value), output=output))
 

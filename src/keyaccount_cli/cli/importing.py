@@ -36,6 +36,7 @@ def register(app: typer.Typer) -> None:
         epilog=examples(
             "kam import contacts.csv --dry-run",
             "kam import accounts.csv --kind accounts",
+            "kam import contacts.xlsx --sheet contacts",
             "kam import backup/   # a folder kam export all wrote",
         ),
     )(import_file)
@@ -44,13 +45,14 @@ def register(app: typer.Typer) -> None:
 @guarded
 def import_file(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="The CSV (UTF-8, UTF-8 with BOM or GBK/GB18030; comma, semicolon or tab), or a folder kam export all wrote.", show_default=False, metavar="FILE")],
-    kind: Annotated[Kind, typer.Option("--kind", help="What the file holds: contacts, accounts, opportunities, interactions, relations, handovers or owner_handovers.", case_sensitive=False, metavar="KIND")] = Kind.contacts,
+    file: Annotated[Path, typer.Argument(help="The CSV (UTF-8, UTF-8 with BOM or GBK/GB18030; comma, semicolon or tab), an Excel workbook (.xlsx), or a folder kam export all wrote.", show_default=False, metavar="FILE")],
+    kind: Annotated[Kind, typer.Option("--kind", help="What the file holds: contacts, accounts, opportunities, interactions, relations, handovers, owner_handovers or team.", case_sensitive=False, metavar="KIND")] = Kind.contacts,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and report what would change; write nothing.")] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Write the valid rows and report the others.")] = False,
     ignore_unknown: Annotated[bool, typer.Option("--ignore-unknown", help="Ignore columns kam does not know.")] = False,
     encoding: Annotated[str | None, typer.Option("--encoding", help="Override the detected text encoding (e.g. gb18030, big5).", metavar="ENCODING")] = None,
     format: Annotated[Format | None, typer.Option("--format", "-f", help="With --dry-run: list the changes as a table (lines), json or csv; json and csv also list what a real import changed.", case_sensitive=False, show_default=False, metavar=one_of(Format))] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Of a workbook (.xlsx): the sheet to read (default: the first).", metavar="NAME")] = None,
 ) -> None:  # fmt: skip
     """Import contacts or other records: one transaction, upsert.
 
@@ -58,9 +60,10 @@ def import_file(
     export, or a whole folder `kam export all` wrote."""
     st = state(ctx)
     vocab = st.config().vocabulary
-    if file.is_dir() or (kind is Kind.contacts and _has_moves(file, encoding)):
+    _check_workbook_options(file, encoding, sheet)
+    if file.is_dir() or (kind is Kind.contacts and _has_moves(file, encoding, sheet)):
         _import_files(st, file, kind, dry_run=dry_run, skip_invalid=skip_invalid, ignore_unknown=ignore_unknown,
-                      encoding=encoding, format=format)  # fmt: skip
+                      encoding=encoding, format=format, sheet=sheet)  # fmt: skip
         return
     location = st.sqlite_file()
     with _new_database_file(location, dry_run=dry_run) as created, _progress(file) as progress:
@@ -74,7 +77,7 @@ def import_file(
                 db, file, kind.value, vocab=vocab, now=st.now, encoding=encoding, dry_run=dry_run,
                 skip_invalid=skip_invalid, ignore_unknown=ignore_unknown, progress=progress, today=st.today,
                 offsets=st.config().deadlines,
-                list_changes=dry_run or format in (Format.json, Format.csv),
+                list_changes=dry_run or format in (Format.json, Format.csv), sheet=sheet,
             )  # fmt: skip
         else:
             from ..importing.contacts import import_contacts
@@ -85,7 +88,7 @@ def import_file(
                     skip_invalid=skip_invalid, ignore_unknown=ignore_unknown, progress=progress,
                     today=st.today, deadlines=st.config().deadlines, new_file=created.file is not None,
                     horizon=st.config().history_horizon_days,
-                    list_changes=dry_run or format in (Format.json, Format.csv),
+                    list_changes=dry_run or format in (Format.json, Format.csv), sheet=sheet,
                 )  # fmt: skip
             finally:
                 if db is not st._db:
@@ -93,14 +96,25 @@ def import_file(
     _report(result, file.name, dry_run=dry_run, format=format, horizon=st.config().history_horizon_days)
 
 
-def _has_moves(file: Path, encoding: str | None) -> bool:
+def _has_moves(file: Path, encoding: str | None, sheet: str | None) -> bool:
     from ..importing.contacts import has_moves
 
-    return file.is_file() and has_moves(file, encoding)
+    return file.is_file() and has_moves(file, encoding, sheet)
+
+
+def _check_workbook_options(file: Path, encoding: str | None, sheet: str | None) -> None:
+    """--encoding is for a CSV, --sheet for a workbook (a folder has neither)."""
+    from ..importing.workbook import is_workbook
+
+    workbook = is_workbook(file) and not file.is_dir()
+    if workbook and encoding is not None:
+        raise KamError(f"--encoding: {file} is a workbook, which has no text encoding to choose; leave --encoding out")
+    if sheet is not None and not workbook:
+        raise KamError(f"--sheet {sheet!r}: {file} is not a workbook (.xlsx); --sheet names a sheet of one")
 
 
 def _import_files(st: Any, file: Path, kind: Kind, *, dry_run: bool, skip_invalid: bool, ignore_unknown: bool,
-                  encoding: str | None, format: Format | None) -> None:  # fmt: skip
+                  encoding: str | None, format: Format | None, sheet: str | None = None) -> None:  # fmt: skip
     """A folder `kam export all` wrote (or a contacts file with its `moved_to` column): every file in
     one transaction; the changes of every file in one list when asked."""
     from ..importing.folder import folder_files, import_files
@@ -121,7 +135,7 @@ def _import_files(st: Any, file: Path, kind: Kind, *, dry_run: bool, skip_invali
         result = import_files(db, files, vocab=st.config().vocabulary, now=st.now, today=st.today,
                               deadlines=st.config().deadlines, encoding=encoding, dry_run=dry_run,
                               ignore_unknown=ignore_unknown, horizon=horizon,
-                              list_changes=listing)  # fmt: skip
+                              list_changes=listing, sheet=sheet)  # fmt: skip
     changes = [c for _, done in result.files for c in (done.changes or [])]
     if listing:
         from ..importing.contacts import CHANGE_KEYS

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..domain.vocab import Vocabulary
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, place
 from ..storage.contact_rows import CLEAR, SCALAR_FIELDS, given
 from .cells import EMAIL, NOT_EMAIL, Bad, Parsed, account, column_caches, squash
 from .columns import MOVED_TO
@@ -44,13 +44,13 @@ class Sink(Protocol):
 def parse_chunks(
     sink: Sink, path: Path, vocab: Vocabulary, *, columns: dict[str, tuple[str, ...]], size: int,
     stored_value: Callable[[Any], Any], encoding: str | None, ignore_unknown: bool,
-    progress: Callable[[int, int], None] | None, warnings: list[str],
+    progress: Callable[[int, int], None] | None, warnings: list[str], sheet: str | None = None,
 ) -> Iterator[Chunk]:  # fmt: skip
     """The file's chunks of `size` records, as valid rows field by field; `sink` is told the
     header's columns (`columns`: field → header aliases) and their names as written, and every problem."""
     display = sink.display
     info = SourceInfo()
-    records = read_records(path, encoding=encoding, display=display, progress=progress, info=info)
+    records = read_records(path, encoding=encoding, display=display, progress=progress, info=info, sheet=sheet)
     try:
         _, header_cells = next(records)
     except StopIteration:
@@ -152,7 +152,7 @@ class Columns:
                     table[k] = cells[:width]
                 elif self.last_is_notes:
                     # an unquoted delimiter inside the last, free-text column: keep the text whole
-                    warnings.append(f"{sink.display}, line {lines[k]}: {len(cells)} cells for {width} columns; "
+                    warnings.append(f"{place(sink.display, lines[k])}: {len(cells)} cells for {width} columns; "
                                     f"the cells after column {width - 1} were kept together as the note")  # fmt: skip
                     table[k] = [*cells[: width - 1], delimiter.join(cells[width - 1 :])]
                 else:

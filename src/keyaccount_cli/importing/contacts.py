@@ -28,6 +28,7 @@ from .cells import option_values, parse_cell
 from .chunks import Chunk, parse_chunks
 from .columns import CONTACT_COLUMNS, MOVED_TO
 from .csvfile import first_cells
+from .workbook import sheet_display
 from .worker import from_worker
 
 __all__ = [
@@ -79,7 +80,7 @@ def change_records(changes: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
 
 def read_rows(
     imp: ContactImport, path: Path, vocab: Vocabulary, *, encoding: str | None, ignore_unknown: bool,
-    progress: Callable[[int, int], None] | None, warnings: list[str],
+    progress: Callable[[int, int], None] | None, warnings: list[str], sheet: str | None = None,
 ) -> Iterator[list[Row]]:  # fmt: skip
     """Parse the file into chunks of valid rows; problems go to `imp`.
 
@@ -90,7 +91,8 @@ def read_rows(
 
     def parse(sink: Any, progress: Callable[[int, int], None] | None, warnings: list[str]) -> Iterator[Chunk]:
         return parse_chunks(sink, path, vocab, columns=CONTACT_COLUMNS | MOVED_TO, size=size, stored_value=stored_value,
-                            encoding=encoding, ignore_unknown=ignore_unknown, progress=progress, warnings=warnings)  # fmt: skip
+                            encoding=encoding, ignore_unknown=ignore_unknown, progress=progress, warnings=warnings,
+                            sheet=sheet)  # fmt: skip
 
     worker = imp.load.on("worker") and _worth_a_worker(path)
     chunks = from_worker(imp, parse, progress=progress, warnings=warnings) if worker else parse(imp, progress, warnings)
@@ -99,11 +101,11 @@ def read_rows(
         yield list(map(Row, lines, accounts, account_keys, name_keys, emails, map(fields, values), reports, successors))
 
 
-def has_moves(path: Path, encoding: str | None) -> bool:
+def has_moves(path: Path, encoding: str | None, sheet: str | None = None) -> bool:
     """Whether a contacts file has a `moved_to` column (then `folder.import_files` imports it, in
     one transaction with its moves): its first line only."""
     names = {n.casefold() for f, aliases in MOVED_TO.items() for n in (f, *aliases)}
-    return any(cell.strip().casefold() in names for cell in first_cells(path, encoding))
+    return any(cell.strip().casefold() in names for cell in first_cells(path, encoding, sheet))
 
 
 def _worth_a_worker(path: Path) -> bool:
@@ -119,7 +121,7 @@ def import_contacts(
     dry_run: bool = False, skip_invalid: bool = False, ignore_unknown: bool = False,
     progress: Callable[[int, int], None] | None = None, today: date | None = None,
     deadlines: dict[str, int] | None = None, new_file: bool = False, horizon: int = HISTORY_HORIZON_DAYS,
-    list_changes: bool = False,
+    list_changes: bool = False, sheet: str | None = None,
 ) -> ImportResult:  # fmt: skip
     """Import a contacts CSV in one transaction into `db`: the `Database`, or on a SQLite file a
     `sqlite3` connection from `sqlitefile.open_sqlite_writer` (`new_file`: which it has just created).
@@ -127,9 +129,9 @@ def import_contacts(
     With `skip_invalid`, a pass that finds bad rows is rolled back and the file is imported
     again without them and the rows that name them (`ContactImport.skip_dependents`); should that
     pass still find a problem, again, until a pass is clean. With `list_changes`, the result lists
-    each new contact and each changed field (`changes`).
+    each new contact and each changed field (`changes`). A workbook is read from its first sheet, or `sheet`.
     """
-    display = str(path)
+    display = sheet_display(path, sheet)
     excluded: set[int] = set()
     skipped = ProblemList()
     while True:
@@ -142,7 +144,7 @@ def import_contacts(
             imp.changes = [] if list_changes else None
             imp.begin()
             rows = read_rows(imp, path, vocab, encoding=encoding, ignore_unknown=ignore_unknown,
-                             progress=progress, warnings=warnings)  # fmt: skip
+                             progress=progress, warnings=warnings, sheet=sheet)  # fmt: skip
             for chunk in rows:
                 imp.add_chunk(chunk)
             imp.resolve()

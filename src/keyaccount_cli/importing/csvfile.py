@@ -251,13 +251,19 @@ def _encoding(given: str | None, path: Path, head: bytes, name: str) -> str:
 
 def read_records(
     path: Path, *, encoding: str | None = None, display: str | None = None,
-    progress: Callable[[int, int], None] | None = None, info: SourceInfo | None = None,
+    progress: Callable[[int, int], None] | None = None, info: SourceInfo | None = None, sheet: str | None = None,
 ) -> Iterator[tuple[int, list[str]]]:  # fmt: skip
     """Yield (line number, cells) for every record, the header first; blank lines are skipped.
 
     The line number is where the record starts. Decoding and CSV errors become
     located `InputError`s. `progress(records, bytes read)` is called every 1000 records.
+    A workbook (`workbook.is_workbook`) is read as its sheet's rows (the first sheet, or `sheet`).
     """
+    from .workbook import is_workbook, read_sheet
+
+    if is_workbook(path):
+        yield from read_sheet(path, sheet=sheet, display=display, progress=progress)
+        return
     name = display or str(path)
     head = _head(path, name)
     encoding = _encoding(encoding, path, head, name)
@@ -296,9 +302,14 @@ def read_records(
             raise InputError([Problem(name, end + 1, None, None, None, f"malformed CSV: {msg}")]) from None
 
 
-def first_cells(path: Path, encoding: str | None = None) -> list[str]:
+def first_cells(path: Path, encoding: str | None = None, sheet: str | None = None) -> list[str]:
     """The cells of the file's first line, read from its first bytes only (the encoding as given,
-    else UTF-8 or GB18030, whichever decodes the line); none when the file cannot be read."""
+    else UTF-8 or GB18030, whichever decodes the line), or of a workbook's first row; none when
+    the file cannot be read."""
+    from .workbook import first_row, is_workbook
+
+    if is_workbook(path):
+        return first_row(path, sheet)
     try:
         with path.open("rb") as fh:
             line = fh.read(SNIFF_BYTES).split(b"\n", 1)[0]

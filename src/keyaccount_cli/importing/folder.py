@@ -22,6 +22,7 @@ from .columns import CONTACT_COLUMNS, FOLDER_FILES, MOVED_TO
 from .contacts import ImportResult, import_contacts
 from .csvfile import map_header, read_records, unquote_formula
 from .tables import TableResult, import_table
+from .workbook import sheet_display
 
 
 @dataclass
@@ -45,21 +46,23 @@ def import_files(
     db: Any, files: Sequence[tuple[str, Path]], *, vocab: Vocabulary, now: datetime, today: date,
     deadlines: Mapping[str, int] | None = None, encoding: str | None = None, dry_run: bool = False,
     ignore_unknown: bool = False, horizon: int = HISTORY_HORIZON_DAYS, list_changes: bool = False,
+    sheet: str | None = None,
 ) -> FolderResult:  # fmt: skip
     """Import `files` ((kind, path), in this order) in one transaction into the `Database`; with
-    `list_changes`, each file's result lists what it changes (`kam import --dry-run`)."""
+    `list_changes`, each file's result lists what it changes (`kam import --dry-run`); `sheet`:
+    the sheet of a workbook among them."""
     result = FolderResult()
     offsets = dict(deadlines or DEFAULT_DEADLINES)
     with transaction(db, dry_run=dry_run) as conn:
         for kind, path in files:
-            if not _has_rows(path, encoding):  # a table `kam export all` found empty: nothing to do
+            if not _has_rows(path, encoding, sheet):  # a table `kam export all` found empty: nothing to do
                 result.files.append((path, ImportResult(dry_run=dry_run)))
                 continue
             if kind == "contacts":
                 done: ImportResult = import_contacts(conn, path, vocab=vocab, now=now, encoding=encoding,
                                                      ignore_unknown=ignore_unknown, today=today, deadlines=offsets,
-                                                     horizon=horizon, list_changes=list_changes)  # fmt: skip
-                result.moves = import_moves(conn, path, now=now, today=today, encoding=encoding)
+                                                     horizon=horizon, list_changes=list_changes, sheet=sheet)  # fmt: skip
+                result.moves = import_moves(conn, path, now=now, today=today, encoding=encoding, sheet=sheet)
             else:
                 done = import_table(conn, path, kind, vocab=vocab, now=now, encoding=encoding, today=today,
                                     ignore_unknown=ignore_unknown, offsets=offsets, list_changes=list_changes)  # fmt: skip
@@ -72,10 +75,10 @@ def import_files(
     return result
 
 
-def _has_rows(path: Path, encoding: str | None) -> bool:
+def _has_rows(path: Path, encoding: str | None, sheet: str | None) -> bool:
     """Whether the file has a row below its header (its problems are reported by its import)."""
     try:
-        records = read_records(path, encoding=encoding)
+        records = read_records(path, encoding=encoding, sheet=sheet)
         return next(records, None) is not None and next(records, None) is not None
     except KamError:
         return True
@@ -87,11 +90,13 @@ def _cell(cells: list[str], col: int | None) -> str:
     return " ".join(raw.split())
 
 
-def import_moves(conn: Any, path: Path, *, now: datetime, today: date, encoding: str | None) -> TableResult | None:
+def import_moves(
+    conn: Any, path: Path, *, now: datetime, today: date, encoding: str | None, sheet: str | None = None
+) -> TableResult | None:
     """The `moved_to` cells of a contacts file just imported: each contact kept at that account too
     (`LinkWriter.moves`); None when the file has no such column."""
-    display = str(path)
-    records = read_records(path, encoding=encoding, display=display)
+    display = sheet_display(path, sheet)
+    records = read_records(path, encoding=encoding, display=display, sheet=sheet)
     _, header_cells = next(records)
     header = map_header(header_cells, CONTACT_COLUMNS | MOVED_TO, ("account", "name"), file=display,
                         ignore_unknown=True)  # fmt: skip

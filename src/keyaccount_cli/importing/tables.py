@@ -29,6 +29,7 @@ from ..storage.table_import import RowRefused, table_import
 from .columns import COLUMNS
 from .contacts import ImportResult
 from .csvfile import CLEAR_CELL, cannot_clear, map_header, read_records, unquote_formula
+from .workbook import sheet_display
 
 REQUIRED = {
     "accounts": ("account",), "opportunities": ("account", "name"), "interactions": ("account", "date"),
@@ -110,11 +111,11 @@ class Columns:
 
 
 def _rows(kind: str, path: Path, vocab: Vocabulary, *, encoding: str | None, ignore_unknown: bool,
-          progress: Callable[[int, int], None] | None, problem: Callable[[Problem], None]):  # type: ignore[no-untyped-def]  # fmt: skip
+          progress: Callable[[int, int], None] | None, problem: Callable[[Problem], None], display: str,
+          sheet: str | None):  # type: ignore[no-untyped-def]  # fmt: skip
     """(line, values, columns, ok) for each row that has its required cells, `ok` when all of its
     cells parse; the problems go to `problem`, every one of a row."""
-    display = str(path)
-    records = read_records(path, encoding=encoding, display=display, progress=progress)
+    records = read_records(path, encoding=encoding, display=display, progress=progress, sheet=sheet)
     try:
         _, header_cells = next(records)
     except StopIteration:
@@ -177,7 +178,7 @@ def import_table(
     db: Database | Any, path: Path, kind: str, *, vocab: Vocabulary, now: datetime, encoding: str | None = None,
     dry_run: bool = False, skip_invalid: bool = False, ignore_unknown: bool = False,
     progress: Callable[[int, int], None] | None = None, today: date | None = None, list_changes: bool = False,
-    offsets: Mapping[str, int] | None = None,
+    offsets: Mapping[str, int] | None = None, sheet: str | None = None,
 ) -> TableResult:  # fmt: skip
     """Import an accounts, opportunities, interactions, relations or handovers CSV in one
     transaction (`db`: the `Database`, or a connection in the transaction of `kam import DIR`).
@@ -194,6 +195,7 @@ def import_table(
         bad_lines.add(p.line)
 
     source = f"import {path.name}"
+    display = sheet_display(path, sheet)
     # committed at the end of the block; rolled back on any exception, or at its end for a dry run
     with (
         table_import(db, kind, source=source, now=now, result=result, dry_run=dry_run, today=today)
@@ -202,7 +204,7 @@ def import_table(
                          today=today or now.date(), offsets=offsets)
     ) as writer:  # fmt: skip
         for line, values, columns, ok in _rows(kind, path, vocab, encoding=encoding, ignore_unknown=ignore_unknown,
-                                               progress=progress, problem=problem):  # fmt: skip
+                                               progress=progress, problem=problem, display=display, sheet=sheet):  # fmt: skip
             if kind in (
                 "handovers",
                 "owner_handovers",
@@ -212,7 +214,7 @@ def import_table(
                 writer.write(line, values, check_only=not ok)
             except RowRefused as refused:
                 for f, value, message in refused.reasons:
-                    problem(columns.problem(str(path), line, f, value, message))
+                    problem(columns.problem(display, line, f, value, message))
         if problems.count and not skip_invalid:
             n = problems.count
             raise InputError(problems, f"nothing was written ({n:,} problem{'s' if n != 1 else ''})")

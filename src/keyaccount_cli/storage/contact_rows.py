@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from ..errors import SHOWN, Problem, ProblemList
+from ..errors import SHOWN, Problem, ProblemList, place
 from .statements import Sql
 
 # Fields stored on the contact row as they are (after parsing); references are resolved apart.
@@ -211,7 +211,7 @@ class ImportState:
         """A row that is written, with something the user should look at."""
         self.warning_count += 1
         if len(self.warnings) < SHOWN:
-            self.warnings.append(f"{self.display}, line {line}: {message}")
+            self.warnings.append(f"{place(self.display, line)}: {message}")
 
     def bad_row(self, line: int, account_key: str, name_key: str, name: str, email: str | None) -> None:
         """Remember an invalid row, so that rows referring to it are told why they cannot."""
