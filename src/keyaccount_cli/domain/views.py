@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from .early_facts import EarlyFacts
 from .red_flags import FlagFacts
 from .vocab import ATTITUDE_SCORE
 
@@ -135,6 +136,7 @@ class AccountView:
     renewal_date: date | None = None
     moves: dict[int, Move] = field(default_factory=dict)  # contact id → where they went, of those who moved
     flags: FlagFacts | None = None  # what the red flags read of the history and interactions (docs/spec.md §10)
+    early: EarlyFacts | None = None  # what the early warnings read (docs/spec.md §11), with `today`
 
     @property
     def health_inputs(self) -> dict[str, object]:
@@ -189,6 +191,7 @@ class AccountFacts:
     champions: int = 0
     unknown_attitude: list[str] = field(default_factory=list)
     flags: FlagFacts | None = None
+    early: EarlyFacts | None = None  # docs/spec.md §11: renewal, health inputs, owner handovers, engagement
 
     @staticmethod
     def watched(c: ContactView) -> bool:
@@ -222,6 +225,7 @@ class AccountBook:
     # account id → its active decision makers without an attitude; → its red flags' facts
     unknown_attitude: dict[int, list[str]] = field(default_factory=dict)
     flags: dict[int, FlagFacts] = field(default_factory=dict)
+    early: dict[int, EarlyFacts] = field(default_factory=dict)  # account id → its early warnings' facts (§11)
 
     def status(self, id_: int) -> str:
         return self.statuses.get(id_, CUSTOMER)
@@ -233,7 +237,8 @@ class AccountBook:
         owner, tier, revenue = self.profiles.get(id_, _NO_PROFILE)
         facts = AccountFacts(name, watch=watch, steps=steps, view=view, status=status, moves=moves, owner=owner,
                              tier_inputs=(tier, revenue), key_people=self.key_people.get(id_, []),
-                             unknown_attitude=self.unknown_attitude.get(id_, []), flags=self.flags.get(id_))  # fmt: skip
+                             unknown_attitude=self.unknown_attitude.get(id_, []), flags=self.flags.get(id_),
+                             early=self.early.get(id_))  # fmt: skip
         if counts is not None:
             _, facts.active, facts.only_active, facts.supporters, sole_id, sole_name, dm, facts.departments, \
                 facts.department, facts.champions = counts  # fmt: skip
