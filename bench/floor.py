@@ -19,7 +19,8 @@ SINGLE_SUPPORTER, NO_DECISION_MAKER, SINGLE_DEPARTMENT, KEY_PERSON_LEAVING, NO_S
 HANDOVER_OVERDUE / HANDOVER_DUE, counted (`accounts`) or their codes (`health`, `report`); the
 key people who left or were replaced in the last 12 months; for `health`, the default
 scorecard's score in floats with its deductions, band and a short explanation. `report` writes
-the grid of tiers × bands, the key-people changes and the coverage per owner.
+the grid of tiers × bands, the key-people changes, the coverage per owner, the renewals of the
+next 90 days and the key-people changes by industry, department and title (docs/spec.md §11).
 
 What it does not compute: the portfolio findings of SPEC §7 (FOLLOW_UP_OVERDUE,
 SINGLE_THREADED_DEAL, HEALTH_LOW) and the opportunities (`report`'s deal sections are written
@@ -39,7 +40,7 @@ from datetime import date, timedelta
 TIERS = (("strategic", 10_000_000), ("key", 3_000_000), ("standard", 0))
 SUPPORT = ("support", "strong_support")
 CONTACTS = ("SELECT account_id, id, name, department, roles, decision_power, attitude, status, change_risk,"
-            " change_date, successor_id FROM contact ORDER BY account_id, id")  # fmt: skip
+            " change_date, successor_id, title FROM contact ORDER BY account_id, id")  # fmt: skip
 
 
 def main() -> None:
@@ -47,7 +48,9 @@ def main() -> None:
     today = date.fromisoformat(sys.argv[sys.argv.index("--as-of") + 1] if "--as-of" in sys.argv else "2026-11-22")
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     inputs = ", usage, renewal_intent, p1_tickets, nps" if command == "health" else ""
-    accounts = conn.execute(f"SELECT id, name, industry, tier, owner, annual_revenue, status{inputs} FROM account ORDER BY id")
+    accounts = conn.execute(
+        f"SELECT id, name, industry, tier, owner, annual_revenue, status, renewal_date{inputs} FROM account ORDER BY id"
+    )
     steps = defaultdict(list)
     for account_id, deadline in conn.execute(
         "SELECT c.account_id, s.deadline FROM handover_step s JOIN handover h ON h.id = s.handover_id"
@@ -97,7 +100,7 @@ def _months_back(day: date, months: int) -> date:
 
 
 def _record(command, account, people, state):
-    id_, name, industry, tier, owner, revenue, account_status = account[:7]
+    id_, name, industry, tier, owner, revenue, account_status, renewal = account[:8]
     source = "set" if tier else None
     if not tier and revenue is not None:
         tier = next((t for t, least in TIERS if revenue >= least), None)
@@ -107,7 +110,7 @@ def _record(command, account, people, state):
     sole = None
     codes, maybe = [], []
     horizon, today = state["horizon"], state["today"]
-    for _, cid, _who, dept, roles, power, attitude, status, risk, change, successor in people:
+    for _, cid, _who, dept, roles, power, attitude, status, risk, change, successor, _title in people:
         roles = roles.split(";") if roles else ()
         decides = power == "final" or "decision_maker" in roles
         if status != "left":
@@ -143,24 +146,28 @@ def _record(command, account, people, state):
     if command == "accounts":
         return {"account": name, "industry": industry, "tier": tier, "owner": owner, "contacts": active,
                 "departments": len(departments), "supporters": supporters, "decision_makers": deciders,
-                "findings": len(codes), "tier_source": source, "status": account_status}  # fmt: skip
+                "findings": len(codes), "renewal_date": renewal, "tier_source": source,
+                "status": account_status}  # fmt: skip
     changes = _key_changes(people, state)
     if command == "health":
-        return _health(name, tier, account[7:], codes, changes) | {"tier_source": source}
-    return {"account": name, "tier": tier, "owner": owner, "active": active, "codes": codes, "changes": changes}
+        return _health(name, tier, account[8:], codes, changes) | {"tier_source": source}
+    return {"account": name, "tier": tier, "owner": owner, "active": active, "codes": codes, "changes": changes,
+            "industry": industry, "revenue": revenue, "status": account_status, "renewal": renewal,
+            "groups": _key_changes(people, state, groups=True)}  # fmt: skip
 
 
-def _key_changes(people, state):
-    """The key people who left or were replaced in the last 12 months: 'name day', oldest first."""
+def _key_changes(people, state, groups=False):
+    """The key people who left or were replaced in the last 12 months: 'name day', oldest first
+    (with `groups`: their (department, title))."""
     out = []
-    for _, cid, who, _, roles, power, _, status, _, change, successor in people:
+    for _, cid, who, dept, roles, power, _, status, _, change, successor, title in people:
         if not (
             power == "final" or (roles and ("decision_maker" in roles.split(";") or "champion" in roles.split(";")))
         ):
             continue
         day = (change or state["left_on"].get(cid)) if status == "left" else change if successor is not None else None
         if day is not None and state["since"] < day[:10] <= state["today"]:
-            out.append((day[:10], cid, f"{who} {day[:10]}"))
+            out.append((day[:10], cid, (dept, title) if groups else f"{who} {day[:10]}"))
     return [text for _, _, text in sorted(out)]
 
 
@@ -199,8 +206,19 @@ def _health(name, tier, inputs, codes, changes):
 
 def _report(records, today):
     grid = {t: {"red": 0, "yellow": 0, "green": 0, "no_score": 0} for t in ("strategic", "key", "standard", "none")}
-    movers, owners = [], {}
+    movers, owners, renewals = [], {}, []
+    by = {"industry": {}, "department": {}, "title": {}}
+    until = (today + timedelta(days=90)).isoformat()
     for r in records:
+        for dept, title in r["groups"]:
+            for group, value in (("industry", r["industry"]), ("department", dept), ("title", title)):
+                if value:
+                    by[group][value] = by[group].get(value, 0) + 1
+        if r["status"] == "customer" and r["renewal"] and today.isoformat() <= r["renewal"][:10] <= until:
+            day = r["renewal"][:10]
+            renewals.append({"account": r["account"], "renewal_date": day,
+                             "days": (date.fromisoformat(day) - today).days, "annual_revenue": r["revenue"],
+                             "at_risk": bool(set(r["codes"]) & RISKS)})  # fmt: skip
         grid[r["tier"] or "none"]["no_score"] += 1  # no health inputs: no score (the floor reads none)
         if r["changes"]:
             movers.append({"account": r["account"], "changes": len(r["changes"]), "people": r["changes"]})
@@ -228,7 +246,16 @@ def _report(records, today):
             {"owner": owner or None, **o, "contacts_per_account": round(o["active_contacts"] / o["accounts"], 1)}
             for owner, o in sorted(owners.items(), key=lambda kv: (kv[0] == "", key(kv[0])))
         ],  # fmt: skip
+        "sole_holders": [],  # no owners and no one of ours in the bench database
+        "renewals": {"days": 90, "count": len(renewals), "annual_revenue": sum(r["annual_revenue"] or 0 for r in renewals),
+                     "at_risk": sum(r["at_risk"] for r in renewals),
+                     "accounts": sorted(renewals, key=lambda r: (r["renewal_date"], key(r["account"])))},  # fmt: skip
+        "key_people_changes_by": {g: [{"name": k, "changes": n} for k, n in sorted(c.items(), key=lambda kv: (-kv[1], key(kv[0])))]
+                                  for g, c in by.items()},  # fmt: skip
     }
+
+
+RISKS = {"KEY_PERSON_LEAVING", "NO_SUCCESSOR", "SINGLE_CONTACT", "SINGLE_SUPPORTER"}
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ over the million (the last three beside a plain sqlite3 + json floor, `bench/flo
 `map`, `health`, `history`, `handover`, `successor --suggest`, a person named by email and by
 name) on 20,000 and 1,000,000 contacts against `import typer`, `show`/`contacts` of one
 account of 8,000 contacts (best of three, output in a pipe), and `kam staff` and `kam check --owner`
-over 100,000 contacts of 10,000 accounts owned by 200 people; about a quarter of an hour.
+over 100,000 contacts of 10,000 accounts owned by 200 people, and `kam report --format json` over
+100,000 contacts (≤ 2 s); about a quarter of an hour.
 With `--pg-url` (or KAM_BENCH_PG_URL), a SQLAlchemy URL of a PostgreSQL database, the
 imports also run against that server, each into a schema of its own that is dropped
 afterwards.
@@ -303,6 +304,25 @@ def bench_check(rows: int, work: Path, databases: dict[int, Path]) -> Result:
     )
 
 
+def bench_report(rows: int, work: Path, databases: dict[int, Path]) -> Result:
+    """`kam report --format json` over a database of `rows` contacts (docs/spec.md §11 adds the
+    renewals and where key people change most), best of three."""
+    db = databases.get(rows)
+    if db is None:
+        csv, db = work / f"report-{rows}.csv", work / f"report-{rows}.db"
+        progress(f"generating and importing {rows:,} rows for report")
+        generate(str(csv), rows)
+        measure([*KAM, "--db", str(db), "import", str(csv)])
+        databases[rows] = db
+    progress("kam report")
+    run = None
+    for _ in range(READ_REPEATS):
+        run = fastest(run, measure([*KAM, "--db", str(db), "report", "--format", "json"]))
+    assert run is not None
+    return Result(f"kam report {rows:,}", f"{run.seconds:.2f} s, {run.peak_bytes / MB:.0f} MB", "≤ 2 s",
+                  run.seconds <= 2)  # fmt: skip
+
+
 def bench_reads(rows: int, work: Path, databases: dict[int, Path]) -> list[Result]:
     """`kam accounts`, `health` and `report --format json` over the database of `rows` contacts, each
     beside the floor (bench/floor.py), run in turn; both write their output to a file, and the two
@@ -580,6 +600,7 @@ def main() -> None:
         if check_rows:
             results.append(bench_check(check_rows, work, databases))
             results += bench_reads(check_rows, work, databases)
+        results.append(bench_report(5_000 if args.quick else 100_000, work, databases))
         results += bench_startup(map_contacts, work)
         results.append(bench_map_over_time(map_contacts, 10 * map_contacts, work))
         results += bench_per_account(account_sizes, work, databases)

@@ -71,7 +71,7 @@ def test_accounts_and_show_give_the_status_after_their_other_columns(kam, write_
     assert list(alpha)[:9] == ["account", "industry", "tier", "owner", "contacts", "departments", "supporters",
                                "decision_makers", "findings"]  # fmt: skip
     assert kam("accounts", "--format", "csv").stdout.splitlines()[0] == (
-        "account,industry,tier,owner,contacts,departments,supporters,decision_makers,findings,tier_source,status"
+        "account,industry,tier,owner,contacts,departments,supporters,decision_makers,findings,renewal_date,tier_source,status"
     )
     table = kam("accounts").stdout
     assert "Status" in table.splitlines()[1] and "prospect" in table

@@ -96,6 +96,7 @@ def test_accounts_and_findings_exports_in_chinese_keep_codes_dates_and_numbers(k
         "支持者数",
         "决策者数",
         "问题数",
+        "续约日期",
         "分层来源",
     ]
     huadong = next(r for r in rows if r[0] == "华东电力集团")

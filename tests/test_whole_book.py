@@ -4,18 +4,20 @@ account they must give what the same rules give on the account loaded whole."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 
 from keyaccount_cli.config import Config
-from keyaccount_cli.domain.checks import check_facts, facts_and_coverage, facts_of
+from keyaccount_cli.domain.checks import check_accounts, check_book, check_facts, facts_and_coverage, facts_of
 from keyaccount_cli.domain.dashboard import dashboard
+from keyaccount_cli.domain.findings import SEVERITIES
 from keyaccount_cli.domain.health import assess
 from keyaccount_cli.services.options import check_options
 from keyaccount_cli.storage.database import open_database
 from keyaccount_cli.storage.reader import SqlaReader
-from keyaccount_cli.storage.reading import iter_accounts, iter_book_facts
+from keyaccount_cli.storage.reading import iter_accounts, iter_book_facts, read_account_book
 
 CONTACTS = """account,name,department,decision_power,roles,attitude,status,change_risk,change_date,successor,our_contacts
 Alpha,A1,IT,final,,support,,,,,Ann
@@ -34,13 +36,22 @@ Epsilon,E2,R&D,final,decision_maker,support,,,,,
 Epsilon,E3,Legal,,,,active,,,,
 Zeta,Z1,IT,,,,,,,,
 """
-ACCOUNTS = """account,tier,owner,annual_revenue,usage,renewal_intent,p1_tickets,nps,status
-Alpha,strategic,Ann,,90,proactive,0,10,
-Beta,,Ann,5000000,40,unclear,5,3,
-Gamma,standard,Bob,,60,satisfied,1,7,
-Delta,standard,,,,,,,
-Epsilon,,Cy,12000000,70,,2,,
-Zeta,,,,,,,,prospect
+ACCOUNTS = """account,tier,owner,annual_revenue,usage,renewal_intent,p1_tickets,nps,status,renewal_date
+Alpha,strategic,Ann,,90,proactive,0,10,,2026-12-20
+Beta,,Ann,5000000,40,unclear,5,3,,2027-01-10
+Gamma,standard,Bob,,60,satisfied,1,7,,2026-12-01
+Delta,standard,,,,,,,,2027-02-01
+Epsilon,,Cy,12000000,70,,2,,,2027-02-15
+Zeta,,,,,,,,prospect,2026-12-24
+"""
+# Epsilon: four interactions a month or two before 2026-11-23 and one since (ENGAGEMENT_DROP)
+INTERACTIONS = """account,date,kind,contacts,summary
+Epsilon,2026-09-30,meeting,E1,a
+Epsilon,2026-10-05,call,E2,b
+Epsilon,2026-10-12,call,E1,c
+Epsilon,2026-10-20,visit,E2,d
+Epsilon,2026-11-10,email,E1,e
+Alpha,2026-10-01,meeting,A1,f
 """
 OPPORTUNITIES = """account,name,amount,stage,contacts
 Alpha,Big,5000000,negotiation,A1;A3
@@ -52,12 +63,17 @@ Epsilon,Wide,2000000,proposal,E1;E2
 
 @pytest.fixture
 def book(kam, write_csv, isolated_db):
-    for text, kind in ((CONTACTS, "contacts"), (ACCOUNTS, "accounts"), (OPPORTUNITIES, "opportunities")):
+    for text, kind in ((CONTACTS, "contacts"), (ACCOUNTS, "accounts"), (OPPORTUNITIES, "opportunities"),
+                       (INTERACTIONS, "interactions")):  # fmt: skip
         assert kam("import", write_csv(text, f"{kind}.csv"), "--kind", kind).exit_code == 0
     assert kam("set", "Z1", "--status", "left").exit_code == 0  # left without a date: the history says when
     assert kam("leave", "G3", "--on", "2026-11-25").exit_code == 0  # an open handover plan
     # an owner handover plan (docs/spec.md §9): due within the window on 2026-11-23, overdue by 2027-01-15
     assert kam("--as-of", "2026-11-20", "reassign", "Ann", "Dee", "--on", "2026-11-30").exit_code == 0
+    from .test_unreadable_values import write
+
+    write(isolated_db, "INSERT INTO owner_handover (account_id, from_owner, to_owner, reassigned_on, status, opened_at)"
+          " SELECT id, 'Bob', 'Cy', '2026-11-20', 'open', '2026-11-20 09:00:00' FROM account WHERE name = 'Gamma'", ())  # fmt: skip
     database = open_database(isolated_db.location)
     with database.engine.connect() as conn:
         yield SqlaReader(conn)
@@ -68,8 +84,8 @@ def book(kam, write_csv, isolated_db):
 def test_the_whole_book_gives_what_the_accounts_loaded_whole_give(book, today):
     config = Config()
     opts, card = check_options(config, today, None), config.scorecard
-    whole = list(iter_accounts(book, today=today))
-    facts = list(iter_book_facts(book, due=opts.horizon, today=today))
+    whole = list(iter_accounts(book, today=today, early=opts.early))
+    facts = list(iter_book_facts(book, due=opts.horizon, today=today, early=opts.early))
     assert [f.name for f in facts] == [v.name for v in whole]
     for v, f in zip(whole, facts, strict=True):
         loaded, cov = facts_and_coverage(v)
@@ -89,6 +105,22 @@ def test_the_whole_book_gives_what_the_accounts_loaded_whole_give(book, today):
     assert from_views["key_people_changes"]  # the dataset has key people who left, and one by the history
     codes = {f.code for v in whole for f in check_facts(facts_of(v), opts)}
     assert ({"OWNER_HANDOVER_DUE"} if today.year == 2026 else {"OWNER_HANDOVER_OVERDUE"}) <= codes
+    # kam check's own pass over the book (findings, and JSON lines) gives what the accounts loaded whole give
+    expected = check_accounts(whole, opts)
+    for as_json in (False, True):
+        found = check_book(read_account_book(book, due=opts.horizon, today=today, early=opts.early), opts, as_json)
+        flat = [f for severity in SEVERITIES for f in found[severity]]
+        assert (flat if not as_json else [json.loads(f) for f in flat]) == (
+            expected if not as_json else [f.as_record() for f in expected])  # fmt: skip
+    codes = {f.code for f in expected}
+    if today == date(2026, 11, 23):  # Alpha, Beta (red health), Delta, Gamma (owner handover) at risk; Epsilon due
+        assert {"RENEWAL_AT_RISK", "RENEWAL_DUE", "ENGAGEMENT_DROP"} <= codes
+        assert [f.account for f in expected if f.code == "RENEWAL_AT_RISK"] == ["Alpha", "Beta", "Delta", "Gamma"]
+        (gamma,) = [f for f in expected if f.code == "RENEWAL_AT_RISK" and f.account == "Gamma"]
+        assert "owner handover from Bob to Cy open" in gamma.message
+        (beta,) = [f for f in expected if f.code == "RENEWAL_AT_RISK" and f.account == "Beta"]
+        assert "(red)" in beta.message
+        assert not any(f.account == "Zeta" and f.code.startswith("RENEWAL") for f in expected)  # a prospect: none
 
 
 @pytest.mark.parametrize("roles", ["decision_makers", "user; decision_maker", "influencer;decision_maker"])

@@ -73,6 +73,13 @@ EXPECTED: dict[str, dict[tuple[str, int], str]] = {"en": {}}
 
 EXPECTED["en"]["check", 80] = """\
 Severity: critical
+Code:     RENEWAL_AT_RISK
+Account:  Northwind Traders
+Date:     2027-01-15
+Message:  renewal on 2027-01-15, in 54 days, at risk: a single supporter:
+          Margaret Thompson-Whitfield; health 17 (red)
+
+Severity: critical
 Code:     KEY_PERSON_LEAVING
 Account:  华东电力集团有限公司上海分公司
 Contact:  王建华
@@ -149,6 +156,8 @@ EXPECTED["en"]["check", 200] = """\
 ┏━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
 ┃ Severity ┃ Code                   ┃ Account                        ┃ Contact                     ┃ Date       ┃ Message                                                                              ┃
 ┡━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+│ critical │ RENEWAL_AT_RISK        │ Northwind Traders              │                             │ 2027-01-15 │ renewal on 2027-01-15, in 54 days, at risk: a single supporter: Margaret             │
+│          │                        │                                │                             │            │ Thompson-Whitfield; health 17 (red)                                                  │
 │ critical │ KEY_PERSON_LEAVING     │ 华东电力集团有限公司上海分公司 │ 王建华                      │ 2026-12-10 │ decision maker 王建华 changes (resignation) on 2026-12-10                            │
 │ high     │ SINGLE_SUPPORTER       │ Northwind Traders              │ Margaret Thompson-Whitfield │            │ Margaret Thompson-Whitfield is the only contact who supports us                      │
 │ high     │ NO_SUCCESSOR           │ 华东电力集团有限公司上海分公司 │ 王建华                      │ 2026-12-10 │ 王建华 leaves on 2026-12-10 and has no successor                                     │
@@ -217,8 +226,9 @@ Contacts:        2
 Departments:     2
 Supporters:      1
 Decision makers: 1
-Findings:        4
+Findings:        5
 Status:          customer
+Renewal date:    2027-01-15
 
 Account:         华东电力集团有限公司上海分公司
 Owner:           欧阳明月
@@ -228,16 +238,17 @@ Supporters:      2
 Decision makers: 2
 Findings:        7
 Status:          customer
+Renewal date:    2027-03-31
 
 """
 
 EXPECTED["en"]["accounts", 200] = """\
-┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━┓
-┃ Account                        ┃ Owner    ┃ Contacts ┃ Departments ┃ Supporters ┃ Decision makers ┃ Findings ┃ Status   ┃
-┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━┩
-│ Northwind Traders              │ Li Lei   │ 2        │ 2           │ 1          │ 1               │ 4        │ customer │
-│ 华东电力集团有限公司上海分公司 │ 欧阳明月 │ 3        │ 3           │ 2          │ 2               │ 7        │ customer │
-└────────────────────────────────┴──────────┴──────────┴─────────────┴────────────┴─────────────────┴──────────┴──────────┘
+┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━━┓
+┃ Account                        ┃ Owner    ┃ Contacts ┃ Departments ┃ Supporters ┃ Decision makers ┃ Findings ┃ Status   ┃ Renewal date ┃
+┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━┩
+│ Northwind Traders              │ Li Lei   │ 2        │ 2           │ 1          │ 1               │ 5        │ customer │ 2027-01-15   │
+│ 华东电力集团有限公司上海分公司 │ 欧阳明月 │ 3        │ 3           │ 2          │ 2               │ 7        │ customer │ 2027-03-31   │
+└────────────────────────────────┴──────────┴──────────┴─────────────┴────────────┴─────────────────┴──────────┴──────────┴──────────────┘
 """
 
 EXPECTED["en"]["health", 80] = """\
@@ -321,6 +332,15 @@ Key relationships that hang on one of us
 ┡━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━┩
 │ Li Lei     │ 1        │ Northwind Traders │
 └────────────┴──────────┴───────────────────┘
+Renewals in the next 90 days: 1, annual revenue 2,500,000, 1 at risk
+┏━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━┳━━━━━━━━━━━━━━━━┳━━━━━━━━━┓
+┃ Account           ┃ Renewal date ┃ Days ┃ Annual revenue ┃ At risk ┃
+┡━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━╇━━━━━━━━━━━━━━━━╇━━━━━━━━━┩
+│ Northwind Traders │ 2027-01-15   │ 54   │ 2,500,000      │ yes     │
+└───────────────────┴──────────────┴──────┴────────────────┴─────────┘
+Key-people changes by industry, 12 months: no key-person changes in 12 months
+Key-people changes by department, 12 months: no key-person changes in 12 months
+Key-people changes by title, 12 months: no key-person changes in 12 months
 """
 
 EXPECTED["en"]["report", 200] = """\
@@ -355,12 +375,21 @@ Key relationships that hang on one of us
 ┡━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━┩
 │ Li Lei     │ 1        │ Northwind Traders │
 └────────────┴──────────┴───────────────────┘
+Renewals in the next 90 days: 1, annual revenue 2,500,000, 1 at risk
+┏━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━┳━━━━━━━━━━━━━━━━┳━━━━━━━━━┓
+┃ Account           ┃ Renewal date ┃ Days ┃ Annual revenue ┃ At risk ┃
+┡━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━╇━━━━━━━━━━━━━━━━╇━━━━━━━━━┩
+│ Northwind Traders │ 2027-01-15   │ 54   │ 2,500,000      │ yes     │
+└───────────────────┴──────────────┴──────┴────────────────┴─────────┘
+Key-people changes by industry, 12 months: no key-person changes in 12 months
+Key-people changes by department, 12 months: no key-person changes in 12 months
+Key-people changes by title, 12 months: no key-person changes in 12 months
 """
 
 EXPECTED["en"]["show", 80] = """\
 华东电力集团有限公司上海分公司
 industry: 能源 · tier: strategic · owner: 欧阳明月 · annual revenue: 15,000,000
-  · status: customer · renewal date: 2027-03-31
+  · status: customer · renewal date: 2027-03-31 (in 129 days)
 集团统一采购, renewal talks moved to the regional office after the
   reorganisation in October
 Tier: strategic, follow up every 7 days; last interaction: 2026-11-18
@@ -479,7 +508,7 @@ no relations recorded
 
 EXPECTED["en"]["show", 200] = """\
 华东电力集团有限公司上海分公司
-industry: 能源 · tier: strategic · owner: 欧阳明月 · annual revenue: 15,000,000 · status: customer · renewal date: 2027-03-31
+industry: 能源 · tier: strategic · owner: 欧阳明月 · annual revenue: 15,000,000 · status: customer · renewal date: 2027-03-31 (in 129 days)
 集团统一采购, renewal talks moved to the regional office after the reorganisation in October
 Tier: strategic, follow up every 7 days; last interaction: 2026-11-18
 Health: 68.0 (yellow): (usage 72 → 7 pts × 30 + renewal intent satisfied → 7 pts × 30 + P1 tickets 1 → 6 pts × 20 + NPS 8 → 7 pts × 20) / 100 × 10 = 68
@@ -587,6 +616,13 @@ EXPECTED["zh"] = {}  # the same book in Chinese (--lang zh)
 
 EXPECTED["zh"]["check", 80] = """\
 严重程度: 严重
+代码:     RENEWAL_AT_RISK
+客户:     Northwind Traders
+日期:     2027-01-15
+说明:     2027-01-15 续约，还有 54 天，有风险：只有一个支持者：Margaret
+          Thompson-Whitfield；健康度 17（红）
+
+严重程度: 严重
 代码:     KEY_PERSON_LEAVING
 客户:     华东电力集团有限公司上海分公司
 联系人:   王建华
@@ -664,6 +700,8 @@ EXPECTED["zh"]["check", 200] = """\
 ┃ 严重 ┃                        ┃                                ┃                             ┃            ┃                                                                                          ┃
 ┃ 程度 ┃ 代码                   ┃ 客户                           ┃ 联系人                      ┃ 日期       ┃ 说明                                                                                     ┃
 ┡━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+│ 严重 │ RENEWAL_AT_RISK        │ Northwind Traders              │                             │ 2027-01-15 │ 2027-01-15 续约，还有 54 天，有风险：只有一个支持者：Margaret Thompson-Whitfield；健康度 │
+│      │                        │                                │                             │            │ 17（红）                                                                                 │
 │ 严重 │ KEY_PERSON_LEAVING     │ 华东电力集团有限公司上海分公司 │ 王建华                      │ 2026-12-10 │ 决策者 王建华 将于 2026-12-10 变动（离职）                                               │
 │ 高   │ SINGLE_SUPPORTER       │ Northwind Traders              │ Margaret Thompson-Whitfield │            │ Margaret Thompson-Whitfield 是唯一支持我们的联系人                                       │
 │ 高   │ NO_SUCCESSOR           │ 华东电力集团有限公司上海分公司 │ 王建华                      │ 2026-12-10 │ 王建华 将于 2026-12-10 离开，且没有继任人                                                │
@@ -725,33 +763,35 @@ EXPECTED["zh"]["contacts", 200] = """\
 """
 
 EXPECTED["zh"]["accounts", 80] = """\
-客户:   Northwind Traders
-负责人: Li Lei
-联系人: 2
-部门:   2
-支持者: 1
-决策者: 1
-问题:   4
-状态:   客户
+客户:     Northwind Traders
+负责人:   Li Lei
+联系人:   2
+部门:     2
+支持者:   1
+决策者:   1
+问题:     5
+状态:     客户
+续约日期: 2027-01-15
 
-客户:   华东电力集团有限公司上海分公司
-负责人: 欧阳明月
-联系人: 3
-部门:   3
-支持者: 2
-决策者: 2
-问题:   7
-状态:   客户
+客户:     华东电力集团有限公司上海分公司
+负责人:   欧阳明月
+联系人:   3
+部门:     3
+支持者:   2
+决策者:   2
+问题:     7
+状态:     客户
+续约日期: 2027-03-31
 
 """
 
 EXPECTED["zh"]["accounts", 200] = """\
-┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━┳━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━┳━━━━━━┓
-┃ 客户                           ┃ 负责人   ┃ 联系人 ┃ 部门 ┃ 支持者 ┃ 决策者 ┃ 问题 ┃ 状态 ┃
-┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━╇━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━╇━━━━━━┩
-│ Northwind Traders              │ Li Lei   │ 2      │ 2    │ 1      │ 1      │ 4    │ 客户 │
-│ 华东电力集团有限公司上海分公司 │ 欧阳明月 │ 3      │ 3    │ 2      │ 2      │ 7    │ 客户 │
-└────────────────────────────────┴──────────┴────────┴──────┴────────┴────────┴──────┴──────┘
+┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━┳━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━┳━━━━━━┳━━━━━━━━━━━━┓
+┃ 客户                           ┃ 负责人   ┃ 联系人 ┃ 部门 ┃ 支持者 ┃ 决策者 ┃ 问题 ┃ 状态 ┃ 续约日期   ┃
+┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━╇━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━╇━━━━━━╇━━━━━━━━━━━━┩
+│ Northwind Traders              │ Li Lei   │ 2      │ 2    │ 1      │ 1      │ 5    │ 客户 │ 2027-01-15 │
+│ 华东电力集团有限公司上海分公司 │ 欧阳明月 │ 3      │ 3    │ 2      │ 2      │ 7    │ 客户 │ 2027-03-31 │
+└────────────────────────────────┴──────────┴────────┴──────┴────────┴────────┴──────┴──────┴────────────┘
 """
 
 EXPECTED["zh"]["health", 80] = """\
@@ -824,6 +864,15 @@ EXPECTED["zh"]["report", 80] = """\
 ┡━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━┩
 │ Li Lei   │ 1      │ Northwind Traders │
 └──────────┴────────┴───────────────────┘
+未来 90 天内续约：1 个，年采购额 2,500,000，其中 1 个有风险
+┏━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━┳━━━━━━━━━━━┳━━━━━━━━┓
+┃ 客户              ┃ 续约日期   ┃ 天数 ┃ 年采购额  ┃ 有风险 ┃
+┡━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━╇━━━━━━━━━━━╇━━━━━━━━┩
+│ Northwind Traders │ 2027-01-15 │ 54   │ 2,500,000 │ 是     │
+└───────────────────┴────────────┴──────┴───────────┴────────┘
+12 个月内关键人变动（按行业）：12 个月内没有关键人变动
+12 个月内关键人变动（按部门）：12 个月内没有关键人变动
+12 个月内关键人变动（按职位）：12 个月内没有关键人变动
 """
 
 EXPECTED["zh"]["report", 200] = """\
@@ -858,12 +907,21 @@ EXPECTED["zh"]["report", 200] = """\
 ┡━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━┩
 │ Li Lei   │ 1      │ Northwind Traders │
 └──────────┴────────┴───────────────────┘
+未来 90 天内续约：1 个，年采购额 2,500,000，其中 1 个有风险
+┏━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━┳━━━━━━━━━━━┳━━━━━━━━┓
+┃ 客户              ┃ 续约日期   ┃ 天数 ┃ 年采购额  ┃ 有风险 ┃
+┡━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━╇━━━━━━━━━━━╇━━━━━━━━┩
+│ Northwind Traders │ 2027-01-15 │ 54   │ 2,500,000 │ 是     │
+└───────────────────┴────────────┴──────┴───────────┴────────┘
+12 个月内关键人变动（按行业）：12 个月内没有关键人变动
+12 个月内关键人变动（按部门）：12 个月内没有关键人变动
+12 个月内关键人变动（按职位）：12 个月内没有关键人变动
 """
 
 EXPECTED["zh"]["show", 80] = """\
 华东电力集团有限公司上海分公司
 行业：能源 · 分层：战略级 · 客户经理：欧阳明月 · 年采购额：15,000,000 ·
-  状态：客户 · 续约日期：2027-03-31
+  状态：客户 · 续约日期：2027-03-31（还有 129 天）
 集团统一采购, renewal talks moved to the regional office after the
   reorganisation in October
 分层：战略级，每 7 天跟进一次；最近互动：2026-11-18
@@ -979,7 +1037,7 @@ EXPECTED["zh"]["show", 80] = """\
 
 EXPECTED["zh"]["show", 200] = """\
 华东电力集团有限公司上海分公司
-行业：能源 · 分层：战略级 · 客户经理：欧阳明月 · 年采购额：15,000,000 · 状态：客户 · 续约日期：2027-03-31
+行业：能源 · 分层：战略级 · 客户经理：欧阳明月 · 年采购额：15,000,000 · 状态：客户 · 续约日期：2027-03-31（还有 129 天）
 集团统一采购, renewal talks moved to the regional office after the reorganisation in October
 分层：战略级，每 7 天跟进一次；最近互动：2026-11-18
 健康度：68.0（黄）：(活跃度 72 → 7 分 × 30 + 续约意向 访谈表示满意 → 7 分 × 30 + P1 请求 1 → 6 分 × 20 + NPS 8 → 7 分 × 20) / 100 × 10 = 68

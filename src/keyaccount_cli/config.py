@@ -53,6 +53,12 @@ def _default_red_flags() -> dict[str, int]:
     return dict(DEFAULT_RED_FLAGS)
 
 
+def _default_engagement() -> dict[str, Any]:
+    from .domain.early_facts import DEFAULT_ENGAGEMENT
+
+    return dict(DEFAULT_ENGAGEMENT)
+
+
 @dataclass
 class Config:
     min_contacts: int = 2
@@ -68,6 +74,9 @@ class Config:
     # the windows of the red flags
     disabled_checks: list[str] = field(default_factory=list)
     red_flags: dict[str, int] = field(default_factory=_default_red_flags)
+    # docs/spec.md §11: how many days ahead a renewal is watched, and when engagement has dropped
+    renewal_window: int = 90
+    engagement: dict[str, Any] = field(default_factory=_default_engagement)
     source: str | None = None
 
     @property
@@ -96,10 +105,11 @@ class Config:
 
 
 KEYS = ("min_contacts", "due", "history_horizon_days", "min_amount", "aliases", "step_deadlines", "tiers",
-        "closed_stages", "health", "disabled_checks", "red_flags")  # fmt: skip
+        "closed_stages", "health", "disabled_checks", "red_flags", "renewal_window", "engagement")  # fmt: skip
 # numbers that must be whole (everything else numeric may have a fraction)
 _WHOLE = {"min_contacts", "history_horizon_days", "step_deadlines", "cadence_days", "changes", "months",
-          "reorg_days", "new_decision_maker_days", "champion_quiet_days"}  # fmt: skip
+          "reorg_days", "new_decision_maker_days", "champion_quiet_days", "renewal_window"}  # fmt: skip
+_WHOLE_KEYS = {"engagement.days", "engagement.min"}  # whole numbers named by their dotted path
 
 
 def find_config(option: str | None, db_location: str) -> Path | None:
@@ -128,6 +138,9 @@ _RANGES: tuple[tuple[re.Pattern[str], float, float], ...] = tuple((re.compile(p)
     (r"min_contacts", 1, 1000),
     (r"history_horizon_days", 1, 36500),
     (r"red_flags\.\w+", 1, 3650),
+    (r"renewal_window|engagement\.days", 1, 3650),
+    (r"engagement\.drop", 0.01, 1),
+    (r"engagement\.min", 1, 100_000),
     (_MONEY, 0, 10**15),
     (r"step_deadlines\.\w+", -3650, 3650),
     (r"tiers\.\w+\.cadence_days", 1, 3650),
@@ -215,7 +228,7 @@ def _merge(value: Any, default: Any, key: str) -> Any:
         if not isinstance(value, str):
             raise _Bad(f"{key} must be text, got {value!r}")
         return _due(value) if key == "due" else value
-    return _number(value, key, whole=leaf in _WHOLE or key.startswith("step_deadlines."))
+    return _number(value, key, whole=leaf in _WHOLE or key in _WHOLE_KEYS or key.startswith("step_deadlines."))
 
 
 def _rule(value: Any, key: str) -> dict[str, Any]:

@@ -87,7 +87,9 @@ def _report(
     from ..render.output import emit
     from ..storage.reading import read_account_book
 
-    book = read_account_book(st.reader(), account, due=opts.horizon, today=opts.today, lookback=opts.red_flags.lookback)
+    book = read_account_book(
+        st.reader(), account, due=opts.horizon, today=opts.today, lookback=opts.red_flags.lookback, early=opts.early
+    )
     # JSON: each finding's line as it is found, while the counts are read
     found = check_book(book, opts, json=format is Format.json)
     if codes is not None:

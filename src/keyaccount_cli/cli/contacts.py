@@ -111,7 +111,8 @@ def accounts(ctx: typer.Context, format: FormatOption = Format.table) -> None:
         records = [dict(r, status=shown("account_status", r["status"])) for r in records]
     emit(records, format.value, [("account", N_("Account")), ("owner", N_("Owner")), ("contacts", N_("Contacts")),
          ("departments", N_("Departments")), ("supporters", N_("Supporters")),
-         ("decision_makers", N_("Decision makers")), ("findings", N_("Findings")), ("status", N_("Status"))],
+         ("decision_makers", N_("Decision makers")), ("findings", N_("Findings")), ("status", N_("Status")),
+         ("renewal_date", N_("Renewal date"))],
          empty=N_("no accounts yet; start with kam import FILE.csv"), fields=ACCOUNT_FIELDS)  # fmt: skip
 
 

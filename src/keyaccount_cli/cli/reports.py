@@ -111,7 +111,7 @@ def report(
     """The team lead's dashboard of the whole book.
 
     Accounts by tier and health band, single-threaded deals, deals whose key person changed,
-    key-people churn, coverage per owner."""
+    key-people churn, coverage per owner, renewals coming up, where key people change most."""
     from ..domain.dashboard import long_rows
     from ..domain.numbers import parse_amount
     from ..domain.vocab import VocabError
@@ -192,3 +192,26 @@ def _render(board: dict[str, Any]) -> None:
             [("name", N_("Our person")), ("count", N_("Accounts")), ("accounts", N_("Which"))],
             title=N_("Key relationships that hang on one of us"),
             empty=N_("every account's key contacts are known by two of us or more"))  # fmt: skip
+    _early_sections(board, section)
+
+
+_BY = {"industry": (N_("Industry"), N_("Key-people changes by industry, 12 months")),
+       "department": (N_("Department"), N_("Key-people changes by department, 12 months")),
+       "title": (N_("Title"), N_("Key-people changes by title, 12 months"))}  # fmt: skip
+
+
+def _early_sections(board: dict[str, Any], section: Any) -> None:
+    """The renewals of the window and where key people change most (docs/spec.md §11)."""
+    from ..render.output import emit, say
+
+    rn = board["renewals"]
+    say(_("Renewals in the next {days} days: {count}, annual revenue {amount}, {at_risk} at risk").format(
+        days=rn["days"], count=rn["count"], amount=_money(rn["annual_revenue"]), at_risk=rn["at_risk"]))  # fmt: skip
+    if rn["accounts"]:
+        rows = [dict(r, annual_revenue=_money(r["annual_revenue"]), at_risk=_("yes") if r["at_risk"] else _("no"))
+                for r in rn["accounts"]]  # fmt: skip
+        emit(rows, "table", [("account", N_("Account")), ("renewal_date", N_("Renewal date")), ("days", N_("Days")),
+             ("annual_revenue", N_("Annual revenue")), ("at_risk", N_("At risk"))])  # fmt: skip
+    for group, (column, title) in _BY.items():
+        section(board["key_people_changes_by"][group], [("name", column), ("changes", N_("Changes"))], title=title,
+                empty=N_("no key-person changes in 12 months"))  # fmt: skip

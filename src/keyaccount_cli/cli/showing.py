@@ -9,7 +9,7 @@ import typer
 
 from ..domain.labels import label, shown
 from ..errors import KamError
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from .common import checked_output, examples, guarded, one_of, state, write_picture
 
 
@@ -97,13 +97,24 @@ _PROFILE = {
 }  # fmt: skip
 
 
+def _renewal(page: dict[str, Any]) -> str | None:
+    """The renewal date, with the days to go (or since)."""
+    day, days = page["renewal_date"], page["renewal_days"]
+    if day is None:
+        return None
+    if days >= 0:
+        return ngettext("{date} (in {n} day)", "{date} (in {n} days)", days).format(date=day, n=days)
+    return ngettext("{date} ({n} day ago)", "{date} ({n} days ago)", -days).format(date=day, n=-days)
+
+
 def _profile(page: dict[str, Any]) -> list[str]:
     """The lines above the tables: profile, notes, tier and cadence, health, coverage."""
     from ..render.output import amount_text, coverage_counts
 
     revenue = page["annual_revenue"]
     values = {**page, "annual_revenue": amount_text(revenue) if revenue is not None else None,
-              "tier": shown("tier", page["tier"]), "status": shown("account_status", page["status"])}  # fmt: skip
+              "tier": shown("tier", page["tier"]), "status": shown("account_status", page["status"]),
+              "renewal_date": _renewal(page)}  # fmt: skip
     keys = ["industry", "tier", "owner", "annual_revenue", "status"] + (
         ["renewal_date"] if page["renewal_date"] else []
     )
@@ -118,6 +129,8 @@ def _profile(page: dict[str, Any]) -> list[str]:
         lines.append(_("Owner handover: {old} → {new}, next step {step} due {date} (kam handover --account {account})")
                      .format(old=moving["from"], new=moving["to"], step=moving["next_step"], date=moving["deadline"],
                              account=page["account"]))  # fmt: skip
+    if page["renewal_risks"]:
+        lines.append(_("Renewal at risk: {reasons}").format(reasons=_("; ").join(page["renewal_risks"])))
     fu, health = page["follow_up"], page["health"]
     if fu["tier"]:
         text = (_("Tier: {tier} (from annual revenue), follow up every {days} days; last interaction: {last}")

@@ -11,6 +11,8 @@ from typing import Any
 
 from ..i18n import _, ngettext
 from .dates import window_end as window_end  # re-exported: the window of `CheckOptions.horizon`
+from .early_facts import EarlyPolicy
+from .early_warnings import early_findings
 from .findings import CODES, SEVERITIES, SEVERITY_RANK, Finding
 from .graph import Coverage
 from .labels import label
@@ -33,6 +35,8 @@ class CheckOptions:
     policy: Policy = field(default_factory=Policy)  # tiers, cadences, min_amount, HEALTH_LOW threshold
     red_flags: RedFlagPolicy = field(default_factory=RedFlagPolicy)  # the red flags' windows
     disabled: frozenset[str] = frozenset()  # codes left out (config `disabled_checks`)
+    early: EarlyPolicy = field(default_factory=EarlyPolicy)  # the early warnings' windows (docs/spec.md §11)
+    card: Any = None  # the health scorecard (`health.Scorecard`): a red band puts a renewal at risk
 
 
 def facts_of(account: AccountView) -> AccountFacts:
@@ -70,7 +74,7 @@ def facts_and_coverage(account: AccountView) -> tuple[AccountFacts, Coverage]:
         watch=watch,
         steps=[(s, names[s.contact_id]) for s in account.open_steps], view=account, status=account.status,
         moves=account.moves, decision_makers=deciders, owner=account.owner,
-        tier_inputs=(account.tier, account.annual_revenue), flags=account.flags,
+        tier_inputs=(account.tier, account.annual_revenue), flags=account.flags, early=account.early,
         owner_steps=account.owner_steps,
     )  # fmt: skip
     _key_facts(facts, [c for c in account.contacts if c.active])
@@ -106,7 +110,14 @@ def check_facts(account: AccountFacts, opts: CheckOptions) -> list[Finding]:
                          account.departments, account.department, opts, ours(account, opts),
                          ) if covered(account.status) else []  # fmt: skip
     out += change_findings(account, opts, None if sole is None else sole[0])
+    if account.early is not None and covered(account.status):
+        out += _early(account.name, account.early, account.watch, out, opts)
     return [f for f in out if f.code not in opts.disabled] if opts.disabled else out
+
+
+def _early(name: str, early: Any, watch: list[ContactView], found: list[Finding], opts: CheckOptions) -> list[Finding]:
+    """The early warnings (`early_warnings.early_findings`) of a customer account with these facts."""
+    return early_findings(name, early, watch, found, opts.today, opts.early, opts.card, opts.disabled)
 
 
 def kept(found: dict[str, list[Any]], codes: frozenset[str]) -> dict[str, list[Any]]:
@@ -350,14 +361,15 @@ def check_book(book: AccountBook, opts: CheckOptions, json: bool = False) -> dic
     if lines is not None:
         add = lines.counts
         for id_, name, account in named:
-            if id_ not in early:  # most of a hundred thousand accounts: one or two lines from the counts
+            if id_ not in early and id_ not in book.early:  # most accounts: one or two lines from the counts
                 if covered(book.status(id_)):
                     row = counts.get(id_, _NO_COUNTS)
                     add(name, account, row, _book_ours(book, id_, name, opts, row))
             else:
-                # the counts' findings and a sole supporter's leaving, among the lines made ahead
-                found = _merged(name, counts.get(id_, _NO_COUNTS), ([], early[id_][1]), opts, book, id_)
-                lines.merge(ready[id_], found)
+                # the counts' findings, a sole supporter's leaving and the early warnings, among the lines made ahead
+                ahead, later = early.get(id_, ([], []))
+                found = _merged(name, counts.get(id_, _NO_COUNTS), ([], later), opts, book, id_, ahead)
+                lines.merge(ready.get(id_, []), found)
         return _without(by_severity, opts)
     for id_, name in order:
         for f in _merged(name, counts.get(id_, _NO_COUNTS), early.get(id_), opts, book, id_):
@@ -382,20 +394,25 @@ def _book_ours(book: AccountBook, id_: int, name: str, opts: CheckOptions, count
 
 def _merged(
     name: str, counts: Counts, early: tuple[list[Finding], list[ContactView]] | None, opts: CheckOptions,
-    book: AccountBook, id_: int,
+    book: AccountBook, id_: int, ahead: list[Finding] | None = None,
 ) -> list[Finding]:  # fmt: skip
-    """An account's findings from its counts and its side (for a customer account) and from what
-    `check_book` found before them, in the order of `sort_findings`."""
+    """An account's findings from its counts and its side (for a customer account), from what
+    `check_book` found before them (`early`; `ahead`: those already written as lines, which are not
+    returned again) and its early warnings, in the order of `sort_findings`."""
     _id, active, only_active, _supporters, sole_id, sole_name, dm, departments, department, _ch = counts
     sole = None if sole_id is None or sole_name is None else (sole_id, sole_name)
     found = (count_findings(name, active, only_active, sole, bool(dm), departments, department, opts,
                             _book_ours(book, id_, name, opts, counts))
              if covered(book.status(id_)) else [])  # fmt: skip
-    if early is None:
+    warnings = book.early.get(id_)
+    if early is None and warnings is None:
         return found  # in order: within a severity, by code, and none has a date
-    changes, later = early
-    found += changes
-    found += (_leaving(c, name, opts) for c in later if c.id == sole_id)
+    if early is not None:
+        changes, later = early
+        found += changes
+        found += (_leaving(c, name, opts) for c in later if c.id == sole_id)
+    if warnings is not None and covered(book.status(id_)):
+        found += _early(name, warnings, book.watch.get(id_, []), [*(ahead or []), *found], opts)
     if len(found) > 1:  # as sort_findings: the account is the same
         found.sort(key=_order)
     return found

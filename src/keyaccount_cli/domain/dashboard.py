@@ -1,6 +1,7 @@
 """The team lead's dashboard (docs/spec.md §7): tiers × bands, single-threaded deals, deals whose key
 person changed, accounts whose key people changed most, coverage per account owner, and our people
-whose accounts' key relationships hang on them alone (docs/spec.md §9)."""
+whose accounts' key relationships hang on them alone (docs/spec.md §9), the renewals of the window and where
+key people change most (docs/spec.md §11)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from .checks import CheckOptions, check_facts
+from .early_warnings import in_window
 from .findings import Finding
 from .health import BANDS, Scorecard, assess
 from .order import sort_key
@@ -35,6 +37,8 @@ def dashboard(
     movers: list[dict[str, Any]] = []
     owners: dict[str, OwnerTally] = defaultdict(_empty_owner_tally)
     alone: list[tuple[str, str | None]] = []  # (account, the one of ours it hangs on)
+    renewals: list[dict[str, Any]] = []
+    where: dict[str, dict[str, int]] = {k: defaultdict(int) for k in CHANGE_GROUPS}  # key-person changes by …
     for facts in book:
         a = facts.view
         assert a is not None
@@ -42,9 +46,12 @@ def dashboard(
             alone.append((a.name, sole_holder(facts.key_people, a.owner)))
         findings = check_facts(facts, opts)  # once, for the health band and the owner's tally
         grid[opts.policy.tier(a) or NO_TIER][assess(a, card, opts, findings, facts=facts).band or NO_SCORE] += 1
-        mover = _key_people_mover(a, opts.today, card.key_people_months, facts.watch)
+        mover = _key_people_mover(a, opts.today, card.key_people_months, facts.watch, where)
         if mover is not None:
             movers.append(mover)
+        renewal = _renewal(facts, findings, opts)
+        if renewal is not None:
+            renewals.append(renewal)
         tally = owners[a.owner or ""]
         _count_account(tally, facts.active, findings)
         for opp, rec in _open_deals(a, opts):
@@ -62,7 +69,43 @@ def dashboard(
         "key_people_changes": sorted(movers, key=lambda m: (-m["changes"], sort_key(m["account"]))),
         "owners": _owner_rows(owners),
         "sole_holders": sole_holders(alone),
+        "renewals": _renewals(renewals, opts),
+        "key_people_changes_by": {k: _most_first(where[k]) for k in CHANGE_GROUPS},
     }
+
+
+# where key people changed most (docs/spec.md §11): by the account's industry, the person's department and title
+CHANGE_GROUPS = ("industry", "department", "title")
+
+
+def _renewal(facts: AccountFacts, findings: list[Finding], opts: CheckOptions) -> dict[str, Any] | None:
+    """A customer account's renewal in the window (`renewal_window`), whether it is at risk (it has
+    a RENEWAL_AT_RISK finding); None for another account."""
+    early, a = facts.early, facts.view
+    if (
+        early is None
+        or a is None
+        or not covered(facts.status)
+        or not in_window(early.renewal_date, opts.today, opts.early)
+    ):
+        return None
+    day = early.renewal_date
+    assert day is not None
+    return {"account": a.name, "renewal_date": day.isoformat(), "days": (day - opts.today).days,
+            "annual_revenue": a.annual_revenue, "at_risk": any(f.code == "RENEWAL_AT_RISK" for f in findings)}  # fmt: skip
+
+
+def _renewals(rows: list[dict[str, Any]], opts: CheckOptions) -> dict[str, Any]:
+    """The renewals of the window: how many, their annual revenue, how many at risk; soonest first."""
+    return {
+        "days": opts.early.renewal_window, "count": len(rows),
+        "annual_revenue": sum(r["annual_revenue"] or 0 for r in rows), "at_risk": sum(r["at_risk"] for r in rows),
+        "accounts": sorted(rows, key=lambda r: (r["renewal_date"], sort_key(r["account"]))),
+    }  # fmt: skip
+
+
+def _most_first(counts: dict[str, int]) -> list[dict[str, Any]]:
+    return [{"name": k, "changes": n} for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], sort_key(kv[0])))]
 
 
 def _empty_grid() -> dict[str, dict[str, int]]:
@@ -82,13 +125,18 @@ def _empty_owner_tally() -> OwnerTally:
 
 
 def _key_people_mover(
-    account: AccountView, today: date, months: int, watched: list[ContactView]
+    account: AccountView, today: date, months: int, watched: list[ContactView], where: dict[str, dict[str, int]]
 ) -> dict[str, Any] | None:  # fmt: skip
     """The account's key people who left or were replaced in the last `months` (all among its
-    `watched` contacts); None if none."""
+    `watched` contacts), each counted in `where` by industry, department and title (those given);
+    None if none."""
     changes = key_person_changes(account, today, months, watched)
     if not changes:
         return None
+    for c, _day in changes:
+        for group, value in (("industry", account.industry), ("department", c.department), ("title", c.title)):
+            if value:
+                where[group][value] += 1
     people = [f"{c.name} {d.isoformat()}" for c, d in changes]
     return {"account": account.name, "changes": len(changes), "people": people}
 
@@ -179,4 +227,13 @@ def long_rows(board: dict[str, Any]) -> list[dict[str, Any]]:
                 add("owners", o["owner"], k, v)
     for h in board["sole_holders"]:
         add("sole_holders", h["name"], "accounts", h["count"])
+    rn = board["renewals"]
+    for k in ("days", "count", "annual_revenue", "at_risk"):
+        add("renewals", None, k, rn[k])
+    for r in rn["accounts"]:
+        for k in ("renewal_date", "days", "annual_revenue", "at_risk"):
+            add("renewals", r["account"], k, r[k])
+    for group, counts in board["key_people_changes_by"].items():
+        for c in counts:
+            add(f"key_people_changes_by_{group}", c["name"], "changes", c["changes"])
     return rows

@@ -53,7 +53,7 @@ FINDING_KEYS = (
 )  # JSON keys and CSV columns (docs/spec.md §6)
 
 
-# Every finding code and its severity (docs/spec.md §6-§10): what `kam check --code` and the config's
+# Every finding code and its severity (docs/spec.md §6-§11): what `kam check --code` and the config's
 # `disabled_checks` accept, in the order the spec lists them.
 CODES: dict[str, str] = {
     "SINGLE_CONTACT": "high", "SINGLE_SUPPORTER": "high", "NO_DECISION_MAKER": "medium",
@@ -62,7 +62,7 @@ CODES: dict[str, str] = {
     "SINGLE_THREADED_DEAL": "high", "CHAMPION_MOVED": "medium", "OWNER_MISSING": "low",
     "SINGLE_THREADED_INSIDE": "medium", "OWNER_HANDOVER_DUE": "medium", "OWNER_HANDOVER_OVERDUE": "high",
     "NO_CHAMPION": "medium", "UNKNOWN_ATTITUDE": "low", "REORG": "medium", "NEW_DECISION_MAKER": "high",
-    "CHAMPION_QUIET": "medium",
+    "CHAMPION_QUIET": "medium", "RENEWAL_AT_RISK": "critical", "RENEWAL_DUE": "low", "ENGAGEMENT_DROP": "medium",
 }  # fmt: skip
 
 

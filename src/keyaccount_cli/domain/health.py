@@ -80,6 +80,12 @@ class Scorecard:
                 return rule["points"]  # type: ignore[no-any-return]
         return 0
 
+    def score_of(
+        self, inputs: Mapping[str, Any], *, key_people_changed: Sequence[str] = (), thin_coverage: Sequence[str] = ()
+    ) -> HealthResult:  # fmt: skip
+        """`score` on this scorecard (what the early warnings call, without importing this module)."""
+        return score(inputs, self, key_people_changed=key_people_changed, thin_coverage=thin_coverage)
+
     def band(self, score: float | None) -> str | None:
         if score is None:
             return None

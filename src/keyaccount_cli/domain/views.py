@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from .early_facts import EarlyFacts
 from .red_flags import FlagFacts
 from .vocab import ATTITUDE_SCORE
 
@@ -147,6 +148,7 @@ class AccountView:
     moves: dict[int, Move] = field(default_factory=dict)  # contact id → where they went, of those who moved
     flags: FlagFacts | None = None  # what the red flags read of the history and interactions (docs/spec.md §10)
     owner_steps: list[OwnerStepView] = field(default_factory=list)  # of its open owner handover plan
+    early: EarlyFacts | None = None  # what the early warnings read (docs/spec.md §11), with `today`
 
     @property
     def health_inputs(self) -> dict[str, object]:
@@ -202,6 +204,7 @@ class AccountFacts:
     unknown_attitude: list[str] = field(default_factory=list)
     flags: FlagFacts | None = None
     owner_steps: list[OwnerStepView] = field(default_factory=list)  # open steps of the open owner handover plan
+    early: EarlyFacts | None = None  # docs/spec.md §11: renewal, health inputs, owner handovers, engagement
 
     @staticmethod
     def watched(c: ContactView) -> bool:
@@ -236,6 +239,7 @@ class AccountBook:
     unknown_attitude: dict[int, list[str]] = field(default_factory=dict)
     flags: dict[int, FlagFacts] = field(default_factory=dict)
     owner_steps: dict[int, list[OwnerStepView]] = field(default_factory=dict)  # account id → open owner-plan steps
+    early: dict[int, EarlyFacts] = field(default_factory=dict)  # account id → its early warnings' facts (§11)
 
     def status(self, id_: int) -> str:
         return self.statuses.get(id_, CUSTOMER)
@@ -248,7 +252,7 @@ class AccountBook:
         facts = AccountFacts(name, watch=watch, steps=steps, view=view, status=status, moves=moves, owner=owner,
                              tier_inputs=(tier, revenue), key_people=self.key_people.get(id_, []),
                              unknown_attitude=self.unknown_attitude.get(id_, []), flags=self.flags.get(id_),
-                             owner_steps=self.owner_steps.get(id_, []))  # fmt: skip
+                             owner_steps=self.owner_steps.get(id_, []), early=self.early.get(id_))  # fmt: skip
         if counts is not None:
             _, facts.active, facts.only_active, facts.supporters, sole_id, sole_name, dm, facts.departments, \
                 facts.department, facts.champions = counts  # fmt: skip

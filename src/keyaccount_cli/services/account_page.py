@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain.checks import CheckOptions, check_account, coverage, sort_findings
+from ..domain.early_warnings import in_window, renewal_reasons
+from ..domain.findings import Finding
 from ..domain.graph import single_points
 from ..domain.health import Scorecard, assess
 from ..domain.health import record as health_record
 from ..domain.portfolio import last_interaction, opportunity_record
 from ..domain.succession import PlanView
-from ..domain.views import OwnerStepView
+from ..domain.views import AccountFacts, AccountView, OwnerStepView, covered
 from ..storage.activity import recent_interactions
 from ..storage.plans import load_plan
 from ..storage.reader import Reader
@@ -39,7 +41,7 @@ def _owner_handover(steps: list[OwnerStepView]) -> dict[str, Any] | None:
 def account_page(reader: Reader, account: str, card: Scorecard, opts: CheckOptions) -> dict[str, Any]:
     """Profile, coverage, relationship table, relations (as `kam relate` recorded them), open handovers, recent interactions, findings, follow-up,
     health, opportunities and the account team (docs/spec.md §9) of the account named `account`."""
-    view, contacts = account_contacts(reader, account, opts.today)
+    view, contacts = account_contacts(reader, account, opts.today, opts.early)
     plans = [
         load_plan(reader, cid, latest_closed=False, today=opts.today)
         for cid in dict.fromkeys(s.contact_id for s in view.open_steps)
@@ -49,7 +51,8 @@ def account_page(reader: Reader, account: str, card: Scorecard, opts: CheckOptio
     relations = [{"contact": names[r.from_id], "kind": r.kind, "other": names[r.to_id]}
                  for r in view.relations if r.from_id in names and r.to_id in names]  # fmt: skip
     cov = coverage(view, single_points(view))
-    findings = [f.as_record() for f in sort_findings(check_account(view, opts))]
+    found = sort_findings(check_account(view, opts))
+    findings = [f.as_record() for f in found]
     policy = opts.policy
     tier, tier_source = policy.tier(view), policy.tier_source(view)
     health = health_record(view.name, tier, assess(view, card, opts), tier_source)
@@ -69,5 +72,16 @@ def account_page(reader: Reader, account: str, card: Scorecard, opts: CheckOptio
         "opportunities": [opportunity_record(o, view, policy, opts.today) for o in view.opportunities],
         "status": view.status, "renewal_date": view.renewal_date.isoformat() if view.renewal_date else None,
         "owner_handover": _owner_handover(view.owner_steps),
+        "renewal_days": (view.renewal_date - opts.today).days if view.renewal_date else None,
+        "renewal_risks": _renewal_risks(view, found, opts),
         "team": account_team(reader, view.name)[1],
     }  # fmt: skip
+
+
+def _renewal_risks(view: AccountView, found: list[Finding], opts: CheckOptions) -> list[str]:
+    """Why the renewal is at risk (the reasons RENEWAL_AT_RISK lists), when it falls in the window."""
+    early = view.early
+    if early is None or not covered(view.status) or not in_window(early.renewal_date, opts.today, opts.early):
+        return []
+    watch = [c for c in view.contacts if AccountFacts.watched(c)]
+    return renewal_reasons(early, watch, found, opts.today, opts.card, opts.disabled)

@@ -130,7 +130,8 @@ def interaction_rows(source: Any) -> Rows:
 
 
 ACCOUNT_HEADER = ["account", "industry", "tier", "owner", "annual_revenue", "notes",
-                  "contacts", "departments", "supporters", "decision_makers", "findings", "tier_source"]  # fmt: skip
+                  "contacts", "departments", "supporters", "decision_makers", "findings", "renewal_date",
+                  "tier_source"]  # fmt: skip
 
 
 def account_rows(source: Any, opts: CheckOptions) -> Rows:
@@ -139,13 +140,13 @@ def account_rows(source: Any, opts: CheckOptions) -> Rows:
     rows = []
     policy = opts.policy
     for facts in iter_book_facts(
-        as_reader(source), due=opts.horizon, today=opts.today, scores=False
+        as_reader(source), due=opts.horizon, today=opts.today, scores=False, early=opts.early
     ):  # as `kam accounts`
         a = facts.view
         assert a is not None  # a whole book: every account has its view
         rows.append([a.name, a.industry, policy.tier(a), a.owner, _cell(a.annual_revenue), a.notes, facts.active,
                      facts.departments, facts.supporters, facts.decision_makers, len(check_facts(facts, opts)),
-                     policy.tier_source(a)])  # fmt: skip
+                     a.renewal_date.isoformat() if a.renewal_date else None, policy.tier_source(a)])  # fmt: skip
     return in_language("accounts", ACCOUNT_HEADER, sorted(rows, key=lambda r: sort_key(r[0])))
 
 
@@ -154,6 +155,6 @@ FINDING_HEADER = list(FINDING_KEYS)
 
 def finding_rows(source: Any, opts: CheckOptions) -> Rows:
     findings = check_accounts(
-        iter_account_facts(as_reader(source), due=opts.horizon, today=opts.today), opts
+        iter_account_facts(as_reader(source), due=opts.horizon, today=opts.today, early=opts.early), opts
     )  # as `kam check`
     return in_language("findings", FINDING_HEADER, [list(f.as_row()) for f in findings])

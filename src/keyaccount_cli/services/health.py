@@ -40,7 +40,7 @@ def health_scores(reader: Reader, card: Scorecard, opts: CheckOptions, names: Se
     """(account id, health record) of every account, or of the named ones, by account name; the
     tier in each record is the effective one."""
     results = []
-    for facts in iter_book_facts(reader, names, due=opts.horizon, today=opts.today):
+    for facts in iter_book_facts(reader, names, due=opts.horizon, today=opts.today, early=opts.early):
         v = facts.view
         assert v is not None  # a whole book: every account has its view
         record = health_record(

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..domain.checks import CheckOptions, check_facts
+from ..domain.early_facts import EarlyPolicy
 from ..domain.order import sort_key
 from ..domain.succession import Candidate, suggest_successors
 from ..domain.views import AccountView
@@ -20,7 +21,7 @@ from ..storage.reading import iter_book_facts, load_accounts, moved_to_accounts
 from .records import contact_record
 
 ACCOUNT_FIELDS = ("account", "industry", "tier", "owner", "contacts", "departments", "supporters", "decision_makers",
-                  "findings", "tier_source", "status")  # fmt: skip
+                  "findings", "renewal_date", "tier_source", "status")  # fmt: skip
 
 
 def account_overview(reader: Reader, opts: CheckOptions) -> list[dict[str, Any]]:
@@ -28,13 +29,14 @@ def account_overview(reader: Reader, opts: CheckOptions) -> list[dict[str, Any]]
     reaches, as `health`, `show` and `report` give it), coverage and number of findings, from the
     facts `kam check` works from (`iter_book_facts`)."""
     records: list[dict[str, Any]] = []
-    for facts in iter_book_facts(reader, due=opts.horizon, today=opts.today, scores=False):
+    for facts in iter_book_facts(reader, due=opts.horizon, today=opts.today, scores=False, early=opts.early):
         a = facts.view
         assert a is not None  # a whole book: every account has its view
         records.append({
             "account": a.name, "industry": a.industry, "tier": opts.policy.tier(a), "owner": a.owner,
             "contacts": facts.active, "departments": facts.departments, "supporters": facts.supporters,
             "decision_makers": facts.decision_makers, "findings": len(check_facts(facts, opts)),
+            "renewal_date": a.renewal_date.isoformat() if a.renewal_date else None,
             "tier_source": opts.policy.tier_source(a), "status": a.status,
         })  # fmt: skip
     records.sort(key=lambda r: sort_key(r["account"]))
@@ -42,11 +44,11 @@ def account_overview(reader: Reader, opts: CheckOptions) -> list[dict[str, Any]]
 
 
 def account_contacts(
-    reader: Reader, account: str, today: date | None = None
+    reader: Reader, account: str, today: date | None = None, early: EarlyPolicy | None = None
 ) -> tuple[AccountView, list[dict[str, Any]]]:  # fmt: skip
     """The account (by name) and its relationship table, one record per contact (with `today`, its
-    open handover steps as of that day)."""
-    (view,) = load_accounts(reader, [account], today=today)
+    open handover steps as of that day and its early warnings' facts, in the `early` windows)."""
+    (view,) = load_accounts(reader, [account], today=today, early=early)
     moved = moved_to_accounts(reader, view.contacts)
     names = {c.id: c.name for c in view.contacts}
     return view, [contact_record(c, view.name, names, moved) for c in view.contacts]

@@ -6,6 +6,7 @@ from datetime import date
 
 from ..config import Config
 from ..domain.checks import CheckOptions, window_end
+from ..domain.early_facts import EarlyPolicy
 from ..domain.red_flags import RedFlagPolicy
 
 
@@ -23,4 +24,6 @@ def check_options(config: Config, today: date, due: str | None = None) -> CheckO
         policy=config.policy,
         red_flags=RedFlagPolicy(**config.red_flags),
         disabled=frozenset(config.disabled_checks),
+        early=EarlyPolicy.from_config(config.renewal_window, config.engagement),
+        card=config.scorecard,
     )

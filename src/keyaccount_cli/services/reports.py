@@ -13,5 +13,5 @@ from ..storage.reading import iter_book_facts
 
 def team_dashboard(reader: Reader, card: Scorecard, opts: CheckOptions, *, min_amount: float) -> dict[str, Any]:
     """The team lead's dashboard over every account."""
-    book = iter_book_facts(reader, due=opts.horizon, today=opts.today)
+    book = iter_book_facts(reader, due=opts.horizon, today=opts.today, early=opts.early)
     return dashboard(book, card, opts, min_amount=min_amount)

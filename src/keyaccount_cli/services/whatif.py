@@ -48,7 +48,7 @@ def whatif_contacts(
     """If the contacts named (email, id or name, narrowed by `account`) left today."""
     found = {c.id: c for c in (resolve_contact(reader, ref, account) for ref in refs)}
     ids = sorted({c.account_id for c in found.values()})
-    views = load_accounts(reader, ids=ids, today=opts.today)
+    views = load_accounts(reader, ids=ids, today=opts.today, early=opts.early)
     leavers = Leavers(contacts=frozenset(found))
     marks = plan_marks(reader, ids)
     status = {c.id: c.status for v in views for c in v.contacts}
@@ -70,7 +70,7 @@ def whatif_staff(reader: Reader, name: str, opts: CheckOptions, offsets: Mapping
     ids |= {row[0] for row in known_by(reader) if any(name_key(n) == key for n in people(row[2]))}
     teams = team_rows(reader)
     ids |= {i for i, members in teams.items() if any(name_key(n) == key for n, _role in members)}
-    views = load_accounts(reader, ids=sorted(ids), today=opts.today) if ids else []
+    views = load_accounts(reader, ids=sorted(ids), today=opts.today, early=opts.early) if ids else []
     leavers = Leavers(staff=person.name)
     out = WhatIf(leaving=[person.name])
     out.impacts = [impact(v, leavers, opts, offsets, team=[n for n, _role in teams.get(v.id, [])]) for v in views]

@@ -17,6 +17,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
+from ..domain.early_facts import EarlyPolicy
 from ..domain.keys import name_key
 from ..domain.order import sort_key
 from ..domain.our_side import people
@@ -37,6 +38,7 @@ from ..errors import KamError
 from . import not_found
 from .book_counts import counts_sql, read_counts
 from .bulkload import pause_cyclic_gc
+from .early_warnings import early_facts
 from .extras import Extras, load_extras
 from .migrations import WATCHED
 from .owner_plans import open_owner_steps
@@ -74,7 +76,7 @@ _CONTACT_SQL = (
 
 _CHECK_SQL = (
     "SELECT id, account_id, name, department, roles, decision_power, attitude, status, change_risk,"
-    " change_date, change_kind, successor_id FROM contact"
+    " change_date, change_kind, successor_id, title FROM contact"
 )
 
 
@@ -88,11 +90,11 @@ _roles = lru_cache(maxsize=4096)(_split)
 def _check_contact(row: Sequence[Any]) -> ContactView:
     """A contact from a `_CHECK_SQL` row: the fields the checks, the coverage and the health scores
     look at. Positional, and the values checked inline: a million of them make `kam accounts`."""
-    cid, aid, name, dept, roles, power, attitude, status, risk, change_date, kind, successor = row
+    cid, aid, name, dept, roles, power, attitude, status, risk, change_date, kind, successor, title = row
     if attitude not in _ATTITUDES:
         raise unreadable("contact", cid, name, "attitude", attitude)
     return ContactView(
-        cid, aid, name, None, None, None, dept, _roles(roles), power, attitude, (), None, None, None, status, risk,
+        cid, aid, name, None, None, title, dept, _roles(roles), power, attitude, (), None, None, None, status, risk,
         None if change_date is None else _contact_day(cid, name, change_date), kind, successor,
     )  # fmt: skip
 
@@ -123,12 +125,14 @@ def iter_accounts(
     *,
     ids: Sequence[int] | None = None,
     today: date | None = None,
+    early: EarlyPolicy | None = None,
 ) -> Iterator[AccountView]:
     """Every account (or the named ones, or those with the `ids` given) with its contacts, relations
     and open handover steps, one at a time in id order, so that memory holds one account, not the
     whole book: the accounts a command shows whole (`load_accounts`). (`kam check`, `accounts`,
     `health` and `report` read the whole book through `iter_book_facts`.) With `today`, a step
-    done after today is still open (`_open_step_rule`)."""
+    done after today is still open (`_open_step_rule`), and the early warnings' facts are read
+    (with the `early` windows, else the default ones)."""
     reader = as_reader(source)
     wanted = account_ids(reader, names) if names else (sorted(set(ids)) if ids is not None else None)
     relations: dict[int, list[RelationView]] = defaultdict(list)
@@ -155,6 +159,7 @@ def iter_accounts(
     extras = load_extras(reader, wanted)  # interactions, opportunities, health (docs/spec.md §7)
     moves = moved_contacts(reader, _and("c.account_id", wanted))
     flags = {} if today is None else flag_facts(reader, _and("account_id", wanted), today, LOOKBACK)
+    warnings = {} if today is None else early_facts(reader, _and("account_id", wanted), today, early or EarlyPolicy())
     # contacts arrive sorted by account: walk both streams side by side
     stream = reader.rows(_CONTACT_SQL + _in("account_id", wanted) + " ORDER BY account_id, id")
     make = _full_contact
@@ -170,7 +175,8 @@ def iter_accounts(
                                    annual_revenue=revenue, notes=notes, relations=relations.get(id_, []),
                                    open_steps=steps.get(id_, []), status=_status(id_, name, status),
                                    renewal_date=_account_day(id_, name, renewal), moves=moves.get(id_, {}),
-                                   flags=flags.get(id_), owner_steps=owner_steps.get(id_, []))  # fmt: skip
+                                   flags=flags.get(id_), owner_steps=owner_steps.get(id_, []),
+                                   early=warnings.get(id_))  # fmt: skip
                 extras.fill(view)
                 while group is not None and group[0] < id_:  # contacts of an account not asked for
                     group = next(groups, None)
@@ -238,10 +244,11 @@ def moved_contacts(reader: Reader, where: str = "") -> dict[int, dict[int, Move]
 
 
 def load_accounts(
-    source: Any, names: Sequence[str] | None = None, *, ids: Sequence[int] | None = None, today: date | None = None
-) -> list[AccountView]:
+    source: Any, names: Sequence[str] | None = None, *, ids: Sequence[int] | None = None, today: date | None = None,
+    early: EarlyPolicy | None = None,
+) -> list[AccountView]:  # fmt: skip
     """Every account (or the named ones, or those with the `ids` given), ordered by name."""
-    found = list(iter_accounts(source, names, ids=ids, today=today))
+    found = list(iter_accounts(source, names, ids=ids, today=today, early=early))
     return sorted(found, key=lambda a: sort_key(a.name)) if len(found) > 1 else found
 
 
@@ -296,13 +303,14 @@ def moved_to_accounts(source: Any, contacts: Iterable[Any]) -> dict[int, str]:
 
 
 def iter_account_facts(
-    source: Any, names: Sequence[str] | None = None, *, due: date | None = None, today: date | None = None
-) -> Iterator[AccountFacts]:
+    source: Any, names: Sequence[str] | None = None, *, due: date | None = None, today: date | None = None,
+    early: EarlyPolicy | None = None,
+) -> Iterator[AccountFacts]:  # fmt: skip
     """What the checks need of every account (or the named ones), computed in SQL: counts per
     account in one grouped pass, and only the people with a change ahead or behind them loaded
     whole. Equivalent to `checks.facts_of` on each account loaded whole (a test holds them so).
     With `due`, the open handover steps are only those due by then: the checks look no further."""
-    book = read_account_book(source, names, due=due, today=today)
+    book = read_account_book(source, names, due=due, today=today, early=early)
     counts = book.counts()
     for id_, name in book.accounts:
         yield book.facts(id_, name, counts.get(id_))
@@ -315,6 +323,7 @@ def iter_book_facts(
     due: date | None = None,
     today: date | None = None,
     scores: bool = True,
+    early: EarlyPolicy | None = None,
 ) -> Iterator[AccountFacts]:
     """`iter_account_facts` of a whole book (`read_account_book(whole=True)`): every account's
     facts carry its view, with what its health score and the dashboard look at (without `scores`,
@@ -325,7 +334,7 @@ def iter_book_facts(
     # a view per account and the records made of them, none in a reference cycle: no cycle
     # collection while they are made (the read trick, `read_tricks`), as in `iter_accounts`
     with pause_cyclic_gc(read_tricks()):
-        book = read_account_book(source, names, due=due, today=today, whole=True, scores=scores)
+        book = read_account_book(source, names, due=due, today=today, whole=True, scores=scores, early=early)
         counts = book.counts()
         for id_, name in book.accounts:
             yield book.facts(id_, name, counts.get(id_))
@@ -340,6 +349,7 @@ def read_account_book(
     whole: bool = False,
     scores: bool = False,
     lookback: int = LOOKBACK,
+    early: EarlyPolicy | None = None,
 ) -> AccountBook:
     """As `iter_account_facts`, in the shape `checks.check_book` works from: the counts are started
     first (on a second connection, when there is one) and waited for last. With `whole`, every
@@ -359,8 +369,9 @@ def read_account_book(
     moves = moved_contacts(reader, where.replace("account_id", "c.account_id"))
     history = ({}, []) if today is None else history_facts(reader, where, today, lookback)
     last = {} if today is None else last_interactions(reader, where, today)
+    warnings = {} if today is None else early_facts(reader, where, today, early or EarlyPolicy())
     book = AccountBook(accounts, watch, steps, views, dict, statuses, moves, profiles,
-                       owner_steps=open_owner_steps(reader, wanted, due))  # fmt: skip
+                       owner_steps=open_owner_steps(reader, wanted, due), early=warnings)  # fmt: skip
 
     def counted() -> dict[int, Counts]:
         """The counts, once in; the book's people facts and red flags' facts with them."""
@@ -423,8 +434,9 @@ def _book_accounts(
     statuses = {}
     profiles: dict[int, Profile] = {}
     notes = ", notes" if whole else ", NULL"
-    for id_, name, industry, tier, owner, revenue, status, note in reader.rows(
-        f"SELECT id, name, industry, tier, owner, annual_revenue, status{notes} FROM account" + _in("id", wanted)
+    for id_, name, industry, tier, owner, revenue, status, note, renewal in reader.rows(
+        f"SELECT id, name, industry, tier, owner, annual_revenue, status{notes}, renewal_date FROM account"
+        + _in("id", wanted)
         + " ORDER BY id"
     ):  # fmt: skip
         accounts.append((id_, name))
@@ -435,7 +447,8 @@ def _book_accounts(
         # without a tier, revenue, interactions, opportunities or scores: nothing for portfolio.findings
         if whole or tier or revenue is not None or (holds is not None and holds(id_)):
             view = AccountView(id=id_, name=name, industry=industry, tier=tier, owner=owner, annual_revenue=revenue,
-                               notes=note, contacts=people.get(id_, []), status=statuses.get(id_, CUSTOMER))  # fmt: skip
+                               notes=note, contacts=people.get(id_, []), status=statuses.get(id_, CUSTOMER),
+                               renewal_date=_account_day(id_, name, renewal) if whole else None)  # fmt: skip
             extras.fill(view)
             views[id_] = view
     return accounts, views, statuses, profiles
