@@ -16,7 +16,9 @@ reaches) and where it comes from (`tier_source`); the active contacts, distinct 
 strong_support) and decision makers (final say or the decision_maker role); the findings of
 SPEC §6 with the default configuration (min_contacts 2, due 30 days): SINGLE_CONTACT,
 SINGLE_SUPPORTER, NO_DECISION_MAKER, SINGLE_DEPARTMENT, KEY_PERSON_LEAVING, NO_SUCCESSOR,
-HANDOVER_OVERDUE / HANDOVER_DUE, counted (`accounts`) or their codes (`health`, `report`); the
+HANDOVER_OVERDUE / HANDOVER_DUE, and of §9-§10 as far as the bench database holds them
+(SINGLE_THREADED_INSIDE, OWNER_MISSING, NO_CHAMPION, UNKNOWN_ATTITUDE, and CHAMPION_QUIET for every
+champion, as no interaction is read), counted (`accounts`) or their codes (`health`, `report`); the
 key people who left or were replaced in the last 12 months; for `health`, the default
 scorecard's score in floats with its deductions, band and a short explanation. `report` writes
 the grid of tiers × bands, the key-people changes, the coverage per owner, the renewals of the
@@ -40,7 +42,7 @@ from datetime import date, timedelta
 TIERS = (("strategic", 10_000_000), ("key", 3_000_000), ("standard", 0))
 SUPPORT = ("support", "strong_support")
 CONTACTS = ("SELECT account_id, id, name, department, roles, decision_power, attitude, status, change_risk,"
-            " change_date, successor_id, title FROM contact ORDER BY account_id, id")  # fmt: skip
+            " change_date, successor_id, title, our_contacts FROM contact ORDER BY account_id, id")  # fmt: skip
 
 
 def main() -> None:
@@ -105,16 +107,24 @@ def _record(command, account, people, state):
     if not tier and revenue is not None:
         tier = next((t for t, least in TIERS if revenue >= least), None)
         source = "revenue" if tier else None
-    active = supporters = deciders = 0
+    active = supporters = deciders = champions = 0
+    key = []  # the our_contacts of each active decision maker and champion
     departments = set()
     sole = None
-    codes, maybe = [], []
+    codes, maybe, red = [], [], []
     horizon, today = state["horizon"], state["today"]
-    for _, cid, _who, dept, roles, power, attitude, status, risk, change, successor, _title in people:
+    for _, cid, _who, dept, roles, power, attitude, status, risk, change, successor, _title, ours in people:
         roles = roles.split(";") if roles else ()
         decides = power == "final" or "decision_maker" in roles
         if status != "left":
             active += 1
+            champions += "champion" in roles
+            if decides or "champion" in roles:
+                key.append(ours)
+            if account_status == "customer" and "champion" in roles:
+                red.append("CHAMPION_QUIET")  # the floor reads no interactions: none was ever logged
+            if account_status == "customer" and decides and attitude is None:
+                red.append("UNKNOWN_ATTITUDE")
             if dept:
                 departments.add(dept)
             if attitude in SUPPORT:
@@ -143,6 +153,15 @@ def _record(command, account, people, state):
             codes.append("NO_DECISION_MAKER")
         if active >= 2 and len(departments) == 1:
             codes.append("SINGLE_DEPARTMENT")
+        # our side and the red flags (docs/spec.md §9, §10), as far as the bench database holds them
+        holders = {" ".join(n.split()).casefold() for o in key for n in (o.split(";") if o else ())}
+        if key and len(holders) <= 1:
+            codes.append("SINGLE_THREADED_INSIDE")
+        if tier and not owner:
+            codes.append("OWNER_MISSING")
+        if active and not champions:
+            codes.append("NO_CHAMPION")
+        codes += red
     if command == "accounts":
         return {"account": name, "industry": industry, "tier": tier, "owner": owner, "contacts": active,
                 "departments": len(departments), "supporters": supporters, "decision_makers": deciders,
@@ -160,7 +179,7 @@ def _key_changes(people, state, groups=False):
     """The key people who left or were replaced in the last 12 months: 'name day', oldest first
     (with `groups`: their (department, title))."""
     out = []
-    for _, cid, who, dept, roles, power, _, status, _, change, successor, title in people:
+    for _, cid, who, dept, roles, power, _, status, _, change, successor, title, _ours in people:
         if not (
             power == "final" or (roles and ("decision_maker" in roles.split(";") or "champion" in roles.split(";")))
         ):
