@@ -96,11 +96,12 @@ def _added_deciders(reader: Reader, where: str, params: dict[str, Any], sqlite: 
     return [
         (account_id, cid, name, _day(at) or date.min)
         for account_id, cid, name, at in reader.rows(
-            "SELECT c.account_id, c.id, c.name, c.created_at FROM contact c"
-            " WHERE c.created_at >= :since AND c.created_at < :until"
+            "SELECT c.account_id, c.id, c.name, c.created_at FROM contact c JOIN"
+            " (SELECT account_id, min(created_at) AS first_at FROM contact WHERE coalesce(status, 'active') <> 'left'"
+            + where + " GROUP BY account_id) f ON f.account_id = c.account_id"
+            " WHERE c.created_at >= :since AND c.created_at < :until AND c.created_at > f.first_at"
             f" AND coalesce(c.status, 'active') <> 'left' AND {_decides(sqlite, 'c.')}"
-            " AND c.created_at > (SELECT min(f.created_at) FROM contact f WHERE f.account_id = c.account_id"
-            " AND coalesce(f.status, 'active') <> 'left')" + where.replace("account_id", "c.account_id"),
+            + where.replace("account_id", "c.account_id"),
             params,
         )
     ]  # fmt: skip
