@@ -20,6 +20,12 @@ from .views import covered
 from .vocab import VocabError, split_multi
 
 SEPARATOR = ";"  # how a contact's `our_contacts` are stored: names joined by it
+TEAM_FIELD = "team"  # the history's field for a change to an account's team
+
+
+def team_entry(name: str, role: str) -> str:
+    """How a team entry reads in the history: `李雷 (presales)`."""
+    return f"{name} ({role})"
 
 
 def parse_people(text: str) -> str | None:

@@ -5,13 +5,14 @@ and the findings of the open steps. Pure: the SQL is `storage.owner_plans` and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from ..errors import KamError
 from ..i18n import _
 from .keys import name_key
-from .views import OwnerStepView
+from .portfolio import is_key_person
+from .views import ContactView, OwnerStepView
 from .vocab import OWNER_DEADLINES, OWNER_HANDOVER_DAYS, OWNER_STEP_TEXT, OWNER_STEPS
 
 __all__ = ["OWNER_STEPS", "OWNER_STEP_TEXT"]  # defined with the vocabularies, re-exported
@@ -41,31 +42,12 @@ def owner_step_name(value: str) -> str:
     raise KamError(f"unknown owner handover step {value!r}; steps are {steps}")
 
 
-def replaced(names: Sequence[str], old: str, new: str) -> list[str]:
-    """`names` with `old` (by name key) replaced by `new`, where it stood; where `new` is there
-    already, `old` only goes."""
-    old_key, new_key = name_key(old), name_key(new)
-    has_new = any(name_key(n) == new_key for n in names)
-    out: list[str] = []
-    for n in names:
-        if name_key(n) != old_key:
-            out.append(n)
-        elif not has_new:
-            out.append(new)
-            has_new = True
-    return out
-
-
-def team_text(name: str, role: str | None) -> str:
-    """A team entry as the history writes it: `NAME (role)`."""
-    return f"{name} ({role})" if role else name
-
-
 def is_key_contact(status: str | None, roles: str | None, power: str | None) -> bool:
-    """An active decision maker (final say or the decision_maker role) or champion: whom the new
-    owner must meet (`roles`: canonical values joined with `;`, as stored)."""
-    held = set(roles.split(";")) if roles else set()
-    return status != "left" and (power == "final" or bool(held & {"decision_maker", "champion"}))
+    """An active key person (`portfolio.is_key_person`: a decision maker or champion), whom the new
+    owner must meet, from the stored values (`roles`: canonical values joined with `;`)."""
+    person = ContactView(0, 0, "", roles=tuple(roles.split(";")) if roles else (), decision_power=power,
+                         status=status or "active")  # fmt: skip
+    return person.active and is_key_person(person)
 
 
 def counts_for_meeting(kind: str, by: str | None, to: str, on: date, since: date, today: date) -> bool:

@@ -17,6 +17,7 @@ from ..domain.views import Counts
 from ..domain.vocab import ATTITUDE_SCORE
 from .extras import _day
 from .reader import Reader
+from .sql_rules import decides, has_role
 from .stored_values import unreadable
 
 US, RS = "\x1f", "\x1e"  # between the items of a list, between the fields of an item
@@ -37,31 +38,27 @@ def counts_sql(where: str, *, sqlite: bool) -> str:
     contact's, the sole supporter's), the lists of `KeyFacts`, and last the first contact whose stored
     attitude cannot be read (as `reading._check_contact` would find it). Sorted once more at the end,
     so that SQLite does all of it in one step."""
-    has = "instr" if sqlite else "strpos"
     agg, ch, text = ("group_concat", "char", "") if sqlite else ("string_agg", "chr", "::text")
     supporter = "attitude IN (" + ", ".join(f"'{a}'" for a, score in ATTITUDE_SCORE.items() if score >= 1) + ")"
     readable = f"attitude IN ({', '.join(repr(a) for a in ATTITUDE_SCORE)})"
-    # roles are canonical values joined with ";": the role is one of them, exactly as `ContactView.roles`
-    # splits them (a text another tool stored, `decision_makers`, is not the role)
-    decides = f"(decision_power = 'final' OR {has}(';' || roles || ';', ';decision_maker;') > 0)"
-    champion = f"{has}(';' || roles || ';', ';champion;') > 0"
+    decider, champion = decides(sqlite), has_role(sqlite, "champion")
     us, rs = f"{ch}(31)", f"{ch}(30)"
     added = (f"(SELECT {agg}(n.id{text} || {rs} || n.name || {rs} || n.created_at{text}, {us}) FROM contact n"
              f" WHERE n.account_id = g.account_id AND n.created_at > g.first_at"
-             f" AND coalesce(n.status, 'active') <> 'left' AND {decides.replace('decision_power', 'n.decision_power').replace('roles', 'n.roles')})")  # fmt: skip
+             f" AND coalesce(n.status, 'active') <> 'left' AND {decides(sqlite, 'n.')})")  # fmt: skip
     return (
         "SELECT g.account_id, g.active, c1.name, g.supporters, CASE WHEN g.supporters = 1 THEN g.sup_id END, c2.name,"
         " g.dm, g.departments, CASE WHEN g.departments = 1 THEN g.department END, g.champions, g.champ_list,"
         f" g.unknown, g.ours, CASE WHEN g.last_at > g.first_at THEN {added} END, g.key_people, g.unreadable FROM"
         f" (SELECT account_id, count(*) AS active, min(id) AS first_id, sum(CASE WHEN {supporter} THEN 1 ELSE 0 END)"
-        f" AS supporters, min(CASE WHEN {supporter} THEN id END) AS sup_id, sum(CASE WHEN {decides} THEN 1 ELSE 0 END)"
+        f" AS supporters, min(CASE WHEN {supporter} THEN id END) AS sup_id, sum(CASE WHEN {decider} THEN 1 ELSE 0 END)"
         " AS dm, count(DISTINCT CASE WHEN department <> '' THEN department END) AS departments,"
         " min(CASE WHEN department <> '' THEN department END) AS department,"
         f" sum(CASE WHEN {champion} THEN 1 ELSE 0 END) AS champions,"
         f" {agg}(CASE WHEN {champion} THEN id{text} || {rs} || name END, {us}) AS champ_list,"
-        f" {agg}(CASE WHEN {decides} AND attitude IS NULL THEN name END, {us}) AS unknown,"
-        f" sum(CASE WHEN {decides} OR {champion} THEN 1 ELSE 0 END) AS key_people,"
-        f" {agg}(CASE WHEN our_contacts IS NOT NULL AND ({decides} OR {champion}) THEN our_contacts END, {us}) AS ours,"
+        f" {agg}(CASE WHEN {decider} AND attitude IS NULL THEN name END, {us}) AS unknown,"
+        f" sum(CASE WHEN {decider} OR {champion} THEN 1 ELSE 0 END) AS key_people,"
+        f" {agg}(CASE WHEN our_contacts IS NOT NULL AND ({decider} OR {champion}) THEN our_contacts END, {us}) AS ours,"
         " min(created_at) AS first_at, max(created_at) AS last_at,"
         f" min(CASE WHEN attitude IS NOT NULL AND NOT ({readable}) THEN id END) AS unreadable"
         f" FROM contact WHERE coalesce(status, 'active') <> 'left'{where} GROUP BY account_id) g"

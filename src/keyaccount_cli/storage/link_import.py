@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from ..domain.keys import email_key, name_key, phone_key, written_as_phone
+from ..domain.our_side import TEAM_FIELD, team_entry
 from ..domain.succession import deadline, needs_plan
 from ..domain.vocab import DEFAULT_DEADLINES, OWNER_STEPS, STEPS
 from .contact_rows import CLEAR
 from .models import Account, Contact, Handover, HandoverStep, OwnerHandover, OwnerHandoverStep, Relation, TeamMember
 from .table_import import Reason, RowRefused, TableWriter, Tally, _new_id, transaction
-from .teams import TEAM_FIELD, member_text
 
 
 @contextmanager
@@ -257,8 +257,8 @@ class LinkWriter(TableWriter):
         else:
             self.conn.execute(update(t).where(t.c.id == row.id).values(role=role))
             self.result.updated += 1
-        old = None if row is None else member_text(row.name, row.role)
-        self.history("account", account_id, account_id, TEAM_FIELD, old, member_text(v["name"], role))
+        old = None if row is None else team_entry(row.name, row.role)
+        self.history("account", account_id, account_id, TEAM_FIELD, old, team_entry(v["name"], role))
 
     def owner_plan(self, account_id: int, v: dict[str, Any]) -> int:
         """The account's open owner plan, else its last closed one, else a new one with every step

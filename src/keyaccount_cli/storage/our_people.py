@@ -14,6 +14,7 @@ from ..domain.our_side import people
 from ..errors import KamError
 from ..i18n import _
 from .reader import Reader, _in
+from .sql_rules import key_person
 
 
 def team_rows(reader: Reader, ids: Sequence[int] | None = None) -> dict[int, list[tuple[str, str]]]:
@@ -42,10 +43,7 @@ def key_people(reader: Reader, where: str = "") -> dict[int, list[tuple[str, ...
     """Account id → the `our_contacts` of each of its active key contacts (decision makers and
     champions, `portfolio.is_key_person` in SQL; the whole-book test holds the two equal), one entry
     per key contact (() for one whom nobody of ours knows). `where`: more conditions on the contact."""
-    sqlite = getattr(reader, "dialect", "sqlite") == "sqlite"
-    find = "instr" if sqlite else "strpos"
-    key = (f"(decision_power = 'final' OR {find}(';' || roles || ';', ';decision_maker;') > 0"
-           f" OR {find}(';' || roles || ';', ';champion;') > 0)")  # fmt: skip
+    key = key_person(getattr(reader, "dialect", "sqlite") == "sqlite")
     found: dict[int, list[tuple[str, ...]]] = defaultdict(list)
     for account_id, text, n in reader.rows(
         "SELECT account_id, our_contacts, count(*) FROM contact WHERE coalesce(status, 'active') <> 'left' AND "

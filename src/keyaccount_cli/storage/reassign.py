@@ -11,7 +11,7 @@ from typing import Any
 
 from ..domain.keys import name_key
 from ..domain.order import sort_key
-from ..domain.owner_handover import replaced, team_text
+from ..domain.our_side import TEAM_FIELD, replaced, team_entry
 from .owner_plans import open_owner_handover
 from .statements import Sql
 
@@ -70,14 +70,12 @@ class Reassigner:
     def _our_contacts(self, scope: set[int] | None) -> list[tuple[int, Moved]]:
         """FROM replaced by TO in each contact's `our_contacts` (of the accounts in `scope`, or all)."""
         out = []
-        key = name_key(self.old)
         for contact_id, account_id, name, text in self.sql.all(
             "SELECT id, account_id, name, our_contacts FROM contact WHERE our_contacts IS NOT NULL ORDER BY id"
         ):  # fmt: skip
-            names = [n.strip() for n in text.split(";") if n.strip()]
-            if (scope is not None and account_id not in scope) or not any(name_key(n) == key for n in names):
+            new = None if scope is not None and account_id not in scope else replaced(text, self.old, self.new)
+            if new is None:  # not in scope, or FROM is not among them
                 continue
-            new = ";".join(replaced(names, self.old, self.new))
             self.sql.run("UPDATE contact SET our_contacts = ?, updated_at = ? WHERE id = ?",
                          (new, self.sql.value(self.at), contact_id))  # fmt: skip
             self._history("contact", contact_id, account_id, "our_contacts", text, new)
@@ -99,16 +97,16 @@ class Reassigner:
             owned = owners.get(account_id) is not None and name_key(owners[account_id]) == new_key
             if key == new_key and account_id not in taken:
                 continue
-            before, after = team_text(name, role), None
+            before, after = team_entry(name, role), None
             if key == new_key or account_id in has_new or owned:
                 self.sql.run("DELETE FROM team_member WHERE id = ?", (member_id,))
             else:
                 self.sql.run(
                     "UPDATE team_member SET name = ?, name_key = ? WHERE id = ?", (self.new, new_key, member_id)
                 )
-                after = team_text(self.new, role)
-            self._history("account", account_id, account_id, "team", before, after)
-            out.append((account_id, Moved(self.names[account_id], "team", None, before, after)))
+                after = team_entry(self.new, role)
+            self._history("account", account_id, account_id, TEAM_FIELD, before, after)
+            out.append((account_id, Moved(self.names[account_id], TEAM_FIELD, None, before, after)))
         return out
 
     def _history(self, entity: str, entity_id: int, account_id: int, field: str, old: Any, new: Any) -> None:

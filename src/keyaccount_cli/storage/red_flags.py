@@ -14,21 +14,12 @@ from ..domain.vocab import split_multi
 from .book_counts import KeyFacts
 from .extras import _day
 from .reader import Reader
+from .sql_rules import decides, has_role
 
 # how far back the history is read when the caller does not say: the longest window the config allows
 LOOKBACK = 3650
 
 Person = tuple[int, int, str, date]  # (account id, contact id, name, day)
-
-
-def _has(sqlite: bool, role: str, column: str = "roles") -> str:
-    """SQL: the `;`-joined roles hold `role` (as `ContactView.roles` would)."""
-    return f"{'instr' if sqlite else 'strpos'}(';' || {column} || ';', ';{role};') > 0"
-
-
-def _decides(sqlite: bool, alias: str = "") -> str:
-    """SQL of `ContactView.decision_maker`."""
-    return f"({alias}decision_power = 'final' OR {_has(sqlite, 'decision_maker', alias + 'roles')})"
 
 
 def _sqlite(reader: Reader) -> bool:
@@ -43,7 +34,7 @@ def flag_facts(reader: Reader, where: str, today: date, days: int) -> dict[int, 
     keys: dict[int, KeyFacts] = defaultdict(KeyFacts)
     for account_id, cid, name in reader.rows(
         "SELECT account_id, id, name FROM contact"
-        f" WHERE coalesce(status, 'active') <> 'left' AND {_has(sqlite, 'champion')}{where} ORDER BY id"
+        f" WHERE coalesce(status, 'active') <> 'left' AND {has_role(sqlite, 'champion')}{where} ORDER BY id"
     ):  # fmt: skip
         keys[account_id].champions.append((cid, name))
     for person in _added_deciders(reader, where, _params(sqlite, today, days), sqlite):
@@ -68,8 +59,8 @@ def history_facts(
     entity = "+ch.entity" if sqlite else "ch.entity"  # a pass over the window, not the entity index
     reorg: dict[int, list[tuple[int, str, date, bool]]] = defaultdict(list)
     given: list[Person] = []
-    for account_id, cid, name, f, old, new, at, decides in reader.rows(
-        f"SELECT ch.account_id, ch.entity_id, c.name, ch.field, ch.old, ch.new, ch.at, {_decides(sqlite, 'c.')}"
+    for account_id, cid, name, f, old, new, at, decider in reader.rows(
+        f"SELECT ch.account_id, ch.entity_id, c.name, ch.field, ch.old, ch.new, ch.at, {decides(sqlite, 'c.')}"
         ' FROM "change" ch JOIN contact c ON c.id = ch.entity_id'
         f" WHERE {entity} = 'contact' AND ch.field IN ('reports_to', 'roles', 'decision_power')"
         " AND ch.at >= :since AND ch.at < :until" + where.replace("account_id", "ch.account_id")
@@ -78,8 +69,8 @@ def history_facts(
     ):  # fmt: skip
         day = _day(at) or date.min
         if f == "reports_to":
-            reorg[account_id].append((cid, name, day, bool(decides)))
-        elif decides and _made_decider(f, old, new):
+            reorg[account_id].append((cid, name, day, bool(decider)))
+        elif decider and _made_decider(f, old, new):
             given.append((account_id, cid, name, day))
     return reorg, given
 
@@ -100,7 +91,7 @@ def _added_deciders(reader: Reader, where: str, params: dict[str, Any], sqlite: 
             " (SELECT account_id, min(created_at) AS first_at FROM contact WHERE coalesce(status, 'active') <> 'left'"
             + where + " GROUP BY account_id) f ON f.account_id = c.account_id"
             " WHERE c.created_at >= :since AND c.created_at < :until AND c.created_at > f.first_at"
-            f" AND coalesce(c.status, 'active') <> 'left' AND {_decides(sqlite, 'c.')}"
+            f" AND coalesce(c.status, 'active') <> 'left' AND {decides(sqlite, 'c.')}"
             + where.replace("account_id", "c.account_id"),
             params,
         )

@@ -9,15 +9,9 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from ..domain.keys import name_key
+from ..domain.our_side import TEAM_FIELD, team_entry
 from .models import Account, TeamMember
 from .records import record_change
-
-TEAM_FIELD = "team"  # the history's field for a change to a team
-
-
-def member_text(name: str, role: str) -> str:
-    """How a team entry reads in the history: `李雷 (presales)`."""
-    return f"{name} ({role})"
 
 
 def members(session: Session, account_id: int) -> list[TeamMember]:
@@ -37,14 +31,14 @@ def put_member(session: Session, account: Account, name: str, role: str, *, sour
     found = find_member(session, account.id, name)
     if found is not None and found.role == role:
         return False
-    old = member_text(found.name, found.role) if found is not None else None
+    old = team_entry(found.name, found.role) if found is not None else None
     if found is None:
         found = TeamMember(account_id=account.id, name=name, name_key=name_key(name), role=role, added_at=at)
     else:
         found.role = role
     session.add(found)
     record_change(session, entity="account", entity_id=account.id, account_id=account.id, field=TEAM_FIELD,
-                  old=old, new=member_text(found.name, role), source=source, at=at)  # fmt: skip
+                  old=old, new=team_entry(found.name, role), source=source, at=at)  # fmt: skip
     return True
 
 
@@ -52,4 +46,4 @@ def drop_member(session: Session, account: Account, member: TeamMember, *, sourc
     assert account.id is not None
     session.delete(member)
     record_change(session, entity="account", entity_id=account.id, account_id=account.id, field=TEAM_FIELD,
-                  old=member_text(member.name, member.role), new=None, source=source, at=at)  # fmt: skip
+                  old=team_entry(member.name, member.role), new=None, source=source, at=at)  # fmt: skip
